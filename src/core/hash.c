@@ -1,0 +1,141 @@
+#include "core/hash.h"
+
+#include <string.h>
+
+static inline uint64_t
+rd64(const unsigned char *p)
+{
+	uint64_t x;
+	memcpy(&x, p, 8);
+	return x;
+}
+
+uint64_t
+hash_bytes(const void *data, size_t n)
+{
+	const unsigned char *p = data;
+	const uint64_t m = UINT64_C(0xff51afd7ed558ccd);
+	uint64_t h = UINT64_C(0xcbf29ce484222325) ^ (n * m);
+	while (n >= 16) {
+		uint64_t a = rd64(p), b = rd64(p + 8);
+		h = (h ^ hash_u64(a)) * m;
+		h = (h ^ hash_u64(b + UINT64_C(0x2545f4914f6cdd1d))) * m;
+		p += 16;
+		n -= 16;
+	}
+	if (n >= 8) {
+		h = (h ^ hash_u64(rd64(p))) * m;
+		p += 8;
+		n -= 8;
+	}
+	if (n > 0) {
+		uint64_t t = 0;
+		memcpy(&t, p, n);
+		h = (h ^ hash_u64(t ^ ((uint64_t)n << 56))) * m;
+	}
+	return hash_u64(h);
+}
+
+uint64_t
+hash_double(double d)
+{
+	uint64_t x;
+	if (d == 0)
+		d = 0; /* -0.0 and 0.0 hash alike */
+	if (d != d)
+		return UINT64_C(0x7ff8000000000000);
+	memcpy(&x, &d, 8);
+	return hash_u64(x);
+}
+
+static inline uint64_t
+hash_str(wb_str s)
+{
+	return hash_bytes(s.p, s.n);
+}
+
+void
+hash_vec(const struct vec *v, int n, uint64_t *h, int combine)
+{
+	const uint8_t *nulls = v->nulls;
+	if (v->kind == VEC_CONST) {
+		struct wb_value val;
+		uint64_t x;
+		vec_get(v, 0, &val);
+		if (val.is_null)
+			x = HASH_NULL;
+		else if (v->type == WB_TYPE_VARCHAR)
+			x = hash_str(val.u.s);
+		else if (v->type == WB_TYPE_DOUBLE)
+			x = hash_double(val.u.d);
+		else if (v->type == WB_TYPE_BOOL)
+			x = hash_u64(val.u.b);
+		else if (v->type == WB_TYPE_INTERVAL)
+			x = hash_bytes(&val.u.iv, sizeof val.u.iv);
+		else
+			x = hash_u64((uint64_t)val.u.i);
+		for (int i = 0; i < n; i++)
+			h[i] = combine ? hash_combine(h[i], x) : x;
+		return;
+	}
+	switch (v->type) {
+	case WB_TYPE_VARCHAR:
+		if (v->kind == VEC_DICT) {
+			const uint32_t *c = v->data;
+			const wb_str *dv = v->dict->vals;
+			for (int i = 0; i < n; i++) {
+				uint64_t x = hash_str(dv[c[i]]);
+				h[i] = combine ? hash_combine(h[i], x) : x;
+			}
+		} else {
+			const wb_str *s = v->data;
+			for (int i = 0; i < n; i++) {
+				uint64_t x = hash_str(s[i]);
+				h[i] = combine ? hash_combine(h[i], x) : x;
+			}
+		}
+		break;
+	case WB_TYPE_DOUBLE: {
+		const double *d = v->data;
+		for (int i = 0; i < n; i++) {
+			uint64_t x = hash_double(d[i]);
+			h[i] = combine ? hash_combine(h[i], x) : x;
+		}
+		break;
+	}
+	case WB_TYPE_BOOL: {
+		const uint8_t *b = v->data;
+		for (int i = 0; i < n; i++) {
+			uint64_t x = hash_u64(b[i]);
+			h[i] = combine ? hash_combine(h[i], x) : x;
+		}
+		break;
+	}
+	case WB_TYPE_INTERVAL: {
+		const wb_interval *iv = v->data;
+		for (int i = 0; i < n; i++) {
+			uint64_t x = hash_bytes(&iv[i], sizeof iv[i]);
+			h[i] = combine ? hash_combine(h[i], x) : x;
+		}
+		break;
+	}
+	case WB_TYPE_NULL:
+		for (int i = 0; i < n; i++)
+			h[i] = combine ? hash_combine(h[i], HASH_NULL) : HASH_NULL;
+		return;
+	default: {
+		const int64_t *d = v->data;
+		if (combine)
+			for (int i = 0; i < n; i++)
+				h[i] = hash_combine(h[i], hash_u64((uint64_t)d[i]));
+		else
+			for (int i = 0; i < n; i++)
+				h[i] = hash_u64((uint64_t)d[i]);
+	}
+	}
+	if (nulls) {
+		for (int i = 0; i < n; i++)
+			if (nulls[i])
+				h[i] = combine ? h[i] ^ HASH_NULL : HASH_NULL;
+	}
+}

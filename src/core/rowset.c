@@ -1,0 +1,123 @@
+#include "core/rowset.h"
+#include "core/xmalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct rowset *
+rowset_new(int ncol, char *const *names, const wb_type *types)
+{
+	struct rowset *rs = xcalloc(1, sizeof *rs);
+	rs->ncol = ncol;
+	rs->names = xcalloc((size_t)(ncol ? ncol : 1), sizeof(char *));
+	rs->types = xcalloc((size_t)(ncol ? ncol : 1), sizeof(wb_type));
+	for (int i = 0; i < ncol; i++) {
+		rs->names[i] = xstrdup(names && names[i] ? names[i] : "");
+		rs->types[i] = types[i];
+	}
+	arena_init(&rs->heap, 256 * 1024);
+	return rs;
+}
+
+void
+rowset_free(struct rowset *rs)
+{
+	if (rs == NULL)
+		return;
+	for (int i = 0; i < rs->ncol; i++)
+		free(rs->names[i]);
+	free(rs->names);
+	free(rs->types);
+	for (int i = 0; i < rs->nchunks; i++)
+		chunk_free(&rs->chunks[i]);
+	free(rs->chunks);
+	arena_release(&rs->heap);
+	free(rs);
+}
+
+static struct chunk *
+rowset_tail(struct rowset *rs)
+{
+	if (rs->nchunks == 0 || rs->chunks[rs->nchunks - 1].n == WB_VEC_SIZE) {
+		rs->chunks = xgrow(rs->chunks, &rs->cap, (size_t)rs->nchunks + 1, sizeof(struct chunk));
+		struct chunk *c = &rs->chunks[rs->nchunks++];
+		chunk_init(c, rs->ncol, rs->types);
+		chunk_reset(c);
+	}
+	return &rs->chunks[rs->nchunks - 1];
+}
+
+void
+rowset_append(struct rowset *rs, const struct chunk *c, int from, int n)
+{
+	if (n < 0)
+		n = c->n - from;
+	while (n > 0) {
+		struct chunk *t = rowset_tail(rs);
+		int room = WB_VEC_SIZE - t->n;
+		int k = n < room ? n : room;
+		for (int col = 0; col < rs->ncol; col++) {
+			const struct vec *src = &c->cols[col];
+			struct vec *dst = &t->cols[col];
+			size_t sz = type_size(dst->type);
+			for (int i = 0; i < k; i++) {
+				int r = from + i, w = t->n + i;
+				if (vec_is_null(src, r)) {
+					vec_nulls_writable(dst)[w] = 1;
+					memset((char *)dst->data + (size_t)w * sz, 0, sz);
+					continue;
+				}
+				if (dst->nulls)
+					dst->nulls[w] = 0;
+				if (dst->type == WB_TYPE_VARCHAR) {
+					wb_str s = vec_str_at(src, r);
+					char *p = arena_alloc(&rs->heap, s.n);
+					if (s.n)
+						memcpy(p, s.p, s.n);
+					wb_str d = {p, s.n};
+					vec_str(dst)[w] = d;
+				} else {
+					int sr = src->kind == VEC_CONST ? 0 : r;
+					memcpy((char *)dst->data + (size_t)w * sz, (const char *)src->data + (size_t)sr * sz, sz);
+				}
+			}
+			dst->n = t->n + k;
+		}
+		t->n += k;
+		rs->nrows += k;
+		from += k;
+		n -= k;
+	}
+}
+
+void
+rowset_get(const struct rowset *rs, int64_t row, int col, struct wb_value *out)
+{
+	const struct chunk *c = &rs->chunks[row / WB_VEC_SIZE];
+	vec_get(&c->cols[col], (int)(row % WB_VEC_SIZE), out);
+}
+
+static int
+rs_begin(struct wb_sink *s, int ncol, char *const *names, const wb_type *types, struct wb_error *err)
+{
+	struct rowset_sink *r = (struct rowset_sink *)s;
+	rowset_free(r->rs);
+	r->rs = rowset_new(ncol, names, types);
+	return 0;
+}
+
+static int
+rs_chunk(struct wb_sink *s, const struct chunk *c, struct wb_error *err)
+{
+	struct rowset_sink *r = (struct rowset_sink *)s;
+	rowset_append(r->rs, c, 0, -1);
+	return 0;
+}
+
+void
+rowset_sink_init(struct rowset_sink *s)
+{
+	memset(s, 0, sizeof *s);
+	s->base.begin = rs_begin;
+	s->base.chunk = rs_chunk;
+}

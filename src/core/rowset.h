@@ -1,0 +1,42 @@
+/*
+ * rowset: a fully materialised, self-owned table of rows.
+ *
+ * Used where a result must outlive the operators that made it: renderers'
+ * head/tail buffers, scalar subquery values, test runners, small results.
+ * Appending deep-copies: strings (including dictionary entries) are copied
+ * into the rowset's heap, so the rowset owns everything it points to.
+ */
+#ifndef WB_CORE_ROWSET_H
+#define WB_CORE_ROWSET_H
+
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/sink.h"
+#include "core/vector.h"
+
+struct rowset {
+	int ncol;
+	char **names;        /* malloc'd */
+	wb_type *types;
+	struct chunk *chunks; /* each holds FLAT vectors, up to WB_VEC_SIZE rows */
+	int nchunks;
+	size_t cap;
+	int64_t nrows;
+	struct arena heap;   /* strings */
+};
+
+struct rowset *rowset_new(int ncol, char *const *names, const wb_type *types);
+void rowset_free(struct rowset *rs);
+/* Copy rows [from, from+n) of c (or all rows when n < 0). */
+void rowset_append(struct rowset *rs, const struct chunk *c, int from, int n);
+/* Value of a cell (strings point into the rowset). */
+void rowset_get(const struct rowset *rs, int64_t row, int col, struct wb_value *out);
+/* A sink that appends everything it receives into *out (created at begin). */
+struct rowset_sink {
+	struct wb_sink base;
+	struct rowset *rs;
+};
+void rowset_sink_init(struct rowset_sink *s);
+
+#endif

@@ -1,0 +1,25 @@
+/*
+ * xmalloc: allocation that never returns NULL.
+ *
+ * wb treats running out of memory as fatal (like tmux and git): every
+ * allocation goes through these wrappers, which print a message naming the
+ * size and exit(3) on failure, so callers never test for NULL.
+ */
+#ifndef WB_CORE_XMALLOC_H
+#define WB_CORE_XMALLOC_H
+
+#include <stddef.h>
+#include <stdarg.h>
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t nmemb, size_t size);
+void *xrealloc(void *p, size_t n);
+/* Grow an array to hold at least `need` elements of `elem` bytes; *cap is
+ * updated. Growth is geometric so repeated appends are amortised O(1). */
+void *xgrow(void *p, size_t *cap, size_t need, size_t elem);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list ap);
+
+#endif

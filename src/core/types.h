@@ -39,6 +39,14 @@ typedef struct wb_str {
 	uint32_t n;
 } wb_str;
 
+static inline wb_str wb_str_c(const char *s)
+{
+	wb_str r = {s, 0};
+	while (s[r.n])
+		r.n++;
+	return r;
+}
+
 typedef struct wb_interval {
 	int32_t months;
 	int32_t days;

@@ -124,7 +124,6 @@ static inline bool wb_str_eq(wb_str a, wb_str b)
 	return a.n == b.n && (a.n == 0 || memcmp(a.p, b.p, a.n) == 0);
 }
 int wb_str_cmp(wb_str a, wb_str b);
-static inline wb_str wb_str_c(const char *s) { wb_str r = {s, (uint32_t)strlen(s)}; return r; }
 
 void chunk_init(struct chunk *c, int ncol, const wb_type *types);
 void chunk_free(struct chunk *c);

@@ -1,0 +1,68 @@
+/*
+ * parse_int: private to the parser files (parser.c, parse_expr.c,
+ * parse_query.c): token cursor helpers and cross-file entry points.
+ */
+#ifndef WB_SQL_PARSE_INT_H
+#define WB_SQL_PARSE_INT_H
+
+#include "sql/parser.h"
+
+#define PARSE_MAX_DEPTH 500
+
+static inline const struct token *
+P_tok(struct parser *p)
+{
+	return &p->toks[p->cur];
+}
+
+static inline bool
+P_is_kw(struct parser *p, enum kw_id k)
+{
+	const struct token *t = P_tok(p);
+	return t->type == TOK_IDENT && t->kw == k;
+}
+
+static inline bool
+P_is_kw_at(struct parser *p, int ahead, enum kw_id k)
+{
+	int i = p->cur + ahead;
+	if (i >= p->ntoks)
+		return false;
+	return p->toks[i].type == TOK_IDENT && p->toks[i].kw == k;
+}
+
+static inline bool
+P_accept_kw(struct parser *p, enum kw_id k)
+{
+	if (P_is_kw(p, k)) {
+		p->cur++;
+		return true;
+	}
+	return false;
+}
+
+bool P_is_op(struct parser *p, const char *op);
+bool P_is_op_at(struct parser *p, int ahead, const char *op);
+bool P_expect_kw(struct parser *p, enum kw_id k);
+/* Is the current token usable as a name (identifier, quoted identifier,
+ * or non-reserved keyword)? */
+bool P_is_name(struct parser *p);
+bool P_is_name_at(struct parser *p, int ahead);
+char *P_tok_text(struct parser *p, const struct token *t);  /* arena copy; quotes undoubled */
+bool P_enter(struct parser *p);
+static inline void P_leave(struct parser *p) { p->depth--; }
+
+/* parse_expr.c */
+struct ast *P_expr(struct parser *p);
+struct ast *P_window_spec_body(struct parser *p, struct ast *w);  /* after '(' up to and including ')' */
+bool P_order_list(struct parser *p, struct ast_list *out);        /* after ORDER BY */
+bool P_type_name(struct parser *p, wb_type *type, char **text);
+bool P_expr_list(struct parser *p, struct ast_list *out);         /* e, e, ... */
+
+/* parse_query.c */
+struct ast *P_query(struct parser *p);
+struct ast *P_table_ref(struct parser *p);                         /* one FROM item incl. joins */
+bool P_alias(struct parser *p, char **alias, struct ast_list *col_aliases, bool need_as);
+struct ast *P_values(struct parser *p);                            /* after VALUES */
+
+#endif

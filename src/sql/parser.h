@@ -1,0 +1,79 @@
+/*
+ * parser: statement text -> AST (hand-written recursive descent).
+ *
+ * parse_statement() parses exactly one statement (the caller splits scripts
+ * at top-level semicolons with lex_split_statements); a trailing ';' is
+ * allowed. Errors are "syntax error at or near 'X'" style messages with the
+ * byte position of the offending token, plus a hint when the parser knows
+ * what it expected.
+ *
+ * Extensions (statistics, ML) register statements that start with their
+ * own leading word (TTEST, ANOVA, ...) through parse_register_ext(); their
+ * parse callback gets the parser and may use the parser_* helpers below to
+ * read names, expressions, queries and table references with the same
+ * error handling as the core grammar.
+ */
+#ifndef WB_SQL_PARSER_H
+#define WB_SQL_PARSER_H
+
+#include <stdbool.h>
+
+#include "core/arena.h"
+#include "core/error.h"
+#include "sql/ast.h"
+#include "sql/lexer.h"
+
+struct parser {
+	const char *src;
+	int len;
+	struct token *toks;    /* all tokens, last one TOK_EOF */
+	int ntoks;
+	int cur;
+	struct arena *arena;
+	struct wb_error *err;
+	int depth;             /* recursion guard */
+};
+
+struct stmt_ext {
+	const char *word;       /* leading word, upper case ("TTEST") */
+	const char *words2;     /* optional second word ("STATS" for DESCRIBE STATS), or NULL */
+	/* Parse after the leading word(s); store the result in *data
+	 * (arena-allocated). Return 0 or -1 (error set via parser_error). */
+	int (*parse)(struct parser *p, void **data);
+	/* Opaque to the parser: the session's executor for this statement. */
+	void *exec;
+	const char *usage;
+	const char *summary;
+};
+
+/* Parse one statement. Returns NULL on error (err set). */
+struct ast *parse_statement(const char *src, int len, struct arena *arena, struct wb_error *err);
+/* Parse a standalone expression (used by tests and `.chart` options). */
+struct ast *parse_expression(const char *src, int len, struct arena *arena, struct wb_error *err);
+
+void parse_register_ext(const struct stmt_ext *ext);
+int parse_ext_count(void);
+const struct stmt_ext *parse_ext_at(int i);
+
+/* Helpers for extension parsers. All return NULL/false/-1 with the parser
+ * error set when they fail (except the accept_* probes). */
+const struct token *parser_peek(struct parser *p, int ahead);
+bool parser_at_end(struct parser *p);   /* EOF or ';' */
+bool parser_accept_word(struct parser *p, const char *word);   /* keyword or identifier, case-insensitive */
+bool parser_expect_word(struct parser *p, const char *word);
+bool parser_accept_op(struct parser *p, const char *op);
+bool parser_expect_op(struct parser *p, const char *op);
+char *parser_ident(struct parser *p, const char *what);          /* a name */
+bool parser_qualified_name(struct parser *p, struct ast_name *out);
+struct ast *parser_expr(struct parser *p);
+struct ast *parser_query(struct parser *p);
+/* A FROM-style source: table name, table function, 'file', or (query). */
+struct ast *parser_table_ref(struct parser *p);
+/* Literal string / number helpers. */
+char *parser_string(struct parser *p, const char *what);
+bool parser_number(struct parser *p, double *out);
+int parser_error(struct parser *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* "syntax error at or near ..." for the current token, with a hint. */
+int parser_syntax_error(struct parser *p, const char *expected);
+
+#endif

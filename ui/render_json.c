@@ -1,0 +1,190 @@
+/*
+ * render_json: json (an array of objects, one per line) and jsonl (one
+ * object per line), streamed.
+ *
+ * Output is RFC 8259 JSON whatever the data: strings are escaped (control
+ * characters as \n, \t, ... or \u00XX), invalid UTF-8 is replaced by
+ * U+FFFD because a JSON text must be UTF-8, and doubles that JSON cannot
+ * represent (NaN, infinities) are null. BIGINTs are written in full even
+ * beyond 2^53: JSON numbers have no precision limit and a reader that
+ * needs exact 64-bit ids (category_id) can get them.
+ */
+#include "ui/render_priv.h"
+
+#include "core/xmalloc.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct json_state {
+	char **keys;    /* "\"name\":" per column, escaped once at begin */
+	size_t *keylen;
+	int ncol;
+};
+
+static void
+json_string(struct strbuf *out, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s;
+	sb_putc(out, '"');
+	size_t start = 0, i = 0;
+	while (i < n) {
+		unsigned char c = p[i];
+		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0x80) {
+			uint32_t cp;
+			int len = render_utf8_decode(p + i, n - i, &cp);
+			if (len > 0) {
+				i += (size_t)len;
+				continue;
+			}
+		}
+		sb_add(out, s + start, i - start);
+		switch (c) {
+		case '"': sb_add(out, "\\\"", 2); break;
+		case '\\': sb_add(out, "\\\\", 2); break;
+		case '\n': sb_add(out, "\\n", 2); break;
+		case '\r': sb_add(out, "\\r", 2); break;
+		case '\t': sb_add(out, "\\t", 2); break;
+		case '\b': sb_add(out, "\\b", 2); break;
+		case '\f': sb_add(out, "\\f", 2); break;
+		default:
+			if (c < 0x20) {
+				char b[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+				sb_add(out, b, 6);
+			} else {
+				sb_add(out, "\xEF\xBF\xBD", 3);   /* U+FFFD for a bad byte */
+			}
+		}
+		i++;
+		start = i;
+	}
+	sb_add(out, s + start, n - start);
+	sb_putc(out, '"');
+}
+
+static void
+json_reset(struct render_sink *r)
+{
+	struct json_state *st = r->state;
+	if (st == NULL)
+		return;
+	for (int i = 0; i < st->ncol; i++)
+		free(st->keys[i]);
+	free(st->keys);
+	free(st->keylen);
+	free(st);
+	r->state = NULL;
+}
+
+static int
+json_begin(struct render_sink *r, struct wb_error *err)
+{
+	struct json_state *st = xcalloc(1, sizeof *st);
+	st->ncol = r->ncol;
+	st->keys = xcalloc((size_t)r->ncol + 1, sizeof(char *));
+	st->keylen = xcalloc((size_t)r->ncol + 1, sizeof(size_t));
+	struct strbuf b = STRBUF_INIT;
+	for (int i = 0; i < r->ncol; i++) {
+		sb_clear(&b);
+		json_string(&b, r->names[i], strlen(r->names[i]));
+		sb_putc(&b, ':');
+		st->keylen[i] = b.len;
+		st->keys[i] = xstrndup(b.s, b.len);
+	}
+	sb_free(&b);
+	r->state = st;
+	return 0;
+}
+
+static void
+json_value(struct strbuf *out, const struct vec *v, int i, struct strbuf *tmp)
+{
+	if (vec_is_null(v, i) || v->type == WB_TYPE_NULL) {
+		sb_add(out, "null", 4);
+		return;
+	}
+	switch (v->type) {
+	case WB_TYPE_VARCHAR: {
+		wb_str s = vec_str_at(v, i);
+		json_string(out, s.p, s.n);
+		return;
+	}
+	case WB_TYPE_DOUBLE: {
+		double d = vec_f64(v)[v->kind == VEC_CONST ? 0 : i];
+		if (!isfinite(d)) {
+			sb_add(out, "null", 4);
+			return;
+		}
+		render_format_value(v, i, out);
+		return;
+	}
+	case WB_TYPE_BIGINT:
+	case WB_TYPE_BOOL:
+		render_format_value(v, i, out);
+		return;
+	default:
+		/* DATE, TIMESTAMP, INTERVAL: their text, as a string */
+		sb_clear(tmp);
+		render_format_value(v, i, tmp);
+		json_string(out, tmp->s, tmp->len);
+	}
+}
+
+static int
+json_chunk(struct render_sink *r, const struct chunk *c, struct wb_error *err)
+{
+	struct json_state *st = r->state;
+	struct strbuf *out = &r->buf;
+	struct strbuf tmp = STRBUF_INIT;
+	bool array = r->o.mode == RENDER_JSON;
+	for (int i = 0; i < c->n; i++) {
+		if (array)
+			sb_add(out, r->rows + i == 0 ? "[" : ",\n", r->rows + i == 0 ? 1 : 2);
+		sb_putc(out, '{');
+		for (int col = 0; col < c->ncol; col++) {
+			if (col > 0)
+				sb_putc(out, ',');
+			sb_add(out, st->keys[col], st->keylen[col]);
+			json_value(out, &c->cols[col], i, &tmp);
+		}
+		sb_putc(out, '}');
+		if (!array)
+			sb_putc(out, '\n');
+		if (out->len > (1u << 20) && render_flush(r, err) < 0) {
+			sb_free(&tmp);
+			return -1;
+		}
+	}
+	sb_free(&tmp);
+	return 0;
+}
+
+static int
+json_end(struct render_sink *r, struct wb_error *err)
+{
+	/* An empty result is still a JSON text: [] */
+	if (r->o.mode == RENDER_JSON)
+		sb_puts(&r->buf, r->rows == 0 ? "[]\n" : "]\n");
+	return 0;
+}
+
+const struct render_ops render_json_ops = {
+	.begin = json_begin,
+	.chunk = json_chunk,
+	.end = json_end,
+	.reset = json_reset,
+	.print_messages = false,
+};
+
+const struct render_ops render_jsonl_ops = {
+	.begin = json_begin,
+	.chunk = json_chunk,
+	.reset = json_reset,
+	.print_messages = false,
+};

@@ -75,20 +75,3 @@ str_like(const char *s, const char *p)
 	}
 	return *s == '\0';
 }
-
-char *
-str_thousands(long long v, char *buf)
-{
-	char tmp[32];
-	int n = snprintf(tmp, sizeof tmp, "%lld", v < 0 ? -v : v);
-	int j = 0;
-	if (v < 0)
-		buf[j++] = '-';
-	for (int i = 0; i < n; i++) {
-		if (i > 0 && (n - i) % 3 == 0)
-			buf[j++] = ',';
-		buf[j++] = tmp[i];
-	}
-	buf[j] = '\0';
-	return buf;
-}

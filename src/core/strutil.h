@@ -15,7 +15,5 @@ const char *str_suggest(const char *name, const char *const *cands, int n);
 /* SQL LIKE-style match with % and _ (case-insensitive), for SHOW ... LIKE;
  * also accepts * as %. */
 bool str_like(const char *s, const char *pat);
-/* Format an integer with thousands separators into buf (>= 32 bytes). */
-char *str_thousands(long long v, char *buf);
 
 #endif

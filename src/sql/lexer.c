@@ -360,6 +360,8 @@ scan_semis(const char *s, int len, int *out, int max, bool *open)
 				if (out && n < max)
 					out[n] = i;
 				n++;
+				if (out && n >= max)
+					return n;   /* caller wants only the first max */
 			}
 			i++;
 		}
@@ -421,4 +423,24 @@ lex_split_statements(const char *text, int len, int **starts, int **lens)
 	*starts = st;
 	*lens = ln;
 	return count;
+}
+
+int
+lex_statement_end(const char *text, int len, bool *open)
+{
+	int pos;
+	int n = scan_semis(text, len, &pos, 1, open);
+	return n > 0 ? pos : -1;
+}
+
+bool
+lex_is_blank(const char *text, int len)
+{
+	struct lexer lx;
+	struct token t;
+	struct wb_error err = WB_ERROR_INIT;
+	lex_init(&lx, text, len);
+	int r = lex_next(&lx, &t, &err);
+	err_clear(&err);
+	return r == 0 && t.type == TOK_EOF;
 }

@@ -64,6 +64,12 @@ int lex_all(const char *src, int len, void (*fn)(void *arg, const struct token *
 /* Does `text` end inside a string, quoted identifier or comment? Used by
  * the REPL to decide whether a ';' really ends the statement. */
 bool lex_complete_statement(const char *text, int len);
+/* Offset of the first top-level ';' in text (outside strings, quoted
+ * identifiers and comments), or -1 if there is none. *open is set when the
+ * text ends inside a string or comment. */
+int lex_statement_end(const char *text, int len, bool *open);
+/* true when text holds only whitespace and comments. */
+bool lex_is_blank(const char *text, int len);
 /* Split text into statements at top-level ';'. Each returned span excludes
  * the ';'. Empty statements are skipped. Returns the number of spans;
  * the arrays in starts and lens are malloc'd. */

@@ -384,6 +384,15 @@ catalog_use(struct catalog *c, char *const *parts, int n, struct wb_error *err)
 	return 0;
 }
 
+bool
+catalog_schema_exists(struct catalog *c, const char *schema)
+{
+	pthread_mutex_lock(&c->mu);
+	bool r = schema_find(c, schema) != NULL && strcasecmp(schema, TEMP_SCHEMA) != 0;
+	pthread_mutex_unlock(&c->mu);
+	return r;
+}
+
 const char *
 catalog_current_schema(struct catalog *c)
 {

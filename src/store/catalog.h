@@ -38,6 +38,7 @@ int catalog_create_schema(struct catalog *c, char *const *parts, int n, bool if_
 int catalog_drop_schema(struct catalog *c, char *const *parts, int n, bool if_exists, bool cascade, struct wb_error *err);
 int catalog_use(struct catalog *c, char *const *parts, int n, struct wb_error *err);
 const char *catalog_current_schema(struct catalog *c);
+bool catalog_schema_exists(struct catalog *c, const char *schema);
 const char *catalog_current_catalog(struct catalog *c);
 
 /* Enumerations (for SHOW, completion, the TUI tree). */

@@ -1,0 +1,1056 @@
+/* Statement execution. */
+#include "cli/stmt.h"
+#include "core/pool.h"
+#include "core/strutil.h"
+#include "core/xmalloc.h"
+#include "exec/exec.h"
+#include "func/agg.h"
+#include "func/func.h"
+#include "func/tablefn.h"
+#include "sql/explain.h"
+#include "sql/optimizer.h"
+#include "sql/parser.h"
+#include "store/memtable.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+static const struct wb_value *
+param_cb(void *arg, const char *name)
+{
+	return session_get_param(arg, name);
+}
+
+static void
+ctx_setup(struct session *s, struct exec_ctx *ctx)
+{
+	exec_ctx_init(ctx);
+	ctx->cancel = &s->cancel;
+	ctx->max_workers = s->threads;
+}
+
+int
+stmt_collect(struct session *s, struct pnode *plan, struct rowset **out, struct wb_error *err)
+{
+	struct exec_ctx ctx;
+	ctx_setup(s, &ctx);
+	struct rowset_sink rs;
+	rowset_sink_init(&rs);
+	int rc = exec_run(plan, &ctx, &rs.base);
+	exec_cleanup(plan);
+	if (rc < 0) {
+		err_move(err, &ctx.err);
+		rowset_free(rs.rs);
+		exec_ctx_fini(&ctx);
+		return -1;
+	}
+	exec_ctx_fini(&ctx);
+	*out = rs.rs;
+	return 0;
+}
+
+static int
+run_cb(void *arg, struct pnode *plan, struct rowset **out, struct wb_error *err)
+{
+	struct session *s = arg;
+	return stmt_collect(s, plan, out, err);
+}
+
+static void
+binder_setup(struct session *s, struct binder *b, struct arena *a, struct wb_error *err)
+{
+	binder_init(b, a, s->catalog, err);
+	b->param = param_cb;
+	b->param_arg = s;
+	b->run = run_cb;
+	b->run_arg = s;
+}
+
+struct pnode *
+stmt_plan_query(struct session *s, struct binder *b, struct arena *a, struct ast *q, struct wb_error *err)
+{
+	binder_setup(s, b, a, err);
+	struct pnode *p = bind_query(b, q);
+	if (p == NULL)
+		return NULL;
+	return optimize(a, p);
+}
+
+/* --------------------------------------------------------------- queries */
+
+static int
+run_query(struct session *s, struct arena *a, struct ast *q, struct wb_error *err)
+{
+	struct binder b;
+	struct pnode *p = stmt_plan_query(s, &b, a, q, err);
+	int rc = -1;
+	if (p != NULL) {
+		struct exec_ctx ctx;
+		ctx_setup(s, &ctx);
+		rc = exec_run(p, &ctx, session_sink(s));
+		if (rc < 0)
+			err_move(err, &ctx.err);
+		exec_cleanup(p);
+		exec_ctx_fini(&ctx);
+	}
+	binder_release(&b);
+	return rc;
+}
+
+static int
+discard_chunk(struct wb_sink *sk, const struct chunk *c, struct wb_error *err)
+{
+	return 0;
+}
+
+static int
+run_explain(struct session *s, struct arena *a, struct ast *st, struct wb_error *err)
+{
+	struct ast *q = st->u.explain.stmt;
+	if (q->kind != AST_QUERY) {
+		err_set(err, q->pos, "EXPLAIN supports queries (SELECT, VALUES, WITH)");
+		return -1;
+	}
+	bool json = false;
+	if (st->u.explain.format) {
+		if (strcasecmp(st->u.explain.format, "json") == 0)
+			json = true;
+		else if (strcasecmp(st->u.explain.format, "text") != 0) {
+			err_set(err, st->pos, "unknown EXPLAIN format '%s'", st->u.explain.format);
+			err_hint(err, "formats: TEXT, JSON");
+			return -1;
+		}
+	}
+	struct binder b;
+	struct pnode *p = stmt_plan_query(s, &b, a, q, err);
+	if (p == NULL) {
+		binder_release(&b);
+		return -1;
+	}
+	double total_ms = 0;
+	if (st->u.explain.analyze) {
+		struct exec_ctx ctx;
+		ctx_setup(s, &ctx);
+		ctx.analyze = true;
+		struct wb_sink discard = {0};
+		discard.chunk = discard_chunk;
+		long long t0 = exec_now_ns();
+		int rc = exec_run(p, &ctx, &discard);
+		total_ms = (double)(exec_now_ns() - t0) / 1e6;
+		if (rc < 0) {
+			err_move(err, &ctx.err);
+			exec_cleanup(p);
+			exec_ctx_fini(&ctx);
+			binder_release(&b);
+			return -1;
+		}
+		exec_ctx_fini(&ctx);
+	}
+	struct rowset *rs = json ? explain_json(p, st->u.explain.analyze, total_ms) : explain_table(p, st->u.explain.analyze, total_ms);
+	exec_cleanup(p);
+	binder_release(&b);
+	int rc = session_emit(s, rs, err);
+	rowset_free(rs);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ DDL */
+
+static int
+check_names(char *const *names, int n, int pos, struct wb_error *err)
+{
+	for (int i = 0; i < n; i++) {
+		if (names[i] == NULL || names[i][0] == '\0') {
+			err_set(err, pos, "column %d has no name", i + 1);
+			err_hint(err, "give it an alias: expr AS name");
+			return -1;
+		}
+		for (int j = 0; j < i; j++)
+			if (strcasecmp(names[i], names[j]) == 0) {
+				err_set(err, pos, "duplicate column name \"%s\"", names[i]);
+				err_hint(err, "give one of them a different alias");
+				return -1;
+			}
+	}
+	return 0;
+}
+
+static struct memtable *
+materialize(struct session *s, struct pnode *p, struct wb_error *err)
+{
+	struct exec_ctx ctx;
+	ctx_setup(s, &ctx);
+	struct memtable *mt = exec_materialize(p, &ctx);
+	if (mt == NULL)
+		err_move(err, &ctx.err);
+	exec_cleanup(p);
+	exec_ctx_fini(&ctx);
+	return mt;
+}
+
+static int
+create_table(struct session *s, struct arena *a, struct ast *st, struct wb_error *err)
+{
+	struct ast_name *nm = &st->u.create.name;
+	const char *name = nm->parts[nm->n - 1];
+	if (st->u.create.location || st->u.create.partitioned.n || st->u.create.props.n ||
+	    (st->u.create.using_format && strcasecmp(st->u.create.using_format, "memory") != 0)) {
+		err_set(err, st->pos, "LOCATION, USING, PARTITIONED BY and TBLPROPERTIES need Delta tables, which this build does not have yet");
+		err_hint(err, "create an in-memory table: CREATE TABLE %s AS SELECT ...", name);
+		return -1;
+	}
+	if (st->u.create.if_not_exists) {
+		struct table *t = catalog_find(s->catalog, nm->parts, nm->n);
+		if (t) {
+			table_unref(t);
+			return 0;
+		}
+	}
+	struct table *t;
+	int64_t rows = 0;
+	if (st->u.create.query) {
+		struct binder b;
+		struct pnode *p = stmt_plan_query(s, &b, a, st->u.create.query, err);
+		if (p && st->u.create.columns.n > 0) {
+			int n = st->u.create.columns.n;
+			wb_type *types = arena_alloc(a, sizeof(wb_type) * (size_t)n);
+			char **names = arena_alloc(a, sizeof(char *) * (size_t)n);
+			for (int i = 0; i < n; i++) {
+				types[i] = st->u.create.columns.v[i]->u.coldef.type;
+				names[i] = st->u.create.columns.v[i]->u.coldef.name;
+			}
+			p = bind_cast_columns(&b, p, types, names, n, st->u.create.query->pos);
+		}
+		if (p == NULL || check_names(p->names, p->ncol, st->u.create.query->pos, err) < 0) {
+			if (p)
+				exec_cleanup(p);
+			binder_release(&b);
+			return -1;
+		}
+		struct memtable *mt = materialize(s, p, err);
+		binder_release(&b);
+		if (mt == NULL)
+			return -1;
+		rows = mt->nrows;
+		t = memtable_table(name, p->ncol, p->names, p->types, mt);
+	} else {
+		int n = st->u.create.columns.n;
+		char **names = arena_alloc(a, sizeof(char *) * (size_t)(n ? n : 1));
+		wb_type *types = arena_alloc(a, sizeof(wb_type) * (size_t)(n ? n : 1));
+		for (int i = 0; i < n; i++) {
+			names[i] = st->u.create.columns.v[i]->u.coldef.name;
+			types[i] = st->u.create.columns.v[i]->u.coldef.type;
+		}
+		if (check_names(names, n, st->pos, err) < 0)
+			return -1;
+		t = memtable_table(name, n, names, types, memtable_new(n, types));
+	}
+	if (st->u.create.comment)
+		t->comment = xstrdup(st->u.create.comment);
+	if (catalog_put(s->catalog, nm->parts, nm->n, t, st->u.create.temp, st->u.create.or_replace,
+	    st->u.create.if_not_exists, err) < 0) {
+		err_at(err, st->pos);
+		return -1;
+	}
+	if (st->u.create.query)
+		session_message(s, "Table %s created (%lld rows)", name, (long long)rows);
+	return 0;
+}
+
+static int
+create_view(struct session *s, struct arena *a, struct ast *st, const char *sql, int len, struct wb_error *err)
+{
+	struct ast_name *nm = &st->u.create.name;
+	struct binder b;
+	struct pnode *p = stmt_plan_query(s, &b, a, st->u.create.query, err);
+	if (p == NULL) {
+		binder_release(&b);
+		return -1;
+	}
+	int n = p->ncol;
+	char **names = arena_alloc(a, sizeof(char *) * (size_t)(n ? n : 1));
+	for (int i = 0; i < n; i++)
+		names[i] = p->names[i];
+	if (st->u.create.columns.n > 0) {
+		if (st->u.create.columns.n != n) {
+			err_set(err, st->pos, "the view lists %d column names but its query returns %d columns",
+			    st->u.create.columns.n, n);
+			exec_cleanup(p);
+			binder_release(&b);
+			return -1;
+		}
+		for (int i = 0; i < n; i++)
+			names[i] = st->u.create.columns.v[i]->u.coldef.name;
+	}
+	int rc = check_names(names, n, st->pos, err);
+	if (rc == 0) {
+		int qpos = st->u.create.query->pos;
+		int end = len;
+		while (end > qpos && (sql[end - 1] == ';' || sql[end - 1] == ' ' || sql[end - 1] == '\n'))
+			end--;
+		char *text = xstrndup(sql + qpos, (size_t)(end - qpos));
+		struct table *t = table_new_view(nm->parts[nm->n - 1], text, n, names, p->types);
+		free(text);
+		rc = catalog_put(s->catalog, nm->parts, nm->n, t, st->u.create.temp, st->u.create.or_replace,
+		    st->u.create.if_not_exists, err);
+	}
+	exec_cleanup(p);
+	binder_release(&b);
+	return rc;
+}
+
+static struct table *
+dml_target(struct session *s, struct ast_name *nm, int pos, const char *what, struct wb_error *err)
+{
+	struct table *t = catalog_get(s->catalog, nm->parts, nm->n, err);
+	if (t == NULL) {
+		err_at(err, pos);
+		return NULL;
+	}
+	if (t->view_sql || memtable_of(t) == NULL) {
+		err_set(err, pos, "cannot %s \"%s\": it is a %s", what, t->name, t->view_sql ? "view" : "read-only table");
+		table_unref(t);
+		return NULL;
+	}
+	return t;
+}
+
+static int
+insert_into(struct session *s, struct arena *a, struct ast *st, struct wb_error *err)
+{
+	struct table *t = dml_target(s, &st->u.insert.table, st->pos, "insert into", err);
+	if (t == NULL)
+		return -1;
+	struct binder b;
+	struct pnode *p = stmt_plan_query(s, &b, a, st->u.insert.query, err);
+	int rc = -1;
+	if (p == NULL)
+		goto out;
+	if (st->u.insert.replace_where) {
+		err_set(err, st->u.insert.replace_where->pos, "INSERT ... REPLACE WHERE needs a Delta table");
+		goto out;
+	}
+	/* map table columns to query columns */
+	int *src = arena_alloc(a, sizeof(int) * (size_t)(t->ncol ? t->ncol : 1));
+	if (st->u.insert.columns.n > 0 || st->u.insert.by_name) {
+		for (int i = 0; i < t->ncol; i++)
+			src[i] = -1;
+		int n = st->u.insert.by_name ? p->ncol : st->u.insert.columns.n;
+		if (!st->u.insert.by_name && n != p->ncol) {
+			err_set(err, st->u.insert.query->pos, "INSERT lists %d columns but the query produces %d", n, p->ncol);
+			goto out;
+		}
+		for (int k = 0; k < n; k++) {
+			const char *cn = st->u.insert.by_name ? p->names[k] : st->u.insert.columns.v[k]->u.name.parts[0];
+			int c = table_column(t, cn);
+			if (c < 0) {
+				err_set(err, st->u.insert.by_name ? st->u.insert.query->pos : st->u.insert.columns.v[k]->pos,
+				    "table \"%s\" has no column \"%s\"", t->name, cn);
+				const char *sug = str_suggest(cn, (const char *const *)t->names, t->ncol);
+				if (sug)
+					err_hint(err, "did you mean \"%s\"?", sug);
+				goto out;
+			}
+			if (src[c] >= 0) {
+				err_set(err, st->pos, "column \"%s\" is given twice", cn);
+				goto out;
+			}
+			src[c] = k;
+		}
+	} else {
+		if (p->ncol != t->ncol) {
+			err_set(err, st->u.insert.query->pos, "table \"%s\" has %d columns but the query produces %d", t->name,
+			    t->ncol, p->ncol);
+			err_hint(err, "list the target columns: INSERT INTO %s (col, ...) ...", t->name);
+			goto out;
+		}
+		for (int i = 0; i < t->ncol; i++)
+			src[i] = i;
+	}
+	struct pnode *proj = pnode_new(a, PN_PROJECT, p, t->ncol);
+	proj->u.project.exprs = arena_alloc(a, sizeof(struct bexpr *) * (size_t)(t->ncol ? t->ncol : 1));
+	for (int i = 0; i < t->ncol; i++) {
+		if (src[i] >= 0) {
+			proj->u.project.exprs[i] = bexpr_column(a, src[i], p->types[src[i]]);
+			pnode_set_col(a, proj, i, t->names[i], p->types[src[i]]);
+		} else {
+			struct wb_value nv = {.type = t->types[i], .is_null = true};
+			proj->u.project.exprs[i] = bexpr_const(a, &nv, st->pos);
+			pnode_set_col(a, proj, i, t->names[i], t->types[i]);
+		}
+	}
+	struct pnode *cast = bind_cast_columns(&b, proj, t->types, t->names, t->ncol, st->u.insert.query->pos);
+	if (cast == NULL)
+		goto out;
+	struct memtable *add = materialize(s, cast, err);
+	p = NULL;
+	if (add == NULL)
+		goto out;
+	struct memtable *mt = memtable_of(t);
+	int64_t rows = add->nrows;
+	/* move the new row groups over */
+	pthread_mutex_lock(&add->mu);
+	struct mt_rowgroup **rgs = add->rgs;
+	int nrg = add->nrg;
+	add->rgs = NULL;
+	add->nrg = 0;
+	pthread_mutex_unlock(&add->mu);
+	if (st->u.insert.overwrite) {
+		memtable_replace(mt, rgs, nrg);
+	} else {
+		/* keep appended rows after the existing ones */
+		for (int i = 0; i < nrg; i++)
+			rgs[i]->seq += UINT64_C(1) << 62;
+		memtable_add(mt, rgs, nrg);
+	}
+	free(rgs);
+	memtable_free(add);
+	session_message(s, "%lld row%s inserted", (long long)rows, rows == 1 ? "" : "s");
+	rc = 0;
+out:
+	if (p)
+		exec_cleanup(p);
+	binder_release(&b);
+	table_unref(t);
+	return rc;
+}
+
+/* SELECT <items> FROM <table> [WHERE <where>] as an AST. */
+static struct ast *
+mk_select(struct arena *a, struct ast *table, struct ast_list *items, struct ast *where)
+{
+	struct ast *q = ast_new(a, AST_QUERY, table->pos);
+	struct ast *sel = ast_new(a, AST_SELECT, table->pos);
+	sel->u.select.items = *items;
+	sel->u.select.from = table;
+	sel->u.select.where = where;
+	q->u.query.body = sel;
+	return q;
+}
+
+static struct ast *
+mk_item(struct arena *a, struct ast *e, const char *alias)
+{
+	struct ast *it = ast_new(a, AST_SELECT_ITEM, e->pos);
+	it->u.item.expr = e;
+	it->u.item.alias = (char *)alias;
+	return it;
+}
+
+static struct ast *
+mk_is_true(struct arena *a, struct ast *cond)
+{
+	struct ast *is = ast_new(a, AST_IS, cond->pos);
+	is->u.is.what = IS_TRUE;
+	is->u.is.arg = cond;
+	return is;
+}
+
+static int64_t
+count_where(struct session *s, struct arena *a, struct ast *table, struct ast *where, struct wb_error *err)
+{
+	struct ast *cnt = ast_new(a, AST_FUNC, table->pos);
+	cnt->u.func.name = "count";
+	cnt->u.func.star = true;
+	cnt->u.func.ignore_nulls = -1;
+	struct ast_list items = {0};
+	ast_list_add(a, &items, mk_item(a, cnt, "n"));
+	struct ast *q = mk_select(a, table, &items, where ? mk_is_true(a, where) : NULL);
+	struct binder b;
+	struct pnode *p = stmt_plan_query(s, &b, a, q, err);
+	int64_t n = -1;
+	struct rowset *rs = NULL;
+	if (p && stmt_collect(s, p, &rs, err) == 0) {
+		struct wb_value v;
+		rowset_get(rs, 0, 0, &v);
+		n = v.u.i;
+	}
+	rowset_free(rs);
+	binder_release(&b);
+	return n;
+}
+
+/* Rewrite table t with the rows of query q (UPDATE, DELETE). */
+static int
+rewrite_table(struct session *s, struct arena *a, struct table *t, struct ast *q, struct wb_error *err)
+{
+	struct binder b;
+	struct pnode *p = stmt_plan_query(s, &b, a, q, err);
+	if (p)
+		p = bind_cast_columns(&b, p, t->types, t->names, t->ncol, q->pos);
+	struct memtable *fresh = p ? materialize(s, p, err) : NULL;
+	binder_release(&b);
+	if (fresh == NULL)
+		return -1;
+	pthread_mutex_lock(&fresh->mu);
+	struct mt_rowgroup **rgs = fresh->rgs;
+	int nrg = fresh->nrg;
+	fresh->rgs = NULL;
+	fresh->nrg = 0;
+	pthread_mutex_unlock(&fresh->mu);
+	memtable_replace(memtable_of(t), rgs, nrg);
+	free(rgs);
+	memtable_free(fresh);
+	return 0;
+}
+
+static int
+delete_from(struct session *s, struct arena *a, struct ast *st, struct wb_error *err)
+{
+	struct ast *tab = st->u.del.table;
+	struct table *t = dml_target(s, &tab->u.table.name, st->pos, "delete from", err);
+	if (t == NULL)
+		return -1;
+	int rc = -1;
+	int64_t n = count_where(s, a, tab, st->u.del.where, err);
+	if (n >= 0) {
+		struct ast *star = ast_new(a, AST_STAR, st->pos);
+		struct ast_list items = {0};
+		ast_list_add(a, &items, mk_item(a, star, NULL));
+		struct ast *keep = NULL;
+		if (st->u.del.where) {
+			keep = ast_new(a, AST_UNARY, st->pos);
+			keep->u.unary.op = "NOT";
+			keep->u.unary.arg = mk_is_true(a, st->u.del.where);
+		} else {
+			keep = ast_new(a, AST_LITERAL, st->pos);
+			keep->u.lit.type = WB_TYPE_BOOL;
+			keep->u.lit.u.b = false;
+		}
+		rc = rewrite_table(s, a, t, mk_select(a, tab, &items, keep), err);
+		if (rc == 0)
+			session_message(s, "%lld row%s deleted", (long long)n, n == 1 ? "" : "s");
+	}
+	table_unref(t);
+	return rc;
+}
+
+static int
+update_table(struct session *s, struct arena *a, struct ast *st, struct wb_error *err)
+{
+	struct ast *tab = st->u.update.table;
+	struct table *t = dml_target(s, &tab->u.table.name, st->pos, "update", err);
+	if (t == NULL)
+		return -1;
+	int rc = -1;
+	if (st->u.update.from) {
+		err_set(err, st->u.update.from->pos, "UPDATE ... FROM is not supported yet; use MERGE or a subquery");
+		goto out;
+	}
+	struct ast **setv = arena_zalloc(a, sizeof(struct ast *) * (size_t)(t->ncol ? t->ncol : 1));
+	for (int i = 0; i < st->u.update.set.n; i++) {
+		struct ast *as = st->u.update.set.v[i];
+		const char *cn = as->u.assign.target.parts[as->u.assign.target.n - 1];
+		int c = table_column(t, cn);
+		if (c < 0) {
+			err_set(err, as->pos, "table \"%s\" has no column \"%s\"", t->name, cn);
+			const char *sug = str_suggest(cn, (const char *const *)t->names, t->ncol);
+			if (sug)
+				err_hint(err, "did you mean \"%s\"?", sug);
+			goto out;
+		}
+		if (setv[c]) {
+			err_set(err, as->pos, "column \"%s\" is assigned twice", cn);
+			goto out;
+		}
+		setv[c] = as->u.assign.value;
+	}
+	int64_t n = count_where(s, a, tab, st->u.update.where, err);
+	if (n < 0)
+		goto out;
+	struct ast_list items = {0};
+	for (int i = 0; i < t->ncol; i++) {
+		struct ast *col = ast_new(a, AST_COLREF, st->pos);
+		col->u.name.n = 1;
+		col->u.name.parts[0] = t->names[i];
+		struct ast *e = col;
+		if (setv[i]) {
+			if (st->u.update.where) {
+				struct ast *cs = ast_new(a, AST_CASE, setv[i]->pos);
+				struct ast *w = ast_new(a, AST_WHEN, setv[i]->pos);
+				w->u.when.cond = mk_is_true(a, st->u.update.where);
+				w->u.when.then = setv[i];
+				ast_list_add(a, &cs->u.kase.whens, w);
+				cs->u.kase.els = col;
+				e = cs;
+			} else {
+				e = setv[i];
+			}
+			/* keep the column type: CAST(new AS type) */
+			struct ast *c = ast_new(a, AST_CAST, e->pos);
+			c->u.cast.arg = e;
+			c->u.cast.type = t->types[i];
+			c->u.cast.type_text = (char *)type_name(t->types[i]);
+			e = c;
+		}
+		ast_list_add(a, &items, mk_item(a, e, t->names[i]));
+	}
+	rc = rewrite_table(s, a, t, mk_select(a, tab, &items, NULL), err);
+	if (rc == 0)
+		session_message(s, "%lld row%s updated", (long long)n, n == 1 ? "" : "s");
+out:
+	table_unref(t);
+	return rc;
+}
+
+/* ---------------------------------------------------------- SHOW / DESC */
+
+struct rs_builder {
+	struct rowset *rs;
+	struct chunk c;
+	int ncol;
+};
+
+static void
+rb_init(struct rs_builder *rb, int ncol, char **names, wb_type *types)
+{
+	rb->rs = rowset_new(ncol, names, types);
+	rb->ncol = ncol;
+	chunk_init(&rb->c, ncol, types);
+}
+
+/* Add a row; args per column: const char * for VARCHAR, int64_t for
+ * BIGINT, (char *)NULL / INT64_MIN for NULL. */
+static void
+rb_row(struct rs_builder *rb, ...)
+{
+	va_list ap;
+	va_start(ap, rb);
+	chunk_reset(&rb->c);
+	rb->c.n = 1;
+	for (int i = 0; i < rb->ncol; i++) {
+		struct vec *v = &rb->c.cols[i];
+		v->n = 1;
+		if (v->type == WB_TYPE_VARCHAR) {
+			const char *sv = va_arg(ap, const char *);
+			if (sv == NULL)
+				vec_set_null(v, 0);
+			else
+				vec_str(v)[0] = wb_str_c(sv);
+		} else if (v->type == WB_TYPE_BOOL) {
+			vec_bool(v)[0] = (uint8_t)va_arg(ap, int);
+		} else {
+			int64_t iv = va_arg(ap, int64_t);
+			if (iv == INT64_MIN)
+				vec_set_null(v, 0);
+			else
+				vec_i64(v)[0] = iv;
+		}
+	}
+	va_end(ap);
+	rowset_append(rb->rs, &rb->c, 0, 1);
+}
+
+static struct rowset *
+rb_done(struct rs_builder *rb)
+{
+	chunk_free(&rb->c);
+	return rb->rs;
+}
+
+struct show_tables_arg {
+	struct rs_builder *rb;
+	const char *like;
+};
+
+static void
+show_table_cb(void *arg, const struct catalog_entry *e)
+{
+	struct show_tables_arg *sa = arg;
+	if (sa->like && !str_like(e->name, sa->like))
+		return;
+	const char *kind = e->table->view_sql ? (e->temp ? "temp view" : "view") : (e->temp ? "temp table" : "table");
+	int64_t rows = INT64_MIN;
+	if (e->table->ops && e->table->ops->row_count)
+		rows = e->table->ops->row_count(e->table);
+	rb_row(sa->rb, e->schema, e->name, kind, (int64_t)e->table->ncol, rows);
+}
+
+static void
+show_schema_cb(void *arg, const char *catalog, const char *schema)
+{
+	rb_row(arg, catalog, schema);
+}
+
+static int describe(struct session *s, struct arena *a, struct ast *st, struct wb_error *err);
+
+static int
+show(struct session *s, struct arena *a, struct ast *st, struct wb_error *err)
+{
+	struct rs_builder rb;
+	struct rowset *rs = NULL;
+	switch (st->u.show.what) {
+	case SHOW_TABLES:
+	case SHOW_VIEWS: {
+		char *names[] = {"schema", "name", "kind", "columns", "rows"};
+		wb_type types[] = {WB_TYPE_VARCHAR, WB_TYPE_VARCHAR, WB_TYPE_VARCHAR, WB_TYPE_BIGINT, WB_TYPE_BIGINT};
+		rb_init(&rb, 5, names, types);
+		const char *schema = NULL;
+		if (st->u.show.in.n > 0) {
+			schema = st->u.show.in.parts[st->u.show.in.n - 1];
+			if (!catalog_schema_exists(s->catalog, schema)) {
+				err_set(err, st->pos, "schema \"%s\" does not exist", schema);
+				err_hint(err, "SHOW SCHEMAS lists the schemas");
+				rowset_free(rb_done(&rb));
+				return -1;
+			}
+		}
+		struct show_tables_arg sa = {&rb, st->u.show.like};
+		catalog_each_table(s->catalog, schema, show_table_cb, &sa);
+		rs = rb_done(&rb);
+		break;
+	}
+	case SHOW_SCHEMAS: {
+		char *names[] = {"catalog", "schema"};
+		wb_type types[] = {WB_TYPE_VARCHAR, WB_TYPE_VARCHAR};
+		rb_init(&rb, 2, names, types);
+		catalog_each_schema(s->catalog, show_schema_cb, &rb);
+		rs = rb_done(&rb);
+		break;
+	}
+	case SHOW_FUNCTIONS: {
+		char *names[] = {"name", "kind", "usage", "description"};
+		wb_type types[] = {WB_TYPE_VARCHAR, WB_TYPE_VARCHAR, WB_TYPE_VARCHAR, WB_TYPE_VARCHAR};
+		rb_init(&rb, 4, names, types);
+		for (int i = 0; i < fn_count(); i++) {
+			const struct scalar_fn *f = fn_at(i);
+			if (st->u.show.like && !str_like(f->name, st->u.show.like))
+				continue;
+			rb_row(&rb, f->name, "scalar", f->usage ? f->usage : f->name, f->doc ? f->doc : "");
+		}
+		for (int i = 0; i < agg_count(); i++) {
+			const struct agg_fn *f = agg_at(i);
+			if (st->u.show.like && !str_like(f->name, st->u.show.like))
+				continue;
+			rb_row(&rb, f->name, "aggregate", f->usage, f->doc);
+		}
+		for (int i = 0; i < tablefn_count(); i++) {
+			const struct table_fn *f = tablefn_at(i);
+			if (st->u.show.like && !str_like(f->name, st->u.show.like))
+				continue;
+			rb_row(&rb, f->name, "table", f->usage, f->doc);
+		}
+		rs = rb_done(&rb);
+		break;
+	}
+	case SHOW_COLUMNS: {
+		struct ast *d = ast_new(a, AST_DESCRIBE, st->pos);
+		d->u.describe.name = st->u.show.in;
+		return describe(s, a, d, err);
+	}
+	default:
+		err_set(err, st->pos, "SHOW %s is not supported", st->u.show.what_text ? st->u.show.what_text : "?");
+		err_hint(err, "SHOW TABLES, SHOW SCHEMAS, SHOW FUNCTIONS, SHOW COLUMNS FROM t");
+		return -1;
+	}
+	int rc = session_emit(s, rs, err);
+	rowset_free(rs);
+	return rc;
+}
+
+static int
+describe(struct session *s, struct arena *a, struct ast *st, struct wb_error *err)
+{
+	char *names[] = {"column_name", "column_type", "null"};
+	wb_type types[] = {WB_TYPE_VARCHAR, WB_TYPE_VARCHAR, WB_TYPE_VARCHAR};
+	struct rs_builder rb;
+	if (st->u.describe.what) {
+		err_set(err, st->pos, "DESCRIBE %s needs a Delta table", st->u.describe.what);
+		return -1;
+	}
+	if (st->u.describe.query) {
+		struct binder b;
+		struct pnode *p = stmt_plan_query(s, &b, a, st->u.describe.query, err);
+		if (p == NULL) {
+			binder_release(&b);
+			return -1;
+		}
+		rb_init(&rb, 3, names, types);
+		for (int i = 0; i < p->ncol; i++)
+			rb_row(&rb, p->names[i], type_name(p->types[i]), "YES");
+		exec_cleanup(p);
+		binder_release(&b);
+	} else {
+		struct table *t = catalog_get(s->catalog, st->u.describe.name.parts, st->u.describe.name.n, err);
+		if (t == NULL) {
+			err_at(err, st->pos);
+			return -1;
+		}
+		rb_init(&rb, 3, names, types);
+		for (int i = 0; i < t->ncol; i++)
+			rb_row(&rb, t->names[i], type_name(t->types[i]), "YES");
+		if (st->u.describe.extended) {
+			char buf[64];
+			rb_row(&rb, "", "", NULL);
+			rb_row(&rb, "# detailed table information", "", NULL);
+			rb_row(&rb, "name", t->name, NULL);
+			rb_row(&rb, "kind", t->view_sql ? "view" : t->ops->kind, NULL);
+			if (t->view_sql)
+				rb_row(&rb, "definition", t->view_sql, NULL);
+			if (t->ops) {
+				snprintf(buf, sizeof buf, "%lld", (long long)t->ops->row_count(t));
+				rb_row(&rb, "rows", buf, NULL);
+				snprintf(buf, sizeof buf, "%lld", (long long)t->ops->byte_size(t));
+				rb_row(&rb, "bytes", buf, NULL);
+			}
+			if (t->comment)
+				rb_row(&rb, "comment", t->comment, NULL);
+		}
+		table_unref(t);
+	}
+	struct rowset *rs = rb_done(&rb);
+	int rc = session_emit(s, rs, err);
+	rowset_free(rs);
+	return rc;
+}
+
+/* ------------------------------------------------------------ SET / COPY */
+
+static int
+set_stmt(struct session *s, struct arena *a, struct ast *st, struct wb_error *err)
+{
+	const char *name = st->u.set.name;
+	struct binder b;
+	binder_setup(s, &b, a, err);
+	struct wb_value v;
+	int rc = bind_constant(&b, st->u.set.value, &v);
+	binder_release(&b);
+	if (rc < 0)
+		return -1;
+	if (strcasecmp(name, "threads") == 0 || strcasecmp(name, "worker_threads") == 0) {
+		if (v.is_null || v.type != WB_TYPE_BIGINT || v.u.i < 1) {
+			err_set(err, st->u.set.value->pos, "threads must be a positive integer");
+			return -1;
+		}
+		if (v.u.i > pool_size()) {
+			err_set(err, st->u.set.value->pos, "threads can be at most %d in this process", pool_size());
+			err_hint(err, "start wb with --threads N (or WB_THREADS=N) for more");
+			return -1;
+		}
+		s->threads = (int)v.u.i;
+		return 0;
+	}
+	if (strcasecmp(name, "max_rows") == 0 || strcasecmp(name, "maxrows") == 0) {
+		if (v.is_null || v.type != WB_TYPE_BIGINT || v.u.i < 0) {
+			err_set(err, st->u.set.value->pos, "max_rows must be a non-negative integer");
+			return -1;
+		}
+		s->render.max_rows = v.u.i;
+		session_reset_sink(s);
+		return 0;
+	}
+	err_set(err, st->pos, "unknown setting \"%s\"", name);
+	err_hint(err, "settings: threads, max_rows");
+	return -1;
+}
+
+static int
+copy_stmt(struct session *s, struct arena *a, struct ast *st, struct wb_error *err)
+{
+	if (!st->u.copy.to) {
+		/* COPY t FROM 'file' == INSERT INTO t SELECT * FROM read_csv('file', options) */
+		struct ast *tf = ast_new(a, AST_TABLE_FUNC, st->pos);
+		tf->u.tfunc.name = "read_csv";
+		struct ast *lit = ast_new(a, AST_LITERAL, st->pos);
+		lit->u.lit.type = WB_TYPE_VARCHAR;
+		lit->u.lit.u.s = wb_str_c(st->u.copy.path);
+		ast_list_add(a, &tf->u.tfunc.args, lit);
+		for (int i = 0; i < st->u.copy.options.n; i++) {
+			struct ast *o = st->u.copy.options.v[i];
+			if (strcasecmp(o->u.named.name, "format") == 0)
+				continue;
+			if (strcasecmp(o->u.named.name, "delimiter") == 0)
+				o->u.named.name = "delim";
+			ast_list_add(a, &tf->u.tfunc.args, o);
+		}
+		struct ast *star = ast_new(a, AST_STAR, st->pos);
+		struct ast_list items = {0};
+		ast_list_add(a, &items, mk_item(a, star, NULL));
+		struct ast *ins = ast_new(a, AST_INSERT, st->pos);
+		ins->u.insert.table = st->u.copy.table;
+		ins->u.insert.query = mk_select(a, tf, &items, NULL);
+		return insert_into(s, a, ins, err);
+	}
+	struct render_options ro;
+	render_options_init(&ro);
+	ro.mode = RENDER_CSV;
+	const char *path = st->u.copy.path;
+	size_t pl = strlen(path);
+	if (pl > 5 && strcasecmp(path + pl - 5, ".json") == 0)
+		ro.mode = RENDER_JSON;
+	if (pl > 6 && strcasecmp(path + pl - 6, ".jsonl") == 0)
+		ro.mode = RENDER_JSONL;
+	if (pl > 4 && strcasecmp(path + pl - 4, ".tsv") == 0)
+		ro.mode = RENDER_TSV;
+	for (int i = 0; i < st->u.copy.options.n; i++) {
+		struct ast *o = st->u.copy.options.v[i];
+		const char *on = o->u.named.name;
+		struct wb_value v;
+		struct binder b;
+		binder_setup(s, &b, a, err);
+		int r = bind_constant(&b, o->u.named.value, &v);
+		binder_release(&b);
+		if (r < 0)
+			return -1;
+		if (strcasecmp(on, "header") == 0) {
+			ro.header = v.type == WB_TYPE_BOOL ? v.u.b : true;
+		} else if (strcasecmp(on, "format") == 0 && v.type == WB_TYPE_VARCHAR) {
+			if (!render_mode_from_name(v.u.s.p, &ro.mode) || ro.mode == RENDER_BOX) {
+				err_set(err, o->pos, "COPY TO: unknown format '%s'", v.u.s.p);
+				err_hint(err, "formats: csv, tsv, json, jsonl");
+				return -1;
+			}
+		} else if (strcasecmp(on, "delimiter") == 0 || strcasecmp(on, "delim") == 0 || strcasecmp(on, "sep") == 0) {
+			if (v.type != WB_TYPE_VARCHAR || v.u.s.n != 1 || v.u.s.p[0] != '\t') {
+				if (!(v.type == WB_TYPE_VARCHAR && v.u.s.n == 1 && v.u.s.p[0] == ',')) {
+					err_set(err, o->pos, "COPY TO supports the delimiters ',' (csv) and tab (tsv)");
+					return -1;
+				}
+			} else {
+				ro.mode = RENDER_TSV;
+			}
+		} else {
+			err_set(err, o->pos, "COPY TO: unknown option \"%s\"", on);
+			err_hint(err, "options: FORMAT, HEADER, DELIMITER");
+			return -1;
+		}
+	}
+	struct ast *q = st->u.copy.query;
+	if (q == NULL) {
+		struct ast *tab = ast_new(a, AST_TABLE, st->pos);
+		tab->u.table.name = st->u.copy.table;
+		struct ast *star = ast_new(a, AST_STAR, st->pos);
+		struct ast_list items = {0};
+		ast_list_add(a, &items, mk_item(a, star, NULL));
+		q = mk_select(a, tab, &items, NULL);
+	}
+	/* write a temporary file next to the target, then rename: a failed
+	 * COPY never leaves a half-written file behind */
+	char *tmp = xasprintf("%s.wb-tmp-%d", path, (int)getpid());
+	FILE *f = fopen(tmp, "w");
+	if (f == NULL) {
+		err_set(err, st->pos, "cannot write '%s': %s", path, strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	struct wb_sink *sink = render_sink_new(&ro, f);
+	struct binder b;
+	struct pnode *p = stmt_plan_query(s, &b, a, q, err);
+	int rc = -1;
+	int64_t rows = 0;
+	if (p) {
+		struct exec_ctx ctx;
+		ctx_setup(s, &ctx);
+		rc = exec_run(p, &ctx, sink);
+		if (rc < 0)
+			err_move(err, &ctx.err);
+		rows = render_sink_rows(sink);
+		exec_cleanup(p);
+		exec_ctx_fini(&ctx);
+	}
+	binder_release(&b);
+	render_sink_free(sink);
+	if (fclose(f) != 0 && rc == 0) {
+		err_set(err, st->pos, "cannot write '%s': %s", path, strerror(errno));
+		rc = -1;
+	}
+	if (rc == 0 && rename(tmp, path) != 0) {
+		err_set(err, st->pos, "cannot write '%s': %s", path, strerror(errno));
+		rc = -1;
+	}
+	if (rc < 0)
+		unlink(tmp);
+	free(tmp);
+	if (rc == 0)
+		session_message(s, "%lld row%s written to %s", (long long)rows, rows == 1 ? "" : "s", path);
+	return rc;
+}
+
+/* ------------------------------------------------------------ dispatch */
+
+int
+stmt_run(struct session *s, const char *sql, int len, struct wb_error *err)
+{
+	struct arena *a = arena_new(64 * 1024);
+	long long t0 = exec_now_ns();
+	int rc = -1;
+	struct ast *st = parse_statement(sql, len, a, err);
+	if (st == NULL)
+		goto done;
+	switch (st->kind) {
+	case AST_QUERY:
+		rc = run_query(s, a, st, err);
+		break;
+	case AST_EXPLAIN:
+		rc = run_explain(s, a, st, err);
+		break;
+	case AST_CREATE_TABLE:
+		rc = create_table(s, a, st, err);
+		break;
+	case AST_CREATE_VIEW:
+		rc = create_view(s, a, st, sql, len, err);
+		break;
+	case AST_CREATE_SCHEMA:
+		rc = catalog_create_schema(s->catalog, st->u.create.name.parts, st->u.create.name.n, st->u.create.if_not_exists, err);
+		if (rc < 0)
+			err_at(err, st->pos);
+		break;
+	case AST_DROP:
+		if (st->u.drop.what == OBJ_SCHEMA)
+			rc = catalog_drop_schema(s->catalog, st->u.drop.name.parts, st->u.drop.name.n, st->u.drop.if_exists,
+			    st->u.drop.cascade, err);
+		else if (st->u.drop.what == OBJ_OTHER) {
+			err_set(err, st->pos, "DROP %s is not supported", st->u.drop.what_text);
+			err_hint(err, "DROP TABLE, DROP VIEW, DROP SCHEMA");
+		} else
+			rc = catalog_drop(s->catalog, st->u.drop.name.parts, st->u.drop.name.n, st->u.drop.what == OBJ_VIEW,
+			    st->u.drop.if_exists, err);
+		if (rc < 0)
+			err_at(err, st->pos);
+		break;
+	case AST_INSERT:
+		rc = insert_into(s, a, st, err);
+		break;
+	case AST_UPDATE:
+		rc = update_table(s, a, st, err);
+		break;
+	case AST_DELETE:
+		rc = delete_from(s, a, st, err);
+		break;
+	case AST_SHOW:
+		rc = show(s, a, st, err);
+		break;
+	case AST_DESCRIBE:
+		rc = describe(s, a, st, err);
+		break;
+	case AST_SET:
+		rc = set_stmt(s, a, st, err);
+		break;
+	case AST_USE:
+		rc = catalog_use(s->catalog, st->u.use.name.parts, st->u.use.name.n, err);
+		if (rc < 0)
+			err_at(err, st->pos);
+		break;
+	case AST_COPY:
+		rc = copy_stmt(s, a, st, err);
+		break;
+	case AST_EXT: {
+		stmt_ext_fn fn = (stmt_ext_fn)st->u.ext.ext->exec;
+		rc = fn(s, a, st->u.ext.data, err);
+		break;
+	}
+	default:
+		err_set(err, st->pos, "%s statements are not supported", ast_kind_name(st->kind));
+	}
+done:
+	if (s->timer) {
+		double ms = (double)(exec_now_ns() - t0) / 1e6;
+		fprintf(s->errout, "Run Time: %.3f s\n", ms / 1000);
+	}
+	arena_free(a);
+	return rc;
+}

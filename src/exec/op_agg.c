@@ -1,0 +1,841 @@
+/*
+ * Hash aggregation.
+ *
+ * Each worker aggregates its share of the input into a private table
+ * (partial aggregation); the tables are then merged into the first one and
+ * finalised into result chunks. Group ids are dense (0..ngroups-1) in
+ * first-seen order; keys live column-wise in growable arrays, aggregate
+ * states in one array per aggregate indexed by group id, so updates are a
+ * loop over (gid, value) pairs per aggregate with no per-row dispatch.
+ *
+ * Fast paths: no keys (one group); a single DICT key (codes are mapped to
+ * group ids once per dictionary); a single integer-like key (compared as
+ * int64 without a type switch).
+ *
+ * DISTINCT aggregates: workers only collect distinct (group, value) pairs;
+ * the merge inserts them into a global set and feeds the aggregate with the
+ * pairs that are new there, so duplicates across threads count once.
+ */
+#include "exec/exec_int.h"
+#include "core/hash.h"
+#include "core/pool.h"
+#include "core/xmalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct keycol {
+	wb_type type;
+	void *vals;
+	uint8_t *nulls;
+};
+
+struct dset {            /* distinct (gid, value) pairs */
+	uint32_t *slots;     /* index + 1 */
+	uint32_t mask;
+	uint32_t n;
+	size_t cap;
+	uint32_t *gids;
+	uint64_t *hashes;
+	int64_t *ivals;      /* int64 bits of BIGINT/DOUBLE/BOOL/DATE/TS */
+	wb_str *svals;
+	wb_type type;
+};
+
+struct agg_table {
+	int nkeys;
+	struct keycol *keys;
+	uint64_t *hashes;
+	uint32_t ngroups;
+	size_t cap;
+	uint32_t *slots;
+	uint32_t mask;
+	int naggs;
+	char **states;
+	struct dset *dsets;   /* per aggregate (only for DISTINCT ones) */
+	struct arena heap;
+	/* single DICT key cache */
+	uint64_t dict_id;
+	uint32_t *dict_map;
+	uint32_t dict_cap;
+	int64_t null_gid;     /* gid of the NULL key for the dict path, -1 */
+};
+
+struct agg_global {
+	struct result_chunks result;   /* first: see exec_int.h */
+	struct pnode *n;
+	struct agg_table **tables;   /* per worker */
+	int nworkers;
+	struct agg_ctx *ctxs;        /* per aggregate (heap = final table heap) */
+	struct exec_ctx *ctx;
+};
+
+/* per-worker evaluation state */
+struct agg_worker {
+	struct expr_state **gexprs;
+	struct expr_state **aexprs;   /* flattened: aggregate a's args start at aoff[a] */
+	struct expr_state **fexprs;
+	int *aoff;
+	struct vec *flat;             /* scratch flattened vectors, per arg */
+	uint32_t gids[WB_VEC_SIZE];
+	uint64_t hashes[WB_VEC_SIZE];
+	uint8_t skip[WB_VEC_SIZE];
+	struct vec *keyflat;          /* flattened keys */
+};
+
+static size_t
+state_stride(const struct pn_agg *a)
+{
+	size_t s = a->sig->state_size;
+	return (s + 7) & ~(size_t)7;
+}
+
+static struct agg_table *
+ht_new(struct pnode *n)
+{
+	struct agg_table *t = xcalloc(1, sizeof *t);
+	t->nkeys = n->u.agg.ngroups;
+	t->keys = xcalloc((size_t)(t->nkeys ? t->nkeys : 1), sizeof *t->keys);
+	for (int k = 0; k < t->nkeys; k++)
+		t->keys[k].type = n->u.agg.groups[k]->type;
+	t->naggs = n->u.agg.naggs;
+	t->states = xcalloc((size_t)(t->naggs ? t->naggs : 1), sizeof(char *));
+	t->dsets = xcalloc((size_t)(t->naggs ? t->naggs : 1), sizeof(struct dset));
+	t->mask = 1023;
+	t->slots = xcalloc(t->mask + 1, sizeof(uint32_t));
+	arena_init(&t->heap, 256 * 1024);
+	t->null_gid = -1;
+	return t;
+}
+
+static void
+dset_free(struct dset *d)
+{
+	free(d->slots);
+	free(d->gids);
+	free(d->hashes);
+	free(d->ivals);
+	free(d->svals);
+}
+
+static void
+ht_free(struct agg_table *t, struct pnode *n)
+{
+	if (t == NULL)
+		return;
+	for (int k = 0; k < t->nkeys; k++) {
+		free(t->keys[k].vals);
+		free(t->keys[k].nulls);
+	}
+	free(t->keys);
+	free(t->hashes);
+	free(t->slots);
+	for (int a = 0; a < t->naggs; a++) {
+		const struct pn_agg *ag = &n->u.agg.aggs[a];
+		if (ag->sig->destroy && t->states[a]) {
+			size_t st = state_stride(ag);
+			for (uint32_t g = 0; g < t->ngroups; g++)
+				ag->sig->destroy(t->states[a] + g * st);
+		}
+		free(t->states[a]);
+		dset_free(&t->dsets[a]);
+	}
+	free(t->states);
+	free(t->dsets);
+	free(t->dict_map);
+	arena_release(&t->heap);
+	free(t);
+}
+
+static void
+ht_grow_groups(struct agg_table *t, struct pnode *n, struct agg_ctx *ctxs)
+{
+	size_t old = t->cap;
+	size_t cap = old ? old * 2 : 1024;
+	for (int k = 0; k < t->nkeys; k++) {
+		struct keycol *kc = &t->keys[k];
+		size_t sz = type_size(kc->type);
+		kc->vals = xrealloc(kc->vals, sz * cap);
+		if (kc->nulls) {
+			kc->nulls = xrealloc(kc->nulls, cap);
+			memset(kc->nulls + old, 0, cap - old);
+		}
+	}
+	t->hashes = xrealloc(t->hashes, sizeof(uint64_t) * cap);
+	for (int a = 0; a < t->naggs; a++) {
+		const struct pn_agg *ag = &n->u.agg.aggs[a];
+		size_t st = state_stride(ag);
+		t->states[a] = xrealloc(t->states[a], st * cap);
+		memset(t->states[a] + st * old, 0, st * (cap - old));
+		if (ag->sig->init)
+			for (size_t g = old; g < cap; g++)
+				ag->sig->init(&ctxs[a], t->states[a] + st * g);
+	}
+	t->cap = cap;
+}
+
+static void
+ht_rehash(struct agg_table *t)
+{
+	uint32_t ncap = (t->mask + 1) * 2;
+	free(t->slots);
+	t->slots = xcalloc(ncap, sizeof(uint32_t));
+	t->mask = ncap - 1;
+	for (uint32_t g = 0; g < t->ngroups; g++) {
+		uint32_t s = (uint32_t)t->hashes[g] & t->mask;
+		while (t->slots[s])
+			s = (s + 1) & t->mask;
+		t->slots[s] = g + 1;
+	}
+}
+
+/* Does group g's key equal row i of the key vectors (FLAT)? */
+static inline bool
+key_equal(const struct agg_table *t, uint32_t g, struct vec *const *kv, int i)
+{
+	for (int k = 0; k < t->nkeys; k++) {
+		const struct keycol *kc = &t->keys[k];
+		bool gn = kc->nulls && kc->nulls[g];
+		bool rn = kv[k]->nulls && kv[k]->nulls[i];
+		if (gn || rn) {
+			if (gn != rn)
+				return false;
+			continue;
+		}
+		switch (kc->type) {
+		case WB_TYPE_VARCHAR:
+			if (!wb_str_eq(((wb_str *)kc->vals)[g], vec_str(kv[k])[i]))
+				return false;
+			break;
+		case WB_TYPE_DOUBLE: {
+			double a = ((double *)kc->vals)[g], b = vec_f64(kv[k])[i];
+			if (!(a == b || (a != a && b != b)))
+				return false;
+			break;
+		}
+		case WB_TYPE_BOOL:
+			if (((uint8_t *)kc->vals)[g] != vec_bool(kv[k])[i])
+				return false;
+			break;
+		case WB_TYPE_INTERVAL:
+			if (memcmp(&((wb_interval *)kc->vals)[g], &vec_iv(kv[k])[i], sizeof(wb_interval)) != 0)
+				return false;
+			break;
+		default:
+			if (((int64_t *)kc->vals)[g] != vec_i64(kv[k])[i])
+				return false;
+		}
+	}
+	return true;
+}
+
+static uint32_t
+ht_add_group(struct agg_table *t, struct pnode *n, struct agg_ctx *ctxs, uint64_t h, struct vec *const *kv, int i)
+{
+	if (t->ngroups == t->cap)
+		ht_grow_groups(t, n, ctxs);
+	uint32_t g = t->ngroups++;
+	t->hashes[g] = h;
+	for (int k = 0; k < t->nkeys; k++) {
+		struct keycol *kc = &t->keys[k];
+		size_t sz = type_size(kc->type);
+		if (kv[k]->nulls && kv[k]->nulls[i]) {
+			if (kc->nulls == NULL)
+				kc->nulls = xcalloc(t->cap, 1);
+			kc->nulls[g] = 1;
+			memset((char *)kc->vals + g * sz, 0, sz);
+			continue;
+		}
+		if (kc->type == WB_TYPE_VARCHAR) {
+			wb_str s = vec_str(kv[k])[i];
+			char *p = arena_alloc(&t->heap, s.n);
+			if (s.n)
+				memcpy(p, s.p, s.n);
+			((wb_str *)kc->vals)[g] = (wb_str){p, s.n};
+		} else {
+			memcpy((char *)kc->vals + g * sz, (const char *)kv[k]->data + (size_t)i * sz, sz);
+		}
+	}
+	return g;
+}
+
+/* Find or insert the group of row i (hash h). */
+static inline uint32_t
+ht_find(struct agg_table *t, struct pnode *n, struct agg_ctx *ctxs, uint64_t h, struct vec *const *kv, int i)
+{
+	uint32_t s = (uint32_t)h & t->mask;
+	for (;;) {
+		uint32_t e = t->slots[s];
+		if (e == 0)
+			break;
+		if (t->hashes[e - 1] == h && key_equal(t, e - 1, kv, i))
+			return e - 1;
+		s = (s + 1) & t->mask;
+	}
+	uint32_t g = ht_add_group(t, n, ctxs, h, kv, i);
+	t->slots[s] = g + 1;
+	if (t->ngroups * 2 > t->mask)
+		ht_rehash(t);
+	return g;
+}
+
+/* Single integer-like key without NULLs: compare int64 directly. */
+static void
+find_int_keys(struct agg_table *t, struct pnode *n, struct agg_ctx *ctxs, struct vec *kv, int cnt,
+    const uint64_t *h, uint32_t *gids)
+{
+	const int64_t *v = vec_i64(kv);
+	for (int i = 0; i < cnt; i++) {
+		uint32_t s = (uint32_t)h[i] & t->mask;
+		uint32_t g = UINT32_MAX;
+		for (;;) {
+			uint32_t e = t->slots[s];
+			if (e == 0)
+				break;
+			if (t->hashes[e - 1] == h[i] && ((int64_t *)t->keys[0].vals)[e - 1] == v[i] &&
+			    !(t->keys[0].nulls && t->keys[0].nulls[e - 1])) {
+				g = e - 1;
+				break;
+			}
+			s = (s + 1) & t->mask;
+		}
+		if (g == UINT32_MAX) {
+			g = ht_add_group(t, n, ctxs, h[i], &kv, i);
+			t->slots[s] = g + 1;
+			if (t->ngroups * 2 > t->mask)
+				ht_rehash(t);
+		}
+		gids[i] = g;
+	}
+}
+
+/* Single DICT key: map dictionary codes to groups once per dictionary. */
+static void
+find_dict_keys(struct agg_table *t, struct pnode *n, struct agg_ctx *ctxs, const struct vec *kv, int cnt,
+    uint32_t *gids)
+{
+	const struct wb_dict *d = kv->dict;
+	if (t->dict_id != d->id) {
+		if (t->dict_cap < d->n) {
+			free(t->dict_map);
+			t->dict_map = xmalloc(sizeof(uint32_t) * d->n);
+			t->dict_cap = d->n;
+		}
+		memset(t->dict_map, 0xff, sizeof(uint32_t) * d->n);
+		t->dict_id = d->id;
+	}
+	const uint32_t *codes = vec_codes(kv);
+	struct vec one;
+	vec_init(&one, WB_TYPE_VARCHAR);
+	for (int i = 0; i < cnt; i++) {
+		if (kv->nulls && kv->nulls[i]) {
+			if (t->null_gid < 0) {
+				vec_reset(&one);
+				vec_str(&one)[0] = (wb_str){"", 0};
+				vec_nulls_writable(&one)[0] = 1;
+				one.n = 1;
+				struct vec *pv = &one;
+				t->null_gid = ht_find(t, n, ctxs, HASH_NULL, &pv, 0);
+			}
+			gids[i] = (uint32_t)t->null_gid;
+			continue;
+		}
+		uint32_t c = codes[i];
+		uint32_t g = t->dict_map[c];
+		if (g == UINT32_MAX) {
+			vec_reset(&one);
+			vec_str(&one)[0] = d->vals[c];
+			one.n = 1;
+			struct vec *pv = &one;
+			uint64_t h = hash_bytes(d->vals[c].p, d->vals[c].n);
+			g = t->dict_map[c] = ht_find(t, n, ctxs, h, &pv, 0);
+		}
+		gids[i] = g;
+	}
+	vec_free(&one);
+}
+
+/* ---- distinct sets ---- */
+
+static void
+dset_grow(struct dset *d)
+{
+	uint32_t ncap = d->mask ? (d->mask + 1) * 2 : 1024;
+	free(d->slots);
+	d->slots = xcalloc(ncap, sizeof(uint32_t));
+	d->mask = ncap - 1;
+	for (uint32_t k = 0; k < d->n; k++) {
+		uint32_t s = (uint32_t)d->hashes[k] & d->mask;
+		while (d->slots[s])
+			s = (s + 1) & d->mask;
+		d->slots[s] = k + 1;
+	}
+}
+
+/* Insert (gid, value); returns true when new. Strings are copied to heap. */
+static bool
+dset_insert(struct dset *d, struct arena *heap, uint32_t gid, uint64_t vh, int64_t iv, wb_str sv)
+{
+	if (d->mask == 0 || d->n * 2 >= d->mask)
+		dset_grow(d);
+	uint64_t h = hash_combine(vh, gid);
+	uint32_t s = (uint32_t)h & d->mask;
+	for (;;) {
+		uint32_t e = d->slots[s];
+		if (e == 0)
+			break;
+		uint32_t k = e - 1;
+		if (d->hashes[k] == h && d->gids[k] == gid &&
+		    (d->type == WB_TYPE_VARCHAR ? wb_str_eq(d->svals[k], sv) : d->ivals[k] == iv))
+			return false;
+		s = (s + 1) & d->mask;
+	}
+	if (d->n == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 1024;
+		d->gids = xrealloc(d->gids, sizeof(uint32_t) * d->cap);
+		d->hashes = xrealloc(d->hashes, sizeof(uint64_t) * d->cap);
+		if (d->type == WB_TYPE_VARCHAR)
+			d->svals = xrealloc(d->svals, sizeof(wb_str) * d->cap);
+		else
+			d->ivals = xrealloc(d->ivals, sizeof(int64_t) * d->cap);
+	}
+	uint32_t k = d->n++;
+	d->gids[k] = gid;
+	d->hashes[k] = h;
+	if (d->type == WB_TYPE_VARCHAR) {
+		char *p = arena_alloc(heap, sv.n);
+		if (sv.n)
+			memcpy(p, sv.p, sv.n);
+		d->svals[k] = (wb_str){p, sv.n};
+	} else {
+		d->ivals[k] = iv;
+	}
+	d->slots[s] = k + 1;
+	return true;
+}
+
+static inline int64_t
+value_bits(const struct vec *v, int i)
+{
+	switch (v->type) {
+	case WB_TYPE_BOOL: return vec_bool(v)[i];
+	case WB_TYPE_DOUBLE: {
+		double d = vec_f64(v)[i];
+		int64_t b;
+		if (d == 0)
+			d = 0;
+		memcpy(&b, &d, 8);
+		return b;
+	}
+	default: return vec_i64(v)[i];
+	}
+}
+
+/* ---- worker ---- */
+
+struct agg_run {
+	struct agg_global *g;
+	struct agg_worker **workers;
+};
+
+static void worker_free(struct agg_worker *w, struct pnode *n);
+
+static struct agg_worker *
+worker_new(struct pnode *n, struct wb_error *err)
+{
+	struct agg_worker *w = xcalloc(1, sizeof *w);
+	int ng = n->u.agg.ngroups, na = n->u.agg.naggs;
+	w->gexprs = xcalloc((size_t)(ng ? ng : 1), sizeof *w->gexprs);
+	w->keyflat = xcalloc((size_t)(ng ? ng : 1), sizeof *w->keyflat);
+	w->aoff = xcalloc((size_t)na + 1, sizeof(int));
+	int total = 0;
+	for (int a = 0; a < na; a++) {
+		w->aoff[a] = total;
+		total += n->u.agg.aggs[a].nargs;
+	}
+	w->aoff[na] = total;
+	w->aexprs = xcalloc((size_t)(total ? total : 1), sizeof *w->aexprs);
+	w->flat = xcalloc((size_t)(total ? total : 1), sizeof *w->flat);
+	w->fexprs = xcalloc((size_t)(na ? na : 1), sizeof *w->fexprs);
+	for (int k = 0; k < ng; k++) {
+		vec_init(&w->keyflat[k], n->u.agg.groups[k]->type);
+		w->gexprs[k] = expr_state_new(n->u.agg.groups[k], err);
+		if (w->gexprs[k] == NULL)
+			goto fail;
+	}
+	for (int a = 0; a < na; a++) {
+		const struct pn_agg *ag = &n->u.agg.aggs[a];
+		for (int j = 0; j < ag->nargs; j++) {
+			vec_init(&w->flat[w->aoff[a] + j], ag->args[j]->type);
+			w->aexprs[w->aoff[a] + j] = expr_state_new(ag->args[j], err);
+			if (w->aexprs[w->aoff[a] + j] == NULL)
+				goto fail;
+		}
+		if (ag->filter) {
+			w->fexprs[a] = expr_state_new(ag->filter, err);
+			if (w->fexprs[a] == NULL)
+				goto fail;
+		}
+	}
+	return w;
+fail:
+	worker_free(w, n);
+	return NULL;
+}
+
+static void
+worker_free(struct agg_worker *w, struct pnode *n)
+{
+	if (w == NULL)
+		return;
+	for (int k = 0; k < n->u.agg.ngroups; k++) {
+		expr_state_free(w->gexprs[k]);
+		vec_free(&w->keyflat[k]);
+	}
+	for (int a = 0; a < n->u.agg.naggs; a++) {
+		for (int j = 0; j < n->u.agg.aggs[a].nargs; j++) {
+			expr_state_free(w->aexprs[w->aoff[a] + j]);
+			vec_free(&w->flat[w->aoff[a] + j]);
+		}
+		expr_state_free(w->fexprs[a]);
+	}
+	free(w->gexprs);
+	free(w->keyflat);
+	free(w->aexprs);
+	free(w->flat);
+	free(w->fexprs);
+	free(w->aoff);
+	free(w);
+}
+
+static struct vec *
+flat_of(struct vec *scratch, struct vec *v, int n)
+{
+	if (v->kind == VEC_FLAT)
+		return v;
+	vec_ref(scratch, v);
+	scratch->n = n;
+	vec_flatten(scratch);
+	return scratch;
+}
+
+static int
+agg_consume(void *arg, int worker, struct chunk *c, struct wb_error *err)
+{
+	struct agg_run *run = arg;
+	struct agg_global *G = run->g;
+	struct pnode *n = G->n;
+	struct agg_table *t = G->tables[worker];
+	struct agg_worker *w = run->workers[worker];
+	int cnt = c->n, ng = n->u.agg.ngroups;
+	if (cnt == 0)
+		return 0;
+
+	/* group ids */
+	if (ng == 0) {
+		memset(w->gids, 0, sizeof(uint32_t) * (size_t)cnt);
+	} else {
+		struct vec *kv[64];
+		for (int k = 0; k < ng && k < 64; k++)
+			if (expr_eval(w->gexprs[k], c, &kv[k], err) < 0)
+				return -1;
+		if (ng == 1 && kv[0]->kind == VEC_DICT) {
+			find_dict_keys(t, n, G->ctxs, kv[0], cnt, w->gids);
+		} else {
+			for (int k = 0; k < ng; k++) {
+				kv[k] = flat_of(&w->keyflat[k], kv[k], cnt);
+				hash_vec(kv[k], cnt, w->hashes, k > 0);
+			}
+			if (ng == 1 && type_is_integer_like(kv[0]->type) && kv[0]->nulls == NULL) {
+				find_int_keys(t, n, G->ctxs, kv[0], cnt, w->hashes, w->gids);
+			} else {
+				for (int i = 0; i < cnt; i++)
+					w->gids[i] = ht_find(t, n, G->ctxs, w->hashes[i], kv, i);
+			}
+		}
+	}
+
+	/* aggregates */
+	for (int a = 0; a < n->u.agg.naggs; a++) {
+		const struct pn_agg *ag = &n->u.agg.aggs[a];
+		struct vec *args[AGG_MAXARGS];
+		bool any_skip = false;
+		memset(w->skip, 0, (size_t)cnt);
+		if (w->fexprs[a]) {
+			struct vec *f;
+			if (expr_eval(w->fexprs[a], c, &f, err) < 0)
+				return -1;
+			for (int i = 0; i < cnt; i++) {
+				uint8_t isnull = vec_is_null(f, i);
+				uint8_t v = vec_bool(f)[f->kind == VEC_CONST ? 0 : i];
+				w->skip[i] = isnull || !v;
+				any_skip |= w->skip[i];
+			}
+		}
+		for (int j = 0; j < ag->nargs; j++) {
+			struct vec *v;
+			if (expr_eval(w->aexprs[w->aoff[a] + j], c, &v, err) < 0)
+				return -1;
+			args[j] = flat_of(&w->flat[w->aoff[a] + j], v, cnt);
+			if (!(ag->sig->flags & AGG_SEES_NULLS) && args[j]->nulls) {
+				for (int i = 0; i < cnt; i++)
+					w->skip[i] |= args[j]->nulls[i];
+				any_skip = true;
+			}
+		}
+		if (ag->distinct) {
+			struct dset *d = &t->dsets[a];
+			d->type = ag->args[0]->type;
+			const struct vec *v = args[0];
+			for (int i = 0; i < cnt; i++) {
+				if (w->skip[i])
+					continue;
+				if (d->type == WB_TYPE_VARCHAR) {
+					wb_str s = vec_str(v)[i];
+					dset_insert(d, &t->heap, w->gids[i], hash_bytes(s.p, s.n), 0, s);
+				} else {
+					int64_t b = value_bits(v, i);
+					dset_insert(d, &t->heap, w->gids[i], hash_u64((uint64_t)b), b, (wb_str){0});
+				}
+			}
+			continue;
+		}
+		struct agg_ctx actx = G->ctxs[a];
+		actx.heap = &t->heap;
+		actx.err = err;
+		if (ag->sig->update(&actx, t->states[a], state_stride(ag), w->gids, args, cnt, any_skip ? w->skip : NULL) < 0) {
+			err_at(err, ag->pos);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Feed distinct pairs (gids already global) into aggregate a, in batches. */
+static int
+feed_distinct(struct agg_global *G, struct agg_table *gt, int a, const struct dset *src, const uint32_t *gmap,
+    struct wb_error *err)
+{
+	const struct pn_agg *ag = &G->n->u.agg.aggs[a];
+	struct dset *dst = &gt->dsets[a];
+	dst->type = src->type;
+	struct vec v;
+	vec_init(&v, src->type);
+	uint32_t gids[WB_VEC_SIZE];
+	int m = 0;
+	struct agg_ctx actx = G->ctxs[a];
+	actx.heap = &gt->heap;
+	actx.err = err;
+	int rc = 0;
+	vec_reset(&v);
+	for (uint32_t k = 0; k <= src->n; k++) {
+		if (k < src->n) {
+			uint32_t g = gmap ? gmap[src->gids[k]] : src->gids[k];
+			bool fresh;
+			if (src->type == WB_TYPE_VARCHAR)
+				fresh = gmap == NULL || dset_insert(dst, &gt->heap, g, hash_bytes(src->svals[k].p, src->svals[k].n), 0, src->svals[k]);
+			else
+				fresh = gmap == NULL || dset_insert(dst, &gt->heap, g, hash_u64((uint64_t)src->ivals[k]), src->ivals[k], (wb_str){0});
+			if (!fresh)
+				continue;
+			gids[m] = g;
+			switch (src->type) {
+			case WB_TYPE_VARCHAR: vec_str(&v)[m] = src->svals[k]; break;
+			case WB_TYPE_BOOL: vec_bool(&v)[m] = (uint8_t)src->ivals[k]; break;
+			case WB_TYPE_DOUBLE: memcpy(&vec_f64(&v)[m], &src->ivals[k], 8); break;
+			default: vec_i64(&v)[m] = src->ivals[k];
+			}
+			m++;
+		}
+		if (m == WB_VEC_SIZE || (k == src->n && m > 0)) {
+			v.n = m;
+			struct vec *args[1] = {&v};
+			if (ag->sig->update(&actx, gt->states[a], state_stride(ag), gids, args, m, NULL) < 0) {
+				rc = -1;
+				break;
+			}
+			m = 0;
+			vec_reset(&v);
+		}
+	}
+	vec_free(&v);
+	return rc;
+}
+
+static int
+merge_tables(struct agg_global *G, struct wb_error *err)
+{
+	struct pnode *n = G->n;
+	struct agg_table *gt = G->tables[0];
+	/* distinct pairs of table 0 are already in its own sets with global
+	 * ids: feed them first */
+	for (int a = 0; a < n->u.agg.naggs; a++) {
+		if (!n->u.agg.aggs[a].distinct)
+			continue;
+		struct dset copy = gt->dsets[a];
+		if (feed_distinct(G, gt, a, &copy, NULL, err) < 0)
+			return -1;
+	}
+	struct vec *kv = xcalloc((size_t)(gt->nkeys ? gt->nkeys : 1), sizeof *kv);
+	struct vec **pkv = xcalloc((size_t)(gt->nkeys ? gt->nkeys : 1), sizeof *pkv);
+	for (int k = 0; k < gt->nkeys; k++) {
+		vec_init(&kv[k], gt->keys[k].type);
+		pkv[k] = &kv[k];
+	}
+	int rc = 0;
+	for (int w = 1; w < G->nworkers && rc == 0; w++) {
+		struct agg_table *t = G->tables[w];
+		if (t == NULL || t->ngroups == 0)
+			continue;
+		uint32_t *gmap = xmalloc(sizeof(uint32_t) * t->ngroups);
+		for (uint32_t g = 0; g < t->ngroups; g++) {
+			/* view group g's key as row 0 of FLAT vectors */
+			for (int k = 0; k < gt->nkeys; k++) {
+				size_t sz = type_size(kv[k].type);
+				kv[k].kind = VEC_FLAT;
+				kv[k].data = (char *)t->keys[k].vals + g * sz;
+				kv[k].nulls = t->keys[k].nulls ? t->keys[k].nulls + g : NULL;
+				kv[k].n = 1;
+			}
+			uint32_t dg = gt->nkeys == 0 ? 0 : ht_find(gt, n, G->ctxs, t->hashes[g], pkv, 0);
+			if (gt->nkeys == 0 && gt->ngroups == 0) {
+				ht_grow_groups(gt, n, G->ctxs);
+				gt->ngroups = 1;
+			}
+			gmap[g] = dg;
+			for (int a = 0; a < n->u.agg.naggs; a++) {
+				const struct pn_agg *ag = &n->u.agg.aggs[a];
+				if (ag->distinct)
+					continue;
+				size_t st = state_stride(ag);
+				ag->sig->combine(&G->ctxs[a], gt->states[a] + dg * st, t->states[a] + g * st);
+			}
+		}
+		for (int a = 0; a < n->u.agg.naggs && rc == 0; a++)
+			if (n->u.agg.aggs[a].distinct && feed_distinct(G, gt, a, &t->dsets[a], gmap, err) < 0)
+				rc = -1;
+		free(gmap);
+	}
+	for (int k = 0; k < gt->nkeys; k++) {
+		kv[k].data = NULL;
+		kv[k].nulls = NULL;
+		vec_free(&kv[k]);
+	}
+	free(kv);
+	free(pkv);
+	return rc;
+}
+
+static int
+finalize(struct agg_global *G, struct wb_error *err)
+{
+	struct pnode *n = G->n;
+	struct agg_table *gt = G->tables[0];
+	struct result_chunks *r = &G->result;
+	int ng = n->u.agg.ngroups;
+	for (uint32_t off = 0; off < gt->ngroups; off += WB_VEC_SIZE) {
+		int m = gt->ngroups - off < WB_VEC_SIZE ? (int)(gt->ngroups - off) : WB_VEC_SIZE;
+		r->chunks = xgrow(r->chunks, &r->cap, (size_t)r->n + 1, sizeof *r->chunks);
+		struct chunk *c = &r->chunks[r->n++];
+		chunk_init(c, n->ncol, n->types);
+		chunk_reset(c);
+		c->n = m;
+		for (int k = 0; k < ng; k++) {
+			struct vec *v = &c->cols[k];
+			size_t sz = type_size(v->type);
+			memcpy(v->data, (char *)gt->keys[k].vals + off * sz, sz * (size_t)m);
+			if (gt->keys[k].nulls)
+				memcpy(vec_nulls_writable(v), gt->keys[k].nulls + off, (size_t)m);
+			v->n = m;
+		}
+		for (int a = 0; a < n->u.agg.naggs; a++) {
+			const struct pn_agg *ag = &n->u.agg.aggs[a];
+			struct vec *v = &c->cols[ng + a];
+			size_t st = state_stride(ag);
+			struct agg_ctx actx = G->ctxs[a];
+			actx.heap = &gt->heap;
+			actx.err = err;
+			for (int i = 0; i < m; i++) {
+				if (ag->sig->finalize(&actx, gt->states[a] + (off + (uint32_t)i) * st, v, i) < 0) {
+					err_at(err, ag->pos);
+					return -1;
+				}
+			}
+			v->n = m;
+		}
+	}
+	return 0;
+}
+
+int
+agg_prepare(struct pnode *n, struct exec_ctx *ctx)
+{
+	struct agg_global *G = xcalloc(1, sizeof *G);
+	n->gstate = G;
+	G->n = n;
+	G->ctx = ctx;
+	result_chunks_init(&G->result);
+	int na = n->u.agg.naggs;
+	G->ctxs = xcalloc((size_t)(na ? na : 1), sizeof *G->ctxs);
+	for (int a = 0; a < na; a++) {
+		G->ctxs[a].pos = n->u.agg.aggs[a].pos;
+		G->ctxs[a].param = n->u.agg.aggs[a].param;
+	}
+	int w = pool_size();
+	if (ctx->max_workers > 0 && ctx->max_workers < w)
+		w = ctx->max_workers;
+	int maxw = exec_parallelism(n->child);
+	if (maxw < w)
+		w = maxw;
+	if (w < 1)
+		w = 1;
+	G->nworkers = w;
+	G->tables = xcalloc((size_t)w, sizeof *G->tables);
+	struct agg_run run = {G, xcalloc((size_t)w, sizeof(struct agg_worker *))};
+	struct wb_error err = WB_ERROR_INIT;
+	int rc = 0;
+	for (int i = 0; i < w && rc == 0; i++) {
+		G->tables[i] = ht_new(n);
+		if (n->u.agg.ngroups == 0) {
+			ht_grow_groups(G->tables[i], n, G->ctxs);
+			G->tables[i]->ngroups = 1;
+		}
+		run.workers[i] = worker_new(n, &err);
+		if (run.workers[i] == NULL)
+			rc = -1;
+	}
+	if (rc < 0) {
+		exec_fail(ctx, &err);
+	} else {
+		int used, saved = ctx->max_workers;
+		ctx->max_workers = w;   /* worker slots == tables */
+		rc = exec_parallel(n->child, ctx, agg_consume, &run, &used);
+		ctx->max_workers = saved;
+		n->stats.workers = used;
+	}
+	for (int i = 0; i < w; i++)
+		worker_free(run.workers[i], n);
+	free(run.workers);
+	if (rc == 0 && (merge_tables(G, &err) < 0 || finalize(G, &err) < 0)) {
+		exec_fail(ctx, &err);
+		rc = -1;
+	}
+	/* the served result lives in G->result; everything it points at
+	 * (key strings, string aggregates) lives in the tables' heaps */
+	return rc;
+}
+
+void
+agg_cleanup(struct pnode *n)
+{
+	struct agg_global *G = n->gstate;
+	if (G == NULL)
+		return;
+	result_chunks_free(&G->result);
+	for (int i = 0; i < G->nworkers; i++)
+		ht_free(G->tables[i], n);
+	free(G->tables);
+	free(G->ctxs);
+	free(G);
+	n->gstate = NULL;
+}

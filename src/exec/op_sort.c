@@ -1,0 +1,488 @@
+/*
+ * ORDER BY and TOP-N.
+ *
+ * Workers copy their input rows plus the evaluated sort keys into private
+ * stores. Sorting works on 16-byte items (a 64-bit order-preserving prefix
+ * of the first key, chunk, row): an LSD radix sort over the prefix bytes
+ * that vary, then a comparison sort of each run of equal prefixes using
+ * all keys (only when ties can be decided by more than the prefix).
+ *
+ * TOP-N keeps at most ~2N candidate rows per worker: whenever the store
+ * grows past that, it is sorted and cut to N, and the N-th prefix becomes a
+ * boundary below which incoming rows are dropped without being copied.
+ *
+ * NULL ordering: NULLs sort as the smallest value unless NULLS LAST is given
+ * (Spark's default: ASC puts NULLs first, DESC puts them last).
+ */
+#include "exec/exec_int.h"
+#include "core/pool.h"
+#include "core/xmalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct sort_item {
+	uint64_t prefix;
+	uint32_t chunk;
+	uint32_t row;
+};
+
+struct sort_store {
+	struct result_chunks rows;   /* child columns + key columns */
+	int64_t nrows;
+	bool have_bound;
+	uint64_t bound;              /* TOP-N: rows with prefix > bound are out */
+};
+
+struct sort_global {
+	struct result_chunks result; /* first: see exec_int.h */
+	struct pnode *n;
+	int nstore;                  /* child columns + keys */
+	wb_type *stypes;
+	struct sort_store *stores;
+	int nworkers;
+	struct chunk **all;          /* every stored chunk, items index this */
+	int nall;
+	bool need_full;              /* ties need the full comparison */
+};
+
+struct sort_worker {
+	struct expr_state **keys;
+	struct chunk tmp;            /* child columns + evaluated keys */
+	uint32_t sel[WB_VEC_SIZE];
+	uint64_t prefix[WB_VEC_SIZE];
+};
+
+static inline uint64_t
+prefix_of(const struct vec *v, int i, const struct pn_sortkey *k)
+{
+	uint64_t p;
+	if (vec_is_null(v, i)) {
+		p = k->nulls_first ? 0 : UINT64_MAX;
+		return k->desc ? ~p : p;
+	}
+	int r = v->kind == VEC_CONST ? 0 : i;
+	switch (v->type) {
+	case WB_TYPE_BOOL:
+		p = ((const uint8_t *)v->data)[r] ? 2 : 1;
+		break;
+	case WB_TYPE_DOUBLE: {
+		double d = ((const double *)v->data)[r];
+		uint64_t b;
+		if (d != d) {
+			b = UINT64_C(0x7ff8000000000000);
+		} else {
+			if (d == 0)
+				d = 0;
+			memcpy(&b, &d, 8);
+		}
+		p = (b & (UINT64_C(1) << 63)) ? ~b : b | (UINT64_C(1) << 63);
+		p = (p >> 1) + 1;   /* keep 0 and all-ones for NULL */
+		break;
+	}
+	case WB_TYPE_VARCHAR: {
+		wb_str s = vec_str_at(v, i);
+		unsigned char b[8] = {0};
+		memcpy(b, s.p, s.n < 8 ? s.n : 8);
+		p = 0;
+		for (int j = 0; j < 8; j++)
+			p = (p << 8) | b[j];
+		p = (p >> 1) + 1;
+		break;
+	}
+	case WB_TYPE_INTERVAL: {
+		wb_interval iv = ((const wb_interval *)v->data)[r];
+		int64_t key = (int64_t)iv.months * 30 * INT64_C(86400000000) + (int64_t)iv.days * INT64_C(86400000000) + iv.micros;
+		p = (((uint64_t)key ^ (UINT64_C(1) << 63)) >> 1) + 1;
+		break;
+	}
+	default: {
+		int64_t x = ((const int64_t *)v->data)[r];
+		p = (((uint64_t)x ^ (UINT64_C(1) << 63)) >> 1) + 1;
+	}
+	}
+	return k->desc ? ~p : p;
+}
+
+static int
+dcmp(double a, double b)
+{
+	if (a != a)
+		return b != b ? 0 : 1;
+	if (b != b)
+		return -1;
+	return a < b ? -1 : a > b;
+}
+
+/* Compare value i of va with value j of vb under key k. */
+static int
+cmp_key(const struct vec *va, int i, const struct vec *vb, int j, const struct pn_sortkey *k)
+{
+	bool na = vec_is_null(va, i), nb = vec_is_null(vb, j);
+	int c;
+	if (na || nb) {
+		if (na && nb)
+			return 0;
+		/* NULL position does not flip with DESC */
+		c = na ? -1 : 1;
+		return k->nulls_first ? c : -c;
+	}
+	int ri = va->kind == VEC_CONST ? 0 : i, rj = vb->kind == VEC_CONST ? 0 : j;
+	switch (va->type) {
+	case WB_TYPE_BOOL:
+		c = (int)((const uint8_t *)va->data)[ri] - (int)((const uint8_t *)vb->data)[rj];
+		break;
+	case WB_TYPE_DOUBLE:
+		c = dcmp(((const double *)va->data)[ri], ((const double *)vb->data)[rj]);
+		break;
+	case WB_TYPE_VARCHAR:
+		c = wb_str_cmp(vec_str_at(va, i), vec_str_at(vb, j));
+		break;
+	case WB_TYPE_INTERVAL: {
+		wb_interval x = ((const wb_interval *)va->data)[ri], y = ((const wb_interval *)vb->data)[rj];
+		int64_t kx = (int64_t)x.months * 30 * INT64_C(86400000000) + (int64_t)x.days * INT64_C(86400000000) + x.micros;
+		int64_t ky = (int64_t)y.months * 30 * INT64_C(86400000000) + (int64_t)y.days * INT64_C(86400000000) + y.micros;
+		c = kx < ky ? -1 : kx > ky;
+		break;
+	}
+	default: {
+		int64_t x = ((const int64_t *)va->data)[ri], y = ((const int64_t *)vb->data)[rj];
+		c = x < y ? -1 : x > y;
+	}
+	}
+	return k->desc ? -c : c;
+}
+
+static int
+cmp_items(const struct sort_global *G, const struct sort_item *a, const struct sort_item *b)
+{
+	if (a->prefix != b->prefix)
+		return a->prefix < b->prefix ? -1 : 1;
+	const struct pnode *n = G->n;
+	int base = n->child->ncol;
+	const struct chunk *ca = G->all[a->chunk], *cb = G->all[b->chunk];
+	for (int k = 0; k < n->u.sort.nkeys; k++) {
+		int c = cmp_key(&ca->cols[base + k], (int)a->row, &cb->cols[base + k], (int)b->row, &n->u.sort.keys[k]);
+		if (c)
+			return c;
+	}
+	/* stable: earlier stored rows first */
+	if (a->chunk != b->chunk)
+		return a->chunk < b->chunk ? -1 : 1;
+	return a->row < b->row ? -1 : a->row > b->row;
+}
+
+/* Merge sort on items (stable, used for runs of equal prefixes). */
+static void
+msort(const struct sort_global *G, struct sort_item *v, struct sort_item *tmp, int64_t n)
+{
+	if (n < 16) {
+		for (int64_t i = 1; i < n; i++) {
+			struct sort_item x = v[i];
+			int64_t j = i;
+			while (j > 0 && cmp_items(G, &x, &v[j - 1]) < 0) {
+				v[j] = v[j - 1];
+				j--;
+			}
+			v[j] = x;
+		}
+		return;
+	}
+	int64_t h = n / 2;
+	msort(G, v, tmp, h);
+	msort(G, v + h, tmp, n - h);
+	if (cmp_items(G, &v[h - 1], &v[h]) <= 0)
+		return;
+	int64_t i = 0, j = h, k = 0;
+	while (i < h && j < n)
+		tmp[k++] = cmp_items(G, &v[j], &v[i]) < 0 ? v[j++] : v[i++];
+	while (i < h)
+		tmp[k++] = v[i++];
+	while (j < n)
+		tmp[k++] = v[j++];
+	memcpy(v, tmp, sizeof *v * (size_t)n);
+}
+
+/* LSD radix sort on prefix (stable), skipping bytes that never vary. */
+static void
+radix_sort(struct sort_item *v, struct sort_item *tmp, int64_t n)
+{
+	uint64_t or_all = 0, and_all = ~UINT64_C(0);
+	for (int64_t i = 0; i < n; i++) {
+		or_all |= v[i].prefix;
+		and_all &= v[i].prefix;
+	}
+	uint64_t varying = or_all ^ and_all;
+	struct sort_item *src = v, *dst = tmp;
+	for (int byte = 0; byte < 8; byte++) {
+		int shift = byte * 8;
+		if (((varying >> shift) & 0xff) == 0)
+			continue;
+		int64_t count[257] = {0};
+		for (int64_t i = 0; i < n; i++)
+			count[((src[i].prefix >> shift) & 0xff) + 1]++;
+		for (int b = 0; b < 256; b++)
+			count[b + 1] += count[b];
+		for (int64_t i = 0; i < n; i++)
+			dst[count[(src[i].prefix >> shift) & 0xff]++] = src[i];
+		struct sort_item *t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != v)
+		memcpy(v, src, sizeof *v * (size_t)n);
+}
+
+/* Sort items: radix on prefixes, then resolve runs of equal prefixes. */
+static void
+sort_items(const struct sort_global *G, struct sort_item *items, int64_t n)
+{
+	if (n < 2)
+		return;
+	struct sort_item *tmp = xmalloc(sizeof *tmp * (size_t)n);
+	radix_sort(items, tmp, n);
+	if (G->need_full) {
+		int64_t i = 0;
+		while (i < n) {
+			int64_t j = i + 1;
+			while (j < n && items[j].prefix == items[i].prefix)
+				j++;
+			if (j - i > 1)
+				msort(G, items + i, tmp, j - i);
+			i = j;
+		}
+	}
+	free(tmp);
+}
+
+/* Items for every row in stores (refreshing G->all). */
+static struct sort_item *
+make_items(struct sort_global *G, int64_t *nitems)
+{
+	const struct pnode *n = G->n;
+	int base = n->child->ncol;
+	int64_t total = 0;
+	G->nall = 0;
+	for (int w = 0; w < G->nworkers; w++)
+		G->nall += G->stores[w].rows.n;
+	free(G->all);
+	G->all = xmalloc(sizeof *G->all * (size_t)(G->nall ? G->nall : 1));
+	int ci = 0;
+	for (int w = 0; w < G->nworkers; w++)
+		for (int c = 0; c < G->stores[w].rows.n; c++) {
+			G->all[ci++] = &G->stores[w].rows.chunks[c];
+			total += G->stores[w].rows.chunks[c].n;
+		}
+	struct sort_item *items = xmalloc(sizeof *items * (size_t)(total ? total : 1));
+	int64_t k = 0;
+	for (int c = 0; c < G->nall; c++) {
+		const struct chunk *ch = G->all[c];
+		const struct vec *kv = &ch->cols[base];
+		for (int r = 0; r < ch->n; r++) {
+			items[k].prefix = prefix_of(kv, r, &n->u.sort.keys[0]);
+			items[k].chunk = (uint32_t)c;
+			items[k].row = (uint32_t)r;
+			k++;
+		}
+	}
+	*nitems = total;
+	return items;
+}
+
+/* Copy rows in item order [from, to) into dst (child columns only). */
+static void
+emit_items(struct sort_global *G, const struct sort_item *items, int64_t from, int64_t to, struct result_chunks *dst,
+    int ncol, const wb_type *types)
+{
+	uint32_t sel[WB_VEC_SIZE];
+	int64_t i = from;
+	while (i < to) {
+		/* runs of items from the same chunk are copied with one call */
+		uint32_t c = items[i].chunk;
+		int m = 0;
+		while (i < to && items[i].chunk == c && m < WB_VEC_SIZE)
+			sel[m++] = items[i++].row;
+		result_chunks_append(dst, ncol, types, G->all[c], sel, 0, m);
+	}
+}
+
+/* TOP-N: keep the best `keep` rows of store w. */
+static void
+topn_compact(struct sort_global *G, int w)
+{
+	struct sort_store *st = &G->stores[w];
+	int64_t keep = G->n->u.sort.limit;
+	/* make_items over just this store */
+	int saved_nw = G->nworkers;
+	struct sort_store *saved = G->stores;
+	G->stores = st;
+	G->nworkers = 1;
+	int64_t n;
+	struct sort_item *items = make_items(G, &n);
+	sort_items(G, items, n);
+	struct result_chunks fresh;
+	result_chunks_init(&fresh);
+	int64_t m = n < keep ? n : keep;
+	emit_items(G, items, 0, m, &fresh, G->nstore, G->stypes);
+	if (m > 0) {
+		st->have_bound = m == keep;
+		st->bound = items[m - 1].prefix;
+	}
+	free(items);
+	free(G->all);
+	G->all = NULL;
+	G->nall = 0;
+	G->stores = saved;
+	G->nworkers = saved_nw;
+	result_chunks_free(&st->rows);
+	st->rows = fresh;
+	st->nrows = m;
+}
+
+struct sort_run {
+	struct sort_global *G;
+	struct sort_worker **workers;
+};
+
+static int
+sort_consume(void *arg, int worker, struct chunk *c, struct wb_error *err)
+{
+	struct sort_run *run = arg;
+	struct sort_global *G = run->G;
+	struct sort_worker *w = run->workers[worker];
+	struct sort_store *st = &G->stores[worker];
+	const struct pnode *n = G->n;
+	int base = n->child->ncol;
+	/* child columns referenced, keys evaluated */
+	for (int col = 0; col < base; col++)
+		vec_ref(&w->tmp.cols[col], &c->cols[col]);
+	for (int k = 0; k < n->u.sort.nkeys; k++) {
+		struct vec *v;
+		if (expr_eval(w->keys[k], c, &v, err) < 0)
+			return -1;
+		vec_ref(&w->tmp.cols[base + k], v);
+	}
+	w->tmp.n = c->n;
+	if (n->kind == PN_TOPN && st->have_bound) {
+		const struct vec *kv = &w->tmp.cols[base];
+		int m = 0;
+		for (int i = 0; i < c->n; i++)
+			if (prefix_of(kv, i, &n->u.sort.keys[0]) <= st->bound)
+				w->sel[m++] = (uint32_t)i;
+		if (m == 0)
+			return 0;
+		result_chunks_append(&st->rows, G->nstore, G->stypes, &w->tmp, w->sel, 0, m);
+		st->nrows += m;
+	} else {
+		result_chunks_append(&st->rows, G->nstore, G->stypes, &w->tmp, NULL, 0, c->n);
+		st->nrows += c->n;
+	}
+	if (n->kind == PN_TOPN && st->nrows > 2 * n->u.sort.limit + WB_VEC_SIZE)
+		topn_compact(G, worker);
+	return 0;
+}
+
+int
+sort_prepare(struct pnode *n, struct exec_ctx *ctx)
+{
+	struct sort_global *G = xcalloc(1, sizeof *G);
+	n->gstate = G;
+	result_chunks_init(&G->result);
+	G->n = n;
+	int base = n->child->ncol, nk = n->u.sort.nkeys;
+	G->nstore = base + nk;
+	G->stypes = xmalloc(sizeof(wb_type) * (size_t)G->nstore);
+	memcpy(G->stypes, n->child->types, sizeof(wb_type) * (size_t)base);
+	for (int k = 0; k < nk; k++) {
+		G->stypes[base + k] = n->u.sort.keys[k].expr->type;
+		wb_type t = n->u.sort.keys[k].expr->type;
+		if (k > 0 || t == WB_TYPE_VARCHAR || t == WB_TYPE_DOUBLE || t == WB_TYPE_INTERVAL)
+			G->need_full = true;
+	}
+	/* NULLs and the reserved extremes also tie */
+	G->need_full = true;
+	if (nk == 1 && type_is_integer_like(n->u.sort.keys[0].expr->type))
+		G->need_full = true;
+	int w = pool_size();
+	if (ctx->max_workers > 0 && ctx->max_workers < w)
+		w = ctx->max_workers;
+	int p = exec_parallelism(n->child);
+	if (p < w)
+		w = p;
+	if (w < 1)
+		w = 1;
+	G->nworkers = w;
+	G->stores = xcalloc((size_t)w, sizeof *G->stores);
+	struct sort_run run = {G, xcalloc((size_t)w, sizeof(struct sort_worker *))};
+	struct wb_error err = WB_ERROR_INIT;
+	int rc = 0;
+	for (int i = 0; i < w; i++) {
+		result_chunks_init(&G->stores[i].rows);
+		struct sort_worker *sw = xcalloc(1, sizeof *sw);
+		run.workers[i] = sw;
+		chunk_init(&sw->tmp, G->nstore, G->stypes);
+		sw->keys = xcalloc((size_t)(nk ? nk : 1), sizeof *sw->keys);
+		for (int k = 0; k < nk && rc == 0; k++) {
+			sw->keys[k] = expr_state_new(n->u.sort.keys[k].expr, &err);
+			if (sw->keys[k] == NULL)
+				rc = -1;
+		}
+	}
+	if (rc < 0) {
+		exec_fail(ctx, &err);
+	} else {
+		int used, saved = ctx->max_workers;
+		ctx->max_workers = w;
+		rc = exec_parallel(n->child, ctx, sort_consume, &run, &used);
+		ctx->max_workers = saved;
+		n->stats.workers = used;
+	}
+	for (int i = 0; i < w; i++) {
+		struct sort_worker *sw = run.workers[i];
+		for (int k = 0; k < nk; k++)
+			expr_state_free(sw->keys[k]);
+		free(sw->keys);
+		/* tmp columns only borrowed data */
+		for (int c = 0; c < G->nstore; c++) {
+			sw->tmp.cols[c].data = NULL;
+			sw->tmp.cols[c].nulls = NULL;
+		}
+		chunk_free(&sw->tmp);
+		free(sw);
+	}
+	free(run.workers);
+	if (rc < 0)
+		return -1;
+	int64_t nitems;
+	struct sort_item *items = make_items(G, &nitems);
+	sort_items(G, items, nitems);
+	int64_t from = 0, to = nitems;
+	if (n->kind == PN_TOPN) {
+		from = n->u.sort.offset < nitems ? n->u.sort.offset : nitems;
+		to = n->u.sort.limit < nitems ? n->u.sort.limit : nitems;
+	}
+	emit_items(G, items, from, to, &G->result, n->ncol, n->types);
+	free(items);
+	/* the result holds copies: the stores can go now */
+	for (int i = 0; i < w; i++)
+		result_chunks_free(&G->stores[i].rows);
+	free(G->all);
+	G->all = NULL;
+	return 0;
+}
+
+void
+sort_cleanup(struct pnode *n)
+{
+	struct sort_global *G = n->gstate;
+	if (G == NULL)
+		return;
+	result_chunks_free(&G->result);
+	for (int i = 0; i < G->nworkers; i++)
+		result_chunks_free(&G->stores[i].rows);
+	free(G->stores);
+	free(G->stypes);
+	free(G->all);
+	free(G);
+	n->gstate = NULL;
+}

@@ -1,0 +1,1071 @@
+/* Query binding: FROM items, SELECT cores, aggregation, DISTINCT, ORDER BY,
+ * LIMIT/OFFSET, VALUES, CTEs and views. */
+#include "sql/bind_int.h"
+#include "core/xmalloc.h"
+#include "func/agg.h"
+#include "func/func.h"
+#include "func/tablefn.h"
+#include "exec/exec.h"
+#include "sql/parser.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+void
+binder_init(struct binder *b, struct arena *arena, struct catalog *catalog, struct wb_error *err)
+{
+	memset(b, 0, sizeof *b);
+	b->arena = arena;
+	b->catalog = catalog;
+	b->err = err;
+}
+
+void
+binder_own(struct binder *b, struct pnode *n)
+{
+	b->owned = xgrow(b->owned, &b->owned_cap, (size_t)b->nowned + 1, sizeof *b->owned);
+	b->owned[b->nowned++] = n;
+}
+
+void
+binder_release(struct binder *b)
+{
+	for (int i = 0; i < b->nowned; i++)
+		exec_cleanup(b->owned[i]);
+	free(b->owned);
+	b->owned = NULL;
+	b->nowned = 0;
+	b->owned_cap = 0;
+}
+
+static void
+scope_from_plan(struct binder *b, struct scope *s, struct pnode *p, const char *qual)
+{
+	s->ncol = p->ncol;
+	s->cols = arena_zalloc(b->arena, sizeof *s->cols * (size_t)(p->ncol ? p->ncol : 1));
+	for (int i = 0; i < p->ncol; i++) {
+		s->cols[i].qual = qual;
+		s->cols[i].name = p->names[i];
+		s->cols[i].type = p->types[i];
+	}
+}
+
+/* Apply `AS alias(c1, c2)` column aliases to a plan by renaming outputs. */
+static int
+apply_col_aliases(struct binder *b, struct pnode *p, struct ast_list *aliases, const char *what)
+{
+	if (aliases->n == 0)
+		return 0;
+	if (aliases->n > p->ncol) {
+		err_set(b->err, aliases->v[0]->pos, "%s has %d columns but %d column aliases were given", what, p->ncol, aliases->n);
+		return -1;
+	}
+	for (int i = 0; i < aliases->n; i++)
+		p->names[i] = arena_strdup(b->arena, aliases->v[i]->u.name.parts[0]);
+	return 0;
+}
+
+/* ------------------------------------------------------------ table funcs */
+
+static int
+tf_value_of(struct binder *b, struct ast *a, struct tf_value *out)
+{
+	memset(out, 0, sizeof *out);
+	out->pos = a->pos;
+	if (a->kind == AST_STRUCT) {
+		int n = a->u.strct.keys.n;
+		out->kind = TF_MAP;
+		out->n = n;
+		out->keys = arena_zalloc(b->arena, sizeof(char *) * (size_t)(n ? n : 1));
+		out->items = arena_zalloc(b->arena, sizeof(struct tf_value) * (size_t)(n ? n : 1));
+		for (int i = 0; i < n; i++) {
+			struct ast *k = a->u.strct.keys.v[i];
+			out->keys[i] = arena_strndup(b->arena, k->u.lit.u.s.p, k->u.lit.u.s.n);
+			if (tf_value_of(b, a->u.strct.values.v[i], &out->items[i]) < 0)
+				return -1;
+		}
+		return 0;
+	}
+	if (a->kind == AST_LIST) {
+		int n = a->u.list.items.n;
+		out->kind = TF_LIST;
+		out->n = n;
+		out->items = arena_zalloc(b->arena, sizeof(struct tf_value) * (size_t)(n ? n : 1));
+		for (int i = 0; i < n; i++)
+			if (tf_value_of(b, a->u.list.items.v[i], &out->items[i]) < 0)
+				return -1;
+		return 0;
+	}
+	out->kind = TF_SCALAR;
+	return bind_constant(b, a, &out->v);
+}
+
+static struct pnode *
+bind_table_func(struct binder *b, struct ast *t, struct scope *s)
+{
+	const char *name = t->u.tfunc.name;
+	const struct table_fn *tf;
+	if (name[0] == '\0') {
+		struct ast *lit = t->u.tfunc.args.v[0];
+		tf = tablefn_for_path(lit->u.lit.u.s.p, b->err);
+		if (tf == NULL) {
+			err_at(b->err, t->pos);
+			return NULL;
+		}
+	} else {
+		tf = tablefn_lookup(name);
+		if (tf == NULL) {
+			err_set(b->err, t->pos, "table function %s() does not exist", name);
+			if (fn_lookup(name) || agg_lookup(name))
+				err_hint(b->err, "%s() is a scalar function: use it in the select list", name);
+			else
+				err_hint(b->err, "table functions: read_csv, range, generate_series");
+			return NULL;
+		}
+	}
+	struct tf_args args = {0};
+	args.call_pos = t->pos;
+	int n = t->u.tfunc.args.n;
+	args.pos = arena_zalloc(b->arena, sizeof(struct tf_value) * (size_t)(n ? n : 1));
+	args.named = arena_zalloc(b->arena, sizeof(struct tf_value) * (size_t)(n ? n : 1));
+	args.names = arena_zalloc(b->arena, sizeof(char *) * (size_t)(n ? n : 1));
+	for (int i = 0; i < n; i++) {
+		struct ast *a = t->u.tfunc.args.v[i];
+		if (a->kind == AST_NAMED_ARG) {
+			args.names[args.nnamed] = a->u.named.name;
+			if (tf_value_of(b, a->u.named.value, &args.named[args.nnamed]) < 0)
+				return NULL;
+			args.named[args.nnamed].pos = a->pos;
+			args.nnamed++;
+		} else {
+			if (args.nnamed > 0) {
+				err_set(b->err, a->pos, "positional arguments must come before named options");
+				return NULL;
+			}
+			if (tf_value_of(b, a, &args.pos[args.npos++]) < 0)
+				return NULL;
+		}
+	}
+	struct source *src = tf->bind(&args, b->err);
+	if (src == NULL) {
+		err_at(b->err, t->pos);
+		return NULL;
+	}
+	struct pnode *p = pnode_new(b->arena, PN_SCAN, NULL, src->ncol);
+	for (int i = 0; i < src->ncol; i++)
+		pnode_set_col(b->arena, p, i, src->names[i], src->types[i]);
+	p->u.scan.src = src;
+	binder_own(b, p);
+	p->u.scan.nproj = src->ncol;
+	p->u.scan.proj = arena_zalloc(b->arena, sizeof(int) * (size_t)(src->ncol ? src->ncol : 1));
+	for (int i = 0; i < src->ncol; i++)
+		p->u.scan.proj[i] = i;
+	struct strbuf lb = STRBUF_INIT;
+	if (name[0] == '\0')
+		sb_printf(&lb, "%s('%s')", tf->name, t->u.tfunc.args.v[0]->u.lit.u.s.p);
+	else
+		sb_printf(&lb, "%s(...)", tf->name);
+	p->u.scan.label = arena_strdup(b->arena, sb_str(&lb));
+	sb_free(&lb);
+	p->est_rows = src->est_rows >= 0 ? (double)src->est_rows : 1000000;
+	if (apply_col_aliases(b, p, &t->u.tfunc.col_aliases, tf->name) < 0)
+		return NULL;
+	const char *qual = t->u.tfunc.alias ? t->u.tfunc.alias : (name[0] ? tf->name : NULL);
+	if (name[0] == '\0' && t->u.tfunc.alias == NULL) {
+		/* FROM 'dir/events.csv' is qualified as events */
+		const char *path = t->u.tfunc.args.v[0]->u.lit.u.s.p;
+		const char *base = strrchr(path, '/');
+		base = base ? base + 1 : path;
+		char *q = arena_strdup(b->arena, base);
+		char *dot = strchr(q, '.');
+		if (dot)
+			*dot = '\0';
+		qual = q;
+	}
+	scope_from_plan(b, s, p, qual);
+	return p;
+}
+
+/* ------------------------------------------------------------ FROM items */
+
+static struct pnode *bind_from(struct binder *b, struct ast *f, struct scope *s);
+
+static struct pnode *
+bind_derived_query(struct binder *b, struct ast *q, const char *alias, struct ast_list *col_aliases, struct scope *s,
+    const char *what)
+{
+	struct scope inner = {0};
+	if (++b->depth > BIND_MAX_DEPTH) {
+		err_set(b->err, q->pos, "queries are nested too deeply");
+		return NULL;
+	}
+	struct pnode *p = bind_query_scoped(b, q, &inner);
+	b->depth--;
+	if (p == NULL)
+		return NULL;
+	if (col_aliases && apply_col_aliases(b, p, col_aliases, what) < 0)
+		return NULL;
+	scope_from_plan(b, s, p, alias);
+	return p;
+}
+
+static struct pnode *
+bind_table(struct binder *b, struct ast *t, struct scope *s)
+{
+	const struct ast_name *nm = &t->u.table.name;
+	const char *alias = t->u.table.alias ? t->u.table.alias : nm->parts[nm->n - 1];
+	if (t->u.table.version || t->u.table.timestamp) {
+		err_set(b->err, t->pos, "time travel (VERSION AS OF / TIMESTAMP AS OF) needs a Delta table; \"%s\" is in memory",
+		    nm->parts[nm->n - 1]);
+		return NULL;
+	}
+	/* CTEs shadow tables */
+	if (nm->n == 1) {
+		for (struct bind_cte *c = b->ctes; c; c = c->next) {
+			if (strcasecmp(c->name, nm->parts[0]) != 0)
+				continue;
+			/* bind the CTE body in the scope where it was defined */
+			struct bind_cte *saved = b->ctes;
+			b->ctes = c->next;
+			struct pnode *p = bind_derived_query(b, c->query, alias, c->columns, s, c->name);
+			b->ctes = saved;
+			if (p && t->u.table.col_aliases.n && apply_col_aliases(b, p, &t->u.table.col_aliases, c->name) < 0)
+				return NULL;
+			if (p)
+				scope_from_plan(b, s, p, alias);
+			return p;
+		}
+	}
+	struct table *tab = catalog_get(b->catalog, nm->parts, nm->n, b->err);
+	if (tab == NULL) {
+		err_at(b->err, t->pos);
+		if (nm->n == 1 && strchr(nm->parts[0], '.') != NULL)
+			err_hint(b->err, "to read a file, quote its name: FROM '%s'", nm->parts[0]);
+		return NULL;
+	}
+	if (tab->view_sql) {
+		struct ast *q = parse_statement(tab->view_sql, (int)strlen(tab->view_sql), b->arena, b->err);
+		if (q == NULL) {
+			err_set(b->err, t->pos, "view \"%s\" is invalid", tab->name);
+			table_unref(tab);
+			return NULL;
+		}
+		struct wb_error inner = WB_ERROR_INIT;
+		struct wb_error *saved = b->err;
+		b->err = &inner;
+		struct bind_cte *saved_ctes = b->ctes;
+		b->ctes = NULL;
+		struct pnode *p = bind_derived_query(b, q, alias, &t->u.table.col_aliases, s, tab->name);
+		b->ctes = saved_ctes;
+		b->err = saved;
+		if (p == NULL) {
+			err_set(b->err, t->pos, "view \"%s\" no longer binds: %s", tab->name, inner.msg ? inner.msg : "?");
+			err_hint(b->err, "recreate it with CREATE OR REPLACE VIEW");
+		} else if (p->ncol == tab->ncol && t->u.table.col_aliases.n == 0) {
+			for (int i = 0; i < p->ncol; i++)
+				p->names[i] = arena_strdup(b->arena, tab->names[i]);
+			scope_from_plan(b, s, p, alias);
+		}
+		err_clear(&inner);
+		table_unref(tab);
+		return p;
+	}
+	struct pnode *p = pnode_new(b->arena, PN_SCAN, NULL, tab->ncol);
+	for (int i = 0; i < tab->ncol; i++)
+		pnode_set_col(b->arena, p, i, tab->names[i], tab->types[i]);
+	p->u.scan.table = tab;   /* reference released by exec_cleanup */
+	binder_own(b, p);
+	p->u.scan.nproj = tab->ncol;
+	p->u.scan.proj = arena_zalloc(b->arena, sizeof(int) * (size_t)(tab->ncol ? tab->ncol : 1));
+	for (int i = 0; i < tab->ncol; i++)
+		p->u.scan.proj[i] = i;
+	p->u.scan.label = arena_strdup(b->arena, tab->name);
+	int64_t rows = tab->ops->row_count ? tab->ops->row_count(tab) : -1;
+	p->est_rows = rows >= 0 ? (double)rows : 1000;
+	if (apply_col_aliases(b, p, &t->u.table.col_aliases, tab->name) < 0)
+		return NULL;
+	scope_from_plan(b, s, p, alias);
+	return p;
+}
+
+static struct pnode *
+bind_from(struct binder *b, struct ast *f, struct scope *s)
+{
+	switch (f->kind) {
+	case AST_TABLE:
+		return bind_table(b, f, s);
+	case AST_TABLE_FUNC:
+		return bind_table_func(b, f, s);
+	case AST_DERIVED:
+		if (f->u.derived.lateral) {
+			err_set(b->err, f->pos, "LATERAL subqueries are not supported yet");
+			return NULL;
+		}
+		return bind_derived_query(b, f->u.derived.query, f->u.derived.alias, &f->u.derived.col_aliases, s, "subquery");
+	case AST_JOIN:
+		err_set(b->err, f->pos, "joins are not supported yet");
+		return NULL;
+	case AST_PIVOT:
+	case AST_UNPIVOT:
+		err_set(b->err, f->pos, "PIVOT / UNPIVOT are not supported yet");
+		return NULL;
+	default:
+		err_set(b->err, f->pos, "unexpected %s in FROM", ast_kind_name(f->kind));
+		return NULL;
+	}
+}
+
+/* ------------------------------------------------------------ SELECT core */
+
+struct sel_item {
+	struct ast *ast;        /* NULL for star-expanded columns */
+	struct bexpr *pre;      /* star-expanded column (over FROM scope) */
+	char *name;
+	struct bexpr *bound;    /* final, over the projection input */
+};
+
+static int
+expand_star(struct binder *b, struct ast *star, struct scope *s, struct sel_item **items, int *n, int *cap,
+    struct bind_env *env)
+{
+	const char *qual = star->u.star.qualifier;
+	int added = 0;
+	for (int i = 0; i < s->ncol; i++) {
+		if (qual && (s->cols[i].qual == NULL || strcasecmp(s->cols[i].qual, qual) != 0))
+			continue;
+		bool excluded = false;
+		for (int k = 0; k < star->u.star.exclude.n && !excluded; k++) {
+			struct ast *ex = star->u.star.exclude.v[k];
+			excluded = strcasecmp(ex->u.name.parts[ex->u.name.n - 1], s->cols[i].name) == 0;
+		}
+		if (excluded)
+			continue;
+		if (*n == *cap) {
+			*cap = *cap ? *cap * 2 : 16;
+			struct sel_item *ni = arena_zalloc(b->arena, sizeof *ni * (size_t)*cap);
+			if (*n)
+				memcpy(ni, *items, sizeof *ni * (size_t)*n);
+			*items = ni;
+		}
+		struct sel_item *it = &(*items)[(*n)++];
+		memset(it, 0, sizeof *it);
+		it->name = (char *)s->cols[i].name;
+		for (int k = 0; k < star->u.star.replace.n; k++) {
+			struct ast *rep = star->u.star.replace.v[k];
+			if (strcasecmp(rep->u.item.alias, s->cols[i].name) == 0)
+				it->ast = rep->u.item.expr;
+		}
+		if (it->ast == NULL) {
+			it->pre = bexpr_column(b->arena, i, s->cols[i].type);
+			it->pre->pos = star->pos;
+		}
+		added++;
+	}
+	for (int k = 0; k < star->u.star.exclude.n; k++) {
+		struct ast *ex = star->u.star.exclude.v[k];
+		bool known = false;
+		for (int i = 0; i < s->ncol && !known; i++)
+			known = strcasecmp(ex->u.name.parts[ex->u.name.n - 1], s->cols[i].name) == 0;
+		if (!known) {
+			err_set(b->err, ex->pos, "EXCLUDE names column \"%s\", which does not exist", ex->u.name.parts[ex->u.name.n - 1]);
+			return -1;
+		}
+	}
+	if (added == 0) {
+		if (qual)
+			err_set(b->err, star->pos, "%s.* matches no columns (unknown table or alias \"%s\")", qual, qual);
+		else if (s->ncol == 0)
+			err_set(b->err, star->pos, "SELECT * needs a FROM clause");
+		else
+			err_set(b->err, star->pos, "* matches no columns after EXCLUDE");
+		return -1;
+	}
+	(void)env;
+	return 0;
+}
+
+static int64_t
+bind_count(struct binder *b, struct ast *e, const char *what)
+{
+	struct wb_value v;
+	if (bind_constant(b, e, &v) < 0)
+		return -2;
+	if (v.is_null)
+		return -1;
+	if (v.type == WB_TYPE_DOUBLE && v.u.d == (double)(int64_t)v.u.d) {
+		v.type = WB_TYPE_BIGINT;
+		v.u.i = (int64_t)v.u.d;
+	}
+	if (v.type != WB_TYPE_BIGINT || v.u.i < 0) {
+		err_set(b->err, e->pos, "%s must be a non-negative integer", what);
+		return -2;
+	}
+	return v.u.i;
+}
+
+static struct pnode *
+add_limit(struct binder *b, struct pnode *p, struct ast *q)
+{
+	if (q == NULL || (q->u.query.limit == NULL && q->u.query.offset == NULL))
+		return p;
+	int64_t limit = -1, offset = 0;
+	if (q->u.query.limit) {
+		limit = bind_count(b, q->u.query.limit, "LIMIT");
+		if (limit == -2)
+			return NULL;
+	}
+	if (q->u.query.offset) {
+		offset = bind_count(b, q->u.query.offset, "OFFSET");
+		if (offset < 0) {
+			if (offset == -1)
+				offset = 0;
+			else
+				return NULL;
+		}
+	}
+	struct pnode *l = pnode_new(b->arena, PN_LIMIT, p, p->ncol);
+	memcpy(l->types, p->types, sizeof(wb_type) * (size_t)p->ncol);
+	memcpy(l->names, p->names, sizeof(char *) * (size_t)p->ncol);
+	l->u.limit.limit = limit;
+	l->u.limit.offset = offset;
+	if (limit >= 0 && limit < l->est_rows)
+		l->est_rows = (double)limit;
+	return l;
+}
+
+static struct pnode *
+project(struct binder *b, struct pnode *child, int n, struct bexpr **exprs, char **names)
+{
+	struct pnode *p = pnode_new(b->arena, PN_PROJECT, child, n);
+	p->u.project.exprs = arena_zalloc(b->arena, sizeof(struct bexpr *) * (size_t)(n ? n : 1));
+	for (int i = 0; i < n; i++) {
+		p->u.project.exprs[i] = exprs[i];
+		pnode_set_col(b->arena, p, i, names[i], exprs[i]->type == WB_TYPE_NULL ? WB_TYPE_BIGINT : exprs[i]->type);
+		if (exprs[i]->type == WB_TYPE_NULL) {
+			/* untyped NULL column: make it a typed NULL */
+			struct wb_value v = {.type = WB_TYPE_BIGINT, .is_null = true};
+			p->u.project.exprs[i] = bexpr_const(b->arena, &v, exprs[i]->pos);
+		}
+	}
+	return p;
+}
+
+/* Order keys of a query over a projection: ordinal, output name, or an
+ * expression equal to an output; else a hidden extra column. */
+struct order_ctx {
+	struct sel_item *items;
+	int nitems;
+	struct bexpr **extra;     /* hidden columns (bound like items) */
+	int nextra;
+	int cap;
+};
+
+static int
+find_output(struct binder *b, struct ast *oe, struct order_ctx *oc, bool *is_ordinal)
+{
+	*is_ordinal = false;
+	if (oe->kind == AST_LITERAL && !oe->u.lit.is_null && oe->u.lit.type == WB_TYPE_BIGINT) {
+		*is_ordinal = true;
+		int64_t k = oe->u.lit.u.i;
+		if (k < 1 || k > oc->nitems) {
+			err_set(b->err, oe->pos, "ORDER BY position %lld is not in the select list (1..%d)", (long long)k, oc->nitems);
+			return -2;
+		}
+		return (int)k - 1;
+	}
+	if (oe->kind == AST_COLREF && oe->u.name.n == 1) {
+		for (int i = 0; i < oc->nitems; i++)
+			if (oc->items[i].name && strcasecmp(oc->items[i].name, oe->u.name.parts[0]) == 0)
+				return i;
+	}
+	return -1;
+}
+
+static struct pnode *
+bind_select(struct binder *b, struct ast *sel, struct ast *q, struct scope *out)
+{
+	struct scope from = {0};
+	struct pnode *plan;
+	if (sel->u.select.from) {
+		plan = bind_from(b, sel->u.select.from, &from);
+		if (plan == NULL)
+			return NULL;
+	} else {
+		/* one row, no columns */
+		plan = pnode_new(b->arena, PN_VALUES, NULL, 0);
+		plan->u.values.rows = rowset_new(0, NULL, NULL);
+		binder_own(b, plan);
+		plan->u.values.rows->nrows = 1;
+		plan->est_rows = 1;
+	}
+	struct bind_env env = {.scope = &from, .clause = "WHERE"};
+	if (sel->u.select.where) {
+		struct bexpr *w = bind_expr(b, sel->u.select.where, &env);
+		if (w == NULL)
+			return NULL;
+		if (w->type != WB_TYPE_BOOL && w->type != WB_TYPE_NULL) {
+			err_set(b->err, sel->u.select.where->pos, "WHERE must be a BOOLEAN condition, not %s", type_name(w->type));
+			return NULL;
+		}
+		w = bind_coerce(b, w, WB_TYPE_BOOL, sel->u.select.where->pos);
+		if (w == NULL)
+			return NULL;
+		if (!(w->kind == BX_CONST && !w->u.value.is_null && w->u.value.u.b)) {
+			struct pnode *f = pnode_new(b->arena, PN_FILTER, plan, plan->ncol);
+			memcpy(f->types, plan->types, sizeof(wb_type) * (size_t)plan->ncol);
+			memcpy(f->names, plan->names, sizeof(char *) * (size_t)plan->ncol);
+			f->u.filter.pred = w;
+			f->est_rows = plan->est_rows * 0.25;
+			plan = f;
+		}
+	}
+	if (sel->u.select.qualify || sel->u.select.windows.n) {
+		err_set(b->err, sel->pos, "QUALIFY and WINDOW are not supported yet");
+		return NULL;
+	}
+	if (sel->u.select.distinct_on.n) {
+		err_set(b->err, sel->pos, "DISTINCT ON is not supported yet");
+		return NULL;
+	}
+	if (sel->u.select.group_kind == GROUP_ROLLUP || sel->u.select.group_kind == GROUP_CUBE ||
+	    sel->u.select.group_kind == GROUP_SETS) {
+		err_set(b->err, sel->pos, "ROLLUP, CUBE and GROUPING SETS are not supported yet");
+		return NULL;
+	}
+
+	/* select list */
+	struct sel_item *items = NULL;
+	int nitems = 0, icap = 0;
+	for (int i = 0; i < sel->u.select.items.n; i++) {
+		struct ast *it = sel->u.select.items.v[i];
+		struct ast *ex = it->u.item.expr;
+		if (ex->kind == AST_STAR) {
+			if (expand_star(b, ex, &from, &items, &nitems, &icap, &env) < 0)
+				return NULL;
+			continue;
+		}
+		if (nitems == icap) {
+			icap = icap ? icap * 2 : 16;
+			struct sel_item *ni = arena_zalloc(b->arena, sizeof *ni * (size_t)icap);
+			if (nitems)
+				memcpy(ni, items, sizeof *ni * (size_t)nitems);
+			items = ni;
+		}
+		struct sel_item *si = &items[nitems++];
+		memset(si, 0, sizeof *si);
+		si->ast = ex;
+		si->name = it->u.item.alias ? it->u.item.alias : bind_expr_name(b, ex);
+	}
+	char **alias_names = arena_zalloc(b->arena, sizeof(char *) * (size_t)(nitems ? nitems : 1));
+	struct ast **alias_exprs = arena_zalloc(b->arena, sizeof(struct ast *) * (size_t)(nitems ? nitems : 1));
+	int nalias = 0;
+	for (int i = 0; i < sel->u.select.items.n; i++) {
+		struct ast *it = sel->u.select.items.v[i];
+		if (it->u.item.alias && it->u.item.expr->kind != AST_STAR) {
+			alias_names[nalias] = it->u.item.alias;
+			alias_exprs[nalias] = it->u.item.expr;
+			nalias++;
+		}
+	}
+
+	struct ast_list *order = q ? &q->u.query.order : NULL;
+	struct bexpr **order_raw = arena_zalloc(b->arena, sizeof(struct bexpr *) * (size_t)(order && order->n ? order->n : 1));
+	bool is_agg = sel->u.select.group.n > 0 || sel->u.select.group_kind == GROUP_ALL || sel->u.select.having != NULL;
+	for (int i = 0; i < nitems && !is_agg; i++)
+		is_agg = items[i].ast && ast_has_aggregate(items[i].ast);
+	for (int i = 0; order && i < order->n && !is_agg; i++)
+		is_agg = ast_has_aggregate(order->v[i]->u.order.expr);
+
+	struct pnode *input = plan;        /* what the projection reads */
+	struct scope *pscope = &from;
+	struct agg_collect ac = {0};
+	struct bexpr **groups = NULL;
+	int ngroups = 0;
+	struct bind_env aenv = {.scope = &from, .agg = &ac, .clause = "SELECT", .nalias = nalias,
+	    .alias_names = alias_names, .alias_exprs = alias_exprs};
+
+	if (is_agg) {
+		/* GROUP BY keys, over the FROM scope */
+		struct ast **gasts = NULL;
+		int ng = 0;
+		if (sel->u.select.group_kind == GROUP_ALL) {
+			gasts = arena_zalloc(b->arena, sizeof(struct ast *) * (size_t)(nitems ? nitems : 1));
+			for (int i = 0; i < nitems; i++)
+				if (items[i].ast == NULL || !ast_has_aggregate(items[i].ast))
+					gasts[ng++] = items[i].ast;   /* NULL = star column */
+		} else {
+			ng = sel->u.select.group.n;
+			gasts = arena_zalloc(b->arena, sizeof(struct ast *) * (size_t)(ng ? ng : 1));
+			for (int g = 0; g < ng; g++)
+				gasts[g] = sel->u.select.group.v[g];
+		}
+		groups = arena_zalloc(b->arena, sizeof(struct bexpr *) * (size_t)(ng ? ng : 1));
+		struct bind_env genv = {.scope = &from, .clause = "GROUP BY", .nalias = nalias,
+		    .alias_names = alias_names, .alias_exprs = alias_exprs};
+		int gi = 0;
+		for (int g = 0; g < ng; g++) {
+			struct ast *ga = gasts[g];
+			struct bexpr *ge = NULL;
+			if (ga == NULL) {
+				/* GROUP BY ALL over a star column: find which */
+				int seen = -1;
+				for (int i = 0; i < nitems; i++) {
+					if (items[i].ast == NULL || !ast_has_aggregate(items[i].ast))
+						seen++;
+					if (seen == g) {
+						ge = items[i].pre;
+						break;
+					}
+				}
+			} else if (sel->u.select.group_kind != GROUP_ALL && ga->kind == AST_LITERAL && !ga->u.lit.is_null &&
+			    ga->u.lit.type == WB_TYPE_BIGINT) {
+				int64_t k = ga->u.lit.u.i;
+				if (k < 1 || k > nitems) {
+					err_set(b->err, ga->pos, "GROUP BY position %lld is not in the select list (1..%d)", (long long)k, nitems);
+					return NULL;
+				}
+				struct sel_item *si = &items[k - 1];
+				if (si->ast && ast_has_aggregate(si->ast)) {
+					err_set(b->err, ga->pos, "GROUP BY position %lld refers to an aggregate (%s)", (long long)k, si->name);
+					return NULL;
+				}
+				ge = si->ast ? bind_expr(b, si->ast, &genv) : si->pre;
+			} else {
+				if (ast_has_aggregate(ga)) {
+					err_set(b->err, ga->pos, "aggregate functions are not allowed in GROUP BY");
+					return NULL;
+				}
+				ge = bind_expr(b, ga, &genv);
+			}
+			if (ge == NULL)
+				return NULL;
+			bool dup = false;
+			for (int k = 0; k < gi && !dup; k++)
+				dup = bexpr_equal(groups[k], ge);
+			if (!dup)
+				groups[gi++] = ge;
+		}
+		ngroups = gi;
+		/* bind select items, HAVING and ORDER BY with aggregate collection */
+		for (int i = 0; i < nitems; i++) {
+			struct bexpr *e = items[i].ast ? bind_expr(b, items[i].ast, &aenv) : items[i].pre;
+			if (e == NULL)
+				return NULL;
+			items[i].bound = e;
+		}
+		struct bexpr *having = NULL;
+		if (sel->u.select.having) {
+			aenv.clause = "HAVING";
+			having = bind_expr(b, sel->u.select.having, &aenv);
+			if (having == NULL)
+				return NULL;
+			having = bind_coerce(b, having, WB_TYPE_BOOL, sel->u.select.having->pos);
+			if (having == NULL)
+				return NULL;
+		}
+		/* ORDER BY expressions that are not output names or ordinals may
+		 * add aggregates: bind them before the aggregation is built */
+		for (int k = 0; order && k < order->n && !(q && q->u.query.order_all); k++) {
+			struct ast *oe = order->v[k]->u.order.expr;
+			bool ordinal;
+			struct order_ctx probe = {items, nitems, NULL, 0, 0};
+			int idx = find_output(b, oe, &probe, &ordinal);
+			if (idx == -2)
+				return NULL;
+			if (idx >= 0)
+				continue;
+			aenv.clause = "ORDER BY";
+			order_raw[k] = bind_expr(b, oe, &aenv);
+			if (order_raw[k] == NULL)
+				return NULL;
+		}
+		/* the aggregation node */
+		struct pnode *agg = pnode_new(b->arena, PN_AGG, plan, ngroups + ac.n);
+		agg->u.agg.ngroups = ngroups;
+		agg->u.agg.groups = groups;
+		agg->u.agg.naggs = ac.n;
+		agg->u.agg.aggs = ac.aggs;
+		struct strbuf nb = STRBUF_INIT;
+		for (int g = 0; g < ngroups; g++) {
+			sb_clear(&nb);
+			bexpr_to_sql(groups[g], plan->names, &nb);
+			pnode_set_col(b->arena, agg, g, sb_str(&nb), groups[g]->type);
+		}
+		for (int a = 0; a < ac.n; a++) {
+			sb_clear(&nb);
+			sb_printf(&nb, "%s(", ac.aggs[a].fn->name);
+			if (ac.aggs[a].distinct)
+				sb_puts(&nb, "DISTINCT ");
+			for (int k = 0; k < ac.aggs[a].nargs; k++) {
+				if (k)
+					sb_puts(&nb, ", ");
+				bexpr_to_sql(ac.aggs[a].args[k], plan->names, &nb);
+			}
+			if (ac.aggs[a].nargs == 0)
+				sb_putc(&nb, '*');
+			sb_putc(&nb, ')');
+			pnode_set_col(b->arena, agg, ngroups + a, sb_str(&nb), ac.aggs[a].ret);
+		}
+		sb_free(&nb);
+		agg->est_rows = ngroups == 0 ? 1 : plan->est_rows > 100 ? plan->est_rows / 10 : plan->est_rows;
+		for (int i = 0; i < nitems; i++) {
+			items[i].bound = bind_post_agg(b, items[i].bound, groups, ngroups, &from, items[i].ast ? items[i].ast->pos : sel->pos);
+			if (items[i].bound == NULL)
+				return NULL;
+		}
+		input = agg;
+		if (having) {
+			having = bind_post_agg(b, having, groups, ngroups, &from, sel->u.select.having->pos);
+			if (having == NULL)
+				return NULL;
+			struct pnode *f = pnode_new(b->arena, PN_FILTER, agg, agg->ncol);
+			memcpy(f->types, agg->types, sizeof(wb_type) * (size_t)agg->ncol);
+			memcpy(f->names, agg->names, sizeof(char *) * (size_t)agg->ncol);
+			f->u.filter.pred = having;
+			f->est_rows = agg->est_rows * 0.5;
+			input = f;
+		}
+		pscope = NULL;
+	} else {
+		for (int i = 0; i < nitems; i++) {
+			struct bexpr *e = items[i].ast ? bind_expr(b, items[i].ast, &(struct bind_env){.scope = &from, .clause = "SELECT"}) : items[i].pre;
+			if (e == NULL)
+				return NULL;
+			items[i].bound = e;
+		}
+	}
+
+	/* ORDER BY */
+	struct order_ctx oc = {items, nitems, NULL, 0, 0};
+	int norder = order ? order->n : 0;
+	int *okey = arena_zalloc(b->arena, sizeof(int) * (size_t)(norder ? norder : 1));
+	bool distinct = sel->u.select.distinct;
+	if (q && q->u.query.order_all) {
+		norder = 0;
+	}
+	for (int k = 0; k < norder; k++) {
+		struct ast *oe = order->v[k]->u.order.expr;
+		bool ordinal;
+		int idx = find_output(b, oe, &oc, &ordinal);
+		if (idx == -2)
+			return NULL;
+		if (idx < 0) {
+			struct bexpr *e;
+			if (is_agg) {
+				e = bind_post_agg(b, order_raw[k], groups, ngroups, &from, oe->pos);
+			} else {
+				e = bind_expr(b, oe, &(struct bind_env){.scope = &from, .clause = "ORDER BY"});
+			}
+			if (e == NULL)
+				return NULL;
+			for (int i = 0; i < nitems && idx < 0; i++)
+				if (bexpr_equal(items[i].bound, e))
+					idx = i;
+			if (idx < 0) {
+				if (distinct) {
+					err_set(b->err, oe->pos, "for SELECT DISTINCT, ORDER BY expressions must appear in the select list");
+					return NULL;
+				}
+				if (oc.nextra == oc.cap) {
+					oc.cap = oc.cap ? oc.cap * 2 : 4;
+					struct bexpr **ne = arena_zalloc(b->arena, sizeof *ne * (size_t)oc.cap);
+					if (oc.nextra)
+						memcpy(ne, oc.extra, sizeof *ne * (size_t)oc.nextra);
+					oc.extra = ne;
+				}
+				oc.extra[oc.nextra] = e;
+				idx = nitems + oc.nextra++;
+			}
+		}
+		okey[k] = idx;
+	}
+
+	/* projection: items + hidden order keys */
+	int np = nitems + oc.nextra;
+	struct bexpr **pex = arena_zalloc(b->arena, sizeof(struct bexpr *) * (size_t)(np ? np : 1));
+	char **pnames = arena_zalloc(b->arena, sizeof(char *) * (size_t)(np ? np : 1));
+	for (int i = 0; i < nitems; i++) {
+		pex[i] = items[i].bound;
+		pnames[i] = items[i].name;
+	}
+	for (int i = 0; i < oc.nextra; i++) {
+		pex[nitems + i] = oc.extra[i];
+		pnames[nitems + i] = arena_printf(b->arena, "#order%d", i);
+	}
+	(void)pscope;
+	struct pnode *proj = project(b, input, np, pex, pnames);
+
+	if (distinct) {
+		struct pnode *d = pnode_new(b->arena, PN_AGG, proj, proj->ncol);
+		d->u.agg.ngroups = proj->ncol;
+		d->u.agg.groups = arena_zalloc(b->arena, sizeof(struct bexpr *) * (size_t)(proj->ncol ? proj->ncol : 1));
+		for (int i = 0; i < proj->ncol; i++) {
+			d->u.agg.groups[i] = bexpr_column(b->arena, i, proj->types[i]);
+			pnode_set_col(b->arena, d, i, proj->names[i], proj->types[i]);
+		}
+		d->est_rows = proj->est_rows / 2;
+		proj = d;
+	}
+
+	struct pnode *top = proj;
+	if (q && q->u.query.order_all) {
+		norder = nitems;
+		okey = arena_zalloc(b->arena, sizeof(int) * (size_t)(nitems ? nitems : 1));
+		for (int i = 0; i < nitems; i++)
+			okey[i] = i;
+	}
+	if (norder > 0) {
+		struct pnode *s = pnode_new(b->arena, PN_SORT, top, top->ncol);
+		memcpy(s->types, top->types, sizeof(wb_type) * (size_t)top->ncol);
+		memcpy(s->names, top->names, sizeof(char *) * (size_t)top->ncol);
+		s->u.sort.nkeys = norder;
+		s->u.sort.keys = arena_zalloc(b->arena, sizeof(struct pn_sortkey) * (size_t)norder);
+		for (int k = 0; k < norder; k++) {
+			struct ast *oi = q->u.query.order_all ? order->v[0] : order->v[k];
+			s->u.sort.keys[k].expr = bexpr_column(b->arena, okey[k], top->types[okey[k]]);
+			s->u.sort.keys[k].desc = oi->u.order.desc;
+			s->u.sort.keys[k].nulls_first = oi->u.order.nulls_first >= 0 ? oi->u.order.nulls_first == 1 : !oi->u.order.desc;
+		}
+		top = s;
+	}
+	top = add_limit(b, top, q);
+	if (top == NULL)
+		return NULL;
+	if (oc.nextra > 0) {
+		struct bexpr **fin = arena_zalloc(b->arena, sizeof(struct bexpr *) * (size_t)(nitems ? nitems : 1));
+		for (int i = 0; i < nitems; i++)
+			fin[i] = bexpr_column(b->arena, i, top->types[i]);
+		top = project(b, top, nitems, fin, pnames);
+	}
+	scope_from_plan(b, out, top, NULL);
+	return top;
+}
+
+/* ------------------------------------------------------------ VALUES */
+
+static struct pnode *
+bind_values(struct binder *b, struct ast *v, struct scope *out)
+{
+	int nrows = v->u.values.rows.n;
+	int ncol = v->u.values.rows.v[0]->u.list.items.n;
+	struct wb_value *vals = xcalloc((size_t)nrows * (size_t)ncol, sizeof *vals);
+	wb_type *types = xcalloc((size_t)ncol, sizeof *types);
+	struct bind_env env = {.clause = "VALUES"};
+	for (int r = 0; r < nrows; r++) {
+		struct ast *row = v->u.values.rows.v[r];
+		for (int c = 0; c < ncol; c++) {
+			struct bexpr *e = bind_expr(b, row->u.list.items.v[c], &env);
+			if (e == NULL || (e = bind_fold(b, e)) == NULL)
+				goto fail;
+			if (e->kind != BX_CONST) {
+				err_set(b->err, row->u.list.items.v[c]->pos, "VALUES entries must be constant expressions");
+				goto fail;
+			}
+			vals[r * ncol + c] = e->u.value;
+			wb_type u;
+			if (!fn_common_type(types[c], e->type, &u)) {
+				err_set(b->err, row->u.list.items.v[c]->pos, "VALUES column %d mixes %s and %s", c + 1,
+				    type_name(types[c]), type_name(e->type));
+				goto fail;
+			}
+			types[c] = u;
+		}
+	}
+	char **names = xcalloc((size_t)ncol, sizeof(char *));
+	for (int c = 0; c < ncol; c++) {
+		if (types[c] == WB_TYPE_NULL)
+			types[c] = WB_TYPE_BIGINT;
+		names[c] = arena_printf(b->arena, "col%d", c);
+	}
+	struct rowset *rs = rowset_new(ncol, names, types);
+	struct chunk ch;
+	chunk_init(&ch, ncol, types);
+	for (int r = 0; r < nrows; r++) {
+		chunk_reset(&ch);
+		for (int c = 0; c < ncol; c++) {
+			struct wb_value cv;
+			if (cast_value(&vals[r * ncol + c], types[c], false, &cv, b->arena, b->err) < 0) {
+				err_at(b->err, v->u.values.rows.v[r]->u.list.items.v[c]->pos);
+				chunk_free(&ch);
+				rowset_free(rs);
+				free(names);
+				goto fail;
+			}
+			cv.type = types[c];
+			vec_set_const(&ch.cols[c], &cv, 1);
+			vec_flatten(&ch.cols[c]);
+		}
+		ch.n = 1;
+		rowset_append(rs, &ch, 0, 1);
+	}
+	chunk_free(&ch);
+	struct pnode *p = pnode_new(b->arena, PN_VALUES, NULL, ncol);
+	for (int c = 0; c < ncol; c++)
+		pnode_set_col(b->arena, p, c, names[c], types[c]);
+	p->u.values.rows = rs;
+	binder_own(b, p);
+	p->est_rows = nrows;
+	free(names);
+	free(vals);
+	free(types);
+	scope_from_plan(b, out, p, NULL);
+	return p;
+fail:
+	free(vals);
+	free(types);
+	return NULL;
+}
+
+/* ------------------------------------------------------------ queries */
+
+static struct pnode *
+bind_body(struct binder *b, struct ast *body, struct ast *q, struct scope *out)
+{
+	switch (body->kind) {
+	case AST_SELECT:
+		return bind_select(b, body, q, out);
+	case AST_VALUES:
+	case AST_QUERY:
+	case AST_SETOP: {
+		struct pnode *p;
+		if (body->kind == AST_VALUES)
+			p = bind_values(b, body, out);
+		else if (body->kind == AST_QUERY)
+			p = bind_query_scoped(b, body, out);
+		else {
+			err_set(b->err, body->pos, "UNION, INTERSECT and EXCEPT are not supported yet");
+			return NULL;
+		}
+		if (p == NULL || q == NULL)
+			return p;
+		/* ORDER BY / LIMIT over the body's output columns */
+		if (q->u.query.order.n > 0) {
+			struct scope s = {0};
+			scope_from_plan(b, &s, p, NULL);
+			struct pnode *sn = pnode_new(b->arena, PN_SORT, p, p->ncol);
+			memcpy(sn->types, p->types, sizeof(wb_type) * (size_t)p->ncol);
+			memcpy(sn->names, p->names, sizeof(char *) * (size_t)p->ncol);
+			int nk = q->u.query.order_all ? p->ncol : q->u.query.order.n;
+			sn->u.sort.nkeys = nk;
+			sn->u.sort.keys = arena_zalloc(b->arena, sizeof(struct pn_sortkey) * (size_t)(nk ? nk : 1));
+			for (int k = 0; k < nk; k++) {
+				struct ast *oi = q->u.query.order.v[q->u.query.order_all ? 0 : k];
+				struct bexpr *e;
+				if (q->u.query.order_all) {
+					e = bexpr_column(b->arena, k, p->types[k]);
+				} else if (oi->u.order.expr->kind == AST_LITERAL && oi->u.order.expr->u.lit.type == WB_TYPE_BIGINT) {
+					int64_t c = oi->u.order.expr->u.lit.u.i;
+					if (c < 1 || c > p->ncol) {
+						err_set(b->err, oi->pos, "ORDER BY position %lld is not in the select list (1..%d)", (long long)c, p->ncol);
+						return NULL;
+					}
+					e = bexpr_column(b->arena, (int)c - 1, p->types[c - 1]);
+				} else {
+					e = bind_expr(b, oi->u.order.expr, &(struct bind_env){.scope = &s, .clause = "ORDER BY"});
+					if (e == NULL)
+						return NULL;
+				}
+				sn->u.sort.keys[k].expr = e;
+				sn->u.sort.keys[k].desc = oi->u.order.desc;
+				sn->u.sort.keys[k].nulls_first = oi->u.order.nulls_first >= 0 ? oi->u.order.nulls_first == 1 : !oi->u.order.desc;
+			}
+			p = sn;
+		}
+		p = add_limit(b, p, q);
+		if (p)
+			scope_from_plan(b, out, p, NULL);
+		return p;
+	}
+	default:
+		err_set(b->err, body->pos, "unexpected %s as a query", ast_kind_name(body->kind));
+		return NULL;
+	}
+}
+
+struct pnode *
+bind_query_scoped(struct binder *b, struct ast *q, struct scope *out)
+{
+	if (q->kind != AST_QUERY)
+		return bind_body(b, q, NULL, out);
+	if (q->u.query.recursive) {
+		err_set(b->err, q->pos, "WITH RECURSIVE is not supported yet");
+		return NULL;
+	}
+	struct bind_cte *saved = b->ctes;
+	for (int i = 0; i < q->u.query.with.n; i++) {
+		struct ast *c = q->u.query.with.v[i];
+		for (int j = 0; j < i; j++)
+			if (strcasecmp(q->u.query.with.v[j]->u.cte.name, c->u.cte.name) == 0) {
+				err_set(b->err, c->pos, "WITH query name \"%s\" is defined twice", c->u.cte.name);
+				b->ctes = saved;
+				return NULL;
+			}
+		struct bind_cte *bc = arena_zalloc(b->arena, sizeof *bc);
+		bc->name = c->u.cte.name;
+		bc->query = c->u.cte.query;
+		bc->columns = &c->u.cte.columns;
+		bc->next = b->ctes;
+		b->ctes = bc;
+	}
+	struct pnode *p = bind_body(b, q->u.query.body, q, out);
+	b->ctes = saved;
+	return p;
+}
+
+struct pnode *
+bind_query(struct binder *b, struct ast *query)
+{
+	struct scope s = {0};
+	return bind_query_scoped(b, query, &s);
+}
+
+int
+bind_constant(struct binder *b, struct ast *expr, struct wb_value *out)
+{
+	struct bind_env env = {.clause = "a constant"};
+	struct bexpr *e = bind_expr(b, expr, &env);
+	if (e == NULL)
+		return -1;
+	e = bind_fold(b, e);
+	if (e == NULL)
+		return -1;
+	if (e->kind != BX_CONST) {
+		err_set(b->err, expr->pos, "expected a constant expression");
+		return -1;
+	}
+	*out = e->u.value;
+	return 0;
+}
+
+struct pnode *
+bind_cast_columns(struct binder *b, struct pnode *plan, const wb_type *types, char *const *names, int ncol, int pos)
+{
+	if (plan->ncol != ncol) {
+		err_set(b->err, pos, "the query produces %d columns but %d are expected", plan->ncol, ncol);
+		return NULL;
+	}
+	struct bexpr **ex = arena_zalloc(b->arena, sizeof(struct bexpr *) * (size_t)(ncol ? ncol : 1));
+	bool identity = true;
+	for (int i = 0; i < ncol; i++) {
+		ex[i] = bexpr_column(b->arena, i, plan->types[i]);
+		if (plan->types[i] != types[i]) {
+			identity = false;
+			struct bexpr *c = bind_coerce(b, ex[i], types[i], pos);
+			if (c == NULL) {
+				err_clear(b->err);
+				err_set(b->err, pos, "column \"%s\" expects %s but the query produces %s", names[i],
+				    type_name(types[i]), type_name(plan->types[i]));
+				err_hint(b->err, "CAST the value to %s", type_name(types[i]));
+				return NULL;
+			}
+			ex[i] = c;
+		}
+	}
+	if (identity) {
+		for (int i = 0; i < ncol; i++)
+			plan->names[i] = arena_strdup(b->arena, names[i]);
+		return plan;
+	}
+	return project(b, plan, ncol, ex, (char **)names);
+}

@@ -1,0 +1,60 @@
+/*
+ * binder: AST -> executable plan (src/exec/plan.h).
+ *
+ * Resolves names against the catalog, CTEs and FROM scopes, types every
+ * expression, resolves functions and inserts implicit casts, folds
+ * constants, expands `*`, splits aggregate queries into an aggregation and
+ * a projection over it, and checks the rules a user can break (ambiguous
+ * or unknown columns, GROUP BY violations, nested aggregates, aggregates in
+ * WHERE) with errors that carry the statement position and a hint.
+ *
+ * Uncorrelated subqueries (scalar, IN, EXISTS) are planned and run during
+ * binding through the `run` callback and replaced by their constant result.
+ */
+#ifndef WB_SQL_BINDER_H
+#define WB_SQL_BINDER_H
+
+#include "core/arena.h"
+#include "core/error.h"
+#include "core/rowset.h"
+#include "exec/plan.h"
+#include "sql/ast.h"
+#include "store/catalog.h"
+
+struct bind_cte;
+
+struct binder {
+	struct arena *arena;           /* plan arena: lives as long as the plan */
+	struct catalog *catalog;
+	struct wb_error *err;
+	/* named parameters (:name, ${name}); NULL result = unknown */
+	const struct wb_value *(*param)(void *arg, const char *name);
+	void *param_arg;
+	/* run a plan to completion and collect its rows (subqueries) */
+	int (*run)(void *arg, struct pnode *plan, struct rowset **out, struct wb_error *err);
+	void *run_arg;
+	struct bind_cte *ctes;
+	int depth;                     /* view / subquery nesting guard */
+	/* nodes holding resources (scans, values), released by
+	 * binder_release() whether or not binding succeeded */
+	struct pnode **owned;
+	int nowned;
+	size_t owned_cap;
+};
+
+void binder_init(struct binder *b, struct arena *arena, struct catalog *catalog, struct wb_error *err);
+/* Release every resource the binder created (after execution, or after a
+ * failed bind). Safe to call after exec_cleanup() of the plan. */
+void binder_release(struct binder *b);
+/* Record a node holding resources (internal to the binder). */
+void binder_own(struct binder *b, struct pnode *n);
+/* Bind a QUERY node (or SELECT / VALUES body). NULL with err set on error. */
+struct pnode *bind_query(struct binder *b, struct ast *query);
+/* Bind a constant expression (LIMIT values, SET values, options). */
+int bind_constant(struct binder *b, struct ast *expr, struct wb_value *out);
+/* Add a cast of plan output columns to the given types (INSERT, CTAS with
+ * declared columns); error names the column that cannot be converted. */
+struct pnode *bind_cast_columns(struct binder *b, struct pnode *plan, const wb_type *types, char *const *names,
+    int ncol, int pos);
+
+#endif

@@ -1,0 +1,239 @@
+#include "sql/explain.h"
+#include "core/xmalloc.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void
+names_of_child(const struct pnode *n, char *const **names)
+{
+	*names = n->child ? n->child->names : NULL;
+}
+
+void
+explain_node_text(const struct pnode *n, struct strbuf *o)
+{
+	char *const *cn;
+	names_of_child(n, &cn);
+	sb_puts(o, pnode_kind_name(n->kind));
+	switch (n->kind) {
+	case PN_SCAN:
+		sb_printf(o, " %s", n->u.scan.label ? n->u.scan.label : "?");
+		sb_puts(o, " [");
+		for (int i = 0; i < n->ncol; i++)
+			sb_printf(o, "%s%s", i ? ", " : "", n->names[i]);
+		sb_putc(o, ']');
+		break;
+	case PN_VALUES:
+		sb_printf(o, " %lld row%s", (long long)(n->u.values.rows ? n->u.values.rows->nrows : 0),
+		    n->u.values.rows && n->u.values.rows->nrows == 1 ? "" : "s");
+		break;
+	case PN_FILTER:
+		sb_putc(o, ' ');
+		bexpr_to_sql(n->u.filter.pred, cn, o);
+		break;
+	case PN_PROJECT:
+		sb_putc(o, ' ');
+		for (int i = 0; i < n->ncol; i++) {
+			if (i)
+				sb_puts(o, ", ");
+			const struct bexpr *e = n->u.project.exprs[i];
+			bexpr_to_sql(e, cn, o);
+			if (!(e->kind == BX_COLUMN && cn && strcmp(cn[e->u.column], n->names[i]) == 0))
+				sb_printf(o, " AS %s", n->names[i]);
+		}
+		break;
+	case PN_AGG:
+		if (n->u.agg.ngroups) {
+			sb_puts(o, " by ");
+			for (int g = 0; g < n->u.agg.ngroups; g++) {
+				if (g)
+					sb_puts(o, ", ");
+				bexpr_to_sql(n->u.agg.groups[g], cn, o);
+			}
+			if (n->u.agg.naggs)
+				sb_puts(o, ":");
+		}
+		for (int a = 0; a < n->u.agg.naggs; a++) {
+			sb_printf(o, "%s%s", a ? ", " : " ", n->names[n->u.agg.ngroups + a]);
+		}
+		break;
+	case PN_SORT:
+	case PN_TOPN:
+		if (n->kind == PN_TOPN)
+			sb_printf(o, " %lld", (long long)(n->u.sort.limit - n->u.sort.offset));
+		sb_puts(o, " by ");
+		for (int k = 0; k < n->u.sort.nkeys; k++) {
+			if (k)
+				sb_puts(o, ", ");
+			bexpr_to_sql(n->u.sort.keys[k].expr, cn, o);
+			if (n->u.sort.keys[k].desc)
+				sb_puts(o, " DESC");
+			if (n->u.sort.keys[k].nulls_first == n->u.sort.keys[k].desc)
+				sb_puts(o, n->u.sort.keys[k].nulls_first ? " NULLS FIRST" : " NULLS LAST");
+		}
+		if (n->kind == PN_TOPN && n->u.sort.offset)
+			sb_printf(o, " OFFSET %lld", (long long)n->u.sort.offset);
+		break;
+	case PN_LIMIT:
+		if (n->u.limit.limit >= 0)
+			sb_printf(o, " %lld", (long long)n->u.limit.limit);
+		if (n->u.limit.offset)
+			sb_printf(o, " OFFSET %lld", (long long)n->u.limit.offset);
+		break;
+	}
+}
+
+struct ex_row {
+	char *text;
+	double est;
+	long long rows;
+	double ms;
+	int workers;
+};
+
+static void
+collect(const struct pnode *n, int depth, struct ex_row **rows, int *nrows, size_t *cap)
+{
+	struct strbuf sb = STRBUF_INIT;
+	for (int i = 0; i < depth - 1; i++)
+		sb_puts(&sb, "   ");
+	if (depth > 0)
+		sb_puts(&sb, "└─ ");
+	explain_node_text(n, &sb);
+	*rows = xgrow(*rows, cap, (size_t)*nrows + 1, sizeof **rows);
+	struct ex_row *r = &(*rows)[(*nrows)++];
+	r->text = sb_detach(&sb);
+	r->est = n->est_rows;
+	r->rows = atomic_load(&n->stats.rows);
+	r->ms = (double)(atomic_load(&n->stats.ns) + atomic_load(&n->stats.build_ns)) / 1e6;
+	r->workers = n->stats.workers;
+	if (n->child)
+		collect(n->child, depth + 1, rows, nrows, cap);
+}
+
+/* Breakers' "time" includes their children's; report self time. */
+static void
+self_times(struct ex_row *rows, int n)
+{
+	for (int i = 0; i + 1 < n; i++) {
+		rows[i].ms -= rows[i + 1].ms;
+		if (rows[i].ms < 0)
+			rows[i].ms = 0;
+	}
+}
+
+struct rowset *
+explain_table(const struct pnode *root, bool analyze, double total_ms)
+{
+	struct ex_row *rows = NULL;
+	int nrows = 0;
+	size_t cap = 0;
+	collect(root, 0, &rows, &nrows, &cap);
+	char *names[] = {"plan", "est_rows", "rows", "time_ms", "workers"};
+	wb_type types[] = {WB_TYPE_VARCHAR, WB_TYPE_BIGINT, WB_TYPE_BIGINT, WB_TYPE_DOUBLE, WB_TYPE_BIGINT};
+	int ncol = analyze ? 5 : 2;
+	struct rowset *rs = rowset_new(ncol, names, types);
+	struct chunk c;
+	chunk_init(&c, ncol, types);
+	if (analyze)
+		self_times(rows, nrows);
+	for (int i = 0; i <= nrows; i++) {
+		if (i == nrows && !analyze)
+			break;
+		chunk_reset(&c);
+		c.n = 1;
+		for (int k = 0; k < ncol; k++)
+			c.cols[k].n = 1;
+		if (i < nrows) {
+			vec_str(&c.cols[0])[0] = wb_str_c(rows[i].text);
+			vec_i64(&c.cols[1])[0] = (int64_t)llround(rows[i].est);
+			if (analyze) {
+				vec_i64(&c.cols[2])[0] = rows[i].rows;
+				vec_f64(&c.cols[3])[0] = round(rows[i].ms * 1000) / 1000;
+				if (rows[i].workers > 0)
+					vec_i64(&c.cols[4])[0] = rows[i].workers;
+				else
+					vec_set_null(&c.cols[4], 0);
+			}
+		} else {
+			vec_str(&c.cols[0])[0] = wb_str_c("total");
+			vec_set_null(&c.cols[1], 0);
+			vec_set_null(&c.cols[2], 0);
+			vec_f64(&c.cols[3])[0] = round(total_ms * 1000) / 1000;
+			vec_set_null(&c.cols[4], 0);
+		}
+		rowset_append(rs, &c, 0, 1);
+	}
+	chunk_free(&c);
+	for (int i = 0; i < nrows; i++)
+		free(rows[i].text);
+	free(rows);
+	return rs;
+}
+
+static void
+json_str(struct strbuf *o, const char *s)
+{
+	sb_putc(o, '"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			sb_printf(o, "\\%c", c);
+		else if (c < 0x20)
+			sb_printf(o, "\\u%04x", c);
+		else
+			sb_putc(o, (char)c);
+	}
+	sb_putc(o, '"');
+}
+
+static void
+json_node(const struct pnode *n, bool analyze, struct strbuf *o)
+{
+	struct strbuf d = STRBUF_INIT;
+	explain_node_text(n, &d);
+	sb_puts(o, "{\"operator\":");
+	json_str(o, pnode_kind_name(n->kind));
+	sb_puts(o, ",\"detail\":");
+	json_str(o, sb_str(&d));
+	sb_free(&d);
+	sb_printf(o, ",\"est_rows\":%.0f", n->est_rows);
+	if (analyze)
+		sb_printf(o, ",\"rows\":%lld,\"time_ms\":%.3f", (long long)atomic_load(&n->stats.rows),
+		    (double)(atomic_load(&n->stats.ns) + atomic_load(&n->stats.build_ns)) / 1e6);
+	sb_puts(o, ",\"columns\":[");
+	for (int i = 0; i < n->ncol; i++) {
+		if (i)
+			sb_putc(o, ',');
+		json_str(o, n->names[i]);
+	}
+	sb_puts(o, "],\"children\":[");
+	if (n->child)
+		json_node(n->child, analyze, o);
+	sb_puts(o, "]}");
+}
+
+struct rowset *
+explain_json(const struct pnode *root, bool analyze, double total_ms)
+{
+	struct strbuf o = STRBUF_INIT;
+	sb_puts(&o, "{\"plan\":");
+	json_node(root, analyze, &o);
+	if (analyze)
+		sb_printf(&o, ",\"total_ms\":%.3f", total_ms);
+	sb_putc(&o, '}');
+	char *names[] = {"plan"};
+	wb_type types[] = {WB_TYPE_VARCHAR};
+	struct rowset *rs = rowset_new(1, names, types);
+	struct chunk c;
+	chunk_init(&c, 1, types);
+	chunk_reset(&c);
+	c.n = c.cols[0].n = 1;
+	vec_str(&c.cols[0])[0] = (wb_str){o.s, (uint32_t)o.len};
+	rowset_append(rs, &c, 0, 1);
+	chunk_free(&c);
+	sb_free(&o);
+	return rs;
+}

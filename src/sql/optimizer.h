@@ -1,0 +1,19 @@
+/*
+ * optimizer: plan rewrites after binding.
+ *
+ *   - projection pruning: every node keeps only the columns its parent
+ *     uses, down into scans, so a CSV or table scan decodes only the
+ *     columns the query needs;
+ *   - TOP-N: ORDER BY followed by LIMIT (small) becomes one TOP_N node
+ *     that never sorts more than about 2N rows per thread;
+ *   - adjacent projections that only rename or reorder are merged.
+ */
+#ifndef WB_SQL_OPTIMIZER_H
+#define WB_SQL_OPTIMIZER_H
+
+#include "core/arena.h"
+#include "exec/plan.h"
+
+struct pnode *optimize(struct arena *a, struct pnode *root);
+
+#endif

@@ -99,6 +99,9 @@ static int
 c_null(struct fn_call *call, const struct vec *in, int n, struct vec *out, bool t)
 {
 	memset(out->data, 0, type_size(out->type) * (size_t)n);
+	if (out->type == WB_TYPE_VARCHAR)
+		for (int i = 0; i < n; i++)
+			vec_str(out)[i] = wb_str_c("");
 	memset(vec_nulls_writable(out), 1, (size_t)n);
 	return 0;
 }

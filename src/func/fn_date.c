@@ -595,8 +595,8 @@ make_date_k(struct fn_call *call, struct vec **args, int nargs, int n, struct ve
 		r[i] = 0;
 		if (fn_skip(out, i))
 			continue;
-		if (y[i] < 1 || y[i] > 9999 || !dt_valid_date((int)y[i], (int)m[i], (int)d[i]) || m[i] != (int)m[i] ||
-		    d[i] != (int)d[i]) {
+		if (y[i] < 1 || y[i] > 9999 || m[i] < 1 || m[i] > 12 || d[i] < 1 || d[i] > 31 ||
+		    !dt_valid_date((int)y[i], (int)m[i], (int)d[i])) {
 			vec_set_null(out, i);
 			continue;
 		}

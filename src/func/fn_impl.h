@@ -83,7 +83,8 @@ char *fn_sw_grow(struct fn_sw *w, size_t n);
 
 static inline char *fn_sw_reserve(struct fn_sw *w, size_t n)
 {
-	return n <= w->left ? w->p : fn_sw_grow(w, n);
+	/* never NULL, even for n == 0, so results are always safe views */
+	return n <= w->left && w->p != NULL ? w->p : fn_sw_grow(w, n);
 }
 
 static inline wb_str fn_sw_commit(struct fn_sw *w, size_t n)

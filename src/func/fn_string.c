@@ -502,10 +502,17 @@ concat_k(struct fn_call *call, struct vec **args, int nargs, int n, struct vec *
 {
 	wb_str *r = vec_str(out);
 	size_t total = 0;
-	for (int i = 0; i < n; i++)
-		if (!fn_skip(out, i))
-			for (int k = 0; k < nargs; k++)
-				total += vec_str(args[k])[i].n;
+	for (int i = 0; i < n; i++) {
+		if (fn_skip(out, i))
+			continue;
+		size_t len = 0;
+		for (int k = 0; k < nargs; k++)
+			len += vec_str(args[k])[i].n;
+		if (len > FN_MAX_STR)
+			return too_long(call, "concat", (double)len);
+		total += len;
+	}
+	/* one allocation for the whole chunk */
 	char *p = total ? vec_str_alloc(out, total) : NULL;
 	for (int i = 0; i < n; i++) {
 		if (fn_skip(out, i)) {
@@ -519,8 +526,6 @@ concat_k(struct fn_call *call, struct vec **args, int nargs, int n, struct vec *
 				memcpy(p + len, s.p, s.n);
 			len += s.n;
 		}
-		if (len > FN_MAX_STR)
-			return too_long(call, "concat", (double)len);
 		r[i].p = p ? p : "";
 		r[i].n = (uint32_t)len;
 		p += len;

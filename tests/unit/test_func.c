@@ -97,7 +97,9 @@ call_fn(const char *name, int nargs, struct wb_value **cols, const bool *is_cons
 			/* the cast's heap must outlive raw: copy strings into args' heap */
 			if (cast_to[k] == WB_TYPE_VARCHAR)
 				for (int i = 0; i < nrows; i++)
-					vec_str(&args[k])[i] = vec_str_copy(&args[k], vec_str(&args[k])[i].p, vec_str(&args[k])[i].n);
+					if (!vec_is_null(&args[k], i))
+						vec_str(&args[k])[i] = vec_str_copy(&args[k], vec_str(&args[k])[i].p,
+						    vec_str(&args[k])[i].n);
 		}
 		vec_free(&raw);
 		argp[k] = &args[k];
@@ -919,7 +921,7 @@ test_regex(void)
 	EV("regexp_extract('foo', '([0-9]+)')", "");
 	EV("regexp_extract('ab', '(a)|(x)', 2)", "");
 	ok(starts(ev("regexp_extract('abc', '(b)', 2)"), "ERROR: regexp_extract: group 2 does not exist; '(b)' has 1 group"),
-	    "group out of range: %s", ev("regexp_extract('abc', '(b)', 2)"));
+	    "group out of range is an error");
 	EV("regexp_extract('x', '(ab')",
 	    "ERROR: regexp_extract: invalid regular expression '(ab' at offset 3: missing closing parenthesis");
 	ok(starts(ev("'a' RLIKE '[a-'"), "ERROR: rlike: invalid regular expression '[a-' at offset 3"),
@@ -969,8 +971,9 @@ test_regex(void)
 	ok(call_fn("regexp_count", 2, cols, isc, isl, 2, &out, &err) == 0 && vec_i64(&out)[0] == 1 &&
 	    vec_i64(&out)[1] == 1, "regexp_count with a pattern column");
 	vec_free(&out);
-	ok(call_fn("regexp_count", 2, cols, isc, isl, 3, &out, &err) != 0 && strstr(err.msg, "'('"),
-	    "bad row pattern reported: %s", err.msg ? err.msg : "");
+	int rc = call_fn("regexp_count", 2, cols, isc, isl, 3, &out, &err);
+	ok(rc != 0 && err.msg && strstr(err.msg, "invalid regular expression '('"), "bad row pattern reported: %s",
+	    err.msg ? err.msg : "");
 	err_clear(&err);
 }
 

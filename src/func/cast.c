@@ -650,6 +650,83 @@ c_i64_str(struct fn_call *call, const struct vec *in, int n, struct vec *out, bo
 }
 CAST_KERNELS(c_i64_str)
 
+/*
+ * format_double's text, faster for the common case: a double in [1e-4,
+ * 1e15) whose shortest decimal form has at most 15 significant digits
+ * (prices, measures). The smallest j for which round(|x| * 10^j) / 10^j
+ * reads back as |x| gives that form (the division of exact integers is
+ * correctly rounded, as strtod is), and with at most 15 digits it is the
+ * same number %.15g prints, since no two 15-digit decimals lie within an
+ * ulp of each other. Anything else goes to format_double.
+ */
+static int
+fast_format_double(double x, char *buf)
+{
+	static const double p10[16] = {
+		1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+	};
+	double ax = fabs(x);
+	if (!(ax >= 1e-4 && ax < 1e15))
+		return format_double(x, buf);
+	for (int j = 0; j < 16; j++) {
+		double m = nearbyint(ax * p10[j]);
+		if (m >= 1e15)
+			break;
+		if (m / p10[j] != ax)
+			continue;
+		/* digits of m, then the point j places from the right */
+		char dig[24];
+		int nd = 0, o = 0;
+		uint64_t u = (uint64_t)m;
+		do {
+			dig[nd++] = (char)('0' + u % 10);
+			u /= 10;
+		} while (u);
+		while (nd <= j)
+			dig[nd++] = '0';
+		if (x < 0)
+			buf[o++] = '-';
+		for (int k = nd - 1; k >= j; k--)
+			buf[o++] = dig[k];
+		buf[o++] = '.';
+		if (j == 0)
+			buf[o++] = '0';
+		for (int k = j - 1; k >= 0; k--)
+			buf[o++] = dig[k];
+		buf[o] = '\0';
+		return o;
+	}
+	return format_double(x, buf);
+}
+
+/* dt_format_timestamp's text without sprintf. */
+static int
+fast_format_timestamp(int64_t us, char *buf)
+{
+	int64_t day = dt_ts_day(us), t = us - day * DT_US_PER_DAY;
+	int n = dt_format_date(day, buf);
+	int secs = (int)(t / DT_US_PER_SEC), frac = (int)(t % DT_US_PER_SEC);
+	int hh = secs / 3600, mm = secs / 60 % 60, ss = secs % 60;
+	buf[n++] = ' ';
+	buf[n++] = (char)('0' + hh / 10);
+	buf[n++] = (char)('0' + hh % 10);
+	buf[n++] = ':';
+	buf[n++] = (char)('0' + mm / 10);
+	buf[n++] = (char)('0' + mm % 10);
+	buf[n++] = ':';
+	buf[n++] = (char)('0' + ss / 10);
+	buf[n++] = (char)('0' + ss % 10);
+	if (frac) {
+		buf[n++] = '.';
+		for (int d = 100000; d > 0 && frac; d /= 10) {
+			buf[n++] = (char)('0' + frac / d);
+			frac %= d;
+		}
+	}
+	buf[n] = '\0';
+	return n;
+}
+
 static int
 c_f64_str(struct fn_call *call, const struct vec *in, int n, struct vec *out, bool t)
 {
@@ -663,7 +740,7 @@ c_f64_str(struct fn_call *call, const struct vec *in, int n, struct vec *out, bo
 			r[i] = wb_str_c("");
 			continue;
 		}
-		int k = format_double(a[i], buf);
+		int k = fast_format_double(a[i], buf);
 		r[i] = fn_sw_copy(&w, buf, (size_t)k);
 	}
 	return 0;
@@ -702,7 +779,7 @@ c_ts_str(struct fn_call *call, const struct vec *in, int n, struct vec *out, boo
 			r[i] = wb_str_c("");
 			continue;
 		}
-		r[i] = fn_sw_copy(&w, buf, (size_t)dt_format_timestamp(a[i], buf));
+		r[i] = fn_sw_copy(&w, buf, (size_t)fast_format_timestamp(a[i], buf));
 	}
 	return 0;
 }

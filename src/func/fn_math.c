@@ -204,19 +204,31 @@ round_f64(double x, int64_t d, bool even)
 	if (d < -330)
 		return 0.0;
 	double ax = fabs(x), r;
-	/* Fast path: scale by an exact power of ten; when the scaled value
-	 * is not within rounding noise of a .5 tie, the decision is the same
-	 * as on the decimal form and the quotient/product of exact integers
-	 * is the correctly rounded decimal, i.e. what strtod would return. */
+	/*
+	 * Fast path: scale by an exact power of ten. Away from a .5 tie the
+	 * decision is clear despite the rounding noise of the scaling (below
+	 * 1e-4 for y < 1e11). Near a tie, compare x with the double nearest
+	 * to the tie (k + 0.5) * 10^-d: at this magnitude no other decimal
+	 * with d + 1 places is within an ulp of x, so x's shortest decimal
+	 * form is the tie exactly when x equals that double, and lies on x's
+	 * side of it otherwise. The result k * 10^-d computed from exact
+	 * integers is correctly rounded, i.e. what strtod gives for it.
+	 */
 	if (d >= -22 && d <= 22) {
 		double y = d >= 0 ? ax * pow10_tab[d] : ax / pow10_tab[-d];
 		if (y < 1e11) {
-			double fl = floor(y), frac = y - fl;
+			double fl = floor(y), frac = y - fl, k;
 			if (fabs(frac - 0.5) > 1e-4) {
-				double k = frac > 0.5 ? fl + 1 : fl;
-				r = d >= 0 ? k / pow10_tab[d] : k * pow10_tab[-d];
-				return x < 0 && r != 0 ? -r : r;
+				k = frac > 0.5 ? fl + 1 : fl;
+			} else {
+				double tie = d >= 0 ? (2 * fl + 1) / (2 * pow10_tab[d]) : (2 * fl + 1) * (pow10_tab[-d] / 2);
+				if (ax != tie)
+					k = ax > tie ? fl + 1 : fl;
+				else
+					k = even && fmod(fl, 2) == 0 ? fl : fl + 1;
 			}
+			r = d >= 0 ? k / pow10_tab[d] : k * pow10_tab[-d];
+			return x < 0 && r != 0 ? -r : r;
 		}
 	}
 	r = round_decimal(ax, d, even);

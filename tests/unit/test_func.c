@@ -712,6 +712,56 @@ test_casts(void)
 	ok(cast_kernel(WB_TYPE_DATE, WB_TYPE_BIGINT, false) == NULL, "DATE -> BIGINT not allowed");
 	ok(cast_kernel(WB_TYPE_INTERVAL, WB_TYPE_DATE, false) == NULL, "INTERVAL -> DATE not allowed");
 
+	/* the cast's fast formatting agrees with the core formatters */
+	{
+		struct vec d, ts, sd, sts;
+		struct wb_error e = WB_ERROR_INIT;
+		struct fn_call call = {.err = &e, .pos = -1};
+		int bad = 0;
+		vec_init(&d, WB_TYPE_DOUBLE);
+		vec_init(&ts, WB_TYPE_TIMESTAMP);
+		vec_init(&sd, WB_TYPE_VARCHAR);
+		vec_init(&sts, WB_TYPE_VARCHAR);
+		srand(11);
+		for (int round = 0; round < 20; round++) {
+			vec_reset(&d);
+			vec_reset(&ts);
+			vec_reset(&sd);
+			vec_reset(&sts);
+			d.n = ts.n = sd.n = sts.n = WB_VEC_SIZE;
+			for (int i = 0; i < WB_VEC_SIZE; i++) {
+				double x;
+				switch (i % 5) {
+				case 0: x = (double)(rand() % 100000) / 100; break;           /* prices */
+				case 1: x = (double)rand() / RAND_MAX * pow(10, rand() % 40 - 20); break;
+				case 2: x = (double)(rand() % 1000) * pow(10, rand() % 20); break;
+				case 3: x = -(double)(rand() % 10000000) / 1000; break;
+				default: x = 1.0 / (rand() % 100 + 1) + rand() % 1000; break;
+				}
+				vec_f64(&d)[i] = x;
+				vec_i64(&ts)[i] = ((int64_t)rand() << 20 ^ rand()) * (i % 2 ? 1 : -1) % (INT64_C(400) * 365 * DT_US_PER_DAY);
+			}
+			struct vec *a1[1] = {&d}, *a2[1] = {&ts};
+			cast_kernel(WB_TYPE_DOUBLE, WB_TYPE_VARCHAR, false)(&call, a1, 1, WB_VEC_SIZE, &sd);
+			cast_kernel(WB_TYPE_TIMESTAMP, WB_TYPE_VARCHAR, false)(&call, a2, 1, WB_VEC_SIZE, &sts);
+			for (int i = 0; i < WB_VEC_SIZE; i++) {
+				char b1[64], b2[64];
+				int l1 = format_double(vec_f64(&d)[i], b1), l2 = dt_format_timestamp(vec_i64(&ts)[i], b2);
+				if (!wb_str_eq(vec_str(&sd)[i], (wb_str){b1, (uint32_t)l1}) ||
+				    !wb_str_eq(vec_str(&sts)[i], (wb_str){b2, (uint32_t)l2})) {
+					if (bad++ < 5)
+						diag("format mismatch: %s / %.*s, %s / %.*s", b1, (int)vec_str(&sd)[i].n,
+						    vec_str(&sd)[i].p, b2, (int)vec_str(&sts)[i].n, vec_str(&sts)[i].p);
+				}
+			}
+		}
+		is_int(bad, 0, "DOUBLE and TIMESTAMP to VARCHAR agree with format_double/dt_format_timestamp");
+		vec_free(&d);
+		vec_free(&ts);
+		vec_free(&sd);
+		vec_free(&sts);
+	}
+
 	struct arena *a = arena_new(1024);
 	struct wb_error err = WB_ERROR_INIT;
 	struct wb_value in = {.type = WB_TYPE_BIGINT, .u.i = 123}, out;

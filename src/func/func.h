@@ -36,7 +36,9 @@
 #include "core/vector.h"
 
 #define FN_MAXARGS 8
-/* A signature argument type meaning "any type": used with FN_SAME_TYPE. */
+/* A signature argument type meaning "any type": with FN_SAME_TYPE, such
+ * arguments are cast to their common type; without it, the argument is
+ * passed uncast and the kernel handles every type (hash, typeof). */
 #define FN_ANY WB_TYPE_NULL
 
 enum fn_flags {
@@ -45,6 +47,8 @@ enum fn_flags {
 	FN_VARIADIC = 1u << 2,   /* last argument repeats (>= nargs-1 arguments) */
 	FN_SAME_TYPE = 1u << 3,  /* FN_ANY args are cast to their common type; a
 	                            FN_ANY return type is that common type */
+	FN_ANY_TO_STR = 1u << 4, /* VARCHAR args accept any type, implicitly cast
+	                            to VARCHAR (concat, ||, concat_ws, as Spark) */
 };
 
 struct fn_call {

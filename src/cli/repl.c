@@ -1,3 +1,5 @@
+#include "config.h"
+
 #include "cli/repl.h"
 #include "cli/complete.h"
 #include "core/xmalloc.h"

@@ -135,7 +135,7 @@ csv_report(struct csv_src *cs, struct csv_reader *r, enum csv_bad_kind kind,
 	case CSV_BAD_UNTERMINATED:
 		col = 0;
 		qp = diag_quote(d, row_p, row_n, &col);
-		if (kind == CSV_BAD_UNTERMINATED || qp == QP_UNTERMINATED)
+		if (qp == QP_UNTERMINATED || (qp == QP_NONE && kind == CSV_BAD_UNTERMINATED))
 			sb_printf(&body, "column \"%s\": quoted field is never closed (the file ends inside it)",
 			    col_name(cs, col, cbuf, sizeof cbuf));
 		else if (qp == QP_AFTER)

@@ -339,14 +339,8 @@ csv_sniff_run(const char *buf, size_t n, bool whole, const struct csv_options *o
 			}
 		}
 		pos = next;
-		if (st == CSV_TOK_TOOLONG) {
-			err_set(err, -1, "%s:%lld: row longer than max_line_size (%lld bytes)%s; raise "
-			    "max_line_size or check the quote character", fname,
-			    (long long)(1 + csv_count_lines(buf, t.long_start, false)),
-			    (long long)o->max_line_size, t.long_in_quote ?
-			    " (a quoted field in it is never closed)" : "");
-			goto out;
-		}
+		/* a row too long for max_line_size ends the sample; the scan
+		 * reports it (or skips it with ignore_errors) */
 		if (st != CSV_TOK_FULL)
 			break;
 	}

@@ -32,6 +32,7 @@
 #define CSV_CHUNK_FIELDS ((size_t)1 << 22)   /* cap on tokenizer memory */
 
 static const struct source_ops csv_ops;
+static void plan_morsels(struct csv_src *cs);
 
 void
 csv_options_init(struct csv_options *o)
@@ -362,6 +363,7 @@ csv_source_open(const char *pattern, const struct csv_options *o, struct wb_erro
 	}
 	cs->s.est_bytes = bytes;
 	cs->s.est_rows = rows < 0 ? -1 : (int64_t)(rows + 0.5);
+	plan_morsels(cs);
 	return &cs->s;
 }
 
@@ -386,21 +388,15 @@ parity_splits(const struct csv_dialect *d)
 	return !(d->quote && d->escape && d->escape != d->quote);
 }
 
-static int
-csv_start(struct source *s, struct wb_error *err)
+/* Cut the files into morsels; sets max_readers (known from the open). */
+static void
+plan_morsels(struct csv_src *cs)
 {
-	struct csv_src *cs = s->impl;
 	int nthreads = pool_size();
 	int nm = 0;
 
 	for (int i = 0; i < cs->nfiles; i++) {
 		struct csv_file *f = &cs->files[i];
-		if (cs->started && f->keep == NULL && !f->mapped && f->raw_size < 0) {
-			err_set(err, -1, "%s: a pipe can only be read once", f->path);
-			return -1;
-		}
-		free(f->parity);
-		free(f->pdone);
 		f->nblocks = 1;
 		f->bsize = 0;
 		if (f->mapped && f->size > f->data_start && parity_splits(&cs->sn.d)) {
@@ -422,7 +418,6 @@ csv_start(struct source *s, struct wb_error *err)
 		f->first_morsel = nm;
 		nm += f->nblocks;
 	}
-	free(cs->morsels);
 	cs->morsels = xcalloc((size_t)nm, sizeof *cs->morsels);
 	for (int i = 0, m = 0; i < cs->nfiles; i++)
 		for (int b = 0; b < cs->files[i].nblocks; b++, m++) {
@@ -430,9 +425,27 @@ csv_start(struct source *s, struct wb_error *err)
 			cs->morsels[m].block = b;
 		}
 	cs->nmorsels = nm;
+	cs->s.max_readers = nm > 1 ? (nm < nthreads ? nm : nthreads) : 1;
+}
+
+static int
+csv_start(struct source *s, struct wb_error *err)
+{
+	struct csv_src *cs = s->impl;
+
+	if (cs->started) {
+		/* a second scan of the same source */
+		for (int i = 0; i < cs->nfiles; i++) {
+			struct csv_file *f = &cs->files[i];
+			if (!f->mapped && f->raw_size < 0) {
+				err_set(err, -1, "%s: a pipe can only be read once", f->path);
+				return -1;
+			}
+			memset(f->pdone, 0, (size_t)f->nblocks);
+		}
+	}
 	atomic_store(&cs->next_morsel, 0);
 	atomic_store(&cs->morsels_done, 0);
-	s->max_readers = nm > 1 ? (nm < nthreads ? nm : nthreads) : 1;
 	if (cs->progress && cs->prog == NULL) {
 		char *label = xasprintf("%s%s", cs->first_name, cs->nfiles > 1 ? " ..." : "");
 		cs->prog = progress_new(label, s->est_bytes);
@@ -741,10 +754,10 @@ check_rows(struct csv_src *cs, struct csv_reader *r, const char *base, struct wb
 		size_t abs = (size_t)(row - base);
 		enum csv_bad_kind kind;
 		long extra = 0;
-		if (t->flags[i] & CSV_RF_UNTERMINATED) {
-			kind = CSV_BAD_UNTERMINATED;
-		} else if (t->flags[i] & CSV_RF_BADQUOTE) {
+		if (t->flags[i] & CSV_RF_BADQUOTE) {
 			kind = CSV_BAD_QUOTE;
+		} else if (t->flags[i] & CSV_RF_UNTERMINATED) {
+			kind = CSV_BAD_UNTERMINATED;
 		} else if (t->nf[i] != want) {
 			kind = CSV_BAD_FIELDS;
 			extra = (long)t->nf[i];

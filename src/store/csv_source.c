@@ -952,4 +952,5 @@ static const struct source_ops csv_ops = {
 	.next = csv_next,
 	.reader_free = csv_reader_free,
 	.free = csv_free,
+	.rejects = csv_source_rejects,
 };

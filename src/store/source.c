@@ -37,6 +37,8 @@ source_fini(struct source *s)
 	free(s->names);
 	free(s->types);
 	free(s->proj);
+	free(s->rejects_table);
+	s->rejects_table = NULL;
 	s->names = NULL;
 	s->types = NULL;
 	s->proj = NULL;

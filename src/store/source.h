@@ -26,6 +26,7 @@
 #include <stdint.h>
 
 #include "core/error.h"
+#include "core/rowset.h"
 #include "core/types.h"
 #include "core/vector.h"
 
@@ -40,6 +41,9 @@ struct source_ops {
 	int (*next)(struct source *s, void *reader, struct chunk *out, struct wb_error *err);
 	void (*reader_free)(struct source *s, void *reader);
 	void (*free)(struct source *s);
+	/* Optional: rows rejected by the scan so far as a table, or NULL
+	 * (caller owns the rowset). See source.rejects_table. */
+	struct rowset *(*rejects)(struct source *s);
 };
 
 struct source {
@@ -52,6 +56,9 @@ struct source {
 	int64_t est_rows;      /* -1 when unknown */
 	int64_t est_bytes;     /* input size for progress, -1 when unknown */
 	int max_readers;       /* readers that can be busy at once (1: serial) */
+	/* When set (malloc'd), the statement that ran this scan stores
+	 * ops->rejects() as a temporary table of this name afterwards. */
+	char *rejects_table;
 	void *impl;
 };
 

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 struct slt_run {
 	const char *file;
@@ -231,23 +232,26 @@ run_query(struct slt_run *r, int line, const char *sql, const char *types, const
 	} else {
 		/* row-per-line (tab separated) or value-per-line */
 		bool rowmode = nexp_lines == nrows && ncol > 1;
-		char **exp = xcalloc((size_t)(nvals + nexp_lines + 1), sizeof(char *));
+		char **exp = NULL;
+		size_t ecap = 0;
 		int nexp = 0;
 		for (int i = rstart; i < rend; i++) {
 			if (rowmode || ncol == 1) {
 				char *p = L->v[i];
 				for (;;) {
 					char *t = strchr(p, '\t');
+					exp = xgrow(exp, &ecap, (size_t)nexp + 1, sizeof *exp);
 					exp[nexp++] = t ? xstrndup(p, (size_t)(t - p)) : xstrdup(p);
 					if (!t)
 						break;
 					p = t + 1;
 				}
 			} else {
+				exp = xgrow(exp, &ecap, (size_t)nexp + 1, sizeof *exp);
 				exp[nexp++] = xstrdup(L->v[i]);
 			}
 		}
-		if (strcmp(sortmode, "valuesort") == 0)
+		if (strcmp(sortmode, "valuesort") == 0 && nexp > 0)
 			qsort(exp, (size_t)nexp, sizeof *exp, cmp_str);
 		if (nexp != nvals) {
 			ok = false;
@@ -418,7 +422,7 @@ run_file(struct slt_run *r, const char *path)
 				if (strcmp(kind, "ok") == 0) {
 					run_statement(r, rec_line, sb_str(&sql), false, NULL);
 				} else if (strcmp(kind, "error") == 0) {
-					const char *msg = header + 9 + strlen("error");
+					const char *msg = header + strlen("statement error");
 					while (*msg == ' ')
 						msg++;
 					struct strbuf m = STRBUF_INIT;
@@ -467,8 +471,25 @@ slt_main(int argc, char **argv)
 		fprintf(stderr, "usage: wb test [--tap] FILE.slt ...\n");
 		return 2;
 	}
-	for (int i = first; i < argc; i++)
-		run_file(&r, argv[i]);
+	/* make check runs from the build directory; test files name their
+	 * data relative to the source tree (tests/data/..., ../shared/...) */
+	char cwd[4096];
+	const char *srcdir = getenv("WB_SRCDIR");
+	bool moved = false;
+	if (srcdir && *srcdir && getcwd(cwd, sizeof cwd) && chdir(srcdir) == 0)
+		moved = true;
+	for (int i = first; i < argc; i++) {
+		char *path = argv[i];
+		char abs[8192];
+		if (moved && path[0] != '/') {
+			snprintf(abs, sizeof abs, "%s/%s", cwd, path);
+			if (access(abs, R_OK) == 0)
+				path = abs;
+		}
+		run_file(&r, path);
+	}
+	if (moved && chdir(cwd) != 0)
+		perror("wb test: chdir back");
 	if (r.tap)
 		printf("1..%d\n", r.tapn);
 	else

@@ -80,6 +80,45 @@ stmt_plan_query(struct session *s, struct binder *b, struct arena *a, struct ast
 	return optimize(a, p);
 }
 
+/*
+ * After a plan ran (or failed): store rows that scans rejected (read_csv
+ * with store_rejects) as temporary tables, then release the plan's
+ * resources and the binder's.
+ */
+static void
+stmt_finish(struct session *s, struct binder *b, struct pnode *p)
+{
+	for (int i = 0; i < b->nowned; i++) {
+		struct pnode *n = b->owned[i];
+		struct source *src = n->kind == PN_SCAN ? n->u.scan.src : NULL;
+		if (src == NULL || src->rejects_table == NULL || src->ops->rejects == NULL)
+			continue;
+		struct rowset *rs = src->ops->rejects(src);
+		if (rs == NULL)
+			continue;
+		struct memtable *mt = memtable_new(rs->ncol, rs->types);
+		struct mt_builder *mb = mt_builder_new(rs->ncol, rs->types);
+		for (int c = 0; c < rs->nchunks; c++)
+			mt_builder_append(mb, &rs->chunks[c]);
+		int nrg;
+		struct mt_rowgroup **rgs = mt_builder_finish(mb, &nrg);
+		memtable_add(mt, rgs, nrg);
+		free(rgs);
+		mt_builder_free(mb);
+		char *parts[1] = {src->rejects_table};
+		struct table *t = memtable_table(src->rejects_table, rs->ncol, rs->names, rs->types, mt);
+		struct wb_error e = WB_ERROR_INIT;
+		if (catalog_put(s->catalog, parts, 1, t, true, true, false, &e) == 0)
+			session_message(s, "%lld rejected row%s stored in %s", (long long)rs->nrows, rs->nrows == 1 ? "" : "s",
+			    src->rejects_table);
+		err_clear(&e);
+		rowset_free(rs);
+	}
+	if (p)
+		exec_cleanup(p);
+	binder_release(b);
+}
+
 /* --------------------------------------------------------------- queries */
 
 static int
@@ -94,10 +133,9 @@ run_query(struct session *s, struct arena *a, struct ast *q, struct wb_error *er
 		rc = exec_run(p, &ctx, session_sink(s));
 		if (rc < 0)
 			err_move(err, &ctx.err);
-		exec_cleanup(p);
 		exec_ctx_fini(&ctx);
 	}
-	binder_release(&b);
+	stmt_finish(s, &b, p);
 	return rc;
 }
 
@@ -143,16 +181,14 @@ run_explain(struct session *s, struct arena *a, struct ast *st, struct wb_error 
 		total_ms = (double)(exec_now_ns() - t0) / 1e6;
 		if (rc < 0) {
 			err_move(err, &ctx.err);
-			exec_cleanup(p);
 			exec_ctx_fini(&ctx);
-			binder_release(&b);
+			stmt_finish(s, &b, p);
 			return -1;
 		}
 		exec_ctx_fini(&ctx);
 	}
 	struct rowset *rs = json ? explain_json(p, st->u.explain.analyze, total_ms) : explain_table(p, st->u.explain.analyze, total_ms);
-	exec_cleanup(p);
-	binder_release(&b);
+	stmt_finish(s, &b, p);
 	int rc = session_emit(s, rs, err);
 	rowset_free(rs);
 	return rc;
@@ -187,9 +223,8 @@ materialize(struct session *s, struct pnode *p, struct wb_error *err)
 	struct memtable *mt = exec_materialize(p, &ctx);
 	if (mt == NULL)
 		err_move(err, &ctx.err);
-	exec_cleanup(p);
 	exec_ctx_fini(&ctx);
-	return mt;
+	return mt;   /* the caller runs stmt_finish() */
 }
 
 static int
@@ -226,17 +261,16 @@ create_table(struct session *s, struct arena *a, struct ast *st, struct wb_error
 			p = bind_cast_columns(&b, p, types, names, n, st->u.create.query->pos);
 		}
 		if (p == NULL || check_names(p->names, p->ncol, st->u.create.query->pos, err) < 0) {
-			if (p)
-				exec_cleanup(p);
-			binder_release(&b);
+			stmt_finish(s, &b, p);
 			return -1;
 		}
 		struct memtable *mt = materialize(s, p, err);
-		binder_release(&b);
+		if (mt != NULL)
+			t = memtable_table(name, p->ncol, p->names, p->types, mt);
+		stmt_finish(s, &b, p);
 		if (mt == NULL)
 			return -1;
 		rows = mt->nrows;
-		t = memtable_table(name, p->ncol, p->names, p->types, mt);
 	} else {
 		int n = st->u.create.columns.n;
 		char **names = arena_alloc(a, sizeof(char *) * (size_t)(n ? n : 1));
@@ -279,8 +313,7 @@ create_view(struct session *s, struct arena *a, struct ast *st, const char *sql,
 		if (st->u.create.columns.n != n) {
 			err_set(err, st->pos, "the view lists %d column names but its query returns %d columns",
 			    st->u.create.columns.n, n);
-			exec_cleanup(p);
-			binder_release(&b);
+			stmt_finish(s, &b, p);
 			return -1;
 		}
 		for (int i = 0; i < n; i++)
@@ -298,8 +331,7 @@ create_view(struct session *s, struct arena *a, struct ast *st, const char *sql,
 		rc = catalog_put(s->catalog, nm->parts, nm->n, t, st->u.create.temp, st->u.create.or_replace,
 		    st->u.create.if_not_exists, err);
 	}
-	exec_cleanup(p);
-	binder_release(&b);
+	stmt_finish(s, &b, p);
 	return rc;
 }
 
@@ -387,7 +419,7 @@ insert_into(struct session *s, struct arena *a, struct ast *st, struct wb_error 
 	if (cast == NULL)
 		goto out;
 	struct memtable *add = materialize(s, cast, err);
-	p = NULL;
+	p = cast;
 	if (add == NULL)
 		goto out;
 	struct memtable *mt = memtable_of(t);
@@ -412,9 +444,7 @@ insert_into(struct session *s, struct arena *a, struct ast *st, struct wb_error 
 	session_message(s, "%lld row%s inserted", (long long)rows, rows == 1 ? "" : "s");
 	rc = 0;
 out:
-	if (p)
-		exec_cleanup(p);
-	binder_release(&b);
+	stmt_finish(s, &b, p);
 	table_unref(t);
 	return rc;
 }
@@ -483,7 +513,7 @@ rewrite_table(struct session *s, struct arena *a, struct table *t, struct ast *q
 	if (p)
 		p = bind_cast_columns(&b, p, t->types, t->names, t->ncol, q->pos);
 	struct memtable *fresh = p ? materialize(s, p, err) : NULL;
-	binder_release(&b);
+	stmt_finish(s, &b, p);
 	if (fresh == NULL)
 		return -1;
 	pthread_mutex_lock(&fresh->mu);
@@ -772,8 +802,7 @@ describe(struct session *s, struct arena *a, struct ast *st, struct wb_error *er
 		rb_init(&rb, 3, names, types);
 		for (int i = 0; i < p->ncol; i++)
 			rb_row(&rb, p->names[i], type_name(p->types[i]), "YES");
-		exec_cleanup(p);
-		binder_release(&b);
+		stmt_finish(s, &b, p);
 	} else {
 		struct table *t = catalog_get(s->catalog, st->u.describe.name.parts, st->u.describe.name.n, err);
 		if (t == NULL) {
@@ -949,10 +978,9 @@ copy_stmt(struct session *s, struct arena *a, struct ast *st, struct wb_error *e
 		if (rc < 0)
 			err_move(err, &ctx.err);
 		rows = render_sink_rows(sink);
-		exec_cleanup(p);
 		exec_ctx_fini(&ctx);
 	}
-	binder_release(&b);
+	stmt_finish(s, &b, p);
 	render_sink_free(sink);
 	if (fclose(f) != 0 && rc == 0) {
 		err_set(err, st->pos, "cannot write '%s': %s", path, strerror(errno));

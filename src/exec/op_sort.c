@@ -57,10 +57,8 @@ static inline uint64_t
 prefix_of(const struct vec *v, int i, const struct pn_sortkey *k)
 {
 	uint64_t p;
-	if (vec_is_null(v, i)) {
-		p = k->nulls_first ? 0 : UINT64_MAX;
-		return k->desc ? ~p : p;
-	}
+	if (vec_is_null(v, i))
+		return k->nulls_first ? 0 : UINT64_MAX;   /* not flipped by DESC */
 	int r = v->kind == VEC_CONST ? 0 : i;
 	switch (v->type) {
 	case WB_TYPE_BOOL:

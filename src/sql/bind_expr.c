@@ -364,6 +364,15 @@ bind_func(struct binder *b, struct ast *e, struct bind_env *env)
 	const struct agg_fn *af = agg_lookup(name);
 	if (af != NULL)
 		return bind_aggregate(b, e, af, env);
+	if (strcmp(name, "typeof") == 0 && e->u.func.args.n == 1) {
+		/* typeof(x): the bound type, known before execution */
+		struct bexpr *a = bind_expr(b, e->u.func.args.v[0], env);
+		if (a == NULL)
+			return NULL;
+		struct wb_value v = {.type = WB_TYPE_VARCHAR};
+		v.u.s = wb_str_c(type_name(a->type == WB_TYPE_NULL ? WB_TYPE_NULL : a->type));
+		return bexpr_const(b->arena, &v, e->pos);
+	}
 	if (e->u.func.distinct || e->u.func.star || e->u.func.filter) {
 		if (fn_lookup(name) == NULL)
 			unknown_function(b, e, name);

@@ -1057,6 +1057,8 @@ test_regex(void)
 	    "rlike error shows pattern and offset");
 	EV("regexp_replace('a.b.c', '\\.', '-')", "a-b-c");
 	EV("regexp_replace('abc', 'x*', '-')", "-a-b-c-");
+	EV("regexp_replace('baaac', 'a*', '-')", "-b--c-");
+	EV("regexp_replace('b', 'x*|b', '-')", "-b-");
 	EV("regexp_replace('John Smith', '(\\w+) (\\w+)', '$2, $1')", "Smith, John");
 	EV("regexp_replace('a1', '([a-z])([0-9])', '${2}${1}')", "1a");
 	EV("regexp_replace('cost', 'cost', '\\$5')", "$5");

@@ -496,24 +496,21 @@ timestampadd_k(struct fn_call *call, struct vec **args, int nargs, int n, struct
 			last = u[i];
 		}
 		wb_interval iv = {0, 0, 0};
-		bool ok = true;
-		int64_t mult = 1;
+		int64_t v;
+		bool ok;
 		switch (unit) {
-		case U_YEAR: mult = 12; /* fall through */
-		case U_QUARTER: if (unit == U_QUARTER) mult = 3; /* fall through */
-		case U_MONTH: {
-			int64_t m;
-			ok = !__builtin_mul_overflow(k[i], mult, &m) && m >= INT32_MIN && m <= INT32_MAX;
-			iv.months = (int32_t)m;
+		case U_YEAR:
+		case U_QUARTER:
+		case U_MONTH:
+			ok = !__builtin_mul_overflow(k[i], unit == U_YEAR ? 12 : unit == U_QUARTER ? 3 : 1, &v) &&
+			    v >= INT32_MIN && v <= INT32_MAX;
+			iv.months = ok ? (int32_t)v : 0;
 			break;
-		}
-		case U_WEEK: mult = 7; /* fall through */
-		case U_DAY: {
-			int64_t d;
-			ok = !__builtin_mul_overflow(k[i], mult, &d) && d >= INT32_MIN && d <= INT32_MAX;
-			iv.days = (int32_t)d;
+		case U_WEEK:
+		case U_DAY:
+			ok = !__builtin_mul_overflow(k[i], unit == U_WEEK ? 7 : 1, &v) && v >= INT32_MIN && v <= INT32_MAX;
+			iv.days = ok ? (int32_t)v : 0;
 			break;
-		}
 		default: {
 			int64_t per = unit == U_HOUR ? 3600 * DT_US_PER_SEC : unit == U_MINUTE ? 60 * DT_US_PER_SEC :
 			    unit == U_SECOND ? DT_US_PER_SEC : unit == U_MILLISECOND ? 1000 : 1;

@@ -115,7 +115,8 @@ bool fn_common_type(wb_type a, wb_type b, wb_type *out);
  * Returns NULL when the cast is not allowed.
  */
 fn_kernel cast_kernel(wb_type from, wb_type to, bool try_cast);
-/* Cast a single value (used by constant folding); same rules. */
+/* Cast a single value (used by constant folding); same rules, same
+ * kernels. A VARCHAR result is copied into `strings`. */
 int cast_value(const struct wb_value *in, wb_type to, bool try_cast, struct wb_value *out,
     struct arena *strings, struct wb_error *err);
 

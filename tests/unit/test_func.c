@@ -887,6 +887,85 @@ test_strings(void)
 	EV("hash(1, 'a') = hash('a', 1)", "false");
 }
 
+/* Reference LIKE matcher on code points: plain recursion, exponential
+ * but obviously right, for small random cases. */
+static bool
+ref_like(const uint32_t *s, int ns, const uint32_t *p, int np)
+{
+	if (np == 0)
+		return ns == 0;
+	if (p[0] == '%')
+		return ref_like(s, ns, p + 1, np - 1) || (ns > 0 && ref_like(s + 1, ns - 1, p, np));
+	if (ns == 0)
+		return false;
+	if (p[0] == '_' || p[0] == s[0])
+		return ref_like(s + 1, ns - 1, p + 1, np - 1);
+	return false;
+}
+
+static int
+encode_cps(const uint32_t *cp, int n, char *out)
+{
+	int o = 0;
+	for (int i = 0; i < n; i++) {
+		if (cp[i] < 0x80) {
+			out[o++] = (char)cp[i];
+		} else {
+			out[o++] = (char)(0xC0 | (cp[i] >> 6));
+			out[o++] = (char)(0x80 | (cp[i] & 0x3F));
+		}
+	}
+	out[o] = '\0';
+	return o;
+}
+
+static void
+test_like_random(void)
+{
+	static const uint32_t alpha_s[] = {'a', 'b', 0xE9};
+	static const uint32_t alpha_p[] = {'a', 'b', 0xE9, '%', '_', '%'};
+	int bad = 0;
+	srand(5);
+	for (int round = 0; round < 200; round++) {
+		/* one pattern, many strings: exercises the constant-pattern path */
+		uint32_t pc[8];
+		int np = rand() % 8;
+		for (int k = 0; k < np; k++)
+			pc[k] = alpha_p[rand() % 6];
+		char pat[32];
+		encode_cps(pc, np, pat);
+		enum { ROWS = 64 };
+		struct wb_value sv[ROWS], pv[ROWS];
+		char strs[ROWS][32];
+		uint32_t sc[ROWS][10];
+		int ns[ROWS];
+		for (int i = 0; i < ROWS; i++) {
+			ns[i] = rand() % 10;
+			for (int k = 0; k < ns[i]; k++)
+				sc[i][k] = alpha_s[rand() % 3];
+			encode_cps(sc[i], ns[i], strs[i]);
+			sv[i] = (struct wb_value){.type = WB_TYPE_VARCHAR, .u.s = wb_str_c(strs[i])};
+			pv[i] = (struct wb_value){.type = WB_TYPE_VARCHAR, .u.s = wb_str_c(pat)};
+		}
+		struct wb_value *cols[2] = {sv, pv};
+		bool isc[2] = {false, round % 2 == 0}, isl[2] = {false, false};
+		struct vec out;
+		struct wb_error err = WB_ERROR_INIT;
+		if (call_fn("like", 2, cols, isc, isl, ROWS, &out, &err) != 0) {
+			bad++;
+			err_clear(&err);
+			continue;
+		}
+		for (int i = 0; i < ROWS; i++) {
+			bool want = ref_like(sc[i], ns[i], pc, np);
+			if (vec_bool(&out)[i] != want && bad++ < 5)
+				diag("'%s' LIKE '%s': got %d want %d", strs[i], pat, vec_bool(&out)[i], want);
+		}
+		vec_free(&out);
+	}
+	is_int(bad, 0, "LIKE agrees with a reference matcher on 12800 random cases");
+}
+
 static void
 test_like(void)
 {
@@ -978,6 +1057,8 @@ test_regex(void)
 	    "rlike error shows pattern and offset");
 	EV("regexp_replace('a.b.c', '\\.', '-')", "a-b-c");
 	EV("regexp_replace('abc', 'x*', '-')", "-a-b-c-");
+	EV("regexp_replace('baaac', 'a*', '-')", "-b--c-");
+	EV("regexp_replace('b', 'x*|b', '-')", "-b-");
 	EV("regexp_replace('John Smith', '(\\w+) (\\w+)', '$2, $1')", "Smith, John");
 	EV("regexp_replace('a1', '([a-z])([0-9])', '${2}${1}')", "1a");
 	EV("regexp_replace('cost', 'cost', '\\$5')", "$5");
@@ -1297,6 +1378,7 @@ main(void)
 	test_casts();
 	test_strings();
 	test_like();
+	test_like_random();
 	test_regex();
 	test_math();
 	test_dates();

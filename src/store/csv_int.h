@@ -309,6 +309,10 @@ struct csv_reader {
 	const char *lbase;
 	size_t lpos;
 	int64_t lline;
+	/* ignore_errors / store_rejects: columns the query does not read are
+	 * still converted (into this scratch vector) so that a bad row is
+	 * dropped whatever the projection */
+	struct vec scratch;
 };
 
 /* Line number of the row starting at absolute position pos of the

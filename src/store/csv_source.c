@@ -498,6 +498,7 @@ csv_reader_free(struct source *s, void *rp)
 	csv_tok_free(&r->tok);
 	free(r->bad);
 	free(r->keep);
+	vec_free(&r->scratch);
 	free(r);
 }
 
@@ -815,9 +816,25 @@ convert(struct csv_src *cs, struct csv_reader *r, const char *base, struct chunk
 
 	if (cs->ignore_errors)
 		memset(r->keep, 1, (size_t)n);
-	for (int k = 0; k < s->nproj; k++) {
-		int c = s->proj[k];
-		struct vec *v = &out->cols[k];
+	/* with ignore_errors, also check the file columns not projected */
+	int nconv = s->nproj;
+	if (cs->ignore_errors)
+		nconv += cs->ncol_file;
+	for (int k = 0; k < nconv; k++) {
+		int c;
+		struct vec *v;
+		if (k < s->nproj) {
+			c = s->proj[k];
+			v = &out->cols[k];
+		} else {
+			c = k - s->nproj;
+			bool projected = false;
+			for (int j = 0; j < s->nproj && !projected; j++)
+				projected = s->proj[j] == c;
+			if (projected || s->types[c] == WB_TYPE_VARCHAR)
+				continue;
+			v = &r->scratch;
+		}
 		if (v->type != s->types[c])
 			vec_retype(v, s->types[c]);
 		else

@@ -800,7 +800,11 @@ eval_fnlike(struct expr_state *s, struct vec **vals, int n, struct vec *out, str
 		out->n = n;
 		return 0;
 	}
-	if (ndict == 1 && nflat == 0 && !volatile_fn)
+	/* The dictionary path computes f(entry) and ORs in the row NULLs,
+	 * which is only right when f(NULL) is NULL: a non-strict function
+	 * (coalesce, concat_ws) over a column with NULLs takes the flat path. */
+	bool nonstrict = e->kind == BX_FUNC && (e->u.func.sig->flags & FN_NONSTRICT);
+	if (ndict == 1 && nflat == 0 && !volatile_fn && !(nonstrict && vec_has_nulls(vals[di])))
 		return eval_dict(s, di, vals, n, out, err);
 	struct vec **args = s->argv;
 	for (int a = 0; a < na; a++) {

@@ -676,20 +676,22 @@ cmd_write_man(FILE *out)
 			fputs("\\fR", out);
 		}
 		fputc('\n', out);
-		roff_text(out, c->summary);
+		/* capitalise the summary as a sentence */
+		char first[2] = {(char)toupper((unsigned char)c->summary[0]), '\0'};
+		fputs(first, out);
+		roff_text(out, c->summary + 1);
 		fputs(".\n", out);
 		if (c->help) {
-			fputc(' ', out);
 			roff_text(out, c->help);
 			fputc('\n', out);
 		}
 		if (c->aliases) {
-			fputs("Alias: .", out);
+			fputs(".br\nAlias: \\fB.", out);
 			roff_text(out, c->aliases);
-			fputs(".\n", out);
+			fputs("\\fR\n", out);
 		}
 		if (c->example) {
-			fputs("Example: \\fB", out);
+			fputs(".br\nExample: \\fB", out);
 			roff_text(out, c->example);
 			fputs("\\fR\n", out);
 		}

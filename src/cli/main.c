@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "cli/cmd.h"
+#include "cli/docgen.h"
 #include "cli/repl.h"
 #include "cli/session.h"
 #include "cli/slt.h"
@@ -35,6 +36,8 @@ static const char usage_text[] =
     "      --echo        print statements before running them\n"
     "      --threads N   worker threads (default: the number of CPUs)\n"
     "      --man-commands  print the COMMANDS section of wb(1)\n"
+    "      --man-functions print the FUNCTIONS section of wb-sql(7)\n"
+    "      --examples-slt  print every documented example as a sqllogictest file\n"
     "  -h, --help        this help\n"
     "  -V, --version     print the version\n";
 
@@ -67,7 +70,7 @@ main(int argc, char **argv)
 	if (argc > 1 && strcmp(argv[1], "generate") == 0)
 		return gen_cli(argc - 1, argv + 1);
 
-	enum { OPT_CSV = 256, OPT_JSON, OPT_MD, OPT_BAIL, OPT_ECHO, OPT_THREADS, OPT_MAN };
+	enum { OPT_CSV = 256, OPT_JSON, OPT_MD, OPT_BAIL, OPT_ECHO, OPT_THREADS, OPT_MAN, OPT_MANFN, OPT_EXAMPLES };
 	static const struct option longopts[] = {
 		{"mode", required_argument, NULL, 'm'},
 		{"csv", no_argument, NULL, OPT_CSV},
@@ -77,6 +80,8 @@ main(int argc, char **argv)
 		{"echo", no_argument, NULL, OPT_ECHO},
 		{"threads", required_argument, NULL, OPT_THREADS},
 		{"man-commands", no_argument, NULL, OPT_MAN},
+		{"man-functions", no_argument, NULL, OPT_MANFN},
+		{"examples-slt", no_argument, NULL, OPT_EXAMPLES},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -123,6 +128,12 @@ main(int argc, char **argv)
 			break;
 		case OPT_MAN:
 			cmd_write_man(stdout);
+			return 0;
+		case OPT_MANFN:
+			docgen_functions_man(stdout);
+			return 0;
+		case OPT_EXAMPLES:
+			docgen_examples_slt(stdout);
 			return 0;
 		case 'h':
 			fputs(usage_text, stdout);

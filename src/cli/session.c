@@ -271,11 +271,20 @@ session_run(struct session *s, const char *text, const char *source_name, int fi
 	int saved_line = s->source_line;
 	s->source_name = source_name;
 	while (p < len && !s->quit) {
-		/* skip blank space, counting lines */
-		while (p < len && (text[p] == ' ' || text[p] == '\t' || text[p] == '\r' || text[p] == '\n')) {
-			if (text[p] == '\n')
-				line++;
-			p++;
+		/* skip blank space and whole-line -- comments, counting lines, so
+		 * that a dot-command after a comment is seen as one */
+		for (;;) {
+			while (p < len && (text[p] == ' ' || text[p] == '\t' || text[p] == '\r' || text[p] == '\n')) {
+				if (text[p] == '\n')
+					line++;
+				p++;
+			}
+			if (p + 1 < len && text[p] == '-' && text[p + 1] == '-') {
+				while (p < len && text[p] != '\n')
+					p++;
+				continue;
+			}
+			break;
 		}
 		if (p >= len)
 			break;

@@ -705,13 +705,23 @@ exec_materialize(struct pnode *root, struct exec_ctx *ctx)
 	int rc = exec_parallel(root, ctx, mat_consume, &m, &nw);
 	struct memtable *mt = NULL;
 	if (rc == 0) {
-		mt = memtable_new(root->ncol, root->types);
+		/* all workers' row groups go in together: memtable_add orders
+		 * them by sequence number, which restores the input order */
+		struct mt_rowgroup **all = NULL;
+		size_t cap = 0;
+		int total = 0;
 		for (int i = 0; i < w; i++) {
 			int n;
 			struct mt_rowgroup **rgs = mt_builder_finish(m.builders[i], &n);
-			memtable_add(mt, rgs, n);
+			all = xgrow(all, &cap, (size_t)(total + n), sizeof *all);
+			if (n)
+				memcpy(all + total, rgs, sizeof *all * (size_t)n);
+			total += n;
 			free(rgs);
 		}
+		mt = memtable_new(root->ncol, root->types);
+		memtable_add(mt, all, total);
+		free(all);
 	}
 	for (int i = 0; i < w; i++)
 		mt_builder_free(m.builders[i]);

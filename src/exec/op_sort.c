@@ -41,9 +41,16 @@ struct sort_global {
 	wb_type *stypes;
 	struct sort_store *stores;
 	int nworkers;
-	struct chunk **all;          /* every stored chunk, items index this */
-	int nall;
 	bool need_full;              /* ties need the full comparison */
+};
+
+/* The chunks a set of sort items addresses: items hold indexes into all.
+ * Built per sort call (one per worker for TOP-N compaction, one for the
+ * final sort), never shared between threads. */
+struct sort_view {
+	const struct sort_global *G;
+	struct chunk **all;
+	int nall;
 };
 
 struct sort_worker {
@@ -152,13 +159,13 @@ cmp_key(const struct vec *va, int i, const struct vec *vb, int j, const struct p
 }
 
 static int
-cmp_items(const struct sort_global *G, const struct sort_item *a, const struct sort_item *b)
+cmp_items(const struct sort_view *V, const struct sort_item *a, const struct sort_item *b)
 {
 	if (a->prefix != b->prefix)
 		return a->prefix < b->prefix ? -1 : 1;
-	const struct pnode *n = G->n;
+	const struct pnode *n = V->G->n;
 	int base = n->child->ncol;
-	const struct chunk *ca = G->all[a->chunk], *cb = G->all[b->chunk];
+	const struct chunk *ca = V->all[a->chunk], *cb = V->all[b->chunk];
 	for (int k = 0; k < n->u.sort.nkeys; k++) {
 		int c = cmp_key(&ca->cols[base + k], (int)a->row, &cb->cols[base + k], (int)b->row, &n->u.sort.keys[k]);
 		if (c)
@@ -172,7 +179,7 @@ cmp_items(const struct sort_global *G, const struct sort_item *a, const struct s
 
 /* Merge sort on items (stable, used for runs of equal prefixes). */
 static void
-msort(const struct sort_global *G, struct sort_item *v, struct sort_item *tmp, int64_t n)
+msort(const struct sort_view *G, struct sort_item *v, struct sort_item *tmp, int64_t n)
 {
 	if (n < 16) {
 		for (int64_t i = 1; i < n; i++) {
@@ -233,13 +240,13 @@ radix_sort(struct sort_item *v, struct sort_item *tmp, int64_t n)
 
 /* Sort items: radix on prefixes, then resolve runs of equal prefixes. */
 static void
-sort_items(const struct sort_global *G, struct sort_item *items, int64_t n)
+sort_items(const struct sort_view *G, struct sort_item *items, int64_t n)
 {
 	if (n < 2)
 		return;
 	struct sort_item *tmp = xmalloc(sizeof *tmp * (size_t)n);
 	radix_sort(items, tmp, n);
-	if (G->need_full) {
+	if (G->G->need_full) {
 		int64_t i = 0;
 		while (i < n) {
 			int64_t j = i + 1;
@@ -253,28 +260,28 @@ sort_items(const struct sort_global *G, struct sort_item *items, int64_t n)
 	free(tmp);
 }
 
-/* Items for every row in stores (refreshing G->all). */
+/* Items for every row of stores[0..nstores), indexing V->all (built here;
+ * the caller frees V->all). */
 static struct sort_item *
-make_items(struct sort_global *G, int64_t *nitems)
+make_items(struct sort_view *V, struct sort_store *stores, int nstores, int64_t *nitems)
 {
-	const struct pnode *n = G->n;
+	const struct pnode *n = V->G->n;
 	int base = n->child->ncol;
 	int64_t total = 0;
-	G->nall = 0;
-	for (int w = 0; w < G->nworkers; w++)
-		G->nall += G->stores[w].rows.n;
-	free(G->all);
-	G->all = xmalloc(sizeof *G->all * (size_t)(G->nall ? G->nall : 1));
+	V->nall = 0;
+	for (int w = 0; w < nstores; w++)
+		V->nall += stores[w].rows.n;
+	V->all = xmalloc(sizeof *V->all * (size_t)(V->nall ? V->nall : 1));
 	int ci = 0;
-	for (int w = 0; w < G->nworkers; w++)
-		for (int c = 0; c < G->stores[w].rows.n; c++) {
-			G->all[ci++] = &G->stores[w].rows.chunks[c];
-			total += G->stores[w].rows.chunks[c].n;
+	for (int w = 0; w < nstores; w++)
+		for (int c = 0; c < stores[w].rows.n; c++) {
+			V->all[ci++] = &stores[w].rows.chunks[c];
+			total += stores[w].rows.chunks[c].n;
 		}
 	struct sort_item *items = xmalloc(sizeof *items * (size_t)(total ? total : 1));
 	int64_t k = 0;
-	for (int c = 0; c < G->nall; c++) {
-		const struct chunk *ch = G->all[c];
+	for (int c = 0; c < V->nall; c++) {
+		const struct chunk *ch = V->all[c];
 		const struct vec *kv = &ch->cols[base];
 		for (int r = 0; r < ch->n; r++) {
 			items[k].prefix = prefix_of(kv, r, &n->u.sort.keys[0]);
@@ -287,10 +294,10 @@ make_items(struct sort_global *G, int64_t *nitems)
 	return items;
 }
 
-/* Copy rows in item order [from, to) into dst (child columns only). */
+/* Copy rows in item order [from, to) into dst (the first ncol columns). */
 static void
-emit_items(struct sort_global *G, const struct sort_item *items, int64_t from, int64_t to, struct result_chunks *dst,
-    int ncol, const wb_type *types)
+emit_items(const struct sort_view *V, const struct sort_item *items, int64_t from, int64_t to,
+    struct result_chunks *dst, int ncol, const wb_type *types)
 {
 	uint32_t sel[WB_VEC_SIZE];
 	int64_t i = from;
@@ -300,38 +307,30 @@ emit_items(struct sort_global *G, const struct sort_item *items, int64_t from, i
 		int m = 0;
 		while (i < to && items[i].chunk == c && m < WB_VEC_SIZE)
 			sel[m++] = items[i++].row;
-		result_chunks_append(dst, ncol, types, G->all[c], sel, 0, m);
+		result_chunks_append(dst, ncol, types, V->all[c], sel, 0, m);
 	}
 }
 
-/* TOP-N: keep the best `keep` rows of store w. */
+/* TOP-N: keep the best `limit` rows of worker w's store (thread-local). */
 static void
 topn_compact(struct sort_global *G, int w)
 {
 	struct sort_store *st = &G->stores[w];
 	int64_t keep = G->n->u.sort.limit;
-	/* make_items over just this store */
-	int saved_nw = G->nworkers;
-	struct sort_store *saved = G->stores;
-	G->stores = st;
-	G->nworkers = 1;
+	struct sort_view V = {G, NULL, 0};
 	int64_t n;
-	struct sort_item *items = make_items(G, &n);
-	sort_items(G, items, n);
+	struct sort_item *items = make_items(&V, st, 1, &n);
+	sort_items(&V, items, n);
 	struct result_chunks fresh;
 	result_chunks_init(&fresh);
 	int64_t m = n < keep ? n : keep;
-	emit_items(G, items, 0, m, &fresh, G->nstore, G->stypes);
+	emit_items(&V, items, 0, m, &fresh, G->nstore, G->stypes);
 	if (m > 0) {
 		st->have_bound = m == keep;
 		st->bound = items[m - 1].prefix;
 	}
 	free(items);
-	free(G->all);
-	G->all = NULL;
-	G->nall = 0;
-	G->stores = saved;
-	G->nworkers = saved_nw;
+	free(V.all);
 	result_chunks_free(&st->rows);
 	st->rows = fresh;
 	st->nrows = m;
@@ -393,14 +392,14 @@ sort_prepare(struct pnode *n, struct exec_ctx *ctx)
 	memcpy(G->stypes, n->child->types, sizeof(wb_type) * (size_t)base);
 	for (int k = 0; k < nk; k++) {
 		G->stypes[base + k] = n->u.sort.keys[k].expr->type;
+		/* a single BIGINT/DOUBLE/DATE/TIMESTAMP/BOOLEAN key maps to its
+		 * prefix exactly (NULLs to 0 or all ones, values in between), and
+		 * the radix sort is stable: equal prefixes need no comparison.
+		 * Strings, intervals (one bit lost) and further keys do. */
 		wb_type t = n->u.sort.keys[k].expr->type;
-		if (k > 0 || t == WB_TYPE_VARCHAR || t == WB_TYPE_DOUBLE || t == WB_TYPE_INTERVAL)
+		if (k > 0 || t == WB_TYPE_VARCHAR || t == WB_TYPE_INTERVAL)
 			G->need_full = true;
 	}
-	/* NULLs and the reserved extremes also tie */
-	G->need_full = true;
-	if (nk == 1 && type_is_integer_like(n->u.sort.keys[0].expr->type))
-		G->need_full = true;
 	int w = pool_size();
 	if (ctx->max_workers > 0 && ctx->max_workers < w)
 		w = ctx->max_workers;
@@ -452,20 +451,20 @@ sort_prepare(struct pnode *n, struct exec_ctx *ctx)
 	if (rc < 0)
 		return -1;
 	int64_t nitems;
-	struct sort_item *items = make_items(G, &nitems);
-	sort_items(G, items, nitems);
+	struct sort_view V = {G, NULL, 0};
+	struct sort_item *items = make_items(&V, G->stores, G->nworkers, &nitems);
+	sort_items(&V, items, nitems);
 	int64_t from = 0, to = nitems;
 	if (n->kind == PN_TOPN) {
 		from = n->u.sort.offset < nitems ? n->u.sort.offset : nitems;
 		to = n->u.sort.limit < nitems ? n->u.sort.limit : nitems;
 	}
-	emit_items(G, items, from, to, &G->result, n->ncol, n->types);
+	emit_items(&V, items, from, to, &G->result, n->ncol, n->types);
 	free(items);
+	free(V.all);
 	/* the result holds copies: the stores can go now */
 	for (int i = 0; i < w; i++)
 		result_chunks_free(&G->stores[i].rows);
-	free(G->all);
-	G->all = NULL;
 	return 0;
 }
 
@@ -480,7 +479,6 @@ sort_cleanup(struct pnode *n)
 		result_chunks_free(&G->stores[i].rows);
 	free(G->stores);
 	free(G->stypes);
-	free(G->all);
 	free(G);
 	n->gstate = NULL;
 }

@@ -878,7 +878,11 @@ P_primary(struct parser *p)
 			break;
 		case KW_LEFT:
 		case KW_RIGHT:
-			/* reserved for joins, but also the string functions left()/right() */
+		case KW_LIKE:
+		case KW_ILIKE:
+		case KW_RLIKE:
+		case KW_REGEXP:
+			/* reserved (joins, operators), but also functions: left(s, n), regexp(s, p) */
 			if (P_is_op_at(p, 1, "(")) {
 				char *fname = P_tok_text(p, t);
 				p->cur += 2;

@@ -41,7 +41,6 @@ struct sort_global {
 	wb_type *stypes;
 	struct sort_store *stores;
 	int nworkers;
-	bool need_full;              /* ties need the full comparison */
 };
 
 /* The chunks a set of sort items addresses: items hold indexes into all.
@@ -246,7 +245,10 @@ sort_items(const struct sort_view *G, struct sort_item *items, int64_t n)
 		return;
 	struct sort_item *tmp = xmalloc(sizeof *tmp * (size_t)n);
 	radix_sort(items, tmp, n);
-	if (G->G->need_full) {
+	/* prefixes give up their lowest bit so that 0 and all ones can stand
+	 * for NULL, and hold only 8 bytes of a string: equal prefixes are ties
+	 * to compare in full (runs of one or two rows for numbers) */
+	{
 		int64_t i = 0;
 		while (i < n) {
 			int64_t j = i + 1;
@@ -392,13 +394,6 @@ sort_prepare(struct pnode *n, struct exec_ctx *ctx)
 	memcpy(G->stypes, n->child->types, sizeof(wb_type) * (size_t)base);
 	for (int k = 0; k < nk; k++) {
 		G->stypes[base + k] = n->u.sort.keys[k].expr->type;
-		/* a single BIGINT/DOUBLE/DATE/TIMESTAMP/BOOLEAN key maps to its
-		 * prefix exactly (NULLs to 0 or all ones, values in between), and
-		 * the radix sort is stable: equal prefixes need no comparison.
-		 * Strings, intervals (one bit lost) and further keys do. */
-		wb_type t = n->u.sort.keys[k].expr->type;
-		if (k > 0 || t == WB_TYPE_VARCHAR || t == WB_TYPE_INTERVAL)
-			G->need_full = true;
 	}
 	int w = pool_size();
 	if (ctx->max_workers > 0 && ctx->max_workers < w)

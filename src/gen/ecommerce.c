@@ -51,6 +51,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,7 +68,7 @@
 
 /* catalog size at full scale and how it shrinks for smaller files: the
  * number of distinct products and brands seen grows sublinearly with rows */
-#define PRODUCTS_FULL 150000.0
+#define PRODUCTS_FULL 140000.0
 #define PRODUCTS_EXP 0.55
 #define TAIL_BRANDS_FULL 3150.0
 #define TAIL_BRANDS_EXP 0.5
@@ -105,7 +106,8 @@
 #define P_PURCHASE_DUP 0.01
 
 enum { EV_VIEW, EV_CART, EV_PURCHASE };
-static const char *const ev_name[] = {"view,", "cart,", "purchase,"};
+/* padded to 16 bytes: the formatter copies whole 16-byte chunks */
+static const char ev_name[][16] = {"view,", "cart,", "purchase,"};
 static const int ev_len[] = {5, 5, 9};
 
 /* ---- random numbers --------------------------------------------------- */
@@ -701,7 +703,7 @@ catalog_build(struct catalog *c, int64_t rows, uint64_t seed)
 		textlen += 20 + 20 + (ct->code ? strlen(ct->code) : 0) + 4 +
 		    (pbrand[q] >= 0 ? strlen(nm.v[pbrand[q]]) : 0);
 	}
-	c->text = xmalloc(textlen + 1);
+	c->text = xmalloc(textlen + 16);   /* slack for 16-byte chunk copies */
 	textlen = 0;
 	for (uint32_t q = 0; q < c->nprod; q++) {
 		struct gen_product *pr = &c->prod[q];
@@ -869,8 +871,10 @@ struct ctx {
 	int level;              /* gzip level, 0: plain text */
 	struct block **blk;     /* generated blocks still needed, by index */
 	int64_t first_live;
-	/* per batch */
+	/* per batch: two sets of output slots, one being written out while
+	 * the next batch is generated into the other */
 	int64_t batch0;
+	int slot0;              /* first slot of the set in use */
 	char **out;
 	size_t *outlen, *outcap;
 	char **zout;
@@ -1264,6 +1268,7 @@ window_task(void *arg, int task, int worker)
 	struct ctx *x = arg;
 	const struct catalog *c = &x->cat;
 	int64_t b = x->batch0 + task;
+	int slot = x->slot0 + task;
 	uint32_t lo = x->w0[b], hi = x->w0[b + 1];
 	struct seg seg[64], *sv = seg;
 	int nseg = 0, segcap = 64;
@@ -1293,10 +1298,11 @@ window_task(void *arg, int task, int worker)
 		rows += e - i;
 	}
 
+	/* the widest row, plus 16 bytes of slack for chunked copies */
 	need = (b == 0 ? sizeof header : 0) +
-	    rows * (24 + 9 + c->max_prefix + 12 + 21 + 37) + 1;
-	x->out[task] = xgrow(x->out[task], &x->outcap[task], need, 1);
-	o = x->out[task];
+	    rows * (24 + 9 + c->max_prefix + 12 + 21 + 37) + 64;
+	x->out[slot] = xgrow(x->out[slot], &x->outcap[slot], need, 1);
+	o = x->out[slot];
 	if (b == 0) {
 		memcpy(o, header, sizeof header - 1);
 		len = sizeof header - 1;
@@ -1326,13 +1332,18 @@ window_task(void *arg, int task, int worker)
 		}
 		memcpy(p, ts, 24);
 		p += 24;
-		memcpy(p, ev_name[e->type], (size_t)ev_len[e->type]);
+		/* short variable-length fields: copy whole 16-byte chunks (the
+		 * buffers have slack) instead of calling memcpy per field */
+		memcpy(p, ev_name[e->type], 16);
 		p += ev_len[e->type];
-		memcpy(p, c->text + pr->text, pr->len);
+		for (size_t k = 0; k < pr->len; k += 16)
+			memcpy(p + k, c->text + pr->text + k, 16);
 		p += pr->len;
 		p = put_price(p, price_at(c, e->product, (uint32_t)((x->start_day + e->t / 86400) / 7)));
 		*p++ = ',';
-		memcpy(p, se->user, se->user_len);
+		memcpy(p, se->user, 16);
+		if (se->user_len > 16)
+			memcpy(p + 16, se->user + 16, 4);
 		p += se->user_len;
 		*p++ = ',';
 		memcpy(p, se->uuid, 36);
@@ -1342,7 +1353,7 @@ window_task(void *arg, int task, int worker)
 	}
 	if (sv != seg)
 		free(sv);
-	x->outlen[task] = len;
+	x->outlen[slot] = len;
 
 	if (x->level > 0 && len > 0) {
 		z_stream z;
@@ -1353,37 +1364,82 @@ window_task(void *arg, int task, int worker)
 			return;
 		}
 		need = deflateBound(&z, (uLong)len);
-		x->zout[task] = xgrow(x->zout[task], &x->zcap[task], need, 1);
+		x->zout[slot] = xgrow(x->zout[slot], &x->zcap[slot], need, 1);
 		z.next_in = (Bytef *)o;
 		z.avail_in = (uInt)len;
-		z.next_out = (Bytef *)x->zout[task];
+		z.next_out = (Bytef *)x->zout[slot];
 		z.avail_out = (uInt)need;
 		if (deflate(&z, Z_FINISH) != Z_STREAM_END)
 			x->zerr = 1;
-		x->zlen[task] = need - z.avail_out;
+		x->zlen[slot] = need - z.avail_out;
 		deflateEnd(&z);
 	} else {
-		x->zlen[task] = 0;
+		x->zlen[slot] = 0;
 	}
 }
 
 /* ---- driver ----------------------------------------------------------- */
 
+/*
+ * The writer thread: the output (often a disk slower than generation)
+ * is written while the next batch is generated. Sets of slots alternate;
+ * set k is QUEUED by the generator and handed back FREE by the writer.
+ */
+struct writer {
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct ctx *x;
+	int fd;
+	int batch;              /* slots per set */
+	int queued[2];          /* buffers queued in each set, 0 when free */
+	bool stop;
+	int err;                /* errno of the first failed write */
+};
+
 static int
-write_all(int fd, const char *p, size_t n, const char *name, struct wb_error *err)
+write_all(int fd, const char *p, size_t n)
 {
 	while (n > 0) {
 		ssize_t w = write(fd, p, n > (1u << 30) ? (1u << 30) : n);
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
-			err_set(err, -1, "cannot write %s: %s", name, strerror(errno));
-			return -1;
+			return errno;
 		}
 		p += w;
 		n -= (size_t)w;
 	}
 	return 0;
+}
+
+static void *
+writer_main(void *arg)
+{
+	struct writer *w = arg;
+	struct ctx *x = w->x;
+	int set = 0;
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		int n;
+		while (!w->queued[set] && !w->stop)
+			pthread_cond_wait(&w->cv, &w->mu);
+		if (!w->queued[set])
+			break;
+		n = w->queued[set];
+		pthread_mutex_unlock(&w->mu);
+		for (int i = 0; i < n && w->err == 0; i++) {
+			int k = set * w->batch + i;
+			w->err = x->level > 0 ? write_all(w->fd, x->zout[k], x->zlen[k])
+			                      : write_all(w->fd, x->out[k], x->outlen[k]);
+		}
+		pthread_mutex_lock(&w->mu);
+		w->queued[set] = 0;
+		pthread_cond_broadcast(&w->cv);
+		set ^= 1;
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
 }
 
 static int
@@ -1447,30 +1503,47 @@ gen_ecommerce_fd(const struct gen_options *o, int fd, bool gzip, struct wb_error
 	batch = 2 * pool_size();
 	if (batch < 2)
 		batch = 2;
-	x.out = xcalloc((size_t)batch, sizeof *x.out);
-	x.outlen = xcalloc((size_t)batch, sizeof *x.outlen);
-	x.outcap = xcalloc((size_t)batch, sizeof *x.outcap);
-	x.zout = xcalloc((size_t)batch, sizeof *x.zout);
-	x.zlen = xcalloc((size_t)batch, sizeof *x.zlen);
-	x.zcap = xcalloc((size_t)batch, sizeof *x.zcap);
+	x.out = xcalloc(2 * (size_t)batch, sizeof *x.out);
+	x.outlen = xcalloc(2 * (size_t)batch, sizeof *x.outlen);
+	x.outcap = xcalloc(2 * (size_t)batch, sizeof *x.outcap);
+	x.zout = xcalloc(2 * (size_t)batch, sizeof *x.zout);
+	x.zlen = xcalloc(2 * (size_t)batch, sizeof *x.zlen);
+	x.zcap = xcalloc(2 * (size_t)batch, sizeof *x.zcap);
 
-	for (int64_t b0 = 0; b0 < x.nb && rc == 0; b0 += batch) {
+	struct writer w = {.x = &x, .fd = fd, .batch = batch};
+	pthread_mutex_init(&w.mu, NULL);
+	pthread_cond_init(&w.cv, NULL);
+	bool started = pthread_create(&w.th, NULL, writer_main, &w) == 0;
+	if (!started) {
+		err_set(err, -1, "cannot start a thread to write %s", name);
+		rc = -1;
+	}
+
+	int set = 0;
+	for (int64_t b0 = 0; b0 < x.nb && rc == 0; b0 += batch, set ^= 1) {
 		int n = (int)(x.nb - b0 < batch ? x.nb - b0 : batch);
 		int64_t end = b0 + n;
 		x.batch0 = b0;
 		pool_run(n, block_task, &x);
+		/* wait until the writer is done with this set of slots */
+		pthread_mutex_lock(&w.mu);
+		while (w.queued[set])
+			pthread_cond_wait(&w.cv, &w.mu);
+		pthread_mutex_unlock(&w.mu);
+		if (w.err)
+			break;
+		x.slot0 = set * batch;
 		pool_run(n, window_task, &x);
 		if (x.zerr) {
 			err_set(err, -1, "gzip compression failed for %s", name);
 			rc = -1;
 			break;
 		}
-		for (int i = 0; i < n && rc == 0; i++) {
-			if (x.level > 0)
-				rc = write_all(fd, x.zout[i], x.zlen[i], name, err);
-			else
-				rc = write_all(fd, x.out[i], x.outlen[i], name, err);
-		}
+		pthread_mutex_lock(&w.mu);
+		w.queued[set] = n;
+		pthread_cond_broadcast(&w.cv);
+		pthread_mutex_unlock(&w.mu);
+
 		/* drop blocks that cannot reach the windows still to come */
 		for (int64_t j = x.first_live; j < end; j++) {
 			struct block *blk = x.blk[j];
@@ -1484,7 +1557,19 @@ gen_ecommerce_fd(const struct gen_options *o, int fd, bool gzip, struct wb_error
 		while (x.first_live < end && x.blk[x.first_live] == NULL)
 			x.first_live++;
 	}
-
+	if (started) {
+		pthread_mutex_lock(&w.mu);
+		w.stop = true;
+		pthread_cond_broadcast(&w.cv);
+		pthread_mutex_unlock(&w.mu);
+		pthread_join(w.th, NULL);
+	}
+	if (w.err && rc == 0) {
+		err_set(err, -1, "cannot write %s: %s", name, strerror(w.err));
+		rc = -1;
+	}
+	pthread_mutex_destroy(&w.mu);
+	pthread_cond_destroy(&w.cv);
 	for (int64_t j = 0; j < x.nb; j++) {
 		if (x.blk[j]) {
 			free(x.blk[j]->ev);
@@ -1492,7 +1577,7 @@ gen_ecommerce_fd(const struct gen_options *o, int fd, bool gzip, struct wb_error
 			free(x.blk[j]);
 		}
 	}
-	for (int i = 0; i < batch; i++) {
+	for (int i = 0; i < 2 * batch; i++) {
 		free(x.out[i]);
 		free(x.zout[i]);
 	}

@@ -9,6 +9,7 @@
 #include "core/datetime.h"
 #include "core/error.h"
 #include "core/hash.h"
+#include "core/pool.h"
 #include "core/xmalloc.h"
 #include "gen/gen.h"
 
@@ -644,6 +645,7 @@ main(int argc, char **argv)
 		}
 		if (o.help)
 			fputs(gen_usage, stdout);
+		pool_shutdown();
 		return 0;
 	}
 	if (!mkdtemp(tmpdir)) {
@@ -657,5 +659,6 @@ main(int argc, char **argv)
 	test_format_20k();
 	test_determinism(argv[0]);
 	rmdir(tmpdir);
+	pool_shutdown();
 	return done_testing();
 }

@@ -1618,11 +1618,19 @@ has_gz_suffix(const char *s)
 	return n > 3 && strcasecmp(s + n - 3, ".gz") == 0;
 }
 
+/*
+ * The output file appears only when complete. Where the file system
+ * allows, the data goes to an unnamed O_TMPFILE in the target's directory
+ * that is linked in at the end, so even a killed run leaves nothing
+ * behind; otherwise to "FILE.tmp.PID", removed on failure.
+ */
 int
 gen_ecommerce(const struct gen_options *o, struct wb_error *err)
 {
-	char *tmp;
-	int fd, rc;
+	char *tmp, *dir;
+	const char *slash;
+	int fd = -1, rc;
+	bool anon = false, named = false;   /* named: tmp exists and is ours */
 
 	if (o->output == NULL || strcmp(o->output, "-") == 0) {
 		fflush(stdout);
@@ -1630,15 +1638,38 @@ gen_ecommerce(const struct gen_options *o, struct wb_error *err)
 	}
 	if (check_options(o, err) < 0)
 		return -1;
-	/* write beside the target and rename into place when complete */
 	tmp = xasprintf("%s.tmp.%ld", o->output, (long)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_EXCL | O_CLOEXEC, 0666);
+	slash = strrchr(o->output, '/');
+	dir = slash ? xstrndup(o->output, slash == o->output ? 1 : (size_t)(slash - o->output)) : xstrdup(".");
+#ifdef O_TMPFILE
+	fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
+	anon = fd >= 0;
+#endif
+	if (fd < 0) {
+		fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_EXCL | O_CLOEXEC, 0666);
+		named = fd >= 0;
+	}
 	if (fd < 0) {
 		err_set(err, -1, "cannot create %s: %s", o->output, strerror(errno));
+		err_hint(err, "check that the directory %s exists and is writable", dir);
+		free(dir);
 		free(tmp);
 		return -1;
 	}
+	free(dir);
 	rc = gen_ecommerce_fd(o, fd, has_gz_suffix(o->output), err);
+	if (rc == 0 && anon) {
+		/* give the unnamed file a temporary name, then rename it over
+		 * the target in one step */
+		char proc[64];
+		snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+		if (linkat(AT_FDCWD, proc, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW) != 0) {
+			err_set(err, -1, "cannot create %s: %s", tmp, strerror(errno));
+			rc = -1;
+		} else {
+			named = true;
+		}
+	}
 	if (close(fd) != 0 && rc == 0) {
 		err_set(err, -1, "cannot write %s: %s", o->output, strerror(errno));
 		rc = -1;
@@ -1647,7 +1678,7 @@ gen_ecommerce(const struct gen_options *o, struct wb_error *err)
 		err_set(err, -1, "cannot rename %s to %s: %s", tmp, o->output, strerror(errno));
 		rc = -1;
 	}
-	if (rc != 0)
+	if (rc != 0 && named)
 		unlink(tmp);
 	free(tmp);
 	return rc;

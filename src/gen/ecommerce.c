@@ -10,7 +10,8 @@
  *             one category_id, brand and base price each.
  *   users     a population sized to the row count; the share of sessions
  *             a user gets falls off as a power of its rank, so a few users
- *             have hundreds of sessions and a third have one.
+ *             have hundreds of sessions and over a quarter have one.
+ *             Users differ in how readily they buy.
  *   sessions  a user views products (mostly in one category, sometimes
  *             re-viewing one, sometimes switching category), may add some
  *             viewed products to the cart right after viewing them, and may
@@ -25,14 +26,15 @@
  *   view->cart     = users with a cart event / users with a view event
  *   cart->purchase = users with a purchase event among users with a cart
  *                    event / users with a cart event
- * At the session level the same ratios cannot reach 0.13: with 2.18% cart
- * events and ~4.7 events per session there are at most 0.10 cart events
- * per session, so at most ~10% of sessions can hold one. Sessions come out
- * at about 0.05 (view->cart) and 0.35 (cart->purchase); the calibration
- * script reports both.
+ * Targets 0.13 and 0.44. At the session level 0.13 is out of reach: with
+ * 2.18% cart events and ~4.7 events per session there are 0.10 cart events
+ * per session, so at most ~10% of sessions can hold one (and sessions with
+ * a cart usually hold more). Per session the generator gives about 0.05
+ * (view->cart) and 0.28 (cart->purchase); the calibration script reports
+ * both levels.
  *
  * Parallel and deterministic: the period is cut into windows of equal
- * expected traffic, one per block of GEN_BLOCK_ROWS rows. Block b draws the
+ * expected traffic, one per block of BLOCK_ROWS rows. Block b draws the
  * sessions that start in window b from its own RNG (seeded from the seed
  * and b only), so blocks are generated in any order on any thread. A
  * session may run past the end of its window; the text of window b is the
@@ -51,6 +53,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,13 +64,14 @@
 
 #define FULL_ROWS 42448764.0          /* the October 2019 file */
 #define PRICE_CAP 257407u             /* cents: the real file's maximum price */
+#define CODED_SHARE 0.67              /* rows with a category_code */
 #define BLOCK_ROWS 65536              /* rows drawn per block (and window) */
 #define SESSION_MAX_SEC (3 * 3600)    /* a session's events span at most this */
 #define SESSION_MAX_VIEWS 1000
 
 /* catalog size at full scale and how it shrinks for smaller files: the
  * number of distinct products and brands seen grows sublinearly with rows */
-#define PRODUCTS_FULL 150000.0
+#define PRODUCTS_FULL 140000.0
 #define PRODUCTS_EXP 0.55
 #define TAIL_BRANDS_FULL 3150.0
 #define TAIL_BRANDS_EXP 0.5
@@ -93,8 +97,8 @@
 #define P_BUY_CARTED 0.90             /* a carted product is in the order */
 #define P_DIRECT 0.034                /* a session buys without a cart event */
 #define P_MORE_DIRECT 0.35
-#define PRICE_PULL_FLOOR 0.5         /* see price_pull() */
-#define PRICE_PULL_AT 80.0          /* dollars */
+#define PRICE_PULL_FLOOR 0.5          /* see price_pull() */
+#define PRICE_PULL_AT 80.0            /* dollars */
 #define PRICE_PULL_LOW 0.8            /* log-width below and above */
 #define PRICE_PULL_HIGH 3.0
 
@@ -105,7 +109,8 @@
 #define P_PURCHASE_DUP 0.01
 
 enum { EV_VIEW, EV_CART, EV_PURCHASE };
-static const char *const ev_name[] = {"view,", "cart,", "purchase,"};
+/* padded to 16 bytes: the formatter copies whole 16-byte chunks */
+static const char ev_name[][16] = {"view,", "cart,", "purchase,"};
 static const int ev_len[] = {5, 5, 9};
 
 /* ---- random numbers --------------------------------------------------- */
@@ -178,13 +183,9 @@ rng_lognormal(struct rng *r, double median, double sigma, double cap)
 
 /* ---- alias tables ----------------------------------------------------- */
 
-/* Walker/Vose alias method: O(1) draws from a discrete distribution. One
- * 64-bit random picks a slot (high half) and flips its coin (low half). */
-struct alias {
-	float *prob;
-	uint32_t *alias;
-};
-
+/* Walker/Vose alias method: O(1) draws from a discrete distribution of n
+ * weights, as n slots of (prob, alias). One 64-bit random picks a slot
+ * (high half) and flips its coin (low half). */
 static void
 alias_build(float *prob, uint32_t *alias, const double *w, uint32_t n)
 {
@@ -284,21 +285,31 @@ struct names {
 	size_t n, cap;
 };
 
+/* index of name s (len bytes) among the first n names, or -1 */
 static int
-names_find(const struct names *nm, const char *s, size_t len)
+names_find(const struct names *nm, size_t n, const char *s, size_t len)
 {
-	for (size_t i = 0; i < nm->n; i++)
+	for (size_t i = 0; i < n; i++)
 		if (strncmp(nm->v[i], s, len) == 0 && nm->v[i][len] == '\0')
 			return (int)i;
 	return -1;
 }
 
+static int names_push(struct names *nm, const char *s, size_t len);
+
 static int
 names_add(struct names *nm, const char *s, size_t len)
 {
-	int i = names_find(nm, s, len);
+	int i = names_find(nm, nm->n, s, len);
 	if (i >= 0)
 		return i;
+	return names_push(nm, s, len);
+}
+
+/* append without looking for it first */
+static int
+names_push(struct names *nm, const char *s, size_t len)
+{
 	nm->v = xgrow(nm->v, &nm->cap, nm->n + 1, sizeof *nm->v);
 	nm->v[nm->n] = xstrndup(s, len);
 	return (int)nm->n++;
@@ -408,16 +419,19 @@ id_taken(const struct gen_cat *cat, int n, uint64_t id)
 	return false;
 }
 
+/* An unused product-id line (product_id / 100000) in [10, 1000). Lines
+ * may be shared once all are taken: serials stay unique per line. */
 static int
 pick_line(struct rng *r, bool *used)
 {
-	for (;;) {
+	for (int tries = 0; tries < 100000; tries++) {
 		int l = 10 + (int)rng_below(r, 990);
 		if (!used[l]) {
 			used[l] = true;
 			return l;
 		}
 	}
+	return 10 + (int)rng_below(r, 990);
 }
 
 /* a flat list of brand groups, each belonging to one category */
@@ -490,7 +504,7 @@ catalog_build(struct catalog *c, int64_t rows, uint64_t seed)
 		const struct gen_category_spec *sp = &gen_categories[s];
 		bool tail = sp->nids > 8;
 		double e = tail ? TAIL_CAT_ZIPF : 1.0, z = 0;
-		double w = sp->share * (sp->code ? 0.67 / raw_coded : 0.33 / raw_unc);
+		double w = sp->share * (sp->code ? CODED_SHARE / raw_coded : (1 - CODED_SHARE) / raw_unc);
 		const char *ids = sp->ids;
 		int line = sp->line;
 		for (int i = 0; i < sp->nids; i++)
@@ -561,14 +575,16 @@ catalog_build(struct catalog *c, int64_t rows, uint64_t seed)
 	if (ntail < 8)
 		ntail = 8;
 	int *tail_id = xmalloc((size_t)ntail * sizeof *tail_id);
+	size_t nnamed = nm.n;
 	for (uint32_t j = 0, k = 0; j < ntail; k++) {
 		char buf[16];
 		/* 7919 is prime to 29400 (the 2-syllable names): a scramble */
 		uint64_t x = k < 29400 ? (uint64_t)k * 7919 % 29400 : k;
 		size_t len = tail_brand_name(x, buf);
-		if (names_find(&nm, buf, len) >= 0)
-			continue;              /* a real brand's name */
-		tail_id[j++] = names_add(&nm, buf, len);
+		/* made-up names are distinct; skip those of real brands */
+		if (names_find(&nm, nnamed, buf, len) >= 0)
+			continue;
+		tail_id[j++] = names_push(&nm, buf, len);
 	}
 	uint32_t off = 0;
 	for (int i = 0; i < ncat; i++) {
@@ -701,7 +717,7 @@ catalog_build(struct catalog *c, int64_t rows, uint64_t seed)
 		textlen += 20 + 20 + (ct->code ? strlen(ct->code) : 0) + 4 +
 		    (pbrand[q] >= 0 ? strlen(nm.v[pbrand[q]]) : 0);
 	}
-	c->text = xmalloc(textlen + 1);
+	c->text = xmalloc(textlen + 16);   /* slack for 16-byte chunk copies */
 	textlen = 0;
 	for (uint32_t q = 0; q < c->nprod; q++) {
 		struct gen_product *pr = &c->prod[q];
@@ -869,8 +885,10 @@ struct ctx {
 	int level;              /* gzip level, 0: plain text */
 	struct block **blk;     /* generated blocks still needed, by index */
 	int64_t first_live;
-	/* per batch */
+	/* per batch: two sets of output slots, one being written out while
+	 * the next batch is generated into the other */
 	int64_t batch0;
+	int slot0;              /* first slot of the set in use */
 	char **out;
 	size_t *outlen, *outcap;
 	char **zout;
@@ -1264,6 +1282,7 @@ window_task(void *arg, int task, int worker)
 	struct ctx *x = arg;
 	const struct catalog *c = &x->cat;
 	int64_t b = x->batch0 + task;
+	int slot = x->slot0 + task;
 	uint32_t lo = x->w0[b], hi = x->w0[b + 1];
 	struct seg seg[64], *sv = seg;
 	int nseg = 0, segcap = 64;
@@ -1293,10 +1312,11 @@ window_task(void *arg, int task, int worker)
 		rows += e - i;
 	}
 
+	/* the widest row, plus 16 bytes of slack for chunked copies */
 	need = (b == 0 ? sizeof header : 0) +
-	    rows * (24 + 9 + c->max_prefix + 12 + 21 + 37) + 1;
-	x->out[task] = xgrow(x->out[task], &x->outcap[task], need, 1);
-	o = x->out[task];
+	    rows * (24 + 9 + c->max_prefix + 12 + 21 + 37) + 64;
+	x->out[slot] = xgrow(x->out[slot], &x->outcap[slot], need, 1);
+	o = x->out[slot];
 	if (b == 0) {
 		memcpy(o, header, sizeof header - 1);
 		len = sizeof header - 1;
@@ -1326,13 +1346,18 @@ window_task(void *arg, int task, int worker)
 		}
 		memcpy(p, ts, 24);
 		p += 24;
-		memcpy(p, ev_name[e->type], (size_t)ev_len[e->type]);
+		/* short variable-length fields: copy whole 16-byte chunks (the
+		 * buffers have slack) instead of calling memcpy per field */
+		memcpy(p, ev_name[e->type], 16);
 		p += ev_len[e->type];
-		memcpy(p, c->text + pr->text, pr->len);
+		for (size_t k = 0; k < pr->len; k += 16)
+			memcpy(p + k, c->text + pr->text + k, 16);
 		p += pr->len;
 		p = put_price(p, price_at(c, e->product, (uint32_t)((x->start_day + e->t / 86400) / 7)));
 		*p++ = ',';
-		memcpy(p, se->user, se->user_len);
+		memcpy(p, se->user, 16);
+		if (se->user_len > 16)
+			memcpy(p + 16, se->user + 16, 4);
 		p += se->user_len;
 		*p++ = ',';
 		memcpy(p, se->uuid, 36);
@@ -1342,7 +1367,7 @@ window_task(void *arg, int task, int worker)
 	}
 	if (sv != seg)
 		free(sv);
-	x->outlen[task] = len;
+	x->outlen[slot] = len;
 
 	if (x->level > 0 && len > 0) {
 		z_stream z;
@@ -1353,37 +1378,82 @@ window_task(void *arg, int task, int worker)
 			return;
 		}
 		need = deflateBound(&z, (uLong)len);
-		x->zout[task] = xgrow(x->zout[task], &x->zcap[task], need, 1);
+		x->zout[slot] = xgrow(x->zout[slot], &x->zcap[slot], need, 1);
 		z.next_in = (Bytef *)o;
 		z.avail_in = (uInt)len;
-		z.next_out = (Bytef *)x->zout[task];
+		z.next_out = (Bytef *)x->zout[slot];
 		z.avail_out = (uInt)need;
 		if (deflate(&z, Z_FINISH) != Z_STREAM_END)
 			x->zerr = 1;
-		x->zlen[task] = need - z.avail_out;
+		x->zlen[slot] = need - z.avail_out;
 		deflateEnd(&z);
 	} else {
-		x->zlen[task] = 0;
+		x->zlen[slot] = 0;
 	}
 }
 
 /* ---- driver ----------------------------------------------------------- */
 
+/*
+ * The writer thread: the output (often a disk slower than generation)
+ * is written while the next batch is generated. Sets of slots alternate;
+ * set k is QUEUED by the generator and handed back FREE by the writer.
+ */
+struct writer {
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct ctx *x;
+	int fd;
+	int batch;              /* slots per set */
+	int queued[2];          /* buffers queued in each set, 0 when free */
+	bool stop;
+	int err;                /* errno of the first failed write */
+};
+
 static int
-write_all(int fd, const char *p, size_t n, const char *name, struct wb_error *err)
+write_all(int fd, const char *p, size_t n)
 {
 	while (n > 0) {
 		ssize_t w = write(fd, p, n > (1u << 30) ? (1u << 30) : n);
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
-			err_set(err, -1, "cannot write %s: %s", name, strerror(errno));
-			return -1;
+			return errno;
 		}
 		p += w;
 		n -= (size_t)w;
 	}
 	return 0;
+}
+
+static void *
+writer_main(void *arg)
+{
+	struct writer *w = arg;
+	struct ctx *x = w->x;
+	int set = 0;
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		int n;
+		while (!w->queued[set] && !w->stop)
+			pthread_cond_wait(&w->cv, &w->mu);
+		if (!w->queued[set])
+			break;
+		n = w->queued[set];
+		pthread_mutex_unlock(&w->mu);
+		for (int i = 0; i < n && w->err == 0; i++) {
+			int k = set * w->batch + i;
+			w->err = x->level > 0 ? write_all(w->fd, x->zout[k], x->zlen[k])
+			                      : write_all(w->fd, x->out[k], x->outlen[k]);
+		}
+		pthread_mutex_lock(&w->mu);
+		w->queued[set] = 0;
+		pthread_cond_broadcast(&w->cv);
+		set ^= 1;
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
 }
 
 static int
@@ -1447,30 +1517,47 @@ gen_ecommerce_fd(const struct gen_options *o, int fd, bool gzip, struct wb_error
 	batch = 2 * pool_size();
 	if (batch < 2)
 		batch = 2;
-	x.out = xcalloc((size_t)batch, sizeof *x.out);
-	x.outlen = xcalloc((size_t)batch, sizeof *x.outlen);
-	x.outcap = xcalloc((size_t)batch, sizeof *x.outcap);
-	x.zout = xcalloc((size_t)batch, sizeof *x.zout);
-	x.zlen = xcalloc((size_t)batch, sizeof *x.zlen);
-	x.zcap = xcalloc((size_t)batch, sizeof *x.zcap);
+	x.out = xcalloc(2 * (size_t)batch, sizeof *x.out);
+	x.outlen = xcalloc(2 * (size_t)batch, sizeof *x.outlen);
+	x.outcap = xcalloc(2 * (size_t)batch, sizeof *x.outcap);
+	x.zout = xcalloc(2 * (size_t)batch, sizeof *x.zout);
+	x.zlen = xcalloc(2 * (size_t)batch, sizeof *x.zlen);
+	x.zcap = xcalloc(2 * (size_t)batch, sizeof *x.zcap);
 
-	for (int64_t b0 = 0; b0 < x.nb && rc == 0; b0 += batch) {
+	struct writer w = {.x = &x, .fd = fd, .batch = batch};
+	pthread_mutex_init(&w.mu, NULL);
+	pthread_cond_init(&w.cv, NULL);
+	bool started = pthread_create(&w.th, NULL, writer_main, &w) == 0;
+	if (!started) {
+		err_set(err, -1, "cannot start a thread to write %s", name);
+		rc = -1;
+	}
+
+	int set = 0;
+	for (int64_t b0 = 0; b0 < x.nb && rc == 0; b0 += batch, set ^= 1) {
 		int n = (int)(x.nb - b0 < batch ? x.nb - b0 : batch);
 		int64_t end = b0 + n;
 		x.batch0 = b0;
 		pool_run(n, block_task, &x);
+		/* wait until the writer is done with this set of slots */
+		pthread_mutex_lock(&w.mu);
+		while (w.queued[set])
+			pthread_cond_wait(&w.cv, &w.mu);
+		pthread_mutex_unlock(&w.mu);
+		if (w.err)
+			break;
+		x.slot0 = set * batch;
 		pool_run(n, window_task, &x);
 		if (x.zerr) {
 			err_set(err, -1, "gzip compression failed for %s", name);
 			rc = -1;
 			break;
 		}
-		for (int i = 0; i < n && rc == 0; i++) {
-			if (x.level > 0)
-				rc = write_all(fd, x.zout[i], x.zlen[i], name, err);
-			else
-				rc = write_all(fd, x.out[i], x.outlen[i], name, err);
-		}
+		pthread_mutex_lock(&w.mu);
+		w.queued[set] = n;
+		pthread_cond_broadcast(&w.cv);
+		pthread_mutex_unlock(&w.mu);
+
 		/* drop blocks that cannot reach the windows still to come */
 		for (int64_t j = x.first_live; j < end; j++) {
 			struct block *blk = x.blk[j];
@@ -1484,7 +1571,19 @@ gen_ecommerce_fd(const struct gen_options *o, int fd, bool gzip, struct wb_error
 		while (x.first_live < end && x.blk[x.first_live] == NULL)
 			x.first_live++;
 	}
-
+	if (started) {
+		pthread_mutex_lock(&w.mu);
+		w.stop = true;
+		pthread_cond_broadcast(&w.cv);
+		pthread_mutex_unlock(&w.mu);
+		pthread_join(w.th, NULL);
+	}
+	if (w.err && rc == 0) {
+		err_set(err, -1, "cannot write %s: %s", name, strerror(w.err));
+		rc = -1;
+	}
+	pthread_mutex_destroy(&w.mu);
+	pthread_cond_destroy(&w.cv);
 	for (int64_t j = 0; j < x.nb; j++) {
 		if (x.blk[j]) {
 			free(x.blk[j]->ev);
@@ -1492,7 +1591,7 @@ gen_ecommerce_fd(const struct gen_options *o, int fd, bool gzip, struct wb_error
 			free(x.blk[j]);
 		}
 	}
-	for (int i = 0; i < batch; i++) {
+	for (int i = 0; i < 2 * batch; i++) {
 		free(x.out[i]);
 		free(x.zout[i]);
 	}
@@ -1519,11 +1618,19 @@ has_gz_suffix(const char *s)
 	return n > 3 && strcasecmp(s + n - 3, ".gz") == 0;
 }
 
+/*
+ * The output file appears only when complete. Where the file system
+ * allows, the data goes to an unnamed O_TMPFILE in the target's directory
+ * that is linked in at the end, so even a killed run leaves nothing
+ * behind; otherwise to "FILE.tmp.PID", removed on failure.
+ */
 int
 gen_ecommerce(const struct gen_options *o, struct wb_error *err)
 {
-	char *tmp;
-	int fd, rc;
+	char *tmp, *dir;
+	const char *slash;
+	int fd = -1, rc;
+	bool anon = false, named = false;   /* named: tmp exists and is ours */
 
 	if (o->output == NULL || strcmp(o->output, "-") == 0) {
 		fflush(stdout);
@@ -1531,15 +1638,38 @@ gen_ecommerce(const struct gen_options *o, struct wb_error *err)
 	}
 	if (check_options(o, err) < 0)
 		return -1;
-	/* write beside the target and rename into place when complete */
 	tmp = xasprintf("%s.tmp.%ld", o->output, (long)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_EXCL | O_CLOEXEC, 0666);
+	slash = strrchr(o->output, '/');
+	dir = slash ? xstrndup(o->output, slash == o->output ? 1 : (size_t)(slash - o->output)) : xstrdup(".");
+#ifdef O_TMPFILE
+	fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
+	anon = fd >= 0;
+#endif
+	if (fd < 0) {
+		fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_EXCL | O_CLOEXEC, 0666);
+		named = fd >= 0;
+	}
 	if (fd < 0) {
 		err_set(err, -1, "cannot create %s: %s", o->output, strerror(errno));
+		err_hint(err, "check that the directory %s exists and is writable", dir);
+		free(dir);
 		free(tmp);
 		return -1;
 	}
+	free(dir);
 	rc = gen_ecommerce_fd(o, fd, has_gz_suffix(o->output), err);
+	if (rc == 0 && anon) {
+		/* give the unnamed file a temporary name, then rename it over
+		 * the target in one step */
+		char proc[64];
+		snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+		if (linkat(AT_FDCWD, proc, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW) != 0) {
+			err_set(err, -1, "cannot create %s: %s", tmp, strerror(errno));
+			rc = -1;
+		} else {
+			named = true;
+		}
+	}
 	if (close(fd) != 0 && rc == 0) {
 		err_set(err, -1, "cannot write %s: %s", o->output, strerror(errno));
 		rc = -1;
@@ -1548,7 +1678,7 @@ gen_ecommerce(const struct gen_options *o, struct wb_error *err)
 		err_set(err, -1, "cannot rename %s to %s: %s", tmp, o->output, strerror(errno));
 		rc = -1;
 	}
-	if (rc != 0)
+	if (rc != 0 && named)
 		unlink(tmp);
 	free(tmp);
 	return rc;

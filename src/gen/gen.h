@@ -83,7 +83,10 @@ int gen_ecommerce_fd(const struct gen_options *o, int fd, bool gzip, struct wb_e
 struct gen_category_spec {
 	const char *code;       /* dotted path, 2-4 levels; NULL for no category_code */
 	const char *ids;        /* real category_id(s), comma-separated; NULL: synthesise */
-	int nids;               /* category_ids to use (>= the number listed in ids) */
+	int nids;               /* category_ids to use (>= the number listed in ids).
+	                         * More than 8 makes the entry a long tail of small
+	                         * categories: Zipf weights, each with its own
+	                         * price level, conversion and empty-brand share. */
 	int line;               /* product_id / 100000 of its products; 0: pick one */
 	double share;           /* weight of rows */
 	double price;           /* median base price of its products */

@@ -234,6 +234,24 @@ const struct gen_category_spec gen_categories[] = {
 	{"country_yard.cultivator", NULL, 1, 0, 0.04, 290, 0.5, 0.6, 0.03, "huter 25, champion 20, patriot 15"},
 	{"country_yard.watering", NULL, 1, 0, 0.04, 24, 0.6, 1.0, 0.1, "gardena 25, karcher 20, grinda 15"},
 	{"country_yard.weather_station", NULL, 1, 0, 0.02, 28, 0.5, 1.0, 0.05, "bresser 20, ea2 20"},
+	{"electronics.audio.microphone", NULL, 1, 0, 0.04, 45, 0.8, 0.9, 0.05, "rode 20*2, shure 20*1.5, fifine 15"},
+	{"electronics.audio.dictaphone", NULL, 1, 0, 0.02, 60, 0.6, 0.9, 0.05, "ritmix 30, olympus 25, sony 15"},
+	{"electronics.audio.amplifier", NULL, 1, 0, 0.03, 150, 0.7, 0.8, 0.05, "yamaha 25, denon 20, marantz 15"},
+	{"electronics.video.tv_box", NULL, 1, 0, 0.04, 55, 0.6, 1.0, 0.05, "xiaomi 35, selenga 20"},
+	{"electronics.camera.lens", NULL, 1, 0, 0.03, 380, 0.8, 0.6, 0, "canon 35, nikon 30, sigma 15"},
+	{"computers.peripherals.camera", NULL, 1, 0, 0.04, 38, 0.7, 1.0, 0.05, "logitech 40, defender 20, a4tech 15"},
+	{"computers.peripherals.joystick", NULL, 1, 0, 0.03, 45, 0.7, 1.0, 0.05, "sony 30, microsoft 25, defender 15"},
+	{"computers.peripherals.scanner", NULL, 1, 0, 0.02, 140, 0.6, 0.8, 0.02, "canon 35, epson 35"},
+	{"computers.components.cooler", NULL, 1, 0, 0.03, 25, 0.7, 1.0, 0.05, "deepcool 35, cooler-master 25, zalman 15"},
+	{"computers.components.sound_card", NULL, 1, 0, 0.01, 60, 0.7, 0.9, 0.05, "creative 50, asus 30"},
+	{"computers.components.cpu_cooler", NULL, 1, 0, 0.01, 30, 0.6, 1.0, 0.05, "deepcool 40, arctic 20"},
+	{"appliances.kitchen.fryer", NULL, 1, 0, 0.03, 70, 0.6, 1.0, 0.02, "tefal 35, philips 25, delonghi 15"},
+	{"appliances.kitchen.water_filter", NULL, 1, 0, 0.05, 30, 0.7, 1.1, 0.02, "barrier 35, aquaphor 35, brita 15"},
+	{"appliances.personal.hair_dryer", NULL, 1, 0, 0.08, 35, 0.7, 1.1, 0.02, "philips 25, braun 15, polaris 15, rowenta 10"},
+	{"appliances.environment.air_purifier", NULL, 1, 0, 0.03, 160, 0.6, 0.8, 0.02, "xiaomi 30, ballu 20, boneco 15"},
+	{"construction.tools.painting", NULL, 1, 0, 0.02, 70, 0.7, 0.9, 0.1, "wagner 30, bosch 20, zubr 15"},
+	{"construction.components.mixer", NULL, 1, 0, 0.02, 55, 0.7, 0.9, 0.1, "grohe 25, iddis 20, rossinka 15"},
+	{"auto.accessories.anti_freeze", NULL, 1, 0, 0.01, 12, 0.5, 1.1, 0.1, "liqui-moly 30, sintec 30"},
 	{"medicine.tools.tonometer", NULL, 1, 0, 0.05, 38, 0.5, 1.1, 0.02, "omron 50, and 30"},
 	{"stationery.cartrige", NULL, 1, 0, 0.05, 38, 0.7, 1.1, 0.05, "hp 40, canon 30, epson 15"},
 
@@ -267,7 +285,7 @@ const struct gen_category_spec gen_categories[] = {
 	{NULL, "2103807459595387724", 1, 446, 0.3, 34, 0.7, 1.1, 0.05, "shiseido 15, clinique 10, lancome 10*1.5"},
 	{NULL, "2127425438190928416", 1, 505, 0.15, 72, 0.6, 0.9, 0.1, "krause 30"},
 	/* the long tail: many small uncoded categories, tail brands only */
-	{NULL, NULL, 430, 0, 24.0, 55, 0.8, 0.45, 0.42, NULL},
+	{NULL, NULL, 480, 0, 24.0, 55, 0.8, 0.45, 0.42, NULL},
 };
 
 const int gen_ncategories = (int)(sizeof gen_categories / sizeof gen_categories[0]);

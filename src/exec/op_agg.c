@@ -42,16 +42,31 @@ struct dset {            /* distinct (gid, value) pairs */
 	wb_type type;
 };
 
+/* One hash slot: 16 bytes, so a probe touches one cache line. In integer
+ * mode (a single BIGINT/DATE/TIMESTAMP key) hv is the key itself and the
+ * group's keys are never consulted; otherwise hv is the hash. */
+struct ht_slot {
+	uint64_t hv;
+	uint32_t gid1;       /* group id + 1, 0 = empty */
+	uint32_t pad;
+};
+
 struct agg_table {
 	int nkeys;
+	bool intkey;
 	struct keycol *keys;
 	uint64_t *hashes;
 	uint32_t ngroups;
 	size_t cap;
-	uint32_t *slots;
+	struct ht_slot *slots;
 	uint32_t mask;
 	int naggs;
-	char **states;
+	/* states row-wise: group g's aggregate a lives at
+	 * srows + g * rstride + aoff[a], so the aggregates of one group share
+	 * cache lines */
+	char *srows;
+	size_t rstride;
+	size_t *aoff;
 	struct dset *dsets;   /* per aggregate (only for DISTINCT ones) */
 	struct arena heap;
 	/* single DICT key cache */
@@ -98,11 +113,18 @@ ht_new(struct pnode *n)
 	t->keys = xcalloc((size_t)(t->nkeys ? t->nkeys : 1), sizeof *t->keys);
 	for (int k = 0; k < t->nkeys; k++)
 		t->keys[k].type = n->u.agg.groups[k]->type;
+	t->intkey = t->nkeys == 1 && type_is_integer_like(t->keys[0].type);
 	t->naggs = n->u.agg.naggs;
-	t->states = xcalloc((size_t)(t->naggs ? t->naggs : 1), sizeof(char *));
+	t->aoff = xcalloc((size_t)(t->naggs ? t->naggs : 1), sizeof(size_t));
+	for (int a = 0; a < t->naggs; a++) {
+		t->aoff[a] = t->rstride;
+		t->rstride += state_stride(&n->u.agg.aggs[a]);
+	}
+	if (t->rstride == 0)
+		t->rstride = 8;
 	t->dsets = xcalloc((size_t)(t->naggs ? t->naggs : 1), sizeof(struct dset));
 	t->mask = 1023;
-	t->slots = xcalloc(t->mask + 1, sizeof(uint32_t));
+	t->slots = xcalloc(t->mask + 1, sizeof(struct ht_slot));
 	arena_init(&t->heap, 256 * 1024);
 	t->null_gid = -1;
 	return t;
@@ -132,15 +154,13 @@ ht_free(struct agg_table *t, struct pnode *n)
 	free(t->slots);
 	for (int a = 0; a < t->naggs; a++) {
 		const struct pn_agg *ag = &n->u.agg.aggs[a];
-		if (ag->sig->destroy && t->states[a]) {
-			size_t st = state_stride(ag);
+		if (ag->sig->destroy && t->srows)
 			for (uint32_t g = 0; g < t->ngroups; g++)
-				ag->sig->destroy(t->states[a] + g * st);
-		}
-		free(t->states[a]);
+				ag->sig->destroy(t->srows + g * t->rstride + t->aoff[a]);
 		dset_free(&t->dsets[a]);
 	}
-	free(t->states);
+	free(t->srows);
+	free(t->aoff);
 	free(t->dsets);
 	free(t->dict_map);
 	arena_release(&t->heap);
@@ -162,14 +182,13 @@ ht_grow_groups(struct agg_table *t, struct pnode *n, struct agg_ctx *ctxs)
 		}
 	}
 	t->hashes = xrealloc(t->hashes, sizeof(uint64_t) * cap);
+	t->srows = xrealloc(t->srows, t->rstride * cap);
+	memset(t->srows + t->rstride * old, 0, t->rstride * (cap - old));
 	for (int a = 0; a < t->naggs; a++) {
 		const struct pn_agg *ag = &n->u.agg.aggs[a];
-		size_t st = state_stride(ag);
-		t->states[a] = xrealloc(t->states[a], st * cap);
-		memset(t->states[a] + st * old, 0, st * (cap - old));
 		if (ag->sig->init)
 			for (size_t g = old; g < cap; g++)
-				ag->sig->init(&ctxs[a], t->states[a] + st * g);
+				ag->sig->init(&ctxs[a], t->srows + t->rstride * g + t->aoff[a]);
 	}
 	t->cap = cap;
 }
@@ -178,15 +197,19 @@ static void
 ht_rehash(struct agg_table *t)
 {
 	uint32_t ncap = (t->mask + 1) * 2;
-	free(t->slots);
-	t->slots = xcalloc(ncap, sizeof(uint32_t));
+	struct ht_slot *old = t->slots;
+	uint32_t oldcap = t->mask + 1;
+	t->slots = xcalloc(ncap, sizeof(struct ht_slot));
 	t->mask = ncap - 1;
-	for (uint32_t g = 0; g < t->ngroups; g++) {
-		uint32_t s = (uint32_t)t->hashes[g] & t->mask;
-		while (t->slots[s])
+	for (uint32_t k = 0; k < oldcap; k++) {
+		if (old[k].gid1 == 0)
+			continue;
+		uint32_t s = (uint32_t)t->hashes[old[k].gid1 - 1] & t->mask;
+		while (t->slots[s].gid1)
 			s = (s + 1) & t->mask;
-		t->slots[s] = g + 1;
+		t->slots[s] = old[k];
 	}
+	free(old);
 }
 
 /* Does group g's key equal row i of the key vectors (FLAT)? */
@@ -259,21 +282,29 @@ ht_add_group(struct agg_table *t, struct pnode *n, struct agg_ctx *ctxs, uint64_
 	return g;
 }
 
-/* Find or insert the group of row i (hash h). */
+/* Find or insert the group of row i (hash h) of FLAT key vectors. */
 static inline uint32_t
 ht_find(struct agg_table *t, struct pnode *n, struct agg_ctx *ctxs, uint64_t h, struct vec *const *kv, int i)
 {
+	if (t->intkey && kv[0]->nulls && kv[0]->nulls[i]) {
+		/* integer mode keeps the NULL group out of the slots */
+		if (t->null_gid < 0)
+			t->null_gid = ht_add_group(t, n, ctxs, h, kv, i);
+		return (uint32_t)t->null_gid;
+	}
+	uint64_t hv = t->intkey ? (uint64_t)vec_i64(kv[0])[i] : h;
 	uint32_t s = (uint32_t)h & t->mask;
 	for (;;) {
-		uint32_t e = t->slots[s];
-		if (e == 0)
+		const struct ht_slot *sl = &t->slots[s];
+		if (sl->gid1 == 0)
 			break;
-		if (t->hashes[e - 1] == h && key_equal(t, e - 1, kv, i))
-			return e - 1;
+		if (sl->hv == hv && (t->intkey || key_equal(t, sl->gid1 - 1, kv, i)))
+			return sl->gid1 - 1;
 		s = (s + 1) & t->mask;
 	}
 	uint32_t g = ht_add_group(t, n, ctxs, h, kv, i);
-	t->slots[s] = g + 1;
+	t->slots[s].hv = hv;
+	t->slots[s].gid1 = g + 1;
 	if (t->ngroups * 2 > t->mask)
 		ht_rehash(t);
 	return g;
@@ -286,22 +317,23 @@ find_int_keys(struct agg_table *t, struct pnode *n, struct agg_ctx *ctxs, struct
 {
 	const int64_t *v = vec_i64(kv);
 	for (int i = 0; i < cnt; i++) {
+		uint64_t key = (uint64_t)v[i];
 		uint32_t s = (uint32_t)h[i] & t->mask;
 		uint32_t g = UINT32_MAX;
 		for (;;) {
-			uint32_t e = t->slots[s];
-			if (e == 0)
+			const struct ht_slot *sl = &t->slots[s];
+			if (sl->gid1 == 0)
 				break;
-			if (t->hashes[e - 1] == h[i] && ((int64_t *)t->keys[0].vals)[e - 1] == v[i] &&
-			    !(t->keys[0].nulls && t->keys[0].nulls[e - 1])) {
-				g = e - 1;
+			if (sl->hv == key) {
+				g = sl->gid1 - 1;
 				break;
 			}
 			s = (s + 1) & t->mask;
 		}
 		if (g == UINT32_MAX) {
 			g = ht_add_group(t, n, ctxs, h[i], &kv, i);
-			t->slots[s] = g + 1;
+			t->slots[s].hv = key;
+			t->slots[s].gid1 = g + 1;
 			if (t->ngroups * 2 > t->mask)
 				ht_rehash(t);
 		}
@@ -603,7 +635,7 @@ agg_consume(void *arg, int worker, struct chunk *c, struct wb_error *err)
 		struct agg_ctx actx = G->ctxs[a];
 		actx.heap = &t->heap;
 		actx.err = err;
-		if (ag->sig->update(&actx, t->states[a], state_stride(ag), w->gids, args, cnt, any_skip ? w->skip : NULL) < 0) {
+		if (ag->sig->update(&actx, t->srows + t->aoff[a], t->rstride, w->gids, args, cnt, any_skip ? w->skip : NULL) < 0) {
 			err_at(err, ag->pos);
 			return -1;
 		}
@@ -611,31 +643,40 @@ agg_consume(void *arg, int worker, struct chunk *c, struct wb_error *err)
 	return 0;
 }
 
-/* Feed distinct pairs (gids already global) into aggregate a, in batches. */
+/*
+ * Feed distinct (gid, value) pairs of src into aggregate a of table dst, in
+ * batches. With gmap, src's group ids are mapped (and entries whose group
+ * is not in partition `part` skipped, when src_hashes is given) and each
+ * pair is inserted into dst's own set first, so that duplicates seen by
+ * several workers count once; without gmap, src is dst's own set.
+ */
 static int
-feed_distinct(struct agg_global *G, struct agg_table *gt, int a, const struct dset *src, const uint32_t *gmap,
-    struct wb_error *err)
+feed_distinct(struct agg_global *G, struct agg_table *dst, int a, const struct dset *src, const uint32_t *gmap,
+    const uint64_t *src_hashes, int part, int nparts, struct wb_error *err)
 {
 	const struct pn_agg *ag = &G->n->u.agg.aggs[a];
-	struct dset *dst = &gt->dsets[a];
-	dst->type = src->type;
+	struct dset *dd = &dst->dsets[a];
+	dd->type = src->type;
 	struct vec v;
 	vec_init(&v, src->type);
 	uint32_t gids[WB_VEC_SIZE];
 	int m = 0;
 	struct agg_ctx actx = G->ctxs[a];
-	actx.heap = &gt->heap;
+	actx.heap = &dst->heap;
 	actx.err = err;
 	int rc = 0;
 	vec_reset(&v);
 	for (uint32_t k = 0; k <= src->n; k++) {
 		if (k < src->n) {
-			uint32_t g = gmap ? gmap[src->gids[k]] : src->gids[k];
+			uint32_t sg = src->gids[k];
+			if (src_hashes && (int)((src_hashes[sg] >> 40) % (uint64_t)nparts) != part)
+				continue;
+			uint32_t g = gmap ? gmap[sg] : sg;
 			bool fresh;
 			if (src->type == WB_TYPE_VARCHAR)
-				fresh = gmap == NULL || dset_insert(dst, &gt->heap, g, hash_bytes(src->svals[k].p, src->svals[k].n), 0, src->svals[k]);
+				fresh = gmap == NULL || dset_insert(dd, &dst->heap, g, hash_bytes(src->svals[k].p, src->svals[k].n), 0, src->svals[k]);
 			else
-				fresh = gmap == NULL || dset_insert(dst, &gt->heap, g, hash_u64((uint64_t)src->ivals[k]), src->ivals[k], (wb_str){0});
+				fresh = gmap == NULL || dset_insert(dd, &dst->heap, g, hash_u64((uint64_t)src->ivals[k]), src->ivals[k], (wb_str){0});
 			if (!fresh)
 				continue;
 			gids[m] = g;
@@ -650,7 +691,7 @@ feed_distinct(struct agg_global *G, struct agg_table *gt, int a, const struct ds
 		if (m == WB_VEC_SIZE || (k == src->n && m > 0)) {
 			v.n = m;
 			struct vec *args[1] = {&v};
-			if (ag->sig->update(&actx, gt->states[a], state_stride(ag), gids, args, m, NULL) < 0) {
+			if (ag->sig->update(&actx, dst->srows + dst->aoff[a], dst->rstride, gids, args, m, NULL) < 0) {
 				rc = -1;
 				break;
 			}
@@ -662,106 +703,214 @@ feed_distinct(struct agg_global *G, struct agg_table *gt, int a, const struct ds
 	return rc;
 }
 
-static int
-merge_tables(struct agg_global *G, struct wb_error *err)
+/* Make sure t can hold `groups` groups without growing. */
+static void
+ht_reserve(struct agg_table *t, struct pnode *n, struct agg_ctx *ctxs, uint32_t groups)
 {
-	struct pnode *n = G->n;
-	struct agg_table *gt = G->tables[0];
-	/* distinct pairs of table 0 are already in its own sets with global
-	 * ids: feed them first */
-	for (int a = 0; a < n->u.agg.naggs; a++) {
-		if (!n->u.agg.aggs[a].distinct)
-			continue;
-		struct dset copy = gt->dsets[a];
-		if (feed_distinct(G, gt, a, &copy, NULL, err) < 0)
-			return -1;
+	while (t->cap < groups)
+		ht_grow_groups(t, n, ctxs);
+	uint32_t want = 1024;
+	while (want < groups * 2 + 2)
+		want *= 2;
+	if (want > t->mask + 1) {
+		free(t->slots);
+		t->slots = xcalloc(want, sizeof(struct ht_slot));
+		t->mask = want - 1;
+		/* only called on empty tables */
 	}
-	struct vec *kv = xcalloc((size_t)(gt->nkeys ? gt->nkeys : 1), sizeof *kv);
-	struct vec **pkv = xcalloc((size_t)(gt->nkeys ? gt->nkeys : 1), sizeof *pkv);
-	for (int k = 0; k < gt->nkeys; k++) {
-		vec_init(&kv[k], gt->keys[k].type);
+}
+
+static inline int
+part_of(uint64_t h, int nparts)
+{
+	/* slot positions use the low bits: partition by high ones */
+	return (int)((h >> 40) % (uint64_t)nparts);
+}
+
+struct merge_job {
+	struct agg_global *G;
+	struct agg_table **parts;
+	int nparts;
+	uint32_t **gmaps;          /* per worker table: its group -> partition group */
+	struct wb_error *errs;     /* per partition */
+};
+
+/* Build partition p: every group of every worker table whose hash falls in
+ * p, with states combined; then the distinct pairs of those groups. */
+static void
+merge_part(void *arg, int p, int worker)
+{
+	struct merge_job *J = arg;
+	struct agg_global *G = J->G;
+	struct pnode *n = G->n;
+	uint32_t upper = 0;
+	for (int w = 0; w < G->nworkers; w++) {
+		struct agg_table *t = G->tables[w];
+		for (uint32_t g = 0; g < t->ngroups; g++)
+			upper += part_of(t->hashes[g], J->nparts) == p;
+	}
+	struct agg_table *T = ht_new(n);
+	J->parts[p] = T;
+	ht_reserve(T, n, G->ctxs, upper);
+	int nk = T->nkeys;
+	struct vec *kv = xcalloc((size_t)(nk ? nk : 1), sizeof *kv);
+	struct vec **pkv = xcalloc((size_t)(nk ? nk : 1), sizeof *pkv);
+	for (int k = 0; k < nk; k++) {
+		vec_init(&kv[k], T->keys[k].type);
 		pkv[k] = &kv[k];
 	}
-	int rc = 0;
-	for (int w = 1; w < G->nworkers && rc == 0; w++) {
+	for (int w = 0; w < G->nworkers; w++) {
 		struct agg_table *t = G->tables[w];
-		if (t == NULL || t->ngroups == 0)
-			continue;
-		uint32_t *gmap = xmalloc(sizeof(uint32_t) * t->ngroups);
 		for (uint32_t g = 0; g < t->ngroups; g++) {
+			if (part_of(t->hashes[g], J->nparts) != p)
+				continue;
 			/* view group g's key as row 0 of FLAT vectors */
-			for (int k = 0; k < gt->nkeys; k++) {
+			for (int k = 0; k < nk; k++) {
 				size_t sz = type_size(kv[k].type);
 				kv[k].kind = VEC_FLAT;
 				kv[k].data = (char *)t->keys[k].vals + g * sz;
 				kv[k].nulls = t->keys[k].nulls ? t->keys[k].nulls + g : NULL;
 				kv[k].n = 1;
 			}
-			uint32_t dg = gt->nkeys == 0 ? 0 : ht_find(gt, n, G->ctxs, t->hashes[g], pkv, 0);
-			if (gt->nkeys == 0 && gt->ngroups == 0) {
-				ht_grow_groups(gt, n, G->ctxs);
-				gt->ngroups = 1;
-			}
-			gmap[g] = dg;
+			uint32_t dg = ht_find(T, n, G->ctxs, t->hashes[g], pkv, 0);
+			J->gmaps[w][g] = dg;
 			for (int a = 0; a < n->u.agg.naggs; a++) {
 				const struct pn_agg *ag = &n->u.agg.aggs[a];
-				if (ag->distinct)
-					continue;
-				size_t st = state_stride(ag);
-				ag->sig->combine(&G->ctxs[a], gt->states[a] + dg * st, t->states[a] + g * st);
+				if (!ag->distinct)
+					ag->sig->combine(&G->ctxs[a], T->srows + dg * T->rstride + T->aoff[a],
+					    t->srows + g * t->rstride + t->aoff[a]);
 			}
 		}
-		for (int a = 0; a < n->u.agg.naggs && rc == 0; a++)
-			if (n->u.agg.aggs[a].distinct && feed_distinct(G, gt, a, &t->dsets[a], gmap, err) < 0)
-				rc = -1;
-		free(gmap);
 	}
-	for (int k = 0; k < gt->nkeys; k++) {
+	for (int k = 0; k < nk; k++) {
 		kv[k].data = NULL;
 		kv[k].nulls = NULL;
 		vec_free(&kv[k]);
 	}
 	free(kv);
 	free(pkv);
+	for (int a = 0; a < n->u.agg.naggs; a++) {
+		if (!n->u.agg.aggs[a].distinct)
+			continue;
+		for (int w = 0; w < G->nworkers; w++) {
+			struct agg_table *t = G->tables[w];
+			if (feed_distinct(G, T, a, &t->dsets[a], J->gmaps[w], t->hashes, p, J->nparts, &J->errs[p]) < 0)
+				return;
+		}
+	}
+}
+
+/*
+ * Combine the workers' partial tables. One worker: its table is final
+ * (its distinct pairs still have to be fed). Several: groups are
+ * redistributed over hash partitions built in parallel, each a table of its
+ * own, so merging a million groups is not a serial pass over one big table.
+ */
+static int
+merge_tables(struct agg_global *G, struct exec_ctx *ctx, struct wb_error *err)
+{
+	struct pnode *n = G->n;
+	if (G->nworkers == 1 || n->u.agg.ngroups == 0) {
+		struct agg_table *gt = G->tables[0];
+		for (int a = 0; a < n->u.agg.naggs; a++) {
+			if (!n->u.agg.aggs[a].distinct)
+				continue;
+			struct dset copy = gt->dsets[a];
+			if (feed_distinct(G, gt, a, &copy, NULL, NULL, 0, 1, err) < 0)
+				return -1;
+		}
+		if (G->nworkers == 1)
+			return 0;
+		/* no keys: every table has the single group 0 */
+		for (int w = 1; w < G->nworkers; w++) {
+			struct agg_table *t = G->tables[w];
+			for (int a = 0; a < n->u.agg.naggs; a++) {
+				const struct pn_agg *ag = &n->u.agg.aggs[a];
+				if (!ag->distinct)
+					ag->sig->combine(&G->ctxs[a], gt->srows + gt->aoff[a], t->srows + t->aoff[a]);
+				else {
+					uint32_t *gmap = xcalloc(t->ngroups ? t->ngroups : 1, sizeof(uint32_t));
+					int r = feed_distinct(G, gt, a, &t->dsets[a], gmap, NULL, 0, 1, err);
+					free(gmap);
+					if (r < 0)
+						return -1;
+				}
+			}
+		}
+		return 0;
+	}
+	uint32_t total = 0;
+	for (int w = 0; w < G->nworkers; w++)
+		total += G->tables[w]->ngroups;
+	int nparts = total < 4096 ? 1 : 4 * G->nworkers;
+	struct merge_job J = {G, xcalloc((size_t)nparts, sizeof(struct agg_table *)), nparts,
+	    xcalloc((size_t)G->nworkers, sizeof(uint32_t *)), xcalloc((size_t)nparts, sizeof(struct wb_error))};
+	for (int w = 0; w < G->nworkers; w++)
+		J.gmaps[w] = xmalloc(sizeof(uint32_t) * (G->tables[w]->ngroups ? G->tables[w]->ngroups : 1));
+	pool_run(nparts, merge_part, &J);
+	int rc = 0;
+	for (int p = 0; p < nparts; p++) {
+		if (err_isset(&J.errs[p])) {
+			if (rc == 0)
+				err_move(err, &J.errs[p]);
+			else
+				err_clear(&J.errs[p]);
+			rc = -1;
+		}
+	}
+	for (int w = 0; w < G->nworkers; w++)
+		free(J.gmaps[w]);
+	free(J.gmaps);
+	free(J.errs);
+	/* the partitions replace the worker tables (whose heaps they no
+	 * longer need: keys were copied) */
+	for (int w = 0; w < G->nworkers; w++)
+		ht_free(G->tables[w], n);
+	free(G->tables);
+	G->tables = J.parts;
+	G->nworkers = nparts;
 	return rc;
 }
 
+/* Finalise every table's groups into result chunks. */
 static int
 finalize(struct agg_global *G, struct wb_error *err)
 {
 	struct pnode *n = G->n;
-	struct agg_table *gt = G->tables[0];
 	struct result_chunks *r = &G->result;
 	int ng = n->u.agg.ngroups;
-	for (uint32_t off = 0; off < gt->ngroups; off += WB_VEC_SIZE) {
-		int m = gt->ngroups - off < WB_VEC_SIZE ? (int)(gt->ngroups - off) : WB_VEC_SIZE;
-		r->chunks = xgrow(r->chunks, &r->cap, (size_t)r->n + 1, sizeof *r->chunks);
-		struct chunk *c = &r->chunks[r->n++];
-		chunk_init(c, n->ncol, n->types);
-		chunk_reset(c);
-		c->n = m;
-		for (int k = 0; k < ng; k++) {
-			struct vec *v = &c->cols[k];
-			size_t sz = type_size(v->type);
-			memcpy(v->data, (char *)gt->keys[k].vals + off * sz, sz * (size_t)m);
-			if (gt->keys[k].nulls)
-				memcpy(vec_nulls_writable(v), gt->keys[k].nulls + off, (size_t)m);
-			v->n = m;
-		}
-		for (int a = 0; a < n->u.agg.naggs; a++) {
-			const struct pn_agg *ag = &n->u.agg.aggs[a];
-			struct vec *v = &c->cols[ng + a];
-			size_t st = state_stride(ag);
-			struct agg_ctx actx = G->ctxs[a];
-			actx.heap = &gt->heap;
-			actx.err = err;
-			for (int i = 0; i < m; i++) {
-				if (ag->sig->finalize(&actx, gt->states[a] + (off + (uint32_t)i) * st, v, i) < 0) {
-					err_at(err, ag->pos);
-					return -1;
-				}
+	int ntables = n->u.agg.ngroups == 0 ? 1 : G->nworkers;
+	for (int ti = 0; ti < ntables; ti++) {
+		struct agg_table *gt = G->tables[ti];
+		for (uint32_t off = 0; off < gt->ngroups; off += WB_VEC_SIZE) {
+			int m = gt->ngroups - off < WB_VEC_SIZE ? (int)(gt->ngroups - off) : WB_VEC_SIZE;
+			r->chunks = xgrow(r->chunks, &r->cap, (size_t)r->n + 1, sizeof *r->chunks);
+			struct chunk *c = &r->chunks[r->n++];
+			chunk_init(c, n->ncol, n->types);
+			chunk_reset(c);
+			c->n = m;
+			for (int k = 0; k < ng; k++) {
+				struct vec *v = &c->cols[k];
+				size_t sz = type_size(v->type);
+				memcpy(v->data, (char *)gt->keys[k].vals + off * sz, sz * (size_t)m);
+				if (gt->keys[k].nulls)
+					memcpy(vec_nulls_writable(v), gt->keys[k].nulls + off, (size_t)m);
+				v->n = m;
 			}
-			v->n = m;
+			for (int a = 0; a < n->u.agg.naggs; a++) {
+				const struct pn_agg *ag = &n->u.agg.aggs[a];
+				struct vec *v = &c->cols[ng + a];
+				struct agg_ctx actx = G->ctxs[a];
+				actx.heap = &gt->heap;
+				actx.err = err;
+				for (int i = 0; i < m; i++) {
+					if (ag->sig->finalize(&actx, gt->srows + (off + (uint32_t)i) * gt->rstride + gt->aoff[a], v, i) < 0) {
+						err_at(err, ag->pos);
+						return -1;
+					}
+				}
+				v->n = m;
+			}
 		}
 	}
 	return 0;
@@ -816,7 +965,7 @@ agg_prepare(struct pnode *n, struct exec_ctx *ctx)
 	for (int i = 0; i < w; i++)
 		worker_free(run.workers[i], n);
 	free(run.workers);
-	if (rc == 0 && (merge_tables(G, &err) < 0 || finalize(G, &err) < 0)) {
+	if (rc == 0 && (merge_tables(G, ctx, &err) < 0 || finalize(G, &err) < 0)) {
 		exec_fail(ctx, &err);
 		rc = -1;
 	}

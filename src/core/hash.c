@@ -10,30 +10,37 @@ rd64(const unsigned char *p)
 	return x;
 }
 
+/*
+ * Two independent lanes of multiply-xorshift over 8-byte words (so the two
+ * multiplications per 16 bytes overlap), a length-tagged tail, then the
+ * 64-bit finaliser. Written for short keys (brands, UUIDs, codes).
+ */
 uint64_t
 hash_bytes(const void *data, size_t n)
 {
 	const unsigned char *p = data;
-	const uint64_t m = UINT64_C(0xff51afd7ed558ccd);
-	uint64_t h = UINT64_C(0xcbf29ce484222325) ^ (n * m);
+	const uint64_t k1 = UINT64_C(0x9e3779b97f4a7c15), k2 = UINT64_C(0xc2b2ae3d27d4eb4f);
+	uint64_t a = (uint64_t)n * k2, b = UINT64_C(0x165667b19e3779f9);
 	while (n >= 16) {
-		uint64_t a = rd64(p), b = rd64(p + 8);
-		h = (h ^ hash_u64(a)) * m;
-		h = (h ^ hash_u64(b + UINT64_C(0x2545f4914f6cdd1d))) * m;
+		a = (a ^ rd64(p)) * k1;
+		b = (b ^ rd64(p + 8)) * k2;
+		a ^= a >> 31;
+		b ^= b >> 29;
 		p += 16;
 		n -= 16;
 	}
 	if (n >= 8) {
-		h = (h ^ hash_u64(rd64(p))) * m;
+		a = (a ^ rd64(p)) * k1;
+		a ^= a >> 31;
 		p += 8;
 		n -= 8;
 	}
 	if (n > 0) {
 		uint64_t t = 0;
 		memcpy(&t, p, n);
-		h = (h ^ hash_u64(t ^ ((uint64_t)n << 56))) * m;
+		b = (b ^ t ^ ((uint64_t)n << 59)) * k2;
 	}
-	return hash_u64(h);
+	return hash_u64(a ^ (b * k1));
 }
 
 uint64_t

@@ -9,12 +9,13 @@
  * A UTF-8 byte order mark is skipped. Blank lines are skipped, except in
  * single-column files where a blank line is a NULL value (as DuckDB does).
  *
- * NULLs. An empty unquoted field is NULL. A quoted empty field ("") is the
- * empty string, never NULL (note: DuckDB's default allow_quoted_nulls makes
- * it NULL; wb keeps the distinction). With null_strings set, the listed
- * unquoted strings are NULL and, in VARCHAR columns, an empty field is the
- * empty string unless "" is listed (DuckDB's `nullstr`); in other columns an
- * empty field is always NULL.
+ * NULLs. An empty unquoted field is NULL. In a VARCHAR column a quoted
+ * empty field ("") is the empty string, never NULL (note: DuckDB's default
+ * allow_quoted_nulls makes it NULL; wb keeps the distinction so that
+ * csv_write_field output reads back exactly); in other columns it is NULL.
+ * With null_strings set, the listed unquoted strings are NULL and, in
+ * VARCHAR columns, an empty unquoted field is the empty string unless "" is
+ * listed (DuckDB's `nullstr`); in other columns an empty field is NULL.
  *
  * Types inferred from the first sample_rows rows, first match wins:
  * BOOLEAN (true/false/t/f, any case), BIGINT (fits int64), DOUBLE (any other

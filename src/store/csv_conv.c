@@ -337,7 +337,8 @@ field_text(const struct csv_tok *t, int r, int c, char quote, const struct csv_n
 		*pp = p + 1;
 		*pn = n >= 2 ? n - 2 : 0;
 		*quoted = true;
-		return true;
+		/* "" is the empty string; in other types it can only be NULL */
+		return varchar || *pn > 0;
 	}
 	*quoted = false;
 	*pp = p;

@@ -331,6 +331,8 @@ csv_sniff_run(const char *buf, size_t n, bool whole, const struct csv_options *o
 				if (len > 0 && out->d.quote && *p == out->d.quote) {
 					p++;
 					len = len >= 2 ? len - 2 : 0;
+					if (len == 0)
+						continue;   /* "" fits every type (NULL outside VARCHAR) */
 				} else if (len == 0 || (nl.n > 0 && csv_is_null(&nl, p, len, false))) {
 					continue;
 				}

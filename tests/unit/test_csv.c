@@ -415,6 +415,13 @@ test_quoting(void)
 	rowset_free(rs);
 	free(msg);
 	msg = NULL;
+	rs = scan_path(data("allquoted.csv"), &o, 1, &msg);
+	ok(rs != NULL && rs->nrows == 3 && rs->types[0] == WB_TYPE_BIGINT && rs->types[2] == WB_TYPE_DOUBLE &&
+	    is_null(rs, 1, 0) && is_null(rs, 0, 2) && !is_null(rs, 1, 1) && strcmp(cell(rs, 2, 0), "3") == 0,
+	    "every field quoted: \"\" is NULL in numeric columns, '' in VARCHAR ones");
+	rowset_free(rs);
+	free(msg);
+	msg = NULL;
 	rs = scan_path(data("headeronly.csv"), &o, 1, &msg);
 	ok(rs != NULL && rs->nrows == 0 && rs->ncol == 2 && rs->types[0] == WB_TYPE_VARCHAR,
 	    "header-only file: 0 rows, VARCHAR columns");

@@ -241,8 +241,9 @@ csv_sniff_run(const char *buf, size_t n, bool whole, const struct csv_options *o
 	out->d.quote = o->quote;
 	out->d.escape = o->escape ? o->escape : o->quote;
 	out->d.delim = o->delim ? o->delim : !o->auto_detect ? ',' : sniff_delim(buf, off, n, whole, o);
-	if (out->d.delim == out->d.quote || out->d.delim == '\n' || out->d.delim == '\r') {
-		err_set(err, -1, "%s: the delimiter %s cannot be the quote character or a line break",
+	if (out->d.delim == out->d.quote || out->d.delim == out->d.escape || out->d.delim == '\n' ||
+	    out->d.delim == '\r') {
+		err_set(err, -1, "%s: the delimiter %s cannot be the quote or escape character or a line break",
 		    fname, delim_name(out->d.delim));
 		return -1;
 	}

@@ -243,8 +243,13 @@ fail:
 static int
 check_options(const struct csv_options *o, struct wb_error *err)
 {
-	if (o->delim != 0 && (o->delim == o->quote || o->delim == '\n' || o->delim == '\r')) {
-		err_set(err, -1, "the delimiter cannot be the quote character or a line break");
+	if (o->delim != 0 && (o->delim == o->quote || o->delim == o->escape || o->delim == '\n' ||
+	    o->delim == '\r')) {
+		err_set(err, -1, "the delimiter cannot be the quote or escape character or a line break");
+		return -1;
+	}
+	if (o->quote == '\n' || o->quote == '\r' || o->escape == '\n' || o->escape == '\r') {
+		err_set(err, -1, "the quote and escape characters cannot be line breaks");
 		return -1;
 	}
 	if (o->max_line_size <= 0 || o->max_line_size > CSV_MAX_LINE_LIMIT) {

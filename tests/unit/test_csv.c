@@ -997,6 +997,59 @@ test_parallel(void)
 	free(msg);
 }
 
+/* Numbers through the fast paths must equal strtod / exact int64. */
+static void
+test_numbers(void)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct csv_options o;
+	char *msg = NULL;
+	unsigned long long x = 88172645463325252ULL;
+	const int n = 20000;
+	char (*txt)[40] = xmalloc((size_t)n * 40);
+	long long *iv = xmalloc(sizeof(long long) * (size_t)n);
+
+	sb_puts(&sb, "d,i\n");
+	for (int k = 0; k < n; k++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		switch (k % 6) {
+		case 0: snprintf(txt[k], 40, "%llu.%02llu", x % 100000, (x >> 20) % 100); break;
+		case 1: snprintf(txt[k], 40, "-%llu.%llu", x % 1000000000000ULL, (x >> 7) % 100000); break;
+		case 2: snprintf(txt[k], 40, "%.17g", (double)(x >> 11) / (double)(1ULL << 40)); break;
+		case 3: snprintf(txt[k], 40, "%llue%d", x % 1000000, (int)(x >> 40) % 40 - 20); break;
+		case 4: snprintf(txt[k], 40, "0.%017llu", x % 100000000000000000ULL); break;
+		default: snprintf(txt[k], 40, "%llu", x % 100000000000000000ULL); break;
+		}
+		iv[k] = (long long)(x >> 1) * ((k & 1) ? -1 : 1);
+		sb_printf(&sb, "%s,%lld\n", txt[k], iv[k]);
+	}
+	write_file(tmp("num.csv"), sb.s, sb.len);
+	csv_options_init(&o);
+	csv_options_add_type(&o, "d", WB_TYPE_DOUBLE);
+	struct rowset *rs = scan_path(tmp("num.csv"), &o, 1, &msg);
+	int bad_d = 0, bad_i = 0;
+	for (int k = 0; rs != NULL && k < n; k++) {
+		struct wb_value v;
+		rowset_get(rs, k, 0, &v);
+		if (v.is_null || v.u.d != strtod(txt[k], NULL)) {
+			if (bad_d++ < 3)
+				diag("'%s' read as %.17g, strtod %.17g", txt[k], v.u.d, strtod(txt[k], NULL));
+		}
+		rowset_get(rs, k, 1, &v);
+		bad_i += v.is_null || v.u.i != iv[k];
+	}
+	ok(rs != NULL && rs->nrows == n && bad_d == 0, "%d doubles equal strtod's (correctly rounded)", n);
+	ok(rs != NULL && rs->types[1] == WB_TYPE_BIGINT && bad_i == 0, "%d 19-digit int64 values exact", n);
+	rowset_free(rs);
+	free(msg);
+	csv_options_free(&o);
+	free(txt);
+	free(iv);
+	sb_free(&sb);
+}
+
 static void
 test_progress(void)
 {
@@ -1066,6 +1119,7 @@ main(void)
 	test_glob();
 	test_writer();
 	test_parallel();
+	test_numbers();
 	test_progress();
 	test_fuzz_regressions();
 	pool_shutdown();

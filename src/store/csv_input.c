@@ -87,19 +87,21 @@ open_input(const char *path, struct stat *st, struct wb_error *err)
 	return fd;
 }
 
-/* Returns 1 when mapped, 0 when the file is not regular (stream it), -1
- * on error. */
+/* Returns 1 when mapped, 0 when the file is not regular (stream it from
+ * the open descriptor left in *fd: a pipe cannot be opened twice), -1 on
+ * error. */
 int
-csv_map_file(const char *path, const char **map, size_t *size, struct wb_error *err)
+csv_map_file(const char *path, const char **map, size_t *size, int *pipefd, struct wb_error *err)
 {
 	struct stat st;
 	int fd = open_input(path, &st, err);
 	*map = NULL;
 	*size = 0;
+	*pipefd = -1;
 	if (fd < 0)
 		return -1;
 	if (!S_ISREG(st.st_mode)) {
-		close(fd);
+		*pipefd = fd;
 		return 0;
 	}
 	if (st.st_size > 0) {
@@ -153,13 +155,12 @@ csv_magic_name(enum csv_magic m)
 }
 
 int
-csv_stream_open(struct csv_stream *st, const char *path, bool gzip, struct wb_error *err)
+csv_stream_open(struct csv_stream *st, const char *path, int fd, bool gzip, struct wb_error *err)
 {
 	struct stat sb;
 	memset(st, 0, sizeof *st);
-	st->fd = -1;
 	st->name = path;
-	st->fd = open_input(path, &sb, err);
+	st->fd = fd >= 0 ? fd : open_input(path, &sb, err);
 	if (st->fd < 0)
 		return -1;
 	st->gzip = gzip;

@@ -166,14 +166,18 @@ struct csv_stream {
 	int64_t in_total;     /* compressed (raw) bytes read so far */
 	const char *name;
 };
-/* Open path (or take fd >= 0) for streaming; gzip decodes gzip members. */
-int csv_stream_open(struct csv_stream *st, const char *path, bool gzip, struct wb_error *err);
+/* Open path for streaming (or use fd when >= 0; the stream owns it);
+ * gzip decodes gzip members. */
+int csv_stream_open(struct csv_stream *st, const char *path, int fd, bool gzip,
+    struct wb_error *err);
 /* Read up to n bytes into dst: bytes read, 0 at end of input, -1 on error. */
 ssize_t csv_stream_read(struct csv_stream *st, char *dst, size_t n, struct wb_error *err);
 void csv_stream_close(struct csv_stream *st);
 
-/* Map a regular file read-only (size 0: map NULL). */
-int csv_map_file(const char *path, const char **map, size_t *size, struct wb_error *err);
+/* Map a regular file read-only (size 0: map NULL): 1; not a regular
+ * file: 0 with *pipefd open; -1 on error. */
+int csv_map_file(const char *path, const char **map, size_t *size, int *pipefd,
+    struct wb_error *err);
 void csv_unmap(const char *map, size_t size);
 /* Kinds of input recognised by magic bytes. */
 enum csv_magic { CSV_MAGIC_NONE, CSV_MAGIC_GZIP, CSV_MAGIC_ZSTD, CSV_MAGIC_BZIP2,

@@ -143,7 +143,8 @@ open_file(struct csv_src *cs, int i, const struct csv_options *o, struct wb_erro
 	struct csv_file *f = &cs->files[i];
 	const char *map;
 	size_t size;
-	int rc = csv_map_file(f->path, &map, &size, err);
+	int pipefd;
+	int rc = csv_map_file(f->path, &map, &size, &pipefd, err);
 	bool regular = rc == 1;
 
 	if (rc < 0)
@@ -192,7 +193,7 @@ open_file(struct csv_src *cs, int i, const struct csv_options *o, struct wb_erro
 	bool whole = false;
 	int64_t lines = i == 0 ? o->skip + o->sample_rows + 2 : o->skip + 3;
 	size_t max = i == 0 ? (size_t)64 << 20 : (size_t)1 << 20;
-	if (csv_stream_open(st, f->path, f->gzip, err) < 0) {
+	if (csv_stream_open(st, f->path, pipefd, f->gzip, err) < 0) {
 		free(st);
 		return -1;
 	}
@@ -213,6 +214,8 @@ open_file(struct csv_src *cs, int i, const struct csv_options *o, struct wb_erro
 			    f->path, (long long)o->max_line_size);
 			goto fail;
 		}
+		/* the first row is incomplete (quoted newlines count as lines) */
+		lines = INT64_MAX;
 		max *= 4;
 	}
 	if (i == 0) {
@@ -572,7 +575,7 @@ claim(struct csv_src *cs, struct csv_reader *r, struct wb_error *err)
 		r->cap = f->keepcap;
 		f->keepbuf = NULL;
 	} else {
-		if (csv_stream_open(&r->st, f->path, f->gzip, err) < 0) {
+		if (csv_stream_open(&r->st, f->path, -1, f->gzip, err) < 0) {
 			r->streaming = false;
 			return -1;
 		}

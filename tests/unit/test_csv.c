@@ -1070,15 +1070,18 @@ test_progress(void)
 	ok(1, "progress calls are safe (and NULL-safe)");
 }
 
-/* Regression inputs found by tests/fuzz/fuzz_csv.c: each must scan to a
- * clean result or a clean error. */
+/* Regression inputs under tests/data/csv/fuzz/ (edge cases, and any
+ * input tests/fuzz/fuzz_csv.c ever crashes on): each must scan to a clean
+ * result or a clean error, and, as in the fuzzer, a scan cut into tiny
+ * morsels must equal the one-morsel scan. */
 static void
 test_fuzz_regressions(void)
 {
 	const char *dir = data("fuzz");
 	DIR *d = opendir(dir);
-	int n = 0, bad = 0;
+	int n = 0, bad = 0, differ = 0;
 	struct dirent *e;
+	char why[256];
 	if (d == NULL) {
 		ok(1, "no fuzz regression inputs");
 		return;
@@ -1086,20 +1089,38 @@ test_fuzz_regressions(void)
 	while ((e = readdir(d)) != NULL) {
 		if (e->d_name[0] == '.')
 			continue;
+		const char *path = path_of("%s/%s", dir, e->d_name);
 		struct csv_options o;
-		char *msg = NULL;
+		char *msg = NULL, *msg2 = NULL;
 		csv_options_init(&o);
 		o.progress = false;
-		struct rowset *rs = scan_path(path_of("%s/%s", dir, e->d_name), &o, 1, &msg);
+		struct rowset *rs = scan_path(path, &o, 1, &msg);
 		if (rs == NULL && (msg == NULL || msg[0] == '\0'))
 			bad++;
 		rowset_free(rs);
 		free(msg);
+		msg = NULL;
+		o.store_rejects = true;
+		o.sample_rows = 3;
+		o.max_line_size = 200;
+		o.block_size = 7;
+		rs = scan_path(path, &o, 2, &msg);
+		o.block_size = (int64_t)1 << 40;
+		struct rowset *one = scan_path(path, &o, 1, &msg2);
+		if ((rs == NULL) != (one == NULL) || (rs != NULL && !same_rows(rs, one, why, sizeof why))) {
+			diag("%s: split and serial scans differ", e->d_name);
+			differ++;
+		}
+		rowset_free(rs);
+		rowset_free(one);
+		free(msg);
+		free(msg2);
 		csv_options_free(&o);
 		n++;
 	}
 	closedir(d);
 	ok(bad == 0, "%d fuzz regression inputs scan cleanly", n);
+	ok(differ == 0, "split scans equal serial scans on them");
 }
 
 int

@@ -245,6 +245,8 @@ struct csv_file {
 	size_t bsize;
 	uint8_t *parity;      /* per block quote parity, valid once pdone[b] */
 	uint8_t *pdone;       /* under csv_src.mu */
+	uint8_t *cum;         /* cum[b]: quote state at block b's nominal start, b <= known */
+	int known;            /* blocks 0..known-1 folded into cum (under mu) */
 	/* a pipe cannot be reopened: its stream and sniffed prefix are kept */
 	struct csv_stream *keep;
 	char *keepbuf;

@@ -423,6 +423,8 @@ plan_morsels(struct csv_src *cs)
 		}
 		f->parity = xcalloc((size_t)f->nblocks, 1);
 		f->pdone = xcalloc((size_t)f->nblocks, 1);
+		f->cum = xcalloc((size_t)f->nblocks + 1, 1);
+		f->known = 0;
 		f->first_morsel = nm;
 		nm += f->nblocks;
 	}
@@ -450,11 +452,22 @@ csv_start(struct source *s, struct wb_error *err)
 				return -1;
 			}
 			memset(f->pdone, 0, (size_t)f->nblocks);
+			f->known = 0;
 		}
 	}
 	atomic_store(&cs->next_morsel, 0);
 	atomic_store(&cs->morsels_done, 0);
-	if (cs->progress && cs->prog == NULL) {
+	/* rejects and progress belong to one scan */
+	atomic_store(&cs->nrejected, 0);
+	for (size_t i = 0; i < cs->nrej; i++) {
+		free(cs->rej[i].column);
+		free(cs->rej[i].error);
+		free(cs->rej[i].original);
+	}
+	cs->nrej = 0;
+	progress_free(cs->prog);
+	cs->prog = NULL;
+	if (cs->progress) {
 		char *label = xasprintf("%s%s", cs->first_name, cs->nfiles > 1 ? " ..." : "");
 		cs->prog = progress_new(label, s->est_bytes);
 		free(label);
@@ -509,23 +522,27 @@ csv_reader_free(struct source *s, void *rp)
 	free(r);
 }
 
-/* Quote state at the nominal start of block b (waits for the parities of
- * earlier blocks, which their readers publish before anything else). */
+/* Quote state at the nominal start of block b: publish this block's
+ * parity, fold every known leading parity into the running prefix, and
+ * wait until the prefix reaches b. The wait is short: each earlier block
+ * was claimed first and its reader publishes before doing anything else. */
 static bool
 block_state(struct csv_src *cs, struct csv_file *f, int b, int par)
 {
-	int state = 0;
+	bool state;
 	pthread_mutex_lock(&cs->mu);
 	f->parity[b] = (uint8_t)par;
 	f->pdone[b] = 1;
-	pthread_cond_broadcast(&cs->cv);
-	for (int k = 0; k < b; k++) {
-		while (!f->pdone[k])
-			pthread_cond_wait(&cs->cv, &cs->mu);
-		state ^= f->parity[k];
+	while (f->known < f->nblocks && f->pdone[f->known]) {
+		f->cum[f->known + 1] = f->cum[f->known] ^ f->parity[f->known];
+		f->known++;
 	}
+	pthread_cond_broadcast(&cs->cv);
+	while (f->known < b)
+		pthread_cond_wait(&cs->cv, &cs->mu);
+	state = f->cum[b] != 0;
 	pthread_mutex_unlock(&cs->mu);
-	return state != 0;
+	return state;
 }
 
 /* Claim the next morsel: 1, 0 when none is left, -1 on error. */
@@ -931,6 +948,7 @@ csv_free(struct source *s)
 		free(f->keepbuf);
 		free(f->parity);
 		free(f->pdone);
+		free(f->cum);
 		free(f->path);
 	}
 	free(cs->files);

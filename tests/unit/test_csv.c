@@ -895,6 +895,19 @@ test_parallel(void)
 		free(msg2);
 		msg2 = NULL;
 	}
+	{
+		/* the same source scanned twice */
+		struct wb_error err = WB_ERROR_INIT;
+		o.block_size = 65536;
+		struct source *s = csv_source_open(tmp("big.csv"), &o, &err);
+		struct rowset *a = scan_source(s, 3, &msg2);
+		struct rowset *b = scan_source(s, 2, &msg2);
+		ok(same_rows(ref, a, why, sizeof why) && same_rows(ref, b, why, sizeof why),
+		    "a source can be scanned twice (%s)", why);
+		rowset_free(a);
+		rowset_free(b);
+		source_free(s);
+	}
 	o.block_size = 0;
 	struct rowset *par = scan_path(tmp("big.csv"), &o, 2, &msg2);
 	ok(same_rows(ref, par, why, sizeof why), "automatic blocks, 2 readers (%s)", msg2 ? msg2 : why);

@@ -153,7 +153,8 @@ ssize_t csv_utf8_check(const char *p, size_t n);
 char **csv_glob(const char *pattern, int *n, struct wb_error *err);
 void csv_glob_free(char **paths, int n);
 
-/* A sequential reader of decompressed bytes (gzip or plain fd). */
+/* A sequential reader of decompressed bytes (gzip or plain fd). Never
+ * copy one once open: zlib's state points back at its z_stream. */
 struct csv_stream {
 	int fd;
 	bool gzip;
@@ -173,6 +174,36 @@ int csv_stream_open(struct csv_stream *st, const char *path, int fd, bool gzip,
 /* Read up to n bytes into dst: bytes read, 0 at end of input, -1 on error. */
 ssize_t csv_stream_read(struct csv_stream *st, char *dst, size_t n, struct wb_error *err);
 void csv_stream_close(struct csv_stream *st);
+
+/*
+ * Read-ahead: a producer thread that decompresses a stream into a small
+ * ring of slots while the reader parses (gzip is the slow part of a gzip
+ * scan, so this overlaps the two on two cores). The consumer copies out
+ * of the slots; errors travel as the message of the first failure.
+ */
+#define CSV_ASYNC_SLOTS 3
+struct csv_async {
+	struct csv_stream *st;    /* owned; used by the producer only */
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct {
+		char *p;
+		size_t len, off;
+	} slot[CSV_ASYNC_SLOTS];
+	size_t slot_size;
+	int head, count;          /* filled slots: head .. head+count-1 */
+	bool eof, stop;
+	char *errmsg;
+	int64_t in_total;         /* compressed bytes consumed (under mu) */
+};
+/* Start the producer on st (owned by a from then on). -1 if no thread
+ * could be started (st stays the caller's). */
+int csv_async_start(struct csv_async *a, struct csv_stream *st, size_t slot_size);
+ssize_t csv_async_read(struct csv_async *a, char *dst, size_t n, struct wb_error *err);
+int64_t csv_async_in_total(struct csv_async *a);
+/* Stop and join the producer, close the stream. */
+void csv_async_close(struct csv_async *a);
 
 /* Map a regular file read-only (size 0: map NULL): 1; not a regular
  * file: 0 with *pipefd open; -1 on error. */
@@ -303,7 +334,9 @@ struct csv_reader {
 	int64_t chunk;        /* chunks emitted in this morsel */
 	size_t pos, end;      /* mapped morsel: next row start, block end */
 	bool streaming;
-	struct csv_stream st;
+	struct csv_stream *st;  /* NULL once moved into aio */
+	bool async;             /* gzip read-ahead thread running */
+	struct csv_async aio;
 	char *buf;            /* stream buffer: rows at [bpos, len) */
 	size_t cap, len, bpos, capmax;
 	bool beof;

@@ -491,15 +491,34 @@ csv_reader_new(struct source *s)
 	r->bad = xmalloc(maxrows * sizeof(int));
 	r->keep = xmalloc(maxrows);
 	r->morsel = -1;
-	r->st.fd = -1;
 	return r;
+}
+
+/* The reader's stream, through the read-ahead thread when there is one. */
+static ssize_t
+reader_read(struct csv_reader *r, char *dst, size_t n, struct wb_error *err)
+{
+	return r->async ? csv_async_read(&r->aio, dst, n, err) : csv_stream_read(r->st, dst, n, err);
+}
+
+static int64_t
+reader_in_total(struct csv_reader *r)
+{
+	return r->async ? csv_async_in_total(&r->aio) : r->st->in_total;
 }
 
 static void
 reader_close_stream(struct csv_reader *r)
 {
 	if (r->streaming) {
-		csv_stream_close(&r->st);
+		if (r->async) {
+			csv_async_close(&r->aio);
+		} else if (r->st != NULL) {
+			csv_stream_close(r->st);
+			free(r->st);
+		}
+		r->st = NULL;
+		r->async = false;
 		free(r->buf);
 		r->buf = NULL;
 		r->len = r->cap = r->bpos = 0;
@@ -584,15 +603,17 @@ claim(struct csv_src *cs, struct csv_reader *r, struct wb_error *err)
 	r->st_reported = 0;
 	r->capmax = (size_t)cs->max_line + ((size_t)1 << 20);
 	if (f->keep != NULL) {
-		r->st = *f->keep;
-		free(f->keep);
+		r->st = f->keep;
 		f->keep = NULL;
 		r->buf = f->keepbuf;
 		r->len = f->keeplen;
 		r->cap = f->keepcap;
 		f->keepbuf = NULL;
 	} else {
-		if (csv_stream_open(&r->st, f->path, -1, f->gzip, err) < 0) {
+		r->st = xcalloc(1, sizeof *r->st);
+		if (csv_stream_open(r->st, f->path, -1, f->gzip, err) < 0) {
+			free(r->st);
+			r->st = NULL;
 			r->streaming = false;
 			return -1;
 		}
@@ -604,13 +625,17 @@ claim(struct csv_src *cs, struct csv_reader *r, struct wb_error *err)
 		r->cap = CSV_STREAM_BUF;
 		r->buf = xrealloc(r->buf, r->cap);
 	}
+	/* inflate ahead on another thread while this one parses */
+	r->async = f->gzip && csv_async_start(&r->aio, r->st, CSV_STREAM_BUF / 2) == 0;
+	if (r->async)
+		r->st = NULL;
 	/* skip BOM, skipped lines and header */
 	while (r->len < f->data_start && !r->beof) {
 		if (r->cap < f->data_start) {
 			r->cap = f->data_start;
 			r->buf = xrealloc(r->buf, r->cap);
 		}
-		ssize_t got = csv_stream_read(&r->st, r->buf + r->len, r->cap - r->len, err);
+		ssize_t got = reader_read(r, r->buf + r->len, r->cap - r->len, err);
 		if (got < 0)
 			return -1;
 		if (got == 0)
@@ -625,7 +650,7 @@ static void
 release(struct csv_src *cs, struct csv_reader *r)
 {
 	if (r->streaming)
-		progress_add(cs->prog, r->st.in_total - r->st_reported);
+		progress_add(cs->prog, reader_in_total(r) - r->st_reported);
 	reader_close_stream(r);
 	r->morsel = -1;
 	if (atomic_fetch_add(&cs->morsels_done, 1) + 1 == cs->nmorsels)
@@ -697,7 +722,7 @@ refill(struct csv_src *cs, struct csv_reader *r, struct wb_error *err)
 	/* fill the buffer (pipes deliver little at a time) */
 	size_t target = r->len + (r->cap - r->len) / 2;
 	while (r->len < target || r->len == 0) {
-		ssize_t got = csv_stream_read(&r->st, r->buf + r->len, r->cap - r->len, err);
+		ssize_t got = reader_read(r, r->buf + r->len, r->cap - r->len, err);
 		if (got < 0)
 			return -1;
 		if (got == 0) {
@@ -706,8 +731,9 @@ refill(struct csv_src *cs, struct csv_reader *r, struct wb_error *err)
 		}
 		r->len += (size_t)got;
 	}
-	progress_add(cs->prog, r->st.in_total - r->st_reported);
-	r->st_reported = r->st.in_total;
+	int64_t in = reader_in_total(r);
+	progress_add(cs->prog, in - r->st_reported);
+	r->st_reported = in;
 	return 0;
 }
 

@@ -5,7 +5,9 @@
  *   csv_conv.c    fast field parsers and column conversion into vectors
  *   csv_input.c   files: glob, mmap, gzip / pipe streams, line counting
  *   csv_sniff.c   dialect, header and type detection from a sample
- *   csv_source.c  the source: morsels, readers, errors, rejects
+ *   csv_source.c  options, csv_source_open: files, sniffing, schema
+ *   csv_scan.c    the scan: morsels, readers, chunks (source_ops)
+ *   csv_reject.c  bad rows: error messages, rejects table
  *   csv_write.c   csv_write_field
  */
 #ifndef WB_STORE_CSV_INT_H
@@ -260,7 +262,7 @@ size_t csv_skip_lines(const char *buf, size_t n, size_t pos, int64_t lines);
  * cut after max bytes. */
 void csv_quote_value(struct strbuf *sb, const char *p, size_t n, size_t max);
 
-/* ---- the source (csv_source.c) and its error reporting (csv_reject.c) ---- */
+/* ---- the source (csv_source.c, csv_scan.c, csv_reject.c) ---- */
 
 struct csv_file {
 	char *path;
@@ -349,6 +351,10 @@ struct csv_reader {
 	size_t lpos;
 	int64_t lline;
 };
+
+extern const struct source_ops csv_source_ops;
+/* Cut the files into morsels (at open: max_readers must be known early). */
+void csv_plan_morsels(struct csv_src *cs);
 
 /* Line number of the row starting at absolute position pos of the
  * reader's current input (mapped file or stream buffer). */

@@ -24,7 +24,6 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #define CSV_STREAM_BUF ((size_t)4 << 20)
 #define CSV_MIN_BLOCK ((size_t)2 << 20)

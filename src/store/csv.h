@@ -9,12 +9,13 @@
  * A UTF-8 byte order mark is skipped. Blank lines are skipped, except in
  * single-column files where a blank line is a NULL value (as DuckDB does).
  *
- * NULLs. An empty unquoted field is NULL. A quoted empty field ("") is the
- * empty string, never NULL (note: DuckDB's default allow_quoted_nulls makes
- * it NULL; wb keeps the distinction). With null_strings set, the listed
- * unquoted strings are NULL and, in VARCHAR columns, an empty field is the
- * empty string unless "" is listed (DuckDB's `nullstr`); in other columns an
- * empty field is always NULL.
+ * NULLs. An empty unquoted field is NULL. In a VARCHAR column a quoted
+ * empty field ("") is the empty string, never NULL (note: DuckDB's default
+ * allow_quoted_nulls makes it NULL; wb keeps the distinction so that
+ * csv_write_field output reads back exactly); in other columns it is NULL.
+ * With null_strings set, the listed unquoted strings are NULL and, in
+ * VARCHAR columns, an empty unquoted field is the empty string unless "" is
+ * listed (DuckDB's `nullstr`); in other columns an empty field is NULL.
  *
  * Types inferred from the first sample_rows rows, first match wins:
  * BOOLEAN (true/false/t/f, any case), BIGINT (fits int64), DOUBLE (any other
@@ -30,15 +31,27 @@
  * that name too and duplicates get a suffix (a, a_1, ...).
  *
  * Errors (struct wb_error, first error wins) name the file, the line (of
- * the first byte of the row), the column, the value, the type, and what to
- * do. ignore_errors skips bad rows and counts them; store_rejects (which
- * implies ignore_errors) also keeps them for csv_source_rejects().
+ * the first byte of the row; physical lines, so quoted newlines count), the
+ * column, the value, the type, and what to do. Row-level checks (number of
+ * fields, quoting, UTF-8 of the whole row, length) apply to every row;
+ * conversions only to the projected columns, so a bad value in a column
+ * that is not read is not an error. ignore_errors skips bad rows and counts
+ * them; store_rejects (which implies ignore_errors) also keeps them for
+ * csv_source_rejects(). In a parallel scan with several bad rows, which one
+ * is reported first depends on timing; each message is exact.
+ *
+ * Input: plain files are mapped; gzip (one or more members) is streamed
+ * through zlib; pipes and devices are streamed (gzip if named *.gz).
+ * zstd, bzip2, xz and zip inputs are recognised and refused with a message.
+ * Files with NUL bytes in their first MiB are refused as binary.
  *
  * Parallel scans: uncompressed regular files are cut into morsels (byte
  * blocks, default up to 16 MiB) that start exactly at row boundaries, found
  * by counting quote parity per block. Morsel numbers run across the files
  * of a glob in order, so chunk seq numbers give file order. gzip files and
- * pipes are one morsel each (decompressed by one reader). With an escape
+ * pipes are one morsel each; a gzip stream is inflated serially by one
+ * read-ahead thread per file while the reader that claimed it parses, so
+ * decompression and parsing overlap. With an escape
  * character other than the quote, each file is one morsel (parity does not
  * hold).
  *
@@ -77,7 +90,7 @@ struct csv_options {
 	int header;            /* -1 auto-detect (default), 0 no, 1 yes */
 	char delim;            /* 0 = sniff among , | ; \t */
 	char quote;            /* default '"'; 0 = no quoting */
-	char escape;           /* default = quote (RFC 4180 doubling); may be '\\' */
+	char escape;           /* 0 (default): same as quote, i.e. RFC 4180 doubling; or e.g. '\\' */
 	int64_t skip;          /* physical lines to skip before the header */
 	int64_t sample_rows;   /* rows used for type inference (default 20480) */
 	bool all_varchar;

@@ -28,8 +28,30 @@ digit(char c)
 	return (unsigned)(unsigned char)c - '0';
 }
 
-bool
-csv_parse_int64(const char *p, size_t n, int64_t *out)
+/* Are the 8 bytes of x all ASCII digits? (each byte in 0x30..0x3f, and
+ * still below 0x40 after adding 6, i.e. at most '9') */
+static inline bool
+eight_digits(uint64_t x)
+{
+	return (x & UINT64_C(0xF0F0F0F0F0F0F0F0)) == UINT64_C(0x3030303030303030) &&
+	    ((x + UINT64_C(0x0606060606060606)) & UINT64_C(0xF0F0F0F0F0F0F0F0)) ==
+	    UINT64_C(0x3030303030303030);
+}
+
+/* Value of 8 ASCII digits loaded little-endian (first digit in the low
+ * byte): pairs, then quads, then the whole, with no carries between
+ * lanes at any step. */
+static inline uint64_t
+eight_value(uint64_t x)
+{
+	x -= UINT64_C(0x3030303030303030);
+	x = (x * 10 + (x >> 8)) & UINT64_C(0x00FF00FF00FF00FF);     /* 2-digit lanes */
+	x = (x * 100 + (x >> 16)) & UINT64_C(0x0000FFFF0000FFFF);   /* 4-digit lanes */
+	return (x & 0xFFFFFFFF) * 10000 + (x >> 32);
+}
+
+static inline bool
+int64_fast(const char *p, size_t n, int64_t *out)
 {
 	const char *s = p, *e = p + n;
 	bool neg = false;
@@ -42,6 +64,14 @@ csv_parse_int64(const char *p, size_t n, int64_t *out)
 	size_t nd = (size_t)(e - s);
 	if (nd == 0 || nd > 19)
 		return parse_int64(p, n, out);
+	while (e - s >= 8) {
+		uint64_t x;
+		memcpy(&x, s, 8);
+		if (!eight_digits(x))
+			return parse_int64(p, n, out);
+		v = v * 100000000 + eight_value(x);
+		s += 8;
+	}
 	for (; s < e; s++) {
 		unsigned d = digit(*s);
 		if (d > 9)
@@ -56,7 +86,50 @@ csv_parse_int64(const char *p, size_t n, int64_t *out)
 }
 
 bool
-csv_parse_double(const char *p, size_t n, double *out)
+csv_parse_int64(const char *p, size_t n, int64_t *out)
+{
+	return int64_fast(p, n, out);
+}
+
+static bool double_general(const char *p, size_t n, double *out);
+
+/* The usual shape, [-]digits[.digits] in at most 18 bytes: all digits go
+ * into one integer (< 10^17), scaled once by an exact power of ten. */
+static inline bool
+double_fast(const char *p, size_t n, double *out)
+{
+	const char *s = p, *e = p + n, *dot = NULL;
+	uint64_t m = 0;
+	bool neg = false;
+	if (n == 0 || n > 18)
+		return double_general(p, n, out);
+	if (*s == '-') {
+		neg = true;
+		s++;
+	}
+	const char *d0 = s;
+	for (; s < e; s++) {
+		unsigned d = digit(*s);
+		if (d <= 9)
+			m = m * 10 + d;
+		else if (*s == '.' && dot == NULL)
+			dot = s;
+		else
+			return double_general(p, n, out);
+	}
+	size_t nd = (size_t)(e - d0) - (dot != NULL);
+	if (nd == 0 || m > (UINT64_C(1) << 53))
+		return double_general(p, n, out);
+	double v = (double)m;
+	if (dot != NULL)
+		v /= pow10_exact[e - dot - 1];
+	*out = neg ? -v : v;
+	return true;
+}
+
+/* Everything else: exponents, long mantissas (then strtod). */
+static bool
+double_general(const char *p, size_t n, double *out)
 {
 	const char *s = p, *e = p + n;
 	bool neg = false, any = false;
@@ -123,6 +196,13 @@ csv_parse_double(const char *p, size_t n, double *out)
 slow:
 	return parse_double(p, n, out);
 }
+
+bool
+csv_parse_double(const char *p, size_t n, double *out)
+{
+	return double_fast(p, n, out);
+}
+
 
 static inline bool
 two_digits(const char *p, int *v)
@@ -337,7 +417,8 @@ field_text(const struct csv_tok *t, int r, int c, char quote, const struct csv_n
 		*pp = p + 1;
 		*pn = n >= 2 ? n - 2 : 0;
 		*quoted = true;
-		return true;
+		/* "" is the empty string; in other types it can only be NULL */
+		return varchar || *pn > 0;
 	}
 	*quoted = false;
 	*pp = p;
@@ -376,7 +457,7 @@ csv_conv_column(const struct csv_tok *t, int c, wb_type type, const struct csv_d
 			o[r] = 0;
 			if (!field_text(t, r, c, quote, nl, false, &p, &n, &q))
 				CONV_NULL(r);
-			else if (!csv_parse_int64(p, n, &o[r]))
+			else if (!int64_fast(p, n, &o[r]))
 				CONV_BAD(r);
 		}
 		break;
@@ -387,7 +468,7 @@ csv_conv_column(const struct csv_tok *t, int c, wb_type type, const struct csv_d
 			o[r] = 0;
 			if (!field_text(t, r, c, quote, nl, false, &p, &n, &q))
 				CONV_NULL(r);
-			else if (!csv_parse_double(p, n, &o[r]))
+			else if (!double_fast(p, n, &o[r]))
 				CONV_BAD(r);
 		}
 		break;

@@ -87,19 +87,21 @@ open_input(const char *path, struct stat *st, struct wb_error *err)
 	return fd;
 }
 
-/* Returns 1 when mapped, 0 when the file is not regular (stream it), -1
- * on error. */
+/* Returns 1 when mapped, 0 when the file is not regular (stream it from
+ * the open descriptor left in *fd: a pipe cannot be opened twice), -1 on
+ * error. */
 int
-csv_map_file(const char *path, const char **map, size_t *size, struct wb_error *err)
+csv_map_file(const char *path, const char **map, size_t *size, int *pipefd, struct wb_error *err)
 {
 	struct stat st;
 	int fd = open_input(path, &st, err);
 	*map = NULL;
 	*size = 0;
+	*pipefd = -1;
 	if (fd < 0)
 		return -1;
 	if (!S_ISREG(st.st_mode)) {
-		close(fd);
+		*pipefd = fd;
 		return 0;
 	}
 	if (st.st_size > 0) {
@@ -153,13 +155,12 @@ csv_magic_name(enum csv_magic m)
 }
 
 int
-csv_stream_open(struct csv_stream *st, const char *path, bool gzip, struct wb_error *err)
+csv_stream_open(struct csv_stream *st, const char *path, int fd, bool gzip, struct wb_error *err)
 {
 	struct stat sb;
 	memset(st, 0, sizeof *st);
-	st->fd = -1;
 	st->name = path;
-	st->fd = open_input(path, &sb, err);
+	st->fd = fd >= 0 ? fd : open_input(path, &sb, err);
 	if (st->fd < 0)
 		return -1;
 	st->gzip = gzip;
@@ -273,6 +274,129 @@ csv_stream_close(struct csv_stream *st)
 	free(st->in);
 	memset(st, 0, sizeof *st);
 	st->fd = -1;
+}
+
+static void *
+async_main(void *arg)
+{
+	struct csv_async *a = arg;
+	pthread_mutex_lock(&a->mu);
+	for (;;) {
+		while (!a->stop && a->count == CSV_ASYNC_SLOTS)
+			pthread_cond_wait(&a->cv, &a->mu);
+		if (a->stop)
+			break;
+		int k = (a->head + a->count) % CSV_ASYNC_SLOTS;
+		pthread_mutex_unlock(&a->mu);
+		/* decompress outside the lock: the consumer works meanwhile */
+		struct wb_error err = WB_ERROR_INIT;
+		size_t len = 0;
+		ssize_t got = 0;
+		while (len < a->slot_size &&
+		    (got = csv_stream_read(a->st, a->slot[k].p + len, a->slot_size - len, &err)) > 0)
+			len += (size_t)got;
+		pthread_mutex_lock(&a->mu);
+		a->in_total = a->st->in_total;
+		a->slot[k].len = len;
+		a->slot[k].off = 0;
+		if (len > 0)
+			a->count++;
+		if (got < 0) {
+			a->errmsg = err.msg;
+			err.msg = NULL;
+			err_clear(&err);
+		}
+		if (got <= 0)
+			a->eof = true;
+		pthread_cond_broadcast(&a->cv);
+		if (a->eof)
+			break;
+	}
+	pthread_mutex_unlock(&a->mu);
+	return NULL;
+}
+
+int
+csv_async_start(struct csv_async *a, struct csv_stream *st, size_t slot_size)
+{
+	memset(a, 0, sizeof *a);
+	a->st = st;
+	a->slot_size = slot_size;
+	for (int k = 0; k < CSV_ASYNC_SLOTS; k++)
+		a->slot[k].p = xmalloc(slot_size);
+	pthread_mutex_init(&a->mu, NULL);
+	pthread_cond_init(&a->cv, NULL);
+	if (pthread_create(&a->th, NULL, async_main, a) != 0) {
+		for (int k = 0; k < CSV_ASYNC_SLOTS; k++)
+			free(a->slot[k].p);
+		pthread_mutex_destroy(&a->mu);
+		pthread_cond_destroy(&a->cv);
+		memset(a, 0, sizeof *a);
+		return -1;
+	}
+	return 0;
+}
+
+ssize_t
+csv_async_read(struct csv_async *a, char *dst, size_t n, struct wb_error *err)
+{
+	size_t done = 0;
+	pthread_mutex_lock(&a->mu);
+	while (done < n) {
+		/* block only for the first bytes; then take what is ready */
+		while (a->count == 0 && !a->eof && done == 0)
+			pthread_cond_wait(&a->cv, &a->mu);
+		if (a->count == 0) {
+			/* drained: report a failure only after the data before it */
+			if (a->errmsg != NULL && done == 0) {
+				err_set(err, -1, "%s", a->errmsg);
+				pthread_mutex_unlock(&a->mu);
+				return -1;
+			}
+			break;
+		}
+		int k = a->head;
+		size_t take = a->slot[k].len - a->slot[k].off;
+		if (take > n - done)
+			take = n - done;
+		memcpy(dst + done, a->slot[k].p + a->slot[k].off, take);
+		a->slot[k].off += take;
+		done += take;
+		if (a->slot[k].off == a->slot[k].len) {
+			a->head = (a->head + 1) % CSV_ASYNC_SLOTS;
+			a->count--;
+			pthread_cond_broadcast(&a->cv);
+		}
+	}
+	pthread_mutex_unlock(&a->mu);
+	return (ssize_t)done;
+}
+
+int64_t
+csv_async_in_total(struct csv_async *a)
+{
+	pthread_mutex_lock(&a->mu);
+	int64_t t = a->in_total;
+	pthread_mutex_unlock(&a->mu);
+	return t;
+}
+
+void
+csv_async_close(struct csv_async *a)
+{
+	pthread_mutex_lock(&a->mu);
+	a->stop = true;
+	pthread_cond_broadcast(&a->cv);
+	pthread_mutex_unlock(&a->mu);
+	pthread_join(a->th, NULL);
+	for (int k = 0; k < CSV_ASYNC_SLOTS; k++)
+		free(a->slot[k].p);
+	free(a->errmsg);
+	pthread_mutex_destroy(&a->mu);
+	pthread_cond_destroy(&a->cv);
+	csv_stream_close(a->st);
+	free(a->st);
+	memset(a, 0, sizeof *a);
 }
 
 int64_t

@@ -5,7 +5,9 @@
  *   csv_conv.c    fast field parsers and column conversion into vectors
  *   csv_input.c   files: glob, mmap, gzip / pipe streams, line counting
  *   csv_sniff.c   dialect, header and type detection from a sample
- *   csv_source.c  the source: morsels, readers, errors, rejects
+ *   csv_source.c  options, csv_source_open: files, sniffing, schema
+ *   csv_scan.c    the scan: morsels, readers, chunks (source_ops)
+ *   csv_reject.c  bad rows: error messages, rejects table
  *   csv_write.c   csv_write_field
  */
 #ifndef WB_STORE_CSV_INT_H
@@ -153,7 +155,8 @@ ssize_t csv_utf8_check(const char *p, size_t n);
 char **csv_glob(const char *pattern, int *n, struct wb_error *err);
 void csv_glob_free(char **paths, int n);
 
-/* A sequential reader of decompressed bytes (gzip or plain fd). */
+/* A sequential reader of decompressed bytes (gzip or plain fd). Never
+ * copy one once open: zlib's state points back at its z_stream. */
 struct csv_stream {
 	int fd;
 	bool gzip;
@@ -166,14 +169,48 @@ struct csv_stream {
 	int64_t in_total;     /* compressed (raw) bytes read so far */
 	const char *name;
 };
-/* Open path (or take fd >= 0) for streaming; gzip decodes gzip members. */
-int csv_stream_open(struct csv_stream *st, const char *path, bool gzip, struct wb_error *err);
+/* Open path for streaming (or use fd when >= 0; the stream owns it);
+ * gzip decodes gzip members. */
+int csv_stream_open(struct csv_stream *st, const char *path, int fd, bool gzip,
+    struct wb_error *err);
 /* Read up to n bytes into dst: bytes read, 0 at end of input, -1 on error. */
 ssize_t csv_stream_read(struct csv_stream *st, char *dst, size_t n, struct wb_error *err);
 void csv_stream_close(struct csv_stream *st);
 
-/* Map a regular file read-only (size 0: map NULL). */
-int csv_map_file(const char *path, const char **map, size_t *size, struct wb_error *err);
+/*
+ * Read-ahead: a producer thread that decompresses a stream into a small
+ * ring of slots while the reader parses (gzip is the slow part of a gzip
+ * scan, so this overlaps the two on two cores). The consumer copies out
+ * of the slots; errors travel as the message of the first failure.
+ */
+#define CSV_ASYNC_SLOTS 3
+struct csv_async {
+	struct csv_stream *st;    /* owned; used by the producer only */
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct {
+		char *p;
+		size_t len, off;
+	} slot[CSV_ASYNC_SLOTS];
+	size_t slot_size;
+	int head, count;          /* filled slots: head .. head+count-1 */
+	bool eof, stop;
+	char *errmsg;
+	int64_t in_total;         /* compressed bytes consumed (under mu) */
+};
+/* Start the producer on st (owned by a from then on). -1 if no thread
+ * could be started (st stays the caller's). */
+int csv_async_start(struct csv_async *a, struct csv_stream *st, size_t slot_size);
+ssize_t csv_async_read(struct csv_async *a, char *dst, size_t n, struct wb_error *err);
+int64_t csv_async_in_total(struct csv_async *a);
+/* Stop and join the producer, close the stream. */
+void csv_async_close(struct csv_async *a);
+
+/* Map a regular file read-only (size 0: map NULL): 1; not a regular
+ * file: 0 with *pipefd open; -1 on error. */
+int csv_map_file(const char *path, const char **map, size_t *size, int *pipefd,
+    struct wb_error *err);
 void csv_unmap(const char *map, size_t size);
 /* Kinds of input recognised by magic bytes. */
 enum csv_magic { CSV_MAGIC_NONE, CSV_MAGIC_GZIP, CSV_MAGIC_ZSTD, CSV_MAGIC_BZIP2,
@@ -225,7 +262,7 @@ size_t csv_skip_lines(const char *buf, size_t n, size_t pos, int64_t lines);
  * cut after max bytes. */
 void csv_quote_value(struct strbuf *sb, const char *p, size_t n, size_t max);
 
-/* ---- the source (csv_source.c) and its error reporting (csv_reject.c) ---- */
+/* ---- the source (csv_source.c, csv_scan.c, csv_reject.c) ---- */
 
 struct csv_file {
 	char *path;
@@ -241,6 +278,8 @@ struct csv_file {
 	size_t bsize;
 	uint8_t *parity;      /* per block quote parity, valid once pdone[b] */
 	uint8_t *pdone;       /* under csv_src.mu */
+	uint8_t *cum;         /* cum[b]: quote state at block b's nominal start, b <= known */
+	int known;            /* blocks 0..known-1 folded into cum (under mu) */
 	/* a pipe cannot be reopened: its stream and sniffed prefix are kept */
 	struct csv_stream *keep;
 	char *keepbuf;
@@ -297,7 +336,9 @@ struct csv_reader {
 	int64_t chunk;        /* chunks emitted in this morsel */
 	size_t pos, end;      /* mapped morsel: next row start, block end */
 	bool streaming;
-	struct csv_stream st;
+	struct csv_stream *st;  /* NULL once moved into aio */
+	bool async;             /* gzip read-ahead thread running */
+	struct csv_async aio;
 	char *buf;            /* stream buffer: rows at [bpos, len) */
 	size_t cap, len, bpos, capmax;
 	bool beof;
@@ -314,6 +355,10 @@ struct csv_reader {
 	 * dropped whatever the projection */
 	struct vec scratch;
 };
+
+extern const struct source_ops csv_source_ops;
+/* Cut the files into morsels (at open: max_readers must be known early). */
+void csv_plan_morsels(struct csv_src *cs);
 
 /* Line number of the row starting at absolute position pos of the
  * reader's current input (mapped file or stream buffer). */

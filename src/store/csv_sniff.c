@@ -241,8 +241,9 @@ csv_sniff_run(const char *buf, size_t n, bool whole, const struct csv_options *o
 	out->d.quote = o->quote;
 	out->d.escape = o->escape ? o->escape : o->quote;
 	out->d.delim = o->delim ? o->delim : !o->auto_detect ? ',' : sniff_delim(buf, off, n, whole, o);
-	if (out->d.delim == out->d.quote || out->d.delim == '\n' || out->d.delim == '\r') {
-		err_set(err, -1, "%s: the delimiter %s cannot be the quote character or a line break",
+	if (out->d.delim == out->d.quote || out->d.delim == out->d.escape || out->d.delim == '\n' ||
+	    out->d.delim == '\r') {
+		err_set(err, -1, "%s: the delimiter %s cannot be the quote or escape character or a line break",
 		    fname, delim_name(out->d.delim));
 		return -1;
 	}
@@ -331,6 +332,8 @@ csv_sniff_run(const char *buf, size_t n, bool whole, const struct csv_options *o
 				if (len > 0 && out->d.quote && *p == out->d.quote) {
 					p++;
 					len = len >= 2 ? len - 2 : 0;
+					if (len == 0)
+						continue;   /* "" fits every type (NULL outside VARCHAR) */
 				} else if (len == 0 || (nl.n > 0 && csv_is_null(&nl, p, len, false))) {
 					continue;
 				}

@@ -83,42 +83,45 @@ tok_vecs_init(struct tok_vecs *k, const struct csv_dialect *d)
 #endif
 }
 
-/* Masks of the 64 bytes at p: *sm = delimiter/LF/CR/quote, *qm = quote or
- * escape; *hi accumulates the bytes' high bits. */
+/* Masks of the 64 bytes at p: *dm = delimiters, *lm = LF or CR, *qm =
+ * quote or escape (zero without quoting); *hi accumulates high bits. */
 static inline void
-tok_masks(const char *p, const struct tok_vecs *k, uint64_t *sm, uint64_t *qm, uint64_t *hi)
+tok_masks(const char *p, const struct tok_vecs *k, uint64_t *dm, uint64_t *lm, uint64_t *qm,
+    uint64_t *hi)
 {
 #ifdef CSV_SSE2
-	uint64_t s = 0, q = 0;
+	uint64_t dd = 0, ll = 0, qq = 0;
 	__m128i h = _mm_setzero_si128();
 	for (int j = 0; j < 4; j++) {
 		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * j));
 		__m128i a = _mm_cmpeq_epi8(x, k->delim);
-		__m128i b = _mm_cmpeq_epi8(x, k->lf);
-		__m128i c = _mm_cmpeq_epi8(x, k->cr);
-		__m128i d = _mm_cmpeq_epi8(x, k->quote);
-		__m128i e = _mm_cmpeq_epi8(x, k->esc);
-		__m128i sp = _mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(c, d));
-		s |= (uint64_t)(uint32_t)_mm_movemask_epi8(sp) << (16 * j);
-		q |= (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_or_si128(d, e)) << (16 * j);
+		__m128i b = _mm_or_si128(_mm_cmpeq_epi8(x, k->lf), _mm_cmpeq_epi8(x, k->cr));
+		__m128i c = _mm_or_si128(_mm_cmpeq_epi8(x, k->quote), _mm_cmpeq_epi8(x, k->esc));
+		dd |= (uint64_t)(uint32_t)_mm_movemask_epi8(a) << (16 * j);
+		ll |= (uint64_t)(uint32_t)_mm_movemask_epi8(b) << (16 * j);
+		qq |= (uint64_t)(uint32_t)_mm_movemask_epi8(c) << (16 * j);
 		h = _mm_or_si128(h, x);
 	}
-	*sm = s;
-	*qm = q & k->qen;
+	*dm = dd;
+	*lm = ll;
+	*qm = qq & k->qen;
 	*hi |= (uint64_t)_mm_movemask_epi8(h);
 #else
-	uint64_t s = 0, q = 0, h = 0;
+	uint64_t dd = 0, ll = 0, qq = 0, h = 0;
 	for (int j = 0; j < 64; j++) {
 		char c = p[j];
 		uint64_t bit = UINT64_C(1) << j;
-		if (c == k->cd || c == '\n' || c == '\r' || c == k->cq)
-			s |= bit;
+		if (c == k->cd)
+			dd |= bit;
+		if (c == '\n' || c == '\r')
+			ll |= bit;
 		if (c == k->cq || c == k->ce)
-			q |= bit;
+			qq |= bit;
 		h |= (unsigned char)c & 0x80;
 	}
-	*sm = s;
-	*qm = q & k->qen;
+	*dm = dd;
+	*lm = ll;
+	*qm = qq & k->qen;
 	*hi |= h;
 #endif
 }
@@ -165,17 +168,18 @@ csv_tok_run(struct csv_tok *t, const char *buf, size_t pos, size_t limit, size_t
 } while (0)
 
 	for (; w < end; w += 64) {
-		uint64_t S, Q, m;
+		uint64_t D, L, Q, S, m;
 		size_t avail = end - w;
 		if (avail >= 64) {
-			tok_masks(buf + w, &k, &S, &Q, &hi);
+			tok_masks(buf + w, &k, &D, &L, &Q, &hi);
 		} else {
 			char pad[64];
 			memcpy(pad, buf + w, avail);
 			memset(pad + avail, 0, sizeof pad - avail);
-			tok_masks(pad, &k, &S, &Q, &hi);
+			tok_masks(pad, &k, &D, &L, &Q, &hi);
 			uint64_t valid = (UINT64_C(1) << avail) - 1;
-			S &= valid;
+			D &= valid;
+			L &= valid;
 			Q &= valid;
 		}
 		if (w > rs && w - rs > max_line) {
@@ -186,47 +190,23 @@ csv_tok_run(struct csv_tok *t, const char *buf, size_t pos, size_t limit, size_t
 		if (cur > w) {
 			if (cur - w >= 64)
 				continue;
-			S &= ~UINT64_C(0) << (cur - w);
-			Q &= ~UINT64_C(0) << (cur - w);
+			uint64_t from = ~UINT64_C(0) << (cur - w);
+			D &= from;
+			L &= from;
+			Q &= from;
 		}
+		/* The quote mask also holds the escape byte, which only matters
+		 * inside quotes; outside, a bit of Q that is not the quote is
+		 * skipped below. */
+		S = D | L | Q;
 		m = inq ? Q : S;
 		while (m != 0) {
 			unsigned i = (unsigned)__builtin_ctzll(m);
+			uint64_t bit = UINT64_C(1) << i;
 			size_t at = w + i;
-			char c = buf[at];
-			if (inq) {
-				if (esc_mode && c == esc) {
-					/* the escaped byte is taken literally */
-					if (at + 1 >= end) {
-						if (!eof)
-							TOK_RETURN(CSV_TOK_MORE, rs);
-						m = 0;
-						break;
-					}
-					rflags |= CSV_RF_ESCAPED;
-					cur = at + 2;
-					m = i < 63 ? Q & above(i + 1) : 0;
-					continue;
-				}
-				if (at + 1 >= end && !eof)
-					TOK_RETURN(CSV_TOK_MORE, rs);
-				if (!esc_mode && at + 1 < end && buf[at + 1] == quote) {
-					/* doubled quote: a literal quote */
-					rflags |= CSV_RF_ESCAPED;
-					cur = at + 2;
-					m = i < 63 ? Q & above(i + 1) : 0;
-					continue;
-				}
-				inq = false;
-				if (at + 1 < end) {
-					char nx = buf[at + 1];
-					if (nx != delim && nx != '\n' && nx != '\r')
-						rflags |= CSV_RF_BADQUOTE;
-				}
-				m = S & above(i);
-				continue;
-			}
-			if (c == delim) {
+			/* In quotes m only holds Q bits, so a D or L bit is always
+			 * outside quotes: no state test on the common paths. */
+			if (D & bit) {
 				if (nf < cap)
 					fe[(size_t)r * cap + nf] = (uint32_t)(at - org);
 				nf++;
@@ -234,9 +214,9 @@ csv_tok_run(struct csv_tok *t, const char *buf, size_t pos, size_t limit, size_t
 				m &= m - 1;
 				continue;
 			}
-			if (c == '\n' || c == '\r') {
+			if (L & bit) {
 				size_t term = 1;
-				if (c == '\r') {
+				if (buf[at] == '\r') {
 					if (at + 1 >= end) {
 						if (!eof)
 							TOK_RETURN(CSV_TOK_MORE, rs);
@@ -276,6 +256,44 @@ csv_tok_run(struct csv_tok *t, const char *buf, size_t pos, size_t limit, size_t
 				} else {
 					m &= m - 1;
 				}
+				continue;
+			}
+			char c = buf[at];
+			if (inq) {
+				if (esc_mode && c == esc) {
+					/* the escaped byte is taken literally */
+					if (at + 1 >= end) {
+						if (!eof)
+							TOK_RETURN(CSV_TOK_MORE, rs);
+						m = 0;
+						break;
+					}
+					rflags |= CSV_RF_ESCAPED;
+					cur = at + 2;
+					m = i < 63 ? Q & above(i + 1) : 0;
+					continue;
+				}
+				if (at + 1 >= end && !eof)
+					TOK_RETURN(CSV_TOK_MORE, rs);
+				if (!esc_mode && at + 1 < end && buf[at + 1] == quote) {
+					/* doubled quote: a literal quote */
+					rflags |= CSV_RF_ESCAPED;
+					cur = at + 2;
+					m = i < 63 ? Q & above(i + 1) : 0;
+					continue;
+				}
+				inq = false;
+				if (at + 1 < end) {
+					char nx = buf[at + 1];
+					if (nx != delim && nx != '\n' && nx != '\r')
+						rflags |= CSV_RF_BADQUOTE;
+				}
+				m = S & above(i);
+				continue;
+			}
+			if (c != quote) {
+				/* an escape byte outside quotes is ordinary text */
+				m &= m - 1;
 				continue;
 			}
 			/* a quote outside quotes */

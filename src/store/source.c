@@ -54,8 +54,10 @@ source_free(struct source *s)
 void
 source_project(struct source *s, const int *cols, int n)
 {
+	/* copy first: cols may be s->proj itself */
+	int *p = xcalloc((size_t)(n ? n : 1), sizeof(int));
+	memcpy(p, cols, sizeof(int) * (size_t)n);
 	free(s->proj);
-	s->proj = xcalloc((size_t)(n ? n : 1), sizeof(int));
-	memcpy(s->proj, cols, sizeof(int) * (size_t)n);
+	s->proj = p;
 	s->nproj = n;
 }

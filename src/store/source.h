@@ -55,7 +55,9 @@ struct source {
 	int *proj;
 	int64_t est_rows;      /* -1 when unknown */
 	int64_t est_bytes;     /* input size for progress, -1 when unknown */
-	int max_readers;       /* readers that can be busy at once (1: serial) */
+	int max_readers;       /* readers that can be busy at once (1: serial);
+	                          valid right after open: the planner reads it
+	                          before start() */
 	/* When set (malloc'd), the statement that ran this scan stores
 	 * ops->rejects() as a temporary table of this name afterwards. */
 	char *rejects_table;

@@ -14,6 +14,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -104,7 +105,7 @@ struct scan_ctx {
 	struct piece *pieces;
 	size_t npieces, cap;
 	char *err;
-	bool stop;
+	atomic_bool stop;
 	bool seq_ok;
 };
 
@@ -128,7 +129,7 @@ scan_task(void *arg, int task, int worker)
 	}
 	void *r = s->ops->reader_new(s);
 	chunk_init(&c, s->nproj, types);
-	while (!x->stop && (n = s->ops->next(s, r, &c, &err)) > 0) {
+	while (!atomic_load(&x->stop) && (n = s->ops->next(s, r, &c, &err)) > 0) {
 		struct rowset *rs = rowset_new(s->nproj, names, types);
 		rowset_append(rs, &c, 0, n);
 		pthread_mutex_lock(&x->mu);
@@ -145,7 +146,7 @@ scan_task(void *arg, int task, int worker)
 		pthread_mutex_lock(&x->mu);
 		if (x->err == NULL)
 			x->err = xstrdup(err.msg);
-		x->stop = true;
+		atomic_store(&x->stop, true);
 		pthread_mutex_unlock(&x->mu);
 	}
 	err_clear(&err);
@@ -173,6 +174,7 @@ scan_source(struct source *s, int readers, char **errmsg)
 	struct wb_error err = WB_ERROR_INIT;
 	struct rowset *out = NULL;
 	memset(&x, 0, sizeof x);
+	atomic_init(&x.stop, false);
 	x.s = s;
 	x.seq_ok = true;
 	pthread_mutex_init(&x.mu, NULL);
@@ -412,6 +414,13 @@ test_quoting(void)
 	msg = NULL;
 	rs = scan_path(data("noeol.csv"), &o, 1, &msg);
 	ok(rs != NULL && rs->nrows == 2 && strcmp(cell(rs, 1, 1), "4") == 0, "last row without a newline");
+	rowset_free(rs);
+	free(msg);
+	msg = NULL;
+	rs = scan_path(data("allquoted.csv"), &o, 1, &msg);
+	ok(rs != NULL && rs->nrows == 3 && rs->types[0] == WB_TYPE_BIGINT && rs->types[2] == WB_TYPE_DOUBLE &&
+	    is_null(rs, 1, 0) && is_null(rs, 0, 2) && !is_null(rs, 1, 1) && strcmp(cell(rs, 2, 0), "3") == 0,
+	    "every field quoted: \"\" is NULL in numeric columns, '' in VARCHAR ones");
 	rowset_free(rs);
 	free(msg);
 	msg = NULL;
@@ -888,6 +897,19 @@ test_parallel(void)
 		free(msg2);
 		msg2 = NULL;
 	}
+	{
+		/* the same source scanned twice */
+		struct wb_error err = WB_ERROR_INIT;
+		o.block_size = 65536;
+		struct source *s = csv_source_open(tmp("big.csv"), &o, &err);
+		struct rowset *a = scan_source(s, 3, &msg2);
+		struct rowset *b = scan_source(s, 2, &msg2);
+		ok(same_rows(ref, a, why, sizeof why) && same_rows(ref, b, why, sizeof why),
+		    "a source can be scanned twice (%s)", why);
+		rowset_free(a);
+		rowset_free(b);
+		source_free(s);
+	}
 	o.block_size = 0;
 	struct rowset *par = scan_path(tmp("big.csv"), &o, 2, &msg2);
 	ok(same_rows(ref, par, why, sizeof why), "automatic blocks, 2 readers (%s)", msg2 ? msg2 : why);
@@ -916,32 +938,34 @@ test_parallel(void)
 		expect_error(tmp("trunc.csv.gz"), &o, 1, "unexpected end of gzip data", "truncated gzip");
 	}
 
-	/* a pipe: streamed, not mapped */
-	{
-		unlink(tmp("fifo.csv"));
-		if (mkfifo(tmp("fifo.csv"), 0600) == 0) {
-			pid_t pid = fork();
-			if (pid == 0) {
-				size_t n;
-				char *p = read_file(tmp("big.csv"), &n);
-				int fd = open(tmp("fifo.csv"), O_WRONLY);
-				for (size_t off = 0; p && off < n;) {
-					ssize_t w = write(fd, p + off, n - off);
-					if (w <= 0)
-						break;
-					off += (size_t)w;
-				}
-				_exit(0);
-			}
-			par = scan_path(tmp("fifo.csv"), &o, 2, &msg2);
-			waitpid(pid, NULL, 0);
-			ok(same_rows(ref, par, why, sizeof why), "named pipe reads the same rows (%s)", msg2 ? msg2 : why);
-			rowset_free(par);
-			free(msg2);
-			msg2 = NULL;
-		} else {
+	/* pipes: streamed, not mapped (gzip when named .gz) */
+	static const char *const pipes[][2] = {{"fifo.csv", "big.csv"}, {"fifo.csv.gz", "big.csv.gz"}};
+	for (int k = 0; k < 2; k++) {
+		unlink(tmp(pipes[k][0]));
+		if (mkfifo(tmp(pipes[k][0]), 0600) != 0) {
 			ok(0, "mkfifo");
+			continue;
 		}
+		pid_t pid = fork();
+		if (pid == 0) {
+			size_t n;
+			char *p = read_file(tmp(pipes[k][1]), &n);
+			int fd = open(tmp(pipes[k][0]), O_WRONLY);
+			for (size_t off = 0; p && off < n;) {
+				ssize_t w = write(fd, p + off, n - off);
+				if (w <= 0)
+					break;
+				off += (size_t)w;
+			}
+			_exit(0);
+		}
+		par = scan_path(tmp(pipes[k][0]), &o, 2, &msg2);
+		waitpid(pid, NULL, 0);
+		ok(same_rows(ref, par, why, sizeof why), "named pipe (%s) reads the same rows (%s)",
+		    pipes[k][0], msg2 ? msg2 : why);
+		rowset_free(par);
+		free(msg2);
+		msg2 = NULL;
 	}
 
 	/* errors deep in the file carry the exact line, in parallel and streamed */
@@ -990,6 +1014,59 @@ test_parallel(void)
 	free(msg);
 }
 
+/* Numbers through the fast paths must equal strtod / exact int64. */
+static void
+test_numbers(void)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct csv_options o;
+	char *msg = NULL;
+	unsigned long long x = 88172645463325252ULL;
+	const int n = 20000;
+	char (*txt)[40] = xmalloc((size_t)n * 40);
+	long long *iv = xmalloc(sizeof(long long) * (size_t)n);
+
+	sb_puts(&sb, "d,i\n");
+	for (int k = 0; k < n; k++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		switch (k % 6) {
+		case 0: snprintf(txt[k], 40, "%llu.%02llu", x % 100000, (x >> 20) % 100); break;
+		case 1: snprintf(txt[k], 40, "-%llu.%llu", x % 1000000000000ULL, (x >> 7) % 100000); break;
+		case 2: snprintf(txt[k], 40, "%.17g", (double)(x >> 11) / (double)(1ULL << 40)); break;
+		case 3: snprintf(txt[k], 40, "%llue%d", x % 1000000, (int)(x >> 40) % 40 - 20); break;
+		case 4: snprintf(txt[k], 40, "0.%017llu", x % 100000000000000000ULL); break;
+		default: snprintf(txt[k], 40, "%llu", x % 100000000000000000ULL); break;
+		}
+		iv[k] = (long long)(x >> 1) * ((k & 1) ? -1 : 1);
+		sb_printf(&sb, "%s,%lld\n", txt[k], iv[k]);
+	}
+	write_file(tmp("num.csv"), sb.s, sb.len);
+	csv_options_init(&o);
+	csv_options_add_type(&o, "d", WB_TYPE_DOUBLE);
+	struct rowset *rs = scan_path(tmp("num.csv"), &o, 1, &msg);
+	int bad_d = 0, bad_i = 0;
+	for (int k = 0; rs != NULL && k < n; k++) {
+		struct wb_value v;
+		rowset_get(rs, k, 0, &v);
+		if (v.is_null || v.u.d != strtod(txt[k], NULL)) {
+			if (bad_d++ < 3)
+				diag("'%s' read as %.17g, strtod %.17g", txt[k], v.u.d, strtod(txt[k], NULL));
+		}
+		rowset_get(rs, k, 1, &v);
+		bad_i += v.is_null || v.u.i != iv[k];
+	}
+	ok(rs != NULL && rs->nrows == n && bad_d == 0, "%d doubles equal strtod's (correctly rounded)", n);
+	ok(rs != NULL && rs->types[1] == WB_TYPE_BIGINT && bad_i == 0, "%d 19-digit int64 values exact", n);
+	rowset_free(rs);
+	free(msg);
+	csv_options_free(&o);
+	free(txt);
+	free(iv);
+	sb_free(&sb);
+}
+
 static void
 test_progress(void)
 {
@@ -1010,15 +1087,18 @@ test_progress(void)
 	ok(1, "progress calls are safe (and NULL-safe)");
 }
 
-/* Regression inputs found by tests/fuzz/fuzz_csv.c: each must scan to a
- * clean result or a clean error. */
+/* Regression inputs under tests/data/csv/fuzz/ (edge cases, and any
+ * input tests/fuzz/fuzz_csv.c ever crashes on): each must scan to a clean
+ * result or a clean error, and, as in the fuzzer, a scan cut into tiny
+ * morsels must equal the one-morsel scan. */
 static void
 test_fuzz_regressions(void)
 {
 	const char *dir = data("fuzz");
 	DIR *d = opendir(dir);
-	int n = 0, bad = 0;
+	int n = 0, bad = 0, differ = 0;
 	struct dirent *e;
+	char why[256];
 	if (d == NULL) {
 		ok(1, "no fuzz regression inputs");
 		return;
@@ -1026,20 +1106,38 @@ test_fuzz_regressions(void)
 	while ((e = readdir(d)) != NULL) {
 		if (e->d_name[0] == '.')
 			continue;
+		const char *path = path_of("%s/%s", dir, e->d_name);
 		struct csv_options o;
-		char *msg = NULL;
+		char *msg = NULL, *msg2 = NULL;
 		csv_options_init(&o);
 		o.progress = false;
-		struct rowset *rs = scan_path(path_of("%s/%s", dir, e->d_name), &o, 1, &msg);
+		struct rowset *rs = scan_path(path, &o, 1, &msg);
 		if (rs == NULL && (msg == NULL || msg[0] == '\0'))
 			bad++;
 		rowset_free(rs);
 		free(msg);
+		msg = NULL;
+		o.store_rejects = true;
+		o.sample_rows = 3;
+		o.max_line_size = 200;
+		o.block_size = 7;
+		rs = scan_path(path, &o, 2, &msg);
+		o.block_size = (int64_t)1 << 40;
+		struct rowset *one = scan_path(path, &o, 1, &msg2);
+		if ((rs == NULL) != (one == NULL) || (rs != NULL && !same_rows(rs, one, why, sizeof why))) {
+			diag("%s: split and serial scans differ", e->d_name);
+			differ++;
+		}
+		rowset_free(rs);
+		rowset_free(one);
+		free(msg);
+		free(msg2);
 		csv_options_free(&o);
 		n++;
 	}
 	closedir(d);
 	ok(bad == 0, "%d fuzz regression inputs scan cleanly", n);
+	ok(differ == 0, "split scans equal serial scans on them");
 }
 
 int
@@ -1059,6 +1157,7 @@ main(void)
 	test_glob();
 	test_writer();
 	test_parallel();
+	test_numbers();
 	test_progress();
 	test_fuzz_regressions();
 	pool_shutdown();

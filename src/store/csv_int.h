@@ -335,6 +335,7 @@ struct csv_reader {
 	int file;
 	int64_t chunk;        /* chunks emitted in this morsel */
 	size_t pos, end;      /* mapped morsel: next row start, block end */
+	size_t mstart;        /* mapped morsel: where it began */
 	bool streaming;
 	struct csv_stream *st;  /* NULL once moved into aio */
 	bool async;             /* gzip read-ahead thread running */

@@ -24,6 +24,8 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #define CSV_STREAM_BUF ((size_t)4 << 20)
 #define CSV_MIN_BLOCK ((size_t)2 << 20)
@@ -223,7 +225,7 @@ claim(struct csv_src *cs, struct csv_reader *r, struct wb_error *err)
 	if (f->mapped) {
 		r->streaming = false;
 		if (f->nblocks == 1) {
-			r->pos = f->data_start;
+			r->pos = r->mstart = f->data_start;
 			r->end = f->size;
 			return 1;
 		}
@@ -236,6 +238,7 @@ claim(struct csv_src *cs, struct csv_reader *r, struct wb_error *err)
 		    csv_split_point(f->map, nom_end, f->size, cs->sn.d.quote, state ^ (par != 0)) : f->size;
 		if (r->pos > r->end)
 			r->pos = r->end;
+		r->mstart = r->pos;
 		return 1;
 	}
 	/* streamed */
@@ -291,6 +294,19 @@ claim(struct csv_src *cs, struct csv_reader *r, struct wb_error *err)
 static void
 release(struct csv_src *cs, struct csv_reader *r)
 {
+	struct csv_file *f = &cs->files[r->file];
+	if (!r->streaming && f->mapped && r->end > r->mstart) {
+		/* Parsed: drop the morsel's pages from this process so a 10 GB
+		 * file does not stay resident. The mapping is private and never
+		 * written, so a later touch (an error message counting lines)
+		 * simply reads the file again. Only whole pages inside the
+		 * morsel are dropped. */
+		uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
+		uintptr_t a = ((uintptr_t)(f->map + r->mstart) + pg - 1) & ~(pg - 1);
+		uintptr_t b = (uintptr_t)(f->map + r->end) & ~(pg - 1);
+		if (b > a)
+			madvise((void *)a, b - a, MADV_DONTNEED);
+	}
 	if (r->streaming)
 		progress_add(cs->prog, reader_in_total(r) - r->st_reported);
 	reader_close_stream(r);

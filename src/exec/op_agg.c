@@ -76,11 +76,28 @@ struct agg_table {
 	int64_t null_gid;     /* gid of the NULL key for the dict path, -1 */
 };
 
+/*
+ * High cardinality: a worker's table is capped at SPILL_GROUPS groups so
+ * that it stays in cache; when it fills, its groups (hash, keys, partial
+ * states) move to the worker's per-partition spill lists and the table
+ * starts over. The merge then combines, per hash partition, the groups of
+ * every spill list and table, each partition small enough to stay in cache
+ * too (DuckDB's radix-partitioned aggregation works the same way). Low
+ * cardinality never fills the table and never spills.
+ */
+#define SPILL_GROUPS (1u << 16)
+#define NPARTS 64
+
 struct agg_global {
 	struct result_chunks result;   /* first: see exec_int.h */
 	struct pnode *n;
-	struct agg_table **tables;   /* per worker */
+	struct agg_table **tables;   /* per worker; after the merge, per partition */
 	int nworkers;
+	struct agg_table ***spills;  /* [worker][NPARTS] append-only lists, or NULL */
+	int nspill_workers;
+	bool can_spill;              /* no DISTINCT aggregates, at least one key */
+	struct agg_table **retired;  /* worker tables after the merge (heaps in use) */
+	int nretired;
 	struct agg_ctx *ctxs;        /* per aggregate (heap = final table heap) */
 	struct exec_ctx *ctx;
 };
@@ -316,7 +333,14 @@ find_int_keys(struct agg_table *t, struct pnode *n, struct agg_ctx *ctxs, struct
     const uint64_t *h, uint32_t *gids)
 {
 	const int64_t *v = vec_i64(kv);
+	/* the slot of row i + PF is fetched while row i is probed: the slots
+	 * of a large table miss the cache, and the hashes are known */
+	enum { PF = 16 };
+	for (int i = 0; i < cnt && i < PF; i++)
+		__builtin_prefetch(&t->slots[(uint32_t)h[i] & t->mask]);
 	for (int i = 0; i < cnt; i++) {
+		if (i + PF < cnt)
+			__builtin_prefetch(&t->slots[(uint32_t)h[i + PF] & t->mask]);
 		uint64_t key = (uint64_t)v[i];
 		uint32_t s = (uint32_t)h[i] & t->mask;
 		uint32_t g = UINT32_MAX;
@@ -463,6 +487,60 @@ value_bits(const struct vec *v, int i)
 	}
 }
 
+/* ---- spilling ---- */
+
+static inline int part_of(uint64_t h, int nparts);
+
+/* Append group g of src to dst (an append-only list with src's layout).
+ * Key strings keep pointing into src's heap, which lives as long as G. */
+static void
+ht_append(struct agg_table *dst, struct pnode *n, struct agg_ctx *ctxs, const struct agg_table *src, uint32_t g)
+{
+	if (dst->ngroups == dst->cap)
+		ht_grow_groups(dst, n, ctxs);
+	uint32_t d = dst->ngroups++;
+	dst->hashes[d] = src->hashes[g];
+	for (int k = 0; k < dst->nkeys; k++) {
+		size_t sz = type_size(dst->keys[k].type);
+		memcpy((char *)dst->keys[k].vals + d * sz, (const char *)src->keys[k].vals + g * sz, sz);
+		if (src->keys[k].nulls && src->keys[k].nulls[g]) {
+			if (dst->keys[k].nulls == NULL)
+				dst->keys[k].nulls = xcalloc(dst->cap, 1);
+			dst->keys[k].nulls[d] = 1;
+		}
+	}
+	memcpy(dst->srows + d * dst->rstride, src->srows + g * src->rstride, src->rstride);
+}
+
+/* Move worker w's groups to its spill lists and empty its table. */
+static void
+spill(struct agg_global *G, int w)
+{
+	struct pnode *n = G->n;
+	struct agg_table *t = G->tables[w];
+	for (uint32_t g = 0; g < t->ngroups; g++) {
+		int p = part_of(t->hashes[g], NPARTS);
+		if (G->spills[w][p] == NULL)
+			G->spills[w][p] = ht_new(n);
+		ht_append(G->spills[w][p], n, G->ctxs, t, g);
+	}
+	/* reuse the table: no groups, fresh states */
+	t->ngroups = 0;
+	memset(t->slots, 0, sizeof(struct ht_slot) * (t->mask + 1));
+	memset(t->srows, 0, t->rstride * t->cap);
+	for (int a = 0; a < t->naggs; a++) {
+		const struct pn_agg *ag = &n->u.agg.aggs[a];
+		if (ag->sig->init)
+			for (size_t g = 0; g < t->cap; g++)
+				ag->sig->init(&G->ctxs[a], t->srows + t->rstride * g + t->aoff[a]);
+	}
+	for (int k = 0; k < t->nkeys; k++)
+		if (t->keys[k].nulls)
+			memset(t->keys[k].nulls, 0, t->cap);
+	t->dict_id = 0;
+	t->null_gid = -1;
+}
+
 /* ---- worker ---- */
 
 struct agg_run {
@@ -562,6 +640,9 @@ agg_consume(void *arg, int worker, struct chunk *c, struct wb_error *err)
 	int cnt = c->n, ng = n->u.agg.ngroups;
 	if (cnt == 0)
 		return 0;
+	/* a table that may grow past the cap this chunk spills first */
+	if (G->can_spill && t->ngroups + (uint32_t)cnt > SPILL_GROUPS && t->ngroups > SPILL_GROUPS / 2)
+		spill(G, worker);
 
 	/* group ids */
 	if (ng == 0) {
@@ -581,8 +662,11 @@ agg_consume(void *arg, int worker, struct chunk *c, struct wb_error *err)
 			if (ng == 1 && type_is_integer_like(kv[0]->type) && kv[0]->nulls == NULL) {
 				find_int_keys(t, n, G->ctxs, kv[0], cnt, w->hashes, w->gids);
 			} else {
-				for (int i = 0; i < cnt; i++)
+				for (int i = 0; i < cnt; i++) {
+					if (i + 16 < cnt)
+						__builtin_prefetch(&t->slots[(uint32_t)w->hashes[i + 16] & t->mask]);
 					w->gids[i] = ht_find(t, n, G->ctxs, w->hashes[i], kv, i);
+				}
 			}
 		}
 	}
@@ -748,6 +832,8 @@ merge_part(void *arg, int p, int worker)
 		struct agg_table *t = G->tables[w];
 		for (uint32_t g = 0; g < t->ngroups; g++)
 			upper += part_of(t->hashes[g], J->nparts) == p;
+		if (G->spills && G->spills[w][p])
+			upper += G->spills[w][p]->ngroups;
 	}
 	struct agg_table *T = ht_new(n);
 	J->parts[p] = T;
@@ -762,6 +848,8 @@ merge_part(void *arg, int p, int worker)
 	for (int w = 0; w < G->nworkers; w++) {
 		struct agg_table *t = G->tables[w];
 		for (uint32_t g = 0; g < t->ngroups; g++) {
+			if (g + 16 < t->ngroups)
+				__builtin_prefetch(&T->slots[(uint32_t)t->hashes[g + 16] & T->mask]);
 			if (part_of(t->hashes[g], J->nparts) != p)
 				continue;
 			/* view group g's key as row 0 of FLAT vectors */
@@ -780,6 +868,27 @@ merge_part(void *arg, int p, int worker)
 					ag->sig->combine(&G->ctxs[a], T->srows + dg * T->rstride + T->aoff[a],
 					    t->srows + g * t->rstride + t->aoff[a]);
 			}
+		}
+	}
+	/* spilled groups of partition p (no DISTINCT aggregates when spilling) */
+	for (int w = 0; G->spills && w < G->nworkers; w++) {
+		struct agg_table *t = G->spills[w][p];
+		if (t == NULL)
+			continue;
+		for (uint32_t g = 0; g < t->ngroups; g++) {
+			if (g + 16 < t->ngroups)
+				__builtin_prefetch(&T->slots[(uint32_t)t->hashes[g + 16] & T->mask]);
+			for (int k = 0; k < nk; k++) {
+				size_t sz = type_size(kv[k].type);
+				kv[k].kind = VEC_FLAT;
+				kv[k].data = (char *)t->keys[k].vals + g * sz;
+				kv[k].nulls = t->keys[k].nulls ? t->keys[k].nulls + g : NULL;
+				kv[k].n = 1;
+			}
+			uint32_t dg = ht_find(T, n, G->ctxs, t->hashes[g], pkv, 0);
+			for (int a = 0; a < n->u.agg.naggs; a++)
+				n->u.agg.aggs[a].sig->combine(&G->ctxs[a], T->srows + dg * T->rstride + T->aoff[a],
+				    t->srows + g * t->rstride + t->aoff[a]);
 		}
 	}
 	for (int k = 0; k < nk; k++) {
@@ -810,7 +919,11 @@ static int
 merge_tables(struct agg_global *G, struct exec_ctx *ctx, struct wb_error *err)
 {
 	struct pnode *n = G->n;
-	if (G->nworkers == 1 || n->u.agg.ngroups == 0) {
+	bool spilled = false;
+	for (int w = 0; G->spills && w < G->nworkers && !spilled; w++)
+		for (int p = 0; p < NPARTS && !spilled; p++)
+			spilled = G->spills[w][p] != NULL;
+	if ((G->nworkers == 1 && !spilled) || n->u.agg.ngroups == 0) {
 		struct agg_table *gt = G->tables[0];
 		for (int a = 0; a < n->u.agg.naggs; a++) {
 			if (!n->u.agg.aggs[a].distinct)
@@ -842,7 +955,8 @@ merge_tables(struct agg_global *G, struct exec_ctx *ctx, struct wb_error *err)
 	uint32_t total = 0;
 	for (int w = 0; w < G->nworkers; w++)
 		total += G->tables[w]->ngroups;
-	int nparts = total < 4096 ? 1 : 4 * G->nworkers;
+	/* spill lists are already cut into NPARTS partitions */
+	int nparts = spilled ? NPARTS : total < 4096 ? 1 : 4 * G->nworkers;
 	struct merge_job J = {G, xcalloc((size_t)nparts, sizeof(struct agg_table *)), nparts,
 	    xcalloc((size_t)G->nworkers, sizeof(uint32_t *)), xcalloc((size_t)nparts, sizeof(struct wb_error))};
 	for (int w = 0; w < G->nworkers; w++)
@@ -864,9 +978,17 @@ merge_tables(struct agg_global *G, struct exec_ctx *ctx, struct wb_error *err)
 	free(J.errs);
 	/* the partitions replace the worker tables (whose heaps they no
 	 * longer need: keys were copied) */
-	for (int w = 0; w < G->nworkers; w++)
-		ht_free(G->tables[w], n);
-	free(G->tables);
+	/* the partitions replace the worker tables and spill lists; their
+	 * heaps (key strings, string states) stay until cleanup */
+	for (int w = 0; w < G->nworkers; w++) {
+		G->tables[w]->ngroups = 0;
+		if (G->spills)
+			for (int p = 0; p < NPARTS; p++)
+				if (G->spills[w][p])
+					G->spills[w][p]->ngroups = 0;
+	}
+	G->retired = G->tables;
+	G->nretired = G->nworkers;
 	G->tables = J.parts;
 	G->nworkers = nparts;
 	return rc;
@@ -940,6 +1062,16 @@ agg_prepare(struct pnode *n, struct exec_ctx *ctx)
 		w = 1;
 	G->nworkers = w;
 	G->tables = xcalloc((size_t)w, sizeof *G->tables);
+	G->can_spill = n->u.agg.ngroups > 0;
+	for (int a = 0; a < n->u.agg.naggs; a++)
+		if (n->u.agg.aggs[a].distinct)
+			G->can_spill = false;
+	if (G->can_spill) {
+		G->spills = xcalloc((size_t)w, sizeof *G->spills);
+		G->nspill_workers = w;
+		for (int i = 0; i < w; i++)
+			G->spills[i] = xcalloc(NPARTS, sizeof(struct agg_table *));
+	}
 	struct agg_run run = {G, xcalloc((size_t)w, sizeof(struct agg_worker *))};
 	struct wb_error err = WB_ERROR_INIT;
 	int rc = 0;
@@ -984,6 +1116,15 @@ agg_cleanup(struct pnode *n)
 	for (int i = 0; i < G->nworkers; i++)
 		ht_free(G->tables[i], n);
 	free(G->tables);
+	for (int i = 0; i < G->nretired; i++)
+		ht_free(G->retired[i], n);
+	free(G->retired);
+	for (int w = 0; G->spills && w < G->nspill_workers; w++) {
+		for (int p = 0; p < NPARTS; p++)
+			ht_free(G->spills[w][p], n);
+		free(G->spills[w]);
+	}
+	free(G->spills);
 	free(G->ctxs);
 	free(G);
 	n->gstate = NULL;

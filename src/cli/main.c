@@ -93,6 +93,7 @@ main(int argc, char **argv)
 	const char *mode = NULL;
 	bool bail = false, echo = false;
 	int threads = 0;
+	int info = 0;
 	int opt;
 	while ((opt = getopt_long(argc, argv, "c:p:m:hV", longopts, NULL)) != -1) {
 		switch (opt) {
@@ -123,28 +124,37 @@ main(int argc, char **argv)
 			threads = atoi(optarg);
 			if (threads < 1) {
 				fprintf(stderr, "wb: --threads needs a positive number, got '%s'\n", optarg);
+				free(cmds);
+				free(kinds);
 				return 2;
 			}
 			break;
 		case OPT_MAN:
-			cmd_write_man(stdout);
-			return 0;
 		case OPT_MANFN:
-			docgen_functions_man(stdout);
-			return 0;
 		case OPT_EXAMPLES:
-			docgen_examples_slt(stdout);
-			return 0;
 		case 'h':
-			fputs(usage_text, stdout);
-			return 0;
 		case 'V':
-			printf("wb %s\n", PACKAGE_VERSION);
-			return 0;
+			info = opt;
+			break;
 		default:
 			fputs(usage_text, stderr);
+			free(cmds);
+			free(kinds);
 			return 2;
 		}
+	}
+	if (info) {
+		/* documentation and version: print and leave */
+		switch (info) {
+		case OPT_MAN: cmd_write_man(stdout); break;
+		case OPT_MANFN: docgen_functions_man(stdout); break;
+		case OPT_EXAMPLES: docgen_examples_slt(stdout); break;
+		case 'h': fputs(usage_text, stdout); break;
+		default: printf("wb %s\n", PACKAGE_VERSION); break;
+		}
+		free(cmds);
+		free(kinds);
+		return 0;
 	}
 	if (threads > 0)
 		pool_init(threads);
@@ -156,6 +166,8 @@ main(int argc, char **argv)
 		if (!render_mode_from_name(mode, &m)) {
 			fprintf(stderr, "wb: unknown mode '%s' (box, csv, tsv, json, jsonl, markdown, line, trash)\n", mode);
 			session_free(s);
+			free(cmds);
+			free(kinds);
 			return 2;
 		}
 		s->render.mode = m;

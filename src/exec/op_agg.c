@@ -133,10 +133,20 @@ ht_new(struct pnode *n)
 	t->intkey = t->nkeys == 1 && type_is_integer_like(t->keys[0].type);
 	t->naggs = n->u.agg.naggs;
 	t->aoff = xcalloc((size_t)(t->naggs ? t->naggs : 1), sizeof(size_t));
+	/* states of 16 bytes or more may hold __int128 (exact BIGINT sums):
+	 * give them, and then the whole row, 16-byte alignment */
+	bool align16 = false;
 	for (int a = 0; a < t->naggs; a++) {
+		size_t st = state_stride(&n->u.agg.aggs[a]);
+		if (st >= 16) {
+			t->rstride = (t->rstride + 15) & ~(size_t)15;
+			align16 = true;
+		}
 		t->aoff[a] = t->rstride;
-		t->rstride += state_stride(&n->u.agg.aggs[a]);
+		t->rstride += st;
 	}
+	if (align16)
+		t->rstride = (t->rstride + 15) & ~(size_t)15;
 	if (t->rstride == 0)
 		t->rstride = 8;
 	t->dsets = xcalloc((size_t)(t->naggs ? t->naggs : 1), sizeof(struct dset));

@@ -233,6 +233,7 @@ main(int argc, char **argv)
 	session_free(s);
 	free(cmds);
 	free(kinds);
+	pool_shutdown();
 	fflush(stdout);
 	return failed ? 1 : 0;
 }

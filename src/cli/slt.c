@@ -2,6 +2,7 @@
 #include "cli/slt.h"
 #include "cli/session.h"
 #include "core/digest.h"
+#include "core/pool.h"
 #include "core/rowset.h"
 #include "core/xmalloc.h"
 
@@ -496,5 +497,6 @@ slt_main(int argc, char **argv)
 		printf("%d passed, %d failed%s\n", r.passed, r.failed, r.skipped ? "" : "");
 	if (!r.tap && r.skipped)
 		printf("(%d skipped)\n", r.skipped);
+	pool_shutdown();
 	return r.failed ? 1 : 0;
 }

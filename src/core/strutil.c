@@ -6,32 +6,37 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Optimal string alignment distance (Levenshtein plus adjacent
+ * transpositions, which are the commonest typos: "mdoe" is 1 from "mode"),
+ * case-insensitive. */
 int
 str_edit_distance(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b);
-	int *prev = xmalloc(sizeof(int) * (lb + 1)), *cur = xmalloc(sizeof(int) * (lb + 1));
+	int *d = xmalloc(sizeof(int) * (la + 1) * (lb + 1));
+#define D(i, j) d[(i) * (lb + 1) + (j)]
+	for (size_t i = 0; i <= la; i++)
+		D(i, 0) = (int)i;
 	for (size_t j = 0; j <= lb; j++)
-		prev[j] = (int)j;
+		D(0, j) = (int)j;
 	for (size_t i = 1; i <= la; i++) {
-		cur[0] = (int)i;
 		for (size_t j = 1; j <= lb; j++) {
-			int cost = tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]);
-			int v = prev[j] + 1;
-			if (cur[j - 1] + 1 < v)
-				v = cur[j - 1] + 1;
-			if (prev[j - 1] + cost < v)
-				v = prev[j - 1] + cost;
-			cur[j] = v;
+			int ca = tolower((unsigned char)a[i - 1]), cb = tolower((unsigned char)b[j - 1]);
+			int v = D(i - 1, j) + 1;
+			if (D(i, j - 1) + 1 < v)
+				v = D(i, j - 1) + 1;
+			if (D(i - 1, j - 1) + (ca != cb) < v)
+				v = D(i - 1, j - 1) + (ca != cb);
+			if (i > 1 && j > 1 && ca == tolower((unsigned char)b[j - 2]) && tolower((unsigned char)a[i - 2]) == cb &&
+			    D(i - 2, j - 2) + 1 < v)
+				v = D(i - 2, j - 2) + 1;
+			D(i, j) = v;
 		}
-		int *t = prev;
-		prev = cur;
-		cur = t;
 	}
-	int d = prev[lb];
-	free(prev);
-	free(cur);
-	return d;
+	int r = D(la, lb);
+#undef D
+	free(d);
+	return r;
 }
 
 const char *

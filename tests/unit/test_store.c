@@ -100,7 +100,9 @@ test_scan(void)
 	chunk_free(&c);
 	/* a snapshot survives a concurrent replace */
 	struct memtable *other = build(10, false);
+	/* replace takes the row groups (not the array that lists them) */
 	memtable_replace(mt, other->rgs, other->nrg);
+	free(other->rgs);
 	other->rgs = NULL;
 	other->nrg = 0;
 	memtable_free(other);

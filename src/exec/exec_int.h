@@ -39,6 +39,16 @@ struct op *op_result_create(struct pnode *n, struct exec_ctx *ctx, struct result
 
 int agg_prepare(struct pnode *n, struct exec_ctx *ctx);
 void agg_cleanup(struct pnode *n);
+/* Joins (op_join.c): prepare builds the hash table (or materialises the
+ * inner side) from u.join.right after exec_prepare(right); the op instance
+ * streams the probe side (child). RIGHT/FULL joins emit unmatched build
+ * rows from the last probe instance to finish. */
+int join_prepare(struct pnode *n, struct exec_ctx *ctx);
+struct op *op_join_create(struct pnode *n, struct exec_ctx *ctx);
+void join_cleanup(struct pnode *n);
+/* Windows (op_window.c): a breaker; gstate starts with result_chunks. */
+int window_prepare(struct pnode *n, struct exec_ctx *ctx);
+void window_cleanup(struct pnode *n);
 int sort_prepare(struct pnode *n, struct exec_ctx *ctx);
 void sort_cleanup(struct pnode *n);
 

@@ -1061,6 +1061,7 @@ agg_prepare(struct pnode *n, struct exec_ctx *ctx)
 	for (int a = 0; a < na; a++) {
 		G->ctxs[a].pos = n->u.agg.aggs[a].pos;
 		G->ctxs[a].param = n->u.agg.aggs[a].param;
+		G->ctxs[a].sparam = n->u.agg.aggs[a].sparam;
 	}
 	int w = pool_size();
 	if (ctx->max_workers > 0 && ctx->max_workers < w)

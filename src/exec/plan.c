@@ -34,6 +34,13 @@ pnode_kind_name(enum pn_kind k)
 	case PN_SORT: return "ORDER_BY";
 	case PN_TOPN: return "TOP_N";
 	case PN_LIMIT: return "LIMIT";
+	case PN_HASH_JOIN: return "HASH_JOIN";
+	case PN_NL_JOIN: return "NESTED_LOOP_JOIN";
+	case PN_WINDOW: return "WINDOW";
+	case PN_UNION: return "UNION_ALL";
+	case PN_MATERIALIZE: return "MATERIALIZE";
+	case PN_CTE_SCAN: return "CTE_SCAN";
+	case PN_RECURSIVE: return "RECURSIVE_CTE";
 	}
 	return "?";
 }

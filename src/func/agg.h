@@ -37,13 +37,22 @@ enum agg_flags {
 	AGG_SEES_NULLS = 1u << 0,   /* update gets NULL rows (count(*) semantics) */
 	AGG_STAR = 1u << 1,         /* count(*): no arguments */
 	AGG_ORDER_SENSITIVE = 1u << 2, /* first/last: result depends on input order */
+	/* The last argument of the signature is a parameter that must be a
+	 * constant (percentile(x, 0.9), approx_count_distinct(x, 0.02)): the
+	 * binder checks it, evaluates it into ctx->param (as a DOUBLE) and does
+	 * NOT pass it to update(), whose args then hold nargs - 1 vectors. */
+	AGG_PARAM_ARG = 1u << 3,
+	/* The second argument is a constant string parameter (string_agg's
+	 * separator): evaluated into ctx->sparam and not passed to update(). */
+	AGG_SPARAM_ARG = 1u << 4,
 };
 
 struct agg_ctx {
 	struct arena *heap;
 	struct wb_error *err;
 	int pos;
-	double param;     /* constant parameter (percentile fraction...) */
+	double param;     /* AGG_PARAM_ARG: the constant parameter */
+	const char *sparam; /* AGG_SPARAM_ARG: the constant string parameter */
 	void *aux;        /* per-aggregate prepared data */
 };
 

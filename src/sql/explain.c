@@ -82,6 +82,8 @@ explain_node_text(const struct pnode *n, struct strbuf *o)
 		if (n->u.limit.offset)
 			sb_printf(o, " OFFSET %lld", (long long)n->u.limit.offset);
 		break;
+	default:
+		break;
 	}
 }
 

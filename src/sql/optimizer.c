@@ -134,6 +134,9 @@ prune(struct arena *a, struct pnode *n, const bool *need)
 			map[i] = cmap[i];
 		return map;
 	}
+	default:
+		/* nodes not (yet) pruned keep all their columns */
+		return map;
 	}
 	return map;
 }

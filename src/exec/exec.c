@@ -463,7 +463,7 @@ values_prepare(struct pnode *n, struct exec_ctx *ctx)
 static bool
 is_result_node(enum pn_kind k)
 {
-	return k == PN_AGG || k == PN_SORT || k == PN_TOPN || k == PN_LIMIT || k == PN_VALUES;
+	return k == PN_AGG || k == PN_SORT || k == PN_TOPN || k == PN_LIMIT || k == PN_VALUES || k == PN_MATERIALIZE;
 }
 
 int
@@ -497,6 +497,14 @@ exec_prepare(struct pnode *n, struct exec_ctx *ctx)
 	case PN_FILTER:
 	case PN_PROJECT:
 		return exec_prepare(n->child, ctx);
+	case PN_UNION:
+		for (int i = 0; i < n->u.set.ninputs; i++)
+			if (exec_prepare(n->u.set.inputs[i], ctx) < 0)
+				return -1;
+		n->gstate = n;   /* prepared */
+		return 0;
+	case PN_CTE_SCAN:
+		return cte_scan_prepare(n, ctx);
 	default:
 		break;
 	}
@@ -514,6 +522,9 @@ exec_prepare(struct pnode *n, struct exec_ctx *ctx)
 		break;
 	case PN_LIMIT:
 		rc = limit_prepare(n, ctx);
+		break;
+	case PN_MATERIALIZE:
+		rc = materialize_prepare(n, ctx);
 		break;
 	default:
 		rc = -1;
@@ -537,6 +548,10 @@ op_create(struct pnode *n, struct exec_ctx *ctx)
 		return op_filter_create(n, ctx);
 	case PN_PROJECT:
 		return op_project_create(n, ctx);
+	case PN_UNION:
+		return op_union_create(n, ctx);
+	case PN_CTE_SCAN:
+		return op_cte_scan_create(n, ctx);
 	default:
 		if (is_result_node(n->kind))
 			return op_result_create(n, ctx, n->gstate);
@@ -549,6 +564,16 @@ exec_cleanup(struct pnode *n)
 {
 	if (n == NULL)
 		return;
+	if (n->kind == PN_UNION) {
+		for (int i = 0; i < n->u.set.ninputs; i++)
+			exec_cleanup(n->u.set.inputs[i]);
+		n->gstate = NULL;
+		return;
+	}
+	if (n->kind == PN_CTE_SCAN) {
+		cte_scan_cleanup(n);
+		return;
+	}
 	exec_cleanup(n->child);
 	switch (n->kind) {
 	case PN_SCAN:
@@ -567,6 +592,9 @@ exec_cleanup(struct pnode *n)
 	case PN_SORT:
 	case PN_TOPN:
 		sort_cleanup(n);
+		break;
+	case PN_MATERIALIZE:
+		materialize_cleanup(n);
 		break;
 	case PN_LIMIT:
 	case PN_VALUES:
@@ -594,6 +622,17 @@ exec_parallelism(struct pnode *n)
 	case PN_FILTER:
 	case PN_PROJECT:
 		return exec_parallelism(n->child);
+	case PN_UNION: {
+		int p = 1;
+		for (int i = 0; i < n->u.set.ninputs; i++) {
+			int q = exec_parallelism(n->u.set.inputs[i]);
+			if (q > p)
+				p = q;
+		}
+		return p;
+	}
+	case PN_CTE_SCAN:
+		return cte_scan_parallelism(n);
 	default:
 		if (is_result_node(n->kind) && n->gstate)
 			return ((struct result_chunks *)n->gstate)->n > 0 ? ((struct result_chunks *)n->gstate)->n : 1;

@@ -46,6 +46,14 @@ void agg_cleanup(struct pnode *n);
 int join_prepare(struct pnode *n, struct exec_ctx *ctx);
 struct op *op_join_create(struct pnode *n, struct exec_ctx *ctx);
 void join_cleanup(struct pnode *n);
+/* Set operations and CTEs (op_set.c). */
+struct op *op_union_create(struct pnode *n, struct exec_ctx *ctx);
+int materialize_prepare(struct pnode *n, struct exec_ctx *ctx);
+void materialize_cleanup(struct pnode *n);
+int cte_scan_prepare(struct pnode *n, struct exec_ctx *ctx);
+struct op *op_cte_scan_create(struct pnode *n, struct exec_ctx *ctx);
+void cte_scan_cleanup(struct pnode *n);
+int cte_scan_parallelism(struct pnode *n);
 /* Windows (op_window.c): a breaker; gstate starts with result_chunks. */
 int window_prepare(struct pnode *n, struct exec_ctx *ctx);
 void window_cleanup(struct pnode *n);

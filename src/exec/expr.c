@@ -105,7 +105,7 @@ bexpr_remap(struct arena *a, const struct bexpr *e, const int *map)
 {
 	struct bexpr *c = arena_alloc(a, sizeof *c);
 	*c = *e;
-	if (e->kind == BX_COLUMN)
+	if (e->kind == BX_COLUMN && map != NULL)
 		c->u.column = map[e->u.column];
 	if (e->nargs > 0) {
 		c->args = arena_alloc(a, sizeof(struct bexpr *) * (size_t)e->nargs);

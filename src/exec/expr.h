@@ -77,7 +77,8 @@ struct bexpr *bexpr_const(struct arena *a, const struct wb_value *v, int pos);
 struct bexpr *bexpr_column(struct arena *a, int column, wb_type type);
 /* Deep structural equality (used to match GROUP BY expressions). */
 bool bexpr_equal(const struct bexpr *a, const struct bexpr *b);
-/* Copy with column indexes remapped: map[i] = new index (or -1 = error). */
+/* Copy with column indexes remapped: map[i] = new index (or -1 = error);
+ * map NULL: a plain deep copy. */
 struct bexpr *bexpr_remap(struct arena *a, const struct bexpr *e, const int *map);
 /* Does e reference input column c / any column at all? */
 bool bexpr_uses_column(const struct bexpr *e, int c);

@@ -44,3 +44,53 @@ pnode_kind_name(enum pn_kind k)
 	}
 	return "?";
 }
+
+int
+pnode_children(const struct pnode *n, struct pnode **out, int max)
+{
+	int k = 0;
+	switch (n->kind) {
+	case PN_UNION:
+		for (int i = 0; i < n->u.set.ninputs && k < max; i++)
+			out[k++] = n->u.set.inputs[i];
+		return k;
+	case PN_RECURSIVE:
+		if (k < max)
+			out[k++] = n->u.rec.base;
+		if (k < max)
+			out[k++] = n->u.rec.step;
+		return k;
+	case PN_CTE_SCAN:
+		return 0;
+	default:
+		break;
+	}
+	if (n->child && k < max)
+		out[k++] = n->child;
+	if ((n->kind == PN_HASH_JOIN || n->kind == PN_NL_JOIN) && n->u.join.right && k < max)
+		out[k++] = n->u.join.right;
+	return k;
+}
+
+void
+pnode_replace_child(struct pnode *n, const struct pnode *old, struct pnode *repl)
+{
+	if (n->kind == PN_UNION) {
+		for (int i = 0; i < n->u.set.ninputs; i++)
+			if (n->u.set.inputs[i] == old)
+				n->u.set.inputs[i] = repl;
+		n->child = n->u.set.inputs[0];
+		return;
+	}
+	if (n->kind == PN_RECURSIVE) {
+		if (n->u.rec.base == old)
+			n->u.rec.base = repl;
+		if (n->u.rec.step == old)
+			n->u.rec.step = repl;
+		return;
+	}
+	if (n->child == old)
+		n->child = repl;
+	if ((n->kind == PN_HASH_JOIN || n->kind == PN_NL_JOIN) && n->u.join.right == old)
+		n->u.join.right = repl;
+}

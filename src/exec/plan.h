@@ -213,6 +213,7 @@ struct pnode {
 		struct {
 			struct pnode *source;     /* PN_CTE_SCAN: the PN_MATERIALIZE node */
 			const char *name;
+			bool forced;              /* PN_MATERIALIZE: AS MATERIALIZED, never inlined */
 		} cte;
 		struct {
 			struct pnode *base;       /* non-recursive term */
@@ -231,5 +232,11 @@ struct pnode *pnode_new(struct arena *a, enum pn_kind kind, struct pnode *child,
 /* Copy schema arrays into the arena. */
 void pnode_set_col(struct arena *a, struct pnode *n, int i, const char *name, wb_type type);
 const char *pnode_kind_name(enum pn_kind k);
+/* The inputs of n in display/execution order (child first; the build side
+ * of a join; every input of a union; base and step of a recursive CTE).
+ * A CTE scan's shared source is not a child. Returns the count (<= max). */
+int pnode_children(const struct pnode *n, struct pnode **out, int max);
+/* Make repl the input of n where old was. */
+void pnode_replace_child(struct pnode *n, const struct pnode *old, struct pnode *repl);
 
 #endif

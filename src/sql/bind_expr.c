@@ -110,6 +110,8 @@ bind_colref(struct binder *b, struct ast *e, struct bind_env *env)
 			continue;
 		if (qual && (s->cols[i].qual == NULL || strcasecmp(s->cols[i].qual, qual) != 0))
 			continue;
+		if (!qual && s->cols[i].hidden)
+			continue;
 		if (found < 0)
 			found = i;
 		count++;
@@ -411,7 +413,22 @@ run_subquery(struct binder *b, struct ast *q, int pos, struct scope *sc)
 		err_set(b->err, pos, "subqueries are not available here");
 		return NULL;
 	}
+	/* the subquery runs now, on its own plan: it must not share (and so
+	 * not optimise away) the materialisations of the enclosing query */
+	int nctes = 0;
+	for (struct bind_cte *c = b->ctes; c; c = c->next)
+		nctes++;
+	struct pnode **saved = xcalloc((size_t)nctes + 1, sizeof *saved);
+	int k = 0;
+	for (struct bind_cte *c = b->ctes; c; c = c->next, k++) {
+		saved[k] = c->mat;
+		c->mat = NULL;
+	}
 	struct pnode *plan = bind_query_scoped(b, q, sc);
+	k = 0;
+	for (struct bind_cte *c = b->ctes; c; c = c->next, k++)
+		c->mat = saved[k];
+	free(saved);
 	if (plan == NULL)
 		return NULL;
 	struct rowset *rs = NULL;

@@ -12,6 +12,10 @@ struct scope_col {
 	const char *qual;     /* table alias / name qualifying the column, or NULL */
 	const char *name;
 	wb_type type;
+	/* reachable only qualified (qual.name) and not expanded by `*`: the
+	 * two sides' copies of a JOIN ... USING column, whose merged column is
+	 * the visible one */
+	bool hidden;
 };
 
 struct scope {
@@ -41,6 +45,8 @@ struct bind_cte {
 	const char *name;
 	struct ast *query;
 	struct ast_list *columns;
+	struct pnode *mat;        /* PN_MATERIALIZE, bound at the first reference */
+	int materialized;         /* -1 default, 0 NOT MATERIALIZED, 1 MATERIALIZED */
 	struct bind_cte *next;
 };
 
@@ -57,5 +63,27 @@ char *bind_expr_name(struct binder *b, struct ast *e);
 
 /* bind_query.c */
 struct pnode *bind_query_scoped(struct binder *b, struct ast *q, struct scope *out);
+/* A query body without the query-level ORDER BY / LIMIT. */
+struct pnode *bind_body_plain(struct binder *b, struct ast *body, struct scope *out);
+struct pnode *bind_from(struct binder *b, struct ast *f, struct scope *s);
+void scope_from_plan(struct binder *b, struct scope *s, struct pnode *p, const char *qual);
+struct pnode *bind_project(struct binder *b, struct pnode *child, int n, struct bexpr **exprs, char **names);
+struct pnode *bind_filter(struct binder *b, struct pnode *child, struct bexpr *pred);
+
+/* bind_setop.c */
+struct pnode *bind_setop(struct binder *b, struct ast *n, struct scope *out);
+/* DISTINCT over every column of p. */
+struct pnode *bind_distinct(struct binder *b, struct pnode *p);
+
+/* bind_join.c */
+struct pnode *bind_join(struct binder *b, struct ast *j, struct scope *s);
+/* Build a join of two bound inputs on a condition over their concatenated
+ * columns (left then right): equality conjuncts between the sides become
+ * hash-join keys, the rest a residual; no keys gives a nested-loop join. */
+struct pnode *bind_make_join(struct binder *b, struct pnode *left, struct pnode *right, enum pn_join_type type,
+    struct bexpr *cond, int pos);
+/* Split an AND tree into conjuncts (appended to *out). */
+void bexpr_conjuncts(struct arena *a, struct bexpr *e, struct bexpr ***out, int *n, int *cap);
+struct bexpr *bexpr_and(struct arena *a, struct bexpr **conj, int n);
 
 #endif

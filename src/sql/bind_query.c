@@ -39,7 +39,7 @@ binder_release(struct binder *b)
 	b->owned_cap = 0;
 }
 
-static void
+void
 scope_from_plan(struct binder *b, struct scope *s, struct pnode *p, const char *qual)
 {
 	s->ncol = p->ncol;
@@ -189,7 +189,6 @@ bind_table_func(struct binder *b, struct ast *t, struct scope *s)
 
 /* ------------------------------------------------------------ FROM items */
 
-static struct pnode *bind_from(struct binder *b, struct ast *f, struct scope *s);
 
 static struct pnode *
 bind_derived_query(struct binder *b, struct ast *q, const char *alias, struct ast_list *col_aliases, struct scope *s,
@@ -225,15 +224,42 @@ bind_table(struct binder *b, struct ast *t, struct scope *s)
 		for (struct bind_cte *c = b->ctes; c; c = c->next) {
 			if (strcasecmp(c->name, nm->parts[0]) != 0)
 				continue;
-			/* bind the CTE body in the scope where it was defined */
-			struct bind_cte *saved = b->ctes;
-			b->ctes = c->next;
-			struct pnode *p = bind_derived_query(b, c->query, alias, c->columns, s, c->name);
-			b->ctes = saved;
-			if (p && t->u.table.col_aliases.n && apply_col_aliases(b, p, &t->u.table.col_aliases, c->name) < 0)
+			/* bound once, in the scope where it was defined, as a
+			 * materialisation every reference scans; the optimizer
+			 * inlines it again when it is referenced only once */
+			if (c->mat == NULL || c->materialized == 0) {
+				struct bind_cte *saved = b->ctes;
+				b->ctes = c->next;
+				struct scope inner = {0};
+				struct pnode *body = bind_derived_query(b, c->query, NULL, c->columns, &inner, c->name);
+				b->ctes = saved;
+				if (body == NULL)
+					return NULL;
+				if (c->materialized == 0) {
+					/* NOT MATERIALIZED: every reference is its own copy */
+					if (t->u.table.col_aliases.n && apply_col_aliases(b, body, &t->u.table.col_aliases, c->name) < 0)
+						return NULL;
+					scope_from_plan(b, s, body, alias);
+					return body;
+				}
+				struct pnode *m = pnode_new(b->arena, PN_MATERIALIZE, body, body->ncol);
+				memcpy(m->types, body->types, sizeof(wb_type) * (size_t)body->ncol);
+				memcpy(m->names, body->names, sizeof(char *) * (size_t)body->ncol);
+				m->u.cte.name = c->name;
+				m->u.cte.forced = c->materialized == 1;
+				m->est_rows = body->est_rows;
+				c->mat = m;
+			}
+			struct pnode *m = c->mat;
+			struct pnode *p = pnode_new(b->arena, PN_CTE_SCAN, NULL, m->ncol);
+			memcpy(p->types, m->types, sizeof(wb_type) * (size_t)m->ncol);
+			memcpy(p->names, m->names, sizeof(char *) * (size_t)m->ncol);
+			p->u.cte.source = m;
+			p->u.cte.name = c->name;
+			p->est_rows = m->child->est_rows;
+			if (t->u.table.col_aliases.n && apply_col_aliases(b, p, &t->u.table.col_aliases, c->name) < 0)
 				return NULL;
-			if (p)
-				scope_from_plan(b, s, p, alias);
+			scope_from_plan(b, s, p, alias);
 			return p;
 		}
 	}
@@ -289,7 +315,7 @@ bind_table(struct binder *b, struct ast *t, struct scope *s)
 	return p;
 }
 
-static struct pnode *
+struct pnode *
 bind_from(struct binder *b, struct ast *f, struct scope *s)
 {
 	switch (f->kind) {
@@ -304,8 +330,7 @@ bind_from(struct binder *b, struct ast *f, struct scope *s)
 		}
 		return bind_derived_query(b, f->u.derived.query, f->u.derived.alias, &f->u.derived.col_aliases, s, "subquery");
 	case AST_JOIN:
-		err_set(b->err, f->pos, "joins are not supported yet");
-		return NULL;
+		return bind_join(b, f, s);
 	case AST_PIVOT:
 	case AST_UNPIVOT:
 		err_set(b->err, f->pos, "PIVOT / UNPIVOT are not supported yet");
@@ -333,6 +358,8 @@ expand_star(struct binder *b, struct ast *star, struct scope *s, struct sel_item
 	int added = 0;
 	for (int i = 0; i < s->ncol; i++) {
 		if (qual && (s->cols[i].qual == NULL || strcasecmp(s->cols[i].qual, qual) != 0))
+			continue;
+		if (s->cols[i].hidden && !qual)
 			continue;
 		bool excluded = false;
 		for (int k = 0; k < star->u.star.exclude.n && !excluded; k++) {
@@ -434,8 +461,19 @@ add_limit(struct binder *b, struct pnode *p, struct ast *q)
 	return l;
 }
 
-static struct pnode *
-project(struct binder *b, struct pnode *child, int n, struct bexpr **exprs, char **names)
+struct pnode *
+bind_filter(struct binder *b, struct pnode *child, struct bexpr *pred)
+{
+	struct pnode *f = pnode_new(b->arena, PN_FILTER, child, child->ncol);
+	memcpy(f->types, child->types, sizeof(wb_type) * (size_t)child->ncol);
+	memcpy(f->names, child->names, sizeof(char *) * (size_t)child->ncol);
+	f->u.filter.pred = pred;
+	f->est_rows = child->est_rows * 0.25;
+	return f;
+}
+
+struct pnode *
+bind_project(struct binder *b, struct pnode *child, int n, struct bexpr **exprs, char **names)
 {
 	struct pnode *p = pnode_new(b->arena, PN_PROJECT, child, n);
 	p->u.project.exprs = arena_zalloc(b->arena, sizeof(struct bexpr *) * (size_t)(n ? n : 1));
@@ -794,7 +832,7 @@ bind_select(struct binder *b, struct ast *sel, struct ast *q, struct scope *out)
 		pnames[nitems + i] = arena_printf(b->arena, "#order%d", i);
 	}
 	(void)pscope;
-	struct pnode *proj = project(b, input, np, pex, pnames);
+	struct pnode *proj = bind_project(b, input, np, pex, pnames);
 
 	if (distinct) {
 		struct pnode *d = pnode_new(b->arena, PN_AGG, proj, proj->ncol);
@@ -836,7 +874,7 @@ bind_select(struct binder *b, struct ast *sel, struct ast *q, struct scope *out)
 		struct bexpr **fin = arena_zalloc(b->arena, sizeof(struct bexpr *) * (size_t)(nitems ? nitems : 1));
 		for (int i = 0; i < nitems; i++)
 			fin[i] = bexpr_column(b->arena, i, top->types[i]);
-		top = project(b, top, nitems, fin, pnames);
+		top = bind_project(b, top, nitems, fin, pnames);
 	}
 	scope_from_plan(b, out, top, NULL);
 	return top;
@@ -933,10 +971,8 @@ bind_body(struct binder *b, struct ast *body, struct ast *q, struct scope *out)
 			p = bind_values(b, body, out);
 		else if (body->kind == AST_QUERY)
 			p = bind_query_scoped(b, body, out);
-		else {
-			err_set(b->err, body->pos, "UNION, INTERSECT and EXCEPT are not supported yet");
-			return NULL;
-		}
+		else
+			p = bind_setop(b, body, out);
 		if (p == NULL || q == NULL)
 			return p;
 		/* ORDER BY / LIMIT over the body's output columns */
@@ -984,6 +1020,12 @@ bind_body(struct binder *b, struct ast *body, struct ast *q, struct scope *out)
 }
 
 struct pnode *
+bind_body_plain(struct binder *b, struct ast *body, struct scope *out)
+{
+	return bind_body(b, body, NULL, out);
+}
+
+struct pnode *
 bind_query_scoped(struct binder *b, struct ast *q, struct scope *out)
 {
 	if (q->kind != AST_QUERY)
@@ -1005,6 +1047,7 @@ bind_query_scoped(struct binder *b, struct ast *q, struct scope *out)
 		bc->name = c->u.cte.name;
 		bc->query = c->u.cte.query;
 		bc->columns = &c->u.cte.columns;
+		bc->materialized = c->u.cte.materialized;
 		bc->next = b->ctes;
 		b->ctes = bc;
 	}
@@ -1067,5 +1110,5 @@ bind_cast_columns(struct binder *b, struct pnode *plan, const wb_type *types, ch
 			plan->names[i] = arena_strdup(b->arena, names[i]);
 		return plan;
 	}
-	return project(b, plan, ncol, ex, (char **)names);
+	return bind_project(b, plan, ncol, ex, (char **)names);
 }

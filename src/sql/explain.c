@@ -82,9 +82,67 @@ explain_node_text(const struct pnode *n, struct strbuf *o)
 		if (n->u.limit.offset)
 			sb_printf(o, " OFFSET %lld", (long long)n->u.limit.offset);
 		break;
+	case PN_HASH_JOIN:
+	case PN_NL_JOIN: {
+		static const char *const jt[] = {"INNER", "LEFT", "RIGHT", "FULL", "SEMI", "ANTI", "CROSS"};
+		sb_printf(o, " %s", jt[n->u.join.type]);
+		char *const *rn = n->u.join.right ? n->u.join.right->names : NULL;
+		for (int k = 0; k < n->u.join.nkeys; k++) {
+			sb_puts(o, k ? " AND " : " ON ");
+			bexpr_to_sql(n->u.join.lkeys[k], cn, o);
+			sb_puts(o, n->u.join.null_eq && n->u.join.null_eq[k] ? " IS NOT DISTINCT FROM " : " = ");
+			bexpr_to_sql(n->u.join.rkeys[k], rn, o);
+		}
+		if (n->u.join.residual) {
+			/* residual columns: probe then build */
+			int nl = n->child->ncol, nr = n->u.join.right->ncol;
+			char **both = xcalloc((size_t)(nl + nr + 1), sizeof(char *));
+			for (int i = 0; i < nl; i++)
+				both[i] = cn[i];
+			for (int i = 0; i < nr; i++)
+				both[nl + i] = rn[i];
+			sb_puts(o, n->u.join.nkeys ? " AND " : " ON ");
+			bexpr_to_sql(n->u.join.residual, both, o);
+			free(both);
+		}
+		if (n->u.join.null_aware)
+			sb_puts(o, " (null-aware)");
+		break;
+	}
+	case PN_UNION:
+		sb_printf(o, " %d inputs", n->u.set.ninputs);
+		break;
+	case PN_CTE_SCAN:
+		sb_printf(o, " %s", n->u.cte.name ? n->u.cte.name : "");
+		break;
+	case PN_MATERIALIZE:
+		sb_printf(o, " %s%s", n->u.cte.name ? n->u.cte.name : "", n->u.cte.forced ? " (MATERIALIZED)" : "");
+		break;
 	default:
 		break;
 	}
+}
+
+/* The nodes drawn below n: its inputs, and for the first scan of a shared
+ * CTE the materialisation it reads (later scans refer back to it). */
+struct ex_seen {
+	const struct pnode *mats[64];
+	int n;
+};
+
+static int
+ex_children(const struct pnode *n, struct ex_seen *seen, struct pnode **kids, int max)
+{
+	int nk = pnode_children(n, kids, max);
+	if (n->kind == PN_CTE_SCAN && n->u.cte.source && nk < max) {
+		for (int i = 0; i < seen->n; i++)
+			if (seen->mats[i] == n->u.cte.source)
+				return nk;
+		if (seen->n < 64)
+			seen->mats[seen->n++] = n->u.cte.source;
+		kids[nk++] = n->u.cte.source;
+	}
+	return nk;
 }
 
 struct ex_row {
@@ -93,16 +151,19 @@ struct ex_row {
 	long long rows;
 	double ms;
 	int workers;
+	int depth;
+	double self;
 };
 
 static void
-collect(const struct pnode *n, int depth, struct ex_row **rows, int *nrows, size_t *cap)
+collect(const struct pnode *n, const char *prefix, bool last, bool root, struct ex_seen *seen, struct ex_row **rows,
+    int *nrows, size_t *cap)
 {
 	struct strbuf sb = STRBUF_INIT;
-	for (int i = 0; i < depth - 1; i++)
-		sb_puts(&sb, "   ");
-	if (depth > 0)
-		sb_puts(&sb, "└─ ");
+	if (!root) {
+		sb_puts(&sb, prefix);
+		sb_puts(&sb, last ? "└─ " : "├─ ");
+	}
 	explain_node_text(n, &sb);
 	*rows = xgrow(*rows, cap, (size_t)*nrows + 1, sizeof **rows);
 	struct ex_row *r = &(*rows)[(*nrows)++];
@@ -111,19 +172,39 @@ collect(const struct pnode *n, int depth, struct ex_row **rows, int *nrows, size
 	r->rows = atomic_load(&n->stats.rows);
 	r->ms = (double)(atomic_load(&n->stats.ns) + atomic_load(&n->stats.build_ns)) / 1e6;
 	r->workers = n->stats.workers;
-	if (n->child)
-		collect(n->child, depth + 1, rows, nrows, cap);
+	r->depth = (int)strlen(prefix);
+	struct pnode *kids[64];
+	int nk = ex_children(n, seen, kids, 64);
+	struct strbuf np = STRBUF_INIT;
+	sb_puts(&np, prefix);
+	if (!root)
+		sb_puts(&np, last ? "   " : "│  ");
+	for (int i = 0; i < nk; i++)
+		collect(kids[i], sb_str(&np), i == nk - 1, false, seen, rows, nrows, cap);
+	sb_free(&np);
 }
 
-/* Breakers' "time" includes their children's; report self time. */
+/* Breakers' build time includes their inputs' time: report self time by
+ * subtracting the time of the direct children (rows one level deeper until
+ * the next row at this level). */
 static void
 self_times(struct ex_row *rows, int n)
 {
-	for (int i = 0; i + 1 < n; i++) {
-		rows[i].ms -= rows[i + 1].ms;
-		if (rows[i].ms < 0)
-			rows[i].ms = 0;
+	for (int i = 0; i < n; i++) {
+		double kids = 0;
+		int d = -1;
+		for (int k = i + 1; k < n && rows[k].depth > rows[i].depth; k++) {
+			if (d < 0)
+				d = rows[k].depth;
+			if (rows[k].depth == d)
+				kids += rows[k].ms + 0;
+		}
+		rows[i].self = rows[i].ms - kids;
+		if (rows[i].self < 0)
+			rows[i].self = 0;
 	}
+	for (int i = 0; i < n; i++)
+		rows[i].ms = rows[i].self;
 }
 
 struct rowset *
@@ -132,7 +213,8 @@ explain_table(const struct pnode *root, bool analyze, double total_ms)
 	struct ex_row *rows = NULL;
 	int nrows = 0;
 	size_t cap = 0;
-	collect(root, 0, &rows, &nrows, &cap);
+	struct ex_seen seen = {.n = 0};
+	collect(root, "", true, true, &seen, &rows, &nrows, &cap);
 	char *names[] = {"plan", "est_rows", "rows", "time_ms", "workers"};
 	wb_type types[] = {WB_TYPE_VARCHAR, WB_TYPE_BIGINT, WB_TYPE_BIGINT, WB_TYPE_DOUBLE, WB_TYPE_BIGINT};
 	int ncol = analyze ? 5 : 2;
@@ -192,7 +274,7 @@ json_str(struct strbuf *o, const char *s)
 }
 
 static void
-json_node(const struct pnode *n, bool analyze, struct strbuf *o)
+json_node(const struct pnode *n, bool analyze, struct ex_seen *seen, struct strbuf *o)
 {
 	struct strbuf d = STRBUF_INIT;
 	explain_node_text(n, &d);
@@ -212,8 +294,13 @@ json_node(const struct pnode *n, bool analyze, struct strbuf *o)
 		json_str(o, n->names[i]);
 	}
 	sb_puts(o, "],\"children\":[");
-	if (n->child)
-		json_node(n->child, analyze, o);
+	struct pnode *kids[64];
+	int nk = ex_children(n, seen, kids, 64);
+	for (int i = 0; i < nk; i++) {
+		if (i)
+			sb_putc(o, ',');
+		json_node(kids[i], analyze, seen, o);
+	}
 	sb_puts(o, "]}");
 }
 
@@ -222,7 +309,8 @@ explain_json(const struct pnode *root, bool analyze, double total_ms)
 {
 	struct strbuf o = STRBUF_INIT;
 	sb_puts(&o, "{\"plan\":");
-	json_node(root, analyze, &o);
+	struct ex_seen seen = {.n = 0};
+	json_node(root, analyze, &seen, &o);
 	if (analyze)
 		sb_printf(&o, ",\"total_ms\":%.3f", total_ms);
 	sb_putc(&o, '}');

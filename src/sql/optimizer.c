@@ -134,8 +134,71 @@ prune(struct arena *a, struct pnode *n, const bool *need)
 			map[i] = cmap[i];
 		return map;
 	}
+	case PN_HASH_JOIN:
+	case PN_NL_JOIN: {
+		struct pnode *l = n->child, *r = n->u.join.right;
+		int nl = l->ncol, nr = r->ncol;
+		bool right_out = n->u.join.type != PJ_SEMI && n->u.join.type != PJ_ANTI;
+		bool *ln = xcalloc((size_t)(nl ? nl : 1), 1), *rn = xcalloc((size_t)(nr ? nr : 1), 1);
+		for (int i = 0; i < nl; i++)
+			ln[i] = need[i];
+		if (right_out)
+			for (int i = 0; i < nr; i++)
+				rn[i] = need[nl + i];
+		for (int k = 0; k < n->u.join.nkeys; k++) {
+			mark_expr(n->u.join.lkeys[k], ln, nl);
+			mark_expr(n->u.join.rkeys[k], rn, nr);
+		}
+		if (n->u.join.residual) {
+			bool *both = xcalloc((size_t)(nl + nr + 1), 1);
+			mark_expr(n->u.join.residual, both, nl + nr);
+			for (int i = 0; i < nl; i++)
+				ln[i] |= both[i];
+			for (int i = 0; i < nr; i++)
+				rn[i] |= both[nl + i];
+			free(both);
+		}
+		/* an empty side still has to produce its row count */
+		int *lmap = prune(a, l, ln), *rmap = prune(a, r, rn);
+		free(ln);
+		free(rn);
+		struct pnode *l2 = n->child, *r2 = n->u.join.right;
+		for (int k = 0; k < n->u.join.nkeys; k++) {
+			n->u.join.lkeys[k] = bexpr_remap(a, n->u.join.lkeys[k], lmap);
+			n->u.join.rkeys[k] = bexpr_remap(a, n->u.join.rkeys[k], rmap);
+		}
+		int nl2 = l2->ncol, nr2 = r2->ncol;
+		if (n->u.join.residual) {
+			int *cm = arena_alloc(a, sizeof(int) * (size_t)(nl + nr + 1));
+			for (int i = 0; i < nl; i++)
+				cm[i] = lmap[i];
+			for (int i = 0; i < nr; i++)
+				cm[nl + i] = rmap[i] < 0 ? -1 : nl2 + rmap[i];
+			n->u.join.residual = bexpr_remap(a, n->u.join.residual, cm);
+		}
+		int oldn = n->ncol;
+		int newn = right_out ? nl2 + nr2 : nl2;
+		wb_type *t = arena_alloc(a, sizeof(wb_type) * (size_t)(newn ? newn : 1));
+		char **nm = arena_alloc(a, sizeof(char *) * (size_t)(newn ? newn : 1));
+		for (int i = 0; i < nl2; i++) {
+			t[i] = l2->types[i];
+			nm[i] = l2->names[i];
+		}
+		if (right_out)
+			for (int i = 0; i < nr2; i++) {
+				t[nl2 + i] = r2->types[i];
+				nm[nl2 + i] = r2->names[i];
+			}
+		n->types = t;
+		n->names = nm;
+		n->ncol = newn;
+		for (int i = 0; i < oldn; i++)
+			map[i] = i < nl ? lmap[i] : (rmap[i - nl] < 0 ? -1 : nl2 + rmap[i - nl]);
+		return map;
+	}
 	default:
-		/* nodes not (yet) pruned keep all their columns */
+		/* nodes not (yet) pruned keep all their columns, and so do their
+		 * inputs */
 		return map;
 	}
 	return map;
@@ -159,14 +222,154 @@ topn(struct pnode *n)
 	return n;
 }
 
-struct pnode *
-optimize(struct arena *a, struct pnode *root)
+/* PROJECT over PROJECT: one projection, when no inner expression that
+ * costs anything would be evaluated twice. */
+static int
+uses_of(const struct bexpr *e, int c)
 {
+	int n = e->kind == BX_COLUMN && e->u.column == c;
+	for (int i = 0; i < e->nargs; i++)
+		n += uses_of(e->args[i], c);
+	return n;
+}
+
+static struct bexpr *
+inline_cols(struct arena *a, const struct bexpr *e, struct bexpr *const *inner)
+{
+	if (e->kind == BX_COLUMN)
+		return bexpr_remap(a, inner[e->u.column], NULL);
+	struct bexpr *c = arena_alloc(a, sizeof *c);
+	*c = *e;
+	if (e->nargs > 0) {
+		c->args = arena_alloc(a, sizeof(struct bexpr *) * (size_t)e->nargs);
+		for (int i = 0; i < e->nargs; i++)
+			c->args[i] = inline_cols(a, e->args[i], inner);
+	}
+	return c;
+}
+
+static struct pnode *
+merge_projects(struct arena *a, struct pnode *n)
+{
+	struct pnode *kids[64];
+	int nk = pnode_children(n, kids, 64);
+	for (int i = 0; i < nk; i++) {
+		struct pnode *m = merge_projects(a, kids[i]);
+		if (m != kids[i])
+			pnode_replace_child(n, kids[i], m);
+	}
+	if (n->kind != PN_PROJECT || n->child == NULL || n->child->kind != PN_PROJECT)
+		return n;
+	struct pnode *in = n->child;
+	for (int c = 0; c < in->ncol; c++) {
+		const struct bexpr *ie = in->u.project.exprs[c];
+		if (ie->kind == BX_COLUMN || ie->kind == BX_CONST)
+			continue;
+		int uses = 0;
+		for (int k = 0; k < n->ncol; k++)
+			uses += uses_of(n->u.project.exprs[k], c);
+		if (uses > 1)
+			return n;
+	}
+	for (int k = 0; k < n->ncol; k++)
+		n->u.project.exprs[k] = inline_cols(a, n->u.project.exprs[k], in->u.project.exprs);
+	n->child = in->child;
+	n->est_rows = in->est_rows;
+	return n;
+}
+
+/* ---------------------------------------------------------- CTEs
+ *
+ * The binder turns every WITH query into one PN_MATERIALIZE node that all
+ * its references scan. A query referenced once (and not declared AS
+ * MATERIALIZED) is put back in place of its scan, so that filters and
+ * column pruning reach into it; the others are optimised on their own. */
+
+struct cte_use {
+	struct pnode *mat;
+	int refs;
+};
+
+struct cte_uses {
+	struct cte_use *v;
+	int n;
+	size_t cap;
+};
+
+static void
+count_ctes(struct pnode *n, struct cte_uses *u)
+{
+	if (n->kind == PN_CTE_SCAN) {
+		for (int i = 0; i < u->n; i++)
+			if (u->v[i].mat == n->u.cte.source) {
+				u->v[i].refs++;
+				return;
+			}
+		u->v = xgrow(u->v, &u->cap, (size_t)u->n + 1, sizeof *u->v);
+		u->v[u->n++] = (struct cte_use){n->u.cte.source, 1};
+		count_ctes(n->u.cte.source->child, u);
+		return;
+	}
+	struct pnode *kids[64];
+	int nk = pnode_children(n, kids, 64);
+	for (int i = 0; i < nk; i++)
+		count_ctes(kids[i], u);
+}
+
+static int
+cte_refs(const struct cte_uses *u, const struct pnode *mat)
+{
+	for (int i = 0; i < u->n; i++)
+		if (u->v[i].mat == mat)
+			return u->v[i].refs;
+	return 0;
+}
+
+static struct pnode *
+inline_ctes(struct pnode *n, const struct cte_uses *u)
+{
+	if (n->kind == PN_CTE_SCAN) {
+		struct pnode *m = n->u.cte.source;
+		if (m->u.cte.forced || cte_refs(u, m) != 1)
+			return n;
+		struct pnode *body = inline_ctes(m->child, u);
+		body->names = n->names;   /* the reference's column aliases */
+		return body;
+	}
+	struct pnode *kids[64];
+	int nk = pnode_children(n, kids, 64);
+	for (int i = 0; i < nk; i++) {
+		struct pnode *k = inline_ctes(kids[i], u);
+		if (k != kids[i])
+			pnode_replace_child(n, kids[i], k);
+	}
+	return n;
+}
+
+static struct pnode *
+optimize_tree(struct arena *a, struct pnode *root)
+{
+	root = opt_pushdown(a, root);
 	root = topn(root);
 	bool *need = xcalloc((size_t)(root->ncol ? root->ncol : 1), 1);
 	for (int i = 0; i < root->ncol; i++)
 		need[i] = true;
 	prune(a, root, need);
 	free(need);
-	return root;
+	return merge_projects(a, root);
+}
+
+struct pnode *
+optimize(struct arena *a, struct pnode *root)
+{
+	struct cte_uses u = {0};
+	count_ctes(root, &u);
+	root = inline_ctes(root, &u);
+	for (int i = 0; i < u.n; i++) {
+		struct pnode *m = u.v[i].mat;
+		if (m->u.cte.forced || u.v[i].refs != 1)
+			m->child = optimize_tree(a, inline_ctes(m->child, &u));
+	}
+	free(u.v);
+	return optimize_tree(a, root);
 }

@@ -15,5 +15,7 @@
 #include "exec/plan.h"
 
 struct pnode *optimize(struct arena *a, struct pnode *root);
+/* opt_pushdown.c */
+struct pnode *opt_pushdown(struct arena *a, struct pnode *root);
 
 #endif

@@ -173,7 +173,7 @@ run_query(struct slt_run *r, int line, const char *sql, const char *types, const
 	s->errout = saved;
 	s->override_sink = NULL;
 	if (rc < 0) {
-		report(r, line, false, "query", "query failed:\n%s%s", sql, errbuf ? errbuf : "");
+		report(r, line, false, "query", "query failed:\n%s\n%s", sql, errbuf ? errbuf : "");
 		free(errbuf);
 		rowset_free(rs.rs);
 		return -1;

@@ -1,4 +1,7 @@
 #include "core/hash.h"
+#include "core/xmalloc.h"
+
+#include <stdlib.h>
 
 #include <string.h>
 
@@ -85,6 +88,20 @@ hash_vec(const struct vec *v, int n, uint64_t *h, int combine)
 			h[i] = combine ? hash_combine(h[i], x) : x;
 		return;
 	}
+	if (nulls && combine) {
+		/* NULL rows must combine HASH_NULL, whatever their payload holds:
+		 * hash them one by one */
+		uint64_t *prev = xmalloc(sizeof *prev * (size_t)(n ? n : 1));
+		memcpy(prev, h, sizeof *prev * (size_t)n);
+		struct vec tmp = *v;
+		tmp.nulls = NULL;
+		hash_vec(&tmp, n, h, 1);
+		for (int i = 0; i < n; i++)
+			if (nulls[i])
+				h[i] = hash_combine(prev[i], HASH_NULL);
+		free(prev);
+		return;
+	}
 	switch (v->type) {
 	case WB_TYPE_VARCHAR:
 		if (v->kind == VEC_DICT) {
@@ -143,6 +160,6 @@ hash_vec(const struct vec *v, int n, uint64_t *h, int combine)
 	if (nulls) {
 		for (int i = 0; i < n; i++)
 			if (nulls[i])
-				h[i] = combine ? h[i] ^ HASH_NULL : HASH_NULL;
+				h[i] = HASH_NULL;
 	}
 }

@@ -227,6 +227,12 @@ make_call(struct binder *b, const char *name, struct bexpr **args, bool *is_lit,
 	return bind_fold(b, e);
 }
 
+struct bexpr *
+bind_call(struct binder *b, const char *name, struct bexpr **args, int nargs, int pos)
+{
+	return make_call(b, name, args, NULL, nargs, pos);
+}
+
 static struct bexpr *
 call2(struct binder *b, const char *name, struct bexpr *x, struct bexpr *y, int pos)
 {
@@ -359,10 +365,10 @@ static struct bexpr *
 bind_func(struct binder *b, struct ast *e, struct bind_env *env)
 {
 	char *name = lower_dup(b, e->u.func.name);
-	if (e->u.func.over) {
-		err_set(b->err, e->pos, "window functions (OVER) are not supported yet");
-		return NULL;
-	}
+	if (e->u.func.over)
+		return bind_window_call(b, e, env);
+	if (strcmp(name, "grouping") == 0 || strcmp(name, "grouping_id") == 0)
+		return bind_grouping_call(b, e, env);
 	const struct agg_fn *af = agg_lookup(name);
 	if (af != NULL)
 		return bind_aggregate(b, e, af, env);
@@ -887,11 +893,21 @@ ast_has_aggregate(const struct ast *e)
 		return false;
 	switch (e->kind) {
 	case AST_FUNC:
-		if (e->u.func.over == NULL && agg_lookup(e->u.func.name) != NULL)
+		if (e->u.func.over == NULL && (agg_lookup(e->u.func.name) != NULL ||
+		    strcasecmp(e->u.func.name, "grouping") == 0 || strcasecmp(e->u.func.name, "grouping_id") == 0))
 			return true;
 		for (int i = 0; i < e->u.func.args.n; i++)
 			if (ast_has_aggregate(e->u.func.args.v[i]))
 				return true;
+		if (e->u.func.over) {
+			struct ast *w = e->u.func.over;
+			for (int i = 0; i < w->u.win.partition.n; i++)
+				if (ast_has_aggregate(w->u.win.partition.v[i]))
+					return true;
+			for (int i = 0; i < w->u.win.order.n; i++)
+				if (ast_has_aggregate(w->u.win.order.v[i]->u.order.expr))
+					return true;
+		}
 		return false;
 	case AST_UNARY:
 		return ast_has_aggregate(e->u.unary.arg);

@@ -29,9 +29,33 @@ struct agg_collect {
 	int cap;
 };
 
+/* Window function calls of one SELECT, collected while its expressions
+ * are bound (each call becomes a BX_WINREF to its entry). Expressions are
+ * over the FROM scope, or over the aggregation output once the SELECT
+ * has mapped them with bind_post_agg. */
+struct win_entry {
+	struct pn_winfn fn;
+	int npartition;
+	struct bexpr **partition;
+	int norder;
+	struct pn_sortkey *order;
+	const char *name;          /* for the column name in EXPLAIN */
+	int column;                /* output column once the window nodes exist */
+};
+
+struct win_collect {
+	struct win_entry *v;
+	int n;
+	int cap;
+	struct ast_list *named;    /* the SELECT's WINDOW clause */
+};
+
 struct bind_env {
 	struct scope *scope;
 	struct agg_collect *agg;   /* NULL: aggregates not allowed */
+	struct win_collect *win;   /* NULL: window functions not allowed */
+	struct bexpr **groups;     /* GROUP BY keys, for GROUPING() */
+	int ngroups;
 	const char *clause;        /* for "not allowed in WHERE" messages */
 	bool in_agg;               /* binding an aggregate's arguments */
 	/* select-list aliases usable in this clause (GROUP BY, HAVING, ORDER BY) */
@@ -50,6 +74,32 @@ struct bind_cte {
 	struct bind_cte *next;
 };
 
+/* bind_select.c */
+struct pnode *bind_select(struct binder *b, struct ast *sel, struct ast *q, struct scope *out);
+
+/* bind_group.c */
+/* The aggregation of a SELECT: output columns keys[0..nkeys-1] then
+ * ac->aggs[0..n-1]. With several grouping sets (bit masks over keys) one
+ * aggregation per set over a shared materialisation of input, the keys a
+ * set lacks NULL, unioned; GROUPING() entries (fn NULL) become constants
+ * per set. */
+struct pnode *bind_aggregation(struct binder *b, struct pnode *input, struct bexpr **keys, int nkeys,
+    const uint64_t *sets, int nsets, struct agg_collect *ac);
+/* GROUPING(args) in a grouped SELECT: a GROUPING() entry in env->agg. */
+struct bexpr *bind_grouping_call(struct binder *b, struct ast *e, struct bind_env *env);
+
+/* bind_window.c */
+struct bexpr *bind_window_call(struct binder *b, struct ast *e, struct bind_env *env);
+/* Stack one PN_WINDOW node per distinct (PARTITION BY, ORDER BY) over
+ * input and set every entry's output column. */
+struct pnode *bind_window_nodes(struct binder *b, struct win_collect *wc, struct pnode *input);
+/* DISTINCT ON: keep the first row per key (columns of input) in the
+ * given order; output = input's columns plus a row-number column. */
+struct pnode *bind_first_per_key(struct binder *b, struct pnode *input, const int *keys, int nkeys,
+    struct pn_sortkey *order, int norder);
+/* Replace BX_WINREF by the entry's output column. */
+struct bexpr *bind_resolve_winrefs(struct binder *b, struct bexpr *e, const struct win_collect *wc);
+
 /* bind_expr.c */
 struct bexpr *bind_expr(struct binder *b, struct ast *e, struct bind_env *env);
 struct bexpr *bind_coerce(struct binder *b, struct bexpr *e, wb_type to, int pos);
@@ -60,6 +110,8 @@ bool ast_has_aggregate(const struct ast *e);
 struct bexpr *bind_post_agg(struct binder *b, struct bexpr *e, struct bexpr **groups, int ngroups,
     struct scope *from, int pos);
 char *bind_expr_name(struct binder *b, struct ast *e);
+/* A call of a scalar function or operator ("=", "+") on bound arguments. */
+struct bexpr *bind_call(struct binder *b, const char *name, struct bexpr **args, int nargs, int pos);
 
 /* bind_query.c */
 struct pnode *bind_query_scoped(struct binder *b, struct ast *q, struct scope *out);
@@ -69,6 +121,10 @@ struct pnode *bind_from(struct binder *b, struct ast *f, struct scope *s);
 void scope_from_plan(struct binder *b, struct scope *s, struct pnode *p, const char *qual);
 struct pnode *bind_project(struct binder *b, struct pnode *child, int n, struct bexpr **exprs, char **names);
 struct pnode *bind_filter(struct binder *b, struct pnode *child, struct bexpr *pred);
+/* LIMIT / OFFSET of query q over p (p itself when q has none). */
+struct pnode *add_limit(struct binder *b, struct pnode *p, struct ast *q);
+/* A constant non-negative count: -1 for NULL, -2 on error. */
+int64_t bind_count(struct binder *b, struct ast *e, const char *what);
 
 /* bind_setop.c */
 struct pnode *bind_setop(struct binder *b, struct ast *n, struct scope *out);

@@ -98,6 +98,27 @@ test_vectors(void)
 	hash_vec(&v, 2048, h2, 0);
 	ok(memcmp(h1, h2, sizeof h1) == 0, "dict and flat hash alike");
 	vec_free(&v);
+
+	/* a NULL's payload never reaches the hash, first key or later ones */
+	struct vec k1, k2;
+	vec_init(&k1, WB_TYPE_BIGINT);
+	vec_init(&k2, WB_TYPE_VARCHAR);
+	vec_reset(&k1);
+	vec_reset(&k2);
+	for (int i = 0; i < 2; i++) {
+		vec_i64(&k1)[i] = 3;
+		vec_str(&k2)[i] = i ? wb_str_c("garbage") : wb_str_c("other");
+	}
+	k1.n = k2.n = 2;
+	vec_nulls_writable(&k2)[0] = vec_nulls_writable(&k2)[1] = 1;
+	uint64_t hk[2];
+	hash_vec(&k1, 2, hk, 0);
+	hash_vec(&k2, 2, hk, 1);
+	ok(hk[0] == hk[1], "NULL in a second key hashes alike whatever its payload");
+	hash_vec(&k2, 2, hk, 0);
+	ok(hk[0] == hk[1], "NULL in a first key hashes alike whatever its payload");
+	vec_free(&k1);
+	vec_free(&k2);
 }
 
 static atomic_int pool_sum;

@@ -463,7 +463,8 @@ values_prepare(struct pnode *n, struct exec_ctx *ctx)
 static bool
 is_result_node(enum pn_kind k)
 {
-	return k == PN_AGG || k == PN_SORT || k == PN_TOPN || k == PN_LIMIT || k == PN_VALUES || k == PN_MATERIALIZE;
+	return k == PN_AGG || k == PN_SORT || k == PN_TOPN || k == PN_LIMIT || k == PN_VALUES || k == PN_MATERIALIZE ||
+	    k == PN_RECURSIVE;
 }
 
 int
@@ -505,6 +506,12 @@ exec_prepare(struct pnode *n, struct exec_ctx *ctx)
 		return 0;
 	case PN_CTE_SCAN:
 		return cte_scan_prepare(n, ctx);
+	case PN_RECURSIVE: {
+		long long t0 = exec_now_ns();
+		int rc = recursive_prepare(n, ctx);
+		atomic_fetch_add(&n->stats.build_ns, exec_now_ns() - t0);
+		return rc;
+	}
 	default:
 		break;
 	}
@@ -559,29 +566,37 @@ op_create(struct pnode *n, struct exec_ctx *ctx)
 	}
 }
 
-void
-exec_cleanup(struct pnode *n)
+/* reset: free the run's state but keep what the plan holds (table
+ * references, VALUES rows, shared CTE results), so it can run again. */
+static void
+cleanup(struct pnode *n, bool reset)
 {
 	if (n == NULL)
 		return;
 	if (n->kind == PN_UNION) {
 		for (int i = 0; i < n->u.set.ninputs; i++)
-			exec_cleanup(n->u.set.inputs[i]);
+			cleanup(n->u.set.inputs[i], reset);
 		n->gstate = NULL;
 		return;
 	}
 	if (n->kind == PN_CTE_SCAN) {
-		cte_scan_cleanup(n);
+		cte_scan_cleanup(n, reset);
 		return;
 	}
-	exec_cleanup(n->child);
+	if (n->kind == PN_RECURSIVE) {
+		recursive_cleanup(n);
+		return;
+	}
+	cleanup(n->child, reset);
 	switch (n->kind) {
 	case PN_SCAN:
-		if (n->u.scan.src) {
+		if (n->u.scan.src && (!reset || n->u.scan.table)) {
+			/* a table's scan reopens; a table function's source is
+			 * the plan's (and runs once) */
 			source_free(n->u.scan.src);
 			n->u.scan.src = NULL;
 		}
-		if (n->u.scan.table) {
+		if (n->u.scan.table && !reset) {
 			table_unref(n->u.scan.table);
 			n->u.scan.table = NULL;
 		}
@@ -602,7 +617,7 @@ exec_cleanup(struct pnode *n)
 			result_chunks_free(n->gstate);
 			free(n->gstate);
 		}
-		if (n->kind == PN_VALUES && n->u.values.rows) {
+		if (n->kind == PN_VALUES && n->u.values.rows && !reset) {
 			rowset_free(n->u.values.rows);
 			n->u.values.rows = NULL;
 		}
@@ -611,6 +626,18 @@ exec_cleanup(struct pnode *n)
 		break;
 	}
 	n->gstate = NULL;
+}
+
+void
+exec_cleanup(struct pnode *n)
+{
+	cleanup(n, false);
+}
+
+void
+exec_reset(struct pnode *n)
+{
+	cleanup(n, true);
 }
 
 int

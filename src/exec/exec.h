@@ -56,6 +56,11 @@ int op_next(struct op *op, struct chunk **out);
 void op_free(struct op *op);
 /* Free runtime state of every node (global states, sources, table refs). */
 void exec_cleanup(struct pnode *root);
+/* Free the runtime state of a finished run but keep the plan's resources
+ * (table references, VALUES rows, shared CTE results) so that it can be
+ * prepared and run again (the step of WITH RECURSIVE, once per round).
+ * Table functions' sources cannot run twice. */
+void exec_reset(struct pnode *root);
 
 /* prepare + pull the root on one thread, streaming to the sink. */
 int exec_run(struct pnode *root, struct exec_ctx *ctx, struct wb_sink *sink);

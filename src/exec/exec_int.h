@@ -52,7 +52,9 @@ int materialize_prepare(struct pnode *n, struct exec_ctx *ctx);
 void materialize_cleanup(struct pnode *n);
 int cte_scan_prepare(struct pnode *n, struct exec_ctx *ctx);
 struct op *op_cte_scan_create(struct pnode *n, struct exec_ctx *ctx);
-void cte_scan_cleanup(struct pnode *n);
+void cte_scan_cleanup(struct pnode *n, bool reset);
+int recursive_prepare(struct pnode *n, struct exec_ctx *ctx);
+void recursive_cleanup(struct pnode *n);
 int cte_scan_parallelism(struct pnode *n);
 /* Windows (op_window.c): a breaker; gstate starts with result_chunks. */
 int window_prepare(struct pnode *n, struct exec_ctx *ctx);

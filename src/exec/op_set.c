@@ -12,6 +12,7 @@
  * cursor of its own.
  */
 #include "exec/exec_int.h"
+#include "core/hash.h"
 #include "core/pool.h"
 #include "core/xmalloc.h"
 
@@ -95,6 +96,8 @@ struct mat_global {
 	int nstores;
 };
 
+static void mat_free(struct mat_global *G);
+
 static int
 mat_consume(void *arg, int worker, struct chunk *c, struct wb_error *err)
 {
@@ -129,11 +132,12 @@ seq_cmp(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-int
-materialize_prepare(struct pnode *n, struct exec_ctx *ctx)
+/* Run input to completion into a new store with n's schema, in input
+ * order. NULL on error (the partial store is freed). */
+static struct mat_global *
+mat_run(struct pnode *n, struct pnode *input, struct exec_ctx *ctx, int *workers)
 {
 	struct mat_global *G = xcalloc(1, sizeof *G);
-	n->gstate = G;
 	result_chunks_init(&G->result);
 	G->n = n;
 	int w = pool_size();
@@ -141,15 +145,20 @@ materialize_prepare(struct pnode *n, struct exec_ctx *ctx)
 	G->stores = xcalloc((size_t)w, sizeof *G->stores);
 	for (int i = 0; i < w; i++)
 		arena_init(&G->stores[i].heap, 256 * 1024);
-	int used;
+	int used = 0;
 	int saved = ctx->max_workers;
 	if (saved <= 0 || saved > w)
 		ctx->max_workers = w;
-	int rc = exec_parallel(n->child, ctx, mat_consume, G, &used);
+	int rc = exec_prepare(input, ctx);
+	if (rc == 0)
+		rc = exec_parallel(input, ctx, mat_consume, G, &used);
 	ctx->max_workers = saved;
-	n->stats.workers = used;
-	if (rc < 0)
-		return -1;
+	if (workers)
+		*workers = used;
+	if (rc < 0) {
+		mat_free(G);
+		return NULL;
+	}
 	int total = 0;
 	for (int i = 0; i < w; i++)
 		total += G->stores[i].n;
@@ -172,15 +181,23 @@ materialize_prepare(struct pnode *n, struct exec_ctx *ctx)
 		G->stores[i].n = 0;
 	}
 	free(refs);
+	return G;
+}
+
+int
+materialize_prepare(struct pnode *n, struct exec_ctx *ctx)
+{
+	/* the child was prepared by exec_prepare() */
+	struct mat_global *G = mat_run(n, n->child, ctx, &n->stats.workers);
+	if (G == NULL)
+		return -1;
+	n->gstate = G;
 	return 0;
 }
 
-void
-materialize_cleanup(struct pnode *n)
+static void
+mat_free(struct mat_global *G)
 {
-	struct mat_global *G = n->gstate;
-	if (G == NULL)
-		return;
 	for (int i = 0; i < G->result.n; i++)
 		chunk_free(&G->result.chunks[i]);
 	free(G->result.chunks);
@@ -194,6 +211,14 @@ materialize_cleanup(struct pnode *n)
 	}
 	free(G->stores);
 	free(G);
+}
+
+void
+materialize_cleanup(struct pnode *n)
+{
+	if (n->gstate == NULL)
+		return;
+	mat_free(n->gstate);
 	n->gstate = NULL;
 }
 
@@ -254,12 +279,14 @@ op_cte_scan_create(struct pnode *n, struct exec_ctx *ctx)
 }
 
 void
-cte_scan_cleanup(struct pnode *n)
+cte_scan_cleanup(struct pnode *n, bool reset)
 {
 	free(n->gstate);
 	n->gstate = NULL;
-	/* the shared source is cleaned by whoever gets there first */
-	exec_cleanup(n->u.cte.source);
+	/* the shared source is cleaned by whoever gets there first; a reset
+	 * (a recursive step's next round) keeps it, except a working table */
+	if (!reset || n->u.cte.source->child == NULL)
+		exec_cleanup(n->u.cte.source);
 }
 
 int
@@ -267,4 +294,183 @@ cte_scan_parallelism(struct pnode *n)
 {
 	struct result_chunks *r = n->u.cte.source->gstate;
 	return r && r->n > 0 ? r->n : 1;
+}
+
+/* ---------------------------------------------------------- WITH RECURSIVE
+ *
+ * The base term runs once; its rows are the first working table. Each
+ * iteration runs the step term over the working table (the work node, a
+ * MATERIALIZE whose store is set here, read by the step's CTE scans); the
+ * rows it yields (for UNION: those never seen before) become the next
+ * working table, and every working table is appended to the result. It
+ * stops when a working table is empty; max_iterations guards runaways.
+ */
+
+struct rec_global {
+	struct result_chunks result;   /* first: served as a result node */
+	int64_t nrows;
+	/* UNION (distinct): every row kept so far, open addressing by hash */
+	uint64_t *hashes;
+	int64_t *ids;                  /* row id + 1; 0 = empty slot */
+	uint64_t mask;
+};
+
+static bool
+cell_equal(const struct vec *a, int i, const struct vec *b, int j)
+{
+	bool an = vec_is_null(a, i), bn = vec_is_null(b, j);
+	if (an || bn)
+		return an && bn;
+	switch (a->type) {
+	case WB_TYPE_VARCHAR:
+		return wb_str_eq(vec_str_at(a, i), vec_str_at(b, j));
+	case WB_TYPE_DOUBLE: {
+		double x = vec_f64(a)[i], y = vec_f64(b)[j];
+		return x == y || (x != x && y != y);
+	}
+	case WB_TYPE_BOOL:
+		return ((const uint8_t *)a->data)[i] == ((const uint8_t *)b->data)[j];
+	case WB_TYPE_INTERVAL:
+		return memcmp(&vec_iv(a)[i], &vec_iv(b)[j], sizeof(wb_interval)) == 0;
+	default:
+		return vec_i64(a)[i] == vec_i64(b)[j];
+	}
+}
+
+/* Row id r of the result: chunk r / WB_VEC_SIZE (result chunks are full
+ * except the last). */
+static bool
+row_equal(const struct rec_global *R, int64_t r, const struct chunk *c, int i)
+{
+	const struct chunk *rc = &R->result.chunks[r / WB_VEC_SIZE];
+	int ri = (int)(r % WB_VEC_SIZE);
+	for (int col = 0; col < c->ncol; col++)
+		if (!cell_equal(&rc->cols[col], ri, &c->cols[col], i))
+			return false;
+	return true;
+}
+
+static void
+rec_grow(struct rec_global *R)
+{
+	uint64_t ncap = R->ids ? (R->mask + 1) * 2 : 1024, nmask = ncap - 1;
+	uint64_t *nh = xcalloc(ncap, sizeof *nh);
+	int64_t *ni = xcalloc(ncap, sizeof *ni);
+	for (uint64_t s = 0; R->ids && s <= R->mask; s++) {
+		if (R->ids[s] == 0)
+			continue;
+		uint64_t p = R->hashes[s] & nmask;
+		while (ni[p])
+			p = (p + 1) & nmask;
+		nh[p] = R->hashes[s];
+		ni[p] = R->ids[s];
+	}
+	free(R->hashes);
+	free(R->ids);
+	R->hashes = nh;
+	R->ids = ni;
+	R->mask = nmask;
+}
+
+/* Append the rows of c not yet in the result (UNION) or all of them
+ * (UNION ALL) to the result and to the next working table `next`.
+ * Returns the number of rows added. */
+static int64_t
+rec_add(struct rec_global *R, struct pnode *n, const struct chunk *c, bool distinct, struct result_chunks *next)
+{
+	if (c->n == 0)
+		return 0;
+	if (!distinct) {
+		result_chunks_append(&R->result, n->ncol, n->types, c, NULL, 0, c->n);
+		result_chunks_append(next, n->ncol, n->types, c, NULL, 0, c->n);
+		R->nrows += c->n;
+		return c->n;
+	}
+	uint64_t h[WB_VEC_SIZE];
+	for (int col = 0; col < c->ncol; col++)
+		hash_vec(&c->cols[col], c->n, h, col > 0);
+	if (c->ncol == 0)
+		memset(h, 0, sizeof h);
+	int64_t added = 0;
+	for (int i = 0; i < c->n; i++) {
+		if (R->ids == NULL || (uint64_t)(R->nrows + 1) * 2 > R->mask + 1)
+			rec_grow(R);
+		uint64_t p = h[i] & R->mask;
+		bool found = false;
+		while (R->ids[p]) {
+			if (R->hashes[p] == h[i] && row_equal(R, R->ids[p] - 1, c, i)) {
+				found = true;
+				break;
+			}
+			p = (p + 1) & R->mask;
+		}
+		if (found)
+			continue;
+		uint32_t one = (uint32_t)i;
+		result_chunks_append(&R->result, n->ncol, n->types, c, &one, 0, 1);
+		result_chunks_append(next, n->ncol, n->types, c, &one, 0, 1);
+		R->hashes[p] = h[i];
+		R->ids[p] = R->nrows + 1;
+		R->nrows++;
+		added++;
+	}
+	return added;
+}
+
+int
+recursive_prepare(struct pnode *n, struct exec_ctx *ctx)
+{
+	struct rec_global *R = xcalloc(1, sizeof *R);
+	result_chunks_init(&R->result);
+	n->gstate = R;
+	bool distinct = !n->u.rec.union_all;
+	struct pnode *work = n->u.rec.work;
+	struct mat_global *in = mat_run(n, n->u.rec.base, ctx, &n->stats.workers);
+	for (int64_t iter = 0; in != NULL; iter++) {
+		/* the rows of this round that are new become the working table */
+		struct mat_global *W = xcalloc(1, sizeof *W);
+		result_chunks_init(&W->result);
+		W->n = n;
+		int64_t added = 0;
+		for (int i = 0; i < in->result.n; i++)
+			added += rec_add(R, n, &in->result.chunks[i], distinct, &W->result);
+		mat_free(in);
+		in = NULL;
+		if (added == 0) {
+			mat_free(W);
+			return 0;
+		}
+		if (iter >= n->u.rec.max_iterations) {
+			mat_free(W);
+			struct wb_error e = WB_ERROR_INIT;
+			err_set(&e, -1, "WITH RECURSIVE %s did not finish after %lld iterations (%lld rows so far)",
+			    work->u.cte.name ? work->u.cte.name : "", (long long)n->u.rec.max_iterations, (long long)R->nrows);
+			err_hint(&e, "make sure the recursive part stops producing rows, e.g. WHERE depth < 100");
+			exec_fail(ctx, &e);
+			return -1;
+		}
+		work->gstate = W;
+		in = mat_run(n, n->u.rec.step, ctx, NULL);
+		/* resets the step for the next round; its CTE scans free the
+		 * working table (or, if none reads it, this does) */
+		exec_reset(n->u.rec.step);
+		materialize_cleanup(work);
+	}
+	return -1;
+}
+
+void
+recursive_cleanup(struct pnode *n)
+{
+	exec_cleanup(n->u.rec.base);
+	exec_cleanup(n->u.rec.step);
+	materialize_cleanup(n->u.rec.work);
+	struct rec_global *R = n->gstate;
+	if (R == NULL)
+		return;
+	result_chunks_free(&R->result);
+	free(R->hashes);
+	free(R->ids);
+	free(R);
+	n->gstate = NULL;
 }

@@ -88,6 +88,30 @@ coalesce_k(struct fn_call *call, struct vec **args, int nargs, int n, struct vec
 	return 0;
 }
 
+/* The binder's check for a correlated scalar subquery without an
+ * aggregate: args[0] = rows it produced for this outer row, args[1] = the
+ * value; more than one row is an error, as in SQL. */
+static int
+single_row_k(struct fn_call *call, struct vec **args, int nargs, int n, struct vec *out)
+{
+	(void)nargs;
+	const struct vec *cnt = args[0], *v = args[1];
+	uint8_t *on = vec_nulls_writable(out);
+	for (int i = 0; i < n; i++) {
+		if (!fn_isnull(cnt, i) && vec_i64(cnt)[i] > 1) {
+			err_set(call->err, call->pos, "a subquery used as an expression returned more than one row (%lld rows)",
+			    (long long)vec_i64(cnt)[i]);
+			err_hint(call->err, "aggregate the subquery's rows, add LIMIT 1, or join instead");
+			return -1;
+		}
+		on[i] = fn_isnull(v, i);
+		if (!on[i])
+			copy_row(out, i, v, i);
+	}
+	tidy_nulls(out, n);
+	return 0;
+}
+
 /* nullif(a, b): NULL when a = b, else a. */
 static int
 nullif_k(struct fn_call *call, struct vec **args, int nargs, int n, struct vec *out)
@@ -265,6 +289,13 @@ static const struct fn_sig nanvl_sigs[] = {
 static const struct fn_sig typeof_sigs[] = {
 	SIG1(T_STR, T_ANY, typeof_k, .flags = FN_NONSTRICT),
 };
+
+static const struct fn_sig single_row_sigs[] = {
+	SIG2(T_ANY, T_I64, T_ANY, single_row_k, .flags = NS),
+};
+
+const struct scalar_fn fn_single_row_check = {.name = "single_row_check", SIGS(single_row_sigs),
+    .usage = "single_row_check(rows, value)", .doc = "internal: value, or an error when rows > 1"};
 
 const struct scalar_fn fn_cond_table[] = {
 	{.name = "coalesce", SIGS(coalesce_sigs), .usage = "coalesce(a, b, ...)",

@@ -90,6 +90,9 @@ const struct scalar_fn *fn_lookup(const char *name);
  * (names that are not identifiers) included. */
 int fn_count(void);
 const struct scalar_fn *fn_at(int i);
+/* Not in the table (never visible to users): the binder's row-count check
+ * for correlated scalar subqueries, single_row_check(rows, value). */
+extern const struct scalar_fn fn_single_row_check;
 /* Closest known function name to `name` (edit distance), or NULL. */
 const char *fn_suggest(const char *name);
 

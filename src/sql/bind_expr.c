@@ -97,14 +97,13 @@ col_display(const struct scope_col *c, struct strbuf *sb)
 	return sb_str(sb);
 }
 
-static struct bexpr *
-bind_colref(struct binder *b, struct ast *e, struct bind_env *env)
+/* The column of s named (qual.)col: its index, -1 if none; *count says
+ * how many match (more than one = ambiguous). */
+static int
+scope_find(const struct scope *s, const char *qual, const char *col, int *count)
 {
-	const struct ast_name *nm = &e->u.name;
-	const char *col = nm->parts[nm->n - 1];
-	const char *qual = nm->n >= 2 ? nm->parts[nm->n - 2] : NULL;
-	struct scope *s = env->scope;
-	int found = -1, count = 0;
+	int found = -1;
+	*count = 0;
 	for (int i = 0; s && i < s->ncol; i++) {
 		if (strcasecmp(s->cols[i].name, col) != 0)
 			continue;
@@ -114,8 +113,20 @@ bind_colref(struct binder *b, struct ast *e, struct bind_env *env)
 			continue;
 		if (found < 0)
 			found = i;
-		count++;
+		(*count)++;
 	}
+	return found;
+}
+
+static struct bexpr *
+bind_colref(struct binder *b, struct ast *e, struct bind_env *env)
+{
+	const struct ast_name *nm = &e->u.name;
+	const char *col = nm->parts[nm->n - 1];
+	const char *qual = nm->n >= 2 ? nm->parts[nm->n - 2] : NULL;
+	struct scope *s = env->scope;
+	int count;
+	int found = scope_find(s, qual, col, &count);
 	if (count > 1) {
 		struct strbuf sb = STRBUF_INIT;
 		err_set(b->err, e->pos, "column reference \"%s\" is ambiguous", col);
@@ -144,6 +155,29 @@ bind_colref(struct binder *b, struct ast *e, struct bind_env *env)
 				return bind_expr(b, env->alias_exprs[i], &sub);
 			}
 		}
+	}
+	/* a column of an enclosing query: a correlated subquery */
+	int depth = 1;
+	for (struct outer_ref *o = b->outer; o; o = o->up, depth++) {
+		int oc = scope_find(o->scope, qual, col, &count);
+		if (oc < 0)
+			continue;
+		if (count > 1) {
+			err_set(b->err, e->pos, "outer column reference \"%s\" is ambiguous", col);
+			err_hint(b->err, "qualify it with the outer table's alias");
+			return NULL;
+		}
+		if (depth > 1) {
+			err_set(b->err, e->pos, "\"%s\" refers to a query %d levels out; only the directly enclosing query can be referenced",
+			    col, depth);
+			err_hint(b->err, "pass the value through the enclosing subquery, or rewrite with joins");
+			return NULL;
+		}
+		o->used = true;
+		struct bexpr *r = bexpr_new(b->arena, BX_OUTER, o->scope->cols[oc].type, e->pos, 0);
+		r->u.outer.depth = depth;
+		r->u.outer.column = oc;
+		return r;
 	}
 	if (qual && s) {
 		bool known = false;
@@ -194,15 +228,11 @@ bind_colref(struct binder *b, struct ast *e, struct bind_env *env)
 /* ------------------------------------------------------------ functions */
 
 static struct bexpr *
-make_call(struct binder *b, const char *name, struct bexpr **args, bool *is_lit, int nargs, int pos)
+make_call_fn(struct binder *b, const struct scalar_fn *fn, struct bexpr **args, bool *is_lit, int nargs, int pos)
 {
-	const struct scalar_fn *fn = fn_lookup(name);
-	if (fn == NULL) {
-		err_set(b->err, pos, "internal: operator %s missing from the function table", name);
-		return NULL;
-	}
-	wb_type types[64], cast_to[64], ret;
-	bool lits[64];
+	const char *name = fn->name;
+	wb_type types[64] = {0}, cast_to[64], ret;
+	bool lits[64] = {0};
 	if (nargs > 64) {
 		err_set(b->err, pos, "%s: too many arguments", name);
 		return NULL;
@@ -225,6 +255,23 @@ make_call(struct binder *b, const char *name, struct bexpr **args, bool *is_lit,
 			return NULL;
 	}
 	return bind_fold(b, e);
+}
+
+static struct bexpr *
+make_call(struct binder *b, const char *name, struct bexpr **args, bool *is_lit, int nargs, int pos)
+{
+	const struct scalar_fn *fn = fn_lookup(name);
+	if (fn == NULL) {
+		err_set(b->err, pos, "internal: operator %s missing from the function table", name);
+		return NULL;
+	}
+	return make_call_fn(b, fn, args, is_lit, nargs, pos);
+}
+
+struct bexpr *
+bind_call_fn(struct binder *b, const struct scalar_fn *fn, struct bexpr **args, int nargs, int pos)
+{
+	return make_call_fn(b, fn, args, NULL, nargs, pos);
 }
 
 struct bexpr *
@@ -410,65 +457,6 @@ bind_func(struct binder *b, struct ast *e, struct bind_env *env)
 	return make_call(b, fn->name, args, lits, nargs, e->pos);
 }
 
-/* ---------------------------------------------------------- subqueries */
-
-static struct rowset *
-run_subquery(struct binder *b, struct ast *q, int pos, struct scope *sc)
-{
-	if (b->run == NULL) {
-		err_set(b->err, pos, "subqueries are not available here");
-		return NULL;
-	}
-	/* the subquery runs now, on its own plan: it must not share (and so
-	 * not optimise away) the materialisations of the enclosing query */
-	int nctes = 0;
-	for (struct bind_cte *c = b->ctes; c; c = c->next)
-		nctes++;
-	struct pnode **saved = xcalloc((size_t)nctes + 1, sizeof *saved);
-	int k = 0;
-	for (struct bind_cte *c = b->ctes; c; c = c->next, k++) {
-		saved[k] = c->mat;
-		c->mat = NULL;
-	}
-	struct pnode *plan = bind_query_scoped(b, q, sc);
-	k = 0;
-	for (struct bind_cte *c = b->ctes; c; c = c->next, k++)
-		c->mat = saved[k];
-	free(saved);
-	if (plan == NULL)
-		return NULL;
-	struct rowset *rs = NULL;
-	if (b->run(b->run_arg, plan, &rs, b->err) < 0) {
-		err_at(b->err, pos);
-		return NULL;
-	}
-	return rs;
-}
-
-static struct bexpr *
-bind_scalar_subquery(struct binder *b, struct ast *e)
-{
-	struct scope sc = {0};
-	struct rowset *rs = run_subquery(b, e->u.sub.query, e->pos, &sc);
-	if (rs == NULL)
-		return NULL;
-	struct bexpr *r = NULL;
-	if (rs->ncol != 1) {
-		err_set(b->err, e->pos, "a scalar subquery must return one column, this one returns %d", rs->ncol);
-	} else if (rs->nrows > 1) {
-		err_set(b->err, e->pos, "a scalar subquery returned more than one row (%lld rows)", (long long)rs->nrows);
-		err_hint(b->err, "add LIMIT 1 or aggregate the rows");
-	} else {
-		struct wb_value v = {.type = rs->types[0], .is_null = true};
-		if (rs->nrows == 1)
-			rowset_get(rs, 0, 0, &v);
-		v.type = rs->types[0];
-		r = bexpr_const(b->arena, &v, e->pos);
-	}
-	rowset_free(rs);
-	return r;
-}
-
 /* ---------------------------------------------------------- main switch */
 
 static struct bexpr *
@@ -480,8 +468,7 @@ bind_in(struct binder *b, struct ast *e, struct bind_env *env)
 	int n = e->u.in.list.n;
 	struct bexpr **items;
 	if (e->u.in.subquery) {
-		struct scope sc = {0};
-		struct rowset *rs = run_subquery(b, e->u.in.subquery, e->pos, &sc);
+		struct rowset *rs = bind_subquery_rows(b, e->u.in.subquery, env, e->pos);
 		if (rs == NULL)
 			return NULL;
 		if (rs->ncol != 1) {
@@ -859,18 +846,9 @@ bind_expr(struct binder *b, struct ast *e, struct bind_env *env)
 		break;
 	}
 	case AST_SUBQUERY:
-		r = bind_scalar_subquery(b, e);
+	case AST_EXISTS:
+		r = bind_subquery_expr(b, e, env);
 		break;
-	case AST_EXISTS: {
-		struct scope sc = {0};
-		struct rowset *rs = run_subquery(b, e->u.sub.query, e->pos, &sc);
-		if (rs == NULL)
-			break;
-		struct wb_value v = {.type = WB_TYPE_BOOL, .u.b = (rs->nrows > 0) != e->u.sub.not};
-		rowset_free(rs);
-		r = bexpr_const(b->arena, &v, e->pos);
-		break;
-	}
 	case AST_LIST:
 		err_set(b->err, e->pos, "row values and lists are not supported in expressions");
 		break;

@@ -56,6 +56,10 @@ struct bind_env {
 	struct win_collect *win;   /* NULL: window functions not allowed */
 	struct bexpr **groups;     /* GROUP BY keys, for GROUPING() */
 	int ngroups;
+	/* the plan the scope reads, which a correlated subquery in this
+	 * clause may extend with a join (new columns go to the right);
+	 * NULL: correlated subqueries not allowed here */
+	struct pnode **plan;
 	const char *clause;        /* for "not allowed in WHERE" messages */
 	bool in_agg;               /* binding an aggregate's arguments */
 	/* select-list aliases usable in this clause (GROUP BY, HAVING, ORDER BY) */
@@ -71,8 +75,46 @@ struct bind_cte {
 	struct ast_list *columns;
 	struct pnode *mat;        /* PN_MATERIALIZE, bound at the first reference */
 	int materialized;         /* -1 default, 0 NOT MATERIALIZED, 1 MATERIALIZED */
+	bool recursive;           /* in a WITH RECURSIVE */
+	struct pnode *work;       /* binding its recursive step: the working table */
+	bool work_used;
 	struct bind_cte *next;
 };
+
+/* A subquery's view of the query around it: a column not found in the
+ * subquery's own scope is looked up here (BX_OUTER, depth 1 = this one). */
+struct outer_ref {
+	struct scope *scope;
+	struct outer_ref *up;
+	bool used;
+};
+
+/* What the top SELECT core of a correlated subquery hands back: its WHERE
+ * conjuncts that reference the outer query (over the FROM columns, with
+ * BX_OUTER for outer columns), the plan of FROM and the other conjuncts,
+ * and enough of the rest to rebuild it grouped by the correlation keys. */
+struct corr_capture {
+	struct bexpr **preds;
+	int npreds, cap;
+	struct pnode *base;        /* FROM + uncorrelated WHERE */
+	struct bexpr *item0;       /* first select item over base (no aggregates) */
+	int nitems;
+	struct pnode *agg;         /* the aggregation (0 groups), or NULL */
+	struct bexpr *item0_agg;   /* first item over the aggregation output */
+	struct bexpr *having;      /* over the aggregation output, or NULL */
+	bool grouped, windows, distinct, limited, ordered;
+};
+
+/* bind_subquery.c */
+/* Bind a subquery expression (scalar, EXISTS, IN) within env. */
+struct bexpr *bind_subquery_expr(struct binder *b, struct ast *e, struct bind_env *env);
+bool bexpr_has_outer(const struct bexpr *e);
+/* The rows of an uncorrelated subquery (IN lists); correlated = error. */
+struct rowset *bind_subquery_rows(struct binder *b, struct ast *q, struct bind_env *env, int pos);
+/* A top-level WHERE conjunct that is [NOT] EXISTS / [NOT] IN (subquery):
+ * join it onto *plan (semi / anti) and return 1; 0 if e is not one; -1 on
+ * error. */
+int bind_subquery_conjunct(struct binder *b, struct ast *e, struct bind_env *env, struct pnode **plan);
 
 /* bind_select.c */
 struct pnode *bind_select(struct binder *b, struct ast *sel, struct ast *q, struct scope *out);
@@ -112,6 +154,7 @@ struct bexpr *bind_post_agg(struct binder *b, struct bexpr *e, struct bexpr **gr
 char *bind_expr_name(struct binder *b, struct ast *e);
 /* A call of a scalar function or operator ("=", "+") on bound arguments. */
 struct bexpr *bind_call(struct binder *b, const char *name, struct bexpr **args, int nargs, int pos);
+struct bexpr *bind_call_fn(struct binder *b, const struct scalar_fn *fn, struct bexpr **args, int nargs, int pos);
 
 /* bind_query.c */
 struct pnode *bind_query_scoped(struct binder *b, struct ast *q, struct scope *out);

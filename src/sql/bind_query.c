@@ -209,6 +209,85 @@ bind_derived_query(struct binder *b, struct ast *q, const char *alias, struct as
 	return p;
 }
 
+#define RECURSION_MAX_ITERATIONS 100000
+
+static bool
+has_table_function_scan(const struct pnode *n)
+{
+	if (n->kind == PN_SCAN && n->u.scan.table == NULL)
+		return true;
+	struct pnode *kids[64];
+	int nk = pnode_children(n, kids, 64);
+	for (int i = 0; i < nk; i++)
+		if (has_table_function_scan(kids[i]))
+			return true;
+	return false;
+}
+
+/* WITH RECURSIVE c AS (base UNION [ALL] step), step reading c: a
+ * PN_RECURSIVE node; NULL without error when c is not of that form or the
+ * step does not read c (then it is an ordinary CTE). */
+static struct pnode *
+bind_recursive_cte(struct binder *b, struct bind_cte *c)
+{
+	struct ast *body = c->query;
+	if (body->kind == AST_QUERY && body->u.query.with.n == 0 && body->u.query.order.n == 0 && !body->u.query.order_all &&
+	    body->u.query.limit == NULL && body->u.query.offset == NULL)
+		body = body->u.query.body;
+	if (body->kind != AST_SETOP || body->u.setop.op != SETOP_UNION || body->u.setop.by_name)
+		return NULL;
+	struct bind_cte *saved = b->ctes;
+	struct outer_ref *saved_outer = b->outer;
+	b->outer = NULL;
+	b->ctes = c->next;
+	struct scope sb = {0}, ss = {0};
+	struct pnode *base = bind_body_plain(b, body->u.setop.left, &sb);
+	if (base == NULL || apply_col_aliases(b, base, c->columns, c->name) < 0) {
+		b->ctes = saved;
+		b->outer = saved_outer;
+		return NULL;
+	}
+	struct pnode *work = pnode_new(b->arena, PN_MATERIALIZE, NULL, base->ncol);
+	memcpy(work->types, base->types, sizeof(wb_type) * (size_t)base->ncol);
+	memcpy(work->names, base->names, sizeof(char *) * (size_t)base->ncol);
+	work->u.cte.name = c->name;
+	work->u.cte.forced = true;
+	work->est_rows = base->est_rows;
+	c->work = work;
+	c->work_used = false;
+	b->ctes = c;
+	struct pnode *step = bind_body_plain(b, body->u.setop.right, &ss);
+	b->ctes = saved;
+	b->outer = saved_outer;
+	c->work = NULL;
+	if (step == NULL || !c->work_used)
+		return NULL;
+	if (step->ncol != base->ncol) {
+		err_set(b->err, body->pos, "the two parts of recursive query \"%s\" have %d and %d columns", c->name, base->ncol,
+		    step->ncol);
+		return NULL;
+	}
+	step = bind_cast_columns(b, step, base->types, base->names, base->ncol, body->u.setop.right->pos);
+	if (step == NULL)
+		return NULL;
+	if (has_table_function_scan(step)) {
+		err_set(b->err, body->u.setop.right->pos, "the recursive part of \"%s\" cannot read a table function directly",
+		    c->name);
+		err_hint(b->err, "read it in another WITH query and use that one");
+		return NULL;
+	}
+	struct pnode *r = pnode_new(b->arena, PN_RECURSIVE, NULL, base->ncol);
+	memcpy(r->types, base->types, sizeof(wb_type) * (size_t)base->ncol);
+	memcpy(r->names, base->names, sizeof(char *) * (size_t)base->ncol);
+	r->u.rec.base = base;
+	r->u.rec.step = step;
+	r->u.rec.work = work;
+	r->u.rec.union_all = body->u.setop.all;
+	r->u.rec.max_iterations = RECURSION_MAX_ITERATIONS;
+	r->est_rows = base->est_rows * 10;
+	return r;
+}
+
 static struct pnode *
 bind_table(struct binder *b, struct ast *t, struct scope *s)
 {
@@ -224,15 +303,48 @@ bind_table(struct binder *b, struct ast *t, struct scope *s)
 		for (struct bind_cte *c = b->ctes; c; c = c->next) {
 			if (strcasecmp(c->name, nm->parts[0]) != 0)
 				continue;
+			if (c->work) {
+				/* the recursive step reads the working table */
+				c->work_used = true;
+				struct pnode *p = pnode_new(b->arena, PN_CTE_SCAN, NULL, c->work->ncol);
+				memcpy(p->types, c->work->types, sizeof(wb_type) * (size_t)c->work->ncol);
+				memcpy(p->names, c->work->names, sizeof(char *) * (size_t)c->work->ncol);
+				p->u.cte.source = c->work;
+				p->u.cte.name = c->name;
+				p->est_rows = c->work->est_rows;
+				if (t->u.table.col_aliases.n && apply_col_aliases(b, p, &t->u.table.col_aliases, c->name) < 0)
+					return NULL;
+				scope_from_plan(b, s, p, alias);
+				return p;
+			}
 			/* bound once, in the scope where it was defined, as a
 			 * materialisation every reference scans; the optimizer
 			 * inlines it again when it is referenced only once */
+			if (c->mat == NULL && c->recursive) {
+				struct pnode *r = bind_recursive_cte(b, c);
+				if (r == NULL && err_isset(b->err))
+					return NULL;
+				if (r != NULL) {
+					struct pnode *m = pnode_new(b->arena, PN_MATERIALIZE, r, r->ncol);
+					memcpy(m->types, r->types, sizeof(wb_type) * (size_t)r->ncol);
+					memcpy(m->names, r->names, sizeof(char *) * (size_t)r->ncol);
+					m->u.cte.name = c->name;
+					m->u.cte.forced = c->materialized == 1;
+					m->est_rows = r->est_rows;
+					c->mat = m;
+				}
+			}
 			if (c->mat == NULL || c->materialized == 0) {
+				/* a WITH query sees the CTEs before it, never the
+				 * columns of a query that references it */
 				struct bind_cte *saved = b->ctes;
+				struct outer_ref *saved_outer = b->outer;
 				b->ctes = c->next;
+				b->outer = NULL;
 				struct scope inner = {0};
 				struct pnode *body = bind_derived_query(b, c->query, NULL, c->columns, &inner, c->name);
 				b->ctes = saved;
+				b->outer = saved_outer;
 				if (body == NULL)
 					return NULL;
 				if (c->materialized == 0) {
@@ -281,9 +393,12 @@ bind_table(struct binder *b, struct ast *t, struct scope *s)
 		struct wb_error *saved = b->err;
 		b->err = &inner;
 		struct bind_cte *saved_ctes = b->ctes;
+		struct outer_ref *saved_outer = b->outer;
 		b->ctes = NULL;
+		b->outer = NULL;
 		struct pnode *p = bind_derived_query(b, q, alias, &t->u.table.col_aliases, s, tab->name);
 		b->ctes = saved_ctes;
+		b->outer = saved_outer;
 		b->err = saved;
 		if (p == NULL) {
 			err_set(b->err, t->pos, "view \"%s\" no longer binds: %s", tab->name, inner.msg ? inner.msg : "?");
@@ -570,10 +685,6 @@ bind_query_scoped(struct binder *b, struct ast *q, struct scope *out)
 {
 	if (q->kind != AST_QUERY)
 		return bind_body(b, q, NULL, out);
-	if (q->u.query.recursive) {
-		err_set(b->err, q->pos, "WITH RECURSIVE is not supported yet");
-		return NULL;
-	}
 	struct bind_cte *saved = b->ctes;
 	for (int i = 0; i < q->u.query.with.n; i++) {
 		struct ast *c = q->u.query.with.v[i];
@@ -588,6 +699,7 @@ bind_query_scoped(struct binder *b, struct ast *q, struct scope *out)
 		bc->query = c->u.cte.query;
 		bc->columns = &c->u.cte.columns;
 		bc->materialized = c->u.cte.materialized;
+		bc->recursive = q->u.query.recursive;
 		bc->next = b->ctes;
 		b->ctes = bc;
 	}

@@ -373,9 +373,72 @@ winref_fn(struct binder *b, struct bexpr *e, void *arg)
 	return bind_resolve_winrefs(b, e, arg);
 }
 
+static void
+ast_conjuncts(struct binder *b, struct ast *e, struct ast ***v, int *n, int *cap)
+{
+	if (e->kind == AST_BINARY && strcmp(e->u.binary.op, "AND") == 0) {
+		ast_conjuncts(b, e->u.binary.left, v, n, cap);
+		ast_conjuncts(b, e->u.binary.right, v, n, cap);
+		return;
+	}
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 8;
+		struct ast **nv = arena_zalloc(b->arena, sizeof *nv * (size_t)*cap);
+		if (*n)
+			memcpy(nv, *v, sizeof *nv * (size_t)*n);
+		*v = nv;
+	}
+	(*v)[(*n)++] = e;
+}
+
+/* WHERE, conjunct by conjunct: a correlated subquery's conditions on
+ * outer columns go to its capture; [NOT] EXISTS / IN (subquery) become
+ * semi / anti joins after the plain filter. */
+static int
+bind_where(struct binder *b, struct ast *where, struct scope *from, struct pnode **plan, struct corr_capture *cap)
+{
+	struct ast **conj = NULL;
+	int nconj = 0, ccap = 0;
+	ast_conjuncts(b, where, &conj, &nconj, &ccap);
+	struct bind_env env = {.scope = from, .clause = "WHERE", .plan = plan};
+	struct bexpr **local = arena_zalloc(b->arena, sizeof(struct bexpr *) * (size_t)nconj);
+	int nlocal = 0;
+	for (int i = 0; i < nconj; i++) {
+		struct ast *c = conj[i];
+		if (c->kind == AST_EXISTS || (c->kind == AST_IN && c->u.in.subquery))
+			continue;
+		struct bexpr *w = bind_condition(b, c, &env, "WHERE");
+		if (w == NULL)
+			return -1;
+		if (w->kind == BX_CONST && !w->u.value.is_null && w->u.value.u.b)
+			continue;
+		if (cap && bexpr_has_outer(w)) {
+			if (cap->npreds == cap->cap) {
+				cap->cap = cap->cap ? cap->cap * 2 : 4;
+				struct bexpr **np = arena_zalloc(b->arena, sizeof *np * (size_t)cap->cap);
+				if (cap->npreds)
+					memcpy(np, cap->preds, sizeof *np * (size_t)cap->npreds);
+				cap->preds = np;
+			}
+			cap->preds[cap->npreds++] = w;
+			continue;
+		}
+		local[nlocal++] = w;
+	}
+	if (nlocal > 0)
+		*plan = bind_filter(b, *plan, bexpr_and(b->arena, local, nlocal));
+	for (int i = 0; i < nconj; i++)
+		if (bind_subquery_conjunct(b, conj[i], &env, plan) < 0)
+			return -1;
+	return 0;
+}
+
 struct pnode *
 bind_select(struct binder *b, struct ast *sel, struct ast *q, struct scope *out)
 {
+	/* this SELECT is the top of a subquery being checked for correlation */
+	struct corr_capture *cap = b->capture;
+	b->capture = NULL;
 	struct scope from = {0};
 	struct pnode *plan;
 	if (sel->u.select.from) {
@@ -390,14 +453,8 @@ bind_select(struct binder *b, struct ast *sel, struct ast *q, struct scope *out)
 		plan->u.values.rows->nrows = 1;
 		plan->est_rows = 1;
 	}
-	if (sel->u.select.where) {
-		struct bind_env env = {.scope = &from, .clause = "WHERE"};
-		struct bexpr *w = bind_condition(b, sel->u.select.where, &env, "WHERE");
-		if (w == NULL)
-			return NULL;
-		if (!(w->kind == BX_CONST && !w->u.value.is_null && w->u.value.u.b))
-			plan = bind_filter(b, plan, w);
-	}
+	if (sel->u.select.where && bind_where(b, sel->u.select.where, &from, &plan, cap) < 0)
+		return NULL;
 	for (int i = 0; i < sel->u.select.windows.n; i++)
 		for (int j = 0; j < i; j++)
 			if (strcasecmp(sel->u.select.windows.v[i]->u.win.name, sel->u.select.windows.v[j]->u.win.name) == 0) {
@@ -464,7 +521,8 @@ bind_select(struct binder *b, struct ast *sel, struct ast *q, struct scope *out)
 
 	/* every expression, with aggregates and window calls collected */
 	struct bind_env env = {.scope = &from, .agg = is_agg ? &ac : NULL, .win = &wc, .clause = "SELECT",
-	    .nalias = nalias, .alias_names = alias_names, .alias_exprs = alias_exprs, .groups = g.keys, .ngroups = g.n};
+	    .nalias = nalias, .alias_names = alias_names, .alias_exprs = alias_exprs, .groups = g.keys, .ngroups = g.n,
+	    .plan = is_agg ? NULL : &plan};
 	for (int i = 0; i < nitems; i++) {
 		if (items[i].ast == NULL) {
 			items[i].bound = items[i].pre;
@@ -479,6 +537,7 @@ bind_select(struct binder *b, struct ast *sel, struct ast *q, struct scope *out)
 		struct bind_env henv = env;
 		henv.clause = "HAVING";
 		henv.win = NULL;
+		henv.plan = NULL;
 		if ((having = bind_condition(b, sel->u.select.having, &henv, "HAVING")) == NULL)
 			return NULL;
 	}
@@ -497,9 +556,21 @@ bind_select(struct binder *b, struct ast *sel, struct ast *q, struct scope *out)
 		return NULL;
 	oenv.clause = "DISTINCT ON";
 	oenv.win = NULL;
+	oenv.plan = NULL;
 	if (bind_key_exprs(b, don, false, &probe, &oenv, don_raw) < 0)
 		return NULL;
 	struct sel_exprs x = {items, nitems, &having, &qualify, order_raw, order->n, don_raw, don->n, &wc};
+
+	if (cap) {
+		cap->base = plan;
+		cap->nitems = nitems;
+		cap->item0 = nitems > 0 ? items[0].bound : NULL;
+		cap->grouped = is_agg && g.n > 0;
+		cap->windows = wc.n > 0 || qualify != NULL;
+		cap->distinct = sel->u.select.distinct;
+		cap->limited = q && (q->u.query.limit || q->u.query.offset);
+		cap->ordered = order->n > 0 || (q && q->u.query.order_all);
+	}
 
 	/* aggregation, HAVING */
 	struct pnode *input = plan;
@@ -510,6 +581,12 @@ bind_select(struct binder *b, struct ast *sel, struct ast *q, struct scope *out)
 		struct post_agg_arg pa = {&g, &from};
 		if (map_exprs(b, &x, post_agg_fn, &pa) < 0)
 			return NULL;
+		if (cap) {
+			cap->agg = input->kind == PN_AGG ? input : NULL;
+			cap->grouped = cap->grouped || cap->agg == NULL;
+			cap->item0_agg = nitems > 0 ? items[0].bound : NULL;
+			cap->having = having;
+		}
 		if (having) {
 			input = bind_filter(b, input, having);
 			input->est_rows = input->child->est_rows * 0.5;

@@ -8,8 +8,11 @@
  * or unknown columns, GROUP BY violations, nested aggregates, aggregates in
  * WHERE) with errors that carry the statement position and a hint.
  *
- * Uncorrelated subqueries (scalar, IN, EXISTS) are planned and run during
- * binding through the `run` callback and replaced by their constant result.
+ * Uncorrelated scalar and EXISTS subqueries (and IN subqueries below the
+ * top level of a WHERE) are planned and run during binding through the
+ * `run` callback and replaced by their constant result; IN / EXISTS at
+ * the top of a WHERE become semi / anti joins, and correlated subqueries
+ * are decorrelated into joins (bind_subquery.c).
  */
 #ifndef WB_SQL_BINDER_H
 #define WB_SQL_BINDER_H
@@ -22,6 +25,8 @@
 #include "store/catalog.h"
 
 struct bind_cte;
+struct outer_ref;
+struct corr_capture;
 
 struct binder {
 	struct arena *arena;           /* plan arena: lives as long as the plan */
@@ -34,6 +39,8 @@ struct binder {
 	int (*run)(void *arg, struct pnode *plan, struct rowset **out, struct wb_error *err);
 	void *run_arg;
 	struct bind_cte *ctes;
+	struct outer_ref *outer;        /* enclosing queries' scopes (subqueries) */
+	struct corr_capture *capture;   /* taken by the next SELECT core bound */
 	int depth;                     /* view / subquery nesting guard */
 	/* nodes holding resources (scans, values), released by
 	 * binder_release() whether or not binding succeeded */

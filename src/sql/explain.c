@@ -116,7 +116,13 @@ explain_node_text(const struct pnode *n, struct strbuf *o)
 		sb_printf(o, " %s", n->u.cte.name ? n->u.cte.name : "");
 		break;
 	case PN_MATERIALIZE:
-		sb_printf(o, " %s%s", n->u.cte.name ? n->u.cte.name : "", n->u.cte.forced ? " (MATERIALIZED)" : "");
+		if (n->child == NULL)
+			sb_printf(o, " %s (working table)", n->u.cte.name ? n->u.cte.name : "");
+		else
+			sb_printf(o, " %s%s", n->u.cte.name ? n->u.cte.name : "", n->u.cte.forced ? " (MATERIALIZED)" : "");
+		break;
+	case PN_RECURSIVE:
+		sb_printf(o, " %s", n->u.rec.union_all ? "UNION ALL" : "UNION");
 		break;
 	default:
 		break;

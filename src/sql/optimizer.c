@@ -307,7 +307,8 @@ count_ctes(struct pnode *n, struct cte_uses *u)
 			}
 		u->v = xgrow(u->v, &u->cap, (size_t)u->n + 1, sizeof *u->v);
 		u->v[u->n++] = (struct cte_use){n->u.cte.source, 1};
-		count_ctes(n->u.cte.source->child, u);
+		if (n->u.cte.source->child)   /* not a recursive working table */
+			count_ctes(n->u.cte.source->child, u);
 		return;
 	}
 	struct pnode *kids[64];
@@ -367,7 +368,7 @@ optimize(struct arena *a, struct pnode *root)
 	root = inline_ctes(root, &u);
 	for (int i = 0; i < u.n; i++) {
 		struct pnode *m = u.v[i].mat;
-		if (m->u.cte.forced || u.v[i].refs != 1)
+		if (m->child && (m->u.cte.forced || u.v[i].refs != 1))
 			m->child = optimize_tree(a, inline_ctes(m->child, &u));
 	}
 	free(u.v);

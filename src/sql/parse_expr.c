@@ -891,7 +891,7 @@ P_primary(struct parser *p)
 			break;
 		case KW_EXTRACT:
 			if (P_is_op_at(p, 1, "(")) {
-				/* EXTRACT(field FROM expr) -> field(expr) */
+				/* EXTRACT(field FROM expr) -> date_part('field', expr) */
 				p->cur += 2;
 				if (!P_is_name(p))
 					return parser_syntax_error(p, "a date part (YEAR, MONTH, ...)"), NULL;
@@ -905,8 +905,12 @@ P_primary(struct parser *p)
 				if (arg == NULL || !parser_expect_op(p, ")"))
 					return NULL;
 				n = ast_new(p->arena, AST_FUNC, pos);
-				n->u.func.name = field;
+				n->u.func.name = "date_part";
 				n->u.func.ignore_nulls = -1;
+				struct ast *f = ast_new(p->arena, AST_LITERAL, pos);
+				f->u.lit.type = WB_TYPE_VARCHAR;
+				f->u.lit.u.s = wb_str_c(field);
+				ast_list_add(p->arena, &n->u.func.args, f);
 				ast_list_add(p->arena, &n->u.func.args, arg);
 				return n;
 			}

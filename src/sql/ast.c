@@ -39,7 +39,7 @@ static const char *const kind_names[] = {
 	[AST_SELECT] = "select", [AST_SETOP] = "setop", [AST_VALUES] = "values",
 	[AST_QUERY] = "query", [AST_TABLE] = "table", [AST_TABLE_FUNC] = "tfunc",
 	[AST_DERIVED] = "derived", [AST_JOIN] = "join", [AST_PIVOT] = "pivot",
-	[AST_UNPIVOT] = "unpivot", [AST_CREATE_TABLE] = "create-table",
+	[AST_UNPIVOT] = "unpivot", [AST_BOUND] = "bound", [AST_CREATE_TABLE] = "create-table",
 	[AST_CREATE_VIEW] = "create-view", [AST_CREATE_SCHEMA] = "create-schema",
 	[AST_DROP] = "drop", [AST_INSERT] = "insert", [AST_UPDATE] = "update",
 	[AST_DELETE] = "delete", [AST_EXPLAIN] = "explain", [AST_SHOW] = "show",
@@ -385,6 +385,8 @@ dump(const struct ast *n, struct strbuf *o)
 		dump_list("value", &n->u.unpivot.value_cols, o);
 		dump_list("name", &n->u.unpivot.name_cols, o);
 		dump_list("in", &n->u.unpivot.in_cols, o);
+		break;
+	case AST_BOUND:
 		break;
 	case AST_CREATE_TABLE:
 	case AST_CREATE_VIEW:

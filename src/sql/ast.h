@@ -72,6 +72,7 @@ enum ast_kind {
 	AST_JOIN,          /* join */
 	AST_PIVOT,         /* pivot */
 	AST_UNPIVOT,       /* unpivot */
+	AST_BOUND,         /* bound: a relation the binder already bound (rewrites) */
 	/* statements */
 	AST_CREATE_TABLE,  /* create */
 	AST_CREATE_VIEW,   /* create */
@@ -291,6 +292,10 @@ struct ast {
 			struct ast_list in_values;   /* SELECT_ITEM: value [AS alias] (value may be a LIST for several FOR columns) */
 			char *alias;
 		} pivot;
+		struct {
+			void *plan;                  /* struct pnode */
+			void *scope;                 /* struct scope */
+		} bound;
 		struct {
 			struct ast *source;
 			struct ast_list value_cols;  /* names of the value column(s) */

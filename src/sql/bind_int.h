@@ -116,6 +116,10 @@ struct rowset *bind_subquery_rows(struct binder *b, struct ast *q, struct bind_e
  * error. */
 int bind_subquery_conjunct(struct binder *b, struct ast *e, struct bind_env *env, struct pnode **plan);
 
+/* bind_pivot.c */
+struct pnode *bind_pivot(struct binder *b, struct ast *pv, struct scope *out);
+struct pnode *bind_unpivot(struct binder *b, struct ast *up, struct scope *out);
+
 /* bind_select.c */
 struct pnode *bind_select(struct binder *b, struct ast *sel, struct ast *q, struct scope *out);
 

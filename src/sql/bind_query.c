@@ -447,9 +447,12 @@ bind_from(struct binder *b, struct ast *f, struct scope *s)
 	case AST_JOIN:
 		return bind_join(b, f, s);
 	case AST_PIVOT:
+		return bind_pivot(b, f, s);
 	case AST_UNPIVOT:
-		err_set(b->err, f->pos, "PIVOT / UNPIVOT are not supported yet");
-		return NULL;
+		return bind_unpivot(b, f, s);
+	case AST_BOUND:
+		*s = *(struct scope *)f->u.bound.scope;
+		return f->u.bound.plan;
 	default:
 		err_set(b->err, f->pos, "unexpected %s in FROM", ast_kind_name(f->kind));
 		return NULL;

@@ -65,6 +65,13 @@ void
 hash_vec(const struct vec *v, int n, uint64_t *h, int combine)
 {
 	const uint8_t *nulls = v->nulls;
+	/* combining: a NULL row's result must not depend on the (unspecified)
+	 * value under it, so compute it before the value loops overwrite h */
+	uint64_t nullh[WB_VEC_SIZE];
+	if (nulls && combine && v->kind != VEC_CONST)
+		for (int i = 0; i < n && i < WB_VEC_SIZE; i++)
+			if (nulls[i])
+				nullh[i] = hash_combine(h[i], HASH_NULL);
 	if (v->kind == VEC_CONST) {
 		struct wb_value val;
 		uint64_t x;
@@ -141,8 +148,8 @@ hash_vec(const struct vec *v, int n, uint64_t *h, int combine)
 	}
 	}
 	if (nulls) {
-		for (int i = 0; i < n; i++)
+		for (int i = 0; i < n && i < WB_VEC_SIZE; i++)
 			if (nulls[i])
-				h[i] = combine ? h[i] ^ HASH_NULL : HASH_NULL;
+				h[i] = combine ? nullh[i] : HASH_NULL;
 	}
 }

@@ -502,6 +502,9 @@ exec_prepare(struct pnode *n, struct exec_ctx *ctx)
 	}
 	if (exec_prepare(n->child, ctx) < 0)
 		return -1;
+	/* joins: the probe side (child) streams; the build side is consumed */
+	if ((n->kind == PN_HASH_JOIN || n->kind == PN_NL_JOIN) && exec_prepare(n->u.join.right, ctx) < 0)
+		return -1;
 	long long t0 = exec_now_ns();
 	int rc;
 	switch (n->kind) {
@@ -514,6 +517,10 @@ exec_prepare(struct pnode *n, struct exec_ctx *ctx)
 		break;
 	case PN_LIMIT:
 		rc = limit_prepare(n, ctx);
+		break;
+	case PN_HASH_JOIN:
+	case PN_NL_JOIN:
+		rc = join_prepare(n, ctx);
 		break;
 	default:
 		rc = -1;
@@ -537,6 +544,9 @@ op_create(struct pnode *n, struct exec_ctx *ctx)
 		return op_filter_create(n, ctx);
 	case PN_PROJECT:
 		return op_project_create(n, ctx);
+	case PN_HASH_JOIN:
+	case PN_NL_JOIN:
+		return op_join_create(n, ctx);
 	default:
 		if (is_result_node(n->kind))
 			return op_result_create(n, ctx, n->gstate);
@@ -568,6 +578,11 @@ exec_cleanup(struct pnode *n)
 	case PN_TOPN:
 		sort_cleanup(n);
 		break;
+	case PN_HASH_JOIN:
+	case PN_NL_JOIN:
+		exec_cleanup(n->u.join.right);
+		join_cleanup(n);
+		break;
 	case PN_LIMIT:
 	case PN_VALUES:
 		if (n->gstate) {
@@ -593,6 +608,8 @@ exec_parallelism(struct pnode *n)
 		return n->gstate ? ((struct source *)n->gstate)->max_readers : 1;
 	case PN_FILTER:
 	case PN_PROJECT:
+	case PN_HASH_JOIN:
+	case PN_NL_JOIN:
 		return exec_parallelism(n->child);
 	default:
 		if (is_result_node(n->kind) && n->gstate)

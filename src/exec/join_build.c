@@ -9,10 +9,11 @@
  * per dictionary entry for dictionary-encoded columns.
  *
  * Table build, in three parallel passes: count rows per (block range,
- * partition); scatter row ids into one array grouped by partition; build
- * each partition's slot table from its ids (one task per partition, so no
- * two threads ever touch the same slots). Row ids are inserted in reverse
- * so that each key's chain lists its rows in build order.
+ * partition); scatter (hash or key, row id) entries into one array grouped
+ * by partition; build each partition's slot table from its entries, read
+ * sequentially (one task per partition, so no two threads ever touch the
+ * same slots). Entries are inserted in reverse so that each key's chain
+ * lists its rows in build order.
  */
 #include "exec/join_int.h"
 #include "core/hash.h"
@@ -405,7 +406,15 @@ struct jbuild {
 	uint32_t *bstart;       /* per task: first block (ntasks + 1 entries) */
 	int64_t *counts;        /* [task][part]: rows, then write offsets */
 	int64_t *pstart;        /* per partition: first index in order (nparts + 1) */
-	uint32_t *order;        /* ids grouped by partition */
+	struct jent *order;     /* rows grouped by partition */
+};
+
+/* A row to insert: its hash (integer mode: its key) and id, so that a
+ * partition's build reads its rows sequentially. */
+struct jent {
+	uint64_t hk;
+	uint32_t id;
+	uint32_t pad;
 };
 
 /* May row id be inserted? (RIGHT/FULL store rows with NULL keys, which
@@ -446,10 +455,14 @@ scatter_task(void *arg, int t, int worker)
 	(void)worker;
 	for (uint32_t b = B->bstart[t]; b < B->bstart[t + 1]; b++) {
 		const struct jblock *blk = G->blocks[b];
+		const int64_t *keys = G->intmode ? G->cdata[G->key_store[0]][b] : NULL;
 		for (int r = 0; r < blk->n; r++) {
 			uint32_t id = b << JB_SHIFT | (uint32_t)r;
-			if (insertable(G, id))
-				B->order[off[join_part_of(G, blk->hashes[r])]++] = id;
+			if (!insertable(G, id))
+				continue;
+			struct jent *e = &B->order[off[join_part_of(G, blk->hashes[r])]++];
+			e->hk = keys ? (uint64_t)keys[r] : blk->hashes[r];
+			e->id = id;
 		}
 	}
 }
@@ -461,19 +474,20 @@ part_task(void *arg, int p, int worker)
 	struct jbuild *B = arg;
 	struct join_global *G = B->G;
 	struct jpart *P = &G->parts[p];
-	int64_t from = B->pstart[p], to = B->pstart[p + 1], cnt = to - from;
+	int64_t from = B->pstart[p], to = B->pstart[p + 1];
 	(void)worker;
-	uint32_t cap = 16;
-	while (cap < cnt + cnt / 2 + 1)
-		cap *= 2;
-	P->slots = xcalloc(cap, sizeof *P->slots);
-	P->mask = cap - 1;
-	int ks = G->key_store[0];
+	/* zeroed by writing, not by calloc: a read of a calloc'd page maps
+	 * the shared zero page, and the first write after it costs a
+	 * copy-on-write fault with a TLB shootdown across all threads */
+	memset(P->slots, 0, sizeof *P->slots * ((size_t)P->mask + 1));
+	enum { PF = 16 };
 	for (int64_t x = to - 1; x >= from; x--) {
-		uint32_t id = B->order[x];
-		uint32_t b = id >> JB_SHIFT, r = id & JB_MASK;
-		uint64_t h = G->blocks[b]->hashes[r];
-		uint64_t hv = G->intmode ? (uint64_t)((const int64_t *)G->cdata[ks][b])[r] : h;
+		/* next[] is written at random: fetch it ahead */
+		if (x - PF >= from)
+			__builtin_prefetch(&G->next[B->order[x - PF].id], 1);
+		uint32_t id = B->order[x].id;
+		uint64_t hv = B->order[x].hk;
+		uint64_t h = G->intmode ? hash_u64(hv) : hv;
 		uint32_t s = (uint32_t)h & P->mask;
 		for (;;) {
 			struct jslot *sl = &P->slots[s];
@@ -531,7 +545,24 @@ build_table(struct join_global *G)
 		}
 	}
 	B.pstart[nparts] = off;
-	B.order = xmalloc(sizeof(uint32_t) * (size_t)(off ? off : 1));
+	/* all partitions' slots in one allocation, each a power of two with
+	 * a load factor of at most 2/3 */
+	size_t total = 0;
+	for (uint32_t p = 0; p < nparts; p++) {
+		int64_t cnt = B.pstart[p + 1] - B.pstart[p];
+		uint32_t cap = 16;
+		while (cap < cnt + cnt / 2 + 1)
+			cap *= 2;
+		G->parts[p].mask = cap - 1;
+		total += cap;
+	}
+	G->slots = xmalloc(sizeof *G->slots * total);
+	total = 0;
+	for (uint32_t p = 0; p < nparts; p++) {
+		G->parts[p].slots = G->slots + total;
+		total += G->parts[p].mask + 1;
+	}
+	B.order = xmalloc(sizeof *B.order * (size_t)(off ? off : 1));
 	pool_run(B.ntasks, scatter_task, &B);
 	pool_run((int)nparts, part_task, &B);
 	G->unique = true;
@@ -705,8 +736,11 @@ join_build(struct join_global *G, struct exec_ctx *ctx)
 		free(G->blocks[b]->hashes);
 		G->blocks[b]->hashes = NULL;
 	}
-	if (G->type == PJ_RIGHT || G->type == PJ_FULL)
-		G->matched = xcalloc((size_t)(G->nblocks + 1) << JB_SHIFT, 1);
+	if (G->type == PJ_RIGHT || G->type == PJ_FULL) {
+		size_t nm = (size_t)(G->nblocks + 1) << JB_SHIFT;
+		G->matched = xmalloc(nm);
+		memset(G->matched, 0, nm);   /* written, not calloc'd: see part_task */
+	}
 	int64_t bytes = 0;
 	for (int sc = 0; sc < G->nstore; sc++)
 		bytes += (int64_t)type_size(G->stypes[sc]) * G->nrows;
@@ -746,9 +780,7 @@ join_build_free(struct join_global *G)
 	free(G->cdata);
 	free(G->cnulls);
 	free(G->cany_null);
-	if (G->parts)
-		for (uint32_t p = 0; p <= G->pmask; p++)
-			free(G->parts[p].slots);
+	free(G->slots);
 	free(G->parts);
 	free(G->next);
 	free(G->matched);

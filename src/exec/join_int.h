@@ -100,6 +100,7 @@ struct join_global {
 	/* hash table */
 	uint32_t *next;
 	struct jpart *parts;
+	struct jslot *slots;         /* every partition's slots */
 	uint32_t pmask;
 	bool unique;                 /* no key has two rows: chains are never followed */
 	/* RIGHT / FULL */

@@ -313,7 +313,8 @@ run(struct pnode *root, int workers, char **errmsg)
 		*errmsg = xstrdup(ctx.err.msg ? ctx.err.msg : "?");
 	exec_ctx_fini(&ctx);
 	free_mts();
-	qsort(R->v, R->n, sizeof *R->v, cmpstr);
+	if (R->n)
+		qsort(R->v, R->n, sizeof *R->v, cmpstr);
 	return R;
 }
 
@@ -431,7 +432,8 @@ reference(const struct jspec *s, const struct ttab *P, const struct ttab *B)
 			if (!bm[br])
 				ref_add(R, P, -1, B, br);
 	free(bm);
-	qsort(R->v, R->n, sizeof *R->v, cmpstr);
+	if (R->n)
+		qsort(R->v, R->n, sizeof *R->v, cmpstr);
 	return R;
 }
 

@@ -928,18 +928,15 @@ test_large(void)
 		free_mts();
 		int64_t rows = 0, nulls = 0;
 		uint64_t sum = 0;
-		int busy = 0;
 		for (int w = 0; w < 16; w++) {
 			rows += S.rows[w];
 			sum += S.sum[w];
 			nulls += S.nulls[w];
-			busy += S.rows[w] > 0;
 		}
 		ok(rc == 0 && nw == 4, "1e6 x 1e5 %s ran on 4 workers", type_label(cases[ci].t));
 		is_int(rows, cases[ci].rows, "1e6 x 1e5 %s: row count", type_label(cases[ci].t));
 		ok(sum == cases[ci].sum, "1e6 x 1e5 %s: checksum", type_label(cases[ci].t));
 		is_int(nulls, cases[ci].nulls, "1e6 x 1e5 %s: NULL padding", type_label(cases[ci].t));
-		ok(busy >= 2, "1e6 x 1e5 %s: several workers produced rows", type_label(cases[ci].t));
 	}
 	free(bcnt);
 	free(bsum);

@@ -17,6 +17,7 @@
 #include "core/pool.h"
 #include "core/xmalloc.h"
 #include "exec/exec.h"
+#include "func/func.h"
 #include "store/memtable.h"
 
 static uint64_t rng = 0x9e3779b97f4a7c15ULL;
@@ -131,6 +132,24 @@ consume(void *arg, int worker, struct chunk *c, struct wb_error *err)
 	return 0;
 }
 
+static struct bexpr *
+call(struct arena *a, const char *fn, struct bexpr *x, struct bexpr *y)
+{
+	const struct scalar_fn *f = fn_lookup(fn);
+	wb_type at[2] = {x->type, y->type}, cast[2], ret;
+	struct wb_error err = WB_ERROR_INIT;
+	const struct fn_sig *sig = fn_resolve(f, at, NULL, 2, cast, &ret, &err);
+	struct bexpr *e = bexpr_new(a, BX_FUNC, ret, 0, 2);
+	e->u.func.fn = f;
+	e->u.func.sig = sig;
+	e->args[0] = x;
+	e->args[1] = y;
+	return e;
+}
+
+/* nested loop: the key equality as a residual (every pair evaluated) */
+static bool nested;
+
 static void
 run(const char *label, enum pn_join_type type, struct memtable *ev, struct memtable *dim, int reps)
 {
@@ -142,7 +161,7 @@ run(const char *label, enum pn_join_type type, struct memtable *ev, struct memta
 		struct arena *a = arena_new(0);
 		struct pnode *p = scan_node(a, ev, en), *b = scan_node(a, dim, dn);
 		bool semi = type == PJ_SEMI || type == PJ_ANTI;
-		struct pnode *j = pnode_new(a, PN_HASH_JOIN, p, semi ? 3 : 6);
+		struct pnode *j = pnode_new(a, nested ? PN_NL_JOIN : PN_HASH_JOIN, p, semi ? 3 : 6);
 		for (int c = 0; c < 3; c++) {
 			pnode_set_col(a, j, c, en[c], ev->types[c]);
 			if (!semi)
@@ -156,6 +175,10 @@ run(const char *label, enum pn_join_type type, struct memtable *ev, struct memta
 		j->u.join.null_eq = arena_zalloc(a, sizeof(bool));
 		j->u.join.lkeys[0] = bexpr_column(a, 0, WB_TYPE_BIGINT);
 		j->u.join.rkeys[0] = bexpr_column(a, 0, WB_TYPE_BIGINT);
+		if (nested) {
+			j->u.join.nkeys = 0;
+			j->u.join.residual = call(a, "=", bexpr_column(a, 0, WB_TYPE_BIGINT), bexpr_column(a, 3, WB_TYPE_BIGINT));
+		}
 		struct exec_ctx ctx;
 		exec_ctx_init(&ctx);
 		struct acc A;
@@ -204,6 +227,14 @@ main(int argc, char **argv)
 	struct memtable *big = make_dim(np);
 	run("BIG-BUILD", PJ_INNER, ev, big, reps > 3 ? 3 : reps);
 	memtable_free(big);
+	/* nested loop over every pair: 20000 x 20000 */
+	struct memtable *ne = make_events(20000, 20000), *nd = make_dim(20000);
+	nested = true;
+	run("NL-INNER", PJ_INNER, ne, nd, reps > 3 ? 3 : reps);
+	run("NL-LEFT", PJ_LEFT, ne, nd, reps > 3 ? 3 : reps);
+	nested = false;
+	memtable_free(ne);
+	memtable_free(nd);
 	memtable_free(ev);
 	memtable_free(dim);
 	pool_shutdown();

@@ -46,6 +46,7 @@ struct op_join {
 	bool tail;                    /* after a residual: unmatched (or matched) probe rows */
 	bool direct;                  /* SEMI/ANTI without residual: one selection per chunk */
 	bool skip_probe;              /* the result is known to be empty */
+	bool by_block;                /* nested loop: residual per (probe row, build block) */
 	/* current probe chunk */
 	struct chunk *in;
 	int nin;
@@ -475,6 +476,88 @@ eval_residual(struct op_join *J, int k)
 	return expr_select_true(v, k, J->rsel);
 }
 
+/*
+ * Nested loop with a residual over large inner blocks: evaluate it over
+ * one probe row (as constants) against a whole stored block (referenced,
+ * not copied), so a pair costs one kernel step and no gathering. Appends
+ * passing pairs at psel/bids[m..); a block is only started when its rows
+ * all fit. Returns the new m, or -1.
+ */
+static int
+pairs_by_block(struct op_join *J, int m)
+{
+	struct join_global *G = J->G;
+	struct chunk *pc = &J->pair;
+	bool skip = G->type == PJ_SEMI;
+	while (J->row < J->nin) {
+		int row = J->row;
+		if (J->cur == 0) {
+			if (G->nrows == 0 || (skip && J->pmatched[row])) {
+				J->row++;
+				continue;
+			}
+			J->cur = 1;   /* id 0 */
+		}
+		uint32_t b = (J->cur - 1) >> JB_SHIFT;
+		if (m + (int)G->bn[b] > WB_VEC_SIZE)
+			break;
+		for (int c = 0; c < G->pncol; c++) {
+			if (!G->res_used[c])
+				continue;
+			const struct vec *src = &J->in->cols[c];
+			struct vec *v = &pc->cols[c];
+			vec_reset(v);
+			v->kind = VEC_CONST;
+			if (vec_is_null(src, row)) {
+				vec_nulls_writable(v)[0] = 1;
+				memset(v->data, 0, type_size(v->type));
+			} else if (src->kind == VEC_DICT) {
+				vec_str(v)[0] = vec_str_at(src, row);
+			} else {
+				size_t sz = type_size(v->type);
+				memcpy(v->data, (const char *)src->data + (src->kind == VEC_CONST ? 0 : (size_t)row * sz), sz);
+			}
+		}
+		int n = (int)G->bn[b];
+		for (int j = 0; j < G->bncol; j++) {
+			if (!G->res_used[G->pncol + j])
+				continue;
+			struct vec *v = &pc->cols[G->pncol + j];
+			int sc = G->bcol_store[j];
+			vec_reset(v);
+			v->data = G->cdata[sc][b];
+			v->nulls = G->cnulls[sc][b];
+			v->n = n;
+		}
+		for (int c = 0; c < G->pncol; c++)
+			pc->cols[c].n = n;
+		pc->n = n;
+		struct vec *v;
+		if (expr_eval(J->residual, pc, &v, &J->base.err) < 0)
+			return -1;
+		int np = expr_select_true(v, n, J->rsel);
+		for (int t = 0; t < np; t++) {
+			uint32_t id = b << JB_SHIFT | J->rsel[t];
+			if (G->matched)
+				mark_matched(G, id);
+			J->psel[m] = (uint32_t)row;
+			J->bids[m] = id;
+			m += J->outputs_pairs;
+		}
+		if (np > 0)
+			J->pmatched[row] = 1;
+		if (b + 1 < G->nblocks) {
+			J->cur = ((b + 1) << JB_SHIFT) + 1;
+		} else {
+			J->cur = 0;
+			J->row++;
+		}
+		if (exec_should_stop(J->base.ctx))
+			return -1;
+	}
+	return m;
+}
+
 /* Steps 2-3: the next pairs (psel/bids) of the current chunk, or the tail
  * rows; clears J->in when the chunk is used up. */
 static int
@@ -492,7 +575,12 @@ fill(struct op_join *J)
 		return m;
 	}
 	int m = 0;
-	while (J->row < J->nin && m <= WB_VEC_SIZE - 256) {
+	if (J->by_block) {
+		m = pairs_by_block(J, 0);
+		if (m < 0)
+			return -1;
+	}
+	while (!J->by_block && J->row < J->nin && m <= WB_VEC_SIZE - 256) {
 		int k = gen(J, WB_VEC_SIZE - m, J->csel, J->cids, false);
 		if (k == 0)
 			break;
@@ -741,6 +829,9 @@ op_join_create(struct pnode *n, struct exec_ctx *ctx)
 		memcpy(pt + G->pncol, n->u.join.right->types, sizeof(wb_type) * (size_t)G->bncol);
 		chunk_init(&J->pair, tot, pt);
 		free(pt);
+		/* blocks of a few rows would cost one evaluation each: below
+		 * that, candidate pairs of many probe rows are gathered */
+		J->by_block = G->allrows && G->nrows >= 4 * 256 && G->nrows >= 256 * (int64_t)G->nblocks;
 	} else {
 		J->direct = semi;
 	}

@@ -766,6 +766,20 @@ test_nested_loop(void)
 		s.residual = 2;
 		check(&s, P, B, 2, "nested loop p.v + b.w <> 7");
 	}
+	/* an inner side large enough to be evaluated a block at a time */
+	P = rand_tab(40, 5, 5);
+	B = rand_tab(3000, 5, 5);
+	for (int t = PJ_INNER; t <= PJ_ANTI; t++) {
+		s.type = t;
+		s.residual = 1 + t % 2;
+		check(&s, P, B, 2, "nested loop, 40 x 3000 by blocks");
+	}
+	B->scan = true;
+	s.type = PJ_FULL;
+	char why[512] = "";
+	if (!ok(check_quiet(&s, P, B, 2, 1500, why, sizeof why), "nested loop by blocks over partly filled blocks"))
+		diag("%s", why);
+	B->scan = false;
 	/* a chunked outer side */
 	P = rand_tab(5000, 5, 5);
 	B = rand_tab(7, 5, 5);
@@ -783,9 +797,12 @@ test_random(int iters)
 		/* now and then more than a vector of probe rows, so that
 		 * several workers share the probe side */
 		bool big = rint_(10) == 0, nl = rint_(5) == 0;
+		/* nested loops over an inner side large enough to go by blocks */
+		bool wide = nl && !big && rint_(4) == 0;
 		int kd = big ? 20 + rint_(100) : 1 + rint_(8);
-		struct ttab *P = rand_tab(big ? 2100 + rint_(3000) : rint_(60), kd, rint_(30));
-		struct ttab *B = rand_tab(big ? (nl ? 5 + rint_(10) : 50 + rint_(250)) : rint_(40), kd, rint_(30));
+		struct ttab *P = rand_tab(big ? 2100 + rint_(3000) : rint_(wide ? 12 : 60), kd, rint_(30));
+		struct ttab *B = rand_tab(big ? (nl ? 5 + rint_(10) : 50 + rint_(250)) : wide ? 1024 + rint_(1500) : rint_(40), kd,
+		    rint_(30));
 		P->scan = rint_(2);
 		B->scan = rint_(2);
 		struct jspec s = spec((enum pn_join_type)rint_(6), 0);

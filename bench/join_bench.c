@@ -2,6 +2,7 @@
  * join_bench: timings of hand-built hash join plans (not part of make check).
  *
  *   make bench/join_bench && bench/join_bench [PROBE_ROWS [BUILD_ROWS [REPS]]]
+ *   JOIN_BENCH_ONLY=INNER bench/join_bench ...     (one case)
  *
  * The probe side is an in-memory table of events (product_id, price,
  * event_type) whose product ids all occur in the build side, a per-product
@@ -154,6 +155,9 @@ static void
 run(const char *label, enum pn_join_type type, struct memtable *ev, struct memtable *dim, int reps)
 {
 	static char *en[3] = {"product_id", "price", "event_type"}, *dn[3] = {"product_id", "n", "avg_price"};
+	const char *only = getenv("JOIN_BENCH_ONLY");   /* one case by label */
+	if (only && strcmp(only, label) != 0)
+		return;
 	double best_b = 1e9, best_p = 1e9;
 	int64_t rows = 0;
 	double sum = 0;

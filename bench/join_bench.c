@@ -126,6 +126,8 @@ consume(void *arg, int worker, struct chunk *c, struct wb_error *err)
 	if (c->ncol < 6 || c->cols[5].type != WB_TYPE_DOUBLE)
 		return 0;
 	const struct vec *price = &c->cols[1], *avg = &c->cols[5];
+	if (price->kind == VEC_CONST)   /* RIGHT's unmatched rows: NULL probe side */
+		return 0;
 	double s = 0;
 	for (int i = 0; i < c->n; i++)
 		s += vec_f64(price)[i] * vec_f64(avg)[avg->kind == VEC_CONST ? 0 : i];

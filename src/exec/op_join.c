@@ -20,6 +20,9 @@
  *   4. gather the output: probe columns by selection vector (or passed
  *      through when every row matched once, in order), build columns from
  *      the stored blocks by id.
+ * A nested loop (no keys) makes every build row a candidate; over a large
+ * inner side it evaluates the residual per (probe row, stored block)
+ * instead, the probe row as constants and the block's columns referenced.
  * LEFT/FULL pair unmatched probe rows with the all-NULL build row; SEMI and
  * ANTI output probe rows only. RIGHT/FULL mark matched build rows with
  * relaxed atomic byte stores; the last instance to finish its probe input
@@ -262,13 +265,13 @@ load(struct op_join *J, struct chunk *in)
 		return 0;
 	}
 	const bool *ne = n->u.join.null_eq;
-	struct vec *raw[1] = {NULL};
+	struct vec *first = NULL;
 	for (int k = 0; k < G->nkeys; k++) {
 		struct vec *v;
 		if (expr_eval(J->keys[k], in, &v, &J->base.err) < 0)
 			return -1;
 		if (k == 0)
-			raw[0] = v;
+			first = v;
 		if (v->nulls && !(ne && ne[k])) {
 			if (!J->anynull)
 				memset(J->nullkey, 0, (size_t)cnt);
@@ -286,8 +289,8 @@ load(struct op_join *J, struct chunk *in)
 		memset(J->heads, 0, sizeof(uint32_t) * (size_t)cnt);
 		return 0;
 	}
-	if (G->nkeys == 1 && raw[0]->kind == VEC_DICT && !(ne && ne[0])) {
-		lookup_dict(J, raw[0], cnt);
+	if (G->nkeys == 1 && first->kind == VEC_DICT && !(ne && ne[0])) {
+		lookup_dict(J, first, cnt);
 		return 0;
 	}
 	for (int k = 0; k < G->nkeys; k++)

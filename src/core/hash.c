@@ -1,7 +1,4 @@
 #include "core/hash.h"
-#include "core/xmalloc.h"
-
-#include <stdlib.h>
 
 #include <string.h>
 
@@ -68,6 +65,13 @@ void
 hash_vec(const struct vec *v, int n, uint64_t *h, int combine)
 {
 	const uint8_t *nulls = v->nulls;
+	/* combining: a NULL row's result must not depend on the (unspecified)
+	 * value under it, so compute it before the value loops overwrite h */
+	uint64_t nullh[WB_VEC_SIZE];
+	if (nulls && combine && v->kind != VEC_CONST)
+		for (int i = 0; i < n && i < WB_VEC_SIZE; i++)
+			if (nulls[i])
+				nullh[i] = hash_combine(h[i], HASH_NULL);
 	if (v->kind == VEC_CONST) {
 		struct wb_value val;
 		uint64_t x;
@@ -86,20 +90,6 @@ hash_vec(const struct vec *v, int n, uint64_t *h, int combine)
 			x = hash_u64((uint64_t)val.u.i);
 		for (int i = 0; i < n; i++)
 			h[i] = combine ? hash_combine(h[i], x) : x;
-		return;
-	}
-	if (nulls && combine) {
-		/* NULL rows must combine HASH_NULL, whatever their payload holds:
-		 * hash them one by one */
-		uint64_t *prev = xmalloc(sizeof *prev * (size_t)(n ? n : 1));
-		memcpy(prev, h, sizeof *prev * (size_t)n);
-		struct vec tmp = *v;
-		tmp.nulls = NULL;
-		hash_vec(&tmp, n, h, 1);
-		for (int i = 0; i < n; i++)
-			if (nulls[i])
-				h[i] = hash_combine(prev[i], HASH_NULL);
-		free(prev);
 		return;
 	}
 	switch (v->type) {
@@ -158,8 +148,8 @@ hash_vec(const struct vec *v, int n, uint64_t *h, int combine)
 	}
 	}
 	if (nulls) {
-		for (int i = 0; i < n; i++)
+		for (int i = 0; i < n && i < WB_VEC_SIZE; i++)
 			if (nulls[i])
-				h[i] = HASH_NULL;
+				h[i] = combine ? nullh[i] : HASH_NULL;
 	}
 }

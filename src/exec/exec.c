@@ -517,6 +517,9 @@ exec_prepare(struct pnode *n, struct exec_ctx *ctx)
 	}
 	if (exec_prepare(n->child, ctx) < 0)
 		return -1;
+	/* joins: the probe side (child) streams; the build side is consumed */
+	if ((n->kind == PN_HASH_JOIN || n->kind == PN_NL_JOIN) && exec_prepare(n->u.join.right, ctx) < 0)
+		return -1;
 	long long t0 = exec_now_ns();
 	int rc;
 	switch (n->kind) {
@@ -532,6 +535,10 @@ exec_prepare(struct pnode *n, struct exec_ctx *ctx)
 		break;
 	case PN_MATERIALIZE:
 		rc = materialize_prepare(n, ctx);
+		break;
+	case PN_HASH_JOIN:
+	case PN_NL_JOIN:
+		rc = join_prepare(n, ctx);
 		break;
 	default:
 		rc = -1;
@@ -559,6 +566,9 @@ op_create(struct pnode *n, struct exec_ctx *ctx)
 		return op_union_create(n, ctx);
 	case PN_CTE_SCAN:
 		return op_cte_scan_create(n, ctx);
+	case PN_HASH_JOIN:
+	case PN_NL_JOIN:
+		return op_join_create(n, ctx);
 	default:
 		if (is_result_node(n->kind))
 			return op_result_create(n, ctx, n->gstate);
@@ -611,6 +621,11 @@ cleanup(struct pnode *n, bool reset)
 	case PN_MATERIALIZE:
 		materialize_cleanup(n);
 		break;
+	case PN_HASH_JOIN:
+	case PN_NL_JOIN:
+		cleanup(n->u.join.right, reset);
+		join_cleanup(n);
+		break;
 	case PN_LIMIT:
 	case PN_VALUES:
 		if (n->gstate) {
@@ -648,6 +663,8 @@ exec_parallelism(struct pnode *n)
 		return n->gstate ? ((struct source *)n->gstate)->max_readers : 1;
 	case PN_FILTER:
 	case PN_PROJECT:
+	case PN_HASH_JOIN:
+	case PN_NL_JOIN:
 		return exec_parallelism(n->child);
 	case PN_UNION: {
 		int p = 1;

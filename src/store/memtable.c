@@ -51,7 +51,8 @@ rg_cmp(const void *a, const void *b)
 void
 memtable_add(struct memtable *mt, struct mt_rowgroup **rgs, int n)
 {
-	qsort(rgs, (size_t)n, sizeof *rgs, rg_cmp);
+	if (n > 1)   /* rgs may be NULL when n == 0 */
+		qsort(rgs, (size_t)n, sizeof *rgs, rg_cmp);
 	pthread_mutex_lock(&mt->mu);
 	/* copy-on-write of the pointer array so snapshots stay valid */
 	size_t cap = (size_t)(mt->nrg + n);
@@ -72,7 +73,8 @@ memtable_add(struct memtable *mt, struct mt_rowgroup **rgs, int n)
 void
 memtable_replace(struct memtable *mt, struct mt_rowgroup **rgs, int n)
 {
-	qsort(rgs, (size_t)n, sizeof *rgs, rg_cmp);
+	if (n > 1)   /* rgs may be NULL when n == 0 */
+		qsort(rgs, (size_t)n, sizeof *rgs, rg_cmp);
 	pthread_mutex_lock(&mt->mu);
 	struct mt_rowgroup **old = mt->rgs;
 	int oldn = mt->nrg;

@@ -370,6 +370,11 @@ bind_aggregate(struct binder *b, struct ast *e, const struct agg_fn *af, struct 
 		err_set(b->err, e->pos, "DISTINCT is supported for aggregates of one argument");
 		return NULL;
 	}
+	if (e->u.func.distinct && (sig->flags & AGG_SEES_NULLS)) {
+		/* the distinct set drops NULL rows these aggregates must see */
+		err_set(b->err, e->pos, "%s(DISTINCT ...) is not supported", af->name);
+		return NULL;
+	}
 	struct bexpr *filter = NULL;
 	if (e->u.func.filter) {
 		filter = bind_expr(b, e->u.func.filter, &sub);

@@ -5,7 +5,8 @@
  * p = ceil(2 log2(1.106 / rsd)), clamped to 4..18; without rsd p = 12,
  * whose relative standard error is 1.04 / sqrt(4096) = 1.6%.
  *
- * A group starts sparse: an exact set of the hashes it has seen, so small
+ * A group starts sparse: an exact set of the hashes it has seen (the
+ * first two in the state itself, then a hash set in the heap), so small
  * groups (up to 2^p / 16 distinct values, 256 by default) are counted
  * exactly and cost a few bytes, not 2^p. Past that the group turns dense
  * (registers). The dense estimate is Ertl's improved raw estimator ("New
@@ -28,10 +29,18 @@
 #define HLL_MIN_P 4
 #define HLL_MAX_P 18
 
+#define HLL_DENSE UINT32_MAX
+#define HLL_INLINE 2
+
+/* cap says which member of u is live: 0 the inline hashes (n of them),
+ * HLL_DENSE the registers, else a hash set of cap slots holding n. */
 struct hll_state {
-	uint8_t *reg;      /* 2^p registers once dense, else NULL */
-	uint64_t *set;     /* sparse: open addressing, 0 = empty slot */
-	uint32_t n, cap;   /* sparse: hashes in the set, slots */
+	union {
+		uint8_t *reg;                 /* 2^p registers */
+		uint64_t *set;                /* open addressing, 0 = empty slot */
+		uint64_t inl[HLL_INLINE];
+	} u;
+	uint32_t n, cap;
 };
 
 static int
@@ -61,24 +70,36 @@ hll_reg_add(uint8_t *reg, int p, uint64_t h)
 		reg[j] = r;
 }
 
+/* The hashes of a sparse state (inline or set; 0 entries are empty). */
+static inline const uint64_t *
+hll_hashes(const struct hll_state *s, uint32_t *count)
+{
+	*count = s->cap ? s->cap : s->n;
+	return s->cap ? s->u.set : s->u.inl;
+}
+
 static void
 hll_to_dense(const struct agg_ctx *ctx, struct hll_state *s, int p)
 {
-	s->reg = arena_zalloc(ctx->heap, (size_t)1 << p);
-	for (uint32_t k = 0; k < s->cap; k++)
-		if (s->set[k])
-			hll_reg_add(s->reg, p, s->set[k]);
-	s->set = NULL;
-	s->n = s->cap = 0;
+	uint8_t *reg = arena_zalloc(ctx->heap, (size_t)1 << p);
+	uint32_t m;
+	const uint64_t *hs = hll_hashes(s, &m);
+	for (uint32_t k = 0; k < m; k++)
+		if (hs[k])
+			hll_reg_add(reg, p, hs[k]);
+	s->u.reg = reg;
+	s->n = 0;
+	s->cap = HLL_DENSE;
 }
 
 static void
 hll_set_grow(const struct agg_ctx *ctx, struct hll_state *s)
 {
-	uint32_t cap = s->cap ? s->cap * 2 : 8;
+	uint32_t cap = s->cap ? s->cap * 2 : 8, m;
 	uint64_t *set = arena_zalloc(ctx->heap, sizeof *set * cap);
-	for (uint32_t k = 0; k < s->cap; k++) {
-		uint64_t h = s->set[k];
+	const uint64_t *hs = hll_hashes(s, &m);
+	for (uint32_t k = 0; k < m; k++) {
+		uint64_t h = hs[k];
 		if (h == 0)
 			continue;
 		uint32_t j = (uint32_t)h & (cap - 1);
@@ -86,34 +107,48 @@ hll_set_grow(const struct agg_ctx *ctx, struct hll_state *s)
 			j = (j + 1) & (cap - 1);
 		set[j] = h;
 	}
-	s->set = set;
+	s->u.set = set;
 	s->cap = cap;
 }
 
 static void
 hll_add(const struct agg_ctx *ctx, struct hll_state *s, int p, uint64_t h)
 {
-	if (s->reg) {
-		hll_reg_add(s->reg, p, h);
+	if (s->cap == HLL_DENSE) {
+		hll_reg_add(s->u.reg, p, h);
 		return;
 	}
 	if (h == 0)
 		h = 1;   /* 0 marks empty slots; one hash value in 2^64 shifts */
+	if (s->cap == 0) {
+		for (uint32_t k = 0; k < s->n; k++)
+			if (s->u.inl[k] == h)
+				return;
+		if (s->n < HLL_INLINE) {
+			s->u.inl[s->n++] = h;
+			return;
+		}
+		hll_set_grow(ctx, s);
+	} else {
+		uint32_t j = (uint32_t)h & (s->cap - 1);
+		while (s->u.set[j]) {
+			if (s->u.set[j] == h)
+				return;
+			j = (j + 1) & (s->cap - 1);
+		}
+	}
 	if ((s->n + 1) * 2 > s->cap) {
 		if (s->n + 1 > hll_sparse_max(p)) {
 			hll_to_dense(ctx, s, p);
-			hll_reg_add(s->reg, p, h);
+			hll_reg_add(s->u.reg, p, h);
 			return;
 		}
 		hll_set_grow(ctx, s);
 	}
 	uint32_t j = (uint32_t)h & (s->cap - 1);
-	while (s->set[j]) {
-		if (s->set[j] == h)
-			return;
+	while (s->u.set[j])
 		j = (j + 1) & (s->cap - 1);
-	}
-	s->set[j] = h;
+	s->u.set[j] = h;
 	s->n++;
 }
 
@@ -136,33 +171,36 @@ hll_combine(const struct agg_ctx *ctx, char *dst, const char *src)
 	struct hll_state *d = (struct hll_state *)dst;
 	const struct hll_state *s = (const struct hll_state *)src;
 	int p = hll_precision(ctx);
-	if (s->reg == NULL && s->n == 0)
+	uint32_t m;
+	if (s->cap != HLL_DENSE && s->n == 0)
 		return;
-	if (d->reg == NULL && d->n == 0) {
+	if (d->cap != HLL_DENSE && d->n == 0) {
 		*d = *s;   /* src is dead after combine: take its memory */
 		return;
 	}
-	if (s->reg == NULL) {
-		for (uint32_t k = 0; k < s->cap; k++)
-			if (s->set[k])
-				hll_add(ctx, d, p, s->set[k]);
+	if (s->cap != HLL_DENSE) {
+		const uint64_t *hs = hll_hashes(s, &m);
+		for (uint32_t k = 0; k < m; k++)
+			if (hs[k])
+				hll_add(ctx, d, p, hs[k]);
 		return;
 	}
-	if (d->reg == NULL) {
+	if (d->cap != HLL_DENSE) {
 		/* take src's registers and add dst's hashes to them */
 		struct hll_state t = *d;
-		d->reg = s->reg;
-		d->set = NULL;
-		d->n = d->cap = 0;
-		for (uint32_t k = 0; k < t.cap; k++)
-			if (t.set[k])
-				hll_reg_add(d->reg, p, t.set[k]);
+		const uint64_t *hs = hll_hashes(&t, &m);
+		d->u.reg = s->u.reg;
+		d->n = 0;
+		d->cap = HLL_DENSE;
+		for (uint32_t k = 0; k < m; k++)
+			if (hs[k])
+				hll_reg_add(d->u.reg, p, hs[k]);
 		return;
 	}
-	size_t m = (size_t)1 << p;
-	for (size_t j = 0; j < m; j++)
-		if (s->reg[j] > d->reg[j])
-			d->reg[j] = s->reg[j];
+	size_t nreg = (size_t)1 << p;
+	for (size_t j = 0; j < nreg; j++)
+		if (s->u.reg[j] > d->u.reg[j])
+			d->u.reg[j] = s->u.reg[j];
 }
 
 /* Ertl's sigma(x) = x + sum_{k>=1} x^(2^k) 2^(k-1). */
@@ -217,10 +255,10 @@ static int
 hll_finalize(const struct agg_ctx *ctx, const char *state, struct vec *out, int row)
 {
 	const struct hll_state *s = (const struct hll_state *)state;
-	if (s->reg == NULL)
+	if (s->cap != HLL_DENSE)
 		vec_i64(out)[row] = s->n;   /* exact while sparse */
 	else
-		vec_i64(out)[row] = (int64_t)llround(hll_estimate(s->reg, hll_precision(ctx)));
+		vec_i64(out)[row] = (int64_t)llround(hll_estimate(s->u.reg, hll_precision(ctx)));
 	return 0;
 }
 

@@ -22,24 +22,47 @@
 
 /* ---- the value arrays of the percentiles ---- */
 
+/* The first VALS_INLINE values live in the state itself (most groups of a
+ * high-cardinality GROUP BY have one or two), then in an array in the
+ * heap that doubles when full. */
+#define VALS_INLINE 2
+#define VALS_MAX UINT32_MAX
+
 struct vals_state {
-	char *v;          /* cap 8-byte values (int64 or double bits) in the heap */
-	uint64_t n, cap;
+	union {
+		char *v;                    /* cap 8-byte values, when cap > 0 */
+		uint64_t inl[VALS_INLINE];  /* when cap == 0 */
+	} u;
+	uint32_t n, cap;
 };
 
-static void
+static inline char *
+vals_base(const struct vals_state *s)
+{
+	return s->cap ? s->u.v : (char *)s->u.inl;
+}
+
+static int
 vals_reserve(const struct agg_ctx *ctx, struct vals_state *s, uint64_t need)
 {
-	if (need <= s->cap)
-		return;
-	uint64_t c = s->cap ? s->cap * 2 : 4;
+	if (need <= (s->cap ? s->cap : VALS_INLINE))
+		return 0;
+	if (need > VALS_MAX) {
+		err_set(ctx->err, ctx->pos, "more than %u values in one group: too many for an exact percentile", VALS_MAX);
+		err_hint(ctx->err, "group by a finer key, or filter the rows");
+		return -1;
+	}
+	uint64_t c = s->cap ? (uint64_t)s->cap * 2 : 8;
 	while (c < need)
 		c *= 2;
+	if (c > VALS_MAX)
+		c = VALS_MAX;
 	char *nv = arena_alloc(ctx->heap, c * 8);
 	if (s->n)
-		memcpy(nv, s->v, s->n * 8);
-	s->v = nv;
-	s->cap = c;
+		memcpy(nv, vals_base(s), (size_t)s->n * 8);
+	s->u.v = nv;
+	s->cap = (uint32_t)c;
+	return 0;
 }
 
 /* Every argument type here is 8 bytes wide, so one update serves all. */
@@ -52,9 +75,9 @@ vals_update(const struct agg_ctx *ctx, char *states, size_t stride, const uint32
 		if (SKIP(i))
 			continue;
 		struct vals_state *s = STATE(struct vals_state, i);
-		if (s->n == s->cap)
-			vals_reserve(ctx, s, s->n + 1);
-		memcpy(s->v + s->n * 8, v + (size_t)i * 8, 8);
+		if (s->n == (s->cap ? s->cap : VALS_INLINE) && vals_reserve(ctx, s, (uint64_t)s->n + 1) < 0)
+			return -1;
+		memcpy(vals_base(s) + (size_t)s->n * 8, v + (size_t)i * 8, 8);
 		s->n++;
 	}
 	return 0;
@@ -71,9 +94,17 @@ vals_combine(const struct agg_ctx *ctx, char *dst, const char *src)
 		*d = *s;   /* src is dead after combine: take its array */
 		return;
 	}
-	vals_reserve(ctx, d, d->n + s->n);
-	memcpy(d->v + d->n * 8, s->v, s->n * 8);
-	d->n += s->n;
+	/* combine() cannot fail: past VALS_MAX the group keeps what fits
+	 * (4 billion values of one group do not fit in memory anyway) */
+	uint64_t n = (uint64_t)d->n + s->n;
+	if (n > VALS_MAX)
+		n = VALS_MAX;
+	struct wb_error ignore = WB_ERROR_INIT;
+	struct agg_ctx c = *ctx;
+	c.err = &ignore;
+	vals_reserve(&c, d, n);
+	memcpy(vals_base(d) + (size_t)d->n * 8, vals_base(s), (size_t)(n - d->n) * 8);
+	d->n = (uint32_t)n;
 }
 
 /*
@@ -163,12 +194,13 @@ disc_finalize(const struct agg_ctx *ctx, const char *state, struct vec *out, int
 		return 0;
 	}
 	int64_t n = (int64_t)s->n, k = disc_rank(ctx, n, ctx->param);
+	/* finalize is the state's last use: select in place */
 	if (out->type == WB_TYPE_DOUBLE) {
-		double *v = (double *)s->v;
+		double *v = (double *)vals_base(s);
 		select_f64(v, n, k);
 		vec_f64(out)[row] = v[k];
 	} else {
-		int64_t *v = (int64_t *)s->v;
+		int64_t *v = (int64_t *)vals_base(s);
 		select_i64(v, n, k);
 		vec_i64(out)[row] = v[k];
 	}
@@ -200,7 +232,7 @@ cont_finalize_q(const struct agg_ctx *ctx, const char *state, struct vec *out, i
 		f = n - 1;
 	double frac = rn - (double)f;
 	if (out->type == WB_TYPE_DOUBLE) {
-		double *v = (double *)s->v;
+		double *v = (double *)vals_base(s);
 		select_f64(v, n, f);
 		double lo = v[f], hi = lo;
 		if (frac > 0 && f + 1 < n) {
@@ -212,7 +244,7 @@ cont_finalize_q(const struct agg_ctx *ctx, const char *state, struct vec *out, i
 		vec_f64(out)[row] = frac > 0 ? lo + (hi - lo) * frac : lo;
 		return 0;
 	}
-	int64_t *v = (int64_t *)s->v;
+	int64_t *v = (int64_t *)vals_base(s);
 	select_i64(v, n, f);
 	int64_t lo = v[f], hi = lo;
 	if (frac > 0 && f + 1 < n) {
@@ -295,7 +327,7 @@ const struct agg_sig agg_pct_approx_sigs[8] = {
 	APPROX3_SIG(WB_TYPE_TIMESTAMP),
 };
 
-/* ---- mode: per-group hash table of (value, count) ---- */
+/* ---- mode: per-group table of (value, count) ---- */
 
 struct mode_ent {
 	uint64_t h;
@@ -303,8 +335,14 @@ struct mode_ent {
 	int64_t cnt;       /* 0 = empty slot */
 };
 
+/* Up to MODE_LINEAR distinct values the entries are a plain array searched
+ * linearly (small groups stay small: 2, 4, then 8 entries); past that an
+ * open-addressing hash table of cap slots (a power of two, at most half
+ * full). */
+#define MODE_LINEAR 8
+
 struct mode_state {
-	struct mode_ent *e;   /* cap slots (a power of two) in the heap */
+	struct mode_ent *e;   /* in the heap */
 	uint32_t n, cap;
 };
 
@@ -320,17 +358,26 @@ mode_eq(wb_type t, union agg_val a, union agg_val b)
 }
 
 static void
+mode_insert_hashed(struct mode_ent *e, uint32_t cap, const struct mode_ent *x)
+{
+	uint32_t j = (uint32_t)x->h & (cap - 1);
+	while (e[j].cnt)
+		j = (j + 1) & (cap - 1);
+	e[j] = *x;
+}
+
+static void
 mode_grow(const struct agg_ctx *ctx, struct mode_state *s)
 {
-	uint32_t cap = s->cap ? s->cap * 2 : 8;
+	uint32_t cap = s->cap == 0 ? 2 : s->cap < MODE_LINEAR ? s->cap * 2 : s->cap == MODE_LINEAR ? 32 : s->cap * 2;
 	struct mode_ent *e = arena_zalloc(ctx->heap, sizeof *e * cap);
-	for (uint32_t k = 0; k < s->cap; k++) {
-		if (s->e[k].cnt == 0)
-			continue;
-		uint32_t j = (uint32_t)s->e[k].h & (cap - 1);
-		while (e[j].cnt)
-			j = (j + 1) & (cap - 1);
-		e[j] = s->e[k];
+	if (cap <= MODE_LINEAR) {
+		if (s->n)
+			memcpy(e, s->e, sizeof *e * s->n);
+	} else {
+		for (uint32_t k = 0; k < s->cap; k++)
+			if (s->e[k].cnt)
+				mode_insert_hashed(e, cap, &s->e[k]);
 	}
 	s->e = e;
 	s->cap = cap;
@@ -343,26 +390,45 @@ static void
 mode_add(const struct agg_ctx *ctx, struct mode_state *s, wb_type t, uint64_t h, union agg_val v, int64_t cnt,
     bool copy)
 {
-	if ((s->n + 1) * 2 > s->cap)
-		mode_grow(ctx, s);
-	uint32_t j = (uint32_t)h & (s->cap - 1);
-	while (s->e[j].cnt) {
-		if (s->e[j].h == h && mode_eq(t, s->e[j].v, v)) {
-			s->e[j].cnt += cnt;
-			return;
+	uint32_t j;
+	if (s->cap <= MODE_LINEAR) {
+		for (j = 0; j < s->n; j++) {
+			if (s->e[j].h == h && mode_eq(t, s->e[j].v, v)) {
+				s->e[j].cnt += cnt;
+				return;
+			}
 		}
-		j = (j + 1) & (s->cap - 1);
+	} else {
+		for (j = (uint32_t)h & (s->cap - 1); s->e[j].cnt; j = (j + 1) & (s->cap - 1)) {
+			if (s->e[j].h == h && mode_eq(t, s->e[j].v, v)) {
+				s->e[j].cnt += cnt;
+				return;
+			}
+		}
 	}
 	if (t == WB_TYPE_VARCHAR && copy && v.s.n) {
 		char *p = arena_alloc(ctx->heap, v.s.n);
 		memcpy(p, v.s.p, v.s.n);
 		v.s.p = p;
 	}
-	s->e[j].h = h;
-	s->e[j].v = v;
-	s->e[j].cnt = cnt;
+	struct mode_ent x = {h, v, cnt};
+	if (s->cap <= MODE_LINEAR ? s->n == s->cap : (s->n + 1) * 2 > s->cap) {
+		mode_grow(ctx, s);
+		if (s->cap > MODE_LINEAR) {
+			mode_insert_hashed(s->e, s->cap, &x);
+			s->n++;
+			return;
+		}
+		j = s->n;
+	}
+	s->e[j] = x;
 	s->n++;
 }
+
+/* Every entry of s (linear: the first n; hashed: the used slots). */
+#define MODE_FOREACH(s, ent) \
+	for (uint32_t mode_k = 0; mode_k < ((s)->cap <= MODE_LINEAR ? (s)->n : (s)->cap); mode_k++) \
+		if ((ent = &(s)->e[mode_k])->cnt != 0)
 
 static int
 mode_update(const struct agg_ctx *ctx, char *states, size_t stride, const uint32_t *gids,
@@ -393,9 +459,9 @@ NAME(const struct agg_ctx *ctx, char *dst, const char *src) \
 		*d = *s; \
 		return; \
 	} \
-	for (uint32_t k = 0; k < s->cap; k++) \
-		if (s->e[k].cnt) \
-			mode_add(ctx, d, T, s->e[k].h, s->e[k].v, s->e[k].cnt, false); \
+	const struct mode_ent *e; \
+	MODE_FOREACH(s, e) \
+		mode_add(ctx, d, T, e->h, e->v, e->cnt, false); \
 }
 MODE_COMBINE(mode_combine_i, WB_TYPE_BIGINT)
 MODE_COMBINE(mode_combine_d, WB_TYPE_DOUBLE)
@@ -408,11 +474,8 @@ static int
 mode_finalize(const struct agg_ctx *ctx, const char *state, struct vec *out, int row)
 {
 	const struct mode_state *s = (const struct mode_state *)state;
-	const struct mode_ent *best = NULL;
-	for (uint32_t k = 0; k < s->cap; k++) {
-		const struct mode_ent *e = &s->e[k];
-		if (e->cnt == 0)
-			continue;
+	const struct mode_ent *best = NULL, *e;
+	MODE_FOREACH(s, e) {
 		if (best == NULL || e->cnt > best->cnt ||
 		    (e->cnt == best->cnt && agg_val_cmp(out->type, e->v, best->v) < 0))
 			best = e;

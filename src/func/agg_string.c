@@ -40,7 +40,7 @@ sa_reserve(const struct agg_ctx *ctx, struct sa_state *s, uint32_t need)
 {
 	if (need <= s->cap)
 		return;
-	uint32_t c = s->cap ? s->cap * 2 : 4;
+	uint32_t c = s->cap ? s->cap * 2 : 2;
 	while (c < need)
 		c *= 2;
 	struct sa_piece *pc = arena_alloc(ctx->heap, sizeof *pc * c);
@@ -63,7 +63,9 @@ sa_update(const struct agg_ctx *ctx, char *states, size_t stride, const uint32_t
 			sa_reserve(ctx, s, s->n + 1);
 		uint32_t len = v[i].n;
 		if (s->size - s->used < len) {
-			uint32_t size = s->size < 32 ? 64 : s->size * 2;
+			/* blocks double up to 1 MiB: small groups stay small, big
+			 * ones do not waste half of a huge block */
+			uint32_t size = s->size < 16 ? 32 : s->size < (1u << 20) ? s->size * 2 : s->size;
 			if (size < len)
 				size = len;
 			s->blk = arena_alloc(ctx->heap, size);
@@ -101,14 +103,22 @@ sa_combine(const struct agg_ctx *ctx, char *dst, const char *src)
 	d->total += s->total;
 }
 
-/* Stable bottom-up merge sort of pieces by key. */
+/* Stable natural merge sort of pieces by key: the pieces are runs in
+ * order (one per thread's stretch of morsels), so merging neighbouring
+ * runs takes O(n log runs). */
 static void
 sa_sort(struct arena *heap, struct sa_piece *pc, uint32_t n)
 {
 	struct sa_piece *tmp = arena_alloc(heap, sizeof *tmp * n), *a = pc, *b = tmp;
-	for (uint32_t w = 1; w < n; w *= 2) {
-		for (uint32_t lo = 0; lo < n; lo += 2 * w) {
-			uint32_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+	for (;;) {
+		uint32_t runs = 0;
+		for (uint32_t lo = 0; lo < n;) {
+			uint32_t mid = lo + 1;
+			while (mid < n && a[mid - 1].seq <= a[mid].seq)
+				mid++;
+			uint32_t hi = mid < n ? mid + 1 : n;
+			while (hi < n && a[hi - 1].seq <= a[hi].seq)
+				hi++;
 			uint32_t i = lo, j = mid, k = lo;
 			while (i < mid && j < hi)
 				b[k++] = a[j].seq < a[i].seq ? a[j++] : a[i++];
@@ -116,10 +126,14 @@ sa_sort(struct arena *heap, struct sa_piece *pc, uint32_t n)
 				b[k++] = a[i++];
 			while (j < hi)
 				b[k++] = a[j++];
+			runs++;
+			lo = hi;
 		}
 		struct sa_piece *t = a;
 		a = b;
 		b = t;
+		if (runs <= 1)
+			break;
 	}
 	if (a != pc)
 		memcpy(pc, a, sizeof *pc * n);
@@ -141,6 +155,11 @@ sa_finalize_sep(const struct agg_ctx *ctx, const char *state, struct vec *out, i
 		    (unsigned long long)len);
 		err_hint(ctx->err, "aggregate fewer rows per group");
 		return -1;
+	}
+	if (s->n == 1) {
+		/* the piece's bytes live as long as the result: no copy */
+		vec_str(out)[row] = (wb_str){s->pc[0].p, s->pc[0].n};
+		return 0;
 	}
 	if (s->unsorted)
 		sa_sort(ctx->heap, s->pc, s->n);

@@ -21,7 +21,11 @@
 #include <strings.h>
 
 #define NROWS 20000
-#define NGROUPS 7
+#define MAXGROUPS 6007
+
+/* 7 big groups, or 6007 groups of about three rows (the inline and
+ * smallest-buffer paths of the states) */
+static int ngroups = 7;
 #define NWORKERS 3
 #define CHUNK WB_VEC_SIZE
 #define NCHUNKS ((NROWS + CHUNK - 1) / CHUNK)
@@ -134,7 +138,7 @@ static const struct acase cases[] = {
 	{"kurtosis_pop", 1, {C_ID}, 1, {WB_TYPE_DOUBLE}, 0, NULL, false},
 };
 
-/* One table of states: NGROUPS states of sig in their own heap. */
+/* One table of states: ngroups states of sig in their own heap. */
 struct part {
 	char *states;
 	size_t stride;
@@ -146,11 +150,11 @@ static void
 part_init(struct part *p, const struct agg_sig *sig, const struct acase *c, struct wb_error *err)
 {
 	p->stride = (sig->state_size + 15) & ~(size_t)15;
-	p->states = calloc(NGROUPS, p->stride);
+	p->states = calloc(ngroups, p->stride);
 	arena_init(&p->heap, 4096);
 	p->ctx = (struct agg_ctx){.heap = &p->heap, .err = err, .param = c->param, .sparam = c->sparam};
 	if (sig->init)
-		for (int g = 0; g < NGROUPS; g++)
+		for (int g = 0; g < ngroups; g++)
 			sig->init(&p->ctx, p->states + g * p->stride);
 }
 
@@ -171,7 +175,7 @@ feed_chunk(struct part *p, const struct agg_sig *sig, const struct acase *c, int
 	struct vec *args[AGG_MAXARGS];
 	memset(skip, 0, sizeof skip);
 	for (int k = 0; k < n; k++)
-		gids[k] = (uint32_t)((off + k) * 31 % NGROUPS);
+		gids[k] = (uint32_t)((off + k) * 31 % ngroups);
 	for (int a = 0; a < c->ncols; a++) {
 		load_col(&vecs[a], c->cols[a], off, n);
 		args[a] = &vecs[a];
@@ -183,42 +187,49 @@ feed_chunk(struct part *p, const struct agg_sig *sig, const struct acase *c, int
 	return sig->update(&p->ctx, p->states, p->stride, gids, args, n, skip);
 }
 
-/* Finalize the NGROUPS states into out (FLAT of ret). */
-static void
-finalize_all(struct part *p, const struct agg_sig *sig, struct vec *out, wb_type ret)
+/* The result of group g (strings point into p's heap). */
+static struct wb_value
+final_value(struct part *p, const struct agg_sig *sig, int g, struct vec *tmp)
 {
-	vec_retype(out, ret);
-	vec_reset(out);
-	for (int g = 0; g < NGROUPS; g++)
-		sig->finalize(&p->ctx, p->states + g * p->stride, out, g);
-	out->n = NGROUPS;
+	vec_reset(tmp);
+	sig->finalize(&p->ctx, p->states + g * p->stride, tmp, 0);
+	tmp->n = 1;
+	struct wb_value v;
+	vec_get(tmp, 0, &v);
+	return v;
 }
 
+/* Do the groups of a and b finalize to the same values? */
 static bool
-same_result(const struct vec *a, const struct vec *b, bool exact, char *why, size_t whylen)
+same_result(struct part *a, struct part *b, const struct agg_sig *sig, wb_type ret, bool exact, char *why,
+    size_t whylen)
 {
-	for (int g = 0; g < NGROUPS; g++) {
-		struct wb_value x, y;
-		vec_get(a, g, &x);
-		vec_get(b, g, &y);
-		bool eq = x.is_null == y.is_null;
+	struct vec va, vb;
+	vec_init(&va, ret);
+	vec_init(&vb, ret);
+	bool eq = true;
+	for (int g = 0; g < ngroups && eq; g++) {
+		struct wb_value x = final_value(a, sig, g, &va), y = final_value(b, sig, g, &vb);
+		eq = x.is_null == y.is_null;
 		if (eq && !x.is_null) {
-			switch (a->type) {
+			switch (ret) {
 			case WB_TYPE_DOUBLE:
+				/* moments of a group of three values near 1e6 are ill
+				 * conditioned: any summation order loses ~7 digits */
 				eq = exact ? (x.u.d == y.u.d || (isnan(x.u.d) && isnan(y.u.d)))
-				    : fabs(x.u.d - y.u.d) <= 1e-9 * fmax(1, fabs(y.u.d));
+				    : fabs(x.u.d - y.u.d) <= (ngroups > 100 ? 1e-7 : 1e-9) * fmax(1, fabs(y.u.d));
 				break;
 			case WB_TYPE_VARCHAR: eq = wb_str_eq(x.u.s, y.u.s); break;
 			case WB_TYPE_BOOL: eq = x.u.b == y.u.b; break;
 			default: eq = x.u.i == y.u.i; break;
 			}
 		}
-		if (!eq) {
-			snprintf(why, whylen, "group %d differs", g);
-			return false;
-		}
+		if (!eq)
+			snprintf(why, whylen, "(group %d differs: %.17g %.17g)", g, x.u.d, y.u.d);
 	}
-	return true;
+	vec_free(&va);
+	vec_free(&vb);
+	return eq;
 }
 
 static void
@@ -230,11 +241,9 @@ test_case(const struct acase *c, int round)
 	const struct agg_sig *sig = f ? agg_resolve(f, c->types, c->nargs, cast_to, &ret, &err) : NULL;
 	if (!ok(sig != NULL, "%s/%d resolves", c->name, c->nargs))
 		return;
-	struct vec vecs[2], one, many;
+	struct vec vecs[2];
 	for (int a = 0; a < 2; a++)
 		vec_init(&vecs[a], WB_TYPE_BIGINT);
-	vec_init(&one, ret);
-	vec_init(&many, ret);
 
 	/* one sequential pass */
 	struct part seqp;
@@ -242,7 +251,6 @@ test_case(const struct acase *c, int round)
 	int rc = 0;
 	for (int ch = 0; ch < NCHUNKS; ch++)
 		rc |= feed_chunk(&seqp, sig, c, ch, vecs);
-	finalize_all(&seqp, sig, &one, ret);
 
 	/* workers claim chunks in increasing order, each in its own table */
 	struct part w[NWORKERS];
@@ -253,9 +261,9 @@ test_case(const struct acase *c, int round)
 	/* spill: states move by memcpy, the worker slots start over */
 	char *moved[NWORKERS];
 	for (int k = 0; k < NWORKERS; k++) {
-		moved[k] = malloc(NGROUPS * w[k].stride);
-		memcpy(moved[k], w[k].states, NGROUPS * w[k].stride);
-		memset(w[k].states, 0, NGROUPS * w[k].stride);
+		moved[k] = malloc(ngroups * w[k].stride);
+		memcpy(moved[k], w[k].states, ngroups * w[k].stride);
+		memset(w[k].states, 0, ngroups * w[k].stride);
 	}
 	/* combine in a random order into a fresh table */
 	struct part dst;
@@ -269,12 +277,11 @@ test_case(const struct acase *c, int round)
 		order[j] = t;
 	}
 	for (int k = 0; k < NWORKERS; k++)
-		for (int g = 0; g < NGROUPS; g++)
+		for (int g = 0; g < ngroups; g++)
 			sig->combine(&dst.ctx, dst.states + g * dst.stride, moved[order[k]] + g * w[order[k]].stride);
-	finalize_all(&dst, sig, &many, ret);
-	char why[64] = "";
-	ok(rc == 0 && same_result(&many, &one, c->exact, why, sizeof why), "%s(%d args%s%s) round %d: partial states combine to the sequential result %s",
-	    c->name, c->nargs, c->sparam ? ", " : "", c->sparam ? c->sparam : "", round, why);
+	char why[128] = "";
+	ok(rc == 0 && same_result(&dst, &seqp, sig, ret, c->exact, why, sizeof why), "%s(%d args%s%s) round %d, %d groups: partial states combine to the sequential result %s",
+	    c->name, c->nargs, c->sparam ? ", " : "", c->sparam ? c->sparam : "", round, ngroups, why);
 
 	for (int k = 0; k < NWORKERS; k++) {
 		part_free(&w[k]);
@@ -284,8 +291,6 @@ test_case(const struct acase *c, int round)
 	part_free(&seqp);
 	vec_free(&vecs[0]);
 	vec_free(&vecs[1]);
-	vec_free(&one);
-	vec_free(&many);
 	err_clear(&err);
 }
 
@@ -447,9 +452,11 @@ main(void)
 	arena_init(&heap, 1 << 20);
 	make_input();
 	test_table();
-	for (int round = 0; round < 3; round++)
+	for (int round = 0; round < 4; round++) {
+		ngroups = round < 2 ? 7 : MAXGROUPS;
 		for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
 			test_case(&cases[i], round);
+	}
 	test_select(&heap);
 	test_hll(&heap);
 	arena_release(&heap);

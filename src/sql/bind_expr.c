@@ -356,15 +356,17 @@ bind_aggregate(struct binder *b, struct ast *e, const struct agg_fn *af, struct 
 			return NULL;
 		nargs = 1;   /* update() sees only the first argument */
 	}
-	if (e->u.func.ignore_nulls >= 0) {
-		if (!(sig->flags & AGG_NULLS_PARAM)) {
-			if (sig->flags & AGG_PARAM_ARG)
-				err_set(b->err, e->pos, "%s: give either the ignore_nulls argument or IGNORE NULLS", af->name);
-			else
-				err_set(b->err, e->pos, "%s does not take IGNORE NULLS or RESPECT NULLS", af->name);
-			return NULL;
-		}
+	/* IGNORE NULLS / RESPECT NULLS (-1: neither); RESPECT NULLS is what
+	 * the other aggregates do anyway */
+	if (e->u.func.ignore_nulls >= 0 && (sig->flags & AGG_NULLS_PARAM)) {
 		param = e->u.func.ignore_nulls;
+	} else if (e->u.func.ignore_nulls == 1) {
+		if (sig->flags & AGG_PARAM_ARG)
+			err_set(b->err, e->pos, "%s: give either the ignore_nulls argument or IGNORE NULLS", af->name);
+		else
+			err_set(b->err, e->pos, "%s does not take IGNORE NULLS", af->name);
+		err_hint(b->err, "first, last, first_value and last_value do; the other aggregates skip NULLs");
+		return NULL;
 	}
 	if (e->u.func.distinct && nargs != 1) {
 		err_set(b->err, e->pos, "DISTINCT is supported for aggregates of one argument");

@@ -729,6 +729,7 @@ agg_consume(void *arg, int worker, struct chunk *c, struct wb_error *err)
 		struct agg_ctx actx = G->ctxs[a];
 		actx.heap = &t->heap;
 		actx.err = err;
+		actx.seq = c->seq;
 		if (ag->sig->update(&actx, t->srows + t->aoff[a], t->rstride, w->gids, args, cnt, any_skip ? w->skip : NULL) < 0) {
 			err_at(err, ag->pos);
 			return -1;
@@ -785,6 +786,7 @@ feed_distinct(struct agg_global *G, struct agg_table *dst, int a, const struct d
 		if (m == WB_VEC_SIZE || (k == src->n && m > 0)) {
 			v.n = m;
 			struct vec *args[1] = {&v};
+			actx.seq++;   /* batches in set order */
 			if (ag->sig->update(&actx, dst->srows + dst->aoff[a], dst->rstride, gids, args, m, NULL) < 0) {
 				rc = -1;
 				break;
@@ -848,6 +850,13 @@ merge_part(void *arg, int p, int worker)
 	struct agg_table *T = ht_new(n);
 	J->parts[p] = T;
 	ht_reserve(T, n, G->ctxs, upper);
+	/* combine() allocates from the destination's heap */
+	int na = n->u.agg.naggs;
+	struct agg_ctx *cctx = xcalloc((size_t)(na ? na : 1), sizeof *cctx);
+	for (int a = 0; a < na; a++) {
+		cctx[a] = G->ctxs[a];
+		cctx[a].heap = &T->heap;
+	}
 	int nk = T->nkeys;
 	struct vec *kv = xcalloc((size_t)(nk ? nk : 1), sizeof *kv);
 	struct vec **pkv = xcalloc((size_t)(nk ? nk : 1), sizeof *pkv);
@@ -875,7 +884,7 @@ merge_part(void *arg, int p, int worker)
 			for (int a = 0; a < n->u.agg.naggs; a++) {
 				const struct pn_agg *ag = &n->u.agg.aggs[a];
 				if (!ag->distinct)
-					ag->sig->combine(&G->ctxs[a], T->srows + dg * T->rstride + T->aoff[a],
+					ag->sig->combine(&cctx[a], T->srows + dg * T->rstride + T->aoff[a],
 					    t->srows + g * t->rstride + t->aoff[a]);
 			}
 		}
@@ -897,7 +906,7 @@ merge_part(void *arg, int p, int worker)
 			}
 			uint32_t dg = ht_find(T, n, G->ctxs, t->hashes[g], pkv, 0);
 			for (int a = 0; a < n->u.agg.naggs; a++)
-				n->u.agg.aggs[a].sig->combine(&G->ctxs[a], T->srows + dg * T->rstride + T->aoff[a],
+				n->u.agg.aggs[a].sig->combine(&cctx[a], T->srows + dg * T->rstride + T->aoff[a],
 				    t->srows + g * t->rstride + t->aoff[a]);
 		}
 	}
@@ -908,6 +917,7 @@ merge_part(void *arg, int p, int worker)
 	}
 	free(kv);
 	free(pkv);
+	free(cctx);
 	for (int a = 0; a < n->u.agg.naggs; a++) {
 		if (!n->u.agg.aggs[a].distinct)
 			continue;
@@ -949,9 +959,11 @@ merge_tables(struct agg_global *G, struct exec_ctx *ctx, struct wb_error *err)
 			struct agg_table *t = G->tables[w];
 			for (int a = 0; a < n->u.agg.naggs; a++) {
 				const struct pn_agg *ag = &n->u.agg.aggs[a];
-				if (!ag->distinct)
-					ag->sig->combine(&G->ctxs[a], gt->srows + gt->aoff[a], t->srows + t->aoff[a]);
-				else {
+				if (!ag->distinct) {
+					struct agg_ctx cctx = G->ctxs[a];
+					cctx.heap = &gt->heap;
+					ag->sig->combine(&cctx, gt->srows + gt->aoff[a], t->srows + t->aoff[a]);
+				} else {
 					uint32_t *gmap = xcalloc(t->ngroups ? t->ngroups : 1, sizeof(uint32_t));
 					int r = feed_distinct(G, gt, a, &t->dsets[a], gmap, NULL, 0, 1, err);
 					free(gmap);

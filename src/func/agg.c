@@ -1,13 +1,14 @@
-/* Aggregate functions: count, sum, avg, min, max, and the variance family. */
+/*
+ * Aggregate functions: count, sum, avg, min, max, and the variance family;
+ * and the table of all aggregates (the other families are in agg_*.c).
+ */
 #include "func/agg.h"
+#include "func/agg_impl.h"
 #include "func/func.h"
 
 #include <math.h>
 #include <string.h>
 #include <strings.h>
-
-#define SKIP(i) (skip && skip[i])
-#define STATE(T, i) ((T *)(states + (size_t)gids[i] * stride))
 
 /* ---- count ---- */
 
@@ -239,24 +240,6 @@ struct mm_iv_state {
 	int64_t set;
 };
 
-/* Doubles order NaN above everything (as Spark and DuckDB sort them). */
-static inline int
-dcmp(double a, double b)
-{
-	if (a != a)
-		return b != b ? 0 : 1;
-	if (b != b)
-		return -1;
-	return a < b ? -1 : a > b;
-}
-
-static inline int64_t
-iv_key(wb_interval iv)
-{
-	/* months ~ 30 days, as DuckDB compares intervals */
-	return (int64_t)iv.months * 30 * INT64_C(86400000000) + (int64_t)iv.days * INT64_C(86400000000) + iv.micros;
-}
-
 #define MM_NUM(NAME, ST, T, GET, LESS) \
 static int \
 NAME##_update(const struct agg_ctx *ctx, char *states, size_t stride, const uint32_t *gids, \
@@ -287,10 +270,10 @@ NAME##_combine(const struct agg_ctx *ctx, char *dst, const char *src) \
 #define ID(x) (x)
 #define LT_NUM(a, b) ((a) < (b))
 #define GT_NUM(a, b) ((a) > (b))
-#define LT_DBL(a, b) (dcmp((a), (b)) < 0)
-#define GT_DBL(a, b) (dcmp((a), (b)) > 0)
-#define LT_IV(a, b) (iv_key(a) < iv_key(b))
-#define GT_IV(a, b) (iv_key(a) > iv_key(b))
+#define LT_DBL(a, b) (agg_dcmp((a), (b)) < 0)
+#define GT_DBL(a, b) (agg_dcmp((a), (b)) > 0)
+#define LT_IV(a, b) (agg_iv_key(a) < agg_iv_key(b))
+#define GT_IV(a, b) (agg_iv_key(a) > agg_iv_key(b))
 MM_NUM(min_i, struct mm_i_state, int64_t, ID, LT_NUM)
 MM_NUM(max_i, struct mm_i_state, int64_t, ID, GT_NUM)
 MM_NUM(min_d, struct mm_d_state, double, ID, LT_DBL)
@@ -539,35 +522,178 @@ static const struct agg_sig std_pop_sigs[] = {
 	{WB_TYPE_DOUBLE, 1, {WB_TYPE_DOUBLE}, sizeof(struct var_state), 0, NULL, var_update, var_combine, std_pop_finalize, NULL},
 };
 
-#define N(a) (int)(sizeof(a) / sizeof((a)[0]))
-
-/* Sorted by name (agg_lookup binary-searches). */
+/* Sorted by name (agg_lookup binary-searches; tests check the order). */
 static const struct agg_fn agg_table[] = {
-	{"avg", avg_sigs, N(avg_sigs), "avg(x)", "arithmetic mean of the non-NULL values (DOUBLE)",
+	{"any_value", agg_any_value_sigs, N(agg_any_value_sigs), "any_value(x)",
+	    "a non-NULL value of the group (the first in input order), NULL if there is none",
+	    "SELECT any_value(x) FROM (VALUES (NULL), ('b'), ('c')) t(x)", "b"},
+	{"approx_count_distinct", agg_hll_sigs, N(agg_hll_sigs), "approx_count_distinct(x [, rsd])",
+	    "approximate count of distinct non-NULL values: HyperLogLog, exact up to 256 per group, then a relative standard error of 1.6% (or about rsd)",
+	    "SELECT approx_count_distinct(x) FROM (VALUES (1), (2), (2), (NULL)) t(x)", "2"},
+	{"approx_percentile", agg_pct_approx_sigs, N(agg_pct_approx_sigs), "approx_percentile(x, p [, accuracy])",
+	    "alias of percentile_approx",
+	    "SELECT approx_percentile(x, 0.5) FROM (VALUES (1), (2), (3), (4)) t(x)", "2"},
+	{"arg_max", agg_max_by_sigs, N(agg_max_by_sigs), "arg_max(x, y)",
+	    "alias of max_by",
+	    "SELECT arg_max(name, score) FROM (VALUES ('ann', 3), ('bob', 5), ('cy', 4)) t(name, score)", "bob"},
+	{"arg_min", agg_min_by_sigs, N(agg_min_by_sigs), "arg_min(x, y)",
+	    "alias of min_by",
+	    "SELECT arg_min(name, score) FROM (VALUES ('ann', 3), ('bob', 5), ('cy', 4)) t(name, score)", "ann"},
+	{"avg", avg_sigs, N(avg_sigs), "avg(x)",
+	    "arithmetic mean of the non-NULL values (DOUBLE)",
 	    "SELECT avg(x) FROM (VALUES (1), (2), (4)) t(x)", "2.3333333333333335"},
+	{"bool_and", agg_bool_and_sigs, N(agg_bool_and_sigs), "bool_and(b)",
+	    "true if every non-NULL b is true, NULL if there is none",
+	    "SELECT bool_and(b) FROM (VALUES (true), (false), (NULL)) t(b)", "false"},
+	{"bool_or", agg_bool_or_sigs, N(agg_bool_or_sigs), "bool_or(b)",
+	    "true if some non-NULL b is true, NULL if there is none",
+	    "SELECT bool_or(b) FROM (VALUES (true), (false), (NULL)) t(b)", "true"},
+	{"corr", agg_corr_sigs, N(agg_corr_sigs), "corr(y, x)",
+	    "Pearson correlation coefficient of the non-NULL pairs; NULL when x or y is constant",
+	    "SELECT corr(y, x) FROM (VALUES (1, 2), (2, 4), (3, 5)) t(x, y)", "0.9819805060619656"},
 	{"count", count_sigs, N(count_sigs), "count(*) | count(x) | count(DISTINCT x)",
-	    "number of rows, or of non-NULL values of x", "SELECT count(x) FROM (VALUES (1), (NULL), (3)) t(x)", "2"},
-	{"max", max_sigs, N(max_sigs), "max(x)", "largest non-NULL value",
+	    "number of rows, or of non-NULL values of x",
+	    "SELECT count(x) FROM (VALUES (1), (NULL), (3)) t(x)", "2"},
+	{"count_if", agg_count_if_sigs, N(agg_count_if_sigs), "count_if(b)",
+	    "number of rows where b is true (0 for no rows)",
+	    "SELECT count_if(x > 1) FROM (VALUES (1), (2), (3)) t(x)", "2"},
+	{"covar_pop", agg_covar_pop_sigs, N(agg_covar_pop_sigs), "covar_pop(y, x)",
+	    "population covariance (n) of the non-NULL pairs",
+	    "SELECT covar_pop(y, x) FROM (VALUES (1, 2), (2, 4), (3, 6)) t(x, y)", "1.3333333333333333"},
+	{"covar_samp", agg_covar_samp_sigs, N(agg_covar_samp_sigs), "covar_samp(y, x)",
+	    "sample covariance (n - 1) of the non-NULL pairs",
+	    "SELECT covar_samp(y, x) FROM (VALUES (1, 2), (2, 4), (3, 6)) t(x, y)", "2.0"},
+	{"every", agg_bool_and_sigs, N(agg_bool_and_sigs), "every(b)",
+	    "alias of bool_and",
+	    "SELECT every(b) FROM (VALUES (true), (true)) t(b)", "true"},
+	{"first", agg_first_sigs, N(agg_first_sigs), "first(x [, ignore_nulls]) | first(x) IGNORE NULLS",
+	    "value of the first row in input order (NULL included unless ignore_nulls)",
+	    "SELECT first(x, true) FROM (VALUES (NULL), (2), (3)) t(x)", "2"},
+	{"first_value", agg_first_sigs, N(agg_first_sigs), "first_value(x [, ignore_nulls])",
+	    "alias of first",
+	    "SELECT first_value(x) FROM (VALUES (1), (2), (3)) t(x)", "1"},
+	{"group_concat", agg_group_concat_sigs, N(agg_group_concat_sigs), "group_concat(s [, sep])",
+	    "string_agg with ',' as the default separator",
+	    "SELECT group_concat(s) FROM (VALUES ('a'), ('b'), (NULL), ('c')) t(s)", "a,b,c"},
+	{"kurtosis", agg_kurtosis_sigs, N(agg_kurtosis_sigs), "kurtosis(x)",
+	    "sample excess kurtosis (bias-adjusted, as DuckDB; NULL for fewer than 4 values)",
+	    "SELECT kurtosis(x) FROM (VALUES (1), (2), (3), (10)) t(x)", "3.227999999999999"},
+	{"kurtosis_pop", agg_kurtosis_pop_sigs, N(agg_kurtosis_pop_sigs), "kurtosis_pop(x)",
+	    "population excess kurtosis m4 / m2^2 - 3 (Spark's kurtosis)",
+	    "SELECT kurtosis_pop(x) FROM (VALUES (1), (2), (3), (10)) t(x)", "-0.7696000000000001"},
+	{"last", agg_last_sigs, N(agg_last_sigs), "last(x [, ignore_nulls]) | last(x) IGNORE NULLS",
+	    "value of the last row in input order (NULL included unless ignore_nulls)",
+	    "SELECT last(x) FROM (VALUES (1), (2), (3)) t(x)", "3"},
+	{"last_value", agg_last_sigs, N(agg_last_sigs), "last_value(x [, ignore_nulls])",
+	    "alias of last",
+	    "SELECT last_value(x, true) FROM (VALUES (1), (2), (NULL)) t(x)", "2"},
+	{"listagg", agg_string_agg_sigs, N(agg_string_agg_sigs), "listagg(s [, sep])",
+	    "alias of string_agg",
+	    "SELECT listagg(s, '-') FROM (VALUES ('a'), ('b')) t(s)", "a-b"},
+	{"max", max_sigs, N(max_sigs), "max(x)",
+	    "largest non-NULL value",
 	    "SELECT max(x) FROM (VALUES ('a'), ('c'), ('b')) t(x)", "c"},
-	{"mean", avg_sigs, N(avg_sigs), "mean(x)", "alias of avg",
+	{"max_by", agg_max_by_sigs, N(agg_max_by_sigs), "max_by(x, y)",
+	    "x at the row with the largest y (rows with a NULL y are skipped; ties: the first row)",
+	    "SELECT max_by(name, score) FROM (VALUES ('ann', 3), ('bob', 5), ('cy', 4)) t(name, score)", "bob"},
+	{"mean", avg_sigs, N(avg_sigs), "mean(x)",
+	    "alias of avg",
 	    "SELECT mean(x) FROM (VALUES (1), (2)) t(x)", "1.5"},
-	{"min", min_sigs, N(min_sigs), "min(x)", "smallest non-NULL value",
+	{"median", agg_median_sigs, N(agg_median_sigs), "median(x)",
+	    "exact median (percentile_cont(x, 0.5)): DOUBLE, or TIMESTAMP for dates and timestamps",
+	    "SELECT median(x) FROM (VALUES (1), (3), (10), (20)) t(x)", "6.5"},
+	{"min", min_sigs, N(min_sigs), "min(x)",
+	    "smallest non-NULL value",
 	    "SELECT min(x) FROM (VALUES (3), (1), (2)) t(x)", "1"},
-	{"std", std_samp_sigs, N(std_samp_sigs), "std(x)", "alias of stddev_samp",
+	{"min_by", agg_min_by_sigs, N(agg_min_by_sigs), "min_by(x, y)",
+	    "x at the row with the smallest y (rows with a NULL y are skipped; ties: the first row)",
+	    "SELECT min_by(name, score) FROM (VALUES ('ann', 3), ('bob', 5), ('cy', 4)) t(name, score)", "ann"},
+	{"mode", agg_mode_sigs, N(agg_mode_sigs), "mode(x) | mode() WITHIN GROUP (ORDER BY x)",
+	    "most frequent non-NULL value (ties: the smallest)",
+	    "SELECT mode(x) FROM (VALUES ('a'), ('b'), ('b'), ('c')) t(x)", "b"},
+	{"percentile", agg_pct_cont_sigs, N(agg_pct_cont_sigs), "percentile(x, p)",
+	    "alias of percentile_cont (Spark's exact percentile)",
+	    "SELECT percentile(x, 0.5) FROM (VALUES (1), (2), (3), (4)) t(x)", "2.5"},
+	{"percentile_approx", agg_pct_approx_sigs, N(agg_pct_approx_sigs), "percentile_approx(x, p [, accuracy])",
+	    "the smallest value with at least a fraction p of the values at or below it; computed exactly (accuracy is accepted and unused)",
+	    "SELECT percentile_approx(x, 0.5) FROM (VALUES (1), (2), (3), (4)) t(x)", "2"},
+	{"percentile_cont", agg_pct_cont_sigs, N(agg_pct_cont_sigs), "percentile_cont(x, p) | percentile_cont(p) WITHIN GROUP (ORDER BY x)",
+	    "exact percentile 0 <= p <= 1, interpolated linearly between the two nearest values",
+	    "SELECT percentile_cont(0.25) WITHIN GROUP (ORDER BY x) FROM (VALUES (1), (2), (3), (4), (5)) t(x)", "2.0"},
+	{"percentile_disc", agg_pct_disc_sigs, N(agg_pct_disc_sigs), "percentile_disc(x, p) | percentile_disc(p) WITHIN GROUP (ORDER BY x)",
+	    "exact percentile as one of the values: the first whose cumulative fraction reaches p",
+	    "SELECT percentile_disc(x, 0.5) FROM (VALUES (1), (2), (3), (4)) t(x)", "2"},
+	{"product", agg_product_sigs, N(agg_product_sigs), "product(x)",
+	    "product of the non-NULL values (DOUBLE)",
+	    "SELECT product(x) FROM (VALUES (2), (3), (4)) t(x)", "24.0"},
+	{"quantile", agg_pct_disc_sigs, N(agg_pct_disc_sigs), "quantile(x, p)",
+	    "alias of percentile_disc (as in DuckDB)",
+	    "SELECT quantile(x, 0.5) FROM (VALUES (1), (2), (3), (4)) t(x)", "2"},
+	{"quantile_cont", agg_pct_cont_sigs, N(agg_pct_cont_sigs), "quantile_cont(x, p)",
+	    "alias of percentile_cont",
+	    "SELECT quantile_cont(x, 0.5) FROM (VALUES (1), (2), (3), (4)) t(x)", "2.5"},
+	{"quantile_disc", agg_pct_disc_sigs, N(agg_pct_disc_sigs), "quantile_disc(x, p)",
+	    "alias of percentile_disc",
+	    "SELECT quantile_disc(x, 0.5) FROM (VALUES (1), (2), (3), (4)) t(x)", "2"},
+	{"regr_avgx", agg_regr_avgx_sigs, N(agg_regr_avgx_sigs), "regr_avgx(y, x)",
+	    "mean of x over the non-NULL pairs",
+	    "SELECT regr_avgx(y, x) FROM (VALUES (1, 3), (2, 5), (NULL, 6), (3, 7)) t(x, y)", "2.0"},
+	{"regr_avgy", agg_regr_avgy_sigs, N(agg_regr_avgy_sigs), "regr_avgy(y, x)",
+	    "mean of y over the non-NULL pairs",
+	    "SELECT regr_avgy(y, x) FROM (VALUES (1, 3), (2, 5), (NULL, 6), (3, 7)) t(x, y)", "5.0"},
+	{"regr_count", agg_regr_count_sigs, N(agg_regr_count_sigs), "regr_count(y, x)",
+	    "number of non-NULL pairs",
+	    "SELECT regr_count(y, x) FROM (VALUES (1, 3), (2, 5), (NULL, 6), (3, 7)) t(x, y)", "3"},
+	{"regr_intercept", agg_regr_intercept_sigs, N(agg_regr_intercept_sigs), "regr_intercept(y, x)",
+	    "intercept of the least-squares line of y on x",
+	    "SELECT regr_intercept(y, x) FROM (VALUES (1, 3), (2, 5), (3, 7)) t(x, y)", "1.0"},
+	{"regr_r2", agg_regr_r2_sigs, N(agg_regr_r2_sigs), "regr_r2(y, x)",
+	    "coefficient of determination of the least-squares line of y on x",
+	    "SELECT regr_r2(y, x) FROM (VALUES (1, 3), (2, 5), (3, 7)) t(x, y)", "1.0"},
+	{"regr_slope", agg_regr_slope_sigs, N(agg_regr_slope_sigs), "regr_slope(y, x)",
+	    "slope of the least-squares line of y on x; NULL when x is constant",
+	    "SELECT regr_slope(y, x) FROM (VALUES (1, 3), (2, 5), (3, 7)) t(x, y)", "2.0"},
+	{"regr_sxx", agg_regr_sxx_sigs, N(agg_regr_sxx_sigs), "regr_sxx(y, x)",
+	    "sum of squared deviations of x (over the non-NULL pairs)",
+	    "SELECT regr_sxx(y, x) FROM (VALUES (1, 3), (2, 5), (3, 7)) t(x, y)", "2.0"},
+	{"regr_sxy", agg_regr_sxy_sigs, N(agg_regr_sxy_sigs), "regr_sxy(y, x)",
+	    "sum of products of the deviations of x and y",
+	    "SELECT regr_sxy(y, x) FROM (VALUES (1, 3), (2, 5), (3, 7)) t(x, y)", "4.0"},
+	{"regr_syy", agg_regr_syy_sigs, N(agg_regr_syy_sigs), "regr_syy(y, x)",
+	    "sum of squared deviations of y (over the non-NULL pairs)",
+	    "SELECT regr_syy(y, x) FROM (VALUES (1, 3), (2, 5), (3, 7)) t(x, y)", "8.0"},
+	{"skewness", agg_skewness_sigs, N(agg_skewness_sigs), "skewness(x)",
+	    "sample skewness (bias-adjusted, as DuckDB; NULL for fewer than 3 values)",
+	    "SELECT skewness(x) FROM (VALUES (1), (2), (3), (10)) t(x)", "1.763632614803888"},
+	{"some", agg_bool_or_sigs, N(agg_bool_or_sigs), "some(b)",
+	    "alias of bool_or",
+	    "SELECT some(b) FROM (VALUES (false), (true)) t(b)", "true"},
+	{"std", std_samp_sigs, N(std_samp_sigs), "std(x)",
+	    "alias of stddev_samp",
 	    "SELECT std(x) FROM (VALUES (1), (2), (3), (4)) t(x)", "1.2909944487358056"},
-	{"stddev", std_samp_sigs, N(std_samp_sigs), "stddev(x)", "sample standard deviation (n - 1), NULL for fewer than 2 values",
+	{"stddev", std_samp_sigs, N(std_samp_sigs), "stddev(x)",
+	    "sample standard deviation (n - 1), NULL for fewer than 2 values",
 	    "SELECT stddev(x) FROM (VALUES (1), (2), (3), (4)) t(x)", "1.2909944487358056"},
-	{"stddev_pop", std_pop_sigs, N(std_pop_sigs), "stddev_pop(x)", "population standard deviation (n)",
+	{"stddev_pop", std_pop_sigs, N(std_pop_sigs), "stddev_pop(x)",
+	    "population standard deviation (n)",
 	    "SELECT stddev_pop(x) FROM (VALUES (1), (2), (3), (4)) t(x)", "1.118033988749895"},
-	{"stddev_samp", std_samp_sigs, N(std_samp_sigs), "stddev_samp(x)", "sample standard deviation (n - 1)",
+	{"stddev_samp", std_samp_sigs, N(std_samp_sigs), "stddev_samp(x)",
+	    "sample standard deviation (n - 1)",
 	    "SELECT stddev_samp(x) FROM (VALUES (1), (2), (3), (4)) t(x)", "1.2909944487358056"},
-	{"sum", sum_sigs, N(sum_sigs), "sum(x)", "sum of the non-NULL values; BIGINT sums are exact and fail when out of range",
+	{"string_agg", agg_string_agg_sigs, N(agg_string_agg_sigs), "string_agg(s [, sep])",
+	    "the non-NULL strings joined by sep (default ''), in input order",
+	    "SELECT string_agg(s, ', ') FROM (VALUES ('a'), ('b'), (NULL), ('c')) t(s)", "a, b, c"},
+	{"sum", sum_sigs, N(sum_sigs), "sum(x)",
+	    "sum of the non-NULL values; BIGINT sums are exact and fail when out of range",
 	    "SELECT sum(x) FROM (VALUES (1), (2), (NULL)) t(x)", "3"},
-	{"var_pop", var_pop_sigs, N(var_pop_sigs), "var_pop(x)", "population variance (n)",
+	{"var_pop", var_pop_sigs, N(var_pop_sigs), "var_pop(x)",
+	    "population variance (n)",
 	    "SELECT var_pop(x) FROM (VALUES (1), (2), (3), (4)) t(x)", "1.25"},
-	{"var_samp", var_samp_sigs, N(var_samp_sigs), "var_samp(x)", "sample variance (n - 1)",
+	{"var_samp", var_samp_sigs, N(var_samp_sigs), "var_samp(x)",
+	    "sample variance (n - 1)",
 	    "SELECT var_samp(x) FROM (VALUES (1), (2), (3), (4)) t(x)", "1.6666666666666667"},
-	{"variance", var_samp_sigs, N(var_samp_sigs), "variance(x)", "alias of var_samp",
+	{"variance", var_samp_sigs, N(var_samp_sigs), "variance(x)",
+	    "alias of var_samp",
 	    "SELECT variance(x) FROM (VALUES (1), (2), (3), (4)) t(x)", "1.6666666666666667"},
 };
 

@@ -11,7 +11,9 @@
  *       signature's types. For aggregates without AGG_SEES_NULLS the operator
  *       has already folded argument NULLs (and FILTER clauses) into skip.
  *   combine(ctx, dst, src)   merge a partial state into another (parallel
- *       partial aggregation merges per-thread states this way).
+ *       partial aggregation merges per-thread states this way). It may run
+ *       in another thread than the updates; ctx->heap is dst's heap. src is
+ *       never used again, so dst may take over memory src points to.
  *   finalize(ctx, state, out, row)   write the result into out[row]
  *       (out is a FLAT vector of the return type; set NULL with
  *       vec_set_null). Strings may point into ctx->heap.
@@ -19,7 +21,10 @@
  *
  * update/finalize return 0, or -1 with ctx->err set (e.g. BIGINT sum out of
  * range). States that need variable-size memory take it from ctx->heap (an
- * arena that lives as long as the aggregation's result).
+ * arena that lives as long as the aggregation's result) and keep a pointer
+ * to it: states are plain bytes that the operator copies with memcpy
+ * (spilling, merging), so they must never point into themselves. init()
+ * must not allocate (it runs for unused slots too).
  */
 #ifndef WB_FUNC_AGG_H
 #define WB_FUNC_AGG_H
@@ -36,15 +41,29 @@
 enum agg_flags {
 	AGG_SEES_NULLS = 1u << 0,   /* update gets NULL rows (count(*) semantics) */
 	AGG_STAR = 1u << 1,         /* count(*): no arguments */
-	AGG_ORDER_SENSITIVE = 1u << 2, /* first/last: result depends on input order */
-	/* The last argument of the signature is a parameter that must be a
-	 * constant (percentile(x, 0.9), approx_count_distinct(x, 0.02)): the
-	 * binder checks it, evaluates it into ctx->param (as a DOUBLE) and does
-	 * NOT pass it to update(), whose args then hold nargs - 1 vectors. */
+	/* first/last/string_agg: the result depends on input order. Such
+	 * aggregates order rows by ctx->seq (then by arrival), so that partial
+	 * states combined in any order give the input order of the scan. */
+	AGG_ORDER_SENSITIVE = 1u << 2,
+	/* The arguments after the first are parameters that must be constants
+	 * (percentile(x, 0.9), approx_count_distinct(x, 0.02),
+	 * first(x, true)): the binder checks them (see param_rule), evaluates
+	 * the second into ctx->param (a DOUBLE; BOOLEAN true = 1) and passes
+	 * none of them to update(), whose args then hold one vector. A third
+	 * (percentile_approx's accuracy) is checked and otherwise unused. */
 	AGG_PARAM_ARG = 1u << 3,
 	/* The second argument is a constant string parameter (string_agg's
-	 * separator): evaluated into ctx->sparam and not passed to update(). */
+	 * separator; a NULL separator is ""): evaluated into ctx->sparam and
+	 * not passed to update(). */
 	AGG_SPARAM_ARG = 1u << 4,
+	/* agg(p) WITHIN GROUP (ORDER BY x) means agg(x, p) (and mode()
+	 * WITHIN GROUP (ORDER BY x) means mode(x)); ORDER BY x DESC sets
+	 * ctx->sparam to "desc", which percentiles read as "count from the
+	 * top". */
+	AGG_WITHIN_GROUP = 1u << 5,
+	/* IGNORE NULLS / RESPECT NULLS after the call set ctx->param to 1 / 0
+	 * (first(x) IGNORE NULLS = first(x, true)). */
+	AGG_NULLS_PARAM = 1u << 6,
 };
 
 struct agg_ctx {
@@ -53,6 +72,10 @@ struct agg_ctx {
 	int pos;
 	double param;     /* AGG_PARAM_ARG: the constant parameter */
 	const char *sparam; /* AGG_SPARAM_ARG: the constant string parameter */
+	/* update(): the order key of the chunk the rows come from (struct
+	 * chunk's seq: morsel index << 24 | chunk index); rows of one call are
+	 * in input order. 0 when the input has no order. */
+	uint64_t seq;
 	void *aux;        /* per-aggregate prepared data */
 };
 
@@ -68,6 +91,12 @@ struct agg_sig {
 	void (*combine)(const struct agg_ctx *ctx, char *dst, const char *src);
 	int (*finalize)(const struct agg_ctx *ctx, const char *state, struct vec *out, int row);
 	void (*destroy)(char *state);
+	/* AGG_PARAM_ARG / AGG_SPARAM_ARG: the binder's message when the
+	 * parameter is not a constant or not in [param_min, param_max]
+	 * (checked unless both are 0), e.g. "the fraction must be a constant
+	 * between 0 and 1"; it is prefixed with the function's name. */
+	const char *param_rule;
+	double param_min, param_max;
 };
 
 struct agg_fn {

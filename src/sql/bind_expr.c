@@ -287,6 +287,58 @@ call2(struct binder *b, const char *name, struct bexpr *x, struct bexpr *y, int 
 	return make_call(b, name, args, NULL, 2, pos);
 }
 
+/* Does some signature of af have flag? */
+static bool
+agg_has_flag(const struct agg_fn *af, unsigned flag)
+{
+	for (int s = 0; s < af->nsigs; s++)
+		if (af->sigs[s].flags & flag)
+			return true;
+	return false;
+}
+
+/*
+ * AGG_PARAM_ARG / AGG_SPARAM_ARG (see func/agg.h): args[1..nargs) must be
+ * constants; the second becomes *param (checked against the signature's
+ * range) or *sparam (copied into the plan arena; NULL becomes "").
+ */
+static int
+bind_agg_params(struct binder *b, const struct agg_fn *af, const struct agg_sig *sig, struct bexpr **args,
+    int nargs, double *param, const char **sparam)
+{
+	const char *rule = sig->param_rule ? sig->param_rule : "the parameters must be constants";
+	for (int i = 1; i < nargs; i++) {
+		args[i] = bind_fold(b, args[i]);
+		if (args[i] == NULL)
+			return -1;
+		if (args[i]->kind != BX_CONST) {
+			err_set(b->err, args[i]->pos, "%s: %s", af->name, rule);
+			return -1;
+		}
+	}
+	const struct wb_value *v = &args[1]->u.value;
+	if (sig->flags & AGG_SPARAM_ARG) {
+		*sparam = v->is_null ? "" : arena_strndup(b->arena, v->u.s.p, v->u.s.n);
+		return 0;
+	}
+	bool ok = !v->is_null;
+	double x = 0;
+	switch (args[1]->type) {
+	case WB_TYPE_BOOL: x = v->u.b; break;
+	case WB_TYPE_DOUBLE: x = v->u.d; break;
+	case WB_TYPE_BIGINT: x = (double)v->u.i; break;
+	default: ok = false;
+	}
+	if (ok && (sig->param_min != 0 || sig->param_max != 0))
+		ok = x >= sig->param_min && x <= sig->param_max;
+	if (!ok) {
+		err_set(b->err, args[1]->pos, "%s: %s", af->name, rule);
+		return -1;
+	}
+	*param = x;
+	return 0;
+}
+
 static struct bexpr *
 bind_aggregate(struct binder *b, struct ast *e, const struct agg_fn *af, struct bind_env *env)
 {
@@ -307,16 +359,33 @@ bind_aggregate(struct binder *b, struct ast *e, const struct agg_fn *af, struct 
 	int nargs = e->u.func.star ? 0 : e->u.func.args.n;
 	struct bexpr *args[AGG_MAXARGS] = {0};
 	wb_type types[AGG_MAXARGS], cast_to[AGG_MAXARGS], ret;
-	if (nargs > AGG_MAXARGS) {
+	/* agg(p) WITHIN GROUP (ORDER BY x) is agg(x, p) */
+	int norder = e->u.func.order.n;
+	if (norder > 0 && (norder != 1 || !agg_has_flag(af, AGG_WITHIN_GROUP))) {
+		err_set(b->err, e->pos, "%s does not support ORDER BY inside the call", af->name);
+		if (agg_has_flag(af, AGG_ORDER_SENSITIVE))
+			err_hint(b->err, "it follows the input order: aggregate a subquery that has the ORDER BY");
+		return NULL;
+	}
+	if (nargs + norder > AGG_MAXARGS) {
 		err_set(b->err, e->pos, "%s: too many arguments", af->name);
 		return NULL;
 	}
+	struct ast *argv[AGG_MAXARGS];
+	bool desc = false;
+	if (norder) {
+		argv[0] = e->u.func.order.v[0]->u.order.expr;
+		desc = e->u.func.order.v[0]->u.order.desc;
+	}
+	for (int i = 0; i < nargs; i++)
+		argv[norder + i] = e->u.func.args.v[i];
+	nargs += norder;
 	for (int i = 0; i < nargs; i++) {
-		if (e->u.func.args.v[i]->kind == AST_NAMED_ARG) {
-			err_set(b->err, e->u.func.args.v[i]->pos, "%s does not take named arguments", af->name);
+		if (argv[i]->kind == AST_NAMED_ARG) {
+			err_set(b->err, argv[i]->pos, "%s does not take named arguments", af->name);
 			return NULL;
 		}
-		args[i] = bind_expr(b, e->u.func.args.v[i], &sub);
+		args[i] = bind_expr(b, argv[i], &sub);
 		if (args[i] == NULL)
 			return NULL;
 		types[i] = args[i]->type;
@@ -335,8 +404,32 @@ bind_aggregate(struct binder *b, struct ast *e, const struct agg_fn *af, struct 
 		if (args[i] == NULL)
 			return NULL;
 	}
+	double param = 0;
+	const char *sparam = desc ? "desc" : NULL;
+	if (sig->flags & (AGG_PARAM_ARG | AGG_SPARAM_ARG)) {
+		if (bind_agg_params(b, af, sig, args, nargs, &param, &sparam) < 0)
+			return NULL;
+		nargs = 1;   /* update() sees only the first argument */
+	}
+	/* IGNORE NULLS / RESPECT NULLS (-1: neither); RESPECT NULLS is what
+	 * the other aggregates do anyway */
+	if (e->u.func.ignore_nulls >= 0 && (sig->flags & AGG_NULLS_PARAM)) {
+		param = e->u.func.ignore_nulls;
+	} else if (e->u.func.ignore_nulls == 1) {
+		if (sig->flags & AGG_PARAM_ARG)
+			err_set(b->err, e->pos, "%s: give either the ignore_nulls argument or IGNORE NULLS", af->name);
+		else
+			err_set(b->err, e->pos, "%s does not take IGNORE NULLS", af->name);
+		err_hint(b->err, "first, last, first_value and last_value do; the other aggregates skip NULLs");
+		return NULL;
+	}
 	if (e->u.func.distinct && nargs != 1) {
 		err_set(b->err, e->pos, "DISTINCT is supported for aggregates of one argument");
+		return NULL;
+	}
+	if (e->u.func.distinct && (sig->flags & AGG_SEES_NULLS)) {
+		/* the distinct set drops NULL rows these aggregates must see */
+		err_set(b->err, e->pos, "%s(DISTINCT ...) is not supported", af->name);
 		return NULL;
 	}
 	struct bexpr *filter = NULL;
@@ -348,15 +441,12 @@ bind_aggregate(struct binder *b, struct ast *e, const struct agg_fn *af, struct 
 		if (filter == NULL)
 			return NULL;
 	}
-	if (e->u.func.order.n > 0) {
-		err_set(b->err, e->pos, "%s does not support ORDER BY inside the call", af->name);
-		return NULL;
-	}
 	/* reuse an identical aggregate */
 	struct agg_collect *ac = env->agg;
 	for (int i = 0; i < ac->n; i++) {
 		struct pn_agg *p = &ac->aggs[i];
-		if (p->fn != af || p->sig != sig || p->nargs != nargs || p->distinct != e->u.func.distinct)
+		if (p->fn != af || p->sig != sig || p->nargs != nargs || p->distinct != e->u.func.distinct ||
+		    p->param != param || (p->sparam != sparam && (!p->sparam || !sparam || strcmp(p->sparam, sparam) != 0)))
 			continue;
 		bool same = bexpr_equal(p->filter, filter);
 		for (int a = 0; a < nargs && same; a++)
@@ -384,6 +474,8 @@ bind_aggregate(struct binder *b, struct ast *e, const struct agg_fn *af, struct 
 	p->distinct = e->u.func.distinct;
 	p->filter = filter;
 	p->ret = ret;
+	p->param = param;
+	p->sparam = sparam;
 	p->pos = e->pos;
 	struct bexpr *r = bexpr_new(b->arena, BX_AGGREF, ret, e->pos, 0);
 	r->u.column = ac->n++;

@@ -278,6 +278,82 @@ merge_projects(struct arena *a, struct pnode *n)
 	return n;
 }
 
+/* ---------------------------------------------------------- join sides
+ *
+ * A hash join builds a table of its right input and streams its left
+ * one; the binder keeps the written order (FROM big JOIN small builds on
+ * small). When the right input is estimated clearly larger, swap the
+ * inputs (LEFT <-> RIGHT for outer joins) and restore the column order
+ * with a projection. Semi and anti joins keep their sides. */
+
+static struct bexpr *
+swap_cols(struct arena *a, const struct bexpr *e, int nl, int nr)
+{
+	struct bexpr *c = arena_alloc(a, sizeof *c);
+	*c = *e;
+	if (e->kind == BX_COLUMN)
+		c->u.column = e->u.column < nl ? e->u.column + nr : e->u.column - nl;
+	if (e->nargs > 0) {
+		c->args = arena_alloc(a, sizeof(struct bexpr *) * (size_t)e->nargs);
+		for (int i = 0; i < e->nargs; i++)
+			c->args[i] = swap_cols(a, e->args[i], nl, nr);
+	}
+	return c;
+}
+
+static struct pnode *
+choose_build_sides(struct arena *a, struct pnode *n)
+{
+	struct pnode *kids[64];
+	int nk = pnode_children(n, kids, 64);
+	for (int i = 0; i < nk; i++) {
+		struct pnode *k = choose_build_sides(a, kids[i]);
+		if (k != kids[i])
+			pnode_replace_child(n, kids[i], k);
+	}
+	if (n->kind != PN_HASH_JOIN)
+		return n;
+	enum pn_join_type t = n->u.join.type;
+	if (t != PJ_INNER && t != PJ_LEFT && t != PJ_RIGHT && t != PJ_FULL)
+		return n;
+	struct pnode *l = n->child, *r = n->u.join.right;
+	if (!(r->est_rows > 2 * l->est_rows))
+		return n;
+	int nl = l->ncol, nr = r->ncol;
+	n->child = r;
+	n->u.join.right = l;
+	struct bexpr **tmp = n->u.join.lkeys;
+	n->u.join.lkeys = n->u.join.rkeys;
+	n->u.join.rkeys = tmp;
+	if (n->u.join.residual)
+		n->u.join.residual = swap_cols(a, n->u.join.residual, nl, nr);
+	n->u.join.type = t == PJ_LEFT ? PJ_RIGHT : t == PJ_RIGHT ? PJ_LEFT : t;
+	wb_type *types = n->types;
+	char **names = n->names;
+	int ncol = n->ncol;
+	n->types = arena_alloc(a, sizeof(wb_type) * (size_t)ncol);
+	n->names = arena_alloc(a, sizeof(char *) * (size_t)ncol);
+	for (int i = 0; i < nr; i++) {
+		n->types[i] = types[nl + i];
+		n->names[i] = names[nl + i];
+	}
+	for (int i = 0; i < nl; i++) {
+		n->types[nr + i] = types[i];
+		n->names[nr + i] = names[i];
+	}
+	/* the parent sees the original order */
+	struct pnode *p = pnode_new(a, PN_PROJECT, n, ncol);
+	p->u.project.exprs = arena_alloc(a, sizeof(struct bexpr *) * (size_t)(ncol ? ncol : 1));
+	for (int i = 0; i < ncol; i++) {
+		int from = i < nl ? nr + i : i - nl;
+		p->u.project.exprs[i] = bexpr_column(a, from, types[i]);
+		p->types[i] = types[i];
+		p->names[i] = names[i];
+	}
+	p->est_rows = n->est_rows;
+	return p;
+}
+
 /* ---------------------------------------------------------- CTEs
  *
  * The binder turns every WITH query into one PN_MATERIALIZE node that all
@@ -351,6 +427,7 @@ static struct pnode *
 optimize_tree(struct arena *a, struct pnode *root)
 {
 	root = opt_pushdown(a, root);
+	root = choose_build_sides(a, root);
 	root = topn(root);
 	bool *need = xcalloc((size_t)(root->ncol ? root->ncol : 1), 1);
 	for (int i = 0; i < root->ncol; i++)

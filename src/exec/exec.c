@@ -463,7 +463,7 @@ values_prepare(struct pnode *n, struct exec_ctx *ctx)
 static bool
 is_result_node(enum pn_kind k)
 {
-	return k == PN_AGG || k == PN_SORT || k == PN_TOPN || k == PN_LIMIT || k == PN_VALUES;
+	return k == PN_AGG || k == PN_SORT || k == PN_TOPN || k == PN_LIMIT || k == PN_VALUES || k == PN_WINDOW;
 }
 
 int
@@ -514,6 +514,9 @@ exec_prepare(struct pnode *n, struct exec_ctx *ctx)
 		break;
 	case PN_LIMIT:
 		rc = limit_prepare(n, ctx);
+		break;
+	case PN_WINDOW:
+		rc = window_prepare(n, ctx);
 		break;
 	default:
 		rc = -1;
@@ -567,6 +570,9 @@ exec_cleanup(struct pnode *n)
 	case PN_SORT:
 	case PN_TOPN:
 		sort_cleanup(n);
+		break;
+	case PN_WINDOW:
+		window_cleanup(n);
 		break;
 	case PN_LIMIT:
 	case PN_VALUES:

@@ -3,23 +3,25 @@
  * of functions; the output is the child's columns followed by one column
  * per function. A pipeline breaker; everything happens in window_prepare:
  *
- *  1. collect  Workers copy their input rows into private stores (like
- *              op_sort.c), plus the partition, order and argument
- *              expressions that are not plain columns, plus a 64-bit hash
- *              of the partition key.
- *  2. scatter  Every row becomes a 16-byte sort item (prefix of the first
- *              ORDER BY key, low 32 bits of the partition hash, row id) in
- *              the hash bucket given by the hash's top bits, so that a
- *              partition never spans buckets. Counting and scattering run
- *              in parallel over store chunks.
- *  3. buckets  In parallel, one task per bucket: a radix sort on the 32-bit
- *              hash groups partitions (a run of equal hashes whose keys
- *              differ — a collision — is sorted by the full keys instead),
- *              each partition is sorted by its ORDER BY keys (prefix radix
- *              sort, full comparison of equal prefixes), the rows are copied
- *              into the bucket's own output chunks and every function is
- *              computed into them by position. A bucket's chunks belong to
- *              it alone, so no locks are taken.
+ *  1. collect  Workers evaluate the partition, order and argument
+ *              expressions that are not plain columns and a 64-bit hash of
+ *              the partition key, and copy each row into their private
+ *              store for the row's hash bucket (the hash's top bits), so a
+ *              partition never spans buckets and a bucket's rows sit
+ *              together in memory (radix partitioning, as DuckDB's hash
+ *              partitioned windows do). The bucket count comes from the
+ *              planner's row estimate: ~8K rows a bucket, at most 256.
+ *  2. buckets  In parallel, one task per bucket: its rows become 16-byte
+ *              sort items (prefix of the first ORDER BY key, low 32 bits
+ *              of the partition hash, row id); a radix sort on the hash
+ *              groups partitions (a run of equal hashes whose keys differ —
+ *              a collision — is sorted by the full keys instead), each
+ *              partition is sorted by its ORDER BY keys (prefix radix sort,
+ *              full comparison of equal prefixes; a single numeric key
+ *              without NULLs is its own exact prefix and needs none), the
+ *              rows are copied into the bucket's own output chunks and
+ *              every function is computed into them by position. A
+ *              bucket's chunks belong to it alone, so no locks are taken.
  *
  * Frames. Every row's frame is computed as a half-open range [fs, fe) of
  * partition positions; for every frame SQL allows, fs and fe never decrease
@@ -42,9 +44,10 @@
  * a monotonic deque) are computed natively without calls through the
  * aggregate table. Results equal the aggregate's finalize() in every case.
  *
- * Memory: the stores (kept until cleanup: output strings point into their
- * heaps; their fixed-width data is freed after the output is built), the
- * items (16 bytes a row, freed after the output is built) and the output.
+ * Memory: the stores (a bucket's chunks are freed once its output is
+ * built; the string heaps stay until cleanup since output strings point
+ * into them, as they may into dictionaries, which live as long as the
+ * query), per-worker scratch sized to the largest bucket, and the output.
  */
 #include "exec/exec_int.h"
 #include "exec/sort_int.h"
@@ -66,8 +69,8 @@ _Static_assert(WB_VEC_SIZE == 1 << ROW_BITS, "row ids pack chunk and row");
 #define LB_BITS 4
 #define LB (1 << LB_BITS)
 /* rows per bucket aimed at (items of a bucket stay in cache while sorted) */
-#define BUCKET_ROWS 16384
-#define MAX_BUCKETS 4096
+#define BUCKET_ROWS 8192
+#define MAX_BUCKETS 256
 
 /* Where a per-row value comes from: a store column, or a constant. */
 struct wsrc {
@@ -111,6 +114,7 @@ struct wfn {
 struct wscratch {
 	struct arena heap;
 	struct wb_error err;
+	struct sort_item *items;      /* the bucket being sorted */
 	struct sort_item *tmp;
 	uint32_t *pb;             /* partition starts in the bucket */
 	uint32_t *pstart, *pend;  /* peer group of each row */
@@ -124,7 +128,7 @@ struct wscratch {
 	uint32_t *prev, *next;    /* DISTINCT: previous / next equal value */
 	uint32_t *slots;          /* DISTINCT: hash slots */
 	char *states;             /* aggregate states */
-	size_t tmp_cap, pb_cap, pstart_cap, pend_cap, fs_cap, fe_cap, cnt_cap, pos_cap, psum_cap, vi_cap, vd_cap,
+	size_t items_cap, tmp_cap, pb_cap, pstart_cap, pend_cap, fs_cap, fe_cap, cnt_cap, pos_cap, psum_cap, vi_cap, vd_cap,
 	    vn_cap, prev_cap, next_cap, slots_cap, states_cap;
 	struct vec av[AGG_MAXARGS];
 	uint32_t gids[WB_VEC_SIZE];
@@ -133,6 +137,18 @@ struct wscratch {
 
 /* Make scratch array S->arr hold at least m elements (contents lost). */
 #define FIT(S, arr, m) ((S)->arr = grow((S)->arr, &(S)->arr##_cap, (m), sizeof *(S)->arr))
+
+/* The rows of one bucket collected by one worker. Chunks are allocated one
+ * by one so that pointers to them stay valid while the list grows; strings
+ * of non-dictionary vectors are copied into heap (dictionary entries live
+ * as long as the query and are referenced). */
+struct wstore {
+	struct chunk **chunks;
+	int n;
+	size_t cap;
+	int64_t rows;
+	struct arena heap;
+};
 
 struct window_global {
 	struct result_chunks result;  /* first: see exec_int.h */
@@ -150,13 +166,14 @@ struct window_global {
 	int nfn;
 	struct wfn *fns;
 	bool need_peers;
-	struct result_chunks *stores;
-	int nstores;
-	struct chunk **all;
+	bool exact;                   /* the single ORDER BY key can be an exact prefix */
+	struct wstore *stores;        /* [worker * nb + bucket] */
+	int nworkers;
+	struct chunk **all;           /* every store chunk, bucket by bucket */
 	int nall;
-	struct sort_item *items;
 	int nb, bbits;
-	int64_t *boff;                /* nb + 1 */
+	int *ball;                    /* nb + 1: first chunk of each bucket in all */
+	int64_t *brows;               /* rows of each bucket */
 	int *cbase;                   /* nb + 1: first output chunk of each bucket */
 	struct wscratch **scratch;    /* per pool worker */
 	int nscratch;
@@ -237,6 +254,7 @@ struct wpart {
 	int64_t k0;               /* bucket position of the first row */
 	int c0;                   /* the bucket's first output chunk */
 	bool fs0, fen;            /* current frames: all start at 0 / end at n */
+	bool exact;               /* prefixes are the (single) key itself */
 };
 
 static inline struct vec *
@@ -313,6 +331,40 @@ kind_name(const struct pn_winfn *f)
 
 /* ------------------------------------------------------------ sorting */
 
+/*
+ * A single BOOLEAN, BIGINT, DATE, TIMESTAMP or DOUBLE key without NULLs
+ * maps to a prefix that is the key itself (all 64 bits, order-preserving,
+ * -0 = 0, NaN = NaN above all), so equal prefixes are peers and need no
+ * comparison of values. Used per bucket when the bucket has no NULL key.
+ */
+static inline uint64_t
+exact_prefix(const struct vec *v, int i, const struct pn_sortkey *k)
+{
+	int r = v->kind == VEC_CONST ? 0 : i;
+	uint64_t p;
+	switch (v->type) {
+	case WB_TYPE_BOOL:
+		p = ((const uint8_t *)v->data)[r];
+		break;
+	case WB_TYPE_DOUBLE: {
+		double d = ((const double *)v->data)[r];
+		uint64_t b;
+		if (d != d) {
+			b = UINT64_C(0x7ff8000000000000);
+		} else {
+			if (d == 0)
+				d = 0;
+			memcpy(&b, &d, 8);
+		}
+		p = (b & (UINT64_C(1) << 63)) ? ~b : b | (UINT64_C(1) << 63);
+		break;
+	}
+	default:
+		p = (uint64_t)((const int64_t *)v->data)[r] ^ (UINT64_C(1) << 63);
+	}
+	return k->desc ? ~p : p;
+}
+
 static int
 cmp_order(const struct window_global *G, const struct sort_item *a, const struct sort_item *b)
 {
@@ -383,10 +435,27 @@ msort_items(const struct window_global *G, item_cmp cmp, struct sort_item *v, st
 
 /* Sort one partition's items by the ORDER BY keys. */
 static void
-sort_partition(const struct window_global *G, struct sort_item *v, struct sort_item *tmp, int64_t n)
+sort_partition(const struct window_global *G, struct sort_item *v, struct sort_item *tmp, int64_t n, bool exact)
 {
 	if (n < 2 || G->norder == 0)
 		return;
+	if (exact) {
+		/* equal prefixes are equal keys: nothing to resolve */
+		if (n > 24) {
+			sort_radix(v, tmp, n);
+			return;
+		}
+		for (int64_t i = 1; i < n; i++) {
+			struct sort_item x = v[i];
+			int64_t j = i;
+			while (j > 0 && x.prefix < v[j - 1].prefix) {
+				v[j] = v[j - 1];
+				j--;
+			}
+			v[j] = x;
+		}
+		return;
+	}
 	if (n <= 24) {
 		for (int64_t i = 1; i < n; i++) {
 			struct sort_item x = v[i];
@@ -445,13 +514,13 @@ radix_hash(struct sort_item *v, struct sort_item *tmp, int64_t n)
  * of every partition and a final n; returns the partition count.
  */
 static uint32_t
-sort_bucket(struct window_global *G, struct wscratch *S, struct sort_item *items, uint32_t n)
+sort_bucket(struct window_global *G, struct wscratch *S, struct sort_item *items, uint32_t n, bool exact)
 {
 	FIT(S, tmp, n);
 	FIT(S, pb, (size_t)n + 1);
 	uint32_t np = 0;
 	if (G->npart == 0) {
-		sort_partition(G, items, S->tmp, n);
+		sort_partition(G, items, S->tmp, n, exact);
 		S->pb[np++] = 0;
 		S->pb[np] = n;
 		return np;
@@ -466,7 +535,7 @@ sort_bucket(struct window_global *G, struct wscratch *S, struct sort_item *items
 		for (uint32_t k = i + 1; k < j && same; k++)
 			same = cmp_part(G, &items[i], &items[k]) == 0;
 		if (same) {
-			sort_partition(G, items + i, S->tmp, j - i);
+			sort_partition(G, items + i, S->tmp, j - i, exact);
 			S->pb[np++] = i;
 		} else {
 			/* different keys with equal 32-bit hashes */
@@ -497,7 +566,7 @@ compute_peers(const struct wpart *P)
 		const struct sort_item *a = &P->it[r - 1], *b = &P->it[r];
 		if (G->norder > 0) {
 			peer = a->prefix == b->prefix;
-			for (int k = 0; k < G->norder && peer; k++)
+			for (int k = 0; k < G->norder && peer && !P->exact; k++)
 				peer = sortkey_cmp(scol(G, a->row, G->ocol[k]), (int)(a->row & ROW_MASK), scol(G, b->row, G->ocol[k]),
 				    (int)(b->row & ROW_MASK), &G->order[k]) == 0;
 		}
@@ -1504,18 +1573,34 @@ bucket_task(void *arg, int b, int worker)
 	if (exec_should_stop(G->ctx))
 		return;
 	struct wscratch *S = scratch_of(G, worker);
-	struct sort_item *items = G->items + G->boff[b];
-	uint32_t n = (uint32_t)(G->boff[b + 1] - G->boff[b]);
+	uint32_t n = (uint32_t)G->brows[b];
 	if (n == 0)
 		return;
-	uint32_t np = sort_bucket(G, S, items, n);
+	/* sort items of the bucket's rows (its chunks only: cache-local) */
+	FIT(S, items, n);
+	struct sort_item *items = S->items;
+	bool exact = G->exact;
+	for (int ci = G->ball[b]; ci < G->ball[b + 1] && exact; ci++)
+		exact = G->all[ci]->cols[G->ocol[0]].nulls == NULL;
+	uint32_t k = 0;
+	for (int ci = G->ball[b]; ci < G->ball[b + 1]; ci++) {
+		const struct chunk *ch = G->all[ci];
+		const uint64_t *hv = (const uint64_t *)ch->cols[G->hcol].data;
+		const struct vec *ok = G->norder > 0 ? &ch->cols[G->ocol[0]] : NULL;
+		for (int r = 0; r < ch->n; r++, k++) {
+			items[k].prefix = !ok ? 0 : exact ? exact_prefix(ok, r, &G->order[0]) : sortkey_prefix(ok, r, &G->order[0]);
+			items[k].chunk = (uint32_t)hv[r];
+			items[k].row = ((uint32_t)ci << ROW_BITS) | (uint32_t)r;
+		}
+	}
+	uint32_t np = sort_bucket(G, S, items, n, exact);
 	int c0 = G->cbase[b];
 	for (int c = c0; c < G->cbase[b + 1]; c++) {
 		struct chunk *ch = &G->result.chunks[c];
 		chunk_init(ch, G->n->ncol, G->n->types);
 		chunk_reset(ch);
-		int64_t k = (int64_t)(c - c0) << ROW_BITS;
-		ch->n = n - k < WB_VEC_SIZE ? (int)(n - k) : WB_VEC_SIZE;
+		int64_t off = (int64_t)(c - c0) << ROW_BITS;
+		ch->n = n - off < WB_VEC_SIZE ? (int)(n - off) : WB_VEC_SIZE;
 		for (int col = 0; col < ch->ncol; col++)
 			ch->cols[col].n = ch->n;
 	}
@@ -1523,11 +1608,18 @@ bucket_task(void *arg, int b, int worker)
 	for (uint32_t p = 0; p < np; p++) {
 		if ((p & 255) == 255 && exec_should_stop(G->ctx))
 			return;
-		struct wpart P = {G, S, items + S->pb[p], S->pb[p + 1] - S->pb[p], S->pb[p], c0, false, false};
+		struct wpart P = {G, S, items + S->pb[p], S->pb[p + 1] - S->pb[p], S->pb[p], c0, false, false, exact};
 		if (eval_partition(&P, &S->err) < 0) {
 			exec_fail(G->ctx, &S->err);
 			return;
 		}
+	}
+	/* the output holds copies (strings stay in the heaps): the bucket's
+	 * rows can go */
+	for (int ci = G->ball[b]; ci < G->ball[b + 1]; ci++) {
+		chunk_free(G->all[ci]);
+		free(G->all[ci]);
+		G->all[ci] = NULL;
 	}
 }
 
@@ -1537,21 +1629,79 @@ struct collect_worker {
 	struct expr_state **ex;
 	struct chunk tmp;
 	uint64_t hashes[WB_VEC_SIZE];
+	uint16_t bkt[WB_VEC_SIZE];        /* bucket of each row */
+	struct chunk *dst[WB_VEC_SIZE];   /* store chunk and row each row goes to */
+	uint16_t drow[WB_VEC_SIZE];
 };
 
 struct collect_run {
 	struct window_global *G;
 	struct collect_worker **workers;
-	struct vec **pvecs;           /* per worker: npart key vectors */
 };
 
+static struct chunk *
+store_tail(struct window_global *G, struct wstore *st)
+{
+	if (st->n > 0 && st->chunks[st->n - 1]->n < WB_VEC_SIZE)
+		return st->chunks[st->n - 1];
+	st->chunks = xgrow(st->chunks, &st->cap, (size_t)st->n + 1, sizeof *st->chunks);
+	struct chunk *ch = xmalloc(sizeof *ch);
+	chunk_init(ch, G->nstore, G->stypes);
+	chunk_reset(ch);
+	st->chunks[st->n++] = ch;
+	return ch;
+}
+
+/* Column c of the worker's rows to their store chunks. */
+static void
+scatter_column(struct wstore *ws, struct collect_worker *W, const struct vec *src, int c, int n)
+{
+	bool nulls = src->nulls != NULL, cst = src->kind == VEC_CONST;
+	size_t sz = type_size(src->type);
+	if (src->type == WB_TYPE_VARCHAR) {
+		for (int i = 0; i < n; i++) {
+			struct vec *d = &W->dst[i]->cols[c];
+			if (nulls && vec_is_null(src, i)) {
+				vec_nulls_writable(d)[W->drow[i]] = 1;
+				vec_str(d)[W->drow[i]] = (wb_str){"", 0};
+				continue;
+			}
+			wb_str v = vec_str_at(src, i);
+			if (v.n == 0) {
+				v.p = "";
+			} else if (src->kind != VEC_DICT) {
+				char *p = arena_alloc(&ws[W->bkt[i]].heap, v.n);
+				memcpy(p, v.p, v.n);
+				v.p = p;
+			}
+			vec_str(d)[W->drow[i]] = v;
+		}
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		struct vec *d = &W->dst[i]->cols[c];
+		int si = cst ? 0 : i;
+		if (nulls && vec_is_null(src, i)) {
+			vec_nulls_writable(d)[W->drow[i]] = 1;
+			memset((char *)d->data + (size_t)W->drow[i] * sz, 0, sz);
+		} else if (sz == 8) {
+			((int64_t *)d->data)[W->drow[i]] = ((const int64_t *)src->data)[si];
+		} else {
+			memcpy((char *)d->data + (size_t)W->drow[i] * sz, (const char *)src->data + (size_t)si * sz, sz);
+		}
+	}
+}
+
+/* Copy a chunk's rows (child columns, extra expressions, partition hash)
+ * into the worker's stores of their buckets. */
 static int
 window_consume(void *arg, int worker, struct chunk *c, struct wb_error *err)
 {
 	struct collect_run *run = arg;
 	struct window_global *G = run->G;
 	struct collect_worker *W = run->workers[worker];
-	if (c->n == 0)
+	int n = c->n;
+	if (n == 0)
 		return 0;
 	for (int col = 0; col < G->base; col++)
 		vec_ref(&W->tmp.cols[col], &c->cols[col]);
@@ -1563,56 +1713,27 @@ window_consume(void *arg, int worker, struct chunk *c, struct wb_error *err)
 	}
 	struct vec *h = &W->tmp.cols[G->hcol];
 	if (G->npart == 0) {
-		memset(W->hashes, 0, sizeof(uint64_t) * (size_t)c->n);
+		memset(W->hashes, 0, sizeof(uint64_t) * (size_t)n);
 	} else {
 		for (int k = 0; k < G->npart; k++)
-			hash_vec(&W->tmp.cols[G->pcol[k]], c->n, W->hashes, k > 0);
+			hash_vec(&W->tmp.cols[G->pcol[k]], n, W->hashes, k > 0);
 	}
 	h->kind = VEC_FLAT;
 	h->data = W->hashes;
 	h->nulls = NULL;
-	h->n = c->n;
-	W->tmp.n = c->n;
-	result_chunks_append(&G->stores[worker], G->nstore, G->stypes, &W->tmp, NULL, 0, c->n);
-	return 0;
-}
-
-/* ------------------------------------------------------------ scatter */
-
-struct scatter_job {
-	struct window_global *G;
-	int ntasks;
-	int64_t *hist;               /* [task][bucket] */
-	bool count;
-};
-
-static void
-scatter_task(void *arg, int t, int worker)
-{
-	struct scatter_job *J = arg;
-	struct window_global *G = J->G;
-	int from = (int)((int64_t)G->nall * t / J->ntasks), to = (int)((int64_t)G->nall * (t + 1) / J->ntasks);
-	int64_t *h = J->hist + (size_t)t * (size_t)G->nb;
-	for (int ci = from; ci < to; ci++) {
-		const struct chunk *ch = G->all[ci];
-		const uint64_t *hv = (const uint64_t *)ch->cols[G->hcol].data;
-		if (J->count) {
-			if (G->nb == 1)
-				h[0] += ch->n;
-			else
-				for (int r = 0; r < ch->n; r++)
-					h[hv[r] >> (64 - G->bbits)]++;
-			continue;
-		}
-		const struct vec *ok = G->norder > 0 ? &ch->cols[G->ocol[0]] : NULL;
-		for (int r = 0; r < ch->n; r++) {
-			int b = G->nb == 1 ? 0 : (int)(hv[r] >> (64 - G->bbits));
-			struct sort_item *it = &G->items[h[b]++];
-			it->prefix = ok ? sortkey_prefix(ok, r, &G->order[0]) : 0;
-			it->chunk = (uint32_t)hv[r];
-			it->row = ((uint32_t)ci << ROW_BITS) | (uint32_t)r;
-		}
+	h->n = n;
+	struct wstore *ws = &G->stores[(size_t)worker * (size_t)G->nb];
+	for (int i = 0; i < n; i++) {
+		int b = G->nb == 1 ? 0 : (int)(W->hashes[i] >> (64 - G->bbits));
+		struct chunk *ch = store_tail(G, &ws[b]);
+		W->bkt[i] = (uint16_t)b;
+		W->dst[i] = ch;
+		W->drow[i] = (uint16_t)ch->n++;
+		ws[b].rows++;
 	}
+	for (int col = 0; col < G->nstore; col++)
+		scatter_column(ws, W, &W->tmp.cols[col], col, n);
+	return 0;
 }
 
 /* ------------------------------------------------------------ prepare */
@@ -1845,16 +1966,19 @@ setup_functions(struct window_global *G, struct wb_error *err)
 	return 0;
 }
 
-static int
-choose_buckets(struct window_global *G, int64_t total)
+/* Buckets: enough for every worker to have several, each small enough for
+ * its rows to stay in cache while sorted; none without PARTITION BY. The
+ * input size is the planner's estimate (rows go to their bucket as they
+ * are read). */
+static void
+choose_buckets(struct window_global *G, double est)
 {
 	int bits = 0;
 	if (G->npart > 0)
-		while ((1 << bits) < MAX_BUCKETS && total / (1 << bits) > BUCKET_ROWS)
+		while ((1 << bits) < MAX_BUCKETS && est / (1 << bits) > BUCKET_ROWS)
 			bits++;
 	G->bbits = bits;
 	G->nb = 1 << bits;
-	return G->nb;
 }
 
 int
@@ -1881,6 +2005,10 @@ window_prepare(struct pnode *n, struct exec_ctx *ctx)
 		exec_fail(ctx, &err);
 		return -1;
 	}
+	if (G->norder == 1) {
+		wb_type kt = G->order[0].expr->type;
+		G->exact = kt == WB_TYPE_BOOL || kt == WB_TYPE_DOUBLE || type_is_integer_like(kt);
+	}
 	G->hcol = G->base + G->nextra;
 	G->nstore = G->hcol + 1;
 	G->stypes = xmalloc(sizeof(wb_type) * (size_t)G->nstore);
@@ -1898,12 +2026,14 @@ window_prepare(struct pnode *n, struct exec_ctx *ctx)
 		w = p;
 	if (w < 1)
 		w = 1;
-	G->nstores = w;
-	G->stores = xcalloc((size_t)w, sizeof *G->stores);
-	struct collect_run run = {G, xcalloc((size_t)w, sizeof(struct collect_worker *)), NULL};
+	choose_buckets(G, n->child->est_rows);
+	G->nworkers = w;
+	G->stores = xcalloc((size_t)w * (size_t)G->nb, sizeof *G->stores);
+	for (size_t i = 0; i < (size_t)w * (size_t)G->nb; i++)
+		arena_init(&G->stores[i].heap, 32 * 1024);
+	struct collect_run run = {G, xcalloc((size_t)w, sizeof(struct collect_worker *))};
 	int rc = 0;
 	for (int i = 0; i < w; i++) {
-		result_chunks_init(&G->stores[i]);
 		struct collect_worker *cw = xcalloc(1, sizeof *cw);
 		run.workers[i] = cw;
 		chunk_init(&cw->tmp, G->nstore, G->stypes);
@@ -1937,46 +2067,38 @@ window_prepare(struct pnode *n, struct exec_ctx *ctx)
 	if (rc < 0)
 		return -1;
 
-	/* 2. scatter into buckets */
-	for (int i = 0; i < w; i++)
+	/* 2. the chunks of each bucket, and where its output goes */
+	for (size_t i = 0; i < (size_t)w * (size_t)G->nb; i++)
 		G->nall += G->stores[i].n;
 	if ((uint32_t)G->nall >= MAX_CHUNKS) {
 		err_set(&err, n->u.window.nfuncs ? n->u.window.funcs[0].pos : -1,
-		    "window functions over more than %u rows are not supported", (unsigned)(MAX_CHUNKS * WB_VEC_SIZE - 1));
+		    "window functions over more than %u rows are not supported", (unsigned)(MAX_CHUNKS / 2 * WB_VEC_SIZE));
 		exec_fail(ctx, &err);
 		return -1;
 	}
 	G->all = xmalloc(sizeof *G->all * (size_t)(G->nall ? G->nall : 1));
-	int64_t total = 0;
-	for (int i = 0, ci = 0; i < w; i++)
-		for (int c = 0; c < G->stores[i].n; c++) {
-			G->all[ci++] = &G->stores[i].chunks[c];
-			total += G->stores[i].chunks[c].n;
-		}
-	choose_buckets(G, total);
-	G->items = xmalloc(sizeof *G->items * (size_t)(total ? total : 1));
-	int ntasks = pool_size() * 4;
-	if (ntasks > G->nall)
-		ntasks = G->nall > 0 ? G->nall : 1;
-	struct scatter_job J = {G, ntasks, xcalloc((size_t)ntasks * (size_t)G->nb, sizeof(int64_t)), true};
-	pool_run(ntasks, scatter_task, &J);
-	G->boff = xcalloc((size_t)G->nb + 1, sizeof *G->boff);
+	G->ball = xcalloc((size_t)G->nb + 1, sizeof *G->ball);
+	G->brows = xcalloc((size_t)G->nb, sizeof *G->brows);
 	G->cbase = xcalloc((size_t)G->nb + 1, sizeof *G->cbase);
-	int64_t off = 0;
+	int ci = 0;
 	for (int b = 0; b < G->nb; b++) {
-		G->boff[b] = off;
-		for (int t = 0; t < ntasks; t++) {
-			int64_t c = J.hist[(size_t)t * (size_t)G->nb + (size_t)b];
-			J.hist[(size_t)t * (size_t)G->nb + (size_t)b] = off;
-			off += c;
+		G->ball[b] = ci;
+		for (int i = 0; i < w; i++) {
+			struct wstore *st = &G->stores[(size_t)i * (size_t)G->nb + (size_t)b];
+			for (int c = 0; c < st->n; c++) {
+				struct chunk *ch = st->chunks[c];
+				for (int col = 0; col < ch->ncol; col++)
+					ch->cols[col].n = ch->n;
+				G->all[ci++] = ch;
+			}
+			/* the chunks now belong to all */
+			free(st->chunks);
+			st->chunks = NULL;
+			G->brows[b] += st->rows;
 		}
-		int64_t rows = off - G->boff[b];
-		G->cbase[b + 1] = G->cbase[b] + (int)((rows + WB_VEC_SIZE - 1) / WB_VEC_SIZE);
+		G->cbase[b + 1] = G->cbase[b] + (int)((G->brows[b] + WB_VEC_SIZE - 1) / WB_VEC_SIZE);
 	}
-	G->boff[G->nb] = off;
-	J.count = false;
-	pool_run(ntasks, scatter_task, &J);
-	free(J.hist);
+	G->ball[G->nb] = ci;
 
 	/* 3. sort and compute each bucket */
 	G->result.n = G->cbase[G->nb];
@@ -1985,21 +2107,11 @@ window_prepare(struct pnode *n, struct exec_ctx *ctx)
 	G->nscratch = pool_size();
 	G->scratch = xcalloc((size_t)G->nscratch, sizeof *G->scratch);
 	pool_run(G->nb, bucket_task, G);
-	free(G->items);
-	G->items = NULL;
 	if (err_isset(&ctx->err) || atomic_load(&ctx->stop))
 		return -1;
-	/* output strings point into the stores' heaps: keep those, free
-	 * the rest of the stores */
-	for (int i = 0; i < w; i++) {
-		for (int c = 0; c < G->stores[i].n; c++)
-			chunk_free(&G->stores[i].chunks[c]);
-		free(G->stores[i].chunks);
-		G->stores[i].chunks = NULL;
-		G->stores[i].n = 0;
-	}
 	free(G->all);
 	G->all = NULL;
+	G->nall = 0;
 	return 0;
 }
 
@@ -2010,6 +2122,7 @@ scratch_free(struct wscratch *S)
 		return;
 	arena_release(&S->heap);
 	err_clear(&S->err);
+	free(S->items);
 	free(S->tmp);
 	free(S->pb);
 	free(S->pstart);
@@ -2039,8 +2152,20 @@ window_cleanup(struct pnode *n)
 		return;
 	/* chunks of a failed run may be partly initialised (zeroed) */
 	result_chunks_free(&G->result);
-	for (int i = 0; i < G->nstores; i++)
-		result_chunks_free(&G->stores[i]);
+	for (int i = 0; i < G->nall; i++)
+		if (G->all[i]) {
+			chunk_free(G->all[i]);
+			free(G->all[i]);
+		}
+	for (size_t i = 0; G->stores && i < (size_t)G->nworkers * (size_t)G->nb; i++) {
+		struct wstore *st = &G->stores[i];
+		for (int c = 0; c < st->n && st->chunks; c++) {
+			chunk_free(st->chunks[c]);
+			free(st->chunks[c]);
+		}
+		free(st->chunks);
+		arena_release(&st->heap);
+	}
 	free(G->stores);
 	for (int i = 0; i < G->nscratch; i++)
 		scratch_free(G->scratch[i]);
@@ -2056,8 +2181,8 @@ window_cleanup(struct pnode *n)
 	free(G->ocol);
 	free(G->stypes);
 	free(G->all);
-	free(G->items);
-	free(G->boff);
+	free(G->ball);
+	free(G->brows);
 	free(G->cbase);
 	arena_release(&G->consts);
 	free(G);

@@ -393,6 +393,77 @@ cmp_part(const struct window_global *G, const struct sort_item *a, const struct 
 	return 0;
 }
 
+static inline uint64_t
+value_hash(const struct vec *v, int i)
+{
+	if (vec_is_null(v, i))
+		return HASH_NULL;
+	int r = v->kind == VEC_CONST ? 0 : i;
+	switch (v->type) {
+	case WB_TYPE_VARCHAR: {
+		wb_str s = vec_str_at(v, i);
+		return hash_bytes(s.p, s.n);
+	}
+	case WB_TYPE_DOUBLE:
+		return hash_double(((const double *)v->data)[r]);
+	case WB_TYPE_BOOL:
+		return hash_u64(((const uint8_t *)v->data)[r]);
+	case WB_TYPE_INTERVAL:
+		return hash_bytes(&((const wb_interval *)v->data)[r], sizeof(wb_interval));
+	default:
+		return hash_u64((uint64_t)((const int64_t *)v->data)[r]);
+	}
+}
+
+static inline bool
+value_eq(const struct vec *a, int i, const struct vec *b, int j)
+{
+	bool na = vec_is_null(a, i), nb = vec_is_null(b, j);
+	if (na || nb)
+		return na && nb;
+	int ri = a->kind == VEC_CONST ? 0 : i, rj = b->kind == VEC_CONST ? 0 : j;
+	switch (a->type) {
+	case WB_TYPE_VARCHAR:
+		return wb_str_eq(vec_str_at(a, i), vec_str_at(b, j));
+	case WB_TYPE_DOUBLE: {
+		double x = ((const double *)a->data)[ri], y = ((const double *)b->data)[rj];
+		return x == y || (x != x && y != y);
+	}
+	case WB_TYPE_BOOL:
+		return ((const uint8_t *)a->data)[ri] == ((const uint8_t *)b->data)[rj];
+	case WB_TYPE_INTERVAL:
+		return memcmp(&((const wb_interval *)a->data)[ri], &((const wb_interval *)b->data)[rj], sizeof(wb_interval)) == 0;
+	default:
+		return ((const int64_t *)a->data)[ri] == ((const int64_t *)b->data)[rj];
+	}
+}
+
+/* Do rows a and b have equal partition keys? (Equal as hash_vec hashes:
+ * -0 = 0, NaN = NaN.) */
+static inline bool
+part_eq(const struct window_global *G, const struct sort_item *a, const struct sort_item *b)
+{
+	for (int k = 0; k < G->npart; k++)
+		if (!value_eq(scol(G, a->row, G->pcol[k]), (int)(a->row & ROW_MASK), scol(G, b->row, G->pcol[k]),
+		    (int)(b->row & ROW_MASK)))
+			return false;
+	return true;
+}
+
+/* Prefetch the partition key slots of row id far and, for strings, the
+ * bytes of row id near (whose slot was fetched earlier). */
+static inline void
+prefetch_keys(const struct window_global *G, uint32_t far, uint32_t near)
+{
+	for (int k = 0; k < G->npart; k++) {
+		const struct vec *v = scol(G, far, G->pcol[k]);
+		__builtin_prefetch((const char *)v->data + (size_t)(far & ROW_MASK) * type_size(v->type));
+		const struct vec *u = scol(G, near, G->pcol[k]);
+		if (u->type == WB_TYPE_VARCHAR)
+			__builtin_prefetch(vec_str(u)[near & ROW_MASK].p);
+	}
+}
+
 /* Partition keys, then ORDER BY keys (only for hash collisions). */
 static int
 cmp_full(const struct window_global *G, const struct sort_item *a, const struct sort_item *b)
@@ -526,14 +597,19 @@ sort_bucket(struct window_global *G, struct wscratch *S, struct sort_item *items
 		return np;
 	}
 	radix_hash(items, S->tmp, n);
+	/* every row of a run of equal hashes must have the run's keys; the
+	 * keys are fetched a few rows ahead (they are scattered in memory) */
 	uint32_t i = 0;
 	while (i < n) {
 		uint32_t j = i + 1;
 		while (j < n && items[j].chunk == items[i].chunk)
 			j++;
 		bool same = true;
-		for (uint32_t k = i + 1; k < j && same; k++)
-			same = cmp_part(G, &items[i], &items[k]) == 0;
+		for (uint32_t k = i + 1; k < j && same; k++) {
+			if (k + 8 < j)
+				prefetch_keys(G, items[k + 8].row, k + 4 < j ? items[k + 4].row : items[k].row);
+			same = part_eq(G, &items[i], &items[k]);
+		}
 		if (same) {
 			sort_partition(G, items + i, S->tmp, j - i, exact);
 			S->pb[np++] = i;
@@ -1131,51 +1207,6 @@ agg_segtree(const struct wpart *P, const struct wfn *w, const struct agg_ctx *ac
 
 /* ---- DISTINCT ---- */
 
-static inline uint64_t
-value_hash(const struct vec *v, int i)
-{
-	if (vec_is_null(v, i))
-		return HASH_NULL;
-	int r = v->kind == VEC_CONST ? 0 : i;
-	switch (v->type) {
-	case WB_TYPE_VARCHAR: {
-		wb_str s = vec_str_at(v, i);
-		return hash_bytes(s.p, s.n);
-	}
-	case WB_TYPE_DOUBLE:
-		return hash_double(((const double *)v->data)[r]);
-	case WB_TYPE_BOOL:
-		return hash_u64(((const uint8_t *)v->data)[r]);
-	case WB_TYPE_INTERVAL:
-		return hash_bytes(&((const wb_interval *)v->data)[r], sizeof(wb_interval));
-	default:
-		return hash_u64((uint64_t)((const int64_t *)v->data)[r]);
-	}
-}
-
-static inline bool
-value_eq(const struct vec *a, int i, const struct vec *b, int j)
-{
-	bool na = vec_is_null(a, i), nb = vec_is_null(b, j);
-	if (na || nb)
-		return na && nb;
-	int ri = a->kind == VEC_CONST ? 0 : i, rj = b->kind == VEC_CONST ? 0 : j;
-	switch (a->type) {
-	case WB_TYPE_VARCHAR:
-		return wb_str_eq(vec_str_at(a, i), vec_str_at(b, j));
-	case WB_TYPE_DOUBLE: {
-		double x = ((const double *)a->data)[ri], y = ((const double *)b->data)[rj];
-		return x == y || (x != x && y != y);
-	}
-	case WB_TYPE_BOOL:
-		return ((const uint8_t *)a->data)[ri] == ((const uint8_t *)b->data)[rj];
-	case WB_TYPE_INTERVAL:
-		return memcmp(&((const wb_interval *)a->data)[ri], &((const wb_interval *)b->data)[rj], sizeof(wb_interval)) == 0;
-	default:
-		return ((const int64_t *)a->data)[ri] == ((const int64_t *)b->data)[rj];
-	}
-}
-
 /* S->prev[r] / S->next[r]: the previous / next row with an equal first
  * argument (NONE if there is none). */
 static void
@@ -1532,19 +1563,29 @@ scratch_of(struct window_global *G, int worker)
 	return S;
 }
 
-/* Copy the child columns of the bucket's rows, in sorted order, into its
- * output chunks. */
+/* Copy the child columns of rows items[k0 .. k0 + n) (a whole number of
+ * output chunks from chunk c0 on, or the last rows) into the output
+ * chunks, after making those. */
 static void
-gather_child(struct window_global *G, const struct sort_item *items, uint32_t n, int c0)
+output_chunks(struct window_global *G, const struct sort_item *items, int64_t k0, int64_t n, int c0)
 {
-	for (uint32_t k0 = 0; k0 < n; k0 += WB_VEC_SIZE) {
-		struct chunk *out = &G->result.chunks[c0 + (int)(k0 >> ROW_BITS)];
-		int m = n - k0 < WB_VEC_SIZE ? (int)(n - k0) : WB_VEC_SIZE;
-		const struct sort_item *it = items + k0;
+	for (int64_t off = 0; off < n; off += WB_VEC_SIZE) {
+		struct chunk *out = &G->result.chunks[c0 + (int)(off >> ROW_BITS)];
+		int m = n - off < WB_VEC_SIZE ? (int)(n - off) : WB_VEC_SIZE;
+		chunk_init(out, G->n->ncol, G->n->types);
+		chunk_reset(out);
+		out->n = m;
+		for (int col = 0; col < out->ncol; col++)
+			out->cols[col].n = m;
+		const struct sort_item *it = items + k0 + off;
 		for (int c = 0; c < G->base; c++) {
 			struct vec *dst = &out->cols[c];
 			size_t sz = type_size(dst->type);
 			for (int i = 0; i < m; i++) {
+				if (i + 16 < m) {
+					const struct vec *pf = scol(G, it[i + 16].row, c);
+					__builtin_prefetch((const char *)pf->data + (size_t)(it[i + 16].row & ROW_MASK) * sz);
+				}
 				const struct vec *src = scol(G, it[i].row, c);
 				int si = (int)(it[i].row & ROW_MASK);
 				if (src->nulls && src->nulls[si]) {
@@ -1566,6 +1607,43 @@ gather_child(struct window_global *G, const struct sort_item *items, uint32_t n,
 	}
 }
 
+/* Can the bucket's (single) ORDER BY key serve as its own prefix? */
+static bool
+bucket_exact(const struct window_global *G, int b)
+{
+	bool exact = G->exact;
+	for (int ci = G->ball[b]; ci < G->ball[b + 1] && exact; ci++)
+		exact = G->all[ci]->cols[G->ocol[0]].nulls == NULL;
+	return exact;
+}
+
+/* Sort items of the rows of chunks [c0, c1) of all, from items[0] on. */
+static void
+make_items(const struct window_global *G, struct sort_item *items, int c0, int c1, bool exact)
+{
+	uint32_t k = 0;
+	for (int ci = c0; ci < c1; ci++) {
+		const struct chunk *ch = G->all[ci];
+		const uint64_t *hv = (const uint64_t *)ch->cols[G->hcol].data;
+		const struct vec *ok = G->norder > 0 ? &ch->cols[G->ocol[0]] : NULL;
+		for (int r = 0; r < ch->n; r++, k++) {
+			items[k].prefix = !ok ? 0 : exact ? exact_prefix(ok, r, &G->order[0]) : sortkey_prefix(ok, r, &G->order[0]);
+			items[k].chunk = (uint32_t)hv[r];
+			items[k].row = ((uint32_t)ci << ROW_BITS) | (uint32_t)r;
+		}
+	}
+}
+
+static void
+free_bucket_rows(struct window_global *G, int b)
+{
+	for (int ci = G->ball[b]; ci < G->ball[b + 1]; ci++) {
+		chunk_free(G->all[ci]);
+		free(G->all[ci]);
+		G->all[ci] = NULL;
+	}
+}
+
 static void
 bucket_task(void *arg, int b, int worker)
 {
@@ -1576,35 +1654,15 @@ bucket_task(void *arg, int b, int worker)
 	uint32_t n = (uint32_t)G->brows[b];
 	if (n == 0)
 		return;
-	/* sort items of the bucket's rows (its chunks only: cache-local) */
+	/* the bucket's rows sit in its own chunks: sorting and copying them
+	 * stays within a few MB */
 	FIT(S, items, n);
 	struct sort_item *items = S->items;
-	bool exact = G->exact;
-	for (int ci = G->ball[b]; ci < G->ball[b + 1] && exact; ci++)
-		exact = G->all[ci]->cols[G->ocol[0]].nulls == NULL;
-	uint32_t k = 0;
-	for (int ci = G->ball[b]; ci < G->ball[b + 1]; ci++) {
-		const struct chunk *ch = G->all[ci];
-		const uint64_t *hv = (const uint64_t *)ch->cols[G->hcol].data;
-		const struct vec *ok = G->norder > 0 ? &ch->cols[G->ocol[0]] : NULL;
-		for (int r = 0; r < ch->n; r++, k++) {
-			items[k].prefix = !ok ? 0 : exact ? exact_prefix(ok, r, &G->order[0]) : sortkey_prefix(ok, r, &G->order[0]);
-			items[k].chunk = (uint32_t)hv[r];
-			items[k].row = ((uint32_t)ci << ROW_BITS) | (uint32_t)r;
-		}
-	}
+	bool exact = bucket_exact(G, b);
+	make_items(G, items, G->ball[b], G->ball[b + 1], exact);
 	uint32_t np = sort_bucket(G, S, items, n, exact);
 	int c0 = G->cbase[b];
-	for (int c = c0; c < G->cbase[b + 1]; c++) {
-		struct chunk *ch = &G->result.chunks[c];
-		chunk_init(ch, G->n->ncol, G->n->types);
-		chunk_reset(ch);
-		int64_t off = (int64_t)(c - c0) << ROW_BITS;
-		ch->n = n - off < WB_VEC_SIZE ? (int)(n - off) : WB_VEC_SIZE;
-		for (int col = 0; col < ch->ncol; col++)
-			ch->cols[col].n = ch->n;
-	}
-	gather_child(G, items, n, c0);
+	output_chunks(G, items, 0, n, c0);
 	for (uint32_t p = 0; p < np; p++) {
 		if ((p & 255) == 255 && exec_should_stop(G->ctx))
 			return;
@@ -1614,13 +1672,191 @@ bucket_task(void *arg, int b, int worker)
 			return;
 		}
 	}
-	/* the output holds copies (strings stay in the heaps): the bucket's
-	 * rows can go */
-	for (int ci = G->ball[b]; ci < G->ball[b + 1]; ci++) {
-		chunk_free(G->all[ci]);
-		free(G->all[ci]);
-		G->all[ci] = NULL;
+	/* the output holds copies (strings stay in the heaps) */
+	free_bucket_rows(G, b);
+}
+
+/*
+ * One partition for all rows (no PARTITION BY): its rows are sorted and
+ * copied by every worker. Items are made per range of chunks; splitters
+ * taken from a sorted sample of prefixes cut them into 256 ordered ranges
+ * of about equal size (equal prefixes always fall in one range), each
+ * sorted by one task; output chunks are filled per range of chunks. The
+ * functions then run over the partition on one thread.
+ */
+#define RANGE_BITS 8
+#define SAMPLES 16384
+
+struct single_job {
+	struct window_global *G;
+	struct sort_item *items, *tmp;
+	int64_t n;
+	int ntasks;
+	int64_t *first;            /* per task: first item (chunk ranges) */
+	uint64_t *or_all, *and_all;
+	int64_t *hist;             /* [task][range] */
+	int64_t *roff;             /* range offsets, 1 << RANGE_BITS + 1 */
+	uint64_t split[1 << RANGE_BITS];   /* range r: prefixes in (split[r - 1], split[r]] */
+	uint8_t *range;            /* of each item */
+	bool exact;
+	int phase;
+};
+
+static void
+single_task(void *arg, int t, int worker)
+{
+	struct single_job *J = arg;
+	struct window_global *G = J->G;
+	int nr = 1 << RANGE_BITS;
+	/* phases 0-2: task t takes a range of store chunks */
+	int c0 = 0, c1 = 0;
+	struct sort_item *it = NULL;
+	int64_t cnt = 0;
+	if (J->phase <= 2) {
+		c0 = (int)((int64_t)G->nall * t / J->ntasks);
+		c1 = (int)((int64_t)G->nall * (t + 1) / J->ntasks);
+		it = J->items + J->first[t];
+		cnt = J->first[t + 1] - J->first[t];
 	}
+	switch (J->phase) {
+	case 0: {
+		make_items(G, it, c0, c1, J->exact);
+		uint64_t o = 0, a = ~UINT64_C(0);
+		for (int64_t i = 0; i < cnt; i++) {
+			o |= it[i].prefix;
+			a &= it[i].prefix;
+		}
+		J->or_all[t] = o;
+		J->and_all[t] = a;
+		break;
+	}
+	case 1: {
+		/* range = number of splitters below the prefix (branch-free
+		 * binary search; split[nr - 1] is the maximum) */
+		int64_t *h = J->hist + (size_t)t * (size_t)nr;
+		uint8_t *rg = J->range + J->first[t];
+		for (int64_t i = 0; i < cnt; i++) {
+			uint64_t x = it[i].prefix;
+			int r = 0;
+			for (int step = nr / 2; step > 0; step /= 2)
+				r += J->split[r + step - 1] < x ? step : 0;
+			rg[i] = (uint8_t)r;
+			h[r]++;
+		}
+		break;
+	}
+	case 2: {
+		int64_t *h = J->hist + (size_t)t * (size_t)nr;
+		const uint8_t *rg = J->range + J->first[t];
+		for (int64_t i = 0; i < cnt; i++)
+			J->tmp[h[rg[i]]++] = it[i];
+		break;
+	}
+	case 3: {
+		/* task t sorts range t */
+		struct wscratch *S = scratch_of(G, worker);
+		int64_t m = J->roff[t + 1] - J->roff[t];
+		FIT(S, tmp, (size_t)m);
+		sort_partition(G, J->tmp + J->roff[t], S->tmp, m, J->exact);
+		break;
+	}
+	case 4:
+		/* task t fills output chunks [t * nch / T, (t + 1) * nch / T) */
+		{
+			int nch = G->result.n;
+			int j0 = (int)((int64_t)nch * t / J->ntasks), j1 = (int)((int64_t)nch * (t + 1) / J->ntasks);
+			int64_t k0 = (int64_t)j0 << ROW_BITS, k1 = (int64_t)j1 << ROW_BITS;
+			if (k1 > J->n)
+				k1 = J->n;
+			if (k0 < k1)
+				output_chunks(G, J->items, k0, k1 - k0, j0);
+		}
+		break;
+	}
+}
+
+static void
+single_partition(struct window_global *G)
+{
+	int64_t n = G->brows[0];
+	if (n == 0)
+		return;
+	int T = pool_size() * 4;
+	if (T > G->nall)
+		T = G->nall;
+	int nr = 1 << RANGE_BITS;
+	struct single_job J = {G, xmalloc(sizeof(struct sort_item) * (size_t)n), xmalloc(sizeof(struct sort_item) * (size_t)n),
+	    n, T, xcalloc((size_t)T + 1, sizeof(int64_t)), xcalloc((size_t)T, sizeof(uint64_t)),
+	    xcalloc((size_t)T, sizeof(uint64_t)), xcalloc((size_t)T * (size_t)nr, sizeof(int64_t)),
+	    xcalloc((size_t)nr + 1, sizeof(int64_t)), {0}, NULL, bucket_exact(G, 0), 0};
+	for (int t = 0; t < T; t++) {
+		int c0 = (int)((int64_t)G->nall * t / T), c1 = (int)((int64_t)G->nall * (t + 1) / T);
+		int64_t rows = 0;
+		for (int ci = c0; ci < c1; ci++)
+			rows += G->all[ci]->n;
+		J.first[t + 1] = J.first[t] + rows;
+	}
+	pool_run(T, single_task, &J);
+	uint64_t o = 0, a = ~UINT64_C(0);
+	for (int t = 0; t < T; t++) {
+		o |= J.or_all[t];
+		a &= J.and_all[t];
+	}
+	uint64_t varying = o ^ a;
+	if (G->norder > 0 && varying != 0) {
+		/* splitters from a sorted sample */
+		int64_t ns = n < SAMPLES ? n : SAMPLES;
+		struct sort_item *smp = xmalloc(sizeof *smp * (size_t)ns * 2);
+		for (int64_t i = 0; i < ns; i++)
+			smp[i].prefix = J.items[(int64_t)((__int128)i * n / ns)].prefix;
+		sort_radix(smp, smp + ns, ns);
+		for (int r = 0; r < nr - 1; r++)
+			J.split[r] = smp[(int64_t)(r + 1) * ns / nr].prefix;
+		J.split[nr - 1] = UINT64_MAX;
+		free(smp);
+		J.range = xmalloc((size_t)n);
+		J.phase = 1;
+		pool_run(T, single_task, &J);
+		int64_t off = 0;
+		for (int r = 0; r < nr; r++) {
+			J.roff[r] = off;
+			for (int t = 0; t < T; t++) {
+				int64_t c = J.hist[(size_t)t * (size_t)nr + (size_t)r];
+				J.hist[(size_t)t * (size_t)nr + (size_t)r] = off;
+				off += c;
+			}
+		}
+		J.roff[nr] = off;
+		J.phase = 2;
+		pool_run(T, single_task, &J);
+		J.phase = 3;
+		pool_run(nr, single_task, &J);
+		struct sort_item *x = J.items;
+		J.items = J.tmp;
+		J.tmp = x;
+	} else if (G->norder > 0 && !J.exact) {
+		/* every prefix equal: ties of a long string key, say */
+		struct wscratch *S = scratch_of(G, 0);
+		FIT(S, tmp, (size_t)n);
+		sort_partition(G, J.items, S->tmp, n, false);
+	}
+	J.phase = 4;
+	pool_run(T, single_task, &J);
+	if (!exec_should_stop(G->ctx)) {
+		struct wscratch *S = scratch_of(G, 0);
+		struct wpart P = {G, S, J.items, (uint32_t)n, 0, 0, false, false, J.exact};
+		if (eval_partition(&P, &S->err) < 0)
+			exec_fail(G->ctx, &S->err);
+	}
+	free(J.items);
+	free(J.tmp);
+	free(J.first);
+	free(J.or_all);
+	free(J.and_all);
+	free(J.hist);
+	free(J.roff);
+	free(J.range);
+	free_bucket_rows(G, 0);
 }
 
 /* ------------------------------------------------------------ collect */
@@ -2106,7 +2342,10 @@ window_prepare(struct pnode *n, struct exec_ctx *ctx)
 	G->result.chunks = xcalloc((size_t)(G->result.n ? G->result.n : 1), sizeof *G->result.chunks);
 	G->nscratch = pool_size();
 	G->scratch = xcalloc((size_t)G->nscratch, sizeof *G->scratch);
-	pool_run(G->nb, bucket_task, G);
+	if (G->npart == 0)
+		single_partition(G);
+	else
+		pool_run(G->nb, bucket_task, G);
 	if (err_isset(&ctx->err) || atomic_load(&ctx->stop))
 		return -1;
 	free(G->all);

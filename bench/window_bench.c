@@ -10,7 +10,9 @@
  *       -o /tmp/window_bench
  *   /tmp/window_bench bench/out/events_1000000.csv [REPS]
  *
- * The DuckDB side of the same queries: bench/window_bench.mjs.
+ * The DuckDB side of the same queries: bench/window_bench.mjs. Both print
+ * every run; compare the best of REPS, from runs made back to back on an
+ * otherwise idle machine.
  */
 #include "core/pool.h"
 #include "exec/exec.h"

@@ -1048,6 +1048,7 @@ agg_feed(const struct wpart *P, const struct wfn *w, const struct agg_ctx *actx,
 	const struct agg_sig *sig = w->f->sig;
 	bool sees_nulls = (sig->flags & AGG_SEES_NULLS) != 0;
 	struct vec *args[AGG_MAXARGS];
+	uint32_t b0 = a >> LB_BITS;   /* block of states[0] */
 	while (a < b) {
 		int m = b - a < WB_VEC_SIZE ? (int)(b - a) : WB_VEC_SIZE;
 		memset(S->skip, 0, (size_t)m);
@@ -1060,7 +1061,6 @@ agg_feed(const struct wpart *P, const struct wfn *w, const struct agg_ctx *actx,
 			any_skip |= !sees_nulls && v->nulls != NULL;
 			args[j] = v;
 		}
-		uint32_t b0 = a >> LB_BITS;
 		for (int i = 0; i < m; i++)
 			S->gids[i] = blocks ? ((a + (uint32_t)i) >> LB_BITS) - b0 : 0;
 		if (prev) {

@@ -1363,7 +1363,11 @@ native_count_sum(const struct wpart *P, const struct wfn *w, const struct agg_ct
 		}
 		__int128 s = ps[fe[r]] - ps[fs[r]];
 		if (w->nv == NV_AVG_I) {
-			out_f64(P, w->out, r, (double)((long double)s / (long double)c));
+			/* as avg's finalize; through int64 when the sum fits, which
+			 * is exact too and avoids int128 -> long double, which
+			 * valgrind emulates with doubles */
+			long double ls = s >= INT64_MIN && s <= INT64_MAX ? (long double)(int64_t)s : (long double)s;
+			out_f64(P, w->out, r, (double)(ls / (long double)c));
 			continue;
 		}
 		if (s > INT64_MAX || s < INT64_MIN) {

@@ -17,6 +17,11 @@
 #include "func/agg.h"
 
 #include <stdlib.h>
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#else
+#define RUNNING_ON_VALGRIND 0
+#endif
 
 static struct arena *A;
 
@@ -1473,6 +1478,11 @@ random_case(int iter, int64_t nrows, int nparts)
 				arg = col(t, C_X);
 			bool distinct = arg && (ai == 11 || ai == 12 || (ai < 9 && rint_(0, 5) == 0)) &&
 			    arg->type != WB_TYPE_DOUBLE;
+			/* avg(DISTINCT bigint) runs avg's own finalize, which converts
+			 * an int128 sum to long double: valgrind emulates x87 with
+			 * doubles, so negative sums come out wrong there */
+			if (distinct && strcmp(nm, "avg") == 0 && RUNNING_ON_VALGRIND)
+				distinct = false;
 			add_agg(&s, nm, arg, distinct, fr);
 		}
 		}

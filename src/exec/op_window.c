@@ -46,8 +46,8 @@
  *
  * Memory: the stores (a bucket's chunks are freed once its output is
  * built; the string heaps stay until cleanup since output strings point
- * into them, as they may into dictionaries, which live as long as the
- * query), per-worker scratch sized to the largest bucket, and the output.
+ * into them; dictionary-encoded strings are copied once per dictionary),
+ * per-worker scratch sized to the largest bucket, and the output.
  */
 #include "exec/exec_int.h"
 #include "exec/sort_int.h"
@@ -140,8 +140,8 @@ struct wscratch {
 
 /* The rows of one bucket collected by one worker. Chunks are allocated one
  * by one so that pointers to them stay valid while the list grows; strings
- * of non-dictionary vectors are copied into heap (dictionary entries live
- * as long as the query and are referenced). */
+ * of non-dictionary vectors are copied into heap (dictionaries are copied
+ * once per worker, see dict_vals()). */
 struct wstore {
 	struct chunk **chunks;
 	int n;
@@ -178,6 +178,7 @@ struct window_global {
 	struct wscratch **scratch;    /* per pool worker */
 	int nscratch;
 	struct arena consts;          /* constant arguments' strings */
+	struct arena *dict_heaps;     /* per collecting worker: copied dictionaries */
 };
 
 /* ------------------------------------------------------------ helpers */
@@ -1865,9 +1866,19 @@ single_partition(struct window_global *G)
 
 /* ------------------------------------------------------------ collect */
 
+/* A dictionary copied into a worker's heap (dictionaries of expression
+ * results live only as long as their expression state's cache). */
+struct dict_copy {
+	uint64_t id;
+	const wb_str *vals;
+};
+
 struct collect_worker {
 	struct expr_state **ex;
 	struct chunk tmp;
+	struct arena heap;                /* copied dictionaries */
+	struct dict_copy *dicts;
+	size_t ndicts, dicts_cap;
 	uint64_t hashes[WB_VEC_SIZE];
 	uint16_t bkt[WB_VEC_SIZE];        /* bucket of each row */
 	struct chunk *dst[WB_VEC_SIZE];   /* store chunk and row each row goes to */
@@ -1892,13 +1903,38 @@ store_tail(struct window_global *G, struct wstore *st)
 	return ch;
 }
 
+/* The worker's copy of dictionary d (made on first sight; ids are
+ * process-unique, so a copy never goes stale). */
+static const wb_str *
+dict_vals(struct window_global *G, struct collect_worker *W, const struct wb_dict *d)
+{
+	for (size_t i = W->ndicts; i-- > 0;)
+		if (W->dicts[i].id == d->id)
+			return W->dicts[i].vals;
+	wb_str *vals = arena_alloc(&W->heap, sizeof *vals * (d->n ? d->n : 1));
+	for (uint32_t k = 0; k < d->n; k++) {
+		vals[k].n = d->vals[k].n;
+		if (vals[k].n == 0) {
+			vals[k].p = "";
+		} else {
+			char *p = arena_alloc(&W->heap, vals[k].n);
+			memcpy(p, d->vals[k].p, vals[k].n);
+			vals[k].p = p;
+		}
+	}
+	W->dicts = xgrow(W->dicts, &W->dicts_cap, W->ndicts + 1, sizeof *W->dicts);
+	W->dicts[W->ndicts++] = (struct dict_copy){d->id, vals};
+	return vals;
+}
+
 /* Column c of the worker's rows to their store chunks. */
 static void
-scatter_column(struct wstore *ws, struct collect_worker *W, const struct vec *src, int c, int n)
+scatter_column(struct window_global *G, struct wstore *ws, struct collect_worker *W, const struct vec *src, int c, int n)
 {
 	bool nulls = src->nulls != NULL, cst = src->kind == VEC_CONST;
 	size_t sz = type_size(src->type);
 	if (src->type == WB_TYPE_VARCHAR) {
+		const wb_str *dv = src->kind == VEC_DICT ? dict_vals(G, W, src->dict) : NULL;
 		for (int i = 0; i < n; i++) {
 			struct vec *d = &W->dst[i]->cols[c];
 			if (nulls && vec_is_null(src, i)) {
@@ -1906,10 +1942,10 @@ scatter_column(struct wstore *ws, struct collect_worker *W, const struct vec *sr
 				vec_str(d)[W->drow[i]] = (wb_str){"", 0};
 				continue;
 			}
-			wb_str v = vec_str_at(src, i);
+			wb_str v = dv ? dv[vec_codes(src)[i]] : vec_str_at(src, i);
 			if (v.n == 0) {
 				v.p = "";
-			} else if (src->kind != VEC_DICT) {
+			} else if (!dv) {
 				char *p = arena_alloc(&ws[W->bkt[i]].heap, v.n);
 				memcpy(p, v.p, v.n);
 				v.p = p;
@@ -1972,7 +2008,7 @@ window_consume(void *arg, int worker, struct chunk *c, struct wb_error *err)
 		ws[b].rows++;
 	}
 	for (int col = 0; col < G->nstore; col++)
-		scatter_column(ws, W, &W->tmp.cols[col], col, n);
+		scatter_column(G, ws, W, &W->tmp.cols[col], col, n);
 	return 0;
 }
 
@@ -2272,10 +2308,12 @@ window_prepare(struct pnode *n, struct exec_ctx *ctx)
 	for (size_t i = 0; i < (size_t)w * (size_t)G->nb; i++)
 		arena_init(&G->stores[i].heap, 32 * 1024);
 	struct collect_run run = {G, xcalloc((size_t)w, sizeof(struct collect_worker *))};
+	G->dict_heaps = xcalloc((size_t)w, sizeof *G->dict_heaps);
 	int rc = 0;
 	for (int i = 0; i < w; i++) {
 		struct collect_worker *cw = xcalloc(1, sizeof *cw);
 		run.workers[i] = cw;
+		arena_init(&cw->heap, 64 * 1024);
 		chunk_init(&cw->tmp, G->nstore, G->stypes);
 		cw->ex = xcalloc((size_t)G->nextra + 1, sizeof *cw->ex);
 		for (int e = 0; e < G->nextra && rc == 0; e++)
@@ -2301,6 +2339,9 @@ window_prepare(struct pnode *n, struct exec_ctx *ctx)
 			cw->tmp.cols[c].nulls = NULL;
 		}
 		chunk_free(&cw->tmp);
+		/* output strings may point into the copied dictionaries */
+		G->dict_heaps[i] = cw->heap;
+		free(cw->dicts);
 		free(cw);
 	}
 	free(run.workers);
@@ -2409,6 +2450,9 @@ window_cleanup(struct pnode *n)
 		free(st->chunks);
 		arena_release(&st->heap);
 	}
+	for (int i = 0; G->dict_heaps && i < G->nworkers; i++)
+		arena_release(&G->dict_heaps[i]);
+	free(G->dict_heaps);
 	free(G->stores);
 	for (int i = 0; i < G->nscratch; i++)
 		scratch_free(G->scratch[i]);

@@ -39,8 +39,9 @@
  *     start only grows, rows are switched on in a segment tree (one leaf
  *     per row) when it passes their previous occurrence, O(n log n).
  * count(*), count(x), sum/avg of BIGINT (exact prefix sums in 128 bits),
- * running sum/avg of DOUBLE (the aggregate's own compensated summation, so
- * results equal the plain aggregate's) and min/max of numbers (running, or
+ * sum/avg of DOUBLE running or over ROWS frames of at most 32 rows (the
+ * aggregate's own compensated summation in the same order, so results
+ * equal the plain aggregate's) and min/max of numbers (running, or
  * a monotonic deque) are computed natively without calls through the
  * aggregate table. Results equal the aggregate's finalize() in every case.
  *
@@ -1411,6 +1412,58 @@ native_sum_d(const struct wpart *P, const struct wfn *w)
 	}
 }
 
+/* DOUBLE sum / avg over short sliding ROWS frames: each frame summed
+ * afresh, in order, as the aggregate would. */
+static void
+native_sum_d_short(const struct wpart *P, const struct wfn *w)
+{
+	struct wscratch *S = P->S;
+	gather_native(P, w, true, false);
+	for (uint32_t r = 0; r < P->n; r++) {
+		double sum = 0, comp = 0;
+		int64_t c = 0;
+		for (uint32_t j = S->fs[r]; j < S->fe[r]; j++) {
+			if (S->vn[j])
+				continue;
+			double x = S->vd[j], t = sum + x;
+			if (__builtin_fabs(sum) >= __builtin_fabs(x))
+				comp += (sum - t) + x;
+			else
+				comp += (x - t) + sum;
+			sum = t;
+			c++;
+		}
+		if (c == 0)
+			out_null(P, w->out, r);
+		else
+			out_f64(P, w->out, r, w->nv == NV_AVG_D ? (sum + comp) / (double)c : sum + comp);
+	}
+}
+
+/* Width of a ROWS frame with two offset bounds, or -1. */
+static int64_t
+rows_width(const struct pn_frame *f)
+{
+	if (f->unit != PF_ROWS)
+		return -1;
+	int64_t lo, hi;
+	switch (f->start) {
+	case PB_PRECEDING: lo = -f->start_ioff; break;
+	case PB_CURRENT_ROW: lo = 0; break;
+	case PB_FOLLOWING: lo = f->start_ioff; break;
+	default: return -1;
+	}
+	switch (f->end) {
+	case PB_PRECEDING: hi = -f->end_ioff; break;
+	case PB_CURRENT_ROW: hi = 0; break;
+	case PB_FOLLOWING: hi = f->end_ioff; break;
+	default: return -1;
+	}
+	if (lo < -1000000 || hi > 1000000)
+		return -1;
+	return hi - lo + 1;
+}
+
 /* min / max over monotone frames: a deque of candidate rows whose values
  * strictly improve from back to front (ties keep the earliest row, as the
  * aggregate keeps the first of equal values). */
@@ -1474,6 +1527,10 @@ eval_agg(struct wpart *P, const struct wfn *w, struct wb_error *err)
 	case NV_AVG_D:
 		if (P->fs0) {
 			native_sum_d(P, w);
+			return 0;
+		}
+		if (rows_width(&w->f->frame) <= 32 && rows_width(&w->f->frame) >= 0) {
+			native_sum_d_short(P, w);
 			return 0;
 		}
 		break;

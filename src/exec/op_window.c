@@ -10,7 +10,7 @@
  *              partition never spans buckets and a bucket's rows sit
  *              together in memory (radix partitioning, as DuckDB's hash
  *              partitioned windows do). The bucket count comes from the
- *              planner's row estimate: ~8K rows a bucket, at most 256.
+ *              planner's row estimate: ~8K rows a bucket, 16 to 256.
  *  2. buckets  In parallel, one task per bucket: its rows become 16-byte
  *              sort items (prefix of the first ORDER BY key, low 32 bits
  *              of the partition hash, row id); a radix sort on the hash
@@ -71,6 +71,7 @@ _Static_assert(WB_VEC_SIZE == 1 << ROW_BITS, "row ids pack chunk and row");
 #define LB (1 << LB_BITS)
 /* rows per bucket aimed at (items of a bucket stay in cache while sorted) */
 #define BUCKET_ROWS 8192
+#define MIN_BUCKET_BITS 4
 #define MAX_BUCKETS 256
 
 /* Where a per-row value comes from: a store column, or a constant. */
@@ -2307,9 +2308,13 @@ static void
 choose_buckets(struct window_global *G, double est)
 {
 	int bits = 0;
-	if (G->npart > 0)
+	if (G->npart > 0) {
+		/* at least MIN_BUCKETS: an estimate far too low must not leave
+		 * all partitions to one thread */
+		bits = MIN_BUCKET_BITS;
 		while ((1 << bits) < MAX_BUCKETS && est / (1 << bits) > BUCKET_ROWS)
 			bits++;
+	}
 	G->bbits = bits;
 	G->nb = 1 << bits;
 }

@@ -87,7 +87,7 @@ enum agg_native {
 	NV_COUNT,
 	NV_SUM_I,
 	NV_AVG_I,
-	NV_SUM_D,                 /* native only when running */
+	NV_SUM_D,                 /* native when running or over short ROWS frames */
 	NV_AVG_D,
 	NV_MIN_I,
 	NV_MAX_I,

@@ -464,7 +464,7 @@ static bool
 is_result_node(enum pn_kind k)
 {
 	return k == PN_AGG || k == PN_SORT || k == PN_TOPN || k == PN_LIMIT || k == PN_VALUES || k == PN_MATERIALIZE ||
-	    k == PN_RECURSIVE;
+	    k == PN_RECURSIVE || k == PN_WINDOW;
 }
 
 int
@@ -539,6 +539,9 @@ exec_prepare(struct pnode *n, struct exec_ctx *ctx)
 	case PN_HASH_JOIN:
 	case PN_NL_JOIN:
 		rc = join_prepare(n, ctx);
+		break;
+	case PN_WINDOW:
+		rc = window_prepare(n, ctx);
 		break;
 	default:
 		rc = -1;
@@ -625,6 +628,9 @@ cleanup(struct pnode *n, bool reset)
 	case PN_NL_JOIN:
 		cleanup(n->u.join.right, reset);
 		join_cleanup(n);
+		break;
+	case PN_WINDOW:
+		window_cleanup(n);
 		break;
 	case PN_LIMIT:
 	case PN_VALUES:

@@ -11,21 +11,16 @@
  * grows past that, it is sorted and cut to N, and the N-th prefix becomes a
  * boundary below which incoming rows are dropped without being copied.
  *
- * NULL ordering: NULLs sort as the smallest value unless NULLS LAST is given
- * (Spark's default: ASC puts NULLs first, DESC puts them last).
+ * Prefixes, key comparison and the radix sort are shared with windows
+ * (sort_int.h).
  */
 #include "exec/exec_int.h"
+#include "exec/sort_int.h"
 #include "core/pool.h"
 #include "core/xmalloc.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-struct sort_item {
-	uint64_t prefix;
-	uint32_t chunk;
-	uint32_t row;
-};
 
 struct sort_store {
 	struct result_chunks rows;   /* child columns + key columns */
@@ -59,104 +54,6 @@ struct sort_worker {
 	uint64_t prefix[WB_VEC_SIZE];
 };
 
-static inline uint64_t
-prefix_of(const struct vec *v, int i, const struct pn_sortkey *k)
-{
-	uint64_t p;
-	if (vec_is_null(v, i))
-		return k->nulls_first ? 0 : UINT64_MAX;   /* not flipped by DESC */
-	int r = v->kind == VEC_CONST ? 0 : i;
-	switch (v->type) {
-	case WB_TYPE_BOOL:
-		p = ((const uint8_t *)v->data)[r] ? 2 : 1;
-		break;
-	case WB_TYPE_DOUBLE: {
-		double d = ((const double *)v->data)[r];
-		uint64_t b;
-		if (d != d) {
-			b = UINT64_C(0x7ff8000000000000);
-		} else {
-			if (d == 0)
-				d = 0;
-			memcpy(&b, &d, 8);
-		}
-		p = (b & (UINT64_C(1) << 63)) ? ~b : b | (UINT64_C(1) << 63);
-		p = (p >> 1) + 1;   /* keep 0 and all-ones for NULL */
-		break;
-	}
-	case WB_TYPE_VARCHAR: {
-		wb_str s = vec_str_at(v, i);
-		unsigned char b[8] = {0};
-		memcpy(b, s.p, s.n < 8 ? s.n : 8);
-		p = 0;
-		for (int j = 0; j < 8; j++)
-			p = (p << 8) | b[j];
-		p = (p >> 1) + 1;
-		break;
-	}
-	case WB_TYPE_INTERVAL: {
-		wb_interval iv = ((const wb_interval *)v->data)[r];
-		int64_t key = (int64_t)iv.months * 30 * INT64_C(86400000000) + (int64_t)iv.days * INT64_C(86400000000) + iv.micros;
-		p = (((uint64_t)key ^ (UINT64_C(1) << 63)) >> 1) + 1;
-		break;
-	}
-	default: {
-		int64_t x = ((const int64_t *)v->data)[r];
-		p = (((uint64_t)x ^ (UINT64_C(1) << 63)) >> 1) + 1;
-	}
-	}
-	return k->desc ? ~p : p;
-}
-
-static int
-dcmp(double a, double b)
-{
-	if (a != a)
-		return b != b ? 0 : 1;
-	if (b != b)
-		return -1;
-	return a < b ? -1 : a > b;
-}
-
-/* Compare value i of va with value j of vb under key k. */
-static int
-cmp_key(const struct vec *va, int i, const struct vec *vb, int j, const struct pn_sortkey *k)
-{
-	bool na = vec_is_null(va, i), nb = vec_is_null(vb, j);
-	int c;
-	if (na || nb) {
-		if (na && nb)
-			return 0;
-		/* NULL position does not flip with DESC */
-		c = na ? -1 : 1;
-		return k->nulls_first ? c : -c;
-	}
-	int ri = va->kind == VEC_CONST ? 0 : i, rj = vb->kind == VEC_CONST ? 0 : j;
-	switch (va->type) {
-	case WB_TYPE_BOOL:
-		c = (int)((const uint8_t *)va->data)[ri] - (int)((const uint8_t *)vb->data)[rj];
-		break;
-	case WB_TYPE_DOUBLE:
-		c = dcmp(((const double *)va->data)[ri], ((const double *)vb->data)[rj]);
-		break;
-	case WB_TYPE_VARCHAR:
-		c = wb_str_cmp(vec_str_at(va, i), vec_str_at(vb, j));
-		break;
-	case WB_TYPE_INTERVAL: {
-		wb_interval x = ((const wb_interval *)va->data)[ri], y = ((const wb_interval *)vb->data)[rj];
-		int64_t kx = (int64_t)x.months * 30 * INT64_C(86400000000) + (int64_t)x.days * INT64_C(86400000000) + x.micros;
-		int64_t ky = (int64_t)y.months * 30 * INT64_C(86400000000) + (int64_t)y.days * INT64_C(86400000000) + y.micros;
-		c = kx < ky ? -1 : kx > ky;
-		break;
-	}
-	default: {
-		int64_t x = ((const int64_t *)va->data)[ri], y = ((const int64_t *)vb->data)[rj];
-		c = x < y ? -1 : x > y;
-	}
-	}
-	return k->desc ? -c : c;
-}
-
 static int
 cmp_items(const struct sort_view *V, const struct sort_item *a, const struct sort_item *b)
 {
@@ -166,7 +63,7 @@ cmp_items(const struct sort_view *V, const struct sort_item *a, const struct sor
 	int base = n->child->ncol;
 	const struct chunk *ca = V->all[a->chunk], *cb = V->all[b->chunk];
 	for (int k = 0; k < n->u.sort.nkeys; k++) {
-		int c = cmp_key(&ca->cols[base + k], (int)a->row, &cb->cols[base + k], (int)b->row, &n->u.sort.keys[k]);
+		int c = sortkey_cmp(&ca->cols[base + k], (int)a->row, &cb->cols[base + k], (int)b->row, &n->u.sort.keys[k]);
 		if (c)
 			return c;
 	}
@@ -207,9 +104,8 @@ msort(const struct sort_view *G, struct sort_item *v, struct sort_item *tmp, int
 	memcpy(v, tmp, sizeof *v * (size_t)n);
 }
 
-/* LSD radix sort on prefix (stable), skipping bytes that never vary. */
-static void
-radix_sort(struct sort_item *v, struct sort_item *tmp, int64_t n)
+void
+sort_radix(struct sort_item *v, struct sort_item *tmp, int64_t n)
 {
 	uint64_t or_all = 0, and_all = ~UINT64_C(0);
 	for (int64_t i = 0; i < n; i++) {
@@ -244,7 +140,7 @@ sort_items(const struct sort_view *G, struct sort_item *items, int64_t n)
 	if (n < 2)
 		return;
 	struct sort_item *tmp = xmalloc(sizeof *tmp * (size_t)n);
-	radix_sort(items, tmp, n);
+	sort_radix(items, tmp, n);
 	/* prefixes give up their lowest bit so that 0 and all ones can stand
 	 * for NULL, and hold only 8 bytes of a string: equal prefixes are ties
 	 * to compare in full (runs of one or two rows for numbers) */
@@ -286,7 +182,7 @@ make_items(struct sort_view *V, struct sort_store *stores, int nstores, int64_t 
 		const struct chunk *ch = V->all[c];
 		const struct vec *kv = &ch->cols[base];
 		for (int r = 0; r < ch->n; r++) {
-			items[k].prefix = prefix_of(kv, r, &n->u.sort.keys[0]);
+			items[k].prefix = sortkey_prefix(kv, r, &n->u.sort.keys[0]);
 			items[k].chunk = (uint32_t)c;
 			items[k].row = (uint32_t)r;
 			k++;
@@ -366,7 +262,7 @@ sort_consume(void *arg, int worker, struct chunk *c, struct wb_error *err)
 		const struct vec *kv = &w->tmp.cols[base];
 		int m = 0;
 		for (int i = 0; i < c->n; i++)
-			if (prefix_of(kv, i, &n->u.sort.keys[0]) <= st->bound)
+			if (sortkey_prefix(kv, i, &n->u.sort.keys[0]) <= st->bound)
 				w->sel[m++] = (uint32_t)i;
 		if (m == 0)
 			return 0;

@@ -143,6 +143,9 @@ struct pnode *bind_window_nodes(struct binder *b, struct win_collect *wc, struct
  * given order; output = input's columns plus a row-number column. */
 struct pnode *bind_first_per_key(struct binder *b, struct pnode *input, const int *keys, int nkeys,
     struct pn_sortkey *order, int norder);
+/* input's columns plus row_number() OVER (PARTITION BY keys ORDER BY order). */
+struct pnode *bind_row_number(struct binder *b, struct pnode *input, const int *keys, int nkeys,
+    struct pn_sortkey *order, int norder);
 /* Replace BX_WINREF by the entry's output column. */
 struct bexpr *bind_resolve_winrefs(struct binder *b, struct bexpr *e, const struct win_collect *wc);
 

@@ -141,24 +141,42 @@ bind_setop(struct binder *b, struct ast *n, struct scope *out)
 		if (!n->u.setop.all)
 			p = bind_distinct(b, p);
 	} else {
-		if (n->u.setop.all) {
-			err_set(b->err, n->pos, "%s ALL is not supported yet; %s (without ALL) removes duplicates", op_name(n), op_name(n));
-			return NULL;
-		}
 		/* INTERSECT: distinct left rows with a match on the right;
 		 * EXCEPT: without one. Rows match when every column is equal or
-		 * both NULL (set operations treat NULLs as equal). */
-		struct pnode *dl = bind_distinct(b, l);
-		struct bexpr **conj = arena_zalloc(b->arena, sizeof *conj * (size_t)(nc ? nc : 1));
-		for (int i = 0; i < nc; i++) {
+		 * both NULL (set operations treat NULLs as equal). With ALL, each
+		 * side numbers the copies of every row (row_number per row
+		 * value) and copy k matches copy k: INTERSECT ALL keeps
+		 * min(m, n) copies, EXCEPT ALL max(m - n, 0). */
+		bool all = n->u.setop.all;
+		struct pnode *dl = l;
+		int nk = nc;
+		if (all) {
+			int *keys = arena_zalloc(b->arena, sizeof(int) * (size_t)(nc ? nc : 1));
+			for (int i = 0; i < nc; i++)
+				keys[i] = i;
+			dl = bind_row_number(b, l, keys, nc, NULL, 0);
+			r = bind_row_number(b, r, keys, nc, NULL, 0);
+			nk = nc + 1;
+		} else {
+			dl = bind_distinct(b, l);
+		}
+		struct bexpr **conj = arena_zalloc(b->arena, sizeof *conj * (size_t)nk);
+		for (int i = 0; i < nk; i++) {
+			wb_type t = i < nc ? types[i] : WB_TYPE_BIGINT;
 			struct bexpr *e = bexpr_new(b->arena, BX_IS_DISTINCT, WB_TYPE_BOOL, n->pos, 2);
-			e->args[0] = bexpr_column(b->arena, i, types[i]);
-			e->args[1] = bexpr_column(b->arena, nc + i, types[i]);
+			e->args[0] = bexpr_column(b->arena, i, t);
+			e->args[1] = bexpr_column(b->arena, nk + i, t);
 			e->negate = true;
 			conj[i] = e;
 		}
-		p = bind_make_join(b, dl, r, n->u.setop.op == SETOP_INTERSECT ? PJ_SEMI : PJ_ANTI, bexpr_and(b->arena, conj, nc),
+		p = bind_make_join(b, dl, r, n->u.setop.op == SETOP_INTERSECT ? PJ_SEMI : PJ_ANTI, bexpr_and(b->arena, conj, nk),
 		    n->pos);
+		if (all) {
+			struct bexpr **ex = arena_zalloc(b->arena, sizeof *ex * (size_t)(nc ? nc : 1));
+			for (int i = 0; i < nc; i++)
+				ex[i] = bexpr_column(b->arena, i, types[i]);
+			p = bind_project(b, p, nc, ex, l->names);
+		}
 		for (int i = 0; i < nc; i++)
 			p->names[i] = l->names[i];
 	}

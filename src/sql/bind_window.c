@@ -81,8 +81,9 @@ resolve_spec(struct binder *b, struct win_collect *wc, struct ast *w, struct win
 			err_set(b->err, w->pos, "cannot override the ORDER BY of window \"%s\"", w->u.win.base);
 			return -1;
 		}
-		if (out->frame != FRAME_NONE) {
+		if (out->frame != FRAME_NONE && (w->u.win.order.n || w->u.win.frame != FRAME_NONE)) {
 			err_set(b->err, w->pos, "cannot extend window \"%s\": it has a frame", w->u.win.base);
+			err_hint(b->err, "use OVER %s as it is, or define the frame in the referencing window only", w->u.win.base);
 			return -1;
 		}
 	} else {
@@ -254,9 +255,10 @@ bind_args(struct binder *b, struct ast *e, struct bind_env *sub, struct bexpr **
 	return 0;
 }
 
-/* The constant integer argument of ntile / nth_value / lag / lead. */
+/* The constant integer argument of ntile / nth_value / lag / lead (NULL
+ * allowed when null_ok: the result is NULL). */
 static int
-const_count_arg(struct binder *b, struct ast *a, const char *fn, const char *what, int64_t min)
+const_count_arg(struct binder *b, struct ast *a, const char *fn, const char *what, int64_t min, bool null_ok)
 {
 	struct wb_value v;
 	if (bind_constant(b, a, &v) < 0) {
@@ -264,6 +266,8 @@ const_count_arg(struct binder *b, struct ast *a, const char *fn, const char *wha
 		err_set(b->err, a->pos, "%s(): the %s must be a constant integer", fn, what);
 		return -1;
 	}
+	if (v.is_null && null_ok)
+		return 0;
 	if (v.is_null || v.type != WB_TYPE_BIGINT || v.u.i < min) {
 		err_set(b->err, a->pos, "%s(): the %s must be an integer >= %lld", fn, what, (long long)min);
 		return -1;
@@ -309,7 +313,7 @@ bind_ranking_or_value(struct binder *b, struct ast *e, int k, struct bind_env *s
 		we->fn.ret = WB_TYPE_DOUBLE;
 		break;
 	case PW_NTILE:
-		if (const_count_arg(b, e->u.func.args.v[0], name, "bucket count", 1) < 0)
+		if (const_count_arg(b, e->u.func.args.v[0], name, "bucket count", 1, true) < 0)
 			return -1;
 		args[0] = bind_coerce(b, args[0], WB_TYPE_BIGINT, args[0]->pos);
 		we->fn.ret = WB_TYPE_BIGINT;
@@ -318,7 +322,7 @@ bind_ranking_or_value(struct binder *b, struct ast *e, int k, struct bind_env *s
 	case PW_LEAD: {
 		wb_type t = args[0]->type;
 		if (nargs >= 2) {
-			if (const_count_arg(b, e->u.func.args.v[1], name, "offset", 0) < 0)
+			if (const_count_arg(b, e->u.func.args.v[1], name, "offset", INT64_MIN, true) < 0)
 				return -1;
 			args[1] = bind_coerce(b, args[1], WB_TYPE_BIGINT, args[1]->pos);
 		}
@@ -339,7 +343,7 @@ bind_ranking_or_value(struct binder *b, struct ast *e, int k, struct bind_env *s
 		break;
 	}
 	case PW_NTH_VALUE:
-		if (const_count_arg(b, e->u.func.args.v[1], name, "position", 1) < 0)
+		if (const_count_arg(b, e->u.func.args.v[1], name, "position", 1, false) < 0)
 			return -1;
 		args[1] = bind_coerce(b, args[1], WB_TYPE_BIGINT, args[1]->pos);
 		we->fn.ret = args[0]->type;
@@ -369,11 +373,6 @@ bind_window_agg(struct binder *b, struct ast *e, const struct agg_fn *af, struct
 		err_set(b->err, e->pos, "%s(*) is not valid; only count(*) takes *", af->name);
 		return -1;
 	}
-	if (e->u.func.filter) {
-		err_set(b->err, e->pos, "FILTER is not supported on a windowed aggregate");
-		err_hint(b->err, "use a CASE inside the call: sum(CASE WHEN cond THEN x END) OVER (...)");
-		return -1;
-	}
 	if (e->u.func.order.n) {
 		err_set(b->err, e->pos, "%s(... ORDER BY ...) is not supported with OVER; order the window instead", af->name);
 		return -1;
@@ -389,12 +388,39 @@ bind_window_agg(struct binder *b, struct ast *e, const struct agg_fn *af, struct
 	struct bexpr **args = arena_zalloc(b->arena, sizeof(struct bexpr *) * (size_t)(nargs ? nargs : 1));
 	if (bind_args(b, e, sub, args, nargs) < 0)
 		return -1;
+	if (e->u.func.filter) {
+		/* agg(x) FILTER (WHERE c) = agg(CASE WHEN c THEN x END): the
+		 * aggregate skips the NULLs; count(*) counts CASE WHEN c THEN 1 */
+		struct bexpr *c = bind_expr(b, e->u.func.filter, sub);
+		if (c == NULL || (c = bind_coerce(b, c, WB_TYPE_BOOL, e->u.func.filter->pos)) == NULL)
+			return -1;
+		if (nargs == 0) {
+			struct wb_value one = {.type = WB_TYPE_BIGINT, .u.i = 1};
+			args[0] = bexpr_const(b->arena, &one, e->pos);
+			nargs = 1;
+		}
+		for (int i = 0; i < nargs; i++) {
+			struct bexpr *k = bexpr_new(b->arena, BX_CASE, args[i]->type, args[i]->pos, 2);
+			k->args[0] = c;
+			k->args[1] = args[i];
+			args[i] = k;
+		}
+	}
 	wb_type types[AGG_MAXARGS], cast_to[AGG_MAXARGS], ret;
 	for (int i = 0; i < nargs; i++)
 		types[i] = args[i]->type;
 	const struct agg_sig *sig = agg_resolve(af, types, nargs, cast_to, &ret, b->err);
 	if (sig == NULL) {
 		err_at(b->err, e->pos);
+		return -1;
+	}
+	if (sig->flags & (AGG_PARAM_ARG | AGG_SPARAM_ARG | AGG_WITHIN_GROUP)) {
+		err_set(b->err, e->pos, "%s() is not supported as a window function", af->name);
+		err_hint(b->err, "compute it with GROUP BY and join the result back");
+		return -1;
+	}
+	if (e->u.func.filter && (sig->flags & AGG_SEES_NULLS) && nargs > 0 && strcmp(af->name, "count") != 0) {
+		err_set(b->err, e->pos, "FILTER is not supported on windowed %s()", af->name);
 		return -1;
 	}
 	for (int i = 0; i < nargs; i++) {
@@ -590,8 +616,7 @@ bind_resolve_winrefs(struct binder *b, struct bexpr *e, const struct win_collect
 }
 
 struct pnode *
-bind_first_per_key(struct binder *b, struct pnode *input, const int *keys, int nkeys, struct pn_sortkey *order,
-    int norder)
+bind_row_number(struct binder *b, struct pnode *input, const int *keys, int nkeys, struct pn_sortkey *order, int norder)
 {
 	struct pnode *w = pnode_new(b->arena, PN_WINDOW, input, input->ncol + 1);
 	memcpy(w->types, input->types, sizeof(wb_type) * (size_t)input->ncol);
@@ -599,7 +624,7 @@ bind_first_per_key(struct binder *b, struct pnode *input, const int *keys, int n
 	pnode_set_col(b->arena, w, input->ncol, "#row_number", WB_TYPE_BIGINT);
 	w->est_rows = input->est_rows;
 	w->u.window.npartition = nkeys;
-	w->u.window.partition = arena_zalloc(b->arena, sizeof(struct bexpr *) * (size_t)nkeys);
+	w->u.window.partition = arena_zalloc(b->arena, sizeof(struct bexpr *) * (size_t)(nkeys ? nkeys : 1));
 	for (int k = 0; k < nkeys; k++)
 		w->u.window.partition[k] = bexpr_column(b->arena, keys[k], input->types[keys[k]]);
 	w->u.window.norder = norder;
@@ -611,6 +636,14 @@ bind_first_per_key(struct binder *b, struct pnode *input, const int *keys, int n
 	w->u.window.funcs[0].frame.unit = PF_ROWS;
 	w->u.window.funcs[0].frame.start = PB_UNBOUNDED_PRECEDING;
 	w->u.window.funcs[0].frame.end = PB_CURRENT_ROW;
+	return w;
+}
+
+struct pnode *
+bind_first_per_key(struct binder *b, struct pnode *input, const int *keys, int nkeys, struct pn_sortkey *order,
+    int norder)
+{
+	struct pnode *w = bind_row_number(b, input, keys, nkeys, order, norder);
 	struct wb_value one = {.type = WB_TYPE_BIGINT, .u.i = 1};
 	struct bexpr *args[2] = {bexpr_column(b->arena, input->ncol, WB_TYPE_BIGINT), bexpr_const(b->arena, &one, -1)};
 	struct bexpr *eq = bind_call(b, "=", args, 2, -1);

@@ -1,6 +1,7 @@
 /* The executor core: contexts, operator instances, parallel pipelines, and
  * the streaming operators (scan, filter, project) plus result serving. */
 #include "exec/exec_int.h"
+#include "core/list.h"
 #include "core/pool.h"
 #include "core/xmalloc.h"
 
@@ -378,6 +379,9 @@ result_chunks_append(struct result_chunks *r, int ncol, const wb_type *types, co
 					if (s.n)
 						memcpy(p, s.p, s.n);
 					vec_str(dst)[w] = (wb_str){p, s.n};
+				} else if (type_is_list(dst->type)) {
+					wb_list l = vec_list(src)[src->kind == VEC_CONST ? 0 : sr];
+					vec_list(dst)[w] = list_copy(&r->heap, l, type_list_elem(dst->type));
 				} else {
 					int k2 = src->kind == VEC_CONST ? 0 : sr;
 					memcpy((char *)dst->data + (size_t)w * sz, (const char *)src->data + (size_t)k2 * sz, sz);

@@ -1,4 +1,5 @@
 #include "store/memtable.h"
+#include "core/list.h"
 #include "core/hash.h"
 #include "core/xmalloc.h"
 
@@ -324,6 +325,20 @@ mt_builder_append(struct mt_builder *b, const struct chunk *c)
 			}
 			if (p->type == WB_TYPE_VARCHAR) {
 				append_strings(b, p, v, from, k, at);
+				continue;
+			}
+			if (type_is_list(p->type)) {
+				/* deep copies into the row group's heap (a CONST once) */
+				wb_type et = type_list_elem(p->type);
+				wb_list *dst = (wb_list *)p->vals + at;
+				if (v->kind == VEC_CONST) {
+					wb_list l = vec_is_null(v, 0) ? list_empty() : list_copy(&b->heap, vec_list(v)[0], et);
+					for (int i = 0; i < k; i++)
+						dst[i] = l;
+					continue;
+				}
+				for (int i = 0; i < k; i++)
+					dst[i] = vec_is_null(v, from + i) ? list_empty() : list_copy(&b->heap, vec_list(v)[from + i], et);
 				continue;
 			}
 			size_t sz = type_size(p->type);

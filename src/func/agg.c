@@ -423,8 +423,16 @@ mm_s_finalize(const struct agg_ctx *ctx, const char *state, struct vec *out, int
 	{WB_TYPE_BOOL, 1, {WB_TYPE_BOOL}, sizeof(struct mm_i_state), 0, NULL, KIND##_b_update, KIND##_i_combine, mm_i_finalize, NULL}, \
 	{WB_TYPE_INTERVAL, 1, {WB_TYPE_INTERVAL}, sizeof(struct mm_iv_state), 0, NULL, KIND##_iv_update, KIND##_iv_combine, mm_iv_finalize, NULL},
 
-static const struct agg_sig min_sigs[] = {MM_SIGS(min)};
-static const struct agg_sig max_sigs[] = {MM_SIGS(max)};
+/* lists compare as list_cmp() says (Spark's ordering of arrays) */
+#define MIN_LIST_SIG(ET) \
+	{WB_TYPE_LIST_##ET, 1, {WB_TYPE_LIST_##ET}, sizeof(struct pick_state), 0, NULL, agg_min_list_update, \
+	    agg_min_list_combine_##ET, agg_mm_list_finalize, NULL},
+#define MAX_LIST_SIG(ET) \
+	{WB_TYPE_LIST_##ET, 1, {WB_TYPE_LIST_##ET}, sizeof(struct pick_state), 0, NULL, agg_max_list_update, \
+	    agg_max_list_combine_##ET, agg_mm_list_finalize, NULL},
+
+static const struct agg_sig min_sigs[] = {MM_SIGS(min) AGG_LIST_ELEMS(MIN_LIST_SIG)};
+static const struct agg_sig max_sigs[] = {MM_SIGS(max) AGG_LIST_ELEMS(MAX_LIST_SIG)};
 
 /* ---- variance family: Welford updates, Chan et al. combination ---- */
 

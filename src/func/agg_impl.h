@@ -197,6 +197,8 @@ extern const struct agg_sig agg_bool_and_sigs[1];
 extern const struct agg_sig agg_bool_or_sigs[1];
 extern const struct agg_sig agg_count_if_sigs[1];
 extern const struct agg_sig agg_string_agg_sigs[2];
+extern const struct agg_sig agg_collect_list_sigs[6];
+extern const struct agg_sig agg_collect_set_sigs[6];
 extern const struct agg_sig agg_group_concat_sigs[2];
 
 #endif

@@ -18,6 +18,9 @@ void *xrealloc(void *p, size_t n);
  * updated. Growth is geometric so repeated appends are amortised O(1). */
 void *xgrow(void *p, size_t *cap, size_t need, size_t elem);
 char *xstrdup(const char *s);
+/* Bytes allocated through these wrappers since the start (frees not
+ * subtracted; the difference over an interval is what it allocated). */
+unsigned long long xmem_allocated(void);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xvasprintf(const char *fmt, va_list ap);

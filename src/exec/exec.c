@@ -508,8 +508,10 @@ exec_prepare(struct pnode *n, struct exec_ctx *ctx)
 		return cte_scan_prepare(n, ctx);
 	case PN_RECURSIVE: {
 		long long t0 = exec_now_ns();
+		unsigned long long m0 = xmem_allocated();
 		int rc = recursive_prepare(n, ctx);
 		atomic_fetch_add(&n->stats.build_ns, exec_now_ns() - t0);
+		n->stats.peak_bytes = (int64_t)(xmem_allocated() - m0);
 		return rc;
 	}
 	default:
@@ -521,6 +523,7 @@ exec_prepare(struct pnode *n, struct exec_ctx *ctx)
 	if ((n->kind == PN_HASH_JOIN || n->kind == PN_NL_JOIN) && exec_prepare(n->u.join.right, ctx) < 0)
 		return -1;
 	long long t0 = exec_now_ns();
+	unsigned long long m0 = xmem_allocated();
 	int rc;
 	switch (n->kind) {
 	case PN_AGG:
@@ -547,6 +550,8 @@ exec_prepare(struct pnode *n, struct exec_ctx *ctx)
 		rc = -1;
 	}
 	atomic_fetch_add(&n->stats.build_ns, exec_now_ns() - t0);
+	/* what the build allocated (its input pipeline's buffers included) */
+	n->stats.peak_bytes = (int64_t)(xmem_allocated() - m0);
 	if (rc < 0 && !err_isset(&ctx->err)) {
 		struct wb_error e = WB_ERROR_INIT;
 		err_set(&e, -1, "%s failed", pnode_kind_name(n->kind));

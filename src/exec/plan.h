@@ -214,6 +214,8 @@ struct pnode {
 			struct pnode *source;     /* PN_CTE_SCAN: the PN_MATERIALIZE node */
 			const char *name;
 			bool forced;              /* PN_MATERIALIZE: AS MATERIALIZED, never inlined */
+			int *proj;                /* PN_CTE_SCAN: source column of each output
+			                             column; NULL = all, in order */
 		} cte;
 		struct {
 			struct pnode *base;       /* non-recursive term */

@@ -15,6 +15,10 @@
 #include "exec/plan.h"
 
 struct pnode *optimize(struct arena *a, struct pnode *root);
+/* opt_estimate.c: row estimates recomputed bottom-up */
+void opt_estimate(struct pnode *root);
+/* opt_joinorder.c: left-deep order of inner join chains */
+struct pnode *opt_join_order(struct arena *a, struct pnode *root);
 /* opt_pushdown.c */
 struct pnode *opt_pushdown(struct arena *a, struct pnode *root);
 

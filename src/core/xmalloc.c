@@ -52,6 +52,15 @@ xcalloc(size_t nmemb, size_t size)
 }
 
 void *
+xcalloc_written(size_t nmemb, size_t size)
+{
+	size_t n = nmemb * size;
+	void *p = xmalloc(n ? n : 1);
+	memset(p, 0, n);
+	return p;
+}
+
+void *
 xrealloc(void *p, size_t n)
 {
 	size_t old = p ? malloc_usable_size(p) : 0;

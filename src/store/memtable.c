@@ -411,6 +411,11 @@ encode_strings(struct mt_rowgroup *rg, struct mt_col *mc, struct pcol *p, int64_
 	mc->dict.n = p->ndict;
 	mc->dict.vals = dv;
 	mc->dict.id = dict_next_id();
+	/* the interning hashes are hash_vec's: keep them for hash consumers */
+	uint64_t *dh = arena_alloc(&rg->heap, sizeof(uint64_t) * (p->ndict ? p->ndict : 1));
+	if (p->ndict)
+		memcpy(dh, p->dhash, sizeof(uint64_t) * p->ndict);
+	mc->dict.hashes = dh;
 	int width = p->ndict <= 256 ? 1 : p->ndict <= 65536 ? 2 : 4;
 	mc->width = (uint8_t)width;
 	const uint32_t *codes = p->vals;

@@ -78,7 +78,10 @@ for rows in $sizes; do
 			queries "$here/queries_sqlite.sql" | while IFS='	' read -r name sql; do
 				r=0
 				while [ $r -lt "$REPS" ]; do
-					[ "$name" = user_features ] && printf '.timer off\nDROP TABLE IF EXISTS user_features;\n.timer on\n'
+					case $sql in
+					"CREATE TABLE "*)
+						printf '.timer off\nDROP TABLE IF EXISTS %s;\n.timer on\n' "$(echo "$sql" | awk '{print $3}')" ;;
+					esac
 					echo "$sql;"
 					r=$((r + 1))
 				done

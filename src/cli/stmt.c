@@ -170,6 +170,7 @@ run_explain(struct session *s, struct arena *a, struct ast *st, struct wb_error 
 		return -1;
 	}
 	double total_ms = 0;
+	long long total_mem = -1;
 	if (st->u.explain.analyze) {
 		struct exec_ctx ctx;
 		ctx_setup(s, &ctx);
@@ -177,8 +178,10 @@ run_explain(struct session *s, struct arena *a, struct ast *st, struct wb_error 
 		struct wb_sink discard = {0};
 		discard.chunk = discard_chunk;
 		long long t0 = exec_now_ns();
+		unsigned long long m0 = xmem_allocated();
 		int rc = exec_run(p, &ctx, &discard);
 		total_ms = (double)(exec_now_ns() - t0) / 1e6;
+		total_mem = (long long)(xmem_allocated() - m0);
 		if (rc < 0) {
 			err_move(err, &ctx.err);
 			exec_ctx_fini(&ctx);
@@ -187,7 +190,8 @@ run_explain(struct session *s, struct arena *a, struct ast *st, struct wb_error 
 		}
 		exec_ctx_fini(&ctx);
 	}
-	struct rowset *rs = json ? explain_json(p, st->u.explain.analyze, total_ms) : explain_table(p, st->u.explain.analyze, total_ms);
+	struct rowset *rs = json ? explain_json(p, st->u.explain.analyze, total_ms, total_mem)
+	                         : explain_table(p, st->u.explain.analyze, total_ms, total_mem);
 	stmt_finish(s, &b, p);
 	int rc = session_emit(s, rs, err);
 	rowset_free(rs);

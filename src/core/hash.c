@@ -100,9 +100,18 @@ hash_vec(const struct vec *v, int n, uint64_t *h, int combine)
 		if (v->kind == VEC_DICT) {
 			const uint32_t *c = v->data;
 			const wb_str *dv = v->dict->vals;
-			for (int i = 0; i < n; i++) {
-				uint64_t x = hash_str(dv[c[i]]);
-				h[i] = combine ? hash_combine(h[i], x) : x;
+			const uint64_t *dh = v->dict->hashes;
+			if (dh && !combine) {
+				for (int i = 0; i < n; i++)
+					h[i] = dh[c[i]];
+			} else if (dh) {
+				for (int i = 0; i < n; i++)
+					h[i] = hash_combine(h[i], dh[c[i]]);
+			} else {
+				for (int i = 0; i < n; i++) {
+					uint64_t x = hash_str(dv[c[i]]);
+					h[i] = combine ? hash_combine(h[i], x) : x;
+				}
 			}
 		} else {
 			const wb_str *s = v->data;

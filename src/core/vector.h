@@ -40,6 +40,7 @@ struct wb_dict {
 	uint32_t n;
 	const wb_str *vals;
 	uint64_t id;          /* from dict_next_id() */
+	const uint64_t *hashes;   /* hash_bytes() of each value, or NULL */
 };
 
 uint64_t dict_next_id(void);
@@ -124,9 +125,11 @@ static inline wb_str vec_str_at(const struct vec *v, int i)
 	}
 }
 
+/* Equal bytes. Views of one dictionary entry share their pointer, which
+ * settles equality without reading the bytes. */
 static inline bool wb_str_eq(wb_str a, wb_str b)
 {
-	return a.n == b.n && (a.n == 0 || memcmp(a.p, b.p, a.n) == 0);
+	return a.n == b.n && (a.p == b.p || a.n == 0 || memcmp(a.p, b.p, a.n) == 0);
 }
 int wb_str_cmp(wb_str a, wb_str b);
 

@@ -489,6 +489,8 @@ exec_prepare(struct pnode *n, struct exec_ctx *ctx)
 			n->u.scan.src = src;
 		}
 		source_project(src, n->u.scan.proj, n->u.scan.nproj);
+		src->preds = n->u.scan.preds;
+		src->npreds = n->u.scan.npreds;
 		struct wb_error e = WB_ERROR_INIT;
 		if (src->ops->start(src, &e) < 0) {
 			exec_fail(ctx, &e);
@@ -512,8 +514,10 @@ exec_prepare(struct pnode *n, struct exec_ctx *ctx)
 		return cte_scan_prepare(n, ctx);
 	case PN_RECURSIVE: {
 		long long t0 = exec_now_ns();
+		unsigned long long m0 = xmem_allocated();
 		int rc = recursive_prepare(n, ctx);
 		atomic_fetch_add(&n->stats.build_ns, exec_now_ns() - t0);
+		n->stats.peak_bytes = (int64_t)(xmem_allocated() - m0);
 		return rc;
 	}
 	default:
@@ -525,6 +529,7 @@ exec_prepare(struct pnode *n, struct exec_ctx *ctx)
 	if ((n->kind == PN_HASH_JOIN || n->kind == PN_NL_JOIN) && exec_prepare(n->u.join.right, ctx) < 0)
 		return -1;
 	long long t0 = exec_now_ns();
+	unsigned long long m0 = xmem_allocated();
 	int rc;
 	switch (n->kind) {
 	case PN_AGG:
@@ -551,6 +556,8 @@ exec_prepare(struct pnode *n, struct exec_ctx *ctx)
 		rc = -1;
 	}
 	atomic_fetch_add(&n->stats.build_ns, exec_now_ns() - t0);
+	/* what the build allocated (its input pipeline's buffers included) */
+	n->stats.peak_bytes = (int64_t)(xmem_allocated() - m0);
 	if (rc < 0 && !err_isset(&ctx->err)) {
 		struct wb_error e = WB_ERROR_INIT;
 		err_set(&e, -1, "%s failed", pnode_kind_name(n->kind));
@@ -607,6 +614,12 @@ cleanup(struct pnode *n, bool reset)
 	cleanup(n->child, reset);
 	switch (n->kind) {
 	case PN_SCAN:
+		if (n->u.scan.src && n->u.scan.npreds > 0 && n->u.scan.src->unit_name) {
+			struct source *s = n->u.scan.src;
+			n->stats.unit_name = s->unit_name;
+			n->stats.units_read += atomic_exchange(&s->units_read, 0);
+			n->stats.units_skipped += atomic_exchange(&s->units_skipped, 0);
+		}
 		if (n->u.scan.src && (!reset || n->u.scan.table)) {
 			/* a table's scan reopens; a table function's source is
 			 * the plan's (and runs once) */
@@ -651,6 +664,21 @@ cleanup(struct pnode *n, bool reset)
 		break;
 	}
 	n->gstate = NULL;
+}
+
+bool
+exec_scan_units(const struct pnode *n, const char **unit, int64_t *read, int64_t *skipped)
+{
+	const struct source *s = n->kind == PN_SCAN && n->u.scan.npreds > 0 ? n->u.scan.src : NULL;
+	*unit = n->stats.unit_name;
+	*read = n->stats.units_read;
+	*skipped = n->stats.units_skipped;
+	if (s && s->unit_name) {
+		*unit = s->unit_name;
+		*read += atomic_load(&s->units_read);
+		*skipped += atomic_load(&s->units_skipped);
+	}
+	return *unit != NULL && *read + *skipped > 0;
 }
 
 void

@@ -153,7 +153,7 @@ ht_new(struct pnode *n)
 		t->rstride = 8;
 	t->dsets = xcalloc((size_t)(t->naggs ? t->naggs : 1), sizeof(struct dset));
 	t->mask = 1023;
-	t->slots = xcalloc(t->mask + 1, sizeof(struct ht_slot));
+	t->slots = xcalloc_written(t->mask + 1, sizeof(struct ht_slot));
 	arena_init(&t->heap, 256 * 1024);
 	t->null_gid = -1;
 	return t;
@@ -229,7 +229,7 @@ ht_rehash(struct agg_table *t)
 	uint32_t ncap = (t->mask + 1) * 2;
 	struct ht_slot *old = t->slots;
 	uint32_t oldcap = t->mask + 1;
-	t->slots = xcalloc(ncap, sizeof(struct ht_slot));
+	t->slots = xcalloc_written(ncap, sizeof(struct ht_slot));
 	t->mask = ncap - 1;
 	for (uint32_t k = 0; k < oldcap; k++) {
 		if (old[k].gid1 == 0)
@@ -441,7 +441,7 @@ dset_grow(struct dset *d)
 {
 	uint32_t ncap = d->mask ? (d->mask + 1) * 2 : 1024;
 	free(d->slots);
-	d->slots = xcalloc(ncap, sizeof(uint32_t));
+	d->slots = xcalloc_written(ncap, sizeof(uint32_t));
 	d->mask = ncap - 1;
 	for (uint32_t k = 0; k < d->n; k++) {
 		uint32_t s = (uint32_t)d->hashes[k] & d->mask;
@@ -843,7 +843,7 @@ ht_reserve(struct agg_table *t, struct pnode *n, struct agg_ctx *ctxs, uint32_t 
 		want *= 2;
 	if (want > t->mask + 1) {
 		free(t->slots);
-		t->slots = xcalloc(want, sizeof(struct ht_slot));
+		t->slots = xcalloc_written(want, sizeof(struct ht_slot));
 		t->mask = want - 1;
 		/* only called on empty tables */
 	}

@@ -254,8 +254,9 @@ cte_next(struct op *op, struct chunk **out)
 	if (i >= o->r->n)
 		return 0;
 	struct chunk *c = &o->r->chunks[i];
+	const int *proj = op->node->u.cte.proj;
 	for (int col = 0; col < op->out.ncol; col++)
-		vec_ref(&op->out.cols[col], &c->cols[col]);
+		vec_ref(&op->out.cols[col], &c->cols[proj ? proj[col] : col]);
 	op->out.n = c->n;
 	op->out.seq = SOURCE_SEQ(i, 0);
 	*out = &op->out;

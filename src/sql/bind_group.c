@@ -14,8 +14,8 @@
 #include <string.h>
 #include <strings.h>
 
-static char *
-agg_label(struct binder *b, const struct pn_agg *a, char **names)
+char *
+bind_agg_label(struct binder *b, const struct pn_agg *a, char **names)
 {
 	struct strbuf nb = STRBUF_INIT;
 	sb_printf(&nb, "%s(", a->fn ? a->fn->name : "grouping");
@@ -76,7 +76,7 @@ agg_node(struct binder *b, struct pnode *input, struct bexpr **keys, int nkeys, 
 		pa->args = arena_zalloc(b->arena, sizeof(struct bexpr *) * (size_t)(pa->nargs ? pa->nargs : 1));
 		for (int k = 0; k < pa->nargs; k++)
 			pa->args[k] = ac->aggs[a].args[k];
-		pnode_set_col(b->arena, agg, ng + j, agg_label(b, &ac->aggs[a], input->names), ac->aggs[a].ret);
+		pnode_set_col(b->arena, agg, ng + j, bind_agg_label(b, &ac->aggs[a], input->names), ac->aggs[a].ret);
 		j++;
 	}
 	agg->est_rows = ng == 0 ? 1 : input->est_rows > 100 ? input->est_rows / 10 : input->est_rows;
@@ -143,7 +143,7 @@ bind_aggregation(struct binder *b, struct pnode *input, struct bexpr **keys, int
 	for (int k = 0; k < nkeys; k++)
 		names[k] = key_label(b, keys[k], input->names);
 	for (int a = 0; a < ac->n; a++)
-		names[nkeys + a] = agg_label(b, &ac->aggs[a], input->names);
+		names[nkeys + a] = bind_agg_label(b, &ac->aggs[a], input->names);
 	if (nsets == 1)
 		return pad_node(b, agg_node(b, input, keys, nkeys, sets[0], ac), keys, nkeys, sets[0], ac, names);
 	/* the input is read once, by a materialisation every set scans */

@@ -131,6 +131,8 @@ struct pnode *bind_select(struct binder *b, struct ast *sel, struct ast *q, stru
  * per set. */
 struct pnode *bind_aggregation(struct binder *b, struct pnode *input, struct bexpr **keys, int nkeys,
     const uint64_t *sets, int nsets, struct agg_collect *ac);
+/* "sum(DISTINCT x)": an aggregate's column name over input names. */
+char *bind_agg_label(struct binder *b, const struct pn_agg *a, char **names);
 /* GROUPING(args) in a grouped SELECT: a GROUPING() entry in env->agg. */
 struct bexpr *bind_grouping_call(struct binder *b, struct ast *e, struct bind_env *env);
 

@@ -307,7 +307,7 @@ group_by_keys(struct binder *b, struct pnode *input, const struct corr_keys *k, 
 	for (int i = 0; i < k->n; i++)
 		pnode_set_col(b->arena, a, i, arena_printf(b->arena, "#key%d", i), k->inner[i]->type);
 	for (int i = 0; i < naggs; i++)
-		pnode_set_col(b->arena, a, k->n + i, aggs[i].fn->name, aggs[i].ret);
+		pnode_set_col(b->arena, a, k->n + i, bind_agg_label(b, &aggs[i], input->names), aggs[i].ret);
 	a->est_rows = input->est_rows > 100 ? input->est_rows / 10 : input->est_rows;
 	return a;
 }

@@ -1,5 +1,6 @@
 #include "sql/explain.h"
 #include "core/xmalloc.h"
+#include "exec/exec.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -24,6 +25,14 @@ explain_node_text(const struct pnode *n, struct strbuf *o)
 		for (int i = 0; i < n->ncol; i++)
 			sb_printf(o, "%s%s", i ? ", " : "", n->names[i]);
 		sb_putc(o, ']');
+		if (n->u.scan.preds_sql)
+			sb_printf(o, " prune by %s", n->u.scan.preds_sql);
+		{
+			const char *unit;
+			int64_t rd, sk;
+			if (exec_scan_units(n, &unit, &rd, &sk))
+				sb_printf(o, " (%s: %lld read, %lld skipped)", unit, (long long)rd, (long long)sk);
+		}
 		break;
 	case PN_VALUES:
 		sb_printf(o, " %lld row%s", (long long)(n->u.values.rows ? n->u.values.rows->nrows : 0),
@@ -34,7 +43,7 @@ explain_node_text(const struct pnode *n, struct strbuf *o)
 		bexpr_to_sql(n->u.filter.pred, cn, o);
 		break;
 	case PN_PROJECT:
-		sb_putc(o, ' ');
+		sb_puts(o, n->ncol ? " " : " (no columns: rows only)");
 		for (int i = 0; i < n->ncol; i++) {
 			if (i)
 				sb_puts(o, ", ");
@@ -112,6 +121,31 @@ explain_node_text(const struct pnode *n, struct strbuf *o)
 	case PN_UNION:
 		sb_printf(o, " %d inputs", n->u.set.ninputs);
 		break;
+	case PN_WINDOW: {
+		if (n->u.window.npartition) {
+			sb_puts(o, " partition by ");
+			for (int k = 0; k < n->u.window.npartition; k++) {
+				if (k)
+					sb_puts(o, ", ");
+				bexpr_to_sql(n->u.window.partition[k], cn, o);
+			}
+		}
+		if (n->u.window.norder) {
+			sb_puts(o, " order by ");
+			for (int k = 0; k < n->u.window.norder; k++) {
+				if (k)
+					sb_puts(o, ", ");
+				bexpr_to_sql(n->u.window.order[k].expr, cn, o);
+				if (n->u.window.order[k].desc)
+					sb_puts(o, " DESC");
+			}
+		}
+		sb_putc(o, ':');
+		int base = n->ncol - n->u.window.nfuncs;
+		for (int f = 0; f < n->u.window.nfuncs; f++)
+			sb_printf(o, "%s%s", f ? ", " : " ", n->names[base + f]);
+		break;
+	}
 	case PN_CTE_SCAN:
 		sb_printf(o, " %s", n->u.cte.name ? n->u.cte.name : "");
 		break;
@@ -151,12 +185,21 @@ ex_children(const struct pnode *n, struct ex_seen *seen, struct pnode **kids, in
 	return nk;
 }
 
+/* Operators that consume their input into a state (memory reported). */
+static bool
+builds_state(enum pn_kind k)
+{
+	return k == PN_AGG || k == PN_SORT || k == PN_TOPN || k == PN_LIMIT || k == PN_MATERIALIZE || k == PN_HASH_JOIN ||
+	    k == PN_NL_JOIN || k == PN_WINDOW || k == PN_RECURSIVE;
+}
+
 struct ex_row {
 	char *text;
 	double est;
 	long long rows;
 	double ms;
 	int workers;
+	int64_t mem;      /* bytes the operator's build allocated; -1: streams */
 	int depth;
 	double self;
 };
@@ -178,6 +221,7 @@ collect(const struct pnode *n, const char *prefix, bool last, bool root, struct 
 	r->rows = atomic_load(&n->stats.rows);
 	r->ms = (double)(atomic_load(&n->stats.ns) + atomic_load(&n->stats.build_ns)) / 1e6;
 	r->workers = n->stats.workers;
+	r->mem = builds_state(n->kind) ? n->stats.peak_bytes : -1;
 	r->depth = (int)strlen(prefix);
 	struct pnode *kids[64];
 	int nk = ex_children(n, seen, kids, 64);
@@ -214,16 +258,16 @@ self_times(struct ex_row *rows, int n)
 }
 
 struct rowset *
-explain_table(const struct pnode *root, bool analyze, double total_ms)
+explain_table(const struct pnode *root, bool analyze, double total_ms, long long total_mem)
 {
 	struct ex_row *rows = NULL;
 	int nrows = 0;
 	size_t cap = 0;
 	struct ex_seen seen = {.n = 0};
 	collect(root, "", true, true, &seen, &rows, &nrows, &cap);
-	char *names[] = {"plan", "est_rows", "rows", "time_ms", "workers"};
-	wb_type types[] = {WB_TYPE_VARCHAR, WB_TYPE_BIGINT, WB_TYPE_BIGINT, WB_TYPE_DOUBLE, WB_TYPE_BIGINT};
-	int ncol = analyze ? 5 : 2;
+	char *names[] = {"plan", "est_rows", "rows", "time_ms", "workers", "memory_mb"};
+	wb_type types[] = {WB_TYPE_VARCHAR, WB_TYPE_BIGINT, WB_TYPE_BIGINT, WB_TYPE_DOUBLE, WB_TYPE_BIGINT, WB_TYPE_DOUBLE};
+	int ncol = analyze ? 6 : 2;
 	struct rowset *rs = rowset_new(ncol, names, types);
 	struct chunk c;
 	chunk_init(&c, ncol, types);
@@ -246,6 +290,10 @@ explain_table(const struct pnode *root, bool analyze, double total_ms)
 					vec_i64(&c.cols[4])[0] = rows[i].workers;
 				else
 					vec_set_null(&c.cols[4], 0);
+				if (rows[i].mem >= 0)
+					vec_f64(&c.cols[5])[0] = round((double)rows[i].mem / 1048576.0 * 100) / 100;
+				else
+					vec_set_null(&c.cols[5], 0);
 			}
 		} else {
 			vec_str(&c.cols[0])[0] = wb_str_c("total");
@@ -253,6 +301,10 @@ explain_table(const struct pnode *root, bool analyze, double total_ms)
 			vec_set_null(&c.cols[2], 0);
 			vec_f64(&c.cols[3])[0] = round(total_ms * 1000) / 1000;
 			vec_set_null(&c.cols[4], 0);
+			if (total_mem >= 0)
+				vec_f64(&c.cols[5])[0] = round((double)total_mem / 1048576.0 * 100) / 100;
+			else
+				vec_set_null(&c.cols[5], 0);
 		}
 		rowset_append(rs, &c, 0, 1);
 	}
@@ -290,9 +342,12 @@ json_node(const struct pnode *n, bool analyze, struct ex_seen *seen, struct strb
 	json_str(o, sb_str(&d));
 	sb_free(&d);
 	sb_printf(o, ",\"est_rows\":%.0f", n->est_rows);
-	if (analyze)
+	if (analyze) {
 		sb_printf(o, ",\"rows\":%lld,\"time_ms\":%.3f", (long long)atomic_load(&n->stats.rows),
 		    (double)(atomic_load(&n->stats.ns) + atomic_load(&n->stats.build_ns)) / 1e6);
+		if (builds_state(n->kind))
+			sb_printf(o, ",\"memory_bytes\":%lld", (long long)n->stats.peak_bytes);
+	}
 	sb_puts(o, ",\"columns\":[");
 	for (int i = 0; i < n->ncol; i++) {
 		if (i)
@@ -311,14 +366,14 @@ json_node(const struct pnode *n, bool analyze, struct ex_seen *seen, struct strb
 }
 
 struct rowset *
-explain_json(const struct pnode *root, bool analyze, double total_ms)
+explain_json(const struct pnode *root, bool analyze, double total_ms, long long total_mem)
 {
 	struct strbuf o = STRBUF_INIT;
 	sb_puts(&o, "{\"plan\":");
 	struct ex_seen seen = {.n = 0};
 	json_node(root, analyze, &seen, &o);
 	if (analyze)
-		sb_printf(&o, ",\"total_ms\":%.3f", total_ms);
+		sb_printf(&o, ",\"total_ms\":%.3f,\"total_memory_bytes\":%lld", total_ms, total_mem);
 	sb_putc(&o, '}');
 	char *names[] = {"plan"};
 	wb_type types[] = {WB_TYPE_VARCHAR};

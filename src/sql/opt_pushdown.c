@@ -86,6 +86,26 @@ max_column_below(const struct bexpr *e, int limit)
 static struct pnode *
 filter_on(struct arena *a, struct pnode *n, struct bexpr **preds, int np)
 {
+	/* constant conditions (e.g. NULL = 1 once a grouping set's missing
+	 * key is substituted): TRUE disappears, FALSE / NULL stays as the
+	 * constant FALSE */
+	int k = 0;
+	for (int i = 0; i < np; i++) {
+		struct bexpr *e = preds[i];
+		if (e->kind != BX_CONST && bexpr_is_const(e)) {
+			struct wb_value v;
+			struct wb_error err = WB_ERROR_INIT;
+			if (expr_eval_const(e, a, &v, &err) == 0) {
+				struct wb_value b = {.type = WB_TYPE_BOOL, .u.b = !v.is_null && v.u.b};
+				e = bexpr_const(a, &b, e->pos);
+			}
+			err_clear(&err);
+		}
+		if (e->kind == BX_CONST && !e->u.value.is_null && e->u.value.u.b)
+			continue;
+		preds[k++] = e;
+	}
+	np = k;
 	if (np == 0)
 		return n;
 	struct pnode *f = pnode_new(a, PN_FILTER, n, n->ncol);

@@ -12,6 +12,38 @@ mark_expr(const struct bexpr *e, bool *used, int ncol)
 	bexpr_columns_used(e, used, ncol);
 }
 
+/* Columns the scans of each shared CTE need (pruning its body afterwards,
+ * once every reference is known) and the scans to rewrite then. */
+struct mat_need {
+	struct pnode *mat;
+	bool *need;                 /* over the materialisation's columns */
+	struct pnode **scans;
+	int nscans;
+	size_t cap;
+};
+
+struct prune_ctx {
+	struct mat_need *v;
+	int n;
+	size_t cap;
+};
+
+static struct prune_ctx *pctx;   /* set by optimize(); single-threaded */
+
+static struct mat_need *
+mat_need_of(struct pnode *mat)
+{
+	for (int i = 0; i < pctx->n; i++)
+		if (pctx->v[i].mat == mat)
+			return &pctx->v[i];
+	pctx->v = xgrow(pctx->v, &pctx->cap, (size_t)pctx->n + 1, sizeof *pctx->v);
+	struct mat_need *m = &pctx->v[pctx->n++];
+	memset(m, 0, sizeof *m);
+	m->mat = mat;
+	m->need = xcalloc((size_t)mat->ncol + 1, 1);
+	return m;
+}
+
 /*
  * Prune n so that it outputs at least the columns in need[] (n->ncol
  * entries). Returns map[old output index] = new index (or -1 if dropped),
@@ -194,6 +226,135 @@ prune(struct arena *a, struct pnode *n, const bool *need)
 		n->ncol = newn;
 		for (int i = 0; i < oldn; i++)
 			map[i] = i < nl ? lmap[i] : (rmap[i - nl] < 0 ? -1 : nl2 + rmap[i - nl]);
+		return map;
+	}
+	case PN_WINDOW: {
+		struct pnode *c = n->child;
+		int cn = c->ncol, nf = n->u.window.nfuncs;
+		bool *cneed = xcalloc((size_t)(cn ? cn : 1), 1);
+		for (int i = 0; i < cn; i++)
+			cneed[i] = need[i];
+		/* functions nobody reads are dropped (one stays: the node
+		 * remains a window) */
+		bool *keep = xcalloc((size_t)nf + 1, 1);
+		int nkeep = 0;
+		for (int f = 0; f < nf; f++)
+			nkeep += keep[f] = need[cn + f];
+		if (nkeep == 0)
+			keep[0] = true, nkeep = 1;
+		for (int k = 0; k < n->u.window.npartition; k++)
+			mark_expr(n->u.window.partition[k], cneed, cn);
+		for (int k = 0; k < n->u.window.norder; k++)
+			mark_expr(n->u.window.order[k].expr, cneed, cn);
+		for (int f = 0; f < nf; f++)
+			for (int j = 0; keep[f] && j < n->u.window.funcs[f].nargs; j++)
+				mark_expr(n->u.window.funcs[f].args[j], cneed, cn);
+		int *cmap = prune(a, c, cneed);
+		free(cneed);
+		for (int k = 0; k < n->u.window.npartition; k++)
+			n->u.window.partition[k] = bexpr_remap(a, n->u.window.partition[k], cmap);
+		for (int k = 0; k < n->u.window.norder; k++)
+			n->u.window.order[k].expr = bexpr_remap(a, n->u.window.order[k].expr, cmap);
+		int ncn = c->ncol, oldn = n->ncol;
+		wb_type *t = arena_alloc(a, sizeof(wb_type) * (size_t)(ncn + nkeep));
+		char **nm = arena_alloc(a, sizeof(char *) * (size_t)(ncn + nkeep));
+		memcpy(t, c->types, sizeof(wb_type) * (size_t)ncn);
+		memcpy(nm, c->names, sizeof(char *) * (size_t)ncn);
+		struct pn_winfn *fns = arena_alloc(a, sizeof *fns * (size_t)nkeep);
+		int k = 0;
+		for (int f = 0; f < nf; f++) {
+			if (!keep[f]) {
+				map[cn + f] = -1;
+				continue;
+			}
+			fns[k] = n->u.window.funcs[f];
+			fns[k].args = arena_alloc(a, sizeof(struct bexpr *) * (size_t)(fns[k].nargs + 1));
+			for (int j = 0; j < fns[k].nargs; j++)
+				fns[k].args[j] = bexpr_remap(a, n->u.window.funcs[f].args[j], cmap);
+			t[ncn + k] = n->types[cn + f];
+			nm[ncn + k] = n->names[cn + f];
+			map[cn + f] = ncn + k;
+			k++;
+		}
+		free(keep);
+		for (int i = 0; i < cn && i < oldn; i++)
+			map[i] = cmap[i];
+		n->u.window.funcs = fns;
+		n->u.window.nfuncs = nkeep;
+		n->types = t;
+		n->names = nm;
+		n->ncol = ncn + nkeep;
+		return map;
+	}
+	case PN_UNION: {
+		/* every input keeps exactly the needed columns, in order */
+		int k = 0;
+		for (int i = 0; i < n->ncol; i++)
+			map[i] = need[i] ? k++ : -1;
+		for (int in = 0; in < n->u.set.ninputs; in++) {
+			struct pnode *c = n->u.set.inputs[in];
+			int *cmap = prune(a, c, need);
+			bool same = c->ncol == k;
+			for (int i = 0; i < n->ncol && same; i++)
+				same = !need[i] || cmap[i] == map[i];
+			if (same)
+				continue;
+			struct pnode *p = pnode_new(a, PN_PROJECT, c, k);
+			p->u.project.exprs = arena_alloc(a, sizeof(struct bexpr *) * (size_t)(k ? k : 1));
+			for (int i = 0; i < n->ncol; i++) {
+				if (!need[i])
+					continue;
+				p->u.project.exprs[map[i]] = bexpr_column(a, cmap[i], c->types[cmap[i]]);
+				p->types[map[i]] = c->types[cmap[i]];
+				p->names[map[i]] = c->names[cmap[i]];
+			}
+			p->est_rows = c->est_rows;
+			n->u.set.inputs[in] = p;
+		}
+		n->child = n->u.set.inputs[0];
+		wb_type *t = arena_alloc(a, sizeof(wb_type) * (size_t)(k ? k : 1));
+		char **nm = arena_alloc(a, sizeof(char *) * (size_t)(k ? k : 1));
+		for (int i = 0; i < n->ncol; i++)
+			if (need[i]) {
+				t[map[i]] = n->types[i];
+				nm[map[i]] = n->names[i];
+			}
+		n->types = t;
+		n->names = nm;
+		n->ncol = k;
+		return map;
+	}
+	case PN_CTE_SCAN: {
+		struct pnode *m = n->u.cte.source;
+		if (m->child == NULL || pctx == NULL)
+			return map;   /* a recursive working table: all columns */
+		struct mat_need *mn = mat_need_of(m);
+		bool seen = false;
+		for (int i = 0; i < mn->nscans; i++)
+			seen |= mn->scans[i] == n;
+		if (!seen) {
+			mn->scans = xgrow(mn->scans, &mn->cap, (size_t)mn->nscans + 1, sizeof *mn->scans);
+			mn->scans[mn->nscans++] = n;
+		}
+		if (n->u.cte.proj == NULL) {
+			n->u.cte.proj = arena_alloc(a, sizeof(int) * (size_t)(n->ncol ? n->ncol : 1));
+			for (int i = 0; i < n->ncol; i++)
+				n->u.cte.proj[i] = i;
+		}
+		int k = 0;
+		for (int i = 0; i < n->ncol; i++) {
+			if (!need[i]) {
+				map[i] = -1;
+				continue;
+			}
+			mn->need[n->u.cte.proj[i]] = true;
+			map[i] = k;
+			n->u.cte.proj[k] = n->u.cte.proj[i];
+			n->names[k] = n->names[i];
+			n->types[k] = n->types[i];
+			k++;
+		}
+		n->ncol = k;
 		return map;
 	}
 	default:
@@ -427,6 +588,8 @@ static struct pnode *
 optimize_tree(struct arena *a, struct pnode *root)
 {
 	root = opt_pushdown(a, root);
+	opt_estimate(root);
+	root = opt_join_order(a, root);
 	root = choose_build_sides(a, root);
 	root = topn(root);
 	bool *need = xcalloc((size_t)(root->ncol ? root->ncol : 1), 1);
@@ -437,9 +600,70 @@ optimize_tree(struct arena *a, struct pnode *root)
 	return merge_projects(a, root);
 }
 
+/* Shared CTEs: prune each body to what its scans read, in discovery
+ * order (a body's own scans of later CTEs are pruned before those), and
+ * point the scans at the new columns. */
+/* A scan of m that pruning never reached (below a node it does not
+ * descend into) reads m's columns as they are: then m keeps them all. */
+static void
+find_unpruned_scans(struct pnode *n, struct pnode **visited, int *nv)
+{
+	if (n->kind == PN_CTE_SCAN) {
+		struct pnode *m = n->u.cte.source;
+		if (m->child == NULL)
+			return;
+		if (n->u.cte.proj == NULL)
+			for (int i = 0; i < pctx->n; i++)
+				if (pctx->v[i].mat == m)
+					memset(pctx->v[i].need, 1, (size_t)m->ncol);
+		for (int i = 0; i < *nv; i++)
+			if (visited[i] == m)
+				return;
+		if (*nv < 256) {
+			visited[(*nv)++] = m;
+			find_unpruned_scans(m->child, visited, nv);
+		}
+		return;
+	}
+	struct pnode *kids[64];
+	int nk = pnode_children(n, kids, 64);
+	for (int i = 0; i < nk; i++)
+		find_unpruned_scans(kids[i], visited, nv);
+}
+
+static void
+prune_materialisations(struct arena *a, struct pnode *root)
+{
+	struct pnode *visited[256];
+	int nv = 0;
+	find_unpruned_scans(root, visited, &nv);
+	for (int i = 0; i < pctx->n; i++) {
+		struct pnode *m = pctx->v[i].mat;
+		/* pruning the body may register scans of other CTEs (and move
+		 * pctx->v): index, do not hold pointers */
+		int *cmap = prune(a, m->child, pctx->v[i].need);
+		struct mat_need *mn = &pctx->v[i];
+		m->ncol = m->child->ncol;
+		m->types = m->child->types;
+		m->names = m->child->names;
+		for (int s = 0; s < mn->nscans; s++) {
+			struct pnode *sc = mn->scans[s];
+			for (int k = 0; k < sc->ncol; k++)
+				sc->u.cte.proj[k] = cmap[sc->u.cte.proj[k]];
+		}
+	}
+	for (int i = 0; i < pctx->n; i++) {
+		free(pctx->v[i].need);
+		free(pctx->v[i].scans);
+	}
+	free(pctx->v);
+}
+
 struct pnode *
 optimize(struct arena *a, struct pnode *root)
 {
+	struct prune_ctx ctx = {0};
+	pctx = &ctx;
 	struct cte_uses u = {0};
 	count_ctes(root, &u);
 	root = inline_ctes(root, &u);
@@ -449,5 +673,10 @@ optimize(struct arena *a, struct pnode *root)
 			m->child = optimize_tree(a, inline_ctes(m->child, &u));
 	}
 	free(u.v);
-	return optimize_tree(a, root);
+	root = optimize_tree(a, root);
+	prune_materialisations(a, root);
+	pctx = NULL;
+	opt_scan_preds(a, root);
+	opt_estimate(root);
+	return root;
 }

@@ -1,5 +1,5 @@
 /* Expression grammar (precedence from low to high):
- *   OR; AND; NOT; comparison / IS / BETWEEN / IN / LIKE; ||; + -; * / % DIV;
+ *   OR; AND; NOT; comparison / IS / BETWEEN / IN / LIKE; ||; + -; * / % DIV //;
  *   unary + - ; postfix ::type; primary. */
 #include "sql/parse_int.h"
 #include "core/datetime.h"
@@ -291,8 +291,8 @@ P_mul(struct parser *p)
 			op = "/";
 		else if (P_is_op(p, "%"))
 			op = "%";
-		else if (P_is_kw(p, KW_DIV))
-			op = "div";
+		else if (P_is_kw(p, KW_DIV) || P_is_op(p, "//"))
+			op = "div";     /* // is DuckDB's spelling */
 		if (op == NULL)
 			return l;
 		p->cur++;

@@ -42,7 +42,9 @@ op_of(const char *name, bool flip)
 static bool
 usable_const(const struct bexpr *e, wb_type t)
 {
-	return e->kind == BX_CONST && !e->u.value.is_null && e->u.value.type == t && t != WB_TYPE_INTERVAL;
+	/* lists have no min/max statistics (and no order value_order knows) */
+	return e->kind == BX_CONST && !e->u.value.is_null && e->u.value.type == t && t != WB_TYPE_INTERVAL &&
+	    !type_is_list(t);
 }
 
 static int

@@ -786,7 +786,14 @@ agg_resolve(const struct agg_fn *f, const wb_type *argtypes, int nargs, wb_type 
 				sb_printf(&b, "%s%s", a ? ", " : "", f->sigs[s].args[a] == WB_TYPE_NULL ? "ANY" : type_name(f->sigs[s].args[a]));
 			sb_putc(&b, ')');
 		}
-		err_hint(err, "candidates: %s", sb_str(&b));
+		/* collect_list(l): the result would be a list of lists */
+		bool nests = false;
+		for (int s = 0; s < f->nsigs; s++)
+			nests |= type_is_list(f->sigs[s].ret) && nargs > 0 && type_is_list(argtypes[0]);
+		if (nests)
+			err_hint(err, "lists do not nest: %s collects values into a list, so they cannot be lists", f->name);
+		else
+			err_hint(err, "candidates: %s", sb_str(&b));
 		sb_free(&b);
 		return NULL;
 	}

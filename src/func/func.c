@@ -407,6 +407,18 @@ resolve_error(const struct scalar_fn *f, const wb_type *types, int nargs, bool a
 	}
 	err_set(err, -1, "%s", sb_str(&b));
 	sb_clear(&b);
+	/* a list where an element goes: [[1]], array_contains(l, [1]) */
+	bool nests = false;
+	for (int i = 0; i < f->nsigs; i++) {
+		const struct fn_sig *s = &f->sigs[i];
+		for (int a = 0; a < nargs && (a < s->nargs || (s->flags & FN_VARIADIC)); a++)
+			nests |= sig_arg(s, a) == FN_ELEM && type_is_list(types[a]);
+	}
+	if (nests) {
+		err_hint(err, "lists do not nest: an element of a list cannot be a list");
+		sb_free(&b);
+		return;
+	}
 	for (int i = 0; i < f->nsigs; i++) {
 		if (i)
 			sb_puts(&b, ", ");

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
-static const char *const pq_opts[] = {"binary_as_string", "filename", "verify_checksums", NULL};
+static const char *const pq_opts[] = {"binary_as_string", "filename", "file_row_number", "verify_checksums", NULL};
 
 struct source *
 tf_read_parquet_bind(const struct tf_args *a, struct wb_error *err)
@@ -48,6 +48,8 @@ tf_read_parquet_bind(const struct tf_args *a, struct wb_error *err)
 			ok = tf_bool(v, "read_parquet", name, &o.binary_as_string, err);
 		else if (strcasecmp(name, "filename") == 0)
 			ok = tf_bool(v, "read_parquet", name, &o.filename, err);
+		else if (strcasecmp(name, "file_row_number") == 0)
+			ok = tf_bool(v, "read_parquet", name, &o.file_row_number, err);
 		else if (strcasecmp(name, "verify_checksums") == 0)
 			ok = tf_bool(v, "read_parquet", name, &o.verify_crc, err);
 	}

@@ -715,6 +715,305 @@ test_text(void)
 	is_str(out, "\\x00a\\x5C\\x27\\x22\\x7F ~\\xC3", "BLOB text as DuckDB prints it");
 }
 
+/* ------------------------------------------------------------ writer round trips */
+
+static char tmpdir[256];
+
+/* Fill a chunk of `types` with rows [from, from + n) of a deterministic
+ * table: value of row r, column c, or NULL by `nullmode` (0 none, 1 some,
+ * 2 all). Strings come from `heap`. */
+static void
+fill_row(struct chunk *c, int i, int64_t r, int col, wb_type t, int nullmode, int card, char *heap)
+{
+	struct vec *v = &c->cols[col];
+	bool null = nullmode == 2 || (nullmode == 1 && (r * 7 + col) % 5 == 0);
+	if (null) {
+		vec_set_null(v, i);
+		return;
+	}
+	int64_t k = card > 0 ? r % card : r;
+	switch (t) {
+	case WB_TYPE_BOOL: vec_bool(v)[i] = k % 3 == 0; break;
+	case WB_TYPE_DOUBLE: vec_f64(v)[i] = k == 5 ? -0.0 : (double)k / 3.0 - 100; break;
+	case WB_TYPE_DATE: vec_i64(v)[i] = k - 20000; break;
+	case WB_TYPE_TIMESTAMP: vec_i64(v)[i] = k * 1000003 - 5000000000; break;
+	case WB_TYPE_VARCHAR: {
+		int len = k % 97 == 3 ? 100000 : (int)(k % 13);
+		char *p = vec_str_alloc(v, (size_t)len + 24);
+		int n = snprintf(p, 24, "%lld_", (long long)k);
+		memcpy(p + n, heap, (size_t)len);
+		vec_str(v)[i] = (wb_str){p, (uint32_t)(n + len)};
+		break;
+	}
+	default: vec_i64(v)[i] = k % 11 == 0 ? INT64_MIN + k : k * 1000 - 7; break;
+	}
+}
+
+static bool
+same_value(const struct vec *v, int i, int64_t r, int col, wb_type t, int nullmode, int card, const char *heap)
+{
+	struct chunk c;
+	wb_type tt[1] = {t};
+	chunk_init(&c, 1, tt);
+	chunk_reset(&c);
+	/* the expected value, built the same way */
+	struct chunk want;
+	wb_type ts[8] = {t, t, t, t, t, t, t, t};
+	chunk_init(&want, col + 1, ts);
+	chunk_reset(&want);
+	for (int k = 0; k <= col; k++)
+		vec_reset(&want.cols[k]);
+	fill_row(&want, 0, r, col, t, nullmode, card, (char *)heap);
+	want.cols[col].n = 1;
+	struct wb_value a, b;
+	vec_get(v, i, &a);
+	vec_get(&want.cols[col], 0, &b);
+	bool eq = a.is_null == b.is_null;
+	if (eq && !a.is_null) {
+		switch (t) {
+		case WB_TYPE_BOOL: eq = a.u.b == b.u.b; break;
+		case WB_TYPE_DOUBLE: eq = memcmp(&a.u.d, &b.u.d, 8) == 0; break;
+		case WB_TYPE_VARCHAR: eq = wb_str_eq(a.u.s, b.u.s); break;
+		default: eq = a.u.i == b.u.i;
+		}
+	}
+	chunk_free(&want);
+	chunk_free(&c);
+	return eq;
+}
+
+struct rt_case {
+	const char *name;
+	int ncol;
+	wb_type types[6];
+	int64_t rows;
+	int nullmode;
+	int card;          /* distinct values (0: all distinct) */
+	int codec;
+	int64_t rg_rows;
+	int64_t dict_bytes;
+};
+
+/* Write rows with pq_writer_write, read them back with pq_source_open. */
+static void
+round_trip(const struct rt_case *tc, char *heap)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/rt.parquet", tmpdir);
+	char *names[6] = {"a", "b", "c", "d", "e", "f"};
+	struct pq_write_options o;
+	pq_write_options_init(&o);
+	o.codec = tc->codec;
+	if (tc->rg_rows)
+		o.row_group_rows = tc->rg_rows;
+	if (tc->dict_bytes)
+		o.dict_bytes = tc->dict_bytes;
+	struct wb_error err = WB_ERROR_INIT;
+	struct pq_writer *w = pq_writer_open(path, tc->ncol, names, tc->types, &o, &err);
+	if (!ok(w != NULL, "%s: writer opens", tc->name))
+		return;
+	struct chunk c;
+	chunk_init(&c, tc->ncol, tc->types);
+	int64_t r = 0;
+	int rc = 0;
+	while (r < tc->rows && rc == 0) {
+		int n = tc->rows - r < 1500 ? (int)(tc->rows - r) : 1500;   /* not a multiple of anything */
+		chunk_reset(&c);
+		for (int col = 0; col < tc->ncol; col++)
+			for (int i = 0; i < n; i++)
+				fill_row(&c, i, r + i, col, tc->types[col], tc->nullmode, tc->card, heap);
+		for (int col = 0; col < tc->ncol; col++)
+			c.cols[col].n = n;
+		c.n = n;
+		rc = pq_writer_write(w, &c, &err);
+		r += n;
+	}
+	chunk_free(&c);
+	struct pq_write_stats st = {0};
+	rc = rc == 0 ? pq_writer_close(w, &st, &err) : (pq_writer_abort(w), -1);
+	if (!ok(rc == 0 && st.rows == tc->rows, "%s: %lld rows written%s%s", tc->name, (long long)st.rows,
+	    err.msg ? ": " : "", err.msg ? err.msg : "")) {
+		err_clear(&err);
+		return;
+	}
+	/* statistics for Delta */
+	int64_t want_nulls = tc->nullmode == 2 ? tc->rows : 0;
+	if (tc->nullmode == 1)
+		for (int64_t k = 0; k < tc->rows; k++)
+			want_nulls += (k * 7 + 0) % 5 == 0;
+	ok(st.cols[0].null_count == want_nulls && st.cols[0].has_minmax == (tc->nullmode != 2 && tc->rows > 0),
+	    "%s: column statistics (nulls %lld)", tc->name, (long long)st.cols[0].null_count);
+	pq_write_stats_free(&st);
+
+	/* read back: every value of every column */
+	char *paths[1] = {path};
+	struct pq_read_options ro;
+	pq_read_options_init(&ro);
+	struct source *s = pq_source_open(paths, 1, &ro, &err);
+	if (!ok(s != NULL && s->ncol == tc->ncol, "%s: reads back%s%s", tc->name, err.msg ? ": " : "", err.msg ? err.msg : "")) {
+		err_clear(&err);
+		return;
+	}
+	bool types_ok = true;
+	for (int col = 0; col < tc->ncol; col++)
+		types_ok &= s->types[col] == tc->types[col];
+	ok(types_ok, "%s: types survive", tc->name);
+	s->ops->start(s, &err);
+	void *rd = s->ops->reader_new(s);
+	struct chunk in;
+	chunk_init(&in, tc->ncol, tc->types);
+	int64_t got = 0;
+	int bad = 0, k;
+	while ((k = s->ops->next(s, rd, &in, &err)) > 0) {
+		for (int col = 0; col < tc->ncol && bad < 3; col++)
+			for (int i = 0; i < k && bad < 3; i++)
+				if (!same_value(&in.cols[col], i, got + i, col, tc->types[col], tc->nullmode, tc->card, heap)) {
+					diag("%s: row %lld column %d differs", tc->name, (long long)(got + i), col);
+					bad++;
+				}
+		got += k;
+	}
+	ok(k == 0 && got == tc->rows && bad == 0, "%s: %lld rows read back equal%s%s", tc->name, (long long)got,
+	    err.msg ? ": " : "", err.msg ? err.msg : "");
+	err_clear(&err);
+	chunk_free(&in);
+	s->ops->reader_free(s, rd);
+	source_free(s);
+}
+
+static void
+test_writer(void)
+{
+	char *heap = xmalloc(100001);
+	for (int i = 0; i < 100000; i++)
+		heap[i] = (char)('a' + i % 26);
+	wb_type all[6] = {WB_TYPE_BIGINT, WB_TYPE_DOUBLE, WB_TYPE_BOOL, WB_TYPE_VARCHAR, WB_TYPE_DATE, WB_TYPE_TIMESTAMP};
+	struct rt_case cases[] = {
+		{"all types, distinct", 6, {0}, 30000, 0, 0, PQ_CODEC_ZSTD, 0, 0},
+		{"all types, NULLs", 6, {0}, 30000, 1, 0, PQ_CODEC_SNAPPY, 0, 0},
+		{"all NULL", 6, {0}, 5000, 2, 0, PQ_CODEC_GZIP, 0, 0},
+		{"empty", 6, {0}, 0, 0, 0, PQ_CODEC_ZSTD, 0, 0},
+		{"one row", 6, {0}, 1, 0, 0, PQ_CODEC_UNCOMPRESSED, 0, 0},
+		{"dictionary, 2 values", 6, {0}, 20000, 1, 2, PQ_CODEC_ZSTD, 0, 0},
+		{"dictionary, 1000 values, row groups of 4096", 6, {0}, 50000, 1, 1000, PQ_CODEC_ZSTD, 4096, 0},
+		{"dictionary overflow falls back to PLAIN", 6, {0}, 30000, 1, 20000, PQ_CODEC_ZSTD, 0, 4096},
+		{"lz4, row groups of 7", 6, {0}, 100, 1, 3, PQ_CODEC_LZ4_RAW, 7, 0},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		memcpy(cases[i].types, all, sizeof all);
+		if (!pq_codec_supported(cases[i].codec))
+			cases[i].codec = PQ_CODEC_ZSTD;
+		round_trip(&cases[i], heap);
+	}
+	/* dictionary bit widths 1..17 */
+	int good = 1;
+	for (int bw = 1; bw <= 17; bw++) {
+		struct rt_case tc = {"bit width", 1, {WB_TYPE_BIGINT}, (1 << bw) + 100, 0, 1 << bw, PQ_CODEC_ZSTD, 0, 0};
+		int before = tap_failed;
+		round_trip(&tc, heap);
+		good &= tap_failed == before;
+	}
+	ok(good, "BIGINT columns of 2 to 2^17 distinct values round trip");
+	free(heap);
+
+	/* refused types and values */
+	struct wb_error err = WB_ERROR_INIT;
+	struct pq_write_options o;
+	pq_write_options_init(&o);
+	char path[512];
+	snprintf(path, sizeof path, "%s/bad.parquet", tmpdir);
+	char *nm[1] = {"iv"};
+	wb_type iv[1] = {WB_TYPE_INTERVAL};
+	ok(pq_writer_open(path, 1, nm, iv, &o, &err) == NULL && err.msg && strstr(err.msg, "INTERVAL"),
+	    "INTERVAL is refused: %s", err.msg ? err.msg : "");
+	err_clear(&err);
+	wb_type dt[1] = {WB_TYPE_DATE};
+	struct pq_writer *w = pq_writer_open(path, 1, nm, dt, &o, &err);
+	struct chunk c;
+	chunk_init(&c, 1, dt);
+	chunk_reset(&c);
+	vec_i64(&c.cols[0])[0] = (int64_t)1 << 40;
+	c.cols[0].n = c.n = 1;
+	int rc = pq_writer_write(w, &c, &err);
+	if (rc == 0)
+		rc = pq_writer_close(w, NULL, &err);
+	else
+		pq_writer_abort(w);
+	ok(rc < 0 && err.msg && strstr(err.msg, "DATE range") && access(path, F_OK) != 0,
+	    "a DATE beyond INT32 days fails and leaves no file: %s", err.msg ? err.msg : "");
+	err_clear(&err);
+	chunk_free(&c);
+	ok(pq_writer_open("/nonexistent-dir/x.parquet", 1, nm, dt, &o, &err) == NULL && err.msg &&
+	    strstr(err.msg, "/nonexistent-dir/x.parquet"), "unwritable path named: %s", err.msg ? err.msg : "");
+	err_clear(&err);
+}
+
+/* Parts fed out of order (as parallel workers would) still give a file in
+ * input order, with full row groups across morsels. */
+static void
+test_parts_order(void)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/parts.parquet", tmpdir);
+	char *names[1] = {"x"};
+	wb_type t[1] = {WB_TYPE_BIGINT};
+	struct pq_write_options o;
+	pq_write_options_init(&o);
+	o.row_group_rows = 10000;
+	struct wb_error err = WB_ERROR_INIT;
+	struct pq_writer *w = pq_writer_open(path, 1, names, t, &o, &err);
+	struct pq_part *parts[3] = {pq_writer_part(w), pq_writer_part(w), pq_writer_part(w)};
+	/* morsels of 3333 rows (2 chunks of 2000 and 1333); morsel m goes to
+	 * part m % 3; delivered in a shuffled order; morsel 5 is missing
+	 * (all its rows filtered away) */
+	int order[] = {2, 0, 1, 4, 3, 7, 6, 9, 8, 10, 12, 11, 14, 13};
+	struct chunk c;
+	chunk_init(&c, 1, t);
+	int64_t total = 0;
+	for (size_t k = 0; k < sizeof order / sizeof order[0]; k++) {
+		int m = order[k];
+		for (int ch = 0; ch < 2; ch++) {
+			int n = ch == 0 ? 2000 : 1333;
+			chunk_reset(&c);
+			for (int i = 0; i < n; i++)
+				vec_i64(&c.cols[0])[i] = (int64_t)m * 3333 + ch * 2000 + i;
+			c.cols[0].n = c.n = n;
+			c.seq = ((uint64_t)m << 24) | (uint64_t)ch;
+			pq_part_write(parts[m % 3], &c, &err);
+			total += n;
+		}
+	}
+	chunk_free(&c);
+	struct pq_write_stats st = {0};
+	ok(pq_writer_close(w, &st, &err) == 0 && st.rows == total, "parts: %lld rows written", (long long)st.rows);
+	ok(st.row_groups == (int)((total + 9999) / 10000), "parts: row groups are full across morsels (%d)", st.row_groups);
+	pq_write_stats_free(&st);
+	char *paths[1] = {path};
+	struct pq_read_options ro;
+	pq_read_options_init(&ro);
+	struct source *s = pq_source_open(paths, 1, &ro, &err);
+	s->ops->start(s, &err);
+	void *rd = s->ops->reader_new(s);
+	struct chunk in;
+	chunk_init(&in, 1, t);
+	int64_t prev = -1, got = 0;
+	bool sorted = true;
+	int k;
+	while ((k = s->ops->next(s, rd, &in, &err)) > 0) {
+		for (int i = 0; i < k; i++) {
+			int64_t x = vec_i64(&in.cols[0])[i];
+			sorted &= x > prev;
+			prev = x;
+		}
+		got += k;
+	}
+	ok(sorted && got == total, "parts: read back in input order (%lld rows)", (long long)got);
+	chunk_free(&in);
+	s->ops->reader_free(s, rd);
+	source_free(s);
+	err_clear(&err);
+}
+
 /* ------------------------------------------------------------ files */
 
 /* Scan every column of a file with one reader; rows or -1 (err set). */
@@ -861,6 +1160,15 @@ main(void)
 	test_byte_arrays();
 	test_codecs();
 	test_text();
+	snprintf(tmpdir, sizeof tmpdir, "%s/wb-test-parquet-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	if (mkdtemp(tmpdir) == NULL)
+		return 2;
+	test_writer();
+	test_parts_order();
 	test_shared_files();
+	char cmd[600];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+	if (system(cmd) != 0)
+		diag("could not remove %s", tmpdir);
 	return done_testing();
 }

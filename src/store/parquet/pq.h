@@ -68,7 +68,8 @@ enum pq_codec {
 
 struct pq_read_options {
 	bool binary_as_string;   /* un-annotated BYTE_ARRAY as raw bytes */
-	bool filename;           /* add a trailing VARCHAR column `filename` */
+	bool filename;           /* add a VARCHAR column `filename` after the file's columns */
+	bool file_row_number;    /* then a BIGINT column `file_row_number` (0-based row in its file) */
 	bool verify_crc;         /* check page CRCs when present (default true) */
 };
 

@@ -527,6 +527,57 @@ int pq_cr_open(struct pq_creader *c, const uint8_t *p, size_t n, int64_t rows, s
 int pq_cr_read(struct pq_creader *c, int rows, struct vec *v, struct wb_error *err);
 void pq_cr_fini(struct pq_creader *c);
 
+/* ------------------------------------------------------------ encoding a column chunk */
+
+#define PQ_ENC_CACHE 4096
+
+/* Per-thread scratch of the column encoder (reused across chunks). */
+struct pq_cenc {
+	struct pq_zctx *z;
+	struct strbuf page, comp;
+	struct strbuf alt[2];          /* the two candidates of a trial */
+	uint32_t *idx;                 /* dictionary index per value */
+	size_t idx_cap;
+	uint32_t *slots;               /* hash slots: dictionary index + 1, 0 empty */
+	size_t nslots;
+	uint32_t ndict;
+	uint64_t *dkeys;               /* fixed-width dictionary values (bits) */
+	size_t dkeys_cap;
+	wb_str *dstrs;                 /* string dictionary values */
+	uint64_t *dhash;
+	size_t dstrs_cap, dhash_cap;
+	void *dense;                   /* non-NULL values */
+	size_t dense_cap;
+	uint32_t *lv;                  /* definition levels of a page */
+	size_t lv_cap;
+	struct { const char *p; uint32_t n, idx; } cache[PQ_ENC_CACHE];
+};
+
+struct pq_cenc *pq_cenc_new(void);
+void pq_cenc_free(struct pq_cenc *e);
+
+struct pq_wcol_in {
+	const char *name;
+	wb_type type;
+	int64_t n;                     /* rows */
+	const void *vals;              /* n values; those under NULLs are ignored */
+	const uint8_t *nulls;          /* NULL when nnull == 0 */
+	int64_t nnull;
+};
+
+struct pq_wcol_res {
+	struct pq_column_meta meta;    /* offsets relative to the chunk's first byte */
+	bool dict_encoded;
+	bool has_minmax;
+	struct wb_value min, max;      /* exact; VARCHAR views into the input */
+	int64_t null_count;
+};
+
+/* Append the pages of one column chunk to out; metadata and statistics
+ * strings are allocated from a. -1 with err set (a DATE out of range). */
+int pq_wcol_encode(struct pq_cenc *e, const struct pq_write_options *o, const struct pq_wcol_in *in,
+    struct strbuf *out, struct arena *a, struct pq_wcol_res *res, struct wb_error *err);
+
 /* ------------------------------------------------------------ misc */
 
 /* Validate UTF-8; returns the offset of the first bad byte or -1. */

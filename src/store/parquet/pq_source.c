@@ -76,6 +76,7 @@ struct pq_file {
 
 struct pq_morsel {
 	int file, rg;
+	int64_t first_row;       /* of the row group within its file */
 };
 
 struct pq_src {
@@ -86,7 +87,8 @@ struct pq_src {
 	struct pq_morsel *morsels;
 	int nmorsels;
 	atomic_int next;
-	int ncol_file;           /* columns from the files (the filename column follows) */
+	int ncol_file;           /* columns from the files (filename, file_row_number follow) */
+	int filename_col, rownum_col;   /* -1 when not asked for */
 	struct pq_keep keep;
 };
 
@@ -425,10 +427,18 @@ pqs_next(struct source *s, void *reader, struct chunk *out, struct wb_error *err
 	for (int p = 0; p < s->nproj; p++) {
 		int c = s->proj[p];
 		struct vec *v = &out->cols[p];
-		if (c >= ps->ncol_file) {
+		if (c == ps->filename_col) {
 			struct wb_value val = {.type = WB_TYPE_VARCHAR};
 			val.u.s = wb_str_c(ps->files[ps->morsels[r->morsel].file].path);
 			vec_set_const(v, &val, n);
+			continue;
+		}
+		if (c == ps->rownum_col) {
+			vec_reset(v);
+			int64_t first = ps->morsels[r->morsel].first_row + r->row;
+			for (int i = 0; i < n; i++)
+				vec_i64(v)[i] = first + i;
+			v->n = n;
 			continue;
 		}
 		if (pq_cr_read(&r->crs[k++], n, v, err) < 0)
@@ -508,7 +518,7 @@ pq_source_open(char *const *paths, int npaths, const struct pq_read_options *o, 
 	int nc = f0->schema.ncol;
 	ps->ncol_file = nc;
 	source_fini(&ps->src);
-	source_init(&ps->src, &pq_source_ops, nc + (o->filename ? 1 : 0));
+	source_init(&ps->src, &pq_source_ops, nc + (o->filename ? 1 : 0) + (o->file_row_number ? 1 : 0));
 	ps->src.impl = ps;
 	for (int c = 0; c < nc; c++) {
 		/* duplicate names get a suffix, as CSV headers do */
@@ -526,8 +536,16 @@ pq_source_open(char *const *paths, int npaths, const struct pq_read_options *o, 
 		source_set_column(&ps->src, c, uniq, f0->schema.cols[c].type);
 		free(uniq);
 	}
-	if (o->filename)
-		source_set_column(&ps->src, nc, "filename", WB_TYPE_VARCHAR);
+	ps->filename_col = ps->rownum_col = -1;
+	int extra = nc;
+	if (o->filename) {
+		ps->filename_col = extra;
+		source_set_column(&ps->src, extra++, "filename", WB_TYPE_VARCHAR);
+	}
+	if (o->file_row_number) {
+		ps->rownum_col = extra;
+		source_set_column(&ps->src, extra++, "file_row_number", WB_TYPE_BIGINT);
+	}
 	for (int i = 0; i < n; i++) {
 		struct pq_file *f = &ps->files[i];
 		f->colmap = xcalloc((size_t)(nc ? nc : 1), sizeof *f->colmap);
@@ -553,14 +571,19 @@ pq_source_open(char *const *paths, int npaths, const struct pq_read_options *o, 
 		goto fail;
 	}
 	ps->morsels = xmalloc(sizeof *ps->morsels * (size_t)(nmorsels ? nmorsels : 1));
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
+		int64_t first = 0;
 		for (int g = 0; g < ps->files[i].meta.nrg; g++) {
-			if (ps->files[i].meta.rgs[g].num_rows == 0)
-				continue;
-			ps->morsels[ps->nmorsels].file = i;
-			ps->morsels[ps->nmorsels].rg = g;
-			ps->nmorsels++;
+			int64_t rows_g = ps->files[i].meta.rgs[g].num_rows;
+			if (rows_g > 0) {
+				ps->morsels[ps->nmorsels].file = i;
+				ps->morsels[ps->nmorsels].rg = g;
+				ps->morsels[ps->nmorsels].first_row = first;
+				ps->nmorsels++;
+			}
+			first += rows_g;
 		}
+	}
 	atomic_init(&ps->next, 0);
 	ps->src.est_rows = rows;
 	ps->src.est_bytes = bytes;

@@ -11,6 +11,7 @@
 #include "sql/optimizer.h"
 #include "sql/parser.h"
 #include "store/memtable.h"
+#include "store/parquet/pq.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -881,6 +882,143 @@ set_stmt(struct session *s, struct arena *a, struct ast *st, struct wb_error *er
 	return -1;
 }
 
+/* COPY ... TO 'x.parquet': every worker of the query's pipeline feeds its
+ * own writer part, which encodes and writes row groups as they fill. */
+struct copy_pq {
+	struct pq_part **parts;
+};
+
+static int
+copy_pq_consume(void *arg, int worker, struct chunk *c, struct wb_error *err)
+{
+	struct copy_pq *cp = arg;
+	return pq_part_write(cp->parts[worker], c, err);
+}
+
+static bool
+copy_is_parquet(struct session *s, struct arena *a, struct ast *st, struct wb_error *err)
+{
+	const char *path = st->u.copy.path;
+	size_t pl = strlen(path);
+	bool pq = pl > 8 && strcasecmp(path + pl - 8, ".parquet") == 0;
+	for (int i = 0; i < st->u.copy.options.n; i++) {
+		struct ast *o = st->u.copy.options.v[i];
+		if (strcasecmp(o->u.named.name, "format") != 0)
+			continue;
+		struct wb_value v;
+		struct binder b;
+		binder_setup(s, &b, a, err);
+		int r = bind_constant(&b, o->u.named.value, &v);
+		binder_release(&b);
+		if (r < 0) {
+			err_clear(err);
+			continue;
+		}
+		pq = v.type == WB_TYPE_VARCHAR && strcasecmp(v.u.s.p, "parquet") == 0;
+	}
+	return pq;
+}
+
+/* COPY (query) | table TO 'file.parquet' [(FORMAT parquet, COMPRESSION c,
+ * COMPRESSION_LEVEL n, ROW_GROUP_SIZE n, ROW_GROUP_SIZE_BYTES n)] */
+static int
+copy_to_parquet(struct session *s, struct arena *a, struct ast *st, struct ast *q, struct wb_error *err)
+{
+	const char *path = st->u.copy.path;
+	struct pq_write_options po;
+	pq_write_options_init(&po);
+	for (int i = 0; i < st->u.copy.options.n; i++) {
+		struct ast *o = st->u.copy.options.v[i];
+		const char *on = o->u.named.name;
+		struct wb_value v;
+		struct binder b;
+		binder_setup(s, &b, a, err);
+		int r = bind_constant(&b, o->u.named.value, &v);
+		binder_release(&b);
+		if (r < 0)
+			return -1;
+		if (strcasecmp(on, "format") == 0)
+			continue;
+		if (strcasecmp(on, "compression") == 0 || strcasecmp(on, "codec") == 0) {
+			if (v.type != WB_TYPE_VARCHAR || !pq_codec_from_name(v.u.s.p, &po.codec)) {
+				err_set(err, o->pos, "COPY TO parquet: unknown or unavailable compression '%s'",
+				    v.type == WB_TYPE_VARCHAR ? v.u.s.p : "?");
+				err_hint(err, "compressions: zstd (default), snappy, gzip, lz4, uncompressed");
+				return -1;
+			}
+		} else if (strcasecmp(on, "compression_level") == 0) {
+			if (v.type != WB_TYPE_BIGINT || v.u.i < -7 || v.u.i > 22) {
+				err_set(err, o->pos, "COPY TO parquet: compression_level must be an integer (zstd: 1 to 22)");
+				return -1;
+			}
+			po.level = (int)v.u.i;
+		} else if (strcasecmp(on, "row_group_size") == 0 || strcasecmp(on, "row_group_size_bytes") == 0) {
+			if (v.type != WB_TYPE_BIGINT || v.u.i < 1 || v.u.i > ((int64_t)1 << 40)) {
+				err_set(err, o->pos, "COPY TO parquet: %s must be a positive integer", on);
+				return -1;
+			}
+			if (strcasecmp(on, "row_group_size") == 0)
+				po.row_group_rows = v.u.i < INT32_MAX ? v.u.i : INT32_MAX;
+			else
+				po.row_group_bytes = v.u.i;
+		} else {
+			err_set(err, o->pos, "COPY TO parquet: unknown option \"%s\"", on);
+			err_hint(err, "options: FORMAT, COMPRESSION, COMPRESSION_LEVEL, ROW_GROUP_SIZE, ROW_GROUP_SIZE_BYTES");
+			return -1;
+		}
+	}
+	struct binder b;
+	struct pnode *p = stmt_plan_query(s, &b, a, q, err);
+	if (p == NULL) {
+		stmt_finish(s, &b, p);
+		return -1;
+	}
+	/* a temporary file renamed at the end: a failed COPY leaves nothing */
+	char *tmp = xasprintf("%s.wb-tmp-%d", path, (int)getpid());
+	struct pq_writer *w = pq_writer_open(tmp, p->ncol, p->names, p->types, &po, err);
+	int rc = -1;
+	struct pq_write_stats ws = {0};
+	if (w == NULL) {
+		/* name the file the user asked for, not the temporary one */
+		char *at = err->msg ? strstr(err->msg, tmp) : NULL;
+		if (at) {
+			char *msg = xasprintf("%.*s%s%s", (int)(at - err->msg), err->msg, path, at + strlen(tmp));
+			free(err->msg);
+			err->msg = msg;
+		}
+		err_at(err, st->pos);
+	} else {
+		struct exec_ctx ctx;
+		ctx_setup(s, &ctx);
+		int nw = pool_size();
+		struct copy_pq cp = {xcalloc((size_t)nw, sizeof *cp.parts)};
+		for (int i = 0; i < nw; i++)
+			cp.parts[i] = pq_writer_part(w);
+		rc = exec_prepare(p, &ctx);
+		if (rc == 0)
+			rc = exec_parallel(p, &ctx, copy_pq_consume, &cp, NULL);
+		if (rc < 0) {
+			err_move(err, &ctx.err);
+			pq_writer_abort(w);
+		} else {
+			rc = pq_writer_close(w, &ws, err);
+		}
+		free(cp.parts);
+		exec_ctx_fini(&ctx);
+	}
+	stmt_finish(s, &b, p);
+	if (rc == 0 && rename(tmp, path) != 0) {
+		err_set(err, st->pos, "cannot write '%s': %s", path, strerror(errno));
+		unlink(tmp);
+		rc = -1;
+	}
+	free(tmp);
+	if (rc == 0)
+		session_message(s, "%lld row%s written to %s", (long long)ws.rows, ws.rows == 1 ? "" : "s", path);
+	pq_write_stats_free(&ws);
+	return rc;
+}
+
 static int
 copy_stmt(struct session *s, struct arena *a, struct ast *st, struct wb_error *err)
 {
@@ -908,6 +1046,18 @@ copy_stmt(struct session *s, struct arena *a, struct ast *st, struct wb_error *e
 		ins->u.insert.query = mk_select(a, tf, &items, NULL);
 		return insert_into(s, a, ins, err);
 	}
+	if (copy_is_parquet(s, a, st, err)) {
+		struct ast *q = st->u.copy.query;
+		if (q == NULL) {
+			struct ast *tab = ast_new(a, AST_TABLE, st->pos);
+			tab->u.table.name = st->u.copy.table;
+			struct ast *star = ast_new(a, AST_STAR, st->pos);
+			struct ast_list items = {0};
+			ast_list_add(a, &items, mk_item(a, star, NULL));
+			q = mk_select(a, tab, &items, NULL);
+		}
+		return copy_to_parquet(s, a, st, q, err);
+	}
 	struct render_options ro;
 	render_options_init(&ro);
 	ro.mode = RENDER_CSV;
@@ -934,7 +1084,7 @@ copy_stmt(struct session *s, struct arena *a, struct ast *st, struct wb_error *e
 		} else if (strcasecmp(on, "format") == 0 && v.type == WB_TYPE_VARCHAR) {
 			if (!render_mode_from_name(v.u.s.p, &ro.mode) || ro.mode == RENDER_BOX) {
 				err_set(err, o->pos, "COPY TO: unknown format '%s'", v.u.s.p);
-				err_hint(err, "formats: csv, tsv, json, jsonl");
+				err_hint(err, "formats: csv, tsv, json, jsonl, parquet");
 				return -1;
 			}
 		} else if (strcasecmp(on, "delimiter") == 0 || strcasecmp(on, "delim") == 0 || strcasecmp(on, "sep") == 0) {

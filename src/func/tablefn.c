@@ -2,6 +2,7 @@
 #include "func/tablefn.h"
 #include "core/strutil.h"
 #include "core/xmalloc.h"
+#include "store/parquet/pq.h"
 
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include <strings.h>
 
 struct source *tf_read_csv_bind(const struct tf_args *args, struct wb_error *err);
+struct source *tf_read_parquet_bind(const struct tf_args *args, struct wb_error *err);
 
 /* ---- helpers ---- */
 
@@ -242,6 +244,11 @@ static const struct table_fn tf_table[] = {
 	    "SELECT count(*) FROM read_csv('events.csv', header = true)", tf_read_csv_bind},
 	{"read_csv_auto", "read_csv_auto('file', ...)", "alias of read_csv",
 	    "SELECT * FROM read_csv_auto('events.csv')", tf_read_csv_bind},
+	{"read_parquet", "read_parquet('file or glob' | ['file', ...], option = value, ...)",
+	    "read Parquet files (flat columns; see wb-sql(7) for types and options)",
+	    "SELECT count(*) FROM read_parquet('events.parquet')", tf_read_parquet_bind},
+	{"parquet_scan", "parquet_scan('file or glob', ...)", "alias of read_parquet",
+	    "SELECT * FROM parquet_scan('events.parquet')", tf_read_parquet_bind},
 };
 
 const struct table_fn *
@@ -275,10 +282,15 @@ tablefn_for_path(const char *path, struct wb_error *err)
 		if (n >= l && strcasecmp(path + n - l, exts[i]) == 0)
 			return tablefn_lookup("read_csv");
 	}
-	if (n >= 8 && strcasecmp(path + n - 8, ".parquet") == 0) {
-		err_set(err, -1, "cannot read '%s': Parquet files are not supported yet", path);
-		return NULL;
+	const char *pexts[] = {".parquet", ".pq", ".parq", NULL};
+	for (int i = 0; pexts[i]; i++) {
+		size_t l = strlen(pexts[i]);
+		if (n >= l && strcasecmp(path + n - l, pexts[i]) == 0)
+			return tablefn_lookup("read_parquet");
 	}
-	/* unknown extension: try CSV, which sniffs the dialect */
+	/* unknown extension: Parquet by its magic bytes, else CSV, which
+	 * sniffs the dialect */
+	if (strpbrk(path, "*?[") == NULL && pq_file_looks_parquet(path))
+		return tablefn_lookup("read_parquet");
 	return tablefn_lookup("read_csv");
 }

@@ -1,0 +1,157 @@
+/*
+ * pq: Parquet files - the reader (a parallel `struct source`) and the
+ * writer (a C API used by COPY TO and by the Delta layer). Written from the
+ * Apache Parquet format specification; no SQL here.
+ *
+ * Reading. Flat schemas: every top-level primitive column. Types map as
+ *   BOOLEAN                                   -> BOOLEAN
+ *   INT32, INT64 (any INT/UINT annotation)    -> BIGINT (UINT64 values above
+ *                                                INT64_MAX are an error)
+ *   FLOAT, DOUBLE, FLOAT16                    -> DOUBLE
+ *   DECIMAL (INT32, INT64, FIXED, BYTE_ARRAY) -> DOUBLE (nearest double)
+ *   DATE                                      -> DATE
+ *   TIMESTAMP millis/micros/nanos, INT96      -> TIMESTAMP (nanoseconds are
+ *                                                truncated toward zero)
+ *   BYTE_ARRAY STRING/UTF8/ENUM/JSON          -> VARCHAR (UTF-8 checked)
+ *   BYTE_ARRAY or FIXED without annotation,
+ *   BSON                                      -> VARCHAR holding DuckDB's BLOB
+ *                                                text (printable ASCII as is,
+ *                                                other bytes as \xHH), unless
+ *                                                binary_as_string
+ *   UUID                                      -> VARCHAR (8-4-4-4-12 hex)
+ *   TIME                                      -> VARCHAR (HH:MM:SS[.ffffff])
+ *   INTERVAL (FIXED[12])                      -> INTERVAL
+ * Nested columns (groups, lists, maps, repeated fields) appear in the
+ * schema as VARCHAR so that DESCRIBE shows them, and a scan that projects
+ * one fails with a message naming it; scans that leave them out read the
+ * rest. Dictionary-encoded string columns come out as DICT vectors when
+ * the dictionary is at most half the row group's rows, so low-cardinality
+ * strings stay codes; the dictionaries live until the source is freed.
+ *
+ * Parallelism: one morsel per row group, claimed atomically by readers;
+ * morsel numbers run across the files of a glob or list in order, so chunk
+ * sequence numbers give file and row order. Only the projected columns are
+ * decoded.
+ *
+ * Errors name the file, and where it applies the row group and column, and
+ * what is wrong ("truncated", "page header is corrupt", "unsupported
+ * codec LZO", ...). Corrupt input never crashes the reader.
+ *
+ * Writing. pq_writer_open/write/close write one file with a flat schema:
+ * BIGINT -> INT64, DOUBLE -> DOUBLE, BOOLEAN -> BOOLEAN, VARCHAR ->
+ * BYTE_ARRAY (STRING), DATE -> INT32 (DATE), TIMESTAMP -> INT64
+ * (TIMESTAMP(MICROS, isAdjustedToUTC = true)); INTERVAL is refused. All
+ * columns are OPTIONAL. Columns are dictionary-encoded (RLE_DICTIONARY data
+ * pages over a PLAIN dictionary page) and fall back to PLAIN when the
+ * dictionary would not pay off; data pages are v1 with RLE definition
+ * levels; statistics (min_value/max_value, legacy min/max where the sort
+ * orders agree, null_count) are written per column chunk.
+ */
+#ifndef WB_STORE_PARQUET_PQ_H
+#define WB_STORE_PARQUET_PQ_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/error.h"
+#include "core/types.h"
+#include "core/vector.h"
+#include "store/source.h"
+
+/* CompressionCodec values of the format. */
+enum pq_codec {
+	PQ_CODEC_UNCOMPRESSED = 0, PQ_CODEC_SNAPPY = 1, PQ_CODEC_GZIP = 2, PQ_CODEC_LZO = 3,
+	PQ_CODEC_BROTLI = 4, PQ_CODEC_LZ4 = 5, PQ_CODEC_ZSTD = 6, PQ_CODEC_LZ4_RAW = 7
+};
+
+/* ------------------------------------------------------------ reading */
+
+struct pq_read_options {
+	bool binary_as_string;   /* un-annotated BYTE_ARRAY as raw bytes */
+	bool filename;           /* add a VARCHAR column `filename` after the file's columns */
+	bool file_row_number;    /* then a BIGINT column `file_row_number` (0-based row in its file) */
+	bool verify_crc;         /* check page CRCs when present (default true) */
+};
+
+void pq_read_options_init(struct pq_read_options *o);
+
+/*
+ * Open files for reading: `paths` are file names or glob patterns (each
+ * pattern's matches sorted bytewise; a pattern that matches nothing is an
+ * error). The first file's schema is the source's; later files must have
+ * every column (matched by name) with the same wb type. Footers are read
+ * here; data is read by the readers. NULL with err set on failure.
+ */
+struct source *pq_source_open(char *const *paths, int npaths, const struct pq_read_options *o,
+    struct wb_error *err);
+
+/* Does the file start with the Parquet magic? (for FROM 'name' without a
+ * .parquet extension) */
+bool pq_file_looks_parquet(const char *path);
+
+/* ------------------------------------------------------------ writing */
+
+struct pq_write_options {
+	int codec;                  /* enum pq_codec: UNCOMPRESSED, SNAPPY, GZIP, ZSTD, LZ4_RAW */
+	int level;                  /* codec level; 0 = the codec's default */
+	int64_t row_group_rows;     /* default 122880 */
+	int64_t row_group_bytes;    /* cut a row group earlier at this much raw data
+	                               (default 128 MiB) */
+	int64_t page_bytes;         /* target uncompressed data page size (1 MiB) */
+	int64_t dict_bytes;         /* largest dictionary page (1 MiB) */
+	bool dictionary;            /* default true */
+};
+
+void pq_write_options_init(struct pq_write_options *o);
+/* "zstd", "snappy", "gzip", "uncompressed"/"none", "lz4"/"lz4_raw";
+ * false if unknown or not built in. */
+bool pq_codec_from_name(const char *name, int *codec);
+
+/* Per-column statistics of a written file, as Delta add actions need them. */
+struct pq_col_stats {
+	bool has_minmax;            /* false when every value is NULL (or NaN) */
+	struct wb_value min, max;   /* VARCHAR values are malloc'd, owned here */
+	int64_t null_count;
+};
+
+struct pq_write_stats {
+	int64_t rows;
+	int64_t bytes;              /* file size */
+	int row_groups;
+	int ncol;
+	struct pq_col_stats *cols;
+};
+
+void pq_write_stats_free(struct pq_write_stats *s);
+
+struct pq_writer;
+struct pq_part;
+
+/* Create (truncate) `path` and prepare to write columns of these names and
+ * types. NULL with err set (e.g. an INTERVAL column). */
+struct pq_writer *pq_writer_open(const char *path, int ncol, char *const *names, const wb_type *types,
+    const struct pq_write_options *o, struct wb_error *err);
+/* Append rows (serial use: one thread). Values are copied. */
+int pq_writer_write(struct pq_writer *w, const struct chunk *c, struct wb_error *err);
+
+/*
+ * Parallel use: one part per producing thread. pq_part_write appends rows
+ * to the part's row group, cut at row_group_rows / row_group_bytes and when
+ * the chunk's morsel (seq >> 24) changes; a finished row group is encoded
+ * and compressed on the calling thread and written at the end of the file.
+ * The footer lists row groups in sequence-number order, so the file reads
+ * back in input order whatever order the parts finished in; runs of small
+ * row groups (from small morsels) are merged at close. Parts are flushed
+ * and freed by pq_writer_close.
+ */
+struct pq_part *pq_writer_part(struct pq_writer *w);
+int pq_part_write(struct pq_part *p, const struct chunk *c, struct wb_error *err);
+
+/* Flush, write the footer, close the file. On success fill *stats (if not
+ * NULL; free with pq_write_stats_free). The writer is freed either way; on
+ * failure the file is removed. */
+int pq_writer_close(struct pq_writer *w, struct pq_write_stats *stats, struct wb_error *err);
+/* Give up: free everything and remove the file. */
+void pq_writer_abort(struct pq_writer *w);
+
+#endif

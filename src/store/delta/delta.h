@@ -285,6 +285,86 @@ struct delta_history_entry {
 int delta_history(const char *table, int64_t limit, struct arena *a,
     struct delta_history_entry **out, int64_t *n, struct wb_error *err);
 
+/* ---- writing commits ---- */
+
+/* A transaction being prepared: actions collected, then published
+ * atomically as the next version.
+ *
+ *   c = delta_commit_begin(table, snap, "WRITE", err);
+ *   delta_commit_add(c, &add); ...; delta_commit_param(c, "mode", "Append");
+ *   v = delta_commit_publish(c, &res, err);
+ *   delta_commit_free(c);
+ *
+ * Publishing writes the commit to a hidden temporary file in _delta_log,
+ * fsyncs it, then link()s it to `%020d.json` (renameat2 RENAME_NOREPLACE
+ * where hard links are not supported), which fails if the version exists:
+ * two writers never both win a version, and no reader ever sees a
+ * half-written commit. The directory is fsynced after.
+ *
+ * A writer that loses the race reads the winning commits and applies the
+ * protocol's conflict rules (Serializable):
+ *   - the winner changed the protocol or the metadata: conflict;
+ *   - both set a txn for the same appId: conflict;
+ *   - both removed the same file: conflict;
+ *   - if this transaction read the table (delta_commit_reads_table; any
+ *     data-changing remove or a metadata change implies it), a winner that
+ *     added or removed data conflicts;
+ * and otherwise retries at the next version. A blind append (only new
+ * files, nothing read) therefore only conflicts with protocol, metadata and
+ * txn changes. A conflict is an error (res->conflict set) that names the
+ * winning version and its operation.
+ *
+ * After a commit at a multiple of the table's checkpoint interval
+ * (delta.checkpointInterval, default 10) a checkpoint is written if a
+ * writer is installed (delta_checkpoint_io); its failure leaves the commit
+ * standing and is reported in res->warning. */
+struct delta_commit;
+
+struct delta_commit_result {
+	int64_t version;                 /* the version committed */
+	int attempts;                    /* 1, plus one per version lost to a concurrent writer */
+	bool conflict;                   /* the error was a conflict with a concurrent commit */
+	bool checkpointed;               /* a checkpoint was written after the commit */
+	char warning[512];               /* non-fatal problem after the commit ("" if none) */
+};
+
+/* Begin a transaction on table, computed from snapshot read (which the
+ * commit does not keep), or with read NULL to create the table (version 0;
+ * delta_commit_set_metadata required). Refuses tables wb cannot write
+ * (writer features it does not implement, invariants) and creating a
+ * table that exists. operation is commitInfo.operation ("WRITE",
+ * "DELETE", "CREATE TABLE", ...). */
+struct delta_commit *delta_commit_begin(const char *table, const struct delta_snapshot *read,
+    const char *operation, struct wb_error *err);
+void delta_commit_free(struct delta_commit *c);
+/* Actions; everything is copied. */
+void delta_commit_set_protocol(struct delta_commit *c, const struct delta_protocol *p);
+void delta_commit_set_metadata(struct delta_commit *c, const struct delta_metadata *m);
+void delta_commit_add(struct delta_commit *c, const struct delta_add *add);
+void delta_commit_remove(struct delta_commit *c, const struct delta_remove *rm);
+void delta_commit_set_txn(struct delta_commit *c, const char *app_id, int64_t version);
+/* The new data depends on what was read (UPDATE, DELETE, MERGE, INSERT
+ * ... SELECT from the table itself, overwrite): concurrent data changes
+ * then conflict. */
+void delta_commit_reads_table(struct delta_commit *c);
+/* commitInfo.operationParameters / operationMetrics (strings, as Spark
+ * writes them). */
+void delta_commit_param(struct delta_commit *c, const char *key, const char *value);
+void delta_commit_metric(struct delta_commit *c, const char *key, int64_t value);
+/* Publish; returns the version, or -1 with err (and res->conflict for a
+ * conflict). res may be NULL. */
+int64_t delta_commit_publish(struct delta_commit *c, struct delta_commit_result *res, struct wb_error *err);
+
+/* A remove action for a live file (extended metadata, dataChange true,
+ * deletionTimestamp now). Points into add. */
+struct delta_remove delta_remove_for(const struct delta_add *add, int64_t now_ms);
+/* Metadata of a new table: a random id, Parquet format, createdTime now,
+ * schemaString from s, partition columns as given. Strings go to a. */
+void delta_metadata_new(const struct delta_schema *s, const char *const *partition_columns, int npart,
+    struct arena *a, struct delta_metadata *out);
+/* A random (version 4) UUID into out[37] - for data file names. */
+void delta_uuid(char out[37]);
+
 /* ---- checkpoints ---- */
 
 /* Emit one checkpoint row (an action) while a checkpoint is read. */

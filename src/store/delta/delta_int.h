@@ -91,7 +91,5 @@ char *delta_write_temp(const char *dir, const char *name, const char *data, size
     struct wb_error *err);
 int delta_fsync_dir(const char *dir, struct wb_error *err);
 int64_t delta_now_ms(void);
-/* A random (version 4) UUID, "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx". */
-void delta_uuid(char out[37]);
 
 #endif

@@ -1,0 +1,204 @@
+/*
+ * Statements on Delta tables: CREATE TABLE [AS] into the warehouse or a
+ * LOCATION, registering an existing table by LOCATION, and the write path
+ * of INSERT INTO / INSERT OVERWRITE (store/lake does the files and the
+ * commit; this file runs the query into it).
+ */
+#include "cli/stmt_int.h"
+#include "store/lake/lake.h"
+#include "store/parquet/pq.h"
+#include "store/delta/delta.h"
+#include "core/pool.h"
+#include "core/strbuf.h"
+#include "core/xmalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+bool
+stmt_lake_wanted(struct session *s, const struct ast *st)
+{
+	const char *fmt = st->u.create.using_format;
+	if (fmt && strcasecmp(fmt, "delta") == 0)
+		return true;
+	return st->u.create.location || st->u.create.partitioned.n > 0 || st->u.create.props.n > 0 ||
+	    (!st->u.create.temp && !fmt && s->default_delta);
+}
+
+struct lake_feed {
+	struct pq_part **parts;
+};
+
+static int
+lake_consume(void *arg, int worker, struct chunk *c, struct wb_error *err)
+{
+	struct lake_feed *f = arg;
+	return pq_part_write(f->parts[worker], c, err);
+}
+
+/* Run plan p into w and commit. Returns the version or -1 (w freed). */
+static int64_t
+run_into(struct session *s, struct pnode *p, struct lake_write *w, int64_t *rows, struct wb_error *err)
+{
+	struct exec_ctx ctx;
+	stmt_ctx_setup(s, &ctx);
+	int nw = pool_size();
+	struct lake_feed f = {xcalloc((size_t)nw, sizeof *f.parts)};
+	for (int i = 0; i < nw; i++)
+		f.parts[i] = lake_write_part(w);
+	int rc = exec_prepare(p, &ctx);
+	if (rc == 0)
+		rc = exec_parallel(p, &ctx, lake_consume, &f, NULL);
+	int64_t v;
+	if (rc < 0) {
+		err_move(err, &ctx.err);
+		lake_write_abort(w);
+		v = -1;
+	} else {
+		v = lake_write_commit(w, rows, err);
+	}
+	free(f.parts);
+	exec_ctx_fini(&ctx);
+	return v;
+}
+
+/* TBLPROPERTIES as strings. */
+static int
+props_of(struct arena *a, const struct ast *st, struct lake_write_options *o, struct wb_error *err)
+{
+	int n = st->u.create.props.n;
+	o->nprops = n;
+	if (n == 0)
+		return 0;
+	char **k = arena_alloc(a, sizeof(char *) * (size_t)n), **v = arena_alloc(a, sizeof(char *) * (size_t)n);
+	for (int i = 0; i < n; i++) {
+		const struct ast *pr = st->u.create.props.v[i];
+		const struct ast *val = pr->u.prop.value;
+		if (val == NULL || val->kind != AST_LITERAL || val->u.lit.is_null) {
+			err_set(err, pr->pos, "table property '%s' needs a literal value", pr->u.prop.key);
+			return -1;
+		}
+		struct strbuf sb = STRBUF_INIT;
+		value_format(&val->u.lit, &sb, "");
+		k[i] = pr->u.prop.key;
+		v[i] = arena_strdup(a, sb_str(&sb));
+		sb_free(&sb);
+	}
+	o->prop_keys = k;
+	o->prop_values = v;
+	return 0;
+}
+
+int
+stmt_lake_create(struct session *s, struct arena *a, struct ast *st, struct wb_error *err)
+{
+	struct ast_name *nm = &st->u.create.name;
+	const char *name = nm->parts[nm->n - 1];
+	if (st->u.create.temp) {
+		err_set(err, st->pos, "a temporary table lives in memory: it cannot be a Delta table");
+		err_hint(err, "drop TEMP, or drop USING DELTA / LOCATION / TBLPROPERTIES");
+		return -1;
+	}
+	if (st->u.create.partitioned.n > 0) {
+		err_set(err, st->u.create.partitioned.v[0]->pos, "PARTITIONED BY is not supported yet");
+		return -1;
+	}
+	bool external = st->u.create.location != NULL;
+	char *dir = external ? xstrdup(st->u.create.location) : catalog_table_dir(s->catalog, nm->parts, nm->n, err);
+	if (dir == NULL) {
+		err_at(err, st->pos);
+		return -1;
+	}
+	struct lake_write_options o = {.comment = st->u.create.comment};
+	int rc = -1;
+	int64_t rows = 0, version = -1;
+	bool register_only = external && st->u.create.query == NULL && st->u.create.columns.n == 0;
+	if (register_only) {
+		/* CREATE TABLE t LOCATION '/path': an existing table */
+		if (!delta_table_exists(dir)) {
+			err_set(err, st->pos, "there is no Delta table at '%s'", dir);
+			err_hint(err, "give columns or AS query to create one there");
+			goto out;
+		}
+	} else if (props_of(a, st, &o, err) < 0) {
+		goto out;
+	} else {
+		enum lake_write_mode mode = st->u.create.or_replace ? LAKE_REPLACE : LAKE_CREATE;
+		if (!st->u.create.or_replace && delta_table_exists(dir)) {
+			err_set(err, st->pos, "table \"%s\" already exists (a Delta table at %s)", name, dir);
+			err_hint(err, "use CREATE OR REPLACE, or DROP it first");
+			goto out;
+		}
+		if (st->u.create.query) {
+			struct binder b;
+			struct pnode *p = stmt_plan_query(s, &b, a, st->u.create.query, err);
+			if (p && st->u.create.columns.n > 0) {
+				int n = st->u.create.columns.n;
+				wb_type *types = arena_alloc(a, sizeof(wb_type) * (size_t)n);
+				char **names = arena_alloc(a, sizeof(char *) * (size_t)n);
+				for (int i = 0; i < n; i++) {
+					types[i] = st->u.create.columns.v[i]->u.coldef.type;
+					names[i] = st->u.create.columns.v[i]->u.coldef.name;
+				}
+				p = bind_cast_columns(&b, p, types, names, n, st->u.create.query->pos);
+			}
+			if (p == NULL || stmt_check_names(p->names, p->ncol, st->u.create.query->pos, err) < 0) {
+				stmt_finish(s, &b, p);
+				goto out;
+			}
+			struct lake_write *w = lake_write_begin(dir, mode, p->ncol, p->names, p->types, &o, err);
+			if (w)
+				version = run_into(s, p, w, &rows, err);
+			stmt_finish(s, &b, p);
+		} else {
+			int n = st->u.create.columns.n;
+			char **names = arena_alloc(a, sizeof(char *) * (size_t)(n ? n : 1));
+			wb_type *types = arena_alloc(a, sizeof(wb_type) * (size_t)(n ? n : 1));
+			for (int i = 0; i < n; i++) {
+				names[i] = st->u.create.columns.v[i]->u.coldef.name;
+				types[i] = st->u.create.columns.v[i]->u.coldef.type;
+			}
+			if (stmt_check_names(names, n, st->pos, err) < 0)
+				goto out;
+			o.operation = st->u.create.or_replace ? "CREATE OR REPLACE TABLE" : "CREATE TABLE";
+			struct lake_write *w = lake_write_begin(dir, mode, n, names, types, &o, err);
+			if (w)
+				version = lake_write_commit(w, &rows, err);
+		}
+		if (version < 0) {
+			err_at(err, st->pos);
+			goto out;
+		}
+	}
+	struct table *t = lake_table_open(name, dir, external, err);
+	if (t == NULL || catalog_put(s->catalog, nm->parts, nm->n, t, false, st->u.create.or_replace, false, err) < 0) {
+		/* the name is taken (by an in-memory table): a table created
+		 * here goes again */
+		if (t != NULL && !register_only && !st->u.create.or_replace) {
+			struct wb_error e = WB_ERROR_INIT;
+			lake_drop_files(dir, &e);
+			err_clear(&e);
+		}
+		err_at(err, st->pos);
+		goto out;
+	}
+	if (st->u.create.query)
+		session_message(s, "Table %s created (%lld rows, Delta version %lld)", name, (long long)rows,
+		    (long long)version);
+	rc = 0;
+out:
+	free(dir);
+	return rc;
+}
+
+int
+stmt_lake_insert(struct session *s, struct table *t, struct pnode *p, bool overwrite, int64_t *rows,
+    struct wb_error *err)
+{
+	struct lake_write *w = lake_write_begin(lake_table_dir(t), overwrite ? LAKE_OVERWRITE : LAKE_APPEND, p->ncol,
+	    p->names, p->types, NULL, err);
+	if (w == NULL)
+		return -1;
+	return run_into(s, p, w, rows, err) < 0 ? -1 : 0;
+}

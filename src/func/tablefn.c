@@ -11,6 +11,7 @@
 
 struct source *tf_read_csv_bind(const struct tf_args *args, struct wb_error *err);
 struct source *tf_read_parquet_bind(const struct tf_args *args, struct wb_error *err);
+struct source *tf_delta_scan_bind(const struct tf_args *args, struct wb_error *err);
 
 /* ---- helpers ---- */
 
@@ -249,6 +250,8 @@ static const struct table_fn tf_table[] = {
 	    "SELECT count(*) FROM read_parquet('events.parquet')", tf_read_parquet_bind},
 	{"parquet_scan", "parquet_scan('file or glob', ...)", "alias of read_parquet",
 	    "SELECT * FROM parquet_scan('events.parquet')", tf_read_parquet_bind},
+	{"delta_scan", "delta_scan('path')", "read the latest version of the Delta table at path (as delta.`path` does)",
+	    "SELECT count(*) FROM delta_scan('wb.lake/main/bronze/events')", tf_delta_scan_bind},
 };
 
 const struct table_fn *

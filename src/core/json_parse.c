@@ -409,8 +409,8 @@ parse_object(struct jp *jp, struct json *out)
 	size_t n = jp->nmems - base;
 	if (n > UINT32_MAX)
 		return fail(jp, open, "object with more than 2^32 members");
-	struct json_member *m = jp->mems + base;
-	if (!(jp->flags & JSON_ALLOW_DUPLICATE_KEYS)) {
+	struct json_member *m = n > 0 ? jp->mems + base : NULL;
+	if (n > 0 && !(jp->flags & JSON_ALLOW_DUPLICATE_KEYS)) {
 		long d = find_duplicate(m, n);
 		if (d >= 0)
 			return fail(jp, jp->start + m[d].value.off, "duplicate object key \"%.60s\"", m[d].key);
@@ -519,7 +519,7 @@ json_parse(const char *text, size_t len, struct arena *a, int flags, struct json
 {
 	struct jp jp = {0};
 	struct json_error spare;
-	jp.start = jp.p = (const unsigned char *)text;
+	jp.start = jp.p = (const unsigned char *)(text != NULL ? text : "");
 	jp.end = jp.start + len;
 	jp.a = a;
 	jp.flags = flags;

@@ -268,7 +268,7 @@ test_updates(void)
 	arena_init(&a, 0);
 	struct delta_history_entry *h;
 	int64_t n;
-	ok(delta_history(t, 0, &a, &h, &n, &err) == 0 && n == 2, "history: two commits");
+	ok(delta_history(t, 0, DELTA_TS_COMMIT_INFO, &a, &h, &n, &err) == 0 && n == 2, "history: two commits");
 	ok(n == 2 && h[0].version == 1 && strcmp(h[0].operation, "UPDATE") == 0 && h[0].timestamp == 1697587762295 &&
 	    h[1].version == 0 && strcmp(h[1].operation, "WRITE") == 0, "newest first, with operation and timestamp");
 	ok(n == 2 && strstr(h[0].commit_info, "\"numUpdatedRows\":\"50\"") != NULL, "commitInfo as raw JSON");
@@ -411,7 +411,7 @@ test_checkpoint_table(void)
 	arena_init(&a, 0);
 	struct delta_history_entry *h;
 	int64_t n;
-	ok(delta_history(t, 3, &a, &h, &n, &err) == 0 && n == 3 && h[0].version == 14 && h[2].version == 12 &&
+	ok(delta_history(t, 3, DELTA_TS_FILE_TIME, &a, &h, &n, &err) == 0 && n == 3 && h[0].version == 14 && h[2].version == 12 &&
 	    strcmp(h[1].operation, "Manual Update") == 0, "history limit 3: versions 14, 13, 12");
 	arena_release(&a);
 	is_int(delta_latest_version(t, &err), 14, "latest version by listing");
@@ -596,6 +596,13 @@ test_reconcile(void)
 	s = delta_snapshot_open(t, &o, &err);
 	ok(s && s->version == 3, "after the last commit: the latest version");
 	delta_snapshot_free(s);
+	struct arena a;
+	arena_init(&a, 0);
+	struct delta_history_entry *h;
+	int64_t n;
+	ok(delta_history(t, 0, DELTA_TS_FILE_TIME, &a, &h, &n, &err) == 0 && n == 4 && h[1].version == 2 &&
+	    h[1].timestamp == 1700000001001 && h[0].timestamp == 1700000003000, "history shows the times time travel uses");
+	arena_release(&a);
 	err_clear(&err);
 }
 

@@ -244,7 +244,7 @@ test_sequential(void)
 	arena_init(&a, 0);
 	struct delta_history_entry *h;
 	int64_t n;
-	ok(delta_history(t, 0, &a, &h, &n, &err) == 0 && n == 5 && strcmp(h[0].operation, "DELETE") == 0 &&
+	ok(delta_history(t, 0, DELTA_TS_FILE_TIME, &a, &h, &n, &err) == 0 && n == 5 && strcmp(h[0].operation, "DELETE") == 0 &&
 	    strcmp(h[4].operation, "CREATE TABLE") == 0, "history: five commits, newest first");
 	arena_release(&a);
 	is_int(strays(t), 0, "no temporary files left");

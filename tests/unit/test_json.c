@@ -72,6 +72,8 @@ test_values(void)
 	ok(P("0") && P("0")->type == JSON_INT, "scalar top level");
 	ok(P("\"\"") && P("\"\"")->n == 0, "empty string");
 	ok(P("[]") && P("[]")->n == 0, "empty array");
+	ok(P("{}") && P("{}")->n == 0 && P("{}")->u.members == NULL, "empty object first (no scratch stack yet)");
+	ok(json_parse(NULL, 0, &A, 0, NULL) == NULL, "NULL text of length 0: an error, not a crash");
 	ok(P("[[[]]]") != NULL, "nested arrays");
 }
 

@@ -197,10 +197,12 @@ struct delta_file_stats {
  * every value of the file. */
 int delta_stats_parse(const struct delta_schema *s, const char *stats, struct arena *a,
     struct delta_file_stats *out, struct wb_error *err);
-/* Write stats JSON: numRecords, minValues, maxValues, nullCount (columns
- * without bounds are left out of min/max). Strings longer than 32
- * characters are cut for minValues and left out of maxValues; timestamps
- * are written to the millisecond, min rounded down and max rounded up. */
+/* Write stats JSON: numRecords, minValues, maxValues, nullCount. Columns
+ * without bounds are left out of min/max; partition columns (their value
+ * is in partitionValues) and booleans get none, as in Spark. Strings
+ * longer than 32 characters are cut for minValues and left out of
+ * maxValues; timestamps are written to the millisecond, min rounded down
+ * and max rounded up. */
 void delta_stats_write(const struct delta_schema *s, const struct delta_file_stats *st,
     struct strbuf *out);
 
@@ -275,14 +277,16 @@ int64_t delta_latest_version(const char *table, struct wb_error *err);
 /* One commit for DESCRIBE HISTORY. */
 struct delta_history_entry {
 	int64_t version;
-	int64_t timestamp;               /* commitInfo.timestamp, else in-commit timestamp, else file time */
+	int64_t timestamp;               /* the commit time "as of timestamp" uses (same ts_source) */
 	const char *operation;           /* commitInfo.operation or NULL */
 	const char *commit_info;         /* compact JSON or NULL */
 };
 
 /* Newest first, at most limit entries (limit <= 0: all that exist);
- * strings and the array live in a. */
-int delta_history(const char *table, int64_t limit, struct arena *a,
+ * strings and the array live in a. Timestamps follow ts_source like time
+ * travel does (strictly increasing within the entries shown), so a time
+ * shown here selects that version in "AS OF TIMESTAMP". */
+int delta_history(const char *table, int64_t limit, enum delta_ts_source ts_source, struct arena *a,
     struct delta_history_entry **out, int64_t *n, struct wb_error *err);
 
 /* ---- writing commits ---- */

@@ -304,7 +304,8 @@ delta_json_checksum(const char *json, size_t len, char out[33], struct wb_error 
 	size_t n = 0, cap = 0;
 	struct strbuf path = STRBUF_INIT, canon = STRBUF_INIT;
 	collect(root, &path, true, &leaves, &n, &cap);
-	qsort(leaves, n, sizeof *leaves, cmp_leaf);   /* strcmp: bytewise, as required */
+	if (n > 1)
+		qsort(leaves, n, sizeof *leaves, cmp_leaf);   /* strcmp: bytewise, as required */
 	for (size_t i = 0; i < n; i++) {
 		if (i > 0)
 			sb_putc(&canon, ',');

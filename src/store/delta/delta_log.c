@@ -122,10 +122,12 @@ delta_list(const char *table, struct delta_listing *out, struct wb_error *err)
 	}
 	closedir(d);
 	free(dir);
-	qsort(out->commits, (size_t)out->ncommits, sizeof *out->commits, cmp_i64);
+	if (out->ncommits > 1)
+		qsort(out->commits, (size_t)out->ncommits, sizeof *out->commits, cmp_i64);
 	/* Keep complete checkpoints: classic files, and multi-part sets with
 	 * every part present (a partial set is an unfinished write). */
-	qsort(parts, np, sizeof *parts, cmp_part);
+	if (np > 1)
+		qsort(parts, np, sizeof *parts, cmp_part);
 	size_t capk = 0;
 	for (size_t i = 0; i < np;) {
 		size_t j = i;
@@ -167,7 +169,7 @@ delta_listing_free(struct delta_listing *l)
 bool
 delta_listing_has(const struct delta_listing *l, int64_t v)
 {
-	return bsearch(&v, l->commits, (size_t)l->ncommits, sizeof v, cmp_i64) != NULL;
+	return l->ncommits > 0 && bsearch(&v, l->commits, (size_t)l->ncommits, sizeof v, cmp_i64) != NULL;
 }
 
 int64_t
@@ -221,10 +223,13 @@ delta_commit_read(const char *table, int64_t version, struct arena *scratch, str
 		struct json_error je;
 		struct json *v = json_parse(ls, ll, scratch, 0, &je);
 		if (v == NULL) {
-			if (last && je.offset >= ll && version >= 0)
+			if (last && je.offset >= ll && version > 0)
 				err_set(err, -1, "%s:%d: the last line of the commit is cut off (%s at column %d): version %lld "
 				    "was not written completely (a torn write); read the table as of version %lld, or restore the file",
 				    path, line, je.msg, je.col, (long long)version, (long long)(version - 1));
+			else if (last && je.offset >= ll)
+				err_set(err, -1, "%s:%d: the last line of the commit is cut off (%s at column %d): the table's first "
+				    "version was not written completely (a torn write); restore the file", path, line, je.msg, je.col);
 			else
 				err_set(err, -1, "%s:%d:%d: not a valid JSON action: %s", path, line, je.col, je.msg);
 			goto out;
@@ -318,8 +323,8 @@ delta_commit_timestamps(const char *table, const int64_t *versions, int64_t n, e
 }
 
 int
-delta_history(const char *table, int64_t limit, struct arena *a, struct delta_history_entry **out,
-    int64_t *n, struct wb_error *err)
+delta_history(const char *table, int64_t limit, enum delta_ts_source ts_source, struct arena *a,
+    struct delta_history_entry **out, int64_t *n, struct wb_error *err)
 {
 	struct delta_listing l;
 	*out = NULL;
@@ -333,7 +338,8 @@ delta_history(const char *table, int64_t limit, struct arena *a, struct delta_hi
 	struct arena scratch;
 	arena_init(&scratch, 0);
 	int rc = 0;
-	for (int64_t i = 0; i < cnt; i++) {
+	/* oldest shown first, so that times can be made increasing */
+	for (int64_t i = cnt - 1; i >= 0 && rc == 0; i--) {
 		int64_t v = l.commits[l.ncommits - 1 - i];
 		char *path = delta_commit_path(table, v);
 		char *data;
@@ -355,14 +361,15 @@ delta_history(const char *table, int64_t limit, struct arena *a, struct delta_hi
 			h[i].operation = op != NULL ? arena_strdup(a, op) : NULL;
 		}
 		int64_t ts;
-		if (json_get_int(ci, "inCommitTimestamp", &ts) || json_get_int(ci, "timestamp", &ts))
+		if (json_get_int(ci, "inCommitTimestamp", &ts) ||
+		    (ts_source == DELTA_TS_COMMIT_INFO && json_get_int(ci, "timestamp", &ts)))
 			h[i].timestamp = ts;
 		else if ((h[i].timestamp = file_mtime_ms(path, err)) == INT64_MIN)
 			rc = -1;
+		if (i + 1 < cnt && h[i].timestamp <= h[i + 1].timestamp)
+			h[i].timestamp = h[i + 1].timestamp + 1;
 		free(data);
 		free(path);
-		if (rc < 0)
-			break;
 	}
 	arena_release(&scratch);
 	delta_listing_free(&l);

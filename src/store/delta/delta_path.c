@@ -29,7 +29,9 @@ delta_path_decode(const char *in, struct strbuf *out)
 {
 	for (const char *p = in; *p; p++) {
 		if (*p != '%') {
-			sb_putc(out, *p);
+			const char *q = strchrnul(p, '%');
+			sb_add(out, p, (size_t)(q - p));
+			p = q - 1;
 			continue;
 		}
 		int h = hexval((unsigned char)p[1]), l = h >= 0 ? hexval((unsigned char)p[2]) : -1;

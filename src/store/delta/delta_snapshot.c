@@ -10,6 +10,12 @@
  * since wb refuses deletion vectors) is live if its newest action is an
  * add, a tombstone if it is a remove; the newest txn per appId and
  * domainMetadata per domain win.
+ *
+ * The checkpoint is found by listing _delta_log, not through
+ * _last_checkpoint: that file exists so that readers on object stores can
+ * avoid listing, but wb lists a local directory anyway, and the listing
+ * also sees checkpoints newer than a stale _last_checkpoint. wb keeps the
+ * file up to date for other readers (delta_last_checkpoint_write).
  */
 #include "store/delta/delta_int.h"
 
@@ -33,6 +39,13 @@ struct entry {
 	} u;
 };
 
+/* A hash slot: the key's hash is kept so that probing rarely touches the
+ * entries (a cache miss each) of other keys. */
+struct slot {
+	uint64_t hash;
+	int64_t idx;                     /* entry index + 1; 0 = empty */
+};
+
 struct replay {
 	struct delta_snapshot *s;
 	char *table_abs;                 /* realpath of the table, for absolute paths */
@@ -40,7 +53,7 @@ struct replay {
 	int64_t cur_version;             /* version being applied (-1: checkpoint) */
 	struct entry *ents;
 	size_t nents, capents;
-	int64_t *slots;                  /* entry index + 1; 0 = empty */
+	struct slot *slots;              /* open addressing over ents */
 	size_t nslots;
 	bool have_protocol, have_metadata;
 	struct delta_protocol protocol;
@@ -70,13 +83,14 @@ static void
 grow_slots(struct replay *r)
 {
 	size_t n = r->nslots ? r->nslots * 2 : 1024;
-	int64_t *slots = xcalloc(n, sizeof *slots);
-	for (size_t i = 0; i < r->nents; i++) {
-		const char *k = r->ents[i].key;
-		size_t h = (size_t)hash_bytes(k, strlen(k)) & (n - 1);
-		while (slots[h] != 0)
+	struct slot *slots = xcalloc(n, sizeof *slots);
+	for (size_t i = 0; i < r->nslots; i++) {
+		if (r->slots[i].idx == 0)
+			continue;
+		size_t h = (size_t)r->slots[i].hash & (n - 1);
+		while (slots[h].idx != 0)
 			h = (h + 1) & (n - 1);
-		slots[h] = (int64_t)i + 1;
+		slots[h] = r->slots[i];
 	}
 	free(r->slots);
 	r->slots = slots;
@@ -91,11 +105,14 @@ entry_for(struct replay *r, const char *path)
 	delta_path_key(r->table_abs, path, &r->key);
 	if (2 * (r->nents + 1) > r->nslots)
 		grow_slots(r);
-	size_t h = (size_t)hash_bytes(r->key.s, r->key.len) & (r->nslots - 1);
-	while (r->slots[h] != 0) {
-		struct entry *e = &r->ents[r->slots[h] - 1];
-		if (strcmp(e->key, r->key.s) == 0)
-			return e;
+	uint64_t hash = hash_bytes(r->key.s, r->key.len);
+	size_t h = (size_t)hash & (r->nslots - 1);
+	while (r->slots[h].idx != 0) {
+		if (r->slots[h].hash == hash) {
+			struct entry *e = &r->ents[r->slots[h].idx - 1];
+			if (strcmp(e->key, r->key.s) == 0)
+				return e;
+		}
 		h = (h + 1) & (r->nslots - 1);
 	}
 	if (r->nents == r->capents)
@@ -103,7 +120,7 @@ entry_for(struct replay *r, const char *path)
 	struct entry *e = &r->ents[r->nents++];
 	memset(e, 0, sizeof *e);
 	e->key = arena_strndup(&r->s->arena, r->key.s, r->key.len);
-	r->slots[h] = (int64_t)r->nents;
+	r->slots[h] = (struct slot){hash, (int64_t)r->nents};
 	return e;
 }
 
@@ -349,7 +366,8 @@ finish(struct replay *r, struct wb_error *err)
 	}
 	s->ntxns = (int)r->ntxns;
 	s->txns = arena_alloc(a, (r->ntxns > 0 ? r->ntxns : 1) * sizeof *s->txns);
-	memcpy(s->txns, r->txns, r->ntxns * sizeof *s->txns);
+	if (r->ntxns > 0)
+		memcpy(s->txns, r->txns, r->ntxns * sizeof *s->txns);
 	s->domains = arena_alloc(a, (r->ndomains > 0 ? r->ndomains : 1) * sizeof *s->domains);
 	for (size_t i = 0; i < r->ndomains; i++)
 		if (!r->domains[i].removed)

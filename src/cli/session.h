@@ -48,6 +48,8 @@ struct session {
 	bool interactive;
 	int threads;
 	bool default_delta;      /* CREATE TABLE makes Delta tables (SET default_table_format) */
+	bool schema_auto_merge;  /* INSERT and MERGE add new columns to the target
+	                            (SET spark.databricks.delta.schema.autoMerge.enabled) */
 	volatile sig_atomic_t cancel;
 	struct session_param *params;
 	int nparams;

@@ -342,33 +342,10 @@ create_view(struct session *s, struct arena *a, struct ast *st, const char *sql,
 	return rc;
 }
 
-static struct table *
-dml_target(struct session *s, struct ast_name *nm, int pos, const char *what, struct wb_error *err)
-{
-	struct table *t = catalog_get(s->catalog, nm->parts, nm->n, err);
-	if (t == NULL) {
-		err_at(err, pos);
-		return NULL;
-	}
-	bool delta = lake_table_dir(t) != NULL;
-	if (t->view_sql || (memtable_of(t) == NULL && !delta)) {
-		err_set(err, pos, "cannot %s \"%s\": it is a %s", what, t->name, t->view_sql ? "view" : "read-only table");
-		table_unref(t);
-		return NULL;
-	}
-	if (delta && strcmp(what, "insert into") != 0) {
-		err_set(err, pos, "cannot %s \"%s\": %s on Delta tables is not supported yet", what, t->name,
-		    strcmp(what, "update") == 0 ? "UPDATE" : "DELETE");
-		table_unref(t);
-		return NULL;
-	}
-	return t;
-}
-
 static int
 insert_into(struct session *s, struct arena *a, struct ast *st, struct wb_error *err)
 {
-	struct table *t = dml_target(s, &st->u.insert.table, st->pos, "insert into", err);
+	struct table *t = stmt_dml_target(s, &st->u.insert.table, st->pos, "insert into", err);
 	if (t == NULL)
 		return -1;
 	struct binder b;
@@ -494,162 +471,6 @@ mk_item(struct arena *a, struct ast *e, const char *alias)
 	it->u.item.expr = e;
 	it->u.item.alias = (char *)alias;
 	return it;
-}
-
-static struct ast *
-mk_is_true(struct arena *a, struct ast *cond)
-{
-	struct ast *is = ast_new(a, AST_IS, cond->pos);
-	is->u.is.what = IS_TRUE;
-	is->u.is.arg = cond;
-	return is;
-}
-
-static int64_t
-count_where(struct session *s, struct arena *a, struct ast *table, struct ast *where, struct wb_error *err)
-{
-	struct ast *cnt = ast_new(a, AST_FUNC, table->pos);
-	cnt->u.func.name = "count";
-	cnt->u.func.star = true;
-	cnt->u.func.ignore_nulls = -1;
-	struct ast_list items = {0};
-	ast_list_add(a, &items, mk_item(a, cnt, "n"));
-	struct ast *q = mk_select(a, table, &items, where ? mk_is_true(a, where) : NULL);
-	struct binder b;
-	struct pnode *p = stmt_plan_query(s, &b, a, q, err);
-	int64_t n = -1;
-	struct rowset *rs = NULL;
-	if (p && stmt_collect(s, p, &rs, err) == 0) {
-		struct wb_value v;
-		rowset_get(rs, 0, 0, &v);
-		n = v.u.i;
-	}
-	rowset_free(rs);
-	binder_release(&b);
-	return n;
-}
-
-/* Rewrite table t with the rows of query q (UPDATE, DELETE). */
-static int
-rewrite_table(struct session *s, struct arena *a, struct table *t, struct ast *q, struct wb_error *err)
-{
-	struct binder b;
-	struct pnode *p = stmt_plan_query(s, &b, a, q, err);
-	if (p)
-		p = bind_cast_columns(&b, p, t->types, t->names, t->ncol, q->pos);
-	struct memtable *fresh = p ? materialize(s, p, err) : NULL;
-	stmt_finish(s, &b, p);
-	if (fresh == NULL)
-		return -1;
-	pthread_mutex_lock(&fresh->mu);
-	struct mt_rowgroup **rgs = fresh->rgs;
-	int nrg = fresh->nrg;
-	fresh->rgs = NULL;
-	fresh->nrg = 0;
-	pthread_mutex_unlock(&fresh->mu);
-	memtable_replace(memtable_of(t), rgs, nrg);
-	free(rgs);
-	memtable_free(fresh);
-	return 0;
-}
-
-static int
-delete_from(struct session *s, struct arena *a, struct ast *st, struct wb_error *err)
-{
-	struct ast *tab = st->u.del.table;
-	struct table *t = dml_target(s, &tab->u.table.name, st->pos, "delete from", err);
-	if (t == NULL)
-		return -1;
-	int rc = -1;
-	int64_t n = count_where(s, a, tab, st->u.del.where, err);
-	if (n >= 0) {
-		struct ast *star = ast_new(a, AST_STAR, st->pos);
-		struct ast_list items = {0};
-		ast_list_add(a, &items, mk_item(a, star, NULL));
-		struct ast *keep = NULL;
-		if (st->u.del.where) {
-			keep = ast_new(a, AST_UNARY, st->pos);
-			keep->u.unary.op = "NOT";
-			keep->u.unary.arg = mk_is_true(a, st->u.del.where);
-		} else {
-			keep = ast_new(a, AST_LITERAL, st->pos);
-			keep->u.lit.type = WB_TYPE_BOOL;
-			keep->u.lit.u.b = false;
-		}
-		rc = rewrite_table(s, a, t, mk_select(a, tab, &items, keep), err);
-		if (rc == 0)
-			session_message(s, "%lld row%s deleted", (long long)n, n == 1 ? "" : "s");
-	}
-	table_unref(t);
-	return rc;
-}
-
-static int
-update_table(struct session *s, struct arena *a, struct ast *st, struct wb_error *err)
-{
-	struct ast *tab = st->u.update.table;
-	struct table *t = dml_target(s, &tab->u.table.name, st->pos, "update", err);
-	if (t == NULL)
-		return -1;
-	int rc = -1;
-	if (st->u.update.from) {
-		err_set(err, st->u.update.from->pos, "UPDATE ... FROM is not supported yet; use MERGE or a subquery");
-		goto out;
-	}
-	struct ast **setv = arena_zalloc(a, sizeof(struct ast *) * (size_t)(t->ncol ? t->ncol : 1));
-	for (int i = 0; i < st->u.update.set.n; i++) {
-		struct ast *as = st->u.update.set.v[i];
-		const char *cn = as->u.assign.target.parts[as->u.assign.target.n - 1];
-		int c = table_column(t, cn);
-		if (c < 0) {
-			err_set(err, as->pos, "table \"%s\" has no column \"%s\"", t->name, cn);
-			const char *sug = str_suggest(cn, (const char *const *)t->names, t->ncol);
-			if (sug)
-				err_hint(err, "did you mean \"%s\"?", sug);
-			goto out;
-		}
-		if (setv[c]) {
-			err_set(err, as->pos, "column \"%s\" is assigned twice", cn);
-			goto out;
-		}
-		setv[c] = as->u.assign.value;
-	}
-	int64_t n = count_where(s, a, tab, st->u.update.where, err);
-	if (n < 0)
-		goto out;
-	struct ast_list items = {0};
-	for (int i = 0; i < t->ncol; i++) {
-		struct ast *col = ast_new(a, AST_COLREF, st->pos);
-		col->u.name.n = 1;
-		col->u.name.parts[0] = t->names[i];
-		struct ast *e = col;
-		if (setv[i]) {
-			if (st->u.update.where) {
-				struct ast *cs = ast_new(a, AST_CASE, setv[i]->pos);
-				struct ast *w = ast_new(a, AST_WHEN, setv[i]->pos);
-				w->u.when.cond = mk_is_true(a, st->u.update.where);
-				w->u.when.then = setv[i];
-				ast_list_add(a, &cs->u.kase.whens, w);
-				cs->u.kase.els = col;
-				e = cs;
-			} else {
-				e = setv[i];
-			}
-			/* keep the column type: CAST(new AS type) */
-			struct ast *c = ast_new(a, AST_CAST, e->pos);
-			c->u.cast.arg = e;
-			c->u.cast.type = t->types[i];
-			c->u.cast.type_text = (char *)type_name(t->types[i]);
-			e = c;
-		}
-		ast_list_add(a, &items, mk_item(a, e, t->names[i]));
-	}
-	rc = rewrite_table(s, a, t, mk_select(a, tab, &items, NULL), err);
-	if (rc == 0)
-		session_message(s, "%lld row%s updated", (long long)n, n == 1 ? "" : "s");
-out:
-	table_unref(t);
-	return rc;
 }
 
 /* ---------------------------------------------------------- SHOW / DESC */
@@ -906,8 +727,24 @@ set_stmt(struct session *s, struct arena *a, struct ast *st, struct wb_error *er
 		s->default_delta = strcasecmp(v.u.s.p, "delta") == 0;
 		return 0;
 	}
+	if (strcasecmp(name, "spark.databricks.delta.schema.autoMerge.enabled") == 0) {
+		bool on = false, ok = false;
+		if (!v.is_null && v.type == WB_TYPE_BOOL) {
+			on = v.u.b;
+			ok = true;
+		} else if (!v.is_null && v.type == WB_TYPE_VARCHAR) {
+			on = strcasecmp(v.u.s.p, "true") == 0;
+			ok = on || strcasecmp(v.u.s.p, "false") == 0;
+		}
+		if (!ok) {
+			err_set(err, st->u.set.value->pos, "%s is true or false", name);
+			return -1;
+		}
+		s->schema_auto_merge = on;
+		return 0;
+	}
 	err_set(err, st->pos, "unknown setting \"%s\"", name);
-	err_hint(err, "settings: threads, max_rows, default_table_format");
+	err_hint(err, "settings: threads, max_rows, default_table_format, spark.databricks.delta.schema.autoMerge.enabled");
 	return -1;
 }
 
@@ -1227,10 +1064,19 @@ stmt_run(struct session *s, const char *sql, int len, struct wb_error *err)
 		rc = insert_into(s, a, st, err);
 		break;
 	case AST_UPDATE:
-		rc = update_table(s, a, st, err);
+		rc = stmt_update(s, a, st, err);
 		break;
 	case AST_DELETE:
-		rc = delete_from(s, a, st, err);
+		rc = stmt_delete(s, a, st, err);
+		break;
+	case AST_TRUNCATE:
+		rc = stmt_truncate(s, a, st, err);
+		break;
+	case AST_MERGE:
+		rc = stmt_merge(s, a, st, err);
+		break;
+	case AST_ALTER_TABLE:
+		rc = stmt_alter(s, a, st, err);
 		break;
 	case AST_SHOW:
 		rc = show(s, a, st, err);

@@ -8,6 +8,8 @@
 #include "cli/stmt.h"
 #include "exec/exec.h"
 
+struct lake_write;
+
 /* An execution context with the session's cancel flag and threads. */
 void stmt_ctx_setup(struct session *s, struct exec_ctx *ctx);
 /* Store scans' rejected rows, free the plan's state and the binder. */
@@ -23,5 +25,77 @@ int stmt_lake_create(struct session *s, struct arena *a, struct ast *st, struct 
  * columns and types - to Delta table t. */
 int stmt_lake_insert(struct session *s, struct table *t, struct pnode *p, bool overwrite, int64_t *rows,
     struct wb_error *err);
+/* After a commit that changed Delta table t's schema: the catalog's entry
+ * gets the new columns (a new table object). */
+void stmt_lake_refresh(struct session *s, struct table *t);
+
+/* The table an INSERT, UPDATE, DELETE, MERGE or TRUNCATE changes (one
+ * reference): an in-memory or a Delta table; a view or a read-only table
+ * is an error naming what (e.g. "update"). */
+struct table *stmt_dml_target(struct session *s, struct ast_name *nm, int pos, const char *what, struct wb_error *err);
+
+/* ---- stmt_dml.c: running rewrites ----
+ *
+ * A rewrite plan produces the table's columns and then one BIGINT column,
+ * the row's action. Rows whose action keeps them are written (to a Delta
+ * table's new data file, or to an in-memory table's new contents); every
+ * action is counted, for the statement's message and the commit metrics. */
+enum dml_action {
+	DML_COPY = 0,         /* a target row kept unchanged (in a rewritten file) */
+	DML_UPDATE,           /* updated (UPDATE, MERGE WHEN MATCHED) */
+	DML_DELETE,           /* deleted: not written */
+	DML_INSERT,           /* a new row (MERGE WHEN NOT MATCHED, REPLACE WHERE) */
+	DML_SRC_UPDATE,       /* MERGE WHEN NOT MATCHED BY SOURCE THEN UPDATE */
+	DML_SRC_DELETE,       /* MERGE WHEN NOT MATCHED BY SOURCE THEN DELETE: not written */
+	DML_DROP,             /* not a row of the result (a source row no clause inserts) */
+	DML_VIOLATION,        /* an error: the statement fails with dml_run's message */
+	DML_NACTIONS
+};
+
+struct dml_counts {
+	int64_t n[DML_NACTIONS];
+};
+
+/* Run rewrite plan p (prepared here) into w (a Delta table: the new data
+ * file; w is not committed) or, with w NULL, into a new row group list for
+ * an in-memory table (*rgs, *nrg: the caller owns them). violation: the
+ * error message for a DML_VIOLATION row. */
+int dml_run(struct session *s, struct pnode *p, struct lake_write *w, struct mt_rowgroup ***rgs, int *nrg,
+    struct dml_counts *counts, const char *violation, struct wb_error *err);
+/* The action column's name in rewrite plans. */
+#define DML_ACTION_COLUMN "_wb_action"
+
+/* UPDATE's SET list as one value per column (setv[ncol], NULL: kept);
+ * an unknown or repeated column is an error. */
+int dml_set_columns(struct arena *a, const struct ast_list *set, const char *tname, int ncol, char *const *names,
+    struct ast ***setv, struct wb_error *err);
+/* The rewrite query of UPDATE (setv) or DELETE (setv NULL) over relation
+ * rel, whose columns are qualified by qual: every row of rel, updated
+ * (cast to its column's type) or marked deleted where `where` is true. */
+struct ast *dml_rewrite_query(struct arena *a, struct ast *rel, const char *qual, int ncol, char *const *names,
+    const wb_type *types, struct ast *const *setv, struct ast *where, int pos);
+/* A condition as Spark records it in operationParameters.predicate: a
+ * JSON array of its SQL text ("[]" for none). */
+char *dml_predicate_json(struct arena *a, const struct ast *where);
+
+/* ---- stmt_lake_dml.c: Delta tables ---- */
+struct delta_snapshot;
+/* DELETE (set NULL) or UPDATE (the SET list) on Delta table t: only the
+ * files holding rows where `where` is true are rewritten, in one commit
+ * (*version; -1 when nothing matched and nothing was committed). */
+int stmt_lake_rewrite(struct session *s, struct arena *a, struct table *t, const char *qual, struct ast *where,
+    const struct ast_list *set, int pos, struct dml_counts *counts, int64_t *version, struct wb_error *err);
+/* The live files of snap holding a row where `where` (over columns
+ * qualified by qual) is true - file skipping by statistics first. */
+int stmt_lake_touched(struct session *s, struct arena *a, struct delta_snapshot *snap, const char *name, const char *qual,
+    struct ast *where, int64_t **files, int64_t *nfiles, struct wb_error *err);
+int stmt_lake_truncate(struct session *s, struct table *t, struct wb_error *err);
+
+/* Statements (stmt_dml.c, stmt_lake_dml.c, stmt_merge.c, stmt_alter.c). */
+int stmt_delete(struct session *s, struct arena *a, struct ast *st, struct wb_error *err);
+int stmt_update(struct session *s, struct arena *a, struct ast *st, struct wb_error *err);
+int stmt_truncate(struct session *s, struct arena *a, struct ast *st, struct wb_error *err);
+int stmt_merge(struct session *s, struct arena *a, struct ast *st, struct wb_error *err);
+int stmt_alter(struct session *s, struct arena *a, struct ast *st, struct wb_error *err);
 
 #endif

@@ -202,3 +202,13 @@ stmt_lake_insert(struct session *s, struct table *t, struct pnode *p, bool overw
 		return -1;
 	return run_into(s, p, w, rows, err) < 0 ? -1 : 0;
 }
+
+void
+stmt_lake_refresh(struct session *s, struct table *t)
+{
+	struct wb_error e = WB_ERROR_INIT;
+	struct table *nt = lake_table_open(t->name, lake_table_dir(t), lake_table_is_external(t), &e);
+	if (nt != NULL)
+		catalog_swap(s->catalog, t, nt, &e);   /* delta.`path` tables are not registered */
+	err_clear(&e);
+}

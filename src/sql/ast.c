@@ -44,7 +44,8 @@ static const char *const kind_names[] = {
 	[AST_DROP] = "drop", [AST_INSERT] = "insert", [AST_UPDATE] = "update",
 	[AST_DELETE] = "delete", [AST_EXPLAIN] = "explain", [AST_SHOW] = "show",
 	[AST_DESCRIBE] = "describe", [AST_SET] = "set", [AST_USE] = "use", [AST_COPY] = "copy",
-	[AST_EXT] = "ext",
+	[AST_EXT] = "ext", [AST_MERGE] = "merge", [AST_MERGE_CLAUSE] = "when", [AST_ALTER_TABLE] = "alter-table",
+	[AST_TRUNCATE] = "truncate",
 };
 
 const char *
@@ -417,6 +418,9 @@ dump(const struct ast *n, struct strbuf *o)
 		dump_list("cols", &n->u.insert.columns, o);
 		if (n->u.insert.by_name)
 			sb_puts(o, " by-name");
+		if (n->u.insert.schema_evolution)
+			sb_puts(o, " schema-evolution");
+		dump_opt("replace-where", n->u.insert.replace_where, o);
 		sb_putc(o, ' ');
 		dump(n->u.insert.query, o);
 		break;
@@ -427,10 +431,47 @@ dump(const struct ast *n, struct strbuf *o)
 		dump_opt("where", n->u.update.where, o);
 		break;
 	case AST_DELETE:
+	case AST_TRUNCATE:
 		sb_putc(o, ' ');
 		dump(n->u.del.table, o);
 		dump_opt("where", n->u.del.where, o);
 		break;
+	case AST_MERGE:
+		if (n->u.merge.schema_evolution)
+			sb_puts(o, " schema-evolution");
+		sb_putc(o, ' ');
+		dump(n->u.merge.target, o);
+		sb_puts(o, " (using ");
+		dump(n->u.merge.source, o);
+		sb_putc(o, ')');
+		dump_opt("on", n->u.merge.on, o);
+		dump_list("clauses", &n->u.merge.clauses, o);
+		break;
+	case AST_MERGE_CLAUSE: {
+		static const char *const when[] = {"matched", "not-matched", "not-matched-by-source"};
+		static const char *const act[] = {"update", "delete", "insert"};
+		sb_printf(o, " %s %s%s", when[n->u.mclause.when], act[n->u.mclause.action], n->u.mclause.star ? " *" : "");
+		dump_opt("and", n->u.mclause.cond, o);
+		dump_list("set", &n->u.mclause.set, o);
+		dump_list("cols", &n->u.mclause.columns, o);
+		dump_list("values", &n->u.mclause.values, o);
+		break;
+	}
+	case AST_ALTER_TABLE: {
+		static const char *const what[] = {"add-columns", "rename-column", "drop-columns", "set-props",
+		    "unset-props", "column-comment", "rename-table"};
+		sb_printf(o, " %s ", what[n->u.alter.what]);
+		dump_name(&n->u.alter.name, o);
+		if (n->u.alter.column)
+			sb_printf(o, " (column %s)", n->u.alter.column);
+		if (n->u.alter.new_name)
+			sb_printf(o, " (to %s)", n->u.alter.new_name);
+		if (n->u.alter.comment)
+			sb_printf(o, " (comment '%s')", n->u.alter.comment);
+		dump_list("cols", &n->u.alter.columns, o);
+		dump_list("props", &n->u.alter.props, o);
+		break;
+	}
 	case AST_EXPLAIN:
 		if (n->u.explain.analyze)
 			sb_puts(o, " analyze");
@@ -493,6 +534,18 @@ sql_name(const char *s, struct strbuf *o)
 	sb_puts(o, s);
 }
 
+/* ast_expr_text: ast_expr_sql keeping qualifiers (set during its call) */
+static _Thread_local bool sql_qualified;
+
+void
+ast_expr_text(const struct ast *n, struct strbuf *o)
+{
+	bool saved = sql_qualified;
+	sql_qualified = true;
+	ast_expr_sql(n, o);
+	sql_qualified = saved;
+}
+
 void
 ast_expr_sql(const struct ast *n, struct strbuf *o)
 {
@@ -513,7 +566,11 @@ ast_expr_sql(const struct ast *n, struct strbuf *o)
 		}
 		break;
 	case AST_COLREF:
-		sql_name(n->u.name.parts[n->u.name.n - 1], o);
+		for (int i = sql_qualified ? 0 : n->u.name.n - 1; i < n->u.name.n; i++) {
+			sql_name(n->u.name.parts[i], o);
+			if (i < n->u.name.n - 1)
+				sb_putc(o, '.');
+		}
 		break;
 	case AST_STAR:
 		if (n->u.star.qualifier)

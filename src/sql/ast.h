@@ -88,6 +88,10 @@ enum ast_kind {
 	AST_USE,           /* use */
 	AST_COPY,          /* copy */
 	AST_EXT,           /* ext: a statement parsed by a registered extension */
+	AST_MERGE,         /* merge */
+	AST_MERGE_CLAUSE,  /* mclause: one WHEN ... THEN ... of a MERGE */
+	AST_ALTER_TABLE,   /* alter */
+	AST_TRUNCATE,      /* del (no where): TRUNCATE TABLE t */
 };
 
 enum ast_join_type { JOIN_INNER, JOIN_LEFT, JOIN_RIGHT, JOIN_FULL, JOIN_CROSS, JOIN_SEMI, JOIN_ANTI };
@@ -98,6 +102,18 @@ enum ast_group_kind { GROUP_PLAIN, GROUP_ALL, GROUP_ROLLUP, GROUP_CUBE, GROUP_SE
 enum ast_is_kind { IS_NULL, IS_TRUE, IS_FALSE, IS_DISTINCT_FROM };
 enum ast_show_kind { SHOW_TABLES, SHOW_SCHEMAS, SHOW_FUNCTIONS, SHOW_COLUMNS, SHOW_VIEWS, SHOW_OTHER };
 enum ast_object_kind { OBJ_TABLE, OBJ_VIEW, OBJ_SCHEMA, OBJ_OTHER };
+/* MERGE: which rows a WHEN clause applies to, and what it does. */
+enum ast_merge_when { MERGE_MATCHED, MERGE_NOT_MATCHED, MERGE_NOT_MATCHED_BY_SOURCE };
+enum ast_merge_action { MERGE_UPDATE, MERGE_DELETE, MERGE_INSERT };
+enum ast_alter_kind {
+	ALTER_ADD_COLUMNS,     /* columns: COLDEF */
+	ALTER_RENAME_COLUMN,   /* column TO new_name */
+	ALTER_DROP_COLUMNS,    /* names: COLREF */
+	ALTER_SET_PROPS,       /* props */
+	ALTER_UNSET_PROPS,     /* props (keys only) */
+	ALTER_COLUMN_COMMENT,  /* column, comment */
+	ALTER_RENAME_TABLE,    /* new_name */
+};
 
 struct ast_frame_bound {
 	enum ast_bound_type type;
@@ -267,6 +283,9 @@ struct ast {
 			struct ast *version;        /* VERSION AS OF n / t@v3 */
 			struct ast *timestamp;      /* TIMESTAMP AS OF '...' */
 			char *format_path;          /* delta.`/path` style: format name in name.parts[0] */
+			void *object;               /* a struct table to bind instead of looking name up
+			                               (statement rewrites: DML reading a pinned snapshot);
+			                               the plan takes its own reference */
 		} table;
 		struct {
 			char *name;                 /* read_csv, ... ("" for a bare 'file') */
@@ -330,8 +349,35 @@ struct ast {
 			struct ast *query;           /* QUERY (VALUES included) */
 			bool overwrite;
 			bool by_name;
+			bool schema_evolution;       /* INSERT WITH SCHEMA EVOLUTION INTO */
 			struct ast *replace_where;
 		} insert;
+		struct {
+			struct ast *target;          /* TABLE (alias: the target's name in conditions) */
+			struct ast *source;          /* a FROM item: TABLE, DERIVED, TABLE_FUNC */
+			struct ast *on;
+			struct ast_list clauses;     /* MERGE_CLAUSE, in order */
+			bool schema_evolution;       /* MERGE WITH SCHEMA EVOLUTION INTO */
+		} merge;
+		struct {
+			enum ast_merge_when when;
+			enum ast_merge_action action;
+			struct ast *cond;            /* AND condition, or NULL */
+			bool star;                   /* UPDATE SET * / INSERT * */
+			struct ast_list set;         /* UPDATE: ASSIGN */
+			struct ast_list columns;     /* INSERT: COLREF (empty: all, in order) */
+			struct ast_list values;      /* INSERT: expressions */
+		} mclause;
+		struct {
+			struct ast_name name;
+			enum ast_alter_kind what;
+			struct ast_list columns;     /* ADD COLUMNS: COLDEF; DROP COLUMNS: COLREF */
+			char *column;                /* RENAME COLUMN / ALTER COLUMN */
+			char *new_name;              /* RENAME COLUMN ... TO / RENAME TO */
+			char *comment;
+			struct ast_list props;       /* PROPERTY */
+			bool if_exists;              /* UNSET TBLPROPERTIES IF EXISTS */
+		} alter;
 		struct {
 			struct ast *table;           /* TABLE */
 			struct ast_list set;         /* ASSIGN */
@@ -386,8 +432,39 @@ void ast_list_add(struct arena *a, struct ast_list *l, struct ast *node);
 /* S-expression dump for tests and debugging: deterministic, one line. */
 void ast_dump(const struct ast *node, struct strbuf *out);
 const char *ast_kind_name(enum ast_kind k);
+/*
+ * Building trees (ast_build.c) - for statements rewritten into queries
+ * (UPDATE, DELETE, MERGE). Nodes and strings are not copied: they must
+ * live in arena a (or longer); names are used as given.
+ */
+struct ast *ast_mk_col(struct arena *a, const char *qual, const char *name, int pos);
+struct ast *ast_mk_int(struct arena *a, int64_t v, int pos);
+struct ast *ast_mk_bool(struct arena *a, bool v, int pos);
+struct ast *ast_mk_null(struct arena *a, int pos);
+struct ast *ast_mk_binary(struct arena *a, const char *op, struct ast *l, struct ast *r);
+struct ast *ast_mk_not(struct arena *a, struct ast *e);
+/* e IS TRUE: NULL counts as false */
+struct ast *ast_mk_is_true(struct arena *a, struct ast *e);
+/* e IS [NOT] NULL */
+struct ast *ast_mk_is_null(struct arena *a, struct ast *e, bool not);
+struct ast *ast_mk_cast(struct arena *a, struct ast *e, wb_type type);
+/* CASE WHEN ... END: add branches with ast_case_when; els may stay NULL */
+struct ast *ast_mk_case(struct arena *a, int pos);
+void ast_case_when(struct arena *a, struct ast *kase, struct ast *cond, struct ast *then);
+struct ast *ast_mk_func(struct arena *a, const char *name, int pos, int nargs, ...);
+struct ast *ast_mk_item(struct arena *a, struct ast *e, const char *alias);
+/* SELECT items FROM from [WHERE where] as a QUERY */
+struct ast *ast_mk_select(struct arena *a, struct ast *from, struct ast_list *items, struct ast *where);
+/* A named table; object: a struct table bound instead of the name (AST_TABLE) */
+struct ast *ast_mk_table(struct arena *a, const struct ast_name *name, const char *alias, void *object, int pos);
+struct ast *ast_mk_derived(struct arena *a, struct ast *query, const char *alias);
+struct ast *ast_mk_join(struct arena *a, enum ast_join_type type, struct ast *l, struct ast *r, struct ast *on);
+
 /* Reproduce SQL text for an expression (used for default column names, as
  * DuckDB names `sum(price)` after its text). */
 void ast_expr_sql(const struct ast *node, struct strbuf *out);
+/* The same with column qualifiers kept (t.id): a condition as text, for
+ * logs such as Delta's commitInfo. */
+void ast_expr_text(const struct ast *node, struct strbuf *out);
 
 #endif

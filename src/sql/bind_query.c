@@ -299,7 +299,7 @@ bind_table(struct binder *b, struct ast *t, struct scope *s)
 		return NULL;
 	}
 	/* CTEs shadow tables */
-	if (nm->n == 1) {
+	if (nm->n == 1 && t->u.table.object == NULL) {
 		for (struct bind_cte *c = b->ctes; c; c = c->next) {
 			if (strcasecmp(c->name, nm->parts[0]) != 0)
 				continue;
@@ -375,7 +375,11 @@ bind_table(struct binder *b, struct ast *t, struct scope *s)
 			return p;
 		}
 	}
-	struct table *tab = catalog_get(b->catalog, nm->parts, nm->n, b->err);
+	struct table *tab = t->u.table.object;
+	if (tab != NULL)
+		table_ref(tab);
+	else
+		tab = catalog_get(b->catalog, nm->parts, nm->n, b->err);
 	if (tab == NULL) {
 		err_at(b->err, t->pos);
 		if (nm->n == 1 && strchr(nm->parts[0], '.') != NULL)

@@ -52,6 +52,15 @@ char *P_tok_text(struct parser *p, const struct token *t);  /* arena copy; quote
 bool P_enter(struct parser *p);
 static inline void P_leave(struct parser *p) { p->depth--; }
 
+/* parser.c */
+bool P_props(struct parser *p, struct ast_list *out);              /* ( 'k' = v, ... ) */
+bool P_column_defs(struct parser *p, struct ast_list *out);        /* col type [NOT NULL] [COMMENT 'c'], ... */
+
+/* parse_merge.c, parse_alter.c: after the statement's first word */
+struct ast *P_merge(struct parser *p, int pos);
+struct ast *P_alter(struct parser *p, int pos);
+struct ast *P_truncate(struct parser *p, int pos);
+
 /* parse_expr.c */
 struct ast *P_expr(struct parser *p);
 struct ast *P_window_spec_body(struct parser *p, struct ast *w);  /* after '(' up to and including ')' */

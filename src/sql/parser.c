@@ -287,7 +287,7 @@ find_ext(struct parser *p)
 
 /* ---- statements ---- */
 
-static bool
+bool
 P_props(struct parser *p, struct ast_list *out)
 {
 	if (!parser_expect_op(p, "("))
@@ -320,7 +320,7 @@ P_props(struct parser *p, struct ast_list *out)
 	return parser_expect_op(p, ")");
 }
 
-static bool
+bool
 P_column_defs(struct parser *p, struct ast_list *out)
 {
 	do {
@@ -511,6 +511,12 @@ static struct ast *
 P_insert(struct parser *p, int pos)
 {
 	struct ast *n = ast_new(p->arena, AST_INSERT, pos);
+	if (P_accept_kw(p, KW_WITH)) {
+		/* Databricks: INSERT WITH SCHEMA EVOLUTION INTO */
+		if (!P_expect_kw(p, KW_SCHEMA) || !parser_expect_word(p, "EVOLUTION"))
+			return NULL;
+		n->u.insert.schema_evolution = true;
+	}
 	if (P_accept_kw(p, KW_OVERWRITE)) {
 		n->u.insert.overwrite = true;
 		P_accept_kw(p, KW_TABLE);
@@ -861,6 +867,15 @@ P_statement(struct parser *p)
 		case KW_COPY:
 			p->cur++;
 			return P_copy(p, pos);
+		case KW_MERGE:
+			p->cur++;
+			return P_merge(p, pos);
+		case KW_ALTER:
+			p->cur++;
+			return P_alter(p, pos);
+		case KW_TRUNCATE:
+			p->cur++;
+			return P_truncate(p, pos);
 		default:
 			break;
 		}

@@ -609,3 +609,24 @@ catalog_each_schema(struct catalog *c, void (*fn)(void *arg, const char *catalog
 			fn(arg, CATALOG_NAME, c->schemas[i].name);
 	pthread_mutex_unlock(&c->mu);
 }
+
+int
+catalog_swap(struct catalog *c, struct table *old, struct table *t, struct wb_error *err)
+{
+	pthread_mutex_lock(&c->mu);
+	for (int i = 0; i < c->nschemas; i++) {
+		struct cat_schema *s = &c->schemas[i];
+		for (int j = 0; j < s->ntables; j++) {
+			if (s->tables[j].t != old)
+				continue;
+			s->tables[j].t = t;
+			pthread_mutex_unlock(&c->mu);
+			table_unref(old);
+			return 0;
+		}
+	}
+	pthread_mutex_unlock(&c->mu);
+	err_set(err, -1, "table \"%s\" was dropped or replaced while the statement ran", old->name);
+	table_unref(t);
+	return -1;
+}

@@ -33,6 +33,10 @@ struct table *catalog_find(struct catalog *c, char *const *parts, int n);
  * if_not_exists, which silently keeps the old one and drops t). */
 int catalog_put(struct catalog *c, char *const *parts, int n, struct table *t, bool temp, bool replace,
     bool if_not_exists, struct wb_error *err);
+/* Put t where old is registered (ALTER TABLE and schema evolution give a
+ * table new columns: a new table object). Takes over the caller's
+ * reference to t; error (t released) when old is no longer registered. */
+int catalog_swap(struct catalog *c, struct table *old, struct table *t, struct wb_error *err);
 int catalog_drop(struct catalog *c, char *const *parts, int n, bool view, bool if_exists, struct wb_error *err);
 int catalog_create_schema(struct catalog *c, char *const *parts, int n, bool if_not_exists, struct wb_error *err);
 int catalog_drop_schema(struct catalog *c, char *const *parts, int n, bool if_exists, bool cascade, struct wb_error *err);

@@ -43,6 +43,25 @@ struct table *lake_table_open(const char *name, const char *dir, bool external, 
 const char *lake_table_dir(const struct table *t);
 bool lake_table_is_external(const struct table *t);
 
+/* ------------------------------------------------------------ pinned tables */
+
+struct delta_snapshot;
+
+/* Extra columns a pinned table adds after the snapshot's own columns. */
+#define LAKE_FILE_COLUMN "_wb_file"   /* BIGINT: the row's data file, an index into snap->files */
+#define LAKE_ROW_COLUMN "_wb_row"     /* BIGINT: the row's 0-based position in its file */
+enum { LAKE_PIN_FILE = 1, LAKE_PIN_ROW = 2 };
+
+/* A table (kind "delta") that reads snapshot snap as it is - not the
+ * latest version - for statements that read one version and commit the
+ * next on top of it (DELETE, UPDATE, MERGE): its columns are the
+ * snapshot's schema, then the extra columns flags ask for; it holds the
+ * live files files[0..nfiles) (indexes into snap->files; files NULL: all
+ * of them). snap is borrowed: finish every plan that scans the table and
+ * release it before freeing snap. */
+struct table *lake_table_pinned(const char *name, struct delta_snapshot *snap, const int64_t *files, int64_t nfiles,
+    unsigned flags);
+
 /* ------------------------------------------------------------ writing */
 
 enum lake_write_mode {
@@ -58,14 +77,17 @@ struct lake_write_options {
 	char *const *prop_values;
 	int nprops;
 	const char *operation;         /* commitInfo.operation; NULL: by mode */
+	bool merge_schema;             /* APPEND: columns the table lacks are added to its
+	                                  schema in the same commit (schema evolution) */
 };
 
 struct lake_write;
 struct pq_part;
 
 /* Begin writing rows of ncol columns (names, types: the table's schema for
- * CREATE/REPLACE; checked against the table's otherwise) to the table in
- * dir. CREATE refuses a directory that already holds a table. */
+ * CREATE/REPLACE; checked against the table's otherwise, where a column
+ * the table lacks is an error unless o->merge_schema) to the table in dir.
+ * CREATE refuses a directory that already holds a table. */
 struct lake_write *lake_write_begin(const char *dir, enum lake_write_mode mode, int ncol, char *const *names,
     const wb_type *types, const struct lake_write_options *o, struct wb_error *err);
 /* A Parquet part for one producing thread (see pq.h: pq_part_write). */
@@ -76,6 +98,31 @@ struct pq_part *lake_write_part(struct lake_write *w);
 int64_t lake_write_commit(struct lake_write *w, int64_t *rows, struct wb_error *err);
 /* Give up: remove the new file, free w. */
 void lake_write_abort(struct lake_write *w);
+
+/*
+ * Rewriting (DELETE, UPDATE, MERGE, INSERT ... REPLACE WHERE, TRUNCATE):
+ * a commit on top of the snapshot the statement read, which removes some
+ * of its files and adds at most one new one. The commit says it read the
+ * table, so a concurrent commit that changed data makes it fail with a
+ * conflict instead of losing that change.
+ *
+ * lake_write_begin_at: like lake_write_begin (APPEND) but on read (which
+ * must outlive w) with commitInfo.operation op; ncol 0 writes no data
+ * file (only removes); merge_schema as in lake_write_options. Metrics are
+ * the caller's (lake_write_metric), not the WRITE ones.
+ */
+struct lake_write *lake_write_begin_at(const char *dir, struct delta_snapshot *read, const char *op, int ncol,
+    char *const *names, const wb_type *types, bool merge_schema, struct wb_error *err);
+/* Remove live file f (an index into read->files) in the commit. */
+void lake_write_remove(struct lake_write *w, int64_t f);
+/* commitInfo.operationParameters / operationMetrics. */
+void lake_write_param(struct lake_write *w, const char *key, const char *value);
+void lake_write_metric(struct lake_write *w, const char *key, int64_t value);
+/* Names under which the commit records the files and bytes it added and
+ * removed (DELETE/UPDATE: numAddedFiles, numRemovedFiles, numAddedBytes,
+ * numRemovedBytes; MERGE: numTargetFilesAdded, ...); NULL: not recorded. */
+void lake_write_file_metrics(struct lake_write *w, const char *added_files, const char *removed_files,
+    const char *added_bytes, const char *removed_bytes);
 
 /* rm -rf path (a missing path is no error). */
 int lake_remove_tree(const char *path, struct wb_error *err);

@@ -1,14 +1,12 @@
 /*
- * Delta tables as catalog tables: the "delta" table kind and its scan.
+ * Delta tables as catalog tables: the "delta" table kind.
  *
- * The scan source replays the log when the query opens it (the version it
- * reads), picks the live files at start() - when the planner has set the
- * projection and the pruning hints - and hands the rest to a Parquet
- * source over those files, whose readers do the work.
+ * A scan replays the log when the query opens it (the version it reads)
+ * and reads that snapshot through lake_scan.c, which picks the live files
+ * at start() - when the planner has set the projection and the pruning
+ * hints.
  */
-#include "store/lake/lake.h"
-#include "store/delta/delta.h"
-#include "store/parquet/pq.h"
+#include "store/lake/lake_int.h"
 #include "core/arena.h"
 #include "core/xmalloc.h"
 
@@ -19,153 +17,6 @@
 struct lake_tab {
 	char *dir;
 	bool external;
-};
-
-struct lake_scan {
-	struct source src;             /* the table's columns */
-	struct delta_snapshot *snap;
-	int *scol;                     /* table column -> snapshot schema column */
-	struct source *inner;          /* Parquet over the files kept; NULL: none */
-	struct scan_pred *ipreds;      /* the hints in the inner source's columns */
-};
-
-/* ------------------------------------------------------------ source */
-
-static int
-ls_start(struct source *s, struct wb_error *err)
-{
-	struct lake_scan *ls = s->impl;
-	struct delta_snapshot *snap = ls->snap;
-	struct arena a;
-	arena_init(&a, 0);
-	char **paths = xcalloc((size_t)(snap->nfiles ? snap->nfiles : 1), sizeof(char *));
-	int np = 0, rc = -1;
-	struct col_stats *cs = xcalloc((size_t)(s->ncol ? s->ncol : 1), sizeof *cs);
-	const struct col_stats **csp = xcalloc((size_t)(s->ncol ? s->ncol : 1), sizeof *csp);
-	for (int64_t f = 0; f < snap->nfiles; f++) {
-		const struct delta_add *add = &snap->files[f];
-		if (s->npreds > 0) {
-			/* file skipping: the add's stats, where it has them */
-			struct delta_file_stats fs;
-			struct wb_error e = WB_ERROR_INIT;
-			bool have = add->stats && delta_stats_parse(&snap->schema, add->stats, &a, &fs, &e) == 0;
-			err_clear(&e);
-			for (int c = 0; c < s->ncol; c++)
-				csp[c] = NULL;
-			if (have) {
-				for (int i = 0; i < s->npreds; i++) {
-					int c = s->preds[i].col;
-					const struct delta_col_stats *d = &fs.cols[ls->scol[c]];
-					cs[c] = (struct col_stats){d->has_min && d->has_max, d->min, d->max, d->null_count,
-					    fs.num_records};
-					csp[c] = &cs[c];
-				}
-			}
-			if (!source_morsel_may_match(s, csp))
-				continue;
-		}
-		paths[np] = delta_file_path(snap->table, add->path, err);
-		if (paths[np] == NULL)
-			goto out;
-		np++;
-	}
-	if (np > 0) {
-		struct pq_read_options o;
-		pq_read_options_init(&o);
-		ls->inner = pq_source_open(paths, np, &o, err);
-		if (ls->inner == NULL)
-			goto out;
-		/* the files' columns by name: Delta column names are unique
-		 * regardless of case */
-		int *proj = xcalloc((size_t)(s->nproj ? s->nproj : 1), sizeof(int));
-		int *icol = xcalloc((size_t)(s->ncol ? s->ncol : 1), sizeof(int));
-		for (int c = 0; c < s->ncol; c++) {
-			icol[c] = -1;
-			for (int k = 0; k < ls->inner->ncol; k++)
-				if (strcasecmp(ls->inner->names[k], s->names[c]) == 0)
-					icol[c] = k;
-		}
-		for (int p = 0; p < s->nproj; p++) {
-			int c = s->proj[p];
-			if (icol[c] < 0 || ls->inner->types[icol[c]] != s->types[c]) {
-				err_set(err, -1, "Delta table %s: its data file %s %s column \"%s\"", snap->table, paths[0],
-				    icol[c] < 0 ? "has no" : "has another type for", s->names[c]);
-				err_hint(err, "the table's files do not match its schema; they may have been written by hand");
-				free(proj);
-				free(icol);
-				goto out;
-			}
-			proj[p] = icol[c];
-		}
-		source_project(ls->inner, proj, s->nproj);
-		if (s->npreds > 0) {
-			ls->ipreds = xcalloc((size_t)s->npreds, sizeof *ls->ipreds);
-			for (int i = 0; i < s->npreds; i++) {
-				ls->ipreds[i] = s->preds[i];
-				ls->ipreds[i].col = icol[s->preds[i].col];
-			}
-			ls->inner->preds = ls->ipreds;
-			ls->inner->npreds = s->npreds;
-		}
-		free(proj);
-		free(icol);
-		if (ls->inner->ops->start(ls->inner, err) < 0)
-			goto out;
-	}
-	rc = 0;
-out:
-	for (int i = 0; i < np; i++)
-		free(paths[i]);
-	free(paths);
-	free(cs);
-	free(csp);
-	arena_release(&a);
-	return rc;
-}
-
-static void *
-ls_reader_new(struct source *s)
-{
-	struct lake_scan *ls = s->impl;
-	return ls->inner ? ls->inner->ops->reader_new(ls->inner) : NULL;
-}
-
-static int
-ls_next(struct source *s, void *reader, struct chunk *out, struct wb_error *err)
-{
-	struct lake_scan *ls = s->impl;
-	if (ls->inner == NULL)
-		return 0;
-	return ls->inner->ops->next(ls->inner, reader, out, err);
-}
-
-static void
-ls_reader_free(struct source *s, void *reader)
-{
-	struct lake_scan *ls = s->impl;
-	if (ls->inner && reader)
-		ls->inner->ops->reader_free(ls->inner, reader);
-}
-
-static void
-ls_free(struct source *s)
-{
-	struct lake_scan *ls = s->impl;
-	source_free(ls->inner);
-	delta_snapshot_free(ls->snap);
-	free(ls->scol);
-	free(ls->ipreds);
-	source_fini(s);
-	free(ls);
-}
-
-static const struct source_ops lake_scan_ops = {
-	.name = "delta",
-	.start = ls_start,
-	.reader_new = ls_reader_new,
-	.next = ls_next,
-	.reader_free = ls_reader_free,
-	.free = ls_free,
 };
 
 /* ------------------------------------------------------------ table */
@@ -206,20 +57,12 @@ lt_scan(struct table *t, struct wb_error *err)
 		free(scol);
 		return NULL;
 	}
-	struct lake_scan *ls = xcalloc(1, sizeof *ls);
-	source_init(&ls->src, &lake_scan_ops, t->ncol);
-	for (int c = 0; c < t->ncol; c++)
-		source_set_column(&ls->src, c, t->names[c], t->types[c]);
-	ls->src.impl = ls;
-	ls->snap = snap;
-	ls->scol = scol;
-	ls->src.unit_name = "files";
-	struct wb_error e = WB_ERROR_INIT;
-	ls->src.est_rows = delta_snapshot_num_records(snap, &e);
-	err_clear(&e);
-	/* any number of readers share the files' row groups */
-	ls->src.max_readers = snap->nfiles > 0 ? 256 : 1;
-	return &ls->src;
+	struct lake_scan_args a = {
+		.snap = snap, .own_snap = true, .ncol = t->ncol, .names = t->names, .types = t->types, .scol = scol,
+	};
+	struct source *src = lake_scan_open(&a);
+	free(scol);
+	return src;
 }
 
 static int64_t

@@ -4,8 +4,7 @@
  * that adds it is published, so a crash at any point leaves either the old
  * version (plus an unreferenced file that VACUUM removes) or the new one.
  */
-#include "store/lake/lake.h"
-#include "store/delta/delta.h"
+#include "store/lake/lake_int.h"
 #include "store/parquet/pq.h"
 #include "core/arena.h"
 #include "core/strbuf.h"
@@ -22,6 +21,10 @@ struct lake_write {
 	enum lake_write_mode mode;
 	struct arena arena;
 	struct delta_snapshot *read;   /* the version written on top of; NULL when creating */
+	bool own_read;                 /* read is freed with w (not for lake_write_begin_at) */
+	bool rewrite;                  /* lake_write_begin_at: the caller's metrics */
+	const char *m_added_files, *m_removed_files, *m_added_bytes, *m_removed_bytes;
+	int64_t removed_files, removed_bytes;
 	struct delta_schema schema;    /* the table's schema after the commit */
 	int *scol;                     /* written column -> schema column */
 	int ncol;
@@ -31,8 +34,8 @@ struct lake_write {
 	struct pq_writer *pq;
 };
 
-static int64_t
-now_ms(void)
+int64_t
+lake_now_ms(void)
 {
 	struct timeval tv;
 	gettimeofday(&tv, NULL);
@@ -44,7 +47,8 @@ lw_free(struct lake_write *w)
 {
 	if (w->commit)
 		delta_commit_free(w->commit);
-	delta_snapshot_free(w->read);
+	if (w->own_read)
+		delta_snapshot_free(w->read);
 	free(w->dir);
 	free(w->file);
 	free(w->path);
@@ -93,6 +97,81 @@ set_new_metadata(struct lake_write *w, int ncol, char *const *names, const wb_ty
 	delta_commit_set_metadata(w->commit, &md);
 }
 
+/* Create the new data file w->file (a fresh name) for the written columns. */
+static int
+open_data_file(struct lake_write *w, char *const *names, const wb_type *types, struct wb_error *err)
+{
+	char uuid[37];
+	delta_uuid(uuid);
+	struct strbuf sb = STRBUF_INIT;
+	sb_printf(&sb, "part-00000-%s-c000.zstd.parquet", uuid);
+	w->file = sb_detach(&sb);
+	sb_printf(&sb, "%s/%s", w->dir, w->file);
+	w->path = sb_detach(&sb);
+	struct pq_write_options po;
+	pq_write_options_init(&po);
+	w->pq = pq_writer_open(w->path, w->ncol, names, types, &po, err);
+	return w->pq ? 0 : -1;
+}
+
+/* Map the written columns onto the read schema (w->scol); with
+ * merge_schema, columns it lacks are appended to it and the commit gets the
+ * new metadata. */
+static int
+map_columns(struct lake_write *w, int ncol, char *const *names, const wb_type *types, bool merge_schema,
+    struct wb_error *err)
+{
+	const struct delta_schema *old = &w->read->schema;
+	w->schema = *old;
+	int nnew = 0;
+	for (int c = 0; c < ncol; c++) {
+		w->scol[c] = delta_schema_find(old, names[c]);
+		if (w->scol[c] >= 0 && old->cols[w->scol[c]].type != types[c]) {
+			err_set(err, -1, "Delta table %s: column \"%s\" is %s, the data written is %s", w->dir, names[c],
+			    type_name(old->cols[w->scol[c]].type), type_name(types[c]));
+			return -1;
+		}
+		if (w->scol[c] < 0 && !merge_schema) {
+			err_set(err, -1, "Delta table %s has no column \"%s\"", w->dir, names[c]);
+			err_hint(err, "SET spark.databricks.delta.schema.autoMerge.enabled = true adds new columns to the schema");
+			return -1;
+		}
+		if (w->scol[c] < 0)
+			nnew++;
+	}
+	if (nnew == 0)
+		return 0;
+	w->schema.ncols = old->ncols + nnew;
+	w->schema.cols = arena_zalloc(&w->arena, sizeof(struct delta_column) * (size_t)w->schema.ncols);
+	memcpy(w->schema.cols, old->cols, sizeof(struct delta_column) * (size_t)old->ncols);
+	int k = old->ncols;
+	for (int c = 0; c < ncol; c++) {
+		if (w->scol[c] >= 0)
+			continue;
+		if (types[c] == WB_TYPE_INTERVAL || type_is_list(types[c]) || types[c] == WB_TYPE_NULL) {
+			err_set(err, -1, "Delta table %s: new column \"%s\" is %s, which a Delta table cannot store", w->dir,
+			    names[c], type_name(types[c]));
+			err_hint(err, "cast it to a storable type (BIGINT, DOUBLE, VARCHAR, DATE, TIMESTAMP, BOOLEAN)");
+			return -1;
+		}
+		struct delta_column *dc = &w->schema.cols[k];
+		dc->name = arena_strdup(&w->arena, names[c]);
+		dc->type = types[c];
+		dc->delta_type = delta_type_for(types[c]);
+		dc->nullable = true;
+		dc->metadata = "{}";
+		dc->partition_index = -1;
+		w->scol[c] = k++;
+	}
+	struct delta_metadata md = w->read->metadata;
+	struct strbuf sb = STRBUF_INIT;
+	delta_schema_write(&w->schema, &sb);
+	md.schema_string = arena_strdup(&w->arena, sb_str(&sb));
+	sb_free(&sb);
+	delta_commit_set_metadata(w->commit, &md);
+	return 0;
+}
+
 struct lake_write *
 lake_write_begin(const char *dir, enum lake_write_mode mode, int ncol, char *const *names, const wb_type *types,
     const struct lake_write_options *o, struct wb_error *err)
@@ -115,6 +194,7 @@ lake_write_begin(const char *dir, enum lake_write_mode mode, int ncol, char *con
 		w->read = delta_snapshot_open(dir, NULL, err);
 		if (w->read == NULL)
 			goto fail;
+		w->own_read = true;
 	}
 	const char *op = o && o->operation ? o->operation : default_operation(mode);
 	w->commit = delta_commit_begin(dir, w->read, op, err);
@@ -124,19 +204,11 @@ lake_write_begin(const char *dir, enum lake_write_mode mode, int ncol, char *con
 		set_new_metadata(w, ncol, names, types, o);
 		for (int c = 0; c < ncol; c++)
 			w->scol[c] = c;
-	} else {
-		w->schema = w->read->schema;
-		for (int c = 0; c < ncol; c++) {
-			w->scol[c] = delta_schema_find(&w->schema, names[c]);
-			if (w->scol[c] < 0 || w->schema.cols[w->scol[c]].type != types[c]) {
-				err_set(err, -1, "Delta table %s has %s column \"%s\"", dir,
-				    w->scol[c] < 0 ? "no" : "another type of", names[c]);
-				goto fail;
-			}
-		}
+	} else if (map_columns(w, ncol, names, types, o && o->merge_schema, err) < 0) {
+		goto fail;
 	}
 	if (mode == LAKE_REPLACE || mode == LAKE_OVERWRITE) {
-		int64_t t = now_ms();
+		int64_t t = lake_now_ms();
 		for (int64_t f = 0; f < w->read->nfiles; f++) {
 			struct delta_remove rm = delta_remove_for(&w->read->files[f], t);
 			delta_commit_remove(w->commit, &rm);
@@ -144,24 +216,70 @@ lake_write_begin(const char *dir, enum lake_write_mode mode, int ncol, char *con
 		delta_commit_reads_table(w->commit);
 	}
 	delta_commit_param(w->commit, "mode", mode == LAKE_APPEND ? "Append" : mode == LAKE_CREATE ? "ErrorIfExists" : "Overwrite");
-	if (lake_mkdirs(dir, err) < 0)
-		goto fail;
-	char uuid[37];
-	delta_uuid(uuid);
-	struct strbuf sb = STRBUF_INIT;
-	sb_printf(&sb, "part-00000-%s-c000.zstd.parquet", uuid);
-	w->file = sb_detach(&sb);
-	sb_printf(&sb, "%s/%s", dir, w->file);
-	w->path = sb_detach(&sb);
-	struct pq_write_options po;
-	pq_write_options_init(&po);
-	w->pq = pq_writer_open(w->path, ncol, names, types, &po, err);
-	if (w->pq == NULL)
+	if (lake_mkdirs(dir, err) < 0 || open_data_file(w, names, types, err) < 0)
 		goto fail;
 	return w;
 fail:
 	lw_free(w);
 	return NULL;
+}
+
+struct lake_write *
+lake_write_begin_at(const char *dir, struct delta_snapshot *read, const char *op, int ncol, char *const *names,
+    const wb_type *types, bool merge_schema, struct wb_error *err)
+{
+	struct lake_write *w = xcalloc(1, sizeof *w);
+	arena_init(&w->arena, 0);
+	w->dir = xstrdup(dir);
+	w->mode = LAKE_APPEND;
+	w->rewrite = true;
+	w->read = read;
+	w->ncol = ncol;
+	w->scol = xcalloc((size_t)(ncol ? ncol : 1), sizeof(int));
+	w->commit = delta_commit_begin(dir, read, op, err);
+	if (w->commit == NULL)
+		goto fail;
+	delta_commit_reads_table(w->commit);
+	if (ncol > 0) {
+		if (map_columns(w, ncol, names, types, merge_schema, err) < 0 || open_data_file(w, names, types, err) < 0)
+			goto fail;
+	}
+	return w;
+fail:
+	lw_free(w);
+	return NULL;
+}
+
+void
+lake_write_remove(struct lake_write *w, int64_t f)
+{
+	const struct delta_add *add = &w->read->files[f];
+	struct delta_remove rm = delta_remove_for(add, lake_now_ms());
+	delta_commit_remove(w->commit, &rm);
+	w->removed_files++;
+	w->removed_bytes += add->size > 0 ? add->size : 0;
+}
+
+void
+lake_write_param(struct lake_write *w, const char *key, const char *value)
+{
+	delta_commit_param(w->commit, key, value);
+}
+
+void
+lake_write_metric(struct lake_write *w, const char *key, int64_t value)
+{
+	delta_commit_metric(w->commit, key, value);
+}
+
+void
+lake_write_file_metrics(struct lake_write *w, const char *added_files, const char *removed_files,
+    const char *added_bytes, const char *removed_bytes)
+{
+	w->m_added_files = added_files;
+	w->m_removed_files = removed_files;
+	w->m_added_bytes = added_bytes;
+	w->m_removed_bytes = removed_bytes;
 }
 
 struct pq_part *
@@ -184,7 +302,7 @@ lake_write_commit(struct lake_write *w, int64_t *rows, struct wb_error *err)
 	struct pq_write_stats ws = {0};
 	struct pq_writer *pq = w->pq;
 	w->pq = NULL;
-	if (pq_writer_close(pq, &ws, err) < 0) {
+	if (pq && pq_writer_close(pq, &ws, err) < 0) {
 		lw_free(w);
 		return -1;
 	}
@@ -208,7 +326,7 @@ lake_write_commit(struct lake_write *w, int64_t *rows, struct wb_error *err)
 		struct delta_add add = {0};
 		add.path = sb_str(&rel);
 		add.size = ws.bytes;
-		add.modification_time = now_ms();
+		add.modification_time = lake_now_ms();
 		add.data_change = true;
 		add.stats = sb_str(&stats);
 		add.base_row_id = -1;
@@ -216,16 +334,27 @@ lake_write_commit(struct lake_write *w, int64_t *rows, struct wb_error *err)
 		delta_commit_add(w->commit, &add);
 		sb_free(&stats);
 		sb_free(&rel);
-	} else {
+	} else if (w->path) {
 		unlink(w->path);    /* no rows: no file (as Spark writes none) */
 	}
-	delta_commit_metric(w->commit, "numFiles", ws.rows > 0 ? 1 : 0);
-	delta_commit_metric(w->commit, "numOutputRows", ws.rows);
-	delta_commit_metric(w->commit, "numOutputBytes", ws.rows > 0 ? ws.bytes : 0);
+	if (!w->rewrite) {
+		delta_commit_metric(w->commit, "numFiles", ws.rows > 0 ? 1 : 0);
+		delta_commit_metric(w->commit, "numOutputRows", ws.rows);
+		delta_commit_metric(w->commit, "numOutputBytes", ws.rows > 0 ? ws.bytes : 0);
+	} else {
+		if (w->m_added_files)
+			delta_commit_metric(w->commit, w->m_added_files, ws.rows > 0 ? 1 : 0);
+		if (w->m_removed_files)
+			delta_commit_metric(w->commit, w->m_removed_files, w->removed_files);
+		if (w->m_added_bytes)
+			delta_commit_metric(w->commit, w->m_added_bytes, ws.rows > 0 ? ws.bytes : 0);
+		if (w->m_removed_bytes)
+			delta_commit_metric(w->commit, w->m_removed_bytes, w->removed_bytes);
+	}
 	pq_write_stats_free(&ws);
 	struct delta_commit_result res;
 	int64_t v = delta_commit_publish(w->commit, &res, err);
-	if (v < 0)
+	if (v < 0 && w->path)
 		unlink(w->path);
 	lw_free(w);
 	return v;

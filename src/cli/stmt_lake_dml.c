@@ -1,0 +1,192 @@
+/*
+ * UPDATE, DELETE and TRUNCATE on Delta tables: copy-on-write.
+ *
+ * The statement reads one snapshot and commits the next version on top of
+ * it. First it finds the files that hold affected rows: a query over the
+ * snapshot (pinned: lake_table_pinned) with the file of each row as an
+ * extra column, filtered by the WHERE - so the scan skips the files whose
+ * statistics rule the WHERE out. Then it rewrites only those files - every
+ * row of them, updated, or without the deleted ones - into one new data
+ * file, and publishes one commit that removes them and adds it (Spark's
+ * DELETE / UPDATE actions and metrics). Files without affected rows stay
+ * as they are; when no file is affected nothing is committed, as Delta
+ * does. DELETE without WHERE and TRUNCATE only remove files.
+ *
+ * The commit records that it read the table, so a concurrent writer that
+ * changed data in between makes it fail with a conflict (store/delta).
+ */
+#include "cli/stmt_int.h"
+#include "store/lake/lake.h"
+#include "store/delta/delta.h"
+#include "core/xmalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int
+stmt_lake_touched(struct session *s, struct arena *a, struct delta_snapshot *snap, const char *name, const char *qual,
+    struct ast *where, int64_t **files, int64_t *nfiles, struct wb_error *err)
+{
+	*files = NULL;
+	*nfiles = 0;
+	if (snap->nfiles == 0)
+		return 0;
+	struct table *pin = lake_table_pinned(name, snap, NULL, 0, LAKE_PIN_FILE);
+	struct ast_name nm = {1, {(char *)name}};
+	struct ast *rel = ast_mk_table(a, &nm, qual, pin, where ? where->pos : 0);
+	struct ast_list items = {0};
+	struct ast *fcol = ast_mk_col(a, qual, LAKE_FILE_COLUMN, rel->pos);
+	ast_list_add(a, &items, ast_mk_item(a, fcol, "f"));
+	struct ast *q = ast_mk_select(a, rel, &items, where);
+	ast_list_add(a, &q->u.query.body->u.select.group, ast_mk_col(a, qual, LAKE_FILE_COLUMN, rel->pos));
+	struct binder b;
+	struct pnode *p = stmt_plan_query(s, &b, a, q, err);
+	struct rowset *rs = NULL;
+	int rc = -1;
+	if (p && stmt_collect(s, p, &rs, err) == 0) {
+		*files = xcalloc((size_t)(rs->nrows ? rs->nrows : 1), sizeof(int64_t));
+		for (int64_t i = 0; i < rs->nrows; i++) {
+			struct wb_value v;
+			rowset_get(rs, i, 0, &v);
+			(*files)[i] = v.u.i;
+		}
+		*nfiles = rs->nrows;
+		rc = 0;
+	}
+	rowset_free(rs);
+	stmt_finish(s, &b, p);
+	table_unref(pin);
+	return rc;
+}
+
+/* Rows of the given files by their statistics, -1 when one lacks them. */
+static int64_t
+files_rows(const struct delta_snapshot *snap, const int64_t *files, int64_t n)
+{
+	struct arena a;
+	arena_init(&a, 0);
+	int64_t rows = 0;
+	for (int64_t i = 0; i < n && rows >= 0; i++) {
+		const struct delta_add *add = &snap->files[files ? files[i] : i];
+		struct delta_file_stats fs;
+		struct wb_error e = WB_ERROR_INIT;
+		if (add->stats && delta_stats_parse(&snap->schema, add->stats, &a, &fs, &e) == 0 && fs.num_records >= 0)
+			rows += fs.num_records;
+		else
+			rows = -1;
+		err_clear(&e);
+	}
+	arena_release(&a);
+	return rows;
+}
+
+int
+stmt_lake_rewrite(struct session *s, struct arena *a, struct table *t, const char *qual, struct ast *where,
+    const struct ast_list *set, int pos, struct dml_counts *counts, int64_t *version, struct wb_error *err)
+{
+	const char *dir = lake_table_dir(t);
+	const char *op = set ? "UPDATE" : "DELETE";
+	long long t0 = exec_now_ns();
+	memset(counts, 0, sizeof *counts);
+	*version = -1;
+	struct delta_snapshot *snap = delta_snapshot_open(dir, NULL, err);
+	if (snap == NULL) {
+		err_at(err, pos);
+		return -1;
+	}
+	int rc = -1;
+	int64_t *files = NULL, nfiles = snap->nfiles;
+	int n = snap->schema.ncols;
+	char **names = arena_alloc(a, sizeof(char *) * (size_t)(n ? n : 1));
+	wb_type *types = arena_alloc(a, sizeof(wb_type) * (size_t)(n ? n : 1));
+	for (int c = 0; c < n; c++) {
+		names[c] = (char *)snap->schema.cols[c].name;
+		types[c] = snap->schema.cols[c].type;
+	}
+	struct ast **setv = NULL;
+	if (set && dml_set_columns(a, set, t->name, n, names, &setv, err) < 0)
+		goto out;
+	/* which files hold affected rows */
+	if (where && stmt_lake_touched(s, a, snap, t->name, qual, where, &files, &nfiles, err) < 0)
+		goto out;
+	long long t1 = exec_now_ns();
+	if (nfiles == 0) {
+		rc = 0;             /* nothing to change: no commit */
+		goto out;
+	}
+	bool remove_only = set == NULL && where == NULL;
+	struct lake_write *w = lake_write_begin_at(dir, snap, op, remove_only ? 0 : n, names, types, false, err);
+	if (w == NULL)
+		goto out;
+	for (int64_t i = 0; i < nfiles; i++)
+		lake_write_remove(w, files ? files[i] : i);
+	lake_write_param(w, "predicate", dml_predicate_json(a, where));
+	lake_write_file_metrics(w, "numAddedFiles", "numRemovedFiles", "numAddedBytes", "numRemovedBytes");
+	if (remove_only) {
+		counts->n[DML_DELETE] = files_rows(snap, NULL, snap->nfiles);
+	} else {
+		struct table *pin = lake_table_pinned(t->name, snap, files, nfiles, 0);
+		struct ast_name nm = {1, {t->name}};
+		struct ast *rel = ast_mk_table(a, &nm, qual, pin, pos);
+		struct ast *q = dml_rewrite_query(a, rel, qual, n, names, types, setv, where, pos);
+		struct binder b;
+		struct pnode *p = stmt_plan_query(s, &b, a, q, err);
+		int r = p ? dml_run(s, p, w, NULL, NULL, counts, NULL, err) : -1;
+		stmt_finish(s, &b, p);
+		table_unref(pin);
+		if (r < 0) {
+			lake_write_abort(w);
+			err_at(err, pos);
+			goto out;
+		}
+	}
+	long long t2 = exec_now_ns();
+	if (set) {
+		lake_write_metric(w, "numUpdatedRows", counts->n[DML_UPDATE]);
+	} else if (counts->n[DML_DELETE] >= 0) {
+		lake_write_metric(w, "numDeletedRows", counts->n[DML_DELETE]);
+	}
+	lake_write_metric(w, "numCopiedRows", counts->n[DML_COPY]);
+	lake_write_metric(w, "numAddedChangeFiles", 0);
+	lake_write_metric(w, "executionTimeMs", (t2 - t0) / 1000000);
+	lake_write_metric(w, "scanTimeMs", (t1 - t0) / 1000000);
+	lake_write_metric(w, "rewriteTimeMs", (t2 - t1) / 1000000);
+	int64_t rows;
+	*version = lake_write_commit(w, &rows, err);
+	if (*version < 0) {
+		err_at(err, pos);
+		goto out;
+	}
+	if (counts->n[DML_DELETE] < 0)
+		counts->n[DML_DELETE] = 0;
+	rc = 0;
+out:
+	free(files);
+	delta_snapshot_free(snap);
+	return rc;
+}
+
+/* TRUNCATE TABLE t: every file removed, as Databricks records it. */
+int
+stmt_lake_truncate(struct session *s, struct table *t, struct wb_error *err)
+{
+	const char *dir = lake_table_dir(t);
+	struct delta_snapshot *snap = delta_snapshot_open(dir, NULL, err);
+	if (snap == NULL)
+		return -1;
+	int rc = -1;
+	struct lake_write *w = lake_write_begin_at(dir, snap, "TRUNCATE", 0, NULL, NULL, false, err);
+	if (w != NULL) {
+		for (int64_t i = 0; i < snap->nfiles; i++)
+			lake_write_remove(w, i);
+		lake_write_file_metrics(w, NULL, "numRemovedFiles", NULL, "numRemovedBytes");
+		int64_t rows;
+		int64_t v = lake_write_commit(w, &rows, err);
+		if (v >= 0) {
+			session_message(s, "Table %s truncated (Delta version %lld)", t->name, (long long)v);
+			rc = 0;
+		}
+	}
+	delta_snapshot_free(snap);
+	return rc;
+}

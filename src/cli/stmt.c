@@ -342,115 +342,6 @@ create_view(struct session *s, struct arena *a, struct ast *st, const char *sql,
 	return rc;
 }
 
-static int
-insert_into(struct session *s, struct arena *a, struct ast *st, struct wb_error *err)
-{
-	struct table *t = stmt_dml_target(s, &st->u.insert.table, st->pos, "insert into", err);
-	if (t == NULL)
-		return -1;
-	struct binder b;
-	struct pnode *p = stmt_plan_query(s, &b, a, st->u.insert.query, err);
-	int rc = -1;
-	if (p == NULL)
-		goto out;
-	if (st->u.insert.replace_where) {
-		err_set(err, st->u.insert.replace_where->pos, "INSERT ... REPLACE WHERE needs a Delta table");
-		goto out;
-	}
-	/* map table columns to query columns */
-	int *src = arena_alloc(a, sizeof(int) * (size_t)(t->ncol ? t->ncol : 1));
-	if (st->u.insert.columns.n > 0 || st->u.insert.by_name) {
-		for (int i = 0; i < t->ncol; i++)
-			src[i] = -1;
-		int n = st->u.insert.by_name ? p->ncol : st->u.insert.columns.n;
-		if (!st->u.insert.by_name && n != p->ncol) {
-			err_set(err, st->u.insert.query->pos, "INSERT lists %d columns but the query produces %d", n, p->ncol);
-			goto out;
-		}
-		for (int k = 0; k < n; k++) {
-			const char *cn = st->u.insert.by_name ? p->names[k] : st->u.insert.columns.v[k]->u.name.parts[0];
-			int c = table_column(t, cn);
-			if (c < 0) {
-				err_set(err, st->u.insert.by_name ? st->u.insert.query->pos : st->u.insert.columns.v[k]->pos,
-				    "table \"%s\" has no column \"%s\"", t->name, cn);
-				const char *sug = str_suggest(cn, (const char *const *)t->names, t->ncol);
-				if (sug)
-					err_hint(err, "did you mean \"%s\"?", sug);
-				goto out;
-			}
-			if (src[c] >= 0) {
-				err_set(err, st->pos, "column \"%s\" is given twice", cn);
-				goto out;
-			}
-			src[c] = k;
-		}
-	} else {
-		if (p->ncol != t->ncol) {
-			err_set(err, st->u.insert.query->pos, "table \"%s\" has %d columns but the query produces %d", t->name,
-			    t->ncol, p->ncol);
-			err_hint(err, "list the target columns: INSERT INTO %s (col, ...) ...", t->name);
-			goto out;
-		}
-		for (int i = 0; i < t->ncol; i++)
-			src[i] = i;
-	}
-	struct pnode *proj = pnode_new(a, PN_PROJECT, p, t->ncol);
-	proj->u.project.exprs = arena_alloc(a, sizeof(struct bexpr *) * (size_t)(t->ncol ? t->ncol : 1));
-	for (int i = 0; i < t->ncol; i++) {
-		if (src[i] >= 0) {
-			proj->u.project.exprs[i] = bexpr_column(a, src[i], p->types[src[i]]);
-			pnode_set_col(a, proj, i, t->names[i], p->types[src[i]]);
-		} else {
-			struct wb_value nv = {.type = t->types[i], .is_null = true};
-			proj->u.project.exprs[i] = bexpr_const(a, &nv, st->pos);
-			pnode_set_col(a, proj, i, t->names[i], t->types[i]);
-		}
-	}
-	struct pnode *cast = bind_cast_columns(&b, proj, t->types, t->names, t->ncol, st->u.insert.query->pos);
-	if (cast == NULL)
-		goto out;
-	if (lake_table_dir(t)) {
-		int64_t rows = 0;
-		p = cast;
-		if (stmt_lake_insert(s, t, cast, st->u.insert.overwrite, &rows, err) < 0) {
-			err_at(err, st->pos);
-			goto out;
-		}
-		session_message(s, "%lld row%s inserted", (long long)rows, rows == 1 ? "" : "s");
-		rc = 0;
-		goto out;
-	}
-	struct memtable *add = materialize(s, cast, err);
-	p = cast;
-	if (add == NULL)
-		goto out;
-	struct memtable *mt = memtable_of(t);
-	int64_t rows = add->nrows;
-	/* move the new row groups over */
-	pthread_mutex_lock(&add->mu);
-	struct mt_rowgroup **rgs = add->rgs;
-	int nrg = add->nrg;
-	add->rgs = NULL;
-	add->nrg = 0;
-	pthread_mutex_unlock(&add->mu);
-	if (st->u.insert.overwrite) {
-		memtable_replace(mt, rgs, nrg);
-	} else {
-		/* keep appended rows after the existing ones */
-		for (int i = 0; i < nrg; i++)
-			rgs[i]->seq += UINT64_C(1) << 62;
-		memtable_add(mt, rgs, nrg);
-	}
-	free(rgs);
-	memtable_free(add);
-	session_message(s, "%lld row%s inserted", (long long)rows, rows == 1 ? "" : "s");
-	rc = 0;
-out:
-	stmt_finish(s, &b, p);
-	table_unref(t);
-	return rc;
-}
-
 /* SELECT <items> FROM <table> [WHERE <where>] as an AST. */
 static struct ast *
 mk_select(struct arena *a, struct ast *table, struct ast_list *items, struct ast *where)
@@ -910,7 +801,7 @@ copy_stmt(struct session *s, struct arena *a, struct ast *st, struct wb_error *e
 		struct ast *ins = ast_new(a, AST_INSERT, st->pos);
 		ins->u.insert.table = st->u.copy.table;
 		ins->u.insert.query = mk_select(a, tf, &items, NULL);
-		return insert_into(s, a, ins, err);
+		return stmt_insert(s, a, ins, err);
 	}
 	if (copy_is_parquet(s, a, st, err)) {
 		struct ast *q = st->u.copy.query;
@@ -1061,7 +952,7 @@ stmt_run(struct session *s, const char *sql, int len, struct wb_error *err)
 			err_at(err, st->pos);
 		break;
 	case AST_INSERT:
-		rc = insert_into(s, a, st, err);
+		rc = stmt_insert(s, a, st, err);
 		break;
 	case AST_UPDATE:
 		rc = stmt_update(s, a, st, err);

@@ -23,8 +23,8 @@ bool stmt_lake_wanted(struct session *s, const struct ast *st);
 int stmt_lake_create(struct session *s, struct arena *a, struct ast *st, struct wb_error *err);
 /* Append (or overwrite with) plan p's rows - already of the table's
  * columns and types - to Delta table t. */
-int stmt_lake_insert(struct session *s, struct table *t, struct pnode *p, bool overwrite, int64_t *rows,
-    struct wb_error *err);
+int stmt_lake_insert(struct session *s, struct table *t, struct pnode *p, bool overwrite, bool merge_schema,
+    int64_t *rows, struct wb_error *err);
 /* After a commit that changed Delta table t's schema: the catalog's entry
  * gets the new columns (a new table object). */
 void stmt_lake_refresh(struct session *s, struct table *t);
@@ -91,7 +91,8 @@ int stmt_lake_touched(struct session *s, struct arena *a, struct delta_snapshot 
     struct ast *where, int64_t **files, int64_t *nfiles, struct wb_error *err);
 int stmt_lake_truncate(struct session *s, struct table *t, struct wb_error *err);
 
-/* Statements (stmt_dml.c, stmt_lake_dml.c, stmt_merge.c, stmt_alter.c). */
+/* Statements (stmt_insert.c, stmt_dml.c, stmt_merge.c, stmt_alter.c). */
+int stmt_insert(struct session *s, struct arena *a, struct ast *st, struct wb_error *err);
 int stmt_delete(struct session *s, struct arena *a, struct ast *st, struct wb_error *err);
 int stmt_update(struct session *s, struct arena *a, struct ast *st, struct wb_error *err);
 int stmt_truncate(struct session *s, struct arena *a, struct ast *st, struct wb_error *err);

@@ -193,11 +193,12 @@ out:
 }
 
 int
-stmt_lake_insert(struct session *s, struct table *t, struct pnode *p, bool overwrite, int64_t *rows,
+stmt_lake_insert(struct session *s, struct table *t, struct pnode *p, bool overwrite, bool merge_schema, int64_t *rows,
     struct wb_error *err)
 {
+	struct lake_write_options o = {.merge_schema = merge_schema};
 	struct lake_write *w = lake_write_begin(lake_table_dir(t), overwrite ? LAKE_OVERWRITE : LAKE_APPEND, p->ncol,
-	    p->names, p->types, NULL, err);
+	    p->names, p->types, &o, err);
 	if (w == NULL)
 		return -1;
 	return run_into(s, p, w, rows, err) < 0 ? -1 : 0;

@@ -463,6 +463,17 @@ bind_from(struct binder *b, struct ast *f, struct scope *s)
 	}
 }
 
+struct ast *
+bind_bound_relation(struct binder *b, struct pnode *p, const char *qual, int pos)
+{
+	struct scope *s = arena_zalloc(b->arena, sizeof *s);
+	scope_from_plan(b, s, p, qual);
+	struct ast *r = ast_new(b->arena, AST_BOUND, pos);
+	r->u.bound.plan = p;
+	r->u.bound.scope = s;
+	return r;
+}
+
 /* ------------------------------------------------------------ helpers */
 
 int64_t

@@ -64,6 +64,10 @@ int bind_constant(struct binder *b, struct ast *expr, struct wb_value *out);
  * column of untyped NULLs (bind_null_column) fits any type. */
 struct pnode *bind_cast_columns(struct binder *b, struct pnode *plan, const wb_type *types, char *const *names,
     int ncol, int pos);
+/* A FROM item for an already bound plan p of b, its columns qualified by
+ * qual (may be NULL): queries over a plan built outside SQL, bound with
+ * bind_query(b, ...) - the same binder. */
+struct ast *bind_bound_relation(struct binder *b, struct pnode *p, const char *qual, int pos);
 /* Is column i of plan made only of untyped NULLs that binding typed as
  * BIGINT (SELECT NULL, VALUES (NULL), through projections of it)? */
 bool bind_null_column(const struct pnode *plan, int i);

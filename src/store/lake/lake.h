@@ -124,6 +124,21 @@ void lake_write_metric(struct lake_write *w, const char *key, int64_t value);
 void lake_write_file_metrics(struct lake_write *w, const char *added_files, const char *removed_files,
     const char *added_bytes, const char *removed_bytes);
 
+/* ------------------------------------------------------------ ALTER TABLE */
+
+/* Metadata-only commits on the latest version of the table in dir (Spark's
+ * operations ADD COLUMNS, SET/UNSET TBLPROPERTIES, CHANGE COLUMN); each
+ * returns the version committed or -1 with err. New columns are nullable
+ * and read as NULL in the files written before them; comments (may be
+ * NULL) go to the field metadata. Setting a property that needs a protocol
+ * feature wb does not implement (column mapping, deletion vectors, change
+ * data feed, ...) is refused. */
+int64_t lake_add_columns(const char *dir, int n, char *const *names, const wb_type *types, char *const *comments,
+    struct wb_error *err);
+int64_t lake_set_properties(const char *dir, int n, char *const *keys, char *const *values, bool unset,
+    bool if_exists, struct wb_error *err);
+int64_t lake_comment_column(const char *dir, const char *column, const char *comment, struct wb_error *err);
+
 /* rm -rf path (a missing path is no error). */
 int lake_remove_tree(const char *path, struct wb_error *err);
 /* Remove a managed table's directory (DROP TABLE): the log first, so a

@@ -1,0 +1,421 @@
+/*
+ * INSERT INTO / INSERT OVERWRITE [TABLE] t [(cols)] [BY NAME]
+ *   [REPLACE WHERE cond] query
+ * and INSERT WITH SCHEMA EVOLUTION INTO ...
+ *
+ * The query's columns go to the table's by position, by the listed names
+ * or BY NAME; columns not given are NULL. Values are converted to the
+ * column types. Delta tables follow Spark's store assignment: a value may
+ * be converted between numbers, to a string, between DATE and TIMESTAMP,
+ * and from a string to a DATE or TIMESTAMP, but a string or a boolean is
+ * not silently made a number (the error names the column and says to
+ * CAST). With schema evolution (INSERT WITH SCHEMA EVOLUTION, or SET
+ * spark.databricks.delta.schema.autoMerge.enabled = true) the columns a
+ * Delta table lacks - the extra query columns BY NAME, or the trailing
+ * ones by position - are added to its schema in the same commit.
+ *
+ * REPLACE WHERE (Databricks) replaces the rows matching cond with the
+ * query's rows in one commit: the files holding matching rows are
+ * rewritten without them, the new rows are added, and a new row that does
+ * not satisfy cond is an error (nothing is written). In-memory tables get
+ * the same semantics.
+ */
+#include "cli/stmt_int.h"
+#include "store/lake/lake.h"
+#include "store/delta/delta.h"
+#include "core/strutil.h"
+#include "core/xmalloc.h"
+#include "sql/optimizer.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* Spark's ANSI store assignment, on wb's types (plus string -> date /
+ * timestamp, so that date literals written as strings work). */
+static bool
+store_assignable(wb_type from, wb_type to)
+{
+	if (from == to || from == WB_TYPE_NULL)
+		return true;
+	bool fnum = from == WB_TYPE_BIGINT || from == WB_TYPE_DOUBLE;
+	bool tnum = to == WB_TYPE_BIGINT || to == WB_TYPE_DOUBLE;
+	if (fnum && tnum)
+		return true;
+	if (to == WB_TYPE_VARCHAR)
+		return !type_is_list(from);
+	bool fdt = from == WB_TYPE_DATE || from == WB_TYPE_TIMESTAMP;
+	bool tdt = to == WB_TYPE_DATE || to == WB_TYPE_TIMESTAMP;
+	return tdt && (fdt || from == WB_TYPE_VARCHAR);
+}
+
+struct insert_cols {
+	int ncol;                      /* table columns, then new ones (evolution) */
+	char **names;
+	wb_type *types;
+	int *src;                      /* query column of each, -1: NULL */
+	int nnew;
+};
+
+/* Map the table's columns (and, evolving, new ones) to query columns. */
+static int
+map_insert(struct arena *a, struct ast *st, struct table *t, struct pnode *p, bool evolve, struct insert_cols *ic,
+    struct wb_error *err)
+{
+	int cap = t->ncol + p->ncol;
+	ic->names = arena_alloc(a, sizeof(char *) * (size_t)(cap ? cap : 1));
+	ic->types = arena_alloc(a, sizeof(wb_type) * (size_t)(cap ? cap : 1));
+	ic->src = arena_alloc(a, sizeof(int) * (size_t)(cap ? cap : 1));
+	ic->ncol = t->ncol;
+	ic->nnew = 0;
+	for (int i = 0; i < t->ncol; i++) {
+		ic->names[i] = t->names[i];
+		ic->types[i] = t->types[i];
+		ic->src[i] = -1;
+	}
+	int qpos = st->u.insert.query->pos;
+	if (st->u.insert.columns.n > 0 || st->u.insert.by_name) {
+		int n = st->u.insert.by_name ? p->ncol : st->u.insert.columns.n;
+		if (!st->u.insert.by_name && n != p->ncol) {
+			err_set(err, qpos, "INSERT lists %d columns but the query produces %d", n, p->ncol);
+			return -1;
+		}
+		for (int k = 0; k < n; k++) {
+			const char *cn = st->u.insert.by_name ? p->names[k] : st->u.insert.columns.v[k]->u.name.parts[0];
+			int c = -1;
+			for (int i = 0; i < ic->ncol && c < 0; i++)
+				if (strcasecmp(ic->names[i], cn) == 0)
+					c = i;
+			if (c < 0 && evolve && st->u.insert.by_name) {
+				c = ic->ncol++;
+				ic->names[c] = (char *)cn;
+				ic->types[c] = p->types[k];
+				ic->src[c] = -1;
+				ic->nnew++;
+			}
+			if (c < 0) {
+				err_set(err, st->u.insert.by_name ? qpos : st->u.insert.columns.v[k]->pos,
+				    "table \"%s\" has no column \"%s\"", t->name, cn);
+				const char *sug = str_suggest(cn, (const char *const *)t->names, t->ncol);
+				if (sug)
+					err_hint(err, "did you mean \"%s\"?", sug);
+				else if (lake_table_dir(t) && st->u.insert.by_name)
+					err_hint(err, "INSERT WITH SCHEMA EVOLUTION INTO adds new columns to a Delta table");
+				return -1;
+			}
+			if (ic->src[c] >= 0) {
+				err_set(err, st->pos, "column \"%s\" is given twice", cn);
+				return -1;
+			}
+			ic->src[c] = k;
+		}
+		return 0;
+	}
+	if (p->ncol > t->ncol && evolve) {
+		/* the trailing query columns are new columns */
+		for (int k = t->ncol; k < p->ncol; k++) {
+			for (int i = 0; i < ic->ncol; i++)
+				if (strcasecmp(ic->names[i], p->names[k]) == 0) {
+					err_set(err, qpos, "the new column \"%s\" (query column %d) is already a column of \"%s\"",
+					    p->names[k], k + 1, t->name);
+					err_hint(err, "give it another name, or insert BY NAME");
+					return -1;
+				}
+			ic->names[ic->ncol] = p->names[k];
+			ic->types[ic->ncol++] = p->types[k];
+			ic->nnew++;
+		}
+	} else if (p->ncol != t->ncol) {
+		err_set(err, qpos, "table \"%s\" has %d columns but the query produces %d", t->name, t->ncol, p->ncol);
+		err_hint(err, "list the target columns: INSERT INTO %s (col, ...) ..., or INSERT INTO %s BY NAME ...", t->name,
+		    t->name);
+		return -1;
+	}
+	for (int i = 0; i < ic->ncol; i++)
+		ic->src[i] = i;
+	return 0;
+}
+
+/* A Delta table's store-assignment check: the first column whose query
+ * type would be silently converted in a way Spark refuses. */
+static int
+check_store_types(struct ast *st, struct table *t, struct pnode *p, const struct insert_cols *ic, struct wb_error *err)
+{
+	for (int i = 0; i < ic->ncol; i++) {
+		int k = ic->src[i];
+		if (k < 0 || bind_null_column(p, k) || store_assignable(p->types[k], ic->types[i]))
+			continue;
+		err_set(err, st->u.insert.query->pos, "cannot write %s into column \"%s\" (%s) of Delta table \"%s\"",
+		    type_name(p->types[k]), ic->names[i], type_name(ic->types[i]), t->name);
+		err_hint(err, "convert it explicitly: CAST(... AS %s)", type_name(ic->types[i]));
+		return -1;
+	}
+	for (int i = t->ncol; i < ic->ncol; i++)
+		if (ic->types[i] == WB_TYPE_INTERVAL || type_is_list(ic->types[i])) {
+			err_set(err, st->u.insert.query->pos, "new column \"%s\" is %s, which a Delta table cannot store",
+			    ic->names[i], type_name(ic->types[i]));
+			err_hint(err, "CAST it to a storable type");
+			return -1;
+		}
+	return 0;
+}
+
+/* The rows kept by REPLACE WHERE: SELECT cols, CASE WHEN cond THEN delete
+ * ELSE copy END FROM rel. */
+static struct ast *
+replace_keep_query(struct arena *a, struct ast *rel, const char *qual, struct table *t, struct ast *cond, int pos)
+{
+	return dml_rewrite_query(a, rel, qual, t->ncol, t->names, t->types, NULL, cond, pos);
+}
+
+/* The inserted rows of REPLACE WHERE, each checked against cond. */
+static struct pnode *
+replace_new_rows(struct binder *b, struct arena *a, struct pnode *rows, const char *qual, struct ast *cond, int pos)
+{
+	struct ast_list items = {0};
+	ast_list_add(a, &items, ast_mk_item(a, ast_new(a, AST_STAR, pos), NULL));
+	struct ast *act = ast_mk_case(a, pos);
+	ast_case_when(a, act, cond, ast_mk_int(a, DML_INSERT, pos));
+	act->u.kase.els = ast_mk_int(a, DML_VIOLATION, pos);
+	ast_list_add(a, &items, ast_mk_item(a, act, DML_ACTION_COLUMN));
+	struct ast *q = ast_mk_select(a, bind_bound_relation(b, rows, qual, pos), &items, NULL);
+	struct pnode *p = bind_query(b, q);
+	return p ? optimize(a, p) : NULL;
+}
+
+static char *
+violation_text(struct arena *a, struct ast *cond)
+{
+	struct strbuf sb = STRBUF_INIT;
+	sb_puts(&sb, "INSERT ... REPLACE WHERE: a row written does not satisfy the condition ");
+	ast_expr_text(cond, &sb);
+	char *r = arena_strdup(a, sb_str(&sb));
+	sb_free(&sb);
+	return r;
+}
+
+/* REPLACE WHERE on a Delta table: one commit that removes the files with
+ * matching rows, adds them back without those rows, and adds the new
+ * rows (Spark's WRITE with mode Overwrite and a predicate). */
+static int
+replace_where_delta(struct session *s, struct arena *a, struct binder *b, struct ast *st, struct table *t,
+    struct pnode *rows, int64_t *inserted, int64_t *version, struct wb_error *err)
+{
+	const char *dir = lake_table_dir(t);
+	struct ast *cond = st->u.insert.replace_where;
+	const char *qual = t->name;
+	struct delta_snapshot *snap = delta_snapshot_open(dir, NULL, err);
+	if (snap == NULL)
+		return -1;
+	int rc = -1;
+	int64_t *files = NULL, nfiles = 0;
+	struct lake_write *w = NULL;
+	bool same = snap->schema.ncols == t->ncol;
+	for (int c = 0; same && c < t->ncol; c++)
+		same = strcasecmp(snap->schema.cols[c].name, t->names[c]) == 0 && snap->schema.cols[c].type == t->types[c];
+	if (!same) {
+		stmt_lake_refresh(s, t);
+		err_set(err, st->pos, "Delta table \"%s\" changed its columns since it was opened", t->name);
+		err_hint(err, "run the statement again");
+		goto out;
+	}
+	if (stmt_lake_touched(s, a, snap, t->name, qual, cond, &files, &nfiles, err) < 0)
+		goto out;
+	w = lake_write_begin_at(dir, snap, "WRITE", t->ncol, t->names, t->types, false, err);
+	if (w == NULL)
+		goto out;
+	for (int64_t i = 0; i < nfiles; i++)
+		lake_write_remove(w, files[i]);
+	lake_write_param(w, "mode", "Overwrite");
+	lake_write_param(w, "partitionBy", "[]");
+	lake_write_param(w, "predicate", dml_predicate_json(a, cond));
+	lake_write_file_metrics(w, "numFiles", "numRemovedFiles", "numOutputBytes", "numRemovedBytes");
+	struct dml_counts kept = {0}, added = {0};
+	if (nfiles > 0) {
+		struct table *pin = lake_table_pinned(t->name, snap, files, nfiles, 0);
+		struct ast_name nm = {1, {t->name}};
+		struct ast *q = replace_keep_query(a, ast_mk_table(a, &nm, qual, pin, st->pos), qual, t, cond, st->pos);
+		struct binder kb;
+		struct pnode *kp = stmt_plan_query(s, &kb, a, q, err);
+		int r = kp ? dml_run(s, kp, w, NULL, NULL, &kept, NULL, err) : -1;
+		stmt_finish(s, &kb, kp);
+		table_unref(pin);
+		if (r < 0)
+			goto out;
+	}
+	struct pnode *np = replace_new_rows(b, a, rows, qual, cond, st->pos);
+	int r = np ? dml_run(s, np, w, NULL, NULL, &added, violation_text(a, cond), err) : -1;
+	if (np)
+		exec_cleanup(np);
+	if (r < 0)
+		goto out;
+	*inserted = added.n[DML_INSERT];
+	lake_write_metric(w, "numOutputRows", added.n[DML_INSERT] + kept.n[DML_COPY]);
+	lake_write_metric(w, "numDeletedRows", kept.n[DML_DELETE]);
+	lake_write_metric(w, "numCopiedRows", kept.n[DML_COPY]);
+	int64_t n;
+	*version = lake_write_commit(w, &n, err);
+	w = NULL;
+	if (*version >= 0)
+		rc = 0;
+out:
+	if (w)
+		lake_write_abort(w);
+	free(files);
+	delta_snapshot_free(snap);
+	return rc;
+}
+
+/* REPLACE WHERE on an in-memory table: the kept rows, then the new ones. */
+static int
+replace_where_memory(struct session *s, struct arena *a, struct binder *b, struct ast *st, struct table *t,
+    struct pnode *rows, int64_t *inserted, struct wb_error *err)
+{
+	struct ast *cond = st->u.insert.replace_where;
+	struct ast_name nm = {1, {t->name}};
+	struct ast *q = replace_keep_query(a, ast_mk_table(a, &nm, t->name, t, st->pos), t->name, t, cond, st->pos);
+	struct dml_counts kept, added;
+	struct mt_rowgroup **krgs = NULL, **args = NULL;
+	int nk = 0, na = 0;
+	struct binder kb;
+	struct pnode *kp = stmt_plan_query(s, &kb, a, q, err);
+	int rc = kp ? dml_run(s, kp, NULL, &krgs, &nk, &kept, NULL, err) : -1;
+	stmt_finish(s, &kb, kp);
+	if (rc < 0)
+		return -1;
+	struct pnode *np = replace_new_rows(b, a, rows, t->name, cond, st->pos);
+	rc = np ? dml_run(s, np, NULL, &args, &na, &added, violation_text(a, cond), err) : -1;
+	if (np)
+		exec_cleanup(np);
+	if (rc < 0) {
+		for (int i = 0; i < nk; i++)
+			mt_rowgroup_unref(krgs[i]);
+		free(krgs);
+		return -1;
+	}
+	krgs = xrealloc(krgs, sizeof *krgs * (size_t)(nk + na ? nk + na : 1));
+	for (int i = 0; i < na; i++) {
+		args[i]->seq += UINT64_C(1) << 62;    /* after the kept rows */
+		krgs[nk + i] = args[i];
+	}
+	free(args);
+	memtable_replace(memtable_of(t), krgs, nk + na);
+	free(krgs);
+	*inserted = added.n[DML_INSERT];
+	return 0;
+}
+
+/* Append (or overwrite with) plan p's rows to in-memory table t. */
+static int
+memory_insert(struct session *s, struct table *t, struct pnode *p, bool overwrite, int64_t *rows, struct wb_error *err)
+{
+	struct exec_ctx ctx;
+	stmt_ctx_setup(s, &ctx);
+	struct memtable *add = exec_materialize(p, &ctx);
+	if (add == NULL)
+		err_move(err, &ctx.err);
+	exec_ctx_fini(&ctx);
+	if (add == NULL)
+		return -1;
+	struct memtable *mt = memtable_of(t);
+	*rows = add->nrows;
+	/* move the new row groups over */
+	pthread_mutex_lock(&add->mu);
+	struct mt_rowgroup **rgs = add->rgs;
+	int nrg = add->nrg;
+	add->rgs = NULL;
+	add->nrg = 0;
+	pthread_mutex_unlock(&add->mu);
+	if (overwrite) {
+		memtable_replace(mt, rgs, nrg);
+	} else {
+		/* keep appended rows after the existing ones */
+		for (int i = 0; i < nrg; i++)
+			rgs[i]->seq += UINT64_C(1) << 62;
+		memtable_add(mt, rgs, nrg);
+	}
+	free(rgs);
+	memtable_free(add);
+	return 0;
+}
+
+int
+stmt_insert(struct session *s, struct arena *a, struct ast *st, struct wb_error *err)
+{
+	struct table *t = stmt_dml_target(s, &st->u.insert.table, st->pos, "insert into", err);
+	if (t == NULL)
+		return -1;
+	bool delta = lake_table_dir(t) != NULL;
+	bool evolve = delta && (st->u.insert.schema_evolution || s->schema_auto_merge);
+	struct binder b;
+	struct pnode *p = NULL;
+	int rc = -1;
+	if (st->u.insert.schema_evolution && !delta) {
+		err_set(err, st->pos, "schema evolution needs a Delta table; \"%s\" is in memory", t->name);
+		err_hint(err, "ALTER TABLE %s ADD COLUMNS (...) first", t->name);
+		table_unref(t);
+		return -1;
+	}
+	if (st->u.insert.replace_where && st->u.insert.overwrite) {
+		err_set(err, st->u.insert.replace_where->pos, "REPLACE WHERE goes with INSERT INTO, not INSERT OVERWRITE");
+		table_unref(t);
+		return -1;
+	}
+	p = stmt_plan_query(s, &b, a, st->u.insert.query, err);
+	if (p == NULL)
+		goto out;
+	struct insert_cols ic;
+	if (map_insert(a, st, t, p, evolve, &ic, err) < 0 || (delta && check_store_types(st, t, p, &ic, err) < 0))
+		goto out;
+	if (ic.nnew > 0 && st->u.insert.replace_where) {
+		err_set(err, st->u.insert.replace_where->pos, "REPLACE WHERE with schema evolution is not supported yet");
+		err_hint(err, "add the columns first: ALTER TABLE %s ADD COLUMNS (...)", t->name);
+		goto out;
+	}
+	struct pnode *proj = pnode_new(a, PN_PROJECT, p, ic.ncol);
+	proj->u.project.exprs = arena_alloc(a, sizeof(struct bexpr *) * (size_t)(ic.ncol ? ic.ncol : 1));
+	for (int i = 0; i < ic.ncol; i++) {
+		int k = ic.src[i];
+		if (k >= 0) {
+			proj->u.project.exprs[i] = bexpr_column(a, k, p->types[k]);
+			pnode_set_col(a, proj, i, ic.names[i], p->types[k]);
+		} else {
+			struct wb_value nv = {.type = ic.types[i], .is_null = true};
+			proj->u.project.exprs[i] = bexpr_const(a, &nv, st->pos);
+			pnode_set_col(a, proj, i, ic.names[i], ic.types[i]);
+		}
+	}
+	proj->est_rows = p->est_rows;
+	struct pnode *cast = bind_cast_columns(&b, proj, ic.types, ic.names, ic.ncol, st->u.insert.query->pos);
+	if (cast == NULL)
+		goto out;
+	p = cast;
+	int64_t rows = 0, version = -1;
+	if (st->u.insert.replace_where) {
+		if (delta)
+			rc = replace_where_delta(s, a, &b, st, t, cast, &rows, &version, err);
+		else
+			rc = replace_where_memory(s, a, &b, st, t, cast, &rows, err);
+		if (rc < 0)
+			err_at(err, st->pos);
+	} else if (delta) {
+		rc = stmt_lake_insert(s, t, cast, st->u.insert.overwrite, ic.nnew > 0, &rows, err);
+		if (rc < 0)
+			err_at(err, st->pos);
+		else if (ic.nnew > 0)
+			stmt_lake_refresh(s, t);
+	} else {
+		rc = memory_insert(s, t, cast, st->u.insert.overwrite, &rows, err);
+	}
+	if (rc == 0) {
+		if (ic.nnew > 0)
+			session_message(s, "%lld row%s inserted; %d new column%s", (long long)rows, rows == 1 ? "" : "s", ic.nnew,
+			    ic.nnew == 1 ? "" : "s");
+		else
+			session_message(s, "%lld row%s inserted", (long long)rows, rows == 1 ? "" : "s");
+	}
+out:
+	stmt_finish(s, &b, p);
+	table_unref(t);
+	return rc;
+}

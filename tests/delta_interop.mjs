@@ -44,7 +44,21 @@ wbRun(
   `INSERT INTO silver.o VALUES (1, 'gone'), (2, 'gone')`,
   `INSERT OVERWRITE silver.o SELECT 3, 'kept'`,
   `CREATE TABLE gold.r USING DELTA AS SELECT 1 AS old`,
-  `CREATE OR REPLACE TABLE gold.r USING DELTA AS SELECT 'new' AS fresh, 2.5 AS y`);
+  `CREATE OR REPLACE TABLE gold.r USING DELTA AS SELECT 'new' AS fresh, 2.5 AS y`,
+  // DML: three files; each statement below touches some of them
+  `CREATE TABLE silver.d USING DELTA AS SELECT range AS id, 'v' || range AS s, range * 1.5 AS x, DATE '2024-01-01' + CAST(range % 9 AS INT) AS d FROM range(1000)`,
+  `INSERT INTO silver.d SELECT range + 1000, 'w' || range, NULL, NULL FROM range(1000)`,
+  `INSERT INTO silver.d SELECT range + 2000, NULL, -1.0, DATE '2030-01-01' FROM range(10)`,
+  `UPDATE silver.d SET s = upper(s), x = x + 1 WHERE id BETWEEN 100 AND 199`,
+  `DELETE FROM silver.d WHERE id >= 2005`,
+  `MERGE INTO silver.d t USING (SELECT range * 3 + 1000 AS id FROM range(100)) s ON t.id = s.id
+     WHEN MATCHED AND s.id % 2 = 0 THEN DELETE WHEN MATCHED THEN UPDATE SET x = 3.25
+     WHEN NOT MATCHED BY SOURCE AND t.id = 2000 THEN UPDATE SET s = 'by source'`,
+  `MERGE INTO silver.d t USING (SELECT range + 5000 AS id FROM range(3)) s ON t.id = s.id
+     WHEN NOT MATCHED THEN INSERT (id, s) VALUES (s.id, 'merged')`,
+  // schema evolution: the older files lack column n
+  `ALTER TABLE silver.d ADD COLUMNS (n BIGINT)`,
+  `INSERT INTO silver.d (id, n) VALUES (6000, 7)`);
 
 const inst = await DuckDBInstance.create(':memory:');
 const con = await inst.connect();
@@ -74,8 +88,37 @@ function replay(dir) {
 
 const typeOf = { id: 'long', x: 'double', low: 'string', high: 'string', maybe: 'string', d: 'date', ts: 'timestamp', flag: 'boolean' };
 
+// What the DML commits of silver.d did, from their commitInfo (Spark's metrics).
+{
+  const r = replay(`${wh}/main/silver/d`);
+  const info = r.commits.map((c) => c.actions.find((a) => a.commitInfo).commitInfo);
+  const ops = info.map((i) => i.operation).join(',');
+  ok(ops === 'CREATE TABLE AS SELECT,WRITE,WRITE,UPDATE,DELETE,MERGE,MERGE,ADD COLUMNS,WRITE',
+     'silver.d: one commit per statement with Spark\'s operation names', ops);
+  const m = (v, k) => Number(info[v].operationMetrics[k]);
+  // the UPDATE touched ids 100..199: only the first file is rewritten
+  ok(m(3, 'numUpdatedRows') === 100 && m(3, 'numRemovedFiles') === 1 && m(3, 'numAddedFiles') === 1 &&
+     m(3, 'numCopiedRows') === 900, 'UPDATE: 100 rows updated, 1 file rewritten, 900 rows copied',
+     JSON.stringify(info[3].operationMetrics));
+  ok(JSON.parse(info[3].operationParameters.predicate)[0] === 'id BETWEEN 100 AND 199',
+     'UPDATE: operationParameters.predicate', info[3].operationParameters.predicate);
+  ok(m(4, 'numDeletedRows') === 5 && m(4, 'numRemovedFiles') === 1 && m(4, 'numCopiedRows') === 5,
+     'DELETE: 5 rows deleted from the 10-row file', JSON.stringify(info[4].operationMetrics));
+  // MERGE: source ids 1000, 1003, ..., 1297 (100 rows, all in the second file);
+  // even ones deleted (50), odd ones updated (50); id 2000 (third file) by source
+  ok(m(5, 'numTargetRowsDeleted') === 50 && m(5, 'numTargetRowsUpdated') === 51 &&
+     m(5, 'numTargetRowsMatchedUpdated') === 50 && m(5, 'numTargetRowsNotMatchedBySourceUpdated') === 1 &&
+     m(5, 'numTargetFilesRemoved') === 3 && m(5, 'numTargetFilesAdded') === 1,
+     'MERGE: deleted, updated, by-source counts and files', JSON.stringify(info[5].operationMetrics));
+  ok(m(6, 'numTargetRowsInserted') === 3 && m(6, 'numTargetFilesRemoved') === 0,
+     'MERGE that only inserts rewrites no file', JSON.stringify(info[6].operationMetrics));
+  ok(r.commits.slice(3, 7).every((c) => c.actions.find((a) => a.commitInfo).commitInfo.isBlindAppend === false &&
+     c.actions.find((a) => a.commitInfo).commitInfo.readVersion === c.version - 1),
+     'DML commits are not blind appends and record the version they read');
+}
+
 for (const [name, dir, order] of [['bronze.t', `${wh}/main/bronze/t`, 'id'], ['silver.o', `${wh}/main/silver/o`, 'a'],
-                                   ['gold.r', `${wh}/main/gold/r`, 'fresh']]) {
+                                   ['gold.r', `${wh}/main/gold/r`, 'fresh'], ['silver.d', `${wh}/main/silver/d`, 'id']]) {
   ok(existsSync(`${dir}/_delta_log/00000000000000000000.json`), `${name}: version 0 exists`);
   const r = replay(dir);
   ok(r.commits.every((c) => c.version === c.expected), `${name}: versions are contiguous from 0`);
@@ -96,6 +139,9 @@ for (const [name, dir, order] of [['bronze.t', `${wh}/main/bronze/t`, 'id'], ['s
     const [cnt] = await duck(`SELECT count(*) AS n FROM read_parquet('${path}')`);
     if (Number(cnt.n) !== st.numRecords) { statsOk = false; diag += `${add.path}: numRecords ${st.numRecords} vs ${cnt.n}\n`; }
     for (const f of schema.fields) {
+      // a column added after the file was written is not in it (and not in its stats)
+      const [has] = await duck(`SELECT count(*) AS n FROM parquet_schema('${path}') WHERE name = '${f.name}'`);
+      if (Number(has.n) === 0) { if (f.name in st.nullCount) { statsOk = false; diag += `${add.path}: stats for absent ${f.name}\n`; } continue; }
       const [m] = await duck(`SELECT count(*) - count("${f.name}") AS nulls FROM read_parquet('${path}')`);
       if (st.nullCount[f.name] !== Number(m.nulls)) { statsOk = false; diag += `${add.path}: nullCount ${f.name}\n`; }
     }
@@ -106,7 +152,7 @@ for (const [name, dir, order] of [['bronze.t', `${wh}/main/bronze/t`, 'id'], ['s
   // timestamps are UTC instants (DuckDB: TIMESTAMPTZ) - compared as UTC text
   const cols = schema.fields.map((f) => f.type === 'timestamp' ? `CAST(CAST("${f.name}" AS TIMESTAMP) AS VARCHAR) AS "${f.name}"`
     : f.type === 'date' ? `CAST("${f.name}" AS VARCHAR) AS "${f.name}"` : `"${f.name}"`).join(', ');
-  const d = paths.length ? await duck(`SELECT ${cols} FROM read_parquet([${paths.join(', ')}]) ORDER BY "${order}"`) : [];
+  const d = paths.length ? await duck(`SELECT ${cols} FROM read_parquet([${paths.join(', ')}], union_by_name = true) ORDER BY "${order}"`) : [];
   const w = wbRows(`SELECT ${cols} FROM ${name} ORDER BY ${order}`);
   let same = d.length === w.length, first = '';
   for (let i = 0; same && i < d.length; i++)

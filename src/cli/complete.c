@@ -219,7 +219,8 @@ complete_candidates(struct session *s, const char *line, int point, int *startp,
 		prev_word(line, start, pw, sizeof pw);
 		bool want_table = strcmp(pw, "FROM") == 0 || strcmp(pw, "JOIN") == 0 || strcmp(pw, "INTO") == 0 ||
 		    strcmp(pw, "TABLE") == 0 || strcmp(pw, "UPDATE") == 0 || strcmp(pw, "DESCRIBE") == 0 ||
-		    strcmp(pw, "DESC") == 0 || strcmp(pw, "VIEW") == 0;
+		    strcmp(pw, "DESC") == 0 || strcmp(pw, "VIEW") == 0 || strcmp(pw, "USING") == 0 ||
+		    strcmp(pw, "TRUNCATE") == 0;
 		if (want_table) {
 			catalog_each_table(s->catalog, NULL, table_cb, &c);
 			for (int i = 0; i < tablefn_count(); i++)

@@ -5,6 +5,9 @@ set -u
 WB=${WB:-./wb}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# tables are Delta tables in the warehouse: a private one, never ./wb.lake
+WB_WAREHOUSE=$tmp/lake
+export WB_WAREHOUSE
 n=0
 fail=0
 check() {   # check NAME EXPECTED ACTUAL
@@ -85,8 +88,8 @@ check "tsv mode: lists as text" "a	c
 [1, 2]	" "$out"
 out=$("$WB" -m line -c "SELECT ['a', NULL] AS a")
 check "line mode: lists as text" "a = [a, null]" "$out"
-out=$("$WB" -c "CREATE TABLE lt (id INT, tags ARRAY<STRING>, w DOUBLE[])" -c ".schema lt")
-contains ".schema shows list types" "CREATE TABLE default.lt (id BIGINT, tags VARCHAR[], w DOUBLE[]);" "$out"
+out=$("$WB" -c "CREATE TABLE lt (id INT, tags ARRAY<STRING>, w DOUBLE[]) USING MEMORY" -c ".schema lt")
+contains ".schema shows list types" "CREATE TABLE default.lt (id BIGINT, tags VARCHAR[], w DOUBLE[]) USING MEMORY;" "$out"
 out=$("$WB" -m markdown -c "SELECT 1 AS a")
 contains "markdown mode" "| a |" "$out"
 

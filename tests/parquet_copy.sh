@@ -5,6 +5,8 @@ set -u
 WB=${WB:-./wb}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+WB_WAREHOUSE=$tmp/lake   # tables go to a private warehouse, never ./wb.lake
+export WB_WAREHOUSE
 n=0
 fail=0
 check() {   # check NAME EXPECTED ACTUAL

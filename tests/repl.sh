@@ -30,10 +30,10 @@ ok() {
 	if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; screen | sed 's/^/# /'; fail=1; fi
 }
 
-T new-session -d -s r -x 100 -y 30 "HOME=$home $WB"
+T new-session -d -s r -x 100 -y 30 "HOME=$home WB_WAREHOUSE=$home/lake $WB"
 wait_for "wb>"; ok $? "prompt appears"
 type_ "CREATE TABLE sales_by_day AS SELECT range AS d FROM range(3)"; semi; T send-keys -t r Enter
-wait_for "Table sales_by_day created (3 rows)"; ok $? "statement runs"
+wait_for "Table sales_by_day created (3 rows"; ok $? "statement runs"
 type_ "SELECT count(*) AS n"; T send-keys -t r Enter
 wait_for "...>"; ok $? "continuation prompt for an unfinished statement"
 type_ "FROM sales_b"; T send-keys -t r Tab; sleep 0.3; semi; T send-keys -t r Enter

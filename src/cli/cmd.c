@@ -137,7 +137,8 @@ schema_cb(void *arg, const struct catalog_entry *e)
 	fprintf(sa->o, "CREATE %sTABLE %s.%s (", e->temp ? "TEMP " : "", e->schema, e->name);
 	for (int i = 0; i < t->ncol; i++)
 		fprintf(sa->o, "%s%s %s", i ? ", " : "", t->names[i], type_name(t->types[i]));
-	fprintf(sa->o, ");\n");
+	/* CREATE TABLE makes a Delta table unless told otherwise */
+	fprintf(sa->o, ")%s;\n", !e->temp && t->ops && strcmp(t->ops->kind, "memory") == 0 ? " USING MEMORY" : "");
 }
 
 /* .schema [TABLE] */

@@ -22,6 +22,9 @@ session_new(void)
 	render_options_init(&s->render);
 	s->out = stdout;
 	s->errout = stderr;
+	/* CREATE TABLE makes Delta tables, as in Databricks (when the catalog
+	 * has a warehouse) */
+	s->default_delta = true;
 	err_init(&s->last_error);
 	session_reset_sink(s);
 	return s;

@@ -47,7 +47,7 @@ struct session {
 	bool quit;
 	bool interactive;
 	int threads;
-	bool default_delta;      /* CREATE TABLE makes Delta tables (SET default_table_format) */
+	bool default_delta;      /* CREATE TABLE makes Delta tables (default; SET default_table_format) */
 	bool schema_auto_merge;  /* INSERT and MERGE add new columns to the target
 	                            (SET spark.databricks.delta.schema.autoMerge.enabled) */
 	volatile sig_atomic_t cancel;

@@ -23,7 +23,7 @@ stmt_lake_wanted(struct session *s, const struct ast *st)
 	if (fmt && strcasecmp(fmt, "delta") == 0)
 		return true;
 	return st->u.create.location || st->u.create.partitioned.n > 0 || st->u.create.props.n > 0 ||
-	    (!st->u.create.temp && !fmt && s->default_delta);
+	    (!st->u.create.temp && !fmt && s->default_delta && catalog_warehouse(s->catalog) != NULL);
 }
 
 struct lake_feed {
@@ -90,6 +90,21 @@ props_of(struct arena *a, const struct ast *st, struct lake_write_options *o, st
 	return 0;
 }
 
+/* Columns of a type a Delta table cannot store (lists, INTERVAL) are an
+ * error that says how to keep such a table instead. */
+static int
+check_storable(char *const *names, const wb_type *types, int n, int pos, struct wb_error *err)
+{
+	for (int i = 0; i < n; i++) {
+		if (delta_type_for(types[i]) != NULL || types[i] == WB_TYPE_NULL)
+			continue;
+		err_set(err, pos, "column \"%s\" is %s, which a Delta table cannot store", names[i], type_name(types[i]));
+		err_hint(err, "keep the table in memory (CREATE TEMP TABLE, or USING MEMORY), or CAST the column");
+		return -1;
+	}
+	return 0;
+}
+
 int
 stmt_lake_create(struct session *s, struct arena *a, struct ast *st, struct wb_error *err)
 {
@@ -143,7 +158,8 @@ stmt_lake_create(struct session *s, struct arena *a, struct ast *st, struct wb_e
 				}
 				p = bind_cast_columns(&b, p, types, names, n, st->u.create.query->pos);
 			}
-			if (p == NULL || stmt_check_names(p->names, p->ncol, st->u.create.query->pos, err) < 0) {
+			if (p == NULL || stmt_check_names(p->names, p->ncol, st->u.create.query->pos, err) < 0 ||
+			    check_storable(p->names, p->types, p->ncol, st->pos, err) < 0) {
 				stmt_finish(s, &b, p);
 				goto out;
 			}
@@ -159,7 +175,7 @@ stmt_lake_create(struct session *s, struct arena *a, struct ast *st, struct wb_e
 				names[i] = st->u.create.columns.v[i]->u.coldef.name;
 				types[i] = st->u.create.columns.v[i]->u.coldef.type;
 			}
-			if (stmt_check_names(names, n, st->pos, err) < 0)
+			if (stmt_check_names(names, n, st->pos, err) < 0 || check_storable(names, types, n, st->pos, err) < 0)
 				goto out;
 			o.operation = st->u.create.or_replace ? "CREATE OR REPLACE TABLE" : "CREATE TABLE";
 			struct lake_write *w = lake_write_begin(dir, mode, n, names, types, &o, err);

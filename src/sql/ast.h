@@ -373,6 +373,10 @@ struct ast {
 			char *path;
 			struct ast_list options;     /* NAMED_ARG */
 			bool to;                     /* COPY ... TO (else FROM) */
+			/* COPY INTO table FROM path (Databricks): */
+			bool into;
+			char *fileformat;            /* FILEFORMAT = CSV | PARQUET */
+			bool force;                  /* COPY_OPTIONS ('force' = 'true') */
 		} copy;
 		struct {
 			const struct stmt_ext *ext;  /* from the statement registry */

@@ -58,6 +58,8 @@ struct lake_write_options {
 	char *const *prop_values;
 	int nprops;
 	const char *operation;         /* commitInfo.operation; NULL: by mode */
+	char *const *txn_ids;          /* txn actions (appId, version 1) to record, */
+	int ntxns;                     /* e.g. the files COPY INTO loaded */
 };
 
 struct lake_write;

@@ -1247,6 +1247,9 @@ stmt_run(struct session *s, const char *sql, int len, struct wb_error *err)
 		if (rc < 0)
 			err_at(err, st->pos);
 		break;
+	case AST_CACHE:
+		rc = stmt_cache(s, st, err);
+		break;
 	case AST_COPY:
 		rc = st->u.copy.into ? stmt_copy_into(s, a, st, err) : copy_stmt(s, a, st, err);
 		break;

@@ -30,5 +30,7 @@ int stmt_insert(struct session *s, struct arena *a, struct ast *st, const struct
 /* COPY INTO delta_table FROM 'dir' | 'glob' | 'file' ...: load the files
  * not loaded before (each recorded as a txn action in the commit). */
 int stmt_copy_into(struct session *s, struct arena *a, struct ast *st, struct wb_error *err);
+/* CACHE TABLE t / UNCACHE TABLE [IF EXISTS] t */
+int stmt_cache(struct session *s, struct ast *st, struct wb_error *err);
 
 #endif

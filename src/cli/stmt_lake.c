@@ -410,3 +410,41 @@ out:
 	table_unref(t);
 	return rc;
 }
+
+/* ------------------------------------------------------------ CACHE */
+
+int
+stmt_cache(struct session *s, struct ast *st, struct wb_error *err)
+{
+	const struct ast_name *nm = &st->u.cache.name;
+	struct table *t = catalog_get(s->catalog, nm->parts, nm->n, err);
+	if (t == NULL) {
+		if (st->u.cache.if_exists) {
+			err_clear(err);
+			return 0;
+		}
+		err_at(err, st->pos);
+		return -1;
+	}
+	int rc = 0;
+	if (lake_table_dir(t) == NULL) {
+		/* in-memory tables and views: nothing to keep (Spark accepts them) */
+		session_message(s, "%s is %s: nothing to %s", t->name, t->view_sql ? "a view" : "in memory already",
+		    st->u.cache.uncache ? "uncache" : "cache");
+	} else if (st->u.cache.uncache) {
+		lake_table_uncache(t);
+	} else if (st->u.cache.lazy) {
+		session_message(s, "CACHE LAZY TABLE: %s is cached when CACHE TABLE runs; lazily nothing is done", t->name);
+	} else {
+		int64_t rows = lake_table_cache(t, err);
+		if (rows < 0) {
+			err_at(err, st->pos);
+			rc = -1;
+		} else {
+			session_message(s, "%lld row%s of %s cached (version %lld)", (long long)rows, rows == 1 ? "" : "s",
+			    t->name, (long long)lake_table_cached_version(t));
+		}
+	}
+	table_unref(t);
+	return rc;
+}

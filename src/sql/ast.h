@@ -87,6 +87,7 @@ enum ast_kind {
 	AST_SET,           /* set */
 	AST_USE,           /* use */
 	AST_COPY,          /* copy */
+	AST_CACHE,         /* cache: CACHE [LAZY] TABLE t / UNCACHE TABLE [IF EXISTS] t */
 	AST_EXT,           /* ext: a statement parsed by a registered extension */
 };
 
@@ -367,6 +368,10 @@ struct ast {
 		struct {
 			struct ast_name name;
 		} use;
+		struct {
+			struct ast_name name;
+			bool uncache, lazy, if_exists;
+		} cache;
 		struct {
 			struct ast *query;           /* COPY (query) TO / COPY table TO */
 			struct ast_name table;

@@ -933,6 +933,26 @@ P_statement(struct parser *p)
 		case KW_COPY:
 			p->cur++;
 			return P_copy(p, pos);
+		case KW_CACHE:
+		case KW_UNCACHE: {
+			struct ast *n = ast_new(p->arena, AST_CACHE, pos);
+			n->u.cache.uncache = t->kw == KW_UNCACHE;
+			p->cur++;
+			if (!n->u.cache.uncache && P_is_name(p) && strcasecmp(P_tok_text(p, P_tok(p)), "lazy") == 0) {
+				n->u.cache.lazy = true;
+				p->cur++;
+			}
+			if (!P_expect_kw(p, KW_TABLE))
+				return NULL;
+			if (n->u.cache.uncache && P_accept_kw(p, KW_IF)) {
+				if (!P_expect_kw(p, KW_EXISTS))
+					return NULL;
+				n->u.cache.if_exists = true;
+			}
+			if (!parser_qualified_name(p, &n->u.cache.name))
+				return NULL;
+			return n;
+		}
 		default:
 			break;
 		}

@@ -43,6 +43,18 @@ struct table *lake_table_open(const char *name, const char *dir, bool external, 
 const char *lake_table_dir(const struct table *t);
 bool lake_table_is_external(const struct table *t);
 
+/* CACHE TABLE: decode the latest version into memory (compressed
+ * columns, like an in-memory table); scans of that same version read the
+ * cache, scans of any later version the files again (a stale cache is
+ * dropped). Returns the rows cached, or -1 with err. t must be a Delta
+ * table. */
+int64_t lake_table_cache(struct table *t, struct wb_error *err);
+/* Drop the cache; false if there was none. */
+bool lake_table_uncache(struct table *t);
+/* The version cached if it is the latest, else -1 (also for tables that
+ * are not Delta). */
+int64_t lake_table_cached_version(struct table *t);
+
 /* ------------------------------------------------------------ writing */
 
 enum lake_write_mode {

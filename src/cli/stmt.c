@@ -801,7 +801,7 @@ copy_stmt(struct session *s, struct arena *a, struct ast *st, struct wb_error *e
 		struct ast *ins = ast_new(a, AST_INSERT, st->pos);
 		ins->u.insert.table = st->u.copy.table;
 		ins->u.insert.query = mk_select(a, tf, &items, NULL);
-		return stmt_insert(s, a, ins, err);
+		return stmt_insert(s, a, ins, NULL, err);
 	}
 	if (copy_is_parquet(s, a, st, err)) {
 		struct ast *q = st->u.copy.query;
@@ -952,7 +952,7 @@ stmt_run(struct session *s, const char *sql, int len, struct wb_error *err)
 			err_at(err, st->pos);
 		break;
 	case AST_INSERT:
-		rc = stmt_insert(s, a, st, err);
+		rc = stmt_insert(s, a, st, NULL, err);
 		break;
 	case AST_UPDATE:
 		rc = stmt_update(s, a, st, err);
@@ -983,8 +983,11 @@ stmt_run(struct session *s, const char *sql, int len, struct wb_error *err)
 		if (rc < 0)
 			err_at(err, st->pos);
 		break;
+	case AST_CACHE:
+		rc = stmt_cache(s, st, err);
+		break;
 	case AST_COPY:
-		rc = copy_stmt(s, a, st, err);
+		rc = st->u.copy.into ? stmt_copy_into(s, a, st, err) : copy_stmt(s, a, st, err);
 		break;
 	case AST_EXT: {
 		stmt_ext_fn fn = (stmt_ext_fn)st->u.ext.ext->exec;

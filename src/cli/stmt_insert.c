@@ -340,7 +340,8 @@ memory_insert(struct session *s, struct table *t, struct pnode *p, bool overwrit
 }
 
 int
-stmt_insert(struct session *s, struct arena *a, struct ast *st, struct wb_error *err)
+stmt_insert(struct session *s, struct arena *a, struct ast *st, const struct lake_write_options *lo,
+    struct wb_error *err)
 {
 	struct table *t = stmt_dml_target(s, &st->u.insert.table, st->pos, "insert into", err);
 	if (t == NULL)
@@ -365,7 +366,7 @@ stmt_insert(struct session *s, struct arena *a, struct ast *st, struct wb_error 
 	if (p == NULL)
 		goto out;
 	struct insert_cols ic;
-	if (map_insert(a, st, t, p, evolve, &ic, err) < 0 || (delta && check_store_types(st, t, p, &ic, err) < 0))
+	if (map_insert(a, st, t, p, evolve, &ic, err) < 0 || (delta && lo == NULL && check_store_types(st, t, p, &ic, err) < 0))
 		goto out;
 	if (ic.nnew > 0 && st->u.insert.replace_where) {
 		err_set(err, st->u.insert.replace_where->pos, "REPLACE WHERE with schema evolution is not supported yet");
@@ -399,7 +400,11 @@ stmt_insert(struct session *s, struct arena *a, struct ast *st, struct wb_error 
 		if (rc < 0)
 			err_at(err, st->pos);
 	} else if (delta) {
-		rc = stmt_lake_insert(s, t, cast, st->u.insert.overwrite, ic.nnew > 0, &rows, err);
+		struct lake_write_options o = {0};
+		if (lo)
+			o = *lo;
+		o.merge_schema = ic.nnew > 0;
+		rc = stmt_lake_insert(s, t, cast, st->u.insert.overwrite, &o, &rows, err);
 		if (rc < 0)
 			err_at(err, st->pos);
 		else if (ic.nnew > 0)

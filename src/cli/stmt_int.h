@@ -23,8 +23,9 @@ bool stmt_lake_wanted(struct session *s, const struct ast *st);
 int stmt_lake_create(struct session *s, struct arena *a, struct ast *st, struct wb_error *err);
 /* Append (or overwrite with) plan p's rows - already of the table's
  * columns and types - to Delta table t. */
-int stmt_lake_insert(struct session *s, struct table *t, struct pnode *p, bool overwrite, bool merge_schema,
-    int64_t *rows, struct wb_error *err);
+struct lake_write_options;
+int stmt_lake_insert(struct session *s, struct table *t, struct pnode *p, bool overwrite,
+    const struct lake_write_options *o, int64_t *rows, struct wb_error *err);
 /* After a commit that changed Delta table t's schema: the catalog's entry
  * gets the new columns (a new table object). */
 void stmt_lake_refresh(struct session *s, struct table *t);
@@ -92,11 +93,20 @@ int stmt_lake_touched(struct session *s, struct arena *a, struct delta_snapshot 
 int stmt_lake_truncate(struct session *s, struct table *t, struct wb_error *err);
 
 /* Statements (stmt_insert.c, stmt_dml.c, stmt_merge.c, stmt_alter.c). */
-int stmt_insert(struct session *s, struct arena *a, struct ast *st, struct wb_error *err);
+/* INSERT INTO ...; o: options of a Delta commit (NULL: none) - COPY INTO
+ * records the files it loaded, and converts values as its source needs
+ * (no store-assignment check). */
+int stmt_insert(struct session *s, struct arena *a, struct ast *st, const struct lake_write_options *o,
+    struct wb_error *err);
 int stmt_delete(struct session *s, struct arena *a, struct ast *st, struct wb_error *err);
 int stmt_update(struct session *s, struct arena *a, struct ast *st, struct wb_error *err);
 int stmt_truncate(struct session *s, struct arena *a, struct ast *st, struct wb_error *err);
 int stmt_merge(struct session *s, struct arena *a, struct ast *st, struct wb_error *err);
 int stmt_alter(struct session *s, struct arena *a, struct ast *st, struct wb_error *err);
+/* COPY INTO delta_table FROM 'dir' | 'glob' | 'file' ...: load the files
+ * not loaded before (each recorded as a txn action in the commit). */
+int stmt_copy_into(struct session *s, struct arena *a, struct ast *st, struct wb_error *err);
+/* CACHE TABLE t / UNCACHE TABLE [IF EXISTS] t */
+int stmt_cache(struct session *s, struct ast *st, struct wb_error *err);
 
 #endif

@@ -61,6 +61,17 @@ enum { LAKE_PIN_FILE = 1, LAKE_PIN_ROW = 2 };
  * release it before freeing snap. */
 struct table *lake_table_pinned(const char *name, struct delta_snapshot *snap, const int64_t *files, int64_t nfiles,
     unsigned flags);
+/* CACHE TABLE: decode the latest version into memory (compressed
+ * columns, like an in-memory table); scans of that same version read the
+ * cache, scans of any later version the files again (a stale cache is
+ * dropped). Returns the rows cached, or -1 with err. t must be a Delta
+ * table. */
+int64_t lake_table_cache(struct table *t, struct wb_error *err);
+/* Drop the cache; false if there was none. */
+bool lake_table_uncache(struct table *t);
+/* The version cached if it is the latest, else -1 (also for tables that
+ * are not Delta). */
+int64_t lake_table_cached_version(struct table *t);
 
 /* ------------------------------------------------------------ writing */
 
@@ -79,6 +90,8 @@ struct lake_write_options {
 	const char *operation;         /* commitInfo.operation; NULL: by mode */
 	bool merge_schema;             /* APPEND: columns the table lacks are added to its
 	                                  schema in the same commit (schema evolution) */
+	char *const *txn_ids;          /* txn actions (appId, version 1) to record, */
+	int ntxns;                     /* e.g. the files COPY INTO loaded */
 };
 
 struct lake_write;

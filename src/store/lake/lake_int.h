@@ -27,6 +27,8 @@ struct lake_scan_args {
  * NULL. Files whose add statistics rule out the scan's pruning hints are
  * skipped at start(). */
 struct source *lake_scan_open(const struct lake_scan_args *a);
+/* The version a scan from lake_scan_open reads. */
+int64_t lake_scan_version(const struct source *s);
 
 int64_t lake_now_ms(void);
 

@@ -351,3 +351,9 @@ lake_scan_open(const struct lake_scan_args *a)
 	ls->src.max_readers = n > 0 ? 256 : 1;
 	return &ls->src;
 }
+
+int64_t
+lake_scan_version(const struct source *s)
+{
+	return ((const struct lake_scan *)s->impl)->snap->version;
+}

@@ -7,8 +7,12 @@
  * hints.
  */
 #include "store/lake/lake_int.h"
+#include "store/memtable.h"
 #include "core/arena.h"
+#include "core/pool.h"
 #include "core/xmalloc.h"
+
+#include <pthread.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +21,10 @@
 struct lake_tab {
 	char *dir;
 	bool external;
+	/* CACHE TABLE: the decoded rows of one version (NULL: none) */
+	pthread_mutex_t mu;
+	struct memtable *cache;
+	int64_t cache_version;
 };
 
 /* ------------------------------------------------------------ table */
@@ -56,6 +64,19 @@ lt_scan(struct table *t, struct wb_error *err)
 	if (snap == NULL) {
 		free(scol);
 		return NULL;
+	}
+	/* the cache serves the version it holds, and only that one */
+	pthread_mutex_lock(&lt->mu);
+	if (lt->cache && lt->cache_version != snap->version) {
+		memtable_free(lt->cache);    /* scans hold their own row-group references */
+		lt->cache = NULL;
+	}
+	struct source *cached = lt->cache ? memtable_scan(lt->cache, t->names, err) : NULL;
+	pthread_mutex_unlock(&lt->mu);
+	if (cached) {
+		free(scol);
+		delta_snapshot_free(snap);
+		return cached;
 	}
 	struct lake_scan_args a = {
 		.snap = snap, .own_snap = true, .ncol = t->ncol, .names = t->names, .types = t->types, .scol = scol,
@@ -97,8 +118,125 @@ static void
 lt_destroy(struct table *t)
 {
 	struct lake_tab *lt = t->impl;
+	if (lt->cache)
+		memtable_free(lt->cache);
+	pthread_mutex_destroy(&lt->mu);
 	free(lt->dir);
 	free(lt);
+}
+
+/* ------------------------------------------------------------ cache */
+
+struct cache_job {
+	struct source *src;
+	struct mt_builder **b;
+	struct wb_error *errs;
+	int n;
+};
+
+static void
+cache_task(void *arg, int task, int worker)
+{
+	struct cache_job *j = arg;
+	void *r = j->src->ops->reader_new(j->src);
+	struct chunk c;
+	chunk_init(&c, j->src->ncol, j->src->types);    /* the projection is all columns */
+	int rc;
+	for (;;) {
+		chunk_reset(&c);
+		if ((rc = j->src->ops->next(j->src, r, &c, &j->errs[task])) <= 0)
+			break;
+		c.n = rc;
+		for (int i = 0; i < c.ncol; i++)
+			c.cols[i].n = rc;
+		mt_builder_append(j->b[task], &c);
+	}
+	chunk_free(&c);
+	j->src->ops->reader_free(j->src, r);
+}
+
+int64_t
+lake_table_cache(struct table *t, struct wb_error *err)
+{
+	struct lake_tab *lt = t->impl;
+	pthread_mutex_lock(&lt->mu);
+	if (lt->cache) {
+		memtable_free(lt->cache);
+		lt->cache = NULL;
+	}
+	pthread_mutex_unlock(&lt->mu);
+	struct source *s = lt_scan(t, err);
+	if (s == NULL)
+		return -1;
+	int64_t version = lake_scan_version(s);
+	if (s->ops->start(s, err) < 0) {
+		source_free(s);
+		return -1;
+	}
+	int n = pool_size();
+	struct cache_job j = {s, xcalloc((size_t)n, sizeof *j.b), xcalloc((size_t)n, sizeof *j.errs), n};
+	for (int i = 0; i < n; i++)
+		j.b[i] = mt_builder_new(t->ncol, t->types);
+	pool_run(n, cache_task, &j);
+	struct memtable *mt = memtable_new(t->ncol, t->types);
+	int64_t rows = 0;
+	for (int i = 0; i < n; i++) {
+		if (err_isset(&j.errs[i]) && !err_isset(err))
+			err_move(err, &j.errs[i]);
+		err_clear(&j.errs[i]);
+		int nrg;
+		struct mt_rowgroup **rgs = mt_builder_finish(j.b[i], &nrg);
+		memtable_add(mt, rgs, nrg);
+		free(rgs);
+		mt_builder_free(j.b[i]);
+	}
+	free(j.b);
+	free(j.errs);
+	source_free(s);
+	if (err_isset(err)) {
+		memtable_free(mt);
+		return -1;
+	}
+	rows = mt->nrows;
+	pthread_mutex_lock(&lt->mu);
+	if (lt->cache)
+		memtable_free(lt->cache);
+	lt->cache = mt;
+	lt->cache_version = version;
+	pthread_mutex_unlock(&lt->mu);
+	return rows;
+}
+
+bool
+lake_table_uncache(struct table *t)
+{
+	struct lake_tab *lt = t->impl;
+	pthread_mutex_lock(&lt->mu);
+	bool had = lt->cache != NULL;
+	if (lt->cache)
+		memtable_free(lt->cache);
+	lt->cache = NULL;
+	pthread_mutex_unlock(&lt->mu);
+	return had;
+}
+
+int64_t
+lake_table_cached_version(struct table *t)
+{
+	if (lake_table_dir(t) == NULL)
+		return -1;
+	struct lake_tab *lt = t->impl;
+	pthread_mutex_lock(&lt->mu);
+	int64_t v = lt->cache ? lt->cache_version : -1;
+	pthread_mutex_unlock(&lt->mu);
+	if (v >= 0) {
+		/* a cache of an older version will not be read */
+		struct wb_error e = WB_ERROR_INIT;
+		if (delta_latest_version(lt->dir, &e) != v)
+			v = -1;
+		err_clear(&e);
+	}
+	return v;
 }
 
 static const struct table_ops lake_table_ops = {
@@ -125,6 +263,7 @@ lake_table_open(const char *name, const char *dir, bool external, struct wb_erro
 	struct lake_tab *lt = xcalloc(1, sizeof *lt);
 	lt->dir = xstrdup(dir);
 	lt->external = external;
+	pthread_mutex_init(&lt->mu, NULL);
 	struct table *t = table_new(name, n, names, types, &lake_table_ops, lt);
 	if (snap->metadata.description)
 		t->comment = xstrdup(snap->metadata.description);

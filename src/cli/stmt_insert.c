@@ -231,18 +231,10 @@ replace_where_delta(struct session *s, struct arena *a, struct binder *b, struct
 	lake_write_param(w, "predicate", dml_predicate_json(a, cond));
 	lake_write_file_metrics(w, "numFiles", "numRemovedFiles", "numOutputBytes", "numRemovedBytes");
 	struct dml_counts kept = {0}, added = {0};
-	if (nfiles > 0) {
-		struct table *pin = lake_table_pinned(t->name, snap, files, nfiles, 0);
-		struct ast_name nm = {1, {t->name}};
-		struct ast *q = replace_keep_query(a, ast_mk_table(a, &nm, qual, pin, st->pos), qual, t, cond, st->pos);
-		struct binder kb;
-		struct pnode *kp = stmt_plan_query(s, &kb, a, q, err);
-		int r = kp ? dml_run(s, kp, w, NULL, NULL, &kept, NULL, err) : -1;
-		stmt_finish(s, &kb, kp);
-		table_unref(pin);
-		if (r < 0)
-			goto out;
-	}
+	if (nfiles > 0 &&
+	    (stmt_lake_rewrite_files(s, a, snap, t->name, qual, files, nfiles, NULL, cond, st->pos, w, &kept, err) < 0 ||
+	    lake_write_next_file(w, err) < 0))
+		goto out;
 	struct pnode *np = replace_new_rows(b, a, rows, qual, cond, st->pos);
 	int r = np ? dml_run(s, np, w, NULL, NULL, &added, violation_text(a, cond), err) : -1;
 	if (np)

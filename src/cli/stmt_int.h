@@ -86,6 +86,13 @@ struct delta_snapshot;
  * (*version; -1 when nothing matched and nothing was committed). */
 int stmt_lake_rewrite(struct session *s, struct arena *a, struct table *t, const char *qual, struct ast *where,
     const struct ast_list *set, int pos, struct dml_counts *counts, int64_t *version, struct wb_error *err);
+/* Rewrite files[0..nfiles) of snap (files NULL: all) into w with the
+ * rewrite query of UPDATE (setv) or DELETE / a REPLACE WHERE's kept rows
+ * (setv NULL), in batches of about a million rows: one new data file per
+ * batch. counts: summed over the batches. */
+int stmt_lake_rewrite_files(struct session *s, struct arena *a, struct delta_snapshot *snap, const char *name,
+    const char *qual, const int64_t *files, int64_t nfiles, struct ast *const *setv, struct ast *where, int pos,
+    struct lake_write *w, struct dml_counts *counts, struct wb_error *err);
 /* The live files of snap holding a row where `where` (over columns
  * qualified by qual) is true - file skipping by statistics first. */
 int stmt_lake_touched(struct session *s, struct arena *a, struct delta_snapshot *snap, const char *name, const char *qual,

@@ -80,6 +80,68 @@ files_rows(const struct delta_snapshot *snap, const int64_t *files, int64_t n)
 	return rows;
 }
 
+/* Files are rewritten in batches of at least this many rows (by their
+ * statistics), one new data file per batch: a rewrite keeps the table's
+ * file layout - and so its file skipping - while tiny files are combined. */
+#define REWRITE_BATCH_ROWS 1000000
+
+static int64_t
+file_rows(const struct delta_snapshot *snap, int64_t f, struct arena *a)
+{
+	const struct delta_add *add = &snap->files[f];
+	struct delta_file_stats fs;
+	struct wb_error e = WB_ERROR_INIT;
+	int64_t n = -1;
+	if (add->stats && delta_stats_parse(&snap->schema, add->stats, a, &fs, &e) == 0)
+		n = fs.num_records;
+	err_clear(&e);
+	return n;
+}
+
+int
+stmt_lake_rewrite_files(struct session *s, struct arena *a, struct delta_snapshot *snap, const char *name,
+    const char *qual, const int64_t *files, int64_t nfiles, struct ast *const *setv, struct ast *where, int pos,
+    struct lake_write *w, struct dml_counts *counts, struct wb_error *err)
+{
+	int n = snap->schema.ncols;
+	char **names = arena_alloc(a, sizeof(char *) * (size_t)(n ? n : 1));
+	wb_type *types = arena_alloc(a, sizeof(wb_type) * (size_t)(n ? n : 1));
+	for (int c = 0; c < n; c++) {
+		names[c] = (char *)snap->schema.cols[c].name;
+		types[c] = snap->schema.cols[c].type;
+	}
+	memset(counts, 0, sizeof *counts);
+	struct ast_name nm = {1, {(char *)name}};
+	for (int64_t first = 0; first < nfiles;) {
+		int64_t last = first, rows = 0;
+		while (last < nfiles && rows < REWRITE_BATCH_ROWS) {
+			int64_t r = file_rows(snap, files ? files[last] : last, a);
+			rows = r < 0 ? REWRITE_BATCH_ROWS : rows + r;   /* unknown: a batch of its own */
+			last++;
+		}
+		int64_t *batch = arena_alloc(a, sizeof(int64_t) * (size_t)(last - first));
+		for (int64_t i = first; i < last; i++)
+			batch[i - first] = files ? files[i] : i;
+		if (first > 0 && lake_write_next_file(w, err) < 0)
+			return -1;
+		struct table *pin = lake_table_pinned(name, snap, batch, last - first, 0);
+		struct ast *rel = ast_mk_table(a, &nm, qual, pin, pos);
+		struct ast *q = dml_rewrite_query(a, rel, qual, n, names, types, setv, where, pos);
+		struct binder b;
+		struct pnode *p = stmt_plan_query(s, &b, a, q, err);
+		struct dml_counts c;
+		int r = p ? dml_run(s, p, w, NULL, NULL, &c, NULL, err) : -1;
+		stmt_finish(s, &b, p);
+		table_unref(pin);
+		if (r < 0)
+			return -1;
+		for (int k = 0; k < DML_NACTIONS; k++)
+			counts->n[k] += c.n[k];
+		first = last;
+	}
+	return 0;
+}
+
 int
 stmt_lake_rewrite(struct session *s, struct arena *a, struct table *t, const char *qual, struct ast *where,
     const struct ast_list *set, int pos, struct dml_counts *counts, int64_t *version, struct wb_error *err)
@@ -124,21 +186,10 @@ stmt_lake_rewrite(struct session *s, struct arena *a, struct table *t, const cha
 	lake_write_file_metrics(w, "numAddedFiles", "numRemovedFiles", "numAddedBytes", "numRemovedBytes");
 	if (remove_only) {
 		counts->n[DML_DELETE] = files_rows(snap, NULL, snap->nfiles);
-	} else {
-		struct table *pin = lake_table_pinned(t->name, snap, files, nfiles, 0);
-		struct ast_name nm = {1, {t->name}};
-		struct ast *rel = ast_mk_table(a, &nm, qual, pin, pos);
-		struct ast *q = dml_rewrite_query(a, rel, qual, n, names, types, setv, where, pos);
-		struct binder b;
-		struct pnode *p = stmt_plan_query(s, &b, a, q, err);
-		int r = p ? dml_run(s, p, w, NULL, NULL, counts, NULL, err) : -1;
-		stmt_finish(s, &b, p);
-		table_unref(pin);
-		if (r < 0) {
-			lake_write_abort(w);
-			err_at(err, pos);
-			goto out;
-		}
+	} else if (stmt_lake_rewrite_files(s, a, snap, t->name, qual, files, nfiles, setv, where, pos, w, counts, err) < 0) {
+		lake_write_abort(w);
+		err_at(err, pos);
+		goto out;
 	}
 	long long t2 = exec_now_ns();
 	if (set) {

@@ -131,6 +131,13 @@ void lake_write_remove(struct lake_write *w, int64_t f);
 /* commitInfo.operationParameters / operationMetrics. */
 void lake_write_param(struct lake_write *w, const char *key, const char *value);
 void lake_write_metric(struct lake_write *w, const char *key, int64_t value);
+/* Close the data file being written and start another: the rows written
+ * after this call go to a new file (the commit adds every file with rows).
+ * A rewrite keeps the table's file layout this way instead of merging
+ * everything it rewrites into one file. Call it only between runs of
+ * producers (no pq_part from before may be written to afterwards). On
+ * failure every file of w is removed; w must then be aborted. */
+int lake_write_next_file(struct lake_write *w, struct wb_error *err);
 /* Names under which the commit records the files and bytes it added and
  * removed (DELETE/UPDATE: numAddedFiles, numRemovedFiles, numAddedBytes,
  * numRemovedBytes; MERGE: numTargetFilesAdded, ...); NULL: not recorded. */

@@ -1,8 +1,9 @@
 /*
- * Writing Delta tables: one new Parquet data file per statement, then one
- * commit. The file is written completely (and closed) before the commit
- * that adds it is published, so a crash at any point leaves either the old
- * version (plus an unreferenced file that VACUUM removes) or the new one.
+ * Writing Delta tables: new Parquet data files (one per statement, or one
+ * per batch of rewritten files: lake_write_next_file), then one commit.
+ * Every file is written completely (and closed) before the commit that
+ * adds it is published, so a crash at any point leaves either the old
+ * version (plus unreferenced files that VACUUM removes) or the new one.
  */
 #include "store/lake/lake_int.h"
 #include "store/parquet/pq.h"
@@ -29,9 +30,15 @@ struct lake_write {
 	int *scol;                     /* written column -> schema column */
 	int ncol;
 	struct delta_commit *commit;
-	char *file;                    /* the new data file: relative name, full path */
+	char **names;                  /* the written columns (for each new file) */
+	wb_type *types;
+	char *file;                    /* the data file being written: relative name, full path */
 	char *path;
 	struct pq_writer *pq;
+	char **done;                   /* full paths of the closed files with rows */
+	int ndone;
+	size_t done_cap;
+	int64_t added_rows, added_bytes;
 };
 
 int64_t
@@ -53,8 +60,23 @@ lw_free(struct lake_write *w)
 	free(w->file);
 	free(w->path);
 	free(w->scol);
+	for (int i = 0; i < w->ndone; i++)
+		free(w->done[i]);
+	free(w->done);
 	arena_release(&w->arena);
 	free(w);
+}
+
+/* Remove every data file this write made (it failed or gave up). */
+static void
+lw_unlink_all(struct lake_write *w)
+{
+	if (w->pq) {
+		pq_writer_abort(w->pq);
+		w->pq = NULL;
+	}
+	for (int i = 0; i < w->ndone; i++)
+		unlink(w->done[i]);
 }
 
 static const char *
@@ -97,21 +119,94 @@ set_new_metadata(struct lake_write *w, int ncol, char *const *names, const wb_ty
 	delta_commit_set_metadata(w->commit, &md);
 }
 
-/* Create the new data file w->file (a fresh name) for the written columns. */
+/* Create a new data file w->file (a fresh name) for the written columns. */
 static int
 open_data_file(struct lake_write *w, char *const *names, const wb_type *types, struct wb_error *err)
 {
+	if (w->names == NULL) {
+		w->names = arena_zalloc(&w->arena, sizeof(char *) * (size_t)(w->ncol ? w->ncol : 1));
+		w->types = arena_zalloc(&w->arena, sizeof(wb_type) * (size_t)(w->ncol ? w->ncol : 1));
+		for (int c = 0; c < w->ncol; c++) {
+			w->names[c] = arena_strdup(&w->arena, names[c]);
+			w->types[c] = types[c];
+		}
+	}
 	char uuid[37];
 	delta_uuid(uuid);
 	struct strbuf sb = STRBUF_INIT;
-	sb_printf(&sb, "part-00000-%s-c000.zstd.parquet", uuid);
+	sb_printf(&sb, "part-%05d-%s-c000.zstd.parquet", w->ndone, uuid);
+	free(w->file);
 	w->file = sb_detach(&sb);
 	sb_printf(&sb, "%s/%s", w->dir, w->file);
+	free(w->path);
 	w->path = sb_detach(&sb);
 	struct pq_write_options po;
 	pq_write_options_init(&po);
-	w->pq = pq_writer_open(w->path, w->ncol, names, types, &po, err);
+	w->pq = pq_writer_open(w->path, w->ncol, w->names, w->types, &po, err);
 	return w->pq ? 0 : -1;
+}
+
+/* Close the data file being written: with rows, its add action goes to
+ * the commit; without, the file goes. */
+static int
+close_data_file(struct lake_write *w, struct wb_error *err)
+{
+	struct pq_write_stats ws = {0};
+	struct pq_writer *pq = w->pq;
+	w->pq = NULL;
+	if (pq == NULL)
+		return 0;
+	if (pq_writer_close(pq, &ws, err) < 0)
+		return -1;
+	if (ws.rows == 0) {
+		unlink(w->path);    /* no rows: no file (as Spark writes none) */
+		pq_write_stats_free(&ws);
+		return 0;
+	}
+	/* statistics in the table's column order */
+	struct delta_file_stats fs = {ws.rows, true, NULL};
+	fs.cols = arena_zalloc(&w->arena, sizeof(struct delta_col_stats) * (size_t)(w->schema.ncols ? w->schema.ncols : 1));
+	for (int c = 0; c < w->schema.ncols; c++)
+		fs.cols[c].null_count = -1;
+	for (int c = 0; c < w->ncol && c < ws.ncol; c++) {
+		struct delta_col_stats *d = &fs.cols[w->scol[c]];
+		d->has_min = d->has_max = ws.cols[c].has_minmax;
+		d->min = ws.cols[c].min;
+		d->max = ws.cols[c].max;
+		d->null_count = ws.cols[c].null_count;
+	}
+	struct strbuf stats = STRBUF_INIT, rel = STRBUF_INIT;
+	delta_stats_write(&w->schema, &fs, &stats);
+	delta_path_encode(w->file, &rel);
+	struct delta_add add = {0};
+	add.path = sb_str(&rel);
+	add.size = ws.bytes;
+	add.modification_time = lake_now_ms();
+	add.data_change = true;
+	add.stats = sb_str(&stats);
+	add.base_row_id = -1;
+	add.default_row_commit_version = -1;
+	delta_commit_add(w->commit, &add);
+	sb_free(&stats);
+	sb_free(&rel);
+	w->done = xgrow(w->done, &w->done_cap, (size_t)w->ndone + 1, sizeof *w->done);
+	w->done[w->ndone++] = xstrdup(w->path);
+	w->added_rows += ws.rows;
+	w->added_bytes += ws.bytes;
+	pq_write_stats_free(&ws);
+	return 0;
+}
+
+int
+lake_write_next_file(struct lake_write *w, struct wb_error *err)
+{
+	if (w->pq == NULL)
+		return 0;
+	if (close_data_file(w, err) < 0 || open_data_file(w, w->names, w->types, err) < 0) {
+		lw_unlink_all(w);
+		return -1;
+	}
+	return 0;
 }
 
 /* Map the written columns onto the read schema (w->scol); with
@@ -293,71 +388,37 @@ lake_write_part(struct lake_write *w)
 void
 lake_write_abort(struct lake_write *w)
 {
-	if (w->pq)
-		pq_writer_abort(w->pq);
+	lw_unlink_all(w);
 	lw_free(w);
 }
 
 int64_t
 lake_write_commit(struct lake_write *w, int64_t *rows, struct wb_error *err)
 {
-	struct pq_write_stats ws = {0};
-	struct pq_writer *pq = w->pq;
-	w->pq = NULL;
-	if (pq && pq_writer_close(pq, &ws, err) < 0) {
+	if (close_data_file(w, err) < 0) {
+		lw_unlink_all(w);
 		lw_free(w);
 		return -1;
 	}
-	*rows = ws.rows;
-	if (ws.rows > 0) {
-		/* statistics in the table's column order */
-		struct delta_file_stats fs = {ws.rows, true, NULL};
-		fs.cols = arena_zalloc(&w->arena, sizeof(struct delta_col_stats) * (size_t)(w->schema.ncols ? w->schema.ncols : 1));
-		for (int c = 0; c < w->schema.ncols; c++)
-			fs.cols[c].null_count = -1;
-		for (int c = 0; c < w->ncol && c < ws.ncol; c++) {
-			struct delta_col_stats *d = &fs.cols[w->scol[c]];
-			d->has_min = d->has_max = ws.cols[c].has_minmax;
-			d->min = ws.cols[c].min;
-			d->max = ws.cols[c].max;
-			d->null_count = ws.cols[c].null_count;
-		}
-		struct strbuf stats = STRBUF_INIT, rel = STRBUF_INIT;
-		delta_stats_write(&w->schema, &fs, &stats);
-		delta_path_encode(w->file, &rel);
-		struct delta_add add = {0};
-		add.path = sb_str(&rel);
-		add.size = ws.bytes;
-		add.modification_time = lake_now_ms();
-		add.data_change = true;
-		add.stats = sb_str(&stats);
-		add.base_row_id = -1;
-		add.default_row_commit_version = -1;
-		delta_commit_add(w->commit, &add);
-		sb_free(&stats);
-		sb_free(&rel);
-	} else if (w->path) {
-		unlink(w->path);    /* no rows: no file (as Spark writes none) */
-	}
+	*rows = w->added_rows;
 	if (!w->rewrite) {
-		delta_commit_metric(w->commit, "numFiles", ws.rows > 0 ? 1 : 0);
-		delta_commit_metric(w->commit, "numOutputRows", ws.rows);
-		delta_commit_metric(w->commit, "numOutputBytes", ws.rows > 0 ? ws.bytes : 0);
+		delta_commit_metric(w->commit, "numFiles", w->ndone);
+		delta_commit_metric(w->commit, "numOutputRows", w->added_rows);
+		delta_commit_metric(w->commit, "numOutputBytes", w->added_bytes);
 	} else {
 		if (w->m_added_files)
-			delta_commit_metric(w->commit, w->m_added_files, ws.rows > 0 ? 1 : 0);
+			delta_commit_metric(w->commit, w->m_added_files, w->ndone);
 		if (w->m_removed_files)
 			delta_commit_metric(w->commit, w->m_removed_files, w->removed_files);
 		if (w->m_added_bytes)
-			delta_commit_metric(w->commit, w->m_added_bytes, ws.rows > 0 ? ws.bytes : 0);
+			delta_commit_metric(w->commit, w->m_added_bytes, w->added_bytes);
 		if (w->m_removed_bytes)
 			delta_commit_metric(w->commit, w->m_removed_bytes, w->removed_bytes);
 	}
-	pq_write_stats_free(&ws);
 	struct delta_commit_result res;
 	int64_t v = delta_commit_publish(w->commit, &res, err);
-	if (v < 0 && w->path)
-		unlink(w->path);
+	if (v < 0)
+		lw_unlink_all(w);
 	lw_free(w);
 	return v;
 }

@@ -448,8 +448,10 @@ merge_delta(struct session *s, struct arena *a, struct merge *m, struct table *t
 	const char *dir = lake_table_dir(t);
 	long long t0 = exec_now_ns();
 	struct delta_snapshot *snap = delta_snapshot_open(dir, NULL, err);
-	if (snap == NULL)
+	if (snap == NULL || lake_check_unpartitioned(snap, dir, err) < 0) {
+		delta_snapshot_free(snap);
 		return -1;
+	}
 	int rc = -1;
 	int64_t *files = NULL, nfiles = 0;
 	struct table *pin = NULL;

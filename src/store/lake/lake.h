@@ -126,6 +126,10 @@ void lake_write_abort(struct lake_write *w);
  */
 struct lake_write *lake_write_begin_at(const char *dir, struct delta_snapshot *read, const char *op, int ncol,
     char *const *names, const wb_type *types, bool merge_schema, struct wb_error *err);
+/* 0, or -1 with err when the table of snap (in dir) is partitioned:
+ * wb cannot write partition values yet, so it writes no partitioned
+ * table (DML checks before it reads anything). */
+int lake_check_unpartitioned(const struct delta_snapshot *snap, const char *dir, struct wb_error *err);
 /* Remove live file f (an index into read->files) in the commit. */
 void lake_write_remove(struct lake_write *w, int64_t f);
 /* commitInfo.operationParameters / operationMetrics. */

@@ -41,6 +41,16 @@ struct lake_write {
 	int64_t added_rows, added_bytes;
 };
 
+int
+lake_check_unpartitioned(const struct delta_snapshot *snap, const char *dir, struct wb_error *err)
+{
+	if (snap->metadata.npartition_columns == 0)
+		return 0;
+	err_set(err, -1, "Delta table %s is partitioned by %s: writing partitioned tables is not supported yet", dir,
+	    snap->metadata.partition_columns[0]);
+	return -1;
+}
+
 int64_t
 lake_now_ms(void)
 {
@@ -290,6 +300,8 @@ lake_write_begin(const char *dir, enum lake_write_mode mode, int ncol, char *con
 		if (w->read == NULL)
 			goto fail;
 		w->own_read = true;
+		if (mode != LAKE_REPLACE && lake_check_unpartitioned(w->read, dir, err) < 0)
+			goto fail;
 	}
 	const char *op = o && o->operation ? o->operation : default_operation(mode);
 	w->commit = delta_commit_begin(dir, w->read, op, err);
@@ -333,6 +345,8 @@ lake_write_begin_at(const char *dir, struct delta_snapshot *read, const char *op
 	w->read = read;
 	w->ncol = ncol;
 	w->scol = xcalloc((size_t)(ncol ? ncol : 1), sizeof(int));
+	if (lake_check_unpartitioned(read, dir, err) < 0)
+		goto fail;
 	w->commit = delta_commit_begin(dir, read, op, err);
 	if (w->commit == NULL)
 		goto fail;

@@ -98,6 +98,18 @@ file_rows(const struct delta_snapshot *snap, int64_t f, struct arena *a)
 	return n;
 }
 
+int64_t
+stmt_lake_batch_end(struct delta_snapshot *snap, const int64_t *files, int64_t nfiles, int64_t first, struct arena *a)
+{
+	int64_t last = first, rows = 0;
+	while (last < nfiles && rows < REWRITE_BATCH_ROWS) {
+		int64_t r = file_rows(snap, files ? files[last] : last, a);
+		rows = r < 0 ? REWRITE_BATCH_ROWS : rows + r;   /* unknown: a batch of its own */
+		last++;
+	}
+	return last;
+}
+
 int
 stmt_lake_rewrite_files(struct session *s, struct arena *a, struct delta_snapshot *snap, const char *name,
     const char *qual, const int64_t *files, int64_t nfiles, struct ast *const *setv, struct ast *where, int pos,
@@ -113,12 +125,7 @@ stmt_lake_rewrite_files(struct session *s, struct arena *a, struct delta_snapsho
 	memset(counts, 0, sizeof *counts);
 	struct ast_name nm = {1, {(char *)name}};
 	for (int64_t first = 0; first < nfiles;) {
-		int64_t last = first, rows = 0;
-		while (last < nfiles && rows < REWRITE_BATCH_ROWS) {
-			int64_t r = file_rows(snap, files ? files[last] : last, a);
-			rows = r < 0 ? REWRITE_BATCH_ROWS : rows + r;   /* unknown: a batch of its own */
-			last++;
-		}
+		int64_t last = stmt_lake_batch_end(snap, files, nfiles, first, a);
 		int64_t *batch = arena_alloc(a, sizeof(int64_t) * (size_t)(last - first));
 		for (int64_t i = first; i < last; i++)
 			batch[i - first] = files ? files[i] : i;

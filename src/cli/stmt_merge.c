@@ -58,6 +58,7 @@ struct merge {
 	wb_type *stypes;
 	bool has_matched, has_insert, has_by_source;
 	bool rewrite;                  /* target rows are written back (not insert-only) */
+	struct table *src_table;       /* the source, materialised once (in memory) */
 	bool check_dups;
 	/* per clause: one value per target column (NULL: keep / NULL) */
 	struct ast ***values;
@@ -87,17 +88,28 @@ col_index(char *const *names, int n, const char *name)
 	return -1;
 }
 
-/* The source's columns (bound once on their own). */
+/* Run the source once into an in-memory table that every query of the
+ * statement reads (as Delta does: a source query is not run again, so a
+ * non-deterministic one cannot make the passes disagree), and learn its
+ * columns. */
 static int
-source_columns(struct session *s, struct arena *a, struct merge *m, struct wb_error *err)
+materialize_source(struct session *s, struct arena *a, struct merge *m, struct wb_error *err)
 {
 	struct ast_list items = {0};
 	ast_list_add(a, &items, ast_mk_item(a, ast_new(a, AST_STAR, m->st->pos), NULL));
 	struct ast *q = ast_mk_select(a, m->st->u.merge.source, &items, NULL);
 	struct binder b;
 	struct pnode *p = stmt_plan_query(s, &b, a, q, err);
-	int rc = -1;
+	struct memtable *mt = NULL;
 	if (p) {
+		struct exec_ctx ctx;
+		stmt_ctx_setup(s, &ctx);
+		mt = exec_materialize(p, &ctx);
+		if (mt == NULL)
+			err_move(err, &ctx.err);
+		exec_ctx_fini(&ctx);
+	}
+	if (mt) {
 		m->nsrc = p->ncol;
 		m->snames = arena_alloc(a, sizeof(char *) * (size_t)(p->ncol ? p->ncol : 1));
 		m->stypes = arena_alloc(a, sizeof(wb_type) * (size_t)(p->ncol ? p->ncol : 1));
@@ -105,10 +117,12 @@ source_columns(struct session *s, struct arena *a, struct merge *m, struct wb_er
 			m->snames[i] = arena_strdup(a, p->names[i]);
 			m->stypes[i] = p->types[i];
 		}
-		rc = 0;
+		m->src_table = memtable_table(m->sq, p->ncol, p->names, p->types, mt);
+		struct ast_name nm = {1, {(char *)m->sq}};
+		m->st->u.merge.source = ast_mk_table(a, &nm, m->sq, m->src_table, m->st->u.merge.source->pos);
 	}
 	stmt_finish(s, &b, p);
-	return rc;
+	return mt ? 0 : -1;
 }
 
 /* Schema evolution: source columns that UPDATE SET * / INSERT * would
@@ -271,9 +285,13 @@ old_value(struct arena *a, struct merge *m, int j, int pos)
 	return m->exists[j] ? ast_mk_col(a, m->tq, m->names[j], pos) : ast_mk_null(a, pos);
 }
 
-/* Query 2: the rewrite. */
+/* Query 2: the rewrite, with the source joined to target_rel by jt:
+ * FULL - every row of both (in-memory tables: all of it at once); RIGHT -
+ * the target rows with their matches (a batch of touched files); LEFT
+ * (with m->rewrite false) - the insert pass: only the WHEN NOT MATCHED
+ * clauses, for the source rows no target row matches. */
 static struct ast *
-rewrite_query(struct arena *a, struct merge *m, struct ast *target_rel)
+rewrite_query(struct arena *a, struct merge *m, struct ast *target_rel, enum ast_join_type jt)
 {
 	struct ast *st = m->st;
 	int pos = st->pos;
@@ -285,7 +303,6 @@ rewrite_query(struct arena *a, struct merge *m, struct ast *target_rel)
 	ast_list_add(a, &sitems, ast_mk_item(a, ast_new(a, AST_STAR, pos), NULL));
 	ast_list_add(a, &sitems, ast_mk_item(a, ast_mk_bool(a, true, pos), SRC_MARK));
 	struct ast *src = ast_mk_derived(a, ast_mk_select(a, st->u.merge.source, &sitems, NULL), m->sq);
-	enum ast_join_type jt = m->rewrite ? (m->has_insert ? JOIN_FULL : JOIN_RIGHT) : JOIN_LEFT;
 	struct ast *from = ast_mk_join(a, jt, src, target_rel, st->u.merge.on);
 	struct ast_list items = {0};
 	for (int j = 0; j < m->ncol; j++) {
@@ -295,6 +312,8 @@ rewrite_query(struct arena *a, struct merge *m, struct ast *target_rel)
 			const struct ast *c = cl->v[order[i]];
 			struct ast **vals = m->values[order[i]];
 			struct ast *v;
+			if (jt == JOIN_LEFT && c->u.mclause.when != MERGE_NOT_MATCHED)
+				continue;     /* the insert pass: target rows are not written */
 			if (c->u.mclause.when == MERGE_NOT_MATCHED && !insert_seen) {
 				/* before the first insert branch: every target row
 				 * no clause changed keeps its value */
@@ -316,6 +335,8 @@ rewrite_query(struct arena *a, struct merge *m, struct ast *target_rel)
 	bool insert_seen = false;
 	for (int i = 0; i < cl->n; i++) {
 		const struct ast *c = cl->v[order[i]];
+		if (jt == JOIN_LEFT && c->u.mclause.when != MERGE_NOT_MATCHED)
+			continue;
 		if (c->u.mclause.when == MERGE_NOT_MATCHED && !insert_seen) {
 			ast_case_when(a, act, is_target(a, m, pos), ast_mk_int(a, m->rewrite ? DML_COPY : DML_DROP, pos));
 			insert_seen = true;
@@ -441,6 +462,23 @@ changed(const struct dml_counts *c)
 	return c->n[DML_UPDATE] || c->n[DML_DELETE] || c->n[DML_INSERT] || c->n[DML_SRC_UPDATE] || c->n[DML_SRC_DELETE];
 }
 
+/* Run one rewrite query into w (counts added to *counts). */
+static int
+merge_pass(struct session *s, struct arena *a, struct merge *m, struct ast *target_rel, enum ast_join_type jt,
+    struct lake_write *w, struct dml_counts *counts, struct wb_error *err)
+{
+	struct ast *q = rewrite_query(a, m, target_rel, jt);
+	struct binder b;
+	struct pnode *p = stmt_plan_query(s, &b, a, q, err);
+	struct dml_counts c;
+	int r = p ? dml_run(s, p, w, NULL, NULL, &c, NULL, err) : -1;
+	stmt_finish(s, &b, p);
+	if (r == 0)
+		for (int k = 0; k < DML_NACTIONS; k++)
+			counts->n[k] += c.n[k];
+	return r;
+}
+
 static int
 merge_delta(struct session *s, struct arena *a, struct merge *m, struct table *t, bool evolve, struct dml_counts *counts,
     int64_t *version, struct wb_error *err)
@@ -501,16 +539,38 @@ merge_delta(struct session *s, struct arena *a, struct merge *m, struct table *t
 	merge_params(a, m, w);
 	lake_write_file_metrics(w, "numTargetFilesAdded", "numTargetFilesRemoved", "numTargetBytesAdded",
 	    "numTargetBytesRemoved");
-	/* the touched files (files NULL: all; insert-only: the whole
-	 * target, never rewritten) */
-	pin = lake_table_pinned(t->name, snap, files, files ? nfiles : 0, LAKE_PIN_FILE);
-	struct ast *q = rewrite_query(a, m, ast_mk_table(a, &nm, m->tq, pin, m->st->pos));
-	struct binder b;
-	struct pnode *p = stmt_plan_query(s, &b, a, q, err);
-	int r = p ? dml_run(s, p, w, NULL, NULL, counts, NULL, err) : -1;
-	stmt_finish(s, &b, p);
-	if (r < 0)
-		goto out;
+	/* the touched files (files NULL: all), batch by batch: each batch's
+	 * rows and their matches into a new data file of its own */
+	memset(counts, 0, sizeof *counts);
+	for (int64_t first = 0; m->rewrite && first < nfiles;) {
+		int64_t last = stmt_lake_batch_end(snap, files, nfiles, first, a);
+		int64_t *batch = arena_alloc(a, sizeof(int64_t) * (size_t)(last - first));
+		for (int64_t i = first; i < last; i++)
+			batch[i - first] = files ? files[i] : i;
+		if (first > 0 && lake_write_next_file(w, err) < 0)
+			goto out;
+		pin = lake_table_pinned(t->name, snap, batch, last - first, LAKE_PIN_FILE);
+		int r = merge_pass(s, a, m, ast_mk_table(a, &nm, m->tq, pin, m->st->pos), JOIN_RIGHT, w, counts, err);
+		table_unref(pin);
+		pin = NULL;
+		if (r < 0)
+			goto out;
+		first = last;
+	}
+	/* then the source rows nothing matched: against the touched files,
+	 * which hold every target row any source row matches (or, when only
+	 * inserting, the whole target, never rewritten) */
+	if (m->has_insert) {
+		if (m->rewrite && nfiles > 0 && lake_write_next_file(w, err) < 0)
+			goto out;
+		pin = lake_table_pinned(t->name, snap, files, files ? nfiles : 0, LAKE_PIN_FILE);
+		bool rewrite = m->rewrite;
+		m->rewrite = false;
+		int r = merge_pass(s, a, m, ast_mk_table(a, &nm, m->tq, pin, m->st->pos), JOIN_LEFT, w, counts, err);
+		m->rewrite = rewrite;
+		if (r < 0)
+			goto out;
+	}
 	if (!changed(counts)) {
 		rc = 0;              /* nothing changed: no commit */
 		goto out;
@@ -575,7 +635,7 @@ merge_memory(struct session *s, struct arena *a, struct merge *m, struct table *
 		if (r < 0)
 			return -1;
 	}
-	struct ast *q = rewrite_query(a, m, memory_target(a, m, t, false));
+	struct ast *q = rewrite_query(a, m, memory_target(a, m, t, false), m->has_insert ? JOIN_FULL : JOIN_RIGHT);
 	struct binder b;
 	struct pnode *p = stmt_plan_query(s, &b, a, q, err);
 	struct mt_rowgroup **rgs = NULL;
@@ -643,7 +703,7 @@ stmt_merge(struct session *s, struct arena *a, struct ast *st, struct wb_error *
 	struct dml_counts counts;
 	memset(&counts, 0, sizeof counts);
 	int64_t version = -1;
-	int rc = source_columns(s, a, &m, err);
+	int rc = materialize_source(s, a, &m, err);
 	if (rc == 0)
 		rc = lake_table_dir(t) ? merge_delta(s, a, &m, t, evolve, &counts, &version, err)
 		                       : merge_memory(s, a, &m, t, evolve, &counts, err);
@@ -660,6 +720,8 @@ stmt_merge(struct session *s, struct arena *a, struct ast *st, struct wb_error *
 	} else {
 		err_at(err, st->pos);
 	}
+	if (m.src_table)
+		table_unref(m.src_table);
 	table_unref(t);
 	return rc;
 }

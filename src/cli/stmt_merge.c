@@ -11,7 +11,8 @@
  * source rows is an error (Spark's), unless the only WHEN MATCHED clause
  * is an unconditional DELETE.
  *
- * The statement becomes queries:
+ * The statement becomes queries over the source, run once into an
+ * in-memory table:
  *
  *   1. (WHEN MATCHED clauses) the files touched: per target data file, the
  *      ON matches and the distinct target rows they hit
@@ -19,19 +20,21 @@
  *        FROM source JOIN target t ON cond GROUP BY t._wb_file
  *      more matches than rows is the duplicate-match error.
  *   2. the rewrite: a join of the source (marked by _wb_src) and the
- *      target rows that may change (marked by _wb_file) - FULL when source
- *      rows may be inserted, else the target side kept (RIGHT) - and a
- *      projection of CASE expressions that give each row its action and
- *      each column its new value (stmt_int.h, enum dml_action).
+ *      target rows that may change (marked by _wb_file), and a projection
+ *      of CASE expressions that give each row its action and each column
+ *      its new value (stmt_int.h, enum dml_action).
  *
- * On a Delta table the target rows of step 2 are only those of the
- * touched files (all files when there are NOT MATCHED BY SOURCE clauses):
- * they are rewritten with the inserted rows into one new file, and one
- * commit removes the touched files and adds it. Every source row that
- * matches any target row matches one in a touched file, so "not matched"
- * is decided correctly over the touched files alone. A MERGE that only
- * inserts joins the source with the whole target but rewrites nothing. An
- * in-memory table is rewritten whole.
+ * On a Delta table step 2 reads only the touched files (all files when
+ * there are NOT MATCHED BY SOURCE clauses), batch by batch (about a
+ * million rows, stmt_lake_batch_end), each joined RIGHT with the source
+ * into a new data file of its own, so the table keeps its file layout;
+ * then, for WHEN NOT MATCHED clauses, one LEFT join of the source with the
+ * touched files gives the inserted rows. Every source row that matches any
+ * target row matches one in a touched file, so "not matched" is decided
+ * correctly over the touched files alone. A MERGE that only inserts joins
+ * the source with the whole target but rewrites nothing. One commit
+ * removes the touched files and adds the new ones. An in-memory table is
+ * rewritten whole, with one FULL (or RIGHT) join.
  */
 #include "cli/stmt_int.h"
 #include "store/lake/lake.h"

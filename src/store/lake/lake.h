@@ -30,6 +30,7 @@
 #include "core/error.h"
 #include "core/types.h"
 #include "core/vector.h"
+#include "store/delta/delta.h"
 #include "store/table.h"
 
 /* ------------------------------------------------------------ tables */
@@ -39,9 +40,24 @@
  * tables read by path). NULL with err (naming dir) when it is not a
  * readable Delta table. */
 struct table *lake_table_open(const char *name, const char *dir, bool external, struct wb_error *err);
+/* Time travel: the table as of at->version or at->timestamp (at NULL or
+ * neither set: the latest, as lake_table_open). A table opened at a
+ * version is pinned: its schema is that version's and every scan reads
+ * that version. The table ops' as_of does the same for the binder. */
+struct table *lake_table_open_at(const char *name, const char *dir, bool external,
+    const struct delta_read_options *at, struct wb_error *err);
 /* The table's directory, or NULL if t is not a Delta table. */
 const char *lake_table_dir(const struct table *t);
 bool lake_table_is_external(const struct table *t);
+/* The version a pinned table reads, or -1 (the latest at each scan, or
+ * not a Delta table). */
+int64_t lake_table_version(const struct table *t);
+
+/* The clock of "TIMESTAMP AS OF" and of DESCRIBE HISTORY: commitInfo's
+ * timestamp where a commit has one, so that a table keeps its history's
+ * times when it is copied (file times do not survive cp or object
+ * stores); commits with in-commit timestamps always use those. */
+#define LAKE_TS_SOURCE DELTA_TS_COMMIT_INFO
 
 /* ------------------------------------------------------------ writing */
 

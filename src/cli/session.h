@@ -48,6 +48,10 @@ struct session {
 	bool interactive;
 	int threads;
 	bool default_delta;      /* CREATE TABLE makes Delta tables (SET default_table_format) */
+	/* Delta maintenance settings (Databricks' names; stmt_lake_setting) */
+	bool delta_retention_check;      /* spark.databricks.delta.retentionDurationCheck.enabled */
+	int64_t delta_target_file_size;  /* spark.databricks.delta.optimize.maxFileSize; 0: default */
+	int64_t max_records_per_file;    /* spark.sql.files.maxRecordsPerFile (OPTIMIZE); 0: no limit */
 	volatile sig_atomic_t cancel;
 	struct session_param *params;
 	int nparams;

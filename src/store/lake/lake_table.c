@@ -12,9 +12,11 @@
 #include "core/arena.h"
 #include "core/xmalloc.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 struct lake_tab {
 	char *dir;
@@ -32,6 +34,24 @@ struct lake_scan {
 };
 
 /* ------------------------------------------------------------ source */
+
+/* When a data file the log lists is gone, say so in the table's terms
+ * (VACUUM deletes the files of old versions; time travel to them fails). */
+static void
+missing_file_error(const struct delta_snapshot *snap, char *const *paths, int np, struct wb_error *err)
+{
+	for (int i = 0; i < np; i++) {
+		struct stat st;
+		if (stat(paths[i], &st) == 0 || errno != ENOENT)
+			continue;
+		err_clear(err);
+		err_set(err, -1, "version %lld of Delta table %s needs data file %s, which no longer exists",
+		    (long long)snap->version, snap->table, paths[i]);
+		err_hint(err, "VACUUM deletes the files that only versions older than its retention read; DESCRIBE HISTORY "
+		    "shows when it ran");
+		return;
+	}
+}
 
 static int
 ls_start(struct source *s, struct wb_error *err)
@@ -75,8 +95,10 @@ ls_start(struct source *s, struct wb_error *err)
 		struct pq_read_options o;
 		pq_read_options_init(&o);
 		ls->inner = pq_source_open(paths, np, &o, err);
-		if (ls->inner == NULL)
+		if (ls->inner == NULL) {
+			missing_file_error(snap, paths, np, err);
 			goto out;
+		}
 		/* the files' columns by name: Delta column names are unique
 		 * regardless of case */
 		int *proj = xcalloc((size_t)(s->nproj ? s->nproj : 1), sizeof(int));

@@ -50,8 +50,8 @@ struct table *stmt_target_open(struct session *s, const struct stmt_target *t, c
  * freshly opened table object in the catalog so later statements see it. */
 void stmt_target_refresh(struct session *s, const struct stmt_target *t, struct table *old);
 
-/* A small result built row by row: columns VARCHAR, BIGINT, BOOLEAN,
- * TIMESTAMP or DOUBLE. Set a row's values with rows_* (strings copied;
+/* A small result built row by row: columns VARCHAR, BIGINT, BOOLEAN or
+ * TIMESTAMP. Set a row's values with rows_* (strings copied;
  * a NULL string or INT64_MIN for BIGINT/TIMESTAMP is SQL NULL), then
  * rows_end_row(). */
 struct stmt_rows {
@@ -63,7 +63,6 @@ void rows_init(struct stmt_rows *r, int ncol, const char *const *names, const wb
 void rows_str(struct stmt_rows *r, int col, const char *v);
 void rows_int(struct stmt_rows *r, int col, int64_t v);
 void rows_bool(struct stmt_rows *r, int col, int v);      /* -1: NULL */
-void rows_double(struct stmt_rows *r, int col, double v);
 void rows_end_row(struct stmt_rows *r);
 /* Emit as the statement's result and free. */
 int rows_emit(struct session *s, struct stmt_rows *r, struct wb_error *err);

@@ -85,17 +85,10 @@ rows_init(struct stmt_rows *r, int ncol, const char *const *names, const wb_type
 	chunk_reset(&r->c);
 }
 
-static struct vec *
-cell(struct stmt_rows *r, int col)
-{
-	struct vec *v = &r->c.cols[col];
-	return v;
-}
-
 void
 rows_str(struct stmt_rows *r, int col, const char *s)
 {
-	struct vec *v = cell(r, col);
+	struct vec *v = &r->c.cols[col];
 	if (s == NULL)
 		vec_set_null(v, r->c.n);
 	else
@@ -105,7 +98,7 @@ rows_str(struct stmt_rows *r, int col, const char *s)
 void
 rows_int(struct stmt_rows *r, int col, int64_t x)
 {
-	struct vec *v = cell(r, col);
+	struct vec *v = &r->c.cols[col];
 	if (x == INT64_MIN)
 		vec_set_null(v, r->c.n);
 	else
@@ -115,17 +108,11 @@ rows_int(struct stmt_rows *r, int col, int64_t x)
 void
 rows_bool(struct stmt_rows *r, int col, int b)
 {
-	struct vec *v = cell(r, col);
+	struct vec *v = &r->c.cols[col];
 	if (b < 0)
 		vec_set_null(v, r->c.n);
 	else
 		vec_bool(v)[r->c.n] = (uint8_t)(b != 0);
-}
-
-void
-rows_double(struct stmt_rows *r, int col, double d)
-{
-	vec_f64(cell(r, col))[r->c.n] = d;
 }
 
 static void

@@ -179,7 +179,8 @@ lake_vacuum(const char *dir, const struct lake_vacuum_options *o, struct lake_va
 	if (vac_walk(&v, "", err) < 0)
 		goto out;
 	r->dirs = (int64_t)v.ndirs + 1;
-	qsort(v.files, v.n, sizeof *v.files, cmp_rel);
+	if (v.n > 1)
+		qsort(v.files, v.n, sizeof *v.files, cmp_rel);
 	for (size_t i = 0; i < v.n; i++) {
 		struct vac_file *f = &v.files[i];
 		if (f->is_crc)

@@ -365,8 +365,9 @@ dml_target(struct session *s, struct ast_name *nm, int pos, const char *what, st
 	return t;
 }
 
-static int
-insert_into(struct session *s, struct arena *a, struct ast *st, struct wb_error *err)
+int
+stmt_insert(struct session *s, struct arena *a, struct ast *st, const struct lake_write_options *lo,
+    struct wb_error *err)
 {
 	struct table *t = dml_target(s, &st->u.insert.table, st->pos, "insert into", err);
 	if (t == NULL)
@@ -435,7 +436,7 @@ insert_into(struct session *s, struct arena *a, struct ast *st, struct wb_error 
 	if (lake_table_dir(t)) {
 		int64_t rows = 0;
 		p = cast;
-		if (stmt_lake_insert(s, t, cast, st->u.insert.overwrite, &rows, err) < 0) {
+		if (stmt_lake_insert(s, t, cast, st->u.insert.overwrite, lo, &rows, err) < 0) {
 			err_at(err, st->pos);
 			goto out;
 		}
@@ -1085,7 +1086,7 @@ copy_stmt(struct session *s, struct arena *a, struct ast *st, struct wb_error *e
 		struct ast *ins = ast_new(a, AST_INSERT, st->pos);
 		ins->u.insert.table = st->u.copy.table;
 		ins->u.insert.query = mk_select(a, tf, &items, NULL);
-		return insert_into(s, a, ins, err);
+		return stmt_insert(s, a, ins, NULL, err);
 	}
 	if (copy_is_parquet(s, a, st, err)) {
 		struct ast *q = st->u.copy.query;
@@ -1236,7 +1237,7 @@ stmt_run(struct session *s, const char *sql, int len, struct wb_error *err)
 			err_at(err, st->pos);
 		break;
 	case AST_INSERT:
-		rc = insert_into(s, a, st, err);
+		rc = stmt_insert(s, a, st, NULL, err);
 		break;
 	case AST_UPDATE:
 		rc = update_table(s, a, st, err);
@@ -1258,8 +1259,11 @@ stmt_run(struct session *s, const char *sql, int len, struct wb_error *err)
 		if (rc < 0)
 			err_at(err, st->pos);
 		break;
+	case AST_CACHE:
+		rc = stmt_cache(s, st, err);
+		break;
 	case AST_COPY:
-		rc = copy_stmt(s, a, st, err);
+		rc = st->u.copy.into ? stmt_copy_into(s, a, st, err) : copy_stmt(s, a, st, err);
 		break;
 	case AST_EXT: {
 		stmt_ext_fn fn = (stmt_ext_fn)st->u.ext.ext->exec;

@@ -22,8 +22,17 @@ bool stmt_lake_wanted(struct session *s, const struct ast *st);
 int stmt_lake_create(struct session *s, struct arena *a, struct ast *st, struct wb_error *err);
 /* Append (or overwrite with) plan p's rows - already of the table's
  * columns and types - to Delta table t. */
-int stmt_lake_insert(struct session *s, struct table *t, struct pnode *p, bool overwrite, int64_t *rows,
+struct lake_write_options;
+int stmt_lake_insert(struct session *s, struct table *t, struct pnode *p, bool overwrite,
+    const struct lake_write_options *o, int64_t *rows, struct wb_error *err);
+/* INSERT INTO ... (stmt.c); o: options of a Delta commit (NULL: none). */
+int stmt_insert(struct session *s, struct arena *a, struct ast *st, const struct lake_write_options *o,
     struct wb_error *err);
+/* COPY INTO delta_table FROM 'dir' | 'glob' | 'file' ...: load the files
+ * not loaded before (each recorded as a txn action in the commit). */
+int stmt_copy_into(struct session *s, struct arena *a, struct ast *st, struct wb_error *err);
+/* CACHE TABLE t / UNCACHE TABLE [IF EXISTS] t */
+int stmt_cache(struct session *s, struct ast *st, struct wb_error *err);
 
 /* ---- Delta table statements registered as parser extensions
  * (stmt_lake_ext.c): DESCRIBE HISTORY / DETAIL, SHOW TBLPROPERTIES,

@@ -240,7 +240,7 @@ static const struct table_fn tf_table[] = {
 	    "SELECT * FROM generate_series(1, 3)", series_bind},
 	{"range", "range([start,] stop [, step])", "integers from start up to (not including) stop",
 	    "SELECT * FROM range(3)", range_bind},
-	{"read_csv", "read_csv('file or glob', option = value, ...)",
+	{"read_csv", "read_csv('file or glob' | ['file', ...], option = value, ...)",
 	    "read CSV files (dialect, header and types detected; see wb-sql(7) for options)",
 	    "SELECT count(*) FROM read_csv('events.csv', header = true)", tf_read_csv_bind},
 	{"read_csv_auto", "read_csv_auto('file', ...)", "alias of read_csv",

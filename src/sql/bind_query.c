@@ -1,6 +1,7 @@
 /* Query binding: FROM items, SELECT cores, aggregation, DISTINCT, ORDER BY,
  * LIMIT/OFFSET, VALUES, CTEs and views. */
 #include "sql/bind_int.h"
+#include "store/lake/lake.h"
 #include "core/xmalloc.h"
 #include "func/agg.h"
 #include "func/func.h"
@@ -489,12 +490,12 @@ bind_table(struct binder *b, struct ast *t, struct scope *s)
 	p->u.scan.proj = arena_zalloc(b->arena, sizeof(int) * (size_t)(tab->ncol ? tab->ncol : 1));
 	for (int i = 0; i < tab->ncol; i++)
 		p->u.scan.proj[i] = i;
+	int64_t cached = lake_table_cached_version(tab);
 	if (version >= 0) {
 		/* EXPLAIN shows the version read: ev@v3 (Databricks' notation) */
-		struct strbuf lb = STRBUF_INIT;
-		sb_printf(&lb, "%s@v%lld", tab->name, (long long)version);
-		p->u.scan.label = arena_strdup(b->arena, sb_str(&lb));
-		sb_free(&lb);
+		p->u.scan.label = arena_printf(b->arena, "%s@v%lld", tab->name, (long long)version);
+	} else if (cached >= 0) {
+		p->u.scan.label = arena_printf(b->arena, "%s (cached version %lld)", tab->name, (long long)cached);
 	} else {
 		p->u.scan.label = arena_strdup(b->arena, tab->name);
 	}

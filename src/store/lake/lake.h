@@ -59,6 +59,18 @@ int64_t lake_table_version(const struct table *t);
  * stores); commits with in-commit timestamps always use those. */
 #define LAKE_TS_SOURCE DELTA_TS_COMMIT_INFO
 
+/* CACHE TABLE: decode the latest version into memory (compressed
+ * columns, like an in-memory table); scans of that same version read the
+ * cache, scans of any later version the files again (a stale cache is
+ * dropped). Returns the rows cached, or -1 with err. t must be a Delta
+ * table. */
+int64_t lake_table_cache(struct table *t, struct wb_error *err);
+/* Drop the cache; false if there was none. */
+bool lake_table_uncache(struct table *t);
+/* The version cached if it is the latest, else -1 (also for tables that
+ * are not Delta). */
+int64_t lake_table_cached_version(struct table *t);
+
 /* ------------------------------------------------------------ writing */
 
 enum lake_write_mode {
@@ -74,6 +86,8 @@ struct lake_write_options {
 	char *const *prop_values;
 	int nprops;
 	const char *operation;         /* commitInfo.operation; NULL: by mode */
+	char *const *txn_ids;          /* txn actions (appId, version 1) to record, */
+	int ntxns;                     /* e.g. the files COPY INTO loaded */
 };
 
 struct lake_write;

@@ -8,11 +8,14 @@
  */
 #include "store/lake/lake.h"
 #include "store/delta/delta.h"
+#include "store/memtable.h"
 #include "store/parquet/pq.h"
 #include "core/arena.h"
+#include "core/pool.h"
 #include "core/xmalloc.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -23,6 +26,10 @@ struct lake_tab {
 	bool external;
 	int64_t version;               /* time travel: the version every scan reads; -1: the latest */
 	int64_t rows, bytes;           /* of that version (pinned tables only; -1 unknown) */
+	/* CACHE TABLE: the decoded rows of one version (NULL: none) */
+	pthread_mutex_t mu;
+	struct memtable *cache;
+	int64_t cache_version;
 };
 
 struct lake_scan {
@@ -234,6 +241,19 @@ lt_scan(struct table *t, struct wb_error *err)
 		free(scol);
 		return NULL;
 	}
+	/* the cache serves the version it holds, and only that one */
+	pthread_mutex_lock(&lt->mu);
+	if (lt->cache && lt->cache_version != snap->version) {
+		memtable_free(lt->cache);    /* scans hold their own row-group references */
+		lt->cache = NULL;
+	}
+	struct source *cached = lt->cache ? memtable_scan(lt->cache, t->names, err) : NULL;
+	pthread_mutex_unlock(&lt->mu);
+	if (cached) {
+		free(scol);
+		delta_snapshot_free(snap);
+		return cached;
+	}
 	struct lake_scan *ls = xcalloc(1, sizeof *ls);
 	source_init(&ls->src, &lake_scan_ops, t->ncol);
 	for (int c = 0; c < t->ncol; c++)
@@ -286,12 +306,129 @@ static void
 lt_destroy(struct table *t)
 {
 	struct lake_tab *lt = t->impl;
+	if (lt->cache)
+		memtable_free(lt->cache);
+	pthread_mutex_destroy(&lt->mu);
 	free(lt->dir);
 	free(lt);
 }
 
 static struct table *lt_as_of(struct table *t, int64_t version, int64_t timestamp_us, int64_t *resolved,
     struct wb_error *err);
+/* ------------------------------------------------------------ cache */
+
+struct cache_job {
+	struct source *src;
+	struct mt_builder **b;
+	struct wb_error *errs;
+	int n;
+};
+
+static void
+cache_task(void *arg, int task, int worker)
+{
+	struct cache_job *j = arg;
+	void *r = j->src->ops->reader_new(j->src);
+	struct chunk c;
+	chunk_init(&c, j->src->ncol, j->src->types);    /* the projection is all columns */
+	int rc;
+	for (;;) {
+		chunk_reset(&c);
+		if ((rc = j->src->ops->next(j->src, r, &c, &j->errs[task])) <= 0)
+			break;
+		c.n = rc;
+		for (int i = 0; i < c.ncol; i++)
+			c.cols[i].n = rc;
+		mt_builder_append(j->b[task], &c);
+	}
+	chunk_free(&c);
+	j->src->ops->reader_free(j->src, r);
+}
+
+int64_t
+lake_table_cache(struct table *t, struct wb_error *err)
+{
+	struct lake_tab *lt = t->impl;
+	pthread_mutex_lock(&lt->mu);
+	if (lt->cache) {
+		memtable_free(lt->cache);
+		lt->cache = NULL;
+	}
+	pthread_mutex_unlock(&lt->mu);
+	struct source *s = lt_scan(t, err);
+	if (s == NULL)
+		return -1;
+	struct lake_scan *ls = s->impl;
+	int64_t version = ls->snap->version;
+	if (s->ops->start(s, err) < 0) {
+		source_free(s);
+		return -1;
+	}
+	int n = pool_size();
+	struct cache_job j = {s, xcalloc((size_t)n, sizeof *j.b), xcalloc((size_t)n, sizeof *j.errs), n};
+	for (int i = 0; i < n; i++)
+		j.b[i] = mt_builder_new(t->ncol, t->types);
+	pool_run(n, cache_task, &j);
+	struct memtable *mt = memtable_new(t->ncol, t->types);
+	int64_t rows = 0;
+	for (int i = 0; i < n; i++) {
+		if (err_isset(&j.errs[i]) && !err_isset(err))
+			err_move(err, &j.errs[i]);
+		err_clear(&j.errs[i]);
+		int nrg;
+		struct mt_rowgroup **rgs = mt_builder_finish(j.b[i], &nrg);
+		memtable_add(mt, rgs, nrg);
+		free(rgs);
+		mt_builder_free(j.b[i]);
+	}
+	free(j.b);
+	free(j.errs);
+	source_free(s);
+	if (err_isset(err)) {
+		memtable_free(mt);
+		return -1;
+	}
+	rows = mt->nrows;
+	pthread_mutex_lock(&lt->mu);
+	if (lt->cache)
+		memtable_free(lt->cache);
+	lt->cache = mt;
+	lt->cache_version = version;
+	pthread_mutex_unlock(&lt->mu);
+	return rows;
+}
+
+bool
+lake_table_uncache(struct table *t)
+{
+	struct lake_tab *lt = t->impl;
+	pthread_mutex_lock(&lt->mu);
+	bool had = lt->cache != NULL;
+	if (lt->cache)
+		memtable_free(lt->cache);
+	lt->cache = NULL;
+	pthread_mutex_unlock(&lt->mu);
+	return had;
+}
+
+int64_t
+lake_table_cached_version(struct table *t)
+{
+	if (lake_table_dir(t) == NULL)
+		return -1;
+	struct lake_tab *lt = t->impl;
+	pthread_mutex_lock(&lt->mu);
+	int64_t v = lt->cache ? lt->cache_version : -1;
+	pthread_mutex_unlock(&lt->mu);
+	if (v >= 0) {
+		/* a cache of an older version will not be read */
+		struct wb_error e = WB_ERROR_INIT;
+		if (delta_latest_version(lt->dir, &e) != v)
+			v = -1;
+		err_clear(&e);
+	}
+	return v;
+}
 
 static const struct table_ops lake_table_ops = {
 	.kind = "delta",
@@ -337,6 +474,7 @@ lake_table_open_at(const char *name, const char *dir, bool external, const struc
 		lt->bytes = snapshot_bytes(snap);
 		err_clear(&e);
 	}
+	pthread_mutex_init(&lt->mu, NULL);
 	struct table *t = table_new(name, n, names, types, &lake_table_ops, lt);
 	if (snap->metadata.description)
 		t->comment = xstrdup(snap->metadata.description);

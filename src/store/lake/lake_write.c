@@ -135,6 +135,8 @@ lake_write_begin(const char *dir, enum lake_write_mode mode, int ncol, char *con
 			}
 		}
 	}
+	for (int i = 0; o && i < o->ntxns; i++)
+		delta_commit_set_txn(w->commit, o->txn_ids[i], 1);
 	if (mode == LAKE_REPLACE || mode == LAKE_OVERWRITE) {
 		int64_t t = now_ms();
 		for (int64_t f = 0; f < w->read->nfiles; f++) {

@@ -8,6 +8,7 @@
 #include "store/lake/lake.h"
 #include "store/lake/lake_maint.h"
 #include "store/parquet/pq.h"
+#include "core/pool.h"
 #include "core/xmalloc.h"
 
 #include <stdio.h>
@@ -236,5 +237,6 @@ main(void)
 	struct wb_error err = WB_ERROR_INIT;
 	lake_remove_tree(root, &err);
 	err_clear(&err);
+	pool_shutdown();
 	return done_testing();
 }

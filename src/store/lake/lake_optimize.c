@@ -166,6 +166,11 @@ zorder_columns(const struct delta_snapshot *snap, const struct lake_optimize_opt
 		zc[i] = delta_schema_find(&snap->schema, o->zorder[i]);
 		if (zc[i] < 0) {
 			err_set(err, -1, "ZORDER BY: Delta table %s has no column \"%s\"", snap->table, o->zorder[i]);
+			struct strbuf sb = STRBUF_INIT;
+			for (int c = 0; c < snap->schema.ncols; c++)
+				sb_printf(&sb, "%s%s", c ? ", " : "", snap->schema.cols[c].name);
+			err_hint(err, "its columns are: %s", sb_str(&sb));
+			sb_free(&sb);
 			return -1;
 		}
 		if (snap->schema.cols[zc[i]].type == WB_TYPE_BOOL) {

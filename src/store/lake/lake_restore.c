@@ -7,7 +7,6 @@
  * restoring a table with missing files would break every later read.
  */
 #include "store/lake/lake_maint.h"
-#include "core/json.h"
 #include "core/strbuf.h"
 #include "core/xmalloc.h"
 

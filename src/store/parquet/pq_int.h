@@ -451,7 +451,6 @@ struct pq_schema {
  * -1 with *why (static or arena text) on a malformed tree. */
 int pq_schema_build(const struct pq_file_meta *m, bool binary_as_string, struct arena *a,
     struct pq_schema *out, const char **why);
-/* "a list of INT32", "a struct" ... for messages. */
 
 /* ------------------------------------------------------------ decoding a column chunk */
 

@@ -163,6 +163,10 @@ bool
 pq_file_looks_parquet(const char *path)
 {
 	char magic[4];
+	struct stat st;
+	/* never read from a pipe: the bytes would be lost to its real reader */
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		return false;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return false;

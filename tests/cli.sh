@@ -72,6 +72,21 @@ check ".read runs a file" "r
 
 out=$("$WB" --json -c "SELECT 1 AS a, 'q\"' AS b, NULL AS c")
 check "json mode" '[{"a":1,"b":"q\"","c":null}]' "$(echo "$out" | tr -d '\n')"
+# lists: JSON arrays in json/jsonl, Spark's text [a, null] elsewhere
+out=$("$WB" --json -c "SELECT [1, NULL] AS a, ['x\"', NULL] AS b, CAST(NULL AS INT[]) AS c, [] AS d, [1.5, 'nan'::DOUBLE] AS e, [DATE '2019-10-01'] AS f, [true] AS g")
+check "json mode: lists are arrays" '[{"a":[1,null],"b":["x\"",null],"c":null,"d":[],"e":[1.5,null],"f":["2019-10-01"],"g":[true]}]' "$(echo "$out" | tr -d '\n')"
+out=$("$WB" -m jsonl -c "SELECT ['a', 'b'] AS l")
+check "jsonl mode: lists are arrays" '{"l":["a","b"]}' "$out"
+out=$("$WB" --csv -c "SELECT [1, NULL] AS a, ['x,y', 'z'] AS b, CAST(NULL AS INT[]) AS c, [] AS d")
+check "csv mode: lists as text, quoted when needed" 'a,b,c,d
+"[1, null]","[x,y, z]",,[]' "$out"
+out=$("$WB" -m tsv -c "SELECT [1, 2] AS a, CAST(NULL AS INT[]) AS c")
+check "tsv mode: lists as text" "a	c
+[1, 2]	" "$out"
+out=$("$WB" -m line -c "SELECT ['a', NULL] AS a")
+check "line mode: lists as text" "a = [a, null]" "$out"
+out=$("$WB" -c "CREATE TABLE lt (id INT, tags ARRAY<STRING>, w DOUBLE[])" -c ".schema lt")
+contains ".schema shows list types" "CREATE TABLE default.lt (id BIGINT, tags VARCHAR[], w DOUBLE[]);" "$out"
 out=$("$WB" -m markdown -c "SELECT 1 AS a")
 contains "markdown mode" "| a |" "$out"
 

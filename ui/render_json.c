@@ -7,10 +7,13 @@
  * U+FFFD because a JSON text must be UTF-8, and doubles that JSON cannot
  * represent (NaN, infinities) are null. BIGINTs are written in full even
  * beyond 2^53: JSON numbers have no precision limit and a reader that
- * needs exact 64-bit ids (category_id) can get them.
+ * needs exact 64-bit ids (category_id) can get them. Lists are JSON arrays
+ * whose elements follow the same rules ([1, null], ["a", "b"],
+ * ["2019-10-01"]).
  */
 #include "ui/render_priv.h"
 
+#include "core/list.h"
 #include "core/xmalloc.h"
 
 #include <math.h>
@@ -102,6 +105,39 @@ json_begin(struct render_sink *r, struct wb_error *err)
 	return 0;
 }
 
+/* A list as a JSON array: numbers and booleans bare, other elements as
+ * strings of their text, NULL elements (and NaN, infinities) as null. */
+static void
+json_list(struct strbuf *out, wb_list l, wb_type et, struct strbuf *tmp)
+{
+	sb_putc(out, '[');
+	for (uint32_t k = 0; k < l.n; k++) {
+		if (k)
+			sb_putc(out, ',');
+		struct wb_value e;
+		list_get(l, et, k, &e);
+		if (e.is_null || (et == WB_TYPE_DOUBLE && !isfinite(e.u.d))) {
+			sb_add(out, "null", 4);
+			continue;
+		}
+		switch (et) {
+		case WB_TYPE_VARCHAR:
+			json_string(out, e.u.s.p, e.u.s.n);
+			break;
+		case WB_TYPE_BIGINT:
+		case WB_TYPE_DOUBLE:
+		case WB_TYPE_BOOL:
+			value_format(&e, out, "null");
+			break;
+		default:
+			sb_clear(tmp);
+			value_format(&e, tmp, "null");
+			json_string(out, tmp->s, tmp->len);
+		}
+	}
+	sb_putc(out, ']');
+}
+
 static void
 json_value(struct strbuf *out, const struct vec *v, int i, struct strbuf *tmp)
 {
@@ -128,11 +164,16 @@ json_value(struct strbuf *out, const struct vec *v, int i, struct strbuf *tmp)
 	case WB_TYPE_BOOL:
 		render_format_value(v, i, out);
 		return;
-	default:
-		/* DATE, TIMESTAMP, INTERVAL: their text, as a string */
+	case WB_TYPE_DATE:
+	case WB_TYPE_TIMESTAMP:
+	case WB_TYPE_INTERVAL:
+		/* their text, as a string */
 		sb_clear(tmp);
 		render_format_value(v, i, tmp);
 		json_string(out, tmp->s, tmp->len);
+		return;
+	default:
+		json_list(out, vec_list(v)[v->kind == VEC_CONST ? 0 : i], type_list_elem(v->type), tmp);
 	}
 }
 

@@ -449,7 +449,8 @@ static const struct cmd cmd_table[] = {
 	{.name = "mode", .args = "[MODE]", .minargs = 0, .maxargs = 1, .complete = "mode",
 	    .summary = "set the output mode: box, csv, tsv, json, jsonl, markdown, line, trash",
 	    .help = "box draws tables with Unicode lines and right-aligned numbers; csv and tsv write "
-		"RFC 4180 text; json writes an array of objects, jsonl one object per line; markdown writes "
+		"RFC 4180 text; json writes an array of objects, jsonl one object per line (lists as JSON arrays "
+		"in both); markdown writes "
 		"a GitHub table; line writes one \"column = value\" per line; trash discards results "
 		"(useful for timing). Without an argument, prints the current mode.",
 	    .example = ".mode csv", .exec = cmd_mode},

@@ -1,4 +1,5 @@
 #include "core/hash.h"
+#include "core/list.h"
 
 #include <string.h>
 
@@ -86,6 +87,8 @@ hash_vec(const struct vec *v, int n, uint64_t *h, int combine)
 			x = hash_u64(val.u.b);
 		else if (v->type == WB_TYPE_INTERVAL)
 			x = hash_bytes(&val.u.iv, sizeof val.u.iv);
+		else if (type_is_list(v->type))
+			x = list_hash(val.u.l, type_list_elem(v->type));
 		else
 			x = hash_u64((uint64_t)val.u.i);
 		for (int i = 0; i < n; i++)
@@ -147,6 +150,15 @@ hash_vec(const struct vec *v, int n, uint64_t *h, int combine)
 			h[i] = combine ? hash_combine(h[i], HASH_NULL) : HASH_NULL;
 		return;
 	default: {
+		if (type_is_list(v->type)) {
+			const wb_list *l = v->data;
+			wb_type et = type_list_elem(v->type);
+			for (int i = 0; i < n; i++) {
+				uint64_t x = nulls && nulls[i] ? HASH_NULL : list_hash(l[i], et);
+				h[i] = combine ? hash_combine(h[i], x) : x;
+			}
+			break;
+		}
 		const int64_t *d = v->data;
 		if (combine)
 			for (int i = 0; i < n; i++)

@@ -1,4 +1,5 @@
 #include "core/rowset.h"
+#include "core/list.h"
 #include "core/xmalloc.h"
 
 #include <stdlib.h>
@@ -76,6 +77,9 @@ rowset_append(struct rowset *rs, const struct chunk *c, int from, int n)
 						memcpy(p, s.p, s.n);
 					wb_str d = {p, s.n};
 					vec_str(dst)[w] = d;
+				} else if (type_is_list(dst->type)) {
+					wb_list l = vec_list(src)[src->kind == VEC_CONST ? 0 : r];
+					vec_list(dst)[w] = list_copy(&rs->heap, l, type_list_elem(dst->type));
 				} else {
 					int sr = src->kind == VEC_CONST ? 0 : r;
 					memcpy((char *)dst->data + (size_t)w * sz, (const char *)src->data + (size_t)sr * sz, sz);

@@ -1,5 +1,6 @@
 #include "core/types.h"
 #include "core/datetime.h"
+#include "core/list.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -18,6 +19,13 @@ static const char *const type_names[WB_TYPE__COUNT] = {
 	[WB_TYPE_DATE] = "DATE",
 	[WB_TYPE_TIMESTAMP] = "TIMESTAMP",
 	[WB_TYPE_INTERVAL] = "INTERVAL",
+	[WB_TYPE_LIST_NULL] = "NULL[]",
+	[WB_TYPE_LIST_BOOL] = "BOOLEAN[]",
+	[WB_TYPE_LIST_BIGINT] = "BIGINT[]",
+	[WB_TYPE_LIST_DOUBLE] = "DOUBLE[]",
+	[WB_TYPE_LIST_VARCHAR] = "VARCHAR[]",
+	[WB_TYPE_LIST_DATE] = "DATE[]",
+	[WB_TYPE_LIST_TIMESTAMP] = "TIMESTAMP[]",
 };
 
 const char *
@@ -68,7 +76,7 @@ type_size(wb_type t)
 	case WB_TYPE_VARCHAR: return sizeof(wb_str);
 	case WB_TYPE_INTERVAL: return sizeof(wb_interval);
 	case WB_TYPE_NULL: return 1;
-	default: return 8;
+	default: return type_is_list(t) ? sizeof(wb_list) : 8;
 	}
 }
 
@@ -167,7 +175,10 @@ value_format(const struct wb_value *v, struct strbuf *out, const char *null_text
 		format_interval(v->u.iv, out);
 		break;
 	default:
-		sb_puts(out, "?");
+		if (type_is_list(v->type))
+			list_format(v->u.l, type_list_elem(v->type), out);
+		else
+			sb_puts(out, "?");
 	}
 }
 

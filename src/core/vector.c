@@ -1,4 +1,5 @@
 #include "core/vector.h"
+#include "core/list.h"
 #include "core/xmalloc.h"
 
 #include <stdatomic.h>
@@ -92,6 +93,14 @@ vec_str_alloc(struct vec *v, size_t n)
 	return arena_alloc(v->heap, n ? n : 1);
 }
 
+wb_list
+vec_list_alloc(struct vec *v, wb_type elem, uint32_t n, bool want_nulls, void **data, uint8_t **nulls)
+{
+	if (v->heap == NULL)
+		v->heap = arena_new(64 * 1024);
+	return list_alloc(v->heap, elem, n, want_nulls, data, nulls);
+}
+
 wb_str
 vec_str_copy(struct vec *v, const char *p, size_t n)
 {
@@ -110,6 +119,8 @@ vec_set_const(struct vec *v, const struct wb_value *val, int n)
 	if (val->is_null || val->type == WB_TYPE_NULL) {
 		vec_nulls_writable(v)[0] = 1;
 		memset(v->data, 0, type_size(v->type));
+		if (type_is_list(v->type))
+			vec_list(v)[0] = list_empty();
 		return;
 	}
 	switch (v->type) {
@@ -117,7 +128,12 @@ vec_set_const(struct vec *v, const struct wb_value *val, int n)
 	case WB_TYPE_DOUBLE: vec_f64(v)[0] = val->type == WB_TYPE_BIGINT ? (double)val->u.i : val->u.d; break;
 	case WB_TYPE_VARCHAR: vec_str(v)[0] = val->u.s; break;
 	case WB_TYPE_INTERVAL: vec_iv(v)[0] = val->u.iv; break;
-	default: vec_i64(v)[0] = val->u.i; break;
+	default:
+		if (type_is_list(v->type))
+			vec_list(v)[0] = val->u.l;
+		else
+			vec_i64(v)[0] = val->u.i;
+		break;
 	}
 }
 
@@ -139,17 +155,22 @@ vec_flatten(struct vec *v)
 		size_t sz = type_size(v->type);
 		bool isnull = v->nulls != NULL && v->nulls[0];
 		/* data may already be buf (own const); copy the value out first */
-		unsigned char val[sizeof(wb_interval) > sizeof(wb_str) ? sizeof(wb_interval) : sizeof(wb_str)];
-		memcpy(val, v->data, sz);
+		union {
+			wb_interval iv;
+			wb_str s;
+			wb_list l;
+			int64_t i;
+		} val;
+		memcpy(&val, v->data, sz);
 		unsigned char *d = v->buf;
 		if (sz == 8) {
 			int64_t x;
-			memcpy(&x, val, 8);
+			memcpy(&x, &val, 8);
 			for (int i = 0; i < n; i++)
 				((int64_t *)d)[i] = x;
 		} else {
 			for (int i = 0; i < n; i++)
-				memcpy(d + (size_t)i * sz, val, sz);
+				memcpy(d + (size_t)i * sz, &val, sz);
 		}
 		v->data = v->buf;
 		v->kind = VEC_FLAT;
@@ -273,7 +294,12 @@ vec_get(const struct vec *v, int i, struct wb_value *out)
 	case WB_TYPE_VARCHAR: out->u.s = vec_str_at(v, i); break;
 	case WB_TYPE_INTERVAL: out->u.iv = vec_iv(v)[k]; break;
 	case WB_TYPE_NULL: out->is_null = true; break;
-	default: out->u.i = vec_i64(v)[k]; break;
+	default:
+		if (type_is_list(v->type))
+			out->u.l = vec_list(v)[k];
+		else
+			out->u.i = vec_i64(v)[k];
+		break;
 	}
 }
 

@@ -8,15 +8,17 @@
  *          entries are never NULL; row NULLs are in `nulls`.
  * `nulls` is NULL when no row is NULL; otherwise nulls[i] != 0 marks row i
  * NULL (for CONST only nulls[0] is meaningful). Values under a NULL are
- * unspecified but always safe to read.
+ * unspecified but always safe to read (a list under a NULL may be all
+ * zero bytes: treat it as absent, never walk its elements).
  *
  * Ownership and lifetime. A vector owns `buf` (capacity WB_VEC_SIZE values),
  * `nullbuf` and a string `heap`; `data` and `nulls` may point at those or
  * borrow someone else's memory (zero-copy from storage or from a child
  * operator). A chunk an operator returns stays valid until that operator's
- * next call; strings in it may live in the vector's heap, in storage, in a
- * dictionary or in the plan's constants. Whoever keeps values longer (hash
- * tables, sorts, materialisation) copies them. Dictionaries live at least
+ * next call; strings and lists in it may live in the vector's heap, in
+ * storage, in a dictionary or in the plan's constants. Whoever keeps values
+ * longer (hash tables, sorts, materialisation) copies them (lists with
+ * list_copy(), which copies their string elements too). Dictionaries live at least
  * as long as the query that sees them and carry a process-unique id so that
  * per-dictionary results can be cached.
  */
@@ -80,6 +82,8 @@ uint8_t *vec_nulls_writable(struct vec *v);
 void vec_set_null(struct vec *v, int i);
 /* Bytes that live as long as the vector's current contents. */
 char *vec_str_alloc(struct vec *v, size_t n);
+/* A new list of n elements of type elem in v's heap (see list_alloc()). */
+wb_list vec_list_alloc(struct vec *v, wb_type elem, uint32_t n, bool want_nulls, void **data, uint8_t **nulls);
 /* Copy n bytes into v's heap and return a view of them. */
 wb_str vec_str_copy(struct vec *v, const char *p, size_t n);
 /* CONST vector of n rows holding val (strings are referenced, not copied). */
@@ -109,6 +113,7 @@ static inline uint8_t *vec_bool(const struct vec *v) { return (uint8_t *)v->data
 static inline wb_str *vec_str(const struct vec *v) { return (wb_str *)v->data; }
 static inline uint32_t *vec_codes(const struct vec *v) { return (uint32_t *)v->data; }
 static inline wb_interval *vec_iv(const struct vec *v) { return (wb_interval *)v->data; }
+static inline wb_list *vec_list(const struct vec *v) { return (wb_list *)v->data; }
 
 /* The string of row i of a VARCHAR vector of any kind (row must not be NULL). */
 static inline wb_str vec_str_at(const struct vec *v, int i)

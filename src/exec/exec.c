@@ -1,6 +1,7 @@
 /* The executor core: contexts, operator instances, parallel pipelines, and
  * the streaming operators (scan, filter, project) plus result serving. */
 #include "exec/exec_int.h"
+#include "core/list.h"
 #include "core/pool.h"
 #include "core/xmalloc.h"
 
@@ -378,6 +379,9 @@ result_chunks_append(struct result_chunks *r, int ncol, const wb_type *types, co
 					if (s.n)
 						memcpy(p, s.p, s.n);
 					vec_str(dst)[w] = (wb_str){p, s.n};
+				} else if (type_is_list(dst->type)) {
+					wb_list l = vec_list(src)[src->kind == VEC_CONST ? 0 : sr];
+					vec_list(dst)[w] = list_copy(&r->heap, l, type_list_elem(dst->type));
 				} else {
 					int k2 = src->kind == VEC_CONST ? 0 : sr;
 					memcpy((char *)dst->data + (size_t)w * sz, (const char *)src->data + (size_t)k2 * sz, sz);
@@ -485,6 +489,8 @@ exec_prepare(struct pnode *n, struct exec_ctx *ctx)
 			n->u.scan.src = src;
 		}
 		source_project(src, n->u.scan.proj, n->u.scan.nproj);
+		src->preds = n->u.scan.preds;
+		src->npreds = n->u.scan.npreds;
 		struct wb_error e = WB_ERROR_INIT;
 		if (src->ops->start(src, &e) < 0) {
 			exec_fail(ctx, &e);
@@ -608,6 +614,12 @@ cleanup(struct pnode *n, bool reset)
 	cleanup(n->child, reset);
 	switch (n->kind) {
 	case PN_SCAN:
+		if (n->u.scan.src && n->u.scan.npreds > 0 && n->u.scan.src->unit_name) {
+			struct source *s = n->u.scan.src;
+			n->stats.unit_name = s->unit_name;
+			n->stats.units_read += atomic_exchange(&s->units_read, 0);
+			n->stats.units_skipped += atomic_exchange(&s->units_skipped, 0);
+		}
 		if (n->u.scan.src && (!reset || n->u.scan.table)) {
 			/* a table's scan reopens; a table function's source is
 			 * the plan's (and runs once) */
@@ -652,6 +664,21 @@ cleanup(struct pnode *n, bool reset)
 		break;
 	}
 	n->gstate = NULL;
+}
+
+bool
+exec_scan_units(const struct pnode *n, const char **unit, int64_t *read, int64_t *skipped)
+{
+	const struct source *s = n->kind == PN_SCAN && n->u.scan.npreds > 0 ? n->u.scan.src : NULL;
+	*unit = n->stats.unit_name;
+	*read = n->stats.units_read;
+	*skipped = n->stats.units_skipped;
+	if (s && s->unit_name) {
+		*unit = s->unit_name;
+		*read += atomic_load(&s->units_read);
+		*skipped += atomic_load(&s->units_skipped);
+	}
+	return *unit != NULL && *read + *skipped > 0;
 }
 
 void

@@ -56,6 +56,9 @@ int op_next(struct op *op, struct chunk **out);
 void op_free(struct op *op);
 /* Free runtime state of every node (global states, sources, table refs). */
 void exec_cleanup(struct pnode *root);
+/* A scan with pruning hints: the morsels its source read and skipped so
+ * far (unit: "row groups", ...). False when there is nothing to report. */
+bool exec_scan_units(const struct pnode *n, const char **unit, int64_t *read, int64_t *skipped);
 /* Free the runtime state of a finished run but keep the plan's resources
  * (table references, VALUES rows, shared CTE results) so that it can be
  * prepared and run again (the step of WITH RECURSIVE, once per round).

@@ -30,7 +30,7 @@ struct result_chunks {
 void result_chunks_init(struct result_chunks *r);
 void result_chunks_free(struct result_chunks *r);
 /* Append copies of rows of c: sel[0..m) when sel is given, else rows
- * [from, from + m). Strings are copied into r->heap. */
+ * [from, from + m). Strings and lists are copied into r->heap. */
 void result_chunks_append(struct result_chunks *r, int ncol, const wb_type *types, const struct chunk *c,
     const uint32_t *sel, int from, int m);
 int64_t result_chunks_rows(const struct result_chunks *r);

@@ -1,5 +1,6 @@
 #include "exec/expr.h"
 #include "core/hash.h"
+#include "core/list.h"
 #include "core/xmalloc.h"
 
 #include <stdlib.h>
@@ -32,6 +33,8 @@ bexpr_const(struct arena *a, const struct wb_value *v, int pos)
 		p[v->u.s.n] = '\0';
 		e->u.value.u.s.p = p;
 	}
+	if (!v->is_null && type_is_list(v->type))
+		e->u.value.u.l = list_copy(a, v->u.l, type_list_elem(v->type));
 	return e;
 }
 
@@ -56,7 +59,10 @@ value_equal(const struct wb_value *a, const struct wb_value *b)
 	case WB_TYPE_VARCHAR: return wb_str_eq(a->u.s, b->u.s);
 	case WB_TYPE_INTERVAL: return memcmp(&a->u.iv, &b->u.iv, sizeof a->u.iv) == 0;
 	case WB_TYPE_NULL: return true;
-	default: return a->u.i == b->u.i;
+	default:
+		if (type_is_list(a->type))
+			return list_eq(a->u.l, b->u.l, type_list_elem(a->type));
+		return a->u.i == b->u.i;
 	}
 }
 
@@ -676,6 +682,12 @@ cache_store(struct expr_state *s, const struct vec *b, uint32_t at, int n)
 			dst[i].p = p;
 			dst[i].n = v.n;
 		}
+	} else if (type_is_list(s->e->type)) {
+		/* the batch's lists live in its heap, reset by the next batch */
+		wb_list *dst = (wb_list *)s->cache_data + at;
+		wb_type et = type_list_elem(s->e->type);
+		for (int i = 0; i < n; i++)
+			dst[i] = b->nulls && b->nulls[i] ? list_empty() : list_copy(s->cache_heap, vec_list(b)[i], et);
 	} else {
 		memcpy((char *)s->cache_data + (size_t)at * sz, b->data, sz * (size_t)n);
 	}
@@ -976,7 +988,12 @@ eval_case(struct expr_state *s, const struct chunk *in, int n, struct vec *out, 
 						case WB_TYPE_DOUBLE: vec_f64(out)[rem[src]] = v.u.d; break;
 						case WB_TYPE_VARCHAR: vec_str(out)[rem[src]] = v.u.s; break;
 						case WB_TYPE_INTERVAL: vec_iv(out)[rem[src]] = v.u.iv; break;
-						default: memcpy((char *)out->data + rem[src] * sz, &v.u.i, sz); break;
+						default:
+							if (type_is_list(out->type))
+								vec_list(out)[rem[src]] = v.u.l;
+							else
+								memcpy((char *)out->data + rem[src] * sz, &v.u.i, sz);
+							break;
 						}
 					}
 				}
@@ -1159,6 +1176,8 @@ expr_eval_const(const struct bexpr *e, struct arena *a, struct wb_value *out, st
 			p[out->u.s.n] = '\0';
 			out->u.s.p = p;
 		}
+		if (!out->is_null && type_is_list(out->type))
+			out->u.l = list_copy(a, out->u.l, type_list_elem(out->type));
 		rc = 0;
 	}
 	expr_state_free(s);

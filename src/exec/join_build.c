@@ -17,6 +17,7 @@
  */
 #include "exec/join_int.h"
 #include "core/hash.h"
+#include "core/list.h"
 #include "core/pool.h"
 #include "core/xmalloc.h"
 
@@ -41,8 +42,12 @@ cell_eq(wb_type t, const void *a, const void *b)
 		return memcmp(a, b, sizeof(wb_interval)) == 0;
 	case WB_TYPE_NULL:
 		return true;
-	default:
+	case WB_TYPE_BIGINT:
+	case WB_TYPE_DATE:
+	case WB_TYPE_TIMESTAMP:
 		return *(const int64_t *)a == *(const int64_t *)b;
+	default:   /* lists */
+		return list_eq(*(const wb_list *)a, *(const wb_list *)b, type_list_elem(t));
 	}
 }
 
@@ -174,6 +179,9 @@ copy_col(const struct join_global *G, struct jstore *st, int sc, struct jblock *
 				if (t == WB_TYPE_VARCHAR)
 					for (int i = 0; i < k; i++)
 						((wb_str *)dst)[i] = (wb_str){"", 0};
+				if (type_is_list(t))
+					for (int i = 0; i < k; i++)
+						((wb_list *)dst)[i] = list_empty();
 				return;
 			}
 		} else {
@@ -211,6 +219,17 @@ copy_col(const struct join_global *G, struct jstore *st, int sc, struct jblock *
 				uint32_t r = sel ? sel[i] : (uint32_t)(from + i);
 				d[i] = dn && dn[i] ? (wb_str){"", 0} : heap_copy(&st->heap, s[r]);
 			}
+		}
+		return;
+	}
+	if (type_is_list(t)) {
+		/* lists are copied into the heap once per row (a CONST once) */
+		wb_list *d = (wb_list *)dst;
+		wb_type et = type_list_elem(t);
+		wb_list cl = src->kind == VEC_CONST ? list_copy(&st->heap, vec_list(src)[0], et) : list_empty();
+		for (int i = 0; i < k; i++) {
+			uint32_t r = sel ? sel[i] : (uint32_t)(from + i);
+			d[i] = dn && dn[i] ? list_empty() : src->kind == VEC_CONST ? cl : list_copy(&st->heap, vec_list(src)[r], et);
 		}
 		return;
 	}
@@ -652,6 +671,8 @@ assemble(struct join_global *G)
 		memset(nul->cols[sc], 0, type_size(G->stypes[sc]));
 		if (G->stypes[sc] == WB_TYPE_VARCHAR)
 			((wb_str *)nul->cols[sc])[0] = (wb_str){"", 0};
+		if (type_is_list(G->stypes[sc]))
+			((wb_list *)nul->cols[sc])[0] = list_empty();
 		nul->nulls[sc] = xcalloc(WB_VEC_SIZE, 1);
 		nul->nulls[sc][0] = 1;
 	}

@@ -18,6 +18,7 @@
  */
 #include "exec/exec_int.h"
 #include "core/hash.h"
+#include "core/list.h"
 #include "core/pool.h"
 #include "core/xmalloc.h"
 
@@ -39,6 +40,7 @@ struct dset {            /* distinct (gid, value) pairs */
 	uint64_t *hashes;
 	int64_t *ivals;      /* int64 bits of BIGINT/DOUBLE/BOOL/DATE/TS */
 	wb_str *svals;
+	wb_list *lvals;      /* lists (copies in the table's heap) */
 	wb_type type;
 };
 
@@ -165,6 +167,7 @@ dset_free(struct dset *d)
 	free(d->hashes);
 	free(d->ivals);
 	free(d->svals);
+	free(d->lvals);
 }
 
 static void
@@ -271,8 +274,14 @@ key_equal(const struct agg_table *t, uint32_t g, struct vec *const *kv, int i)
 			if (memcmp(&((wb_interval *)kc->vals)[g], &vec_iv(kv[k])[i], sizeof(wb_interval)) != 0)
 				return false;
 			break;
-		default:
+		case WB_TYPE_BIGINT:
+		case WB_TYPE_DATE:
+		case WB_TYPE_TIMESTAMP:
 			if (((int64_t *)kc->vals)[g] != vec_i64(kv[k])[i])
+				return false;
+			break;
+		default:   /* lists */
+			if (!list_eq(((wb_list *)kc->vals)[g], vec_list(kv[k])[i], type_list_elem(kc->type)))
 				return false;
 		}
 	}
@@ -294,9 +303,13 @@ ht_add_group(struct agg_table *t, struct pnode *n, struct agg_ctx *ctxs, uint64_
 				kc->nulls = xcalloc(t->cap, 1);
 			kc->nulls[g] = 1;
 			memset((char *)kc->vals + g * sz, 0, sz);
+			if (type_is_list(kc->type))
+				((wb_list *)kc->vals)[g] = list_empty();
 			continue;
 		}
-		if (kc->type == WB_TYPE_VARCHAR) {
+		if (type_is_list(kc->type)) {
+			((wb_list *)kc->vals)[g] = list_copy(&t->heap, vec_list(kv[k])[i], type_list_elem(kc->type));
+		} else if (kc->type == WB_TYPE_VARCHAR) {
 			wb_str s = vec_str(kv[k])[i];
 			char *p = arena_alloc(&t->heap, s.n);
 			if (s.n)
@@ -438,10 +451,13 @@ dset_grow(struct dset *d)
 	}
 }
 
-/* Insert (gid, value); returns true when new. Strings are copied to heap. */
+/* Insert (gid, value); returns true when new. Strings and lists are
+ * copied to heap. The value is iv (int64 bits), sv (VARCHAR) or lv
+ * (lists), by d->type. */
 static bool
-dset_insert(struct dset *d, struct arena *heap, uint32_t gid, uint64_t vh, int64_t iv, wb_str sv)
+dset_insert(struct dset *d, struct arena *heap, uint32_t gid, uint64_t vh, int64_t iv, wb_str sv, wb_list lv)
 {
+	bool is_list = type_is_list(d->type);
 	if (d->mask == 0 || d->n * 2 >= d->mask)
 		dset_grow(d);
 	uint64_t h = hash_combine(vh, gid);
@@ -452,7 +468,8 @@ dset_insert(struct dset *d, struct arena *heap, uint32_t gid, uint64_t vh, int64
 			break;
 		uint32_t k = e - 1;
 		if (d->hashes[k] == h && d->gids[k] == gid &&
-		    (d->type == WB_TYPE_VARCHAR ? wb_str_eq(d->svals[k], sv) : d->ivals[k] == iv))
+		    (d->type == WB_TYPE_VARCHAR ? wb_str_eq(d->svals[k], sv) :
+		    is_list ? list_eq(d->lvals[k], lv, type_list_elem(d->type)) : d->ivals[k] == iv))
 			return false;
 		s = (s + 1) & d->mask;
 	}
@@ -462,6 +479,8 @@ dset_insert(struct dset *d, struct arena *heap, uint32_t gid, uint64_t vh, int64
 		d->hashes = xrealloc(d->hashes, sizeof(uint64_t) * d->cap);
 		if (d->type == WB_TYPE_VARCHAR)
 			d->svals = xrealloc(d->svals, sizeof(wb_str) * d->cap);
+		else if (is_list)
+			d->lvals = xrealloc(d->lvals, sizeof(wb_list) * d->cap);
 		else
 			d->ivals = xrealloc(d->ivals, sizeof(int64_t) * d->cap);
 	}
@@ -473,6 +492,8 @@ dset_insert(struct dset *d, struct arena *heap, uint32_t gid, uint64_t vh, int64
 		if (sv.n)
 			memcpy(p, sv.p, sv.n);
 		d->svals[k] = (wb_str){p, sv.n};
+	} else if (is_list) {
+		d->lvals[k] = list_copy(heap, lv, type_list_elem(d->type));
 	} else {
 		d->ivals[k] = iv;
 	}
@@ -718,10 +739,13 @@ agg_consume(void *arg, int worker, struct chunk *c, struct wb_error *err)
 					continue;
 				if (d->type == WB_TYPE_VARCHAR) {
 					wb_str s = vec_str(v)[i];
-					dset_insert(d, &t->heap, w->gids[i], hash_bytes(s.p, s.n), 0, s);
+					dset_insert(d, &t->heap, w->gids[i], hash_bytes(s.p, s.n), 0, s, (wb_list){0});
+				} else if (type_is_list(d->type)) {
+					wb_list l = vec_list(v)[i];
+					dset_insert(d, &t->heap, w->gids[i], list_hash(l, type_list_elem(d->type)), 0, (wb_str){0}, l);
 				} else {
 					int64_t b = value_bits(v, i);
-					dset_insert(d, &t->heap, w->gids[i], hash_u64((uint64_t)b), b, (wb_str){0});
+					dset_insert(d, &t->heap, w->gids[i], hash_u64((uint64_t)b), b, (wb_str){0}, (wb_list){0});
 				}
 			}
 			continue;
@@ -769,9 +793,14 @@ feed_distinct(struct agg_global *G, struct agg_table *dst, int a, const struct d
 			uint32_t g = gmap ? gmap[sg] : sg;
 			bool fresh;
 			if (src->type == WB_TYPE_VARCHAR)
-				fresh = gmap == NULL || dset_insert(dd, &dst->heap, g, hash_bytes(src->svals[k].p, src->svals[k].n), 0, src->svals[k]);
+				fresh = gmap == NULL || dset_insert(dd, &dst->heap, g, hash_bytes(src->svals[k].p, src->svals[k].n), 0,
+				    src->svals[k], (wb_list){0});
+			else if (type_is_list(src->type))
+				fresh = gmap == NULL || dset_insert(dd, &dst->heap, g, list_hash(src->lvals[k], type_list_elem(src->type)),
+				    0, (wb_str){0}, src->lvals[k]);
 			else
-				fresh = gmap == NULL || dset_insert(dd, &dst->heap, g, hash_u64((uint64_t)src->ivals[k]), src->ivals[k], (wb_str){0});
+				fresh = gmap == NULL || dset_insert(dd, &dst->heap, g, hash_u64((uint64_t)src->ivals[k]), src->ivals[k],
+				    (wb_str){0}, (wb_list){0});
 			if (!fresh)
 				continue;
 			gids[m] = g;
@@ -779,7 +808,11 @@ feed_distinct(struct agg_global *G, struct agg_table *dst, int a, const struct d
 			case WB_TYPE_VARCHAR: vec_str(&v)[m] = src->svals[k]; break;
 			case WB_TYPE_BOOL: vec_bool(&v)[m] = (uint8_t)src->ivals[k]; break;
 			case WB_TYPE_DOUBLE: memcpy(&vec_f64(&v)[m], &src->ivals[k], 8); break;
-			default: vec_i64(&v)[m] = src->ivals[k];
+			default:
+				if (type_is_list(src->type))
+					vec_list(&v)[m] = src->lvals[k];
+				else
+					vec_i64(&v)[m] = src->ivals[k];
 			}
 			m++;
 		}

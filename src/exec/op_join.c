@@ -31,6 +31,7 @@
  */
 #include "exec/join_int.h"
 #include "core/hash.h"
+#include "core/list.h"
 #include "core/xmalloc.h"
 
 #include <stdlib.h>
@@ -179,10 +180,19 @@ verify_key(struct op_join *J, int k, int nc)
 	}
 	case WB_TYPE_NULL:
 		break;
-	default: {
+	case WB_TYPE_BIGINT:
+	case WB_TYPE_DATE:
+	case WB_TYPE_TIMESTAMP: {
 		const int64_t *p = vec_i64(pv);
 		for (int c = 0; c < nc; c++)
 			ok[c] &= BVAL(int64_t, c) == p[cand[c]];
+		break;
+	}
+	default: {   /* lists */
+		const wb_list *p = vec_list(pv);
+		wb_type et = type_list_elem(G->stypes[sc]);
+		for (int c = 0; c < nc; c++)
+			ok[c] &= list_eq(BVAL(wb_list, c), p[cand[c]], et);
 	}
 	}
 	/* NULL keys reach here only under null_eq: NULL matches NULL */
@@ -712,6 +722,8 @@ next_unmatched(struct op_join *J, struct chunk **outp)
 		memset(v->data, 0, type_size(v->type));
 		if (v->type == WB_TYPE_VARCHAR)
 			vec_str(v)[0] = (wb_str){"", 0};
+		if (type_is_list(v->type))
+			vec_list(v)[0] = list_empty();
 		vec_nulls_writable(v)[0] = 1;
 		v->n = m;
 	}

@@ -13,6 +13,7 @@
  */
 #include "exec/exec_int.h"
 #include "core/hash.h"
+#include "core/list.h"
 #include "core/pool.h"
 #include "core/xmalloc.h"
 
@@ -333,8 +334,12 @@ cell_equal(const struct vec *a, int i, const struct vec *b, int j)
 		return ((const uint8_t *)a->data)[i] == ((const uint8_t *)b->data)[j];
 	case WB_TYPE_INTERVAL:
 		return memcmp(&vec_iv(a)[i], &vec_iv(b)[j], sizeof(wb_interval)) == 0;
-	default:
+	case WB_TYPE_BIGINT:
+	case WB_TYPE_DATE:
+	case WB_TYPE_TIMESTAMP:
 		return vec_i64(a)[i] == vec_i64(b)[j];
+	default:   /* lists */
+		return list_eq(vec_list(a)[i], vec_list(b)[j], type_list_elem(a->type));
 	}
 }
 

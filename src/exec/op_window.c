@@ -54,6 +54,7 @@
 #include "exec/sort_int.h"
 #include "core/datetime.h"
 #include "core/hash.h"
+#include "core/list.h"
 #include "core/pool.h"
 #include "core/xmalloc.h"
 
@@ -413,8 +414,12 @@ value_hash(const struct vec *v, int i)
 		return hash_u64(((const uint8_t *)v->data)[r]);
 	case WB_TYPE_INTERVAL:
 		return hash_bytes(&((const wb_interval *)v->data)[r], sizeof(wb_interval));
-	default:
+	case WB_TYPE_BIGINT:
+	case WB_TYPE_DATE:
+	case WB_TYPE_TIMESTAMP:
 		return hash_u64((uint64_t)((const int64_t *)v->data)[r]);
+	default:   /* lists */
+		return list_hash(((const wb_list *)v->data)[r], type_list_elem(v->type));
 	}
 }
 
@@ -436,8 +441,12 @@ value_eq(const struct vec *a, int i, const struct vec *b, int j)
 		return ((const uint8_t *)a->data)[ri] == ((const uint8_t *)b->data)[rj];
 	case WB_TYPE_INTERVAL:
 		return memcmp(&((const wb_interval *)a->data)[ri], &((const wb_interval *)b->data)[rj], sizeof(wb_interval)) == 0;
-	default:
+	case WB_TYPE_BIGINT:
+	case WB_TYPE_DATE:
+	case WB_TYPE_TIMESTAMP:
 		return ((const int64_t *)a->data)[ri] == ((const int64_t *)b->data)[rj];
+	default:   /* lists */
+		return list_eq(((const wb_list *)a->data)[ri], ((const wb_list *)b->data)[rj], type_list_elem(a->type));
 	}
 }
 
@@ -2009,6 +2018,19 @@ scatter_column(struct window_global *G, struct wstore *ws, struct collect_worker
 				v.p = p;
 			}
 			vec_str(d)[W->drow[i]] = v;
+		}
+		return;
+	}
+	if (type_is_list(src->type)) {
+		wb_type et = type_list_elem(src->type);
+		for (int i = 0; i < n; i++) {
+			struct vec *d = &W->dst[i]->cols[c];
+			if (nulls && vec_is_null(src, i)) {
+				vec_nulls_writable(d)[W->drow[i]] = 1;
+				vec_list(d)[W->drow[i]] = list_empty();
+				continue;
+			}
+			vec_list(d)[W->drow[i]] = list_copy(&ws[W->bkt[i]].heap, vec_list(src)[cst ? 0 : i], et);
 		}
 		return;
 	}

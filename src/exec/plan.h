@@ -146,6 +146,9 @@ struct pn_stats {
 	atomic_llong build_ns;    /* breakers: time to consume the input */
 	int workers;
 	int64_t peak_bytes;
+	/* scans with pruning hints: morsels read / skipped (source.h) */
+	const char *unit_name;
+	int64_t units_read, units_skipped;
 };
 
 struct pnode {
@@ -162,6 +165,10 @@ struct pnode {
 			const char *label;        /* table name or function call for EXPLAIN */
 			int nproj;                /* projected source columns */
 			int *proj;
+			/* pruning hints (opt_scanpred.c); their columns' names */
+			struct scan_pred *preds;
+			int npreds;
+			const char *preds_sql;
 		} scan;
 		struct {
 			struct rowset *rows;

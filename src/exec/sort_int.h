@@ -10,7 +10,9 @@
  *
  * NULL ordering: NULLs sort as the smallest value unless NULLS LAST is given
  * (Spark's default: ASC puts NULLs first, DESC puts them last). Doubles
- * order NaN above everything and -0 equal to 0.
+ * order NaN above everything and -0 equal to 0. Lists order as list_cmp()
+ * says (core/list.h); their prefix only tells the empty list, a list that
+ * starts with a NULL element and the first element's own prefix apart.
  */
 #ifndef WB_EXEC_SORT_INT_H
 #define WB_EXEC_SORT_INT_H
@@ -18,6 +20,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "core/list.h"
 #include "core/vector.h"
 #include "exec/plan.h"
 
@@ -32,6 +35,21 @@ static inline int64_t
 sortkey_iv(wb_interval iv)
 {
 	return (int64_t)iv.months * 30 * INT64_C(86400000000) + (int64_t)iv.days * INT64_C(86400000000) + iv.micros;
+}
+
+static inline uint64_t sortkey_scalar_prefix(wb_type t, const void *val);
+
+/* A list's prefix: 1 for [], 2 for a list starting with NULL, else 2 +
+ * the first element's prefix (which is at most 2^63). */
+static inline uint64_t
+sortkey_list_prefix(wb_type t, wb_list l)
+{
+	wb_type et = type_list_elem(t);
+	if (l.n == 0)
+		return 1;
+	if (et == WB_TYPE_NULL || list_is_null_at(l, 0))
+		return 2;
+	return 2 + sortkey_scalar_prefix(et, l.data);
 }
 
 static inline uint64_t
@@ -74,12 +92,27 @@ sortkey_prefix(const struct vec *v, int i, const struct pn_sortkey *k)
 		p = (((uint64_t)key ^ (UINT64_C(1) << 63)) >> 1) + 1;
 		break;
 	}
-	default: {
+	case WB_TYPE_BIGINT:
+	case WB_TYPE_DATE:
+	case WB_TYPE_TIMESTAMP: {
 		int64_t x = ((const int64_t *)v->data)[r];
 		p = (((uint64_t)x ^ (UINT64_C(1) << 63)) >> 1) + 1;
+		break;
 	}
+	default:   /* lists */
+		p = sortkey_list_prefix(v->type, ((const wb_list *)v->data)[r]);
 	}
 	return k->desc ? ~p : p;
+}
+
+/* The ascending prefix of a non-NULL scalar at val (as sortkey_prefix
+ * computes it for a FLAT vector of type t). */
+static inline uint64_t
+sortkey_scalar_prefix(wb_type t, const void *val)
+{
+	struct vec one = {.type = t, .kind = VEC_FLAT, .n = 1, .data = (void *)val};
+	static const struct pn_sortkey asc = {NULL, false, true};
+	return sortkey_prefix(&one, 0, &asc);
 }
 
 static inline int
@@ -122,10 +155,15 @@ sortkey_cmp(const struct vec *va, int i, const struct vec *vb, int j, const stru
 		c = kx < ky ? -1 : kx > ky;
 		break;
 	}
-	default: {
+	case WB_TYPE_BIGINT:
+	case WB_TYPE_DATE:
+	case WB_TYPE_TIMESTAMP: {
 		int64_t x = ((const int64_t *)va->data)[ri], y = ((const int64_t *)vb->data)[rj];
 		c = x < y ? -1 : x > y;
+		break;
 	}
+	default:   /* lists */
+		c = list_cmp(((const wb_list *)va->data)[ri], ((const wb_list *)vb->data)[rj], type_list_elem(va->type));
 	}
 	return k->desc ? -c : c;
 }

@@ -423,8 +423,16 @@ mm_s_finalize(const struct agg_ctx *ctx, const char *state, struct vec *out, int
 	{WB_TYPE_BOOL, 1, {WB_TYPE_BOOL}, sizeof(struct mm_i_state), 0, NULL, KIND##_b_update, KIND##_i_combine, mm_i_finalize, NULL}, \
 	{WB_TYPE_INTERVAL, 1, {WB_TYPE_INTERVAL}, sizeof(struct mm_iv_state), 0, NULL, KIND##_iv_update, KIND##_iv_combine, mm_iv_finalize, NULL},
 
-static const struct agg_sig min_sigs[] = {MM_SIGS(min)};
-static const struct agg_sig max_sigs[] = {MM_SIGS(max)};
+/* lists compare as list_cmp() says (Spark's ordering of arrays) */
+#define MIN_LIST_SIG(ET) \
+	{WB_TYPE_LIST_##ET, 1, {WB_TYPE_LIST_##ET}, sizeof(struct pick_state), 0, NULL, agg_min_list_update, \
+	    agg_min_list_combine_##ET, agg_mm_list_finalize, NULL},
+#define MAX_LIST_SIG(ET) \
+	{WB_TYPE_LIST_##ET, 1, {WB_TYPE_LIST_##ET}, sizeof(struct pick_state), 0, NULL, agg_max_list_update, \
+	    agg_max_list_combine_##ET, agg_mm_list_finalize, NULL},
+
+static const struct agg_sig min_sigs[] = {MM_SIGS(min) AGG_LIST_ELEMS(MIN_LIST_SIG)};
+static const struct agg_sig max_sigs[] = {MM_SIGS(max) AGG_LIST_ELEMS(MAX_LIST_SIG)};
 
 /* ---- variance family: Welford updates, Chan et al. combination ---- */
 
@@ -539,6 +547,9 @@ static const struct agg_fn agg_table[] = {
 	{"arg_min", agg_min_by_sigs, N(agg_min_by_sigs), "arg_min(x, y)",
 	    "alias of min_by",
 	    "SELECT arg_min(name, score) FROM (VALUES ('ann', 3), ('bob', 5), ('cy', 4)) t(name, score)", "ann"},
+	{"array_agg", agg_collect_list_sigs, N(agg_collect_list_sigs), "array_agg(x)",
+	    "alias of collect_list",
+	    "SELECT array_agg(x) FROM (VALUES ('a'), (NULL), ('b')) t(x)", "[a, b]"},
 	{"avg", avg_sigs, N(avg_sigs), "avg(x)",
 	    "arithmetic mean of the non-NULL values (DOUBLE)",
 	    "SELECT avg(x) FROM (VALUES (1), (2), (4)) t(x)", "2.3333333333333335"},
@@ -548,6 +559,12 @@ static const struct agg_fn agg_table[] = {
 	{"bool_or", agg_bool_or_sigs, N(agg_bool_or_sigs), "bool_or(b)",
 	    "true if some non-NULL b is true, NULL if there is none",
 	    "SELECT bool_or(b) FROM (VALUES (true), (false), (NULL)) t(b)", "true"},
+	{"collect_list", agg_collect_list_sigs, N(agg_collect_list_sigs), "collect_list(x)",
+	    "the non-NULL values as a list (Spark): [] when there are none; in input order where the input has one (a stored table, a sorted subquery, a window frame), as in Spark not guaranteed otherwise",
+	    "SELECT collect_list(x) FROM (VALUES (3), (NULL), (1), (3)) t(x)", "[3, 1, 3]"},
+	{"collect_set", agg_collect_set_sigs, N(agg_collect_set_sigs), "collect_set(x)",
+	    "the distinct non-NULL values as a list (Spark): [] when there are none; in order of first occurrence where the input has an order",
+	    "SELECT collect_set(x) FROM (VALUES (3), (NULL), (1), (3)) t(x)", "[3, 1]"},
 	{"corr", agg_corr_sigs, N(agg_corr_sigs), "corr(y, x)",
 	    "Pearson correlation coefficient of the non-NULL pairs; NULL when x or y is constant",
 	    "SELECT corr(y, x) FROM (VALUES (1, 2), (2, 4), (3, 5)) t(x, y)", "0.9819805060619656"},
@@ -587,11 +604,14 @@ static const struct agg_fn agg_table[] = {
 	{"last_value", agg_last_sigs, N(agg_last_sigs), "last_value(x [, ignore_nulls])",
 	    "alias of last",
 	    "SELECT last_value(x, true) FROM (VALUES (1), (2), (NULL)) t(x)", "2"},
+	{"list", agg_collect_list_sigs, N(agg_collect_list_sigs), "list(x)",
+	    "alias of collect_list (DuckDB's name; NULLs are skipped, as in Spark, where DuckDB keeps them)",
+	    "SELECT list(x) FROM (VALUES (1), (2)) t(x)", "[1, 2]"},
 	{"listagg", agg_string_agg_sigs, N(agg_string_agg_sigs), "listagg(s [, sep])",
 	    "alias of string_agg",
 	    "SELECT listagg(s, '-') FROM (VALUES ('a'), ('b')) t(s)", "a-b"},
 	{"max", max_sigs, N(max_sigs), "max(x)",
-	    "largest non-NULL value",
+	    "largest non-NULL value (lists compare element by element, then by length)",
 	    "SELECT max(x) FROM (VALUES ('a'), ('c'), ('b')) t(x)", "c"},
 	{"max_by", agg_max_by_sigs, N(agg_max_by_sigs), "max_by(x, y)",
 	    "x at the row with the largest y (rows with a NULL y are skipped; ties: the first row)",
@@ -603,7 +623,7 @@ static const struct agg_fn agg_table[] = {
 	    "exact median (percentile_cont(x, 0.5)): DOUBLE, or TIMESTAMP for dates and timestamps",
 	    "SELECT median(x) FROM (VALUES (1), (3), (10), (20)) t(x)", "6.5"},
 	{"min", min_sigs, N(min_sigs), "min(x)",
-	    "smallest non-NULL value",
+	    "smallest non-NULL value (lists compare element by element, then by length)",
 	    "SELECT min(x) FROM (VALUES (3), (1), (2)) t(x)", "1"},
 	{"min_by", agg_min_by_sigs, N(agg_min_by_sigs), "min_by(x, y)",
 	    "x at the row with the smallest y (rows with a NULL y are skipped; ties: the first row)",
@@ -766,7 +786,14 @@ agg_resolve(const struct agg_fn *f, const wb_type *argtypes, int nargs, wb_type 
 				sb_printf(&b, "%s%s", a ? ", " : "", f->sigs[s].args[a] == WB_TYPE_NULL ? "ANY" : type_name(f->sigs[s].args[a]));
 			sb_putc(&b, ')');
 		}
-		err_hint(err, "candidates: %s", sb_str(&b));
+		/* collect_list(l): the result would be a list of lists */
+		bool nests = false;
+		for (int s = 0; s < f->nsigs; s++)
+			nests |= type_is_list(f->sigs[s].ret) && nargs > 0 && type_is_list(argtypes[0]);
+		if (nests)
+			err_hint(err, "lists do not nest: %s collects values into a list, so they cannot be lists", f->name);
+		else
+			err_hint(err, "candidates: %s", sb_str(&b));
 		sb_free(&b);
 		return NULL;
 	}

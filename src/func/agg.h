@@ -12,8 +12,12 @@
  *       has already folded argument NULLs (and FILTER clauses) into skip.
  *   combine(ctx, dst, src)   merge a partial state into another (parallel
  *       partial aggregation merges per-thread states this way). It may run
- *       in another thread than the updates; ctx->heap is dst's heap. src is
- *       never used again, so dst may take over memory src points to.
+ *       in another thread than the updates; ctx->heap is dst's heap. src
+ *       must stay as it is: the window operator's segment trees combine
+ *       one state into many results, and update dst afterwards. dst may
+ *       point at memory src points to (it lives as long as the
+ *       aggregation) but must never write into it - a state that takes
+ *       over src's array marks it full, so that its next addition copies.
  *   finalize(ctx, state, out, row)   write the result into out[row]
  *       (out is a FLAT vector of the return type; set NULL with
  *       vec_set_null). Strings may point into ctx->heap.

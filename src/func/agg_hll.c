@@ -174,8 +174,8 @@ hll_combine(const struct agg_ctx *ctx, char *dst, const char *src)
 	uint32_t m;
 	if (s->cap != HLL_DENSE && s->n == 0)
 		return;
-	if (d->cap != HLL_DENSE && d->n == 0) {
-		*d = *s;   /* src is dead after combine: take its memory */
+	if (d->cap != HLL_DENSE && d->n == 0 && s->cap == 0) {
+		*d = *s;   /* inline hashes: nothing shared */
 		return;
 	}
 	if (s->cap != HLL_DENSE) {
@@ -186,10 +186,12 @@ hll_combine(const struct agg_ctx *ctx, char *dst, const char *src)
 		return;
 	}
 	if (d->cap != HLL_DENSE) {
-		/* take src's registers and add dst's hashes to them */
+		/* a copy of src's registers (src must not change), plus dst's
+		 * hashes */
 		struct hll_state t = *d;
 		const uint64_t *hs = hll_hashes(&t, &m);
-		d->u.reg = s->u.reg;
+		d->u.reg = arena_alloc(ctx->heap, (size_t)1 << p);
+		memcpy(d->u.reg, s->u.reg, (size_t)1 << p);
 		d->n = 0;
 		d->cap = HLL_DENSE;
 		for (uint32_t k = 0; k < m; k++)

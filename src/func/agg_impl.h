@@ -6,6 +6,7 @@
 #define WB_FUNC_AGG_IMPL_H
 
 #include "func/agg.h"
+#include "core/list.h"
 
 #include <string.h>
 
@@ -31,12 +32,16 @@ agg_iv_key(wb_interval iv)
 	return (int64_t)iv.months * 30 * INT64_C(86400000000) + (int64_t)iv.days * INT64_C(86400000000) + iv.micros;
 }
 
-/* One value of any type, as states keep it. Strings point into a heap. */
+/* One value of any type, as states keep it. Strings point into a heap.
+ * A list is a pointer to its header: into the argument vector's array
+ * (agg_val_load, valid during update()) until agg_list_own() copies the
+ * header and the list into memory of the state's own. */
 union agg_val {
 	int64_t i;      /* BIGINT, DATE, TIMESTAMP, BOOLEAN (0/1) */
 	double d;
 	wb_str s;
 	wb_interval iv;
+	const wb_list *l;
 };
 
 /* Row i of a FLAT vector. */
@@ -50,7 +55,10 @@ agg_val_load(const struct vec *v, int i)
 	case WB_TYPE_DOUBLE: x.d = vec_f64(v)[i]; break;
 	case WB_TYPE_VARCHAR: x.s = vec_str(v)[i]; break;
 	case WB_TYPE_INTERVAL: x.iv = vec_iv(v)[i]; break;
-	default: x.i = vec_i64(v)[i]; break;
+	case WB_TYPE_BIGINT:
+	case WB_TYPE_DATE:
+	case WB_TYPE_TIMESTAMP: x.i = vec_i64(v)[i]; break;
+	default: x.l = &vec_list(v)[i]; break;   /* lists */
 	}
 	return x;
 }
@@ -64,11 +72,15 @@ agg_val_store(struct vec *out, int row, union agg_val x)
 	case WB_TYPE_DOUBLE: vec_f64(out)[row] = x.d; break;
 	case WB_TYPE_VARCHAR: vec_str(out)[row] = x.s; break;
 	case WB_TYPE_INTERVAL: vec_iv(out)[row] = x.iv; break;
-	default: vec_i64(out)[row] = x.i; break;
+	case WB_TYPE_BIGINT:
+	case WB_TYPE_DATE:
+	case WB_TYPE_TIMESTAMP: vec_i64(out)[row] = x.i; break;
+	default: vec_list(out)[row] = *x.l; break;   /* lists */
 	}
 }
 
-/* Compare two values of type t (NaN largest, intervals as DuckDB). */
+/* Compare two values of type t (NaN largest, intervals as DuckDB, lists
+ * as list_cmp()). */
 static inline int
 agg_val_cmp(wb_type t, union agg_val a, union agg_val b)
 {
@@ -79,7 +91,11 @@ agg_val_cmp(wb_type t, union agg_val a, union agg_val b)
 		int64_t x = agg_iv_key(a.iv), y = agg_iv_key(b.iv);
 		return x < y ? -1 : x > y;
 	}
-	default: return a.i < b.i ? -1 : a.i > b.i;
+	case WB_TYPE_BOOL:
+	case WB_TYPE_BIGINT:
+	case WB_TYPE_DATE:
+	case WB_TYPE_TIMESTAMP: return a.i < b.i ? -1 : a.i > b.i;
+	default: return list_cmp(*a.l, *b.l, type_list_elem(t));
 	}
 }
 
@@ -101,6 +117,53 @@ agg_str_own(const struct agg_ctx *ctx, wb_str *s, const char **buf, uint32_t *ca
 		memmove((char *)*buf, s->p, s->n);
 	s->p = *buf;
 }
+
+/*
+ * The same for a list of type t (*l a view into a chunk): the header and a
+ * deep copy (list_copy_to) go to the state's buffer, reused when big
+ * enough. A buffer a state got from another state in combine() must not
+ * be written: combine() sets *cap to 0 so that the next copy allocates.
+ */
+static inline void
+agg_list_own(const struct agg_ctx *ctx, wb_type t, const wb_list **l, const char **buf, uint32_t *cap)
+{
+	wb_type et = type_list_elem(t);
+	size_t need = sizeof(wb_list) + list_copy_size(**l, et);
+	if (need > *cap || *buf == NULL) {
+		size_t c = need < 64 ? 64 : need;
+		if (c > UINT32_MAX)
+			c = need;   /* no reuse for lists over 4 GiB */
+		*buf = arena_alloc(ctx->heap, c);
+		*cap = c > UINT32_MAX ? 0 : (uint32_t)c;
+	}
+	wb_list *h = (wb_list *)*buf;
+	*h = list_copy_to((char *)*buf + sizeof(wb_list), **l, et);
+	*l = h;
+}
+
+/* The state of the aggregates that keep one row's value (agg_pick.c). */
+struct pick_state {
+	union agg_val v;
+	uint64_t seq;        /* order key of the kept row */
+	const char *buf;     /* string or list buffer owned by the state */
+	uint32_t cap;
+	uint8_t set, null;
+	uint8_t pending;     /* v.s / v.l still point into the current chunk */
+};
+
+/* X(ET) for every element type of a list type (WB_TYPE_##ET). */
+#define AGG_LIST_ELEMS(X) X(NULL) X(BOOL) X(BIGINT) X(DOUBLE) X(VARCHAR) X(DATE) X(TIMESTAMP)
+
+/* min/max of lists (agg_pick.c): combine() is per element type. */
+int agg_min_list_update(const struct agg_ctx *ctx, char *states, size_t stride, const uint32_t *gids,
+    struct vec **args, int n, const uint8_t *skip);
+int agg_max_list_update(const struct agg_ctx *ctx, char *states, size_t stride, const uint32_t *gids,
+    struct vec **args, int n, const uint8_t *skip);
+int agg_mm_list_finalize(const struct agg_ctx *ctx, const char *state, struct vec *out, int row);
+#define AGG_MM_LIST_DECL(ET) \
+	void agg_min_list_combine_##ET(const struct agg_ctx *ctx, char *dst, const char *src); \
+	void agg_max_list_combine_##ET(const struct agg_ctx *ctx, char *dst, const char *src);
+AGG_LIST_ELEMS(AGG_MM_LIST_DECL)
 
 /* Signature arrays of the families (sizes are checked by the definitions). */
 extern const struct agg_sig agg_median_sigs[3];
@@ -134,6 +197,8 @@ extern const struct agg_sig agg_bool_and_sigs[1];
 extern const struct agg_sig agg_bool_or_sigs[1];
 extern const struct agg_sig agg_count_if_sigs[1];
 extern const struct agg_sig agg_string_agg_sigs[2];
+extern const struct agg_sig agg_collect_list_sigs[6];
+extern const struct agg_sig agg_collect_set_sigs[6];
 extern const struct agg_sig agg_group_concat_sigs[2];
 
 #endif

@@ -91,7 +91,9 @@ vals_combine(const struct agg_ctx *ctx, char *dst, const char *src)
 	if (s->n == 0)
 		return;
 	if (d->n == 0) {
-		*d = *s;   /* src is dead after combine: take its array */
+		*d = *s;   /* src's array, read-only: full, so that adding copies */
+		if (d->cap)
+			d->cap = d->n;
 		return;
 	}
 	/* combine() cannot fail: past VALS_MAX the group keeps what fits
@@ -194,7 +196,8 @@ disc_finalize(const struct agg_ctx *ctx, const char *state, struct vec *out, int
 		return 0;
 	}
 	int64_t n = (int64_t)s->n, k = disc_rank(ctx, n, ctx->param);
-	/* finalize is the state's last use: select in place */
+	/* select in place: the values are a multiset, so reordering them
+	 * (even in an array shared with another state) changes no result */
 	if (out->type == WB_TYPE_DOUBLE) {
 		double *v = (double *)vals_base(s);
 		select_f64(v, n, k);
@@ -455,10 +458,7 @@ NAME(const struct agg_ctx *ctx, char *dst, const char *src) \
 	const struct mode_state *s = (const struct mode_state *)src; \
 	if (s->n == 0) \
 		return; \
-	if (d->n == 0) { \
-		*d = *s; \
-		return; \
-	} \
+	/* into dst's own table (src's must not change) */ \
 	const struct mode_ent *e; \
 	MODE_FOREACH(s, e) \
 		mode_add(ctx, d, T, e->h, e->v, e->cnt, false); \

@@ -1,7 +1,8 @@
 /*
  * Aggregates that pick one row's value: first (first_value), last
- * (last_value), any_value, max_by (arg_max), min_by (arg_min). Values of
- * every type; strings are copied into the aggregation's heap.
+ * (last_value), any_value, max_by (arg_max), min_by (arg_min), and min/max
+ * of lists. Values of every type; strings and lists are copied into the
+ * aggregation's heap.
  *
  * Input order. first/last follow Spark: the result is the value of the
  * first/last row the aggregate sees. wb makes that deterministic where the
@@ -17,22 +18,17 @@
  * (the chunk stays valid during update()); once the whole chunk is folded,
  * the states that changed copy their string, reusing their previous buffer
  * when it is big enough. So last(s) over a million rows copies at most one
- * string per group per chunk, in place.
+ * string per group per chunk, in place. Lists the same way (agg_list_own).
+ *
+ * combine() may leave dst pointing at src's buffers (read-only: the window
+ * operator's segment trees combine one state into many results); it sets
+ * dst's capacities to 0 so that dst's next copy gets a buffer of its own.
  */
 #include "func/agg_impl.h"
 
 #include <string.h>
 
 /* ---- first / last / any_value ---- */
-
-struct pick_state {
-	union agg_val v;
-	uint64_t seq;        /* order key of the kept row */
-	const char *buf;     /* string buffer owned by the state */
-	uint32_t cap;
-	uint8_t set, null;
-	uint8_t pending;     /* v.s still points into the current chunk */
-};
 
 /* want_last: replace on an equal or later key; else only on an earlier one
  * (rows of one call share ctx->seq and come in order, so first keeps the
@@ -57,7 +53,7 @@ pick_update(const struct agg_ctx *ctx, char *states, size_t stride, const uint32
 		s->pending = 0;
 		if (!isnull) {
 			s->v = agg_val_load(v, i);
-			if (v->type == WB_TYPE_VARCHAR)
+			if (v->type == WB_TYPE_VARCHAR || type_is_list(v->type))
 				s->pending = pending = true;
 		}
 	}
@@ -66,7 +62,10 @@ pick_update(const struct agg_ctx *ctx, char *states, size_t stride, const uint32
 	for (int i = 0; i < n; i++) {
 		struct pick_state *s = STATE(struct pick_state, i);
 		if (s->pending) {
-			agg_str_own(ctx, &s->v.s, &s->buf, &s->cap);
+			if (v->type == WB_TYPE_VARCHAR)
+				agg_str_own(ctx, &s->v.s, &s->buf, &s->cap);
+			else
+				agg_list_own(ctx, v->type, &s->v.l, &s->buf, &s->cap);
 			s->pending = 0;
 		}
 	}
@@ -99,8 +98,10 @@ first_combine(const struct agg_ctx *ctx, char *dst, const char *src)
 {
 	struct pick_state *d = (struct pick_state *)dst;
 	const struct pick_state *s = (const struct pick_state *)src;
-	if (s->set && (!d->set || s->seq < d->seq))
-		*d = *s;   /* src is dead after combine: take its buffer */
+	if (s->set && (!d->set || s->seq < d->seq)) {
+		*d = *s;   /* src's buffer, read-only */
+		d->cap = 0;
+	}
 }
 
 static void
@@ -108,8 +109,10 @@ last_combine(const struct agg_ctx *ctx, char *dst, const char *src)
 {
 	struct pick_state *d = (struct pick_state *)dst;
 	const struct pick_state *s = (const struct pick_state *)src;
-	if (s->set && (!d->set || s->seq >= d->seq))
+	if (s->set && (!d->set || s->seq >= d->seq)) {
 		*d = *s;
+		d->cap = 0;
+	}
 }
 
 static int
@@ -170,7 +173,9 @@ by_update(const struct agg_ctx *ctx, char *states, size_t stride, const uint32_t
 {
 	const struct vec *x = args[0], *y = args[1];
 	wb_type yt = y->type;
-	bool strings = x->type == WB_TYPE_VARCHAR || yt == WB_TYPE_VARCHAR, pending = false;
+	bool xown = x->type == WB_TYPE_VARCHAR || type_is_list(x->type);
+	bool yown = yt == WB_TYPE_VARCHAR || type_is_list(yt);
+	bool strings = xown || yown, pending = false;
 	for (int i = 0; i < n; i++) {
 		if (SKIP(i) || (y->nulls && y->nulls[i]))
 			continue;
@@ -199,8 +204,12 @@ by_update(const struct agg_ctx *ctx, char *states, size_t stride, const uint32_t
 			continue;
 		if (x->type == WB_TYPE_VARCHAR && !s->xnull)
 			agg_str_own(ctx, &s->x.s, &s->xbuf, &s->xcap);
+		else if (type_is_list(x->type) && !s->xnull)
+			agg_list_own(ctx, x->type, &s->x.l, &s->xbuf, &s->xcap);
 		if (yt == WB_TYPE_VARCHAR)
 			agg_str_own(ctx, &s->y.s, &s->ybuf, &s->ycap);
+		else if (type_is_list(yt))
+			agg_list_own(ctx, yt, &s->y.l, &s->ybuf, &s->ycap);
 		s->pending = 0;
 	}
 	return 0;
@@ -232,7 +241,8 @@ by_combine(char *dst, const char *src, int want)
 		if (c < 0 || (c == 0 && s->seq >= d->seq))
 			return;
 	}
-	*d = *s;
+	*d = *s;   /* src's buffers, read-only */
+	d->xcap = d->ycap = 0;
 }
 
 static void
@@ -267,3 +277,76 @@ const struct agg_sig agg_min_by_sigs[1] = {
 	{WB_TYPE_NULL, 2, {WB_TYPE_NULL, WB_TYPE_NULL}, sizeof(struct by_state), AGG_SEES_NULLS, NULL, min_by_update,
 	    min_by_combine, by_finalize, NULL},
 };
+
+/* ---- min / max of lists (list_cmp order) ---- */
+
+static int
+mm_list_update(const struct agg_ctx *ctx, char *states, size_t stride, const uint32_t *gids, const struct vec *v,
+    int n, const uint8_t *skip, int want)
+{
+	wb_type et = type_list_elem(v->type);
+	const wb_list *l = vec_list(v);
+	bool pending = false;
+	for (int i = 0; i < n; i++) {
+		if (SKIP(i))
+			continue;
+		struct pick_state *s = STATE(struct pick_state, i);
+		if (s->set && list_cmp(l[i], *s->v.l, et) * want <= 0)
+			continue;
+		s->set = 1;
+		s->v.l = &l[i];
+		s->pending = pending = true;
+	}
+	for (int i = 0; pending && i < n; i++) {
+		struct pick_state *s = STATE(struct pick_state, i);
+		if (s->pending) {
+			agg_list_own(ctx, v->type, &s->v.l, &s->buf, &s->cap);
+			s->pending = 0;
+		}
+	}
+	return 0;
+}
+
+int
+agg_min_list_update(const struct agg_ctx *ctx, char *states, size_t stride, const uint32_t *gids,
+    struct vec **args, int n, const uint8_t *skip)
+{
+	return mm_list_update(ctx, states, stride, gids, args[0], n, skip, -1);
+}
+
+int
+agg_max_list_update(const struct agg_ctx *ctx, char *states, size_t stride, const uint32_t *gids,
+    struct vec **args, int n, const uint8_t *skip)
+{
+	return mm_list_update(ctx, states, stride, gids, args[0], n, skip, 1);
+}
+
+/* combine() is not told the type: one pair per element type. */
+#define MM_LIST_COMBINE(ET) \
+void \
+agg_min_list_combine_##ET(const struct agg_ctx *ctx, char *dst, const char *src) \
+{ \
+	struct pick_state *d = (struct pick_state *)dst; \
+	const struct pick_state *s = (const struct pick_state *)src; \
+	if (s->set && (!d->set || list_cmp(*s->v.l, *d->v.l, WB_TYPE_##ET) < 0)) { \
+		*d = *s; \
+		d->cap = 0; \
+	} \
+} \
+void \
+agg_max_list_combine_##ET(const struct agg_ctx *ctx, char *dst, const char *src) \
+{ \
+	struct pick_state *d = (struct pick_state *)dst; \
+	const struct pick_state *s = (const struct pick_state *)src; \
+	if (s->set && (!d->set || list_cmp(*s->v.l, *d->v.l, WB_TYPE_##ET) > 0)) { \
+		*d = *s; \
+		d->cap = 0; \
+	} \
+}
+AGG_LIST_ELEMS(MM_LIST_COMBINE)
+
+int
+agg_mm_list_finalize(const struct agg_ctx *ctx, const char *state, struct vec *out, int row)
+{
+	return pick_finalize(ctx, state, out, row);
+}

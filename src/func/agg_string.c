@@ -92,7 +92,11 @@ sa_combine(const struct agg_ctx *ctx, char *dst, const char *src)
 	if (s->n == 0)
 		return;
 	if (d->n == 0) {
-		*d = *s;   /* src is dead after combine: take its memory */
+		/* src's pieces and bytes, read-only: marked full, so that the
+		 * next addition copies the pieces and starts a new block */
+		*d = *s;
+		d->cap = d->n;
+		d->size = d->used;
 		return;
 	}
 	sa_reserve(ctx, d, d->n + s->n);

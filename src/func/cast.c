@@ -4,12 +4,14 @@
  *
  * Allowed conversions:
  *   any      -> VARCHAR       (text as wb prints it)
- *   VARCHAR  -> any           (parsing; surrounding spaces are ignored)
+ *   VARCHAR  -> any scalar    (parsing; surrounding spaces are ignored)
  *   BOOLEAN <-> BIGINT, DOUBLE
  *   BIGINT  <-> DOUBLE        (DOUBLE -> BIGINT truncates toward zero)
  *   DATE    <-> TIMESTAMP     (TIMESTAMP -> DATE keeps the day)
  *   BIGINT, DOUBLE <-> TIMESTAMP  (seconds since 1970-01-01, as Spark)
  *   NULL     -> any
+ *   lists    -> VARCHAR and lists of other element types (cast_list.c);
+ *               VARCHAR -> list is not allowed
  * A value that cannot be converted is an error naming the value and the
  * target type ("could not convert 'abc' to BIGINT"), or NULL for
  * TRY_CAST. Out-of-range values are errors too (Spark's non-ANSI mode
@@ -17,6 +19,7 @@
  */
 #include "func/fn_impl.h"
 
+#include "core/list.h"
 #include "core/xmalloc.h"
 
 #include <ctype.h>
@@ -102,6 +105,9 @@ c_null(struct fn_call *call, const struct vec *in, int n, struct vec *out, bool 
 	if (out->type == WB_TYPE_VARCHAR)
 		for (int i = 0; i < n; i++)
 			vec_str(out)[i] = wb_str_c("");
+	if (type_is_list(out->type))
+		for (int i = 0; i < n; i++)
+			vec_list(out)[i] = list_empty();
 	memset(vec_nulls_writable(out), 1, (size_t)n);
 	return 0;
 }
@@ -820,6 +826,8 @@ cast_kernel(wb_type from, wb_type to, bool try_cast)
 		return PICK(c_identity);
 	if (from == WB_TYPE_NULL)
 		return PICK(c_null);
+	if (type_is_list(from) || type_is_list(to))
+		return cast_list_kernel(from, to, try_cast);
 	switch (to) {
 	case WB_TYPE_BOOL:
 		switch (from) {
@@ -913,6 +921,8 @@ cast_value(const struct wb_value *in, wb_type to, bool try_cast, struct wb_value
 				memcpy(p, out->u.s.p, out->u.s.n);
 			out->u.s.p = p;
 		}
+		if (!out->is_null && type_is_list(to))
+			out->u.l = list_copy(strings, out->u.l, type_list_elem(to));
 	}
 	vec_free(&vin);
 	vec_free(&vout);

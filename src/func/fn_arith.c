@@ -569,6 +569,7 @@ static const struct fn_sig neg_sigs[] = {
 		SIG2(T_BOOL, T_DATE, T_DATE, op##_i64), \
 		SIG2(T_BOOL, T_TS, T_TS, op##_i64), \
 		SIG2(T_BOOL, T_IV, T_IV, op##_iv), \
+		SIG2(T_BOOL, FN_LIST, FN_LIST, fn_list_##op##_k), \
 	};
 CMP_SIGS(eq)
 CMP_SIGS(ne)
@@ -579,6 +580,7 @@ CMP_SIGS(ge)
 
 static const struct fn_sig concat_op_sigs[] = {
 	SIG2(T_STR, T_STR, T_STR, concat_op, .flags = FN_ANY_TO_STR),
+	SIG2(FN_LIST, FN_LIST, FN_LIST, fn_list_concat_k),
 };
 
 const struct scalar_fn fn_arith_table[] = {
@@ -621,7 +623,7 @@ const struct scalar_fn fn_arith_table[] = {
 	    .doc = "Greater than or equal",
 	    .example = "'b' >= 'abc'", .example_result = "true"},
 	{.name = "||", SIGS(concat_op_sigs), .usage = "a || b",
-	    .doc = "String concatenation; other types are converted to strings; NULL if either side is NULL",
+	    .doc = "String concatenation (other types are converted to strings), or of two lists; NULL if either side is NULL",
 	    .example = "'lake' || 'house'", .example_result = "lakehouse"},
 };
 const int fn_arith_count = (int)(sizeof fn_arith_table / sizeof fn_arith_table[0]);

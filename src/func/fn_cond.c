@@ -7,6 +7,7 @@
  * helper chosen once per call.
  */
 #include "func/fn_impl.h"
+#include "core/list.h"
 
 #include <math.h>
 
@@ -38,7 +39,7 @@ tidy_nulls(struct vec *out, int n)
 }
 
 /* Three-way comparison of two values of type t (NaN is the largest
- * double; intervals compare with a month as 30 days). */
+ * double; intervals compare with a month as 30 days; lists as list_cmp). */
 static int
 cmp_rows(wb_type t, const struct vec *a, int i, const struct vec *b, int j)
 {
@@ -62,10 +63,14 @@ cmp_rows(wb_type t, const struct vec *a, int i, const struct vec *b, int j)
 		__int128 ky = ((__int128)y.months * 30 + y.days) * DT_US_PER_DAY + y.micros;
 		return (kx > ky) - (kx < ky);
 	}
-	default: {
+	case WB_TYPE_BIGINT:
+	case WB_TYPE_DATE:
+	case WB_TYPE_TIMESTAMP: {
 		int64_t x = vec_i64(a)[i], y = vec_i64(b)[j];
 		return (x > y) - (x < y);
 	}
+	default:   /* lists */
+		return list_cmp(vec_list(a)[i], vec_list(b)[j], type_list_elem(t));
 	}
 }
 

@@ -46,7 +46,22 @@ FN_FAMILY(regex);
 FN_FAMILY(math);
 FN_FAMILY(date);
 FN_FAMILY(hash);
+FN_FAMILY(list);
 #undef FN_FAMILY
+
+/* List kernels other families' tables use (fn_list.c): concat of lists
+ * (concat, ||) and the comparisons of lists (=, <>, <, <=, >, >=). */
+int fn_list_concat_k(struct fn_call *call, struct vec **args, int nargs, int n, struct vec *out);
+int fn_list_eq_k(struct fn_call *call, struct vec **args, int nargs, int n, struct vec *out);
+int fn_list_ne_k(struct fn_call *call, struct vec **args, int nargs, int n, struct vec *out);
+int fn_list_lt_k(struct fn_call *call, struct vec **args, int nargs, int n, struct vec *out);
+int fn_list_le_k(struct fn_call *call, struct vec **args, int nargs, int n, struct vec *out);
+int fn_list_gt_k(struct fn_call *call, struct vec **args, int nargs, int n, struct vec *out);
+int fn_list_ge_k(struct fn_call *call, struct vec **args, int nargs, int n, struct vec *out);
+
+/* Casts from and to list types (cast_list.c); NULL when not allowed.
+ * cast_kernel() dispatches here (from != to, from is not NULL). */
+fn_kernel cast_list_kernel(wb_type from, wb_type to, bool try_cast);
 
 /* Row i of a strict kernel's output is already NULL (skip it). */
 static inline bool fn_skip(const struct vec *out, int i)

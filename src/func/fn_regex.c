@@ -1,7 +1,7 @@
 /*
  * fn_regex.c: regular expressions through PCRE2 (rlike, regexp_like,
- * regexp_extract, regexp_replace, regexp_count, regexp_instr,
- * regexp_substr).
+ * regexp_extract, regexp_extract_all, regexp_replace, regexp_count,
+ * regexp_instr, regexp_substr, split).
  *
  * Patterns are Perl-compatible, which for everyday use agrees with Java's
  * regexes that Spark uses. A constant pattern is compiled once per thread
@@ -10,11 +10,12 @@
  * match limit and a depth limit, so a catastrophically backtracking
  * pattern fails with a clear error in milliseconds instead of hanging.
  *
- * Functions returning lists (split, regexp_extract_all) need a LIST type
- * that wb does not have yet and are not provided.
+ * split and regexp_extract_all return VARCHAR[] lists whose elements are
+ * views into the input string (no bytes are copied).
  */
 #include "func/fn_impl.h"
 
+#include "core/list.h"
 #include "core/xmalloc.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -146,6 +147,8 @@ RX_PREPARE(replace_prepare, "regexp_replace")
 RX_PREPARE(count_prepare, "regexp_count")
 RX_PREPARE(instr_prepare, "regexp_instr")
 RX_PREPARE(substr_prepare, "regexp_substr")
+RX_PREPARE(extract_all_prepare, "regexp_extract_all")
+RX_PREPARE(split_prepare, "split")
 
 /* Make st->code the pattern of this row (a no-op for constants). */
 static bool
@@ -505,6 +508,142 @@ fail:
 	return -1;
 }
 
+/* ---- list results: split, regexp_extract_all ---- */
+
+/* The pieces of one row (byte spans of the input string), collected
+ * before the row's list is allocated; grown once per call as needed. */
+struct rx_pieces {
+	wb_str *v;
+	size_t n, cap;
+};
+
+static void
+pieces_add(struct rx_pieces *pc, const char *p, size_t n)
+{
+	if (pc->n == pc->cap)
+		pc->v = xgrow(pc->v, &pc->cap, pc->n + 1, sizeof *pc->v);
+	pc->v[pc->n++] = (wb_str){n ? p : "", (uint32_t)n};
+}
+
+/* The row's list: the pieces as views into the input string. */
+static wb_list
+pieces_list(struct vec *out, const struct rx_pieces *pc)
+{
+	void *data;
+	uint8_t *nulls;
+	wb_list l = vec_list_alloc(out, WB_TYPE_VARCHAR, (uint32_t)pc->n, false, &data, &nulls);
+	if (pc->n)
+		memcpy(data, pc->v, sizeof(wb_str) * pc->n);
+	return l;
+}
+
+/*
+ * split(str, pattern [, limit]): str cut around the matches of pattern,
+ * as Spark (Java's String.split with a negative limit): a zero-width match
+ * at the start makes no leading empty piece, trailing empty pieces are
+ * kept, no match gives [str]. limit > 0 makes at most limit pieces, the
+ * last holding the rest of str; limit <= 0 means no limit. An empty
+ * pattern splits into characters (no trailing empty piece), as Spark.
+ */
+static int
+split_k(struct fn_call *call, struct vec **args, int nargs, int n, struct vec *out)
+{
+	struct rx_state *st = call->state;
+	const wb_str *a = vec_str(args[0]), *p = vec_str(args[1]);
+	const int64_t *lim = nargs > 2 ? vec_i64(args[2]) : NULL;
+	wb_list *r = vec_list(out);
+	struct rx_pieces pc = {0};
+	int rc = 0;
+	for (int i = 0; i < n && rc == 0; i++) {
+		r[i] = list_empty();
+		if (fn_skip(out, i))
+			continue;
+		wb_str s = a[i];
+		int64_t limit = lim ? lim[i] : -1;
+		pc.n = 0;
+		if (p[i].n == 0 && s.n > 0) {
+			size_t chars = fn_utf8_count(s.p, s.n);
+			size_t k = limit <= 0 || (uint64_t)limit > chars ? chars : (size_t)limit;
+			size_t off = 0;
+			for (size_t c = 0; c + 1 < k; c++) {
+				size_t len = fn_utf8_clen(s.p, s.n, off);
+				pieces_add(&pc, s.p + off, len);
+				off += len;
+			}
+			pieces_add(&pc, s.p + off, s.n - off);
+			r[i] = pieces_list(out, &pc);
+			continue;
+		}
+		if (!rx_row(st, call, p[i])) {
+			rc = -1;
+			break;
+		}
+		struct rx_iter it = {0, false};
+		size_t index = 0;
+		bool matched = false;
+		while ((rc = rx_next(st, call, s, &it)) > 0) {
+			PCRE2_SIZE *ov = pcre2_get_ovector_pointer(st->md);
+			if (limit > 0 && pc.n >= (size_t)limit - 1)
+				break;
+			if (index == 0 && ov[0] == 0 && ov[1] == 0)
+				continue;   /* no leading empty piece for a zero-width match */
+			pieces_add(&pc, s.p + index, ov[0] - index);
+			index = ov[1];
+			matched = true;
+		}
+		if (rc < 0)
+			break;
+		rc = 0;
+		if (!matched) {
+			pc.n = 0;
+			pieces_add(&pc, s.p, s.n);
+		} else {
+			pieces_add(&pc, s.p + index, s.n - index);
+		}
+		r[i] = pieces_list(out, &pc);
+	}
+	free(pc.v);
+	return rc;
+}
+
+/* regexp_extract_all(str, pattern [, group = 1]): the group of every
+ * non-overlapping match, '' where the group did not take part (Spark). */
+static int
+extract_all_k(struct fn_call *call, struct vec **args, int nargs, int n, struct vec *out)
+{
+	struct rx_state *st = call->state;
+	const wb_str *a = vec_str(args[0]), *p = vec_str(args[1]);
+	const int64_t *g = nargs > 2 ? vec_i64(args[2]) : NULL;
+	wb_list *r = vec_list(out);
+	struct rx_pieces pc = {0};
+	int rc = 0;
+	for (int i = 0; i < n && rc == 0; i++) {
+		r[i] = list_empty();
+		if (fn_skip(out, i))
+			continue;
+		int64_t grp = g ? g[i] : 1;
+		if (!rx_row(st, call, p[i]) || !group_ok(st, call, grp)) {
+			rc = -1;
+			break;
+		}
+		pc.n = 0;
+		struct rx_iter it = {0, false};
+		while ((rc = rx_next(st, call, a[i], &it)) > 0) {
+			PCRE2_SIZE *ov = pcre2_get_ovector_pointer(st->md);
+			if (ov[2 * grp] == PCRE2_UNSET)
+				pieces_add(&pc, "", 0);
+			else
+				pieces_add(&pc, a[i].p + ov[2 * grp], ov[2 * grp + 1] - ov[2 * grp]);
+		}
+		if (rc < 0)
+			break;
+		rc = 0;
+		r[i] = pieces_list(out, &pc);
+	}
+	free(pc.v);
+	return rc;
+}
+
 /* ---- table ---- */
 
 static const struct fn_sig rlike_sigs[] = {SIG2(T_BOOL, T_STR, T_STR, rlike_k)};
@@ -522,6 +661,15 @@ static const struct fn_sig instr_sigs[] = {
 	SIG3(T_I64, T_STR, T_STR, T_I64, instr_k),
 };
 static const struct fn_sig substr_sigs[] = {SIG2(T_STR, T_STR, T_STR, substr_k)};
+#define T_STRS WB_TYPE_LIST_VARCHAR
+static const struct fn_sig extract_all_sigs[] = {
+	SIG2(T_STRS, T_STR, T_STR, extract_all_k),
+	SIG3(T_STRS, T_STR, T_STR, T_I64, extract_all_k),
+};
+static const struct fn_sig split_sigs[] = {
+	SIG2(T_STRS, T_STR, T_STR, split_k),
+	SIG3(T_STRS, T_STR, T_STR, T_I64, split_k),
+};
 
 const struct scalar_fn fn_regex_table[] = {
 	{.name = "rlike", SIGS(rlike_sigs), .usage = "str RLIKE pattern | rlike(str, pattern)",
@@ -540,6 +688,10 @@ const struct scalar_fn fn_regex_table[] = {
 	    .doc = "The part of the first match of pattern matched by group (default 1; 0 is the whole match); '' if no match",
 	    .example = "regexp_extract('order-1234-x', '([a-z]+)-([0-9]+)', 2)", .example_result = "1234",
 	    .prepare = extract_prepare, .release = rx_release},
+	{.name = "regexp_extract_all", SIGS(extract_all_sigs), .usage = "regexp_extract_all(str, pattern [, group])",
+	    .doc = "The part matched by group (default 1; 0 is the whole match) of every non-overlapping match of pattern, as a list",
+	    .example = "regexp_extract_all('a1 b22 c333', '([a-z])([0-9]+)', 2)", .example_result = "[1, 22, 333]",
+	    .prepare = extract_all_prepare, .release = rx_release},
 	{.name = "regexp_replace", SIGS(replace_sigs), .usage = "regexp_replace(str, pattern, replacement [, pos])",
 	    .doc = "str with every match of pattern (from character pos, default 1) replaced; $1 or ${1} in replacement inserts a group, \\$ a dollar",
 	    .example = "regexp_replace('2019-10-01', '([0-9]+)-([0-9]+)-([0-9]+)', '$3/$2/$1')",
@@ -557,5 +709,9 @@ const struct scalar_fn fn_regex_table[] = {
 	    .doc = "The first match of pattern in str; NULL if none",
 	    .example = "regexp_substr('size: 42 cm', '[0-9]+')", .example_result = "42",
 	    .prepare = substr_prepare, .release = rx_release},
+	{.name = "split", SIGS(split_sigs), .usage = "split(str, pattern [, limit])",
+	    .doc = "str cut around the matches of the regular expression pattern, as a list (trailing empty strings kept); at most limit pieces when limit > 0",
+	    .example = "split('oneAtwoBthreeC', '[ABC]')", .example_result = "[one, two, three, ]",
+	    .prepare = split_prepare, .release = rx_release},
 };
 const int fn_regex_count = (int)(sizeof fn_regex_table / sizeof fn_regex_table[0]);

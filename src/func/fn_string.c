@@ -1124,6 +1124,7 @@ PAD_SIGS(lpad_k);
 PAD_SIGS(rpad_k);
 static const struct fn_sig concat_sigs[] = {
 	SIG1(T_STR, T_STR, concat_k, .flags = FN_VARIADIC | FN_ANY_TO_STR),
+	SIG2(FN_LIST, FN_LIST, FN_LIST, fn_list_concat_k, .flags = FN_VARIADIC),
 };
 static const struct fn_sig concat_ws_sigs[] = {
 	SIG2(T_STR, T_STR, T_STR, concat_ws_k, .flags = FN_VARIADIC | FN_NONSTRICT | FN_ANY_TO_STR),
@@ -1214,8 +1215,8 @@ const struct scalar_fn fn_string_table[] = {
 	{.name = "rpad", SIGS(rpad_k_sigs), .usage = "rpad(str, len [, pad])",
 	    .doc = "str right-padded with pad (default space) to len characters, or cut to len if longer",
 	    .example = "rpad('ab', 5, 'xy')", .example_result = "abxyx"},
-	{.name = "concat", SIGS(concat_sigs), .usage = "concat(str, ...)",
-	    .doc = "The arguments joined together (non-strings are converted); NULL if any argument is NULL (Spark)",
+	{.name = "concat", SIGS(concat_sigs), .usage = "concat(str, ...) | concat(arr, ...)",
+	    .doc = "The arguments joined together (non-strings are converted), or the lists one after the other; NULL if any argument is NULL (Spark)",
 	    .example = "concat('wb', '-', 1)", .example_result = "wb-1"},
 	{.name = "concat_ws", SIGS(concat_ws_sigs), .usage = "concat_ws(sep, str, ...)",
 	    .doc = "The non-NULL arguments joined with separator sep; NULL if sep is NULL",

@@ -30,6 +30,7 @@ static const struct {
 	{fn_math_table, &fn_math_count},
 	{fn_date_table, &fn_date_count},
 	{fn_hash_table, &fn_hash_count},
+	{fn_list_table, &fn_list_count},
 };
 
 static const struct scalar_fn **registry;
@@ -178,6 +179,13 @@ fn_common_type(wb_type a, wb_type b, wb_type *out)
 		*out = WB_TYPE_TIMESTAMP;
 		return true;
 	}
+	if (type_is_list(a) && type_is_list(b)) {
+		wb_type e;
+		if (!fn_common_type(type_list_elem(a), type_list_elem(b), &e))
+			return false;
+		*out = type_list_of(e);
+		return true;
+	}
 	return false;
 }
 
@@ -198,6 +206,11 @@ cast_cost(wb_type from, wb_type to, bool literal, bool any_to_str)
 		return 2;
 	if (from == WB_TYPE_DATE && to == WB_TYPE_TIMESTAMP)
 		return 2;
+	if (type_is_list(from) && type_is_list(to)) {
+		/* element-wise widening only (BIGINT[] -> DOUBLE[], NULL[] -> T[]) */
+		int c = cast_cost(type_list_elem(from), type_list_elem(to), false, false);
+		return c >= 0 && c <= 2 ? c : -1;
+	}
 	if (from == WB_TYPE_VARCHAR && literal &&
 	    (to == WB_TYPE_DATE || to == WB_TYPE_TIMESTAMP || to == WB_TYPE_INTERVAL ||
 	    to == WB_TYPE_BIGINT || to == WB_TYPE_DOUBLE || to == WB_TYPE_BOOL))
@@ -221,12 +234,56 @@ sig_arg(const struct fn_sig *s, int i)
 	return s->args[i < s->nargs ? i : s->nargs - 1];
 }
 
+static bool
+sig_is_generic_list(const struct fn_sig *s)
+{
+	if (s->ret == FN_LIST || s->ret == FN_ELEM)
+		return true;
+	for (int i = 0; i < s->nargs; i++)
+		if (s->args[i] == FN_LIST || s->args[i] == FN_ELEM)
+			return true;
+	return false;
+}
+
+/* The element type E of a call of a signature with FN_LIST / FN_ELEM
+ * arguments (see func.h); false when the arguments do not fit. */
+static bool
+sig_list_elem(const struct fn_sig *s, const wb_type *types, const bool *lit, int nargs, wb_type *elem)
+{
+	wb_type e = WB_TYPE_NULL;
+	bool lit_str = false;
+	for (int i = 0; i < nargs; i++) {
+		wb_type want = sig_arg(s, i), t = types[i];
+		if (want == FN_LIST) {
+			if (t == WB_TYPE_NULL)
+				continue;
+			if (!type_is_list(t) || !fn_common_type(e, type_list_elem(t), &e))
+				return false;
+		} else if (want == FN_ELEM) {
+			if (t == WB_TYPE_VARCHAR && lit != NULL && lit[i]) {
+				lit_str = true;
+				continue;
+			}
+			if (!type_is_elem(t) || !fn_common_type(e, t, &e))
+				return false;
+		}
+	}
+	if (lit_str && e == WB_TYPE_NULL)
+		e = WB_TYPE_VARCHAR;
+	if (!type_is_elem(e))
+		return false;
+	*elem = e;
+	return true;
+}
+
 /* Total cost of calling s with these arguments, -1 if impossible. */
 static int
 sig_cost(const struct fn_sig *s, const wb_type *types, const bool *lit, int nargs,
     wb_type *to, wb_type *ret)
 {
-	wb_type common = WB_TYPE_NULL;
+	wb_type common = WB_TYPE_NULL, elem = WB_TYPE_NULL;
+	if (sig_is_generic_list(s) && !sig_list_elem(s, types, lit, nargs, &elem))
+		return -1;
 	if (s->flags & FN_SAME_TYPE) {
 		bool lit_str = false;
 		for (int i = 0; i < nargs; i++) {
@@ -254,13 +311,17 @@ sig_cost(const struct fn_sig *s, const wb_type *types, const bool *lit, int narg
 		}
 		if (want == FN_ANY)
 			want = common;
+		else if (want == FN_LIST)
+			want = type_list_of(elem);
+		else if (want == FN_ELEM)
+			want = elem;
 		int c = cast_cost(types[i], want, lit != NULL && lit[i], any_str);
 		if (c < 0)
 			return -1;
 		cost += c;
 		to[i] = want;
 	}
-	*ret = s->ret == FN_ANY ? common : s->ret;
+	*ret = s->ret == FN_ANY ? common : s->ret == FN_LIST ? type_list_of(elem) : s->ret == FN_ELEM ? elem : s->ret;
 	return cost;
 }
 
@@ -277,7 +338,8 @@ describe_sig(struct strbuf *b, const struct fn_sig *s)
 	for (int i = 0; i < s->nargs; i++) {
 		if (i)
 			sb_puts(b, ", ");
-		sb_puts(b, s->args[i] == FN_ANY ? "ANY" : type_name(s->args[i]));
+		wb_type t = s->args[i];
+		sb_puts(b, t == FN_ANY ? "ANY" : t == FN_LIST ? "T[]" : t == FN_ELEM ? "T" : type_name(t));
 	}
 	if (s->flags & FN_VARIADIC)
 		sb_puts(b, ", ...");
@@ -345,6 +407,18 @@ resolve_error(const struct scalar_fn *f, const wb_type *types, int nargs, bool a
 	}
 	err_set(err, -1, "%s", sb_str(&b));
 	sb_clear(&b);
+	/* a list where an element goes: [[1]], array_contains(l, [1]) */
+	bool nests = false;
+	for (int i = 0; i < f->nsigs; i++) {
+		const struct fn_sig *s = &f->sigs[i];
+		for (int a = 0; a < nargs && (a < s->nargs || (s->flags & FN_VARIADIC)); a++)
+			nests |= sig_arg(s, a) == FN_ELEM && type_is_list(types[a]);
+	}
+	if (nests) {
+		err_hint(err, "lists do not nest: an element of a list cannot be a list");
+		sb_free(&b);
+		return;
+	}
 	for (int i = 0; i < f->nsigs; i++) {
 		if (i)
 			sb_puts(&b, ", ");

@@ -40,6 +40,19 @@
  * arguments are cast to their common type; without it, the argument is
  * passed uncast and the kernel handles every type (hash, typeof). */
 #define FN_ANY WB_TYPE_NULL
+/*
+ * Pseudo-types for list functions (signature types only, never the type
+ * of a value; outside the wb_type range). In one call, every FN_LIST and
+ * FN_ELEM argument is unified to a single element type E: the common type
+ * (fn_common_type) of the FN_LIST arguments' element types and of the
+ * FN_ELEM arguments' types, where a string literal adapts to the others as
+ * with FN_SAME_TYPE and a NULL argument takes no part. FN_LIST arguments
+ * must be lists (or NULL) and are cast to E[]; FN_ELEM arguments are cast
+ * to E; a return type FN_LIST means E[], FN_ELEM means E. E may be NULL
+ * (array(), [NULL]): kernels see NULL[] lists and NULL-typed vectors.
+ */
+#define FN_LIST ((wb_type)(WB_TYPE__COUNT + 1))
+#define FN_ELEM ((wb_type)(WB_TYPE__COUNT + 2))
 
 enum fn_flags {
 	FN_NONSTRICT = 1u << 0,  /* kernel handles NULL inputs (coalesce, concat_ws) */
@@ -99,14 +112,16 @@ const char *fn_suggest(const char *name);
 /*
  * Overload resolution. Given argument types, pick the signature with the
  * cheapest implicit casts: NULL -> anything, BIGINT -> DOUBLE,
- * DATE -> TIMESTAMP, and VARCHAR -> DATE/TIMESTAMP/INTERVAL/BIGINT/DOUBLE/
- * BOOLEAN only for arguments flagged as literals. On success fills
+ * DATE -> TIMESTAMP (and the same between lists of those element types),
+ * and VARCHAR -> DATE/TIMESTAMP/INTERVAL/BIGINT/DOUBLE/BOOLEAN only for
+ * arguments flagged as literals. On success fills
  * cast_to[i] (the type each argument must be cast to) and *ret.
  */
 const struct fn_sig *fn_resolve(const struct scalar_fn *f, const wb_type *argtypes,
     const bool *is_literal, int nargs, wb_type *cast_to, wb_type *ret, struct wb_error *err);
 /* Common supertype of two types for UNION, CASE, coalesce, comparisons:
- * NULL+T = T, BIGINT+DOUBLE = DOUBLE, DATE+TIMESTAMP = TIMESTAMP; false if
+ * NULL+T = T, BIGINT+DOUBLE = DOUBLE, DATE+TIMESTAMP = TIMESTAMP, and for
+ * lists the list of the elements' common type (NULL[]+T[] = T[]); false if
  * none. */
 bool fn_common_type(wb_type a, wb_type b, wb_type *out);
 

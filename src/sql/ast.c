@@ -538,6 +538,13 @@ ast_expr_sql(const struct ast *n, struct strbuf *o)
 		sb_putc(o, ')');
 		break;
 	case AST_FUNC:
+		if (n->u.func.subscript && n->u.func.args.n == 2) {
+			ast_expr_sql(n->u.func.args.v[0], o);
+			sb_putc(o, '[');
+			ast_expr_sql(n->u.func.args.v[1], o);
+			sb_putc(o, ']');
+			break;
+		}
 		sb_printf(o, "%s(", n->u.func.name);
 		if (n->u.func.distinct)
 			sb_puts(o, "DISTINCT ");
@@ -587,6 +594,15 @@ ast_expr_sql(const struct ast *n, struct strbuf *o)
 		break;
 	case AST_SUBQUERY:
 		sb_puts(o, "(SELECT ...)");
+		break;
+	case AST_LIST:
+		sb_putc(o, n->u.list.bracket ? '[' : '(');
+		for (int i = 0; i < n->u.list.items.n; i++) {
+			if (i)
+				sb_puts(o, ", ");
+			ast_expr_sql(n->u.list.items.v[i], o);
+		}
+		sb_putc(o, n->u.list.bracket ? ']' : ')');
 		break;
 	default:
 		sb_puts(o, ast_kind_name(n->kind));

@@ -136,6 +136,7 @@ struct ast {
 			struct ast_list order;    /* WITHIN GROUP (ORDER BY ...) / agg(x ORDER BY y) */
 			struct ast *over;         /* WINDOW_SPEC, or NULL */
 			int ignore_nulls;         /* -1 unspecified, 0 RESPECT, 1 IGNORE NULLS */
+			bool subscript;           /* written arr[i] (bound as get(arr, i)) */
 		} func;
 		struct {
 			struct ast *operand;      /* CASE x WHEN ... (NULL for searched CASE) */
@@ -209,6 +210,7 @@ struct ast {
 		} strct;
 		struct {
 			struct ast_list items;
+			bool bracket;             /* [a, b] (a list value), not (a, b) */
 		} list;
 		struct {
 			struct ast_name target;

@@ -613,7 +613,8 @@ bind_in(struct binder *b, struct ast *e, struct bind_env *env)
 		all_const &= items[i]->kind == BX_CONST;
 	if (t == WB_TYPE_NULL)
 		t = WB_TYPE_BIGINT;
-	if (all_const) {
+	/* the constant set (BX_IN) holds scalars; lists compare one by one */
+	if (all_const && !type_is_list(t)) {
 		struct bexpr *r = bexpr_new(b->arena, BX_IN, WB_TYPE_BOOL, e->pos, n + 1);
 		r->args[0] = bind_coerce(b, x, t, e->pos);
 		if (r->args[0] == NULL)
@@ -942,7 +943,19 @@ bind_expr(struct binder *b, struct ast *e, struct bind_env *env)
 		r = bind_subquery_expr(b, e, env);
 		break;
 	case AST_LIST:
-		err_set(b->err, e->pos, "row values and lists are not supported in expressions");
+		if (e->u.list.bracket) {
+			/* [a, b, ...]: DuckDB's list literal, Spark's array(a, b, ...) */
+			struct ast call = *e;
+			call.kind = AST_FUNC;
+			memset(&call.u, 0, sizeof call.u);
+			call.u.func.name = "array";
+			call.u.func.args = e->u.list.items;
+			call.u.func.ignore_nulls = -1;
+			r = bind_func(b, &call, env);
+			break;
+		}
+		err_set(b->err, e->pos, "row values are not supported in expressions");
+		err_hint(b->err, "for a list write [a, b] or array(a, b)");
 		break;
 	case AST_STRUCT:
 		err_set(b->err, e->pos, "{...} maps are only allowed as table function options");

@@ -736,6 +736,28 @@ bind_constant(struct binder *b, struct ast *expr, struct wb_value *out)
 	return 0;
 }
 
+bool
+bind_null_column(const struct pnode *plan, int i)
+{
+	if (plan->kind == PN_PROJECT) {
+		const struct bexpr *e = plan->u.project.exprs[i];
+		if (e->kind == BX_COLUMN && plan->child != NULL)
+			return bind_null_column(plan->child, e->u.column);
+		return e->kind == BX_CONST && e->u.value.is_null;
+	}
+	if (plan->kind == PN_VALUES) {
+		const struct rowset *rs = plan->u.values.rows;
+		for (int64_t r = 0; r < rs->nrows; r++) {
+			struct wb_value v;
+			rowset_get(rs, r, i, &v);
+			if (!v.is_null)
+				return false;
+		}
+		return true;
+	}
+	return false;
+}
+
 struct pnode *
 bind_cast_columns(struct binder *b, struct pnode *plan, const wb_type *types, char *const *names, int ncol, int pos)
 {
@@ -750,6 +772,11 @@ bind_cast_columns(struct binder *b, struct pnode *plan, const wb_type *types, ch
 		if (plan->types[i] != types[i]) {
 			identity = false;
 			struct bexpr *c = bind_coerce(b, ex[i], types[i], pos);
+			if (c == NULL && bind_null_column(plan, i)) {
+				err_clear(b->err);
+				struct wb_value nv = {.type = types[i], .is_null = true};
+				c = bexpr_const(b->arena, &nv, pos);
+			}
 			if (c == NULL) {
 				err_clear(b->err);
 				err_set(b->err, pos, "column \"%s\" expects %s but the query produces %s", names[i],

@@ -109,7 +109,12 @@ bind_setop(struct binder *b, struct ast *n, struct scope *out)
 	int nc = l->ncol;
 	wb_type *types = arena_zalloc(b->arena, sizeof(wb_type) * (size_t)(nc ? nc : 1));
 	for (int i = 0; i < nc; i++) {
-		if (!fn_common_type(l->types[i], r->types[i], &types[i])) {
+		/* a column of untyped NULLs (SELECT NULL) takes the other side's type */
+		if (bind_null_column(r, i))
+			types[i] = l->types[i];
+		else if (bind_null_column(l, i))
+			types[i] = r->types[i];
+		else if (!fn_common_type(l->types[i], r->types[i], &types[i])) {
 			err_set(b->err, n->pos, "%s column %d (\"%s\") is %s on the left and %s on the right", op_name(n), i + 1,
 			    l->names[i], type_name(l->types[i]), type_name(r->types[i]));
 			err_hint(b->err, "CAST one side to the other's type");

@@ -60,8 +60,12 @@ struct pnode *bind_query(struct binder *b, struct ast *query);
 /* Bind a constant expression (LIMIT values, SET values, options). */
 int bind_constant(struct binder *b, struct ast *expr, struct wb_value *out);
 /* Add a cast of plan output columns to the given types (INSERT, CTAS with
- * declared columns); error names the column that cannot be converted. */
+ * declared columns); error names the column that cannot be converted. A
+ * column of untyped NULLs (bind_null_column) fits any type. */
 struct pnode *bind_cast_columns(struct binder *b, struct pnode *plan, const wb_type *types, char *const *names,
     int ncol, int pos);
+/* Is column i of plan made only of untyped NULLs that binding typed as
+ * BIGINT (SELECT NULL, VALUES (NULL), through projections of it)? */
+bool bind_null_column(const struct pnode *plan, int i);
 
 #endif

@@ -1,5 +1,6 @@
 #include "sql/explain.h"
 #include "core/xmalloc.h"
+#include "exec/exec.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -24,6 +25,14 @@ explain_node_text(const struct pnode *n, struct strbuf *o)
 		for (int i = 0; i < n->ncol; i++)
 			sb_printf(o, "%s%s", i ? ", " : "", n->names[i]);
 		sb_putc(o, ']');
+		if (n->u.scan.preds_sql)
+			sb_printf(o, " prune by %s", n->u.scan.preds_sql);
+		{
+			const char *unit;
+			int64_t rd, sk;
+			if (exec_scan_units(n, &unit, &rd, &sk))
+				sb_printf(o, " (%s: %lld read, %lld skipped)", unit, (long long)rd, (long long)sk);
+		}
 		break;
 	case PN_VALUES:
 		sb_printf(o, " %lld row%s", (long long)(n->u.values.rows ? n->u.values.rows->nrows : 0),

@@ -112,7 +112,7 @@ skip_space(struct lexer *lx, struct wb_error *err)
 }
 
 static const char *const ops3[] = {"<=>", NULL};
-static const char *const ops2[] = {"<=", ">=", "<>", "!=", "==", "||", "::", "=>", "->", ":=", NULL};
+static const char *const ops2[] = {"<=", ">=", "<>", "!=", "==", "||", "::", "=>", "->", ":=", "//", NULL};
 
 int
 lex_next(struct lexer *lx, struct token *t, struct wb_error *err)

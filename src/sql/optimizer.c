@@ -676,6 +676,7 @@ optimize(struct arena *a, struct pnode *root)
 	root = optimize_tree(a, root);
 	prune_materialisations(a, root);
 	pctx = NULL;
+	opt_scan_preds(a, root);
 	opt_estimate(root);
 	return root;
 }

@@ -6,7 +6,8 @@
  *     columns the query needs;
  *   - TOP-N: ORDER BY followed by LIMIT (small) becomes one TOP_N node
  *     that never sorts more than about 2N rows per thread;
- *   - adjacent projections that only rename or reorder are merged.
+ *   - adjacent projections that only rename or reorder are merged;
+ *   - scans under filters get pruning hints (opt_scanpred.c).
  */
 #ifndef WB_SQL_OPTIMIZER_H
 #define WB_SQL_OPTIMIZER_H
@@ -21,5 +22,7 @@ void opt_estimate(struct pnode *root);
 struct pnode *opt_join_order(struct arena *a, struct pnode *root);
 /* opt_pushdown.c */
 struct pnode *opt_pushdown(struct arena *a, struct pnode *root);
+/* opt_scanpred.c: pruning hints for scans under filters */
+void opt_scan_preds(struct arena *a, struct pnode *root);
 
 #endif

@@ -1,5 +1,5 @@
 /* Expression grammar (precedence from low to high):
- *   OR; AND; NOT; comparison / IS / BETWEEN / IN / LIKE; ||; + -; * / % DIV;
+ *   OR; AND; NOT; comparison / IS / BETWEEN / IN / LIKE; ||; + -; * / % DIV //;
  *   unary + - ; postfix ::type; primary. */
 #include "sql/parse_int.h"
 #include "core/datetime.h"
@@ -291,8 +291,8 @@ P_mul(struct parser *p)
 			op = "/";
 		else if (P_is_op(p, "%"))
 			op = "%";
-		else if (P_is_kw(p, KW_DIV))
-			op = "div";
+		else if (P_is_kw(p, KW_DIV) || P_is_op(p, "//"))
+			op = "div";     /* // is DuckDB's spelling */
 		if (op == NULL)
 			return l;
 		p->cur++;
@@ -348,6 +348,18 @@ P_unary(struct parser *p)
 	return P_postfix(p);
 }
 
+/* Can a list have elements of type t? Error at pos if not. */
+static bool
+P_type_list_ok(struct parser *p, wb_type t, int pos)
+{
+	if (type_is_elem(t))
+		return true;
+	err_set(p->err, pos, type_is_list(t) ? "lists of lists are not supported" : "lists of %s are not supported",
+	    type_name(t));
+	err_hint(p->err, "list elements are BOOLEAN, BIGINT, DOUBLE, VARCHAR, DATE or TIMESTAMP");
+	return false;
+}
+
 bool
 P_type_name(struct parser *p, wb_type *type, char **text)
 {
@@ -369,10 +381,20 @@ P_type_name(struct parser *p, wb_type *type, char **text)
 		for (int k = 0; k < 2 && P_tok(p)->type == TOK_IDENT; k++)
 			p->cur++;
 	}
-	if (!type_from_name(name, (int)strlen(name), type)) {
+	if (strcasecmp(name, "ARRAY") == 0 && P_is_op(p, "<")) {
+		/* Spark's ARRAY<element type> */
+		p->cur++;
+		int epos = P_tok(p)->pos;
+		wb_type et;
+		if (!P_type_name(p, &et, NULL))
+			return false;
+		if (!P_type_list_ok(p, et, epos) || !parser_expect_op(p, ">"))
+			return false;
+		*type = type_list_of(et);
+	} else if (!type_from_name(name, (int)strlen(name), type)) {
 		p->cur--;
 		parser_error(p, "unknown type '%s'", name);
-		err_hint(p->err, "types are BOOLEAN, BIGINT, DOUBLE, VARCHAR, DATE, TIMESTAMP, INTERVAL");
+		err_hint(p->err, "types are BOOLEAN, BIGINT, DOUBLE, VARCHAR, DATE, TIMESTAMP, INTERVAL, and lists such as VARCHAR[] or ARRAY<STRING>");
 		return false;
 	}
 	if (P_is_op(p, "(")) {
@@ -381,6 +403,13 @@ P_type_name(struct parser *p, wb_type *type, char **text)
 			p->cur++;
 		if (!parser_expect_op(p, ")"))
 			return false;
+	}
+	while (P_is_op(p, "[") && P_is_op_at(p, 1, "]")) {
+		/* DuckDB's T[] */
+		if (!P_type_list_ok(p, *type, start))
+			return false;
+		*type = type_list_of(*type);
+		p->cur += 2;
 	}
 	if (text) {
 		int end = P_tok(p)->pos;
@@ -774,6 +803,7 @@ P_primary(struct parser *p)
 		if (P_is_op(p, "[")) {
 			p->cur++;
 			n = ast_new(p->arena, AST_LIST, pos);
+			n->u.list.bracket = true;
 			if (!P_is_op(p, "]") && !P_expr_list(p, &n->u.list.items))
 				return NULL;
 			if (!parser_expect_op(p, "]"))
@@ -981,13 +1011,28 @@ P_primary(struct parser *p)
 	return NULL;
 }
 
+/* primary, then any number of ::type casts and [index] subscripts (Spark's
+ * arr[i], 0-based: get(arr, i)). */
 static struct ast *
 P_postfix(struct parser *p)
 {
 	struct ast *e = P_primary(p);
-	while (e && P_is_op(p, "::")) {
+	while (e && (P_is_op(p, "::") || P_is_op(p, "["))) {
 		int pos = P_tok(p)->pos;
 		p->cur++;
+		if (p->toks[p->cur - 1].text[0] == '[') {
+			struct ast *idx = P_expr(p);
+			if (idx == NULL || !parser_expect_op(p, "]"))
+				return NULL;
+			struct ast *f = ast_new(p->arena, AST_FUNC, pos);
+			f->u.func.name = "get";
+			f->u.func.ignore_nulls = -1;
+			f->u.func.subscript = true;
+			ast_list_add(p->arena, &f->u.func.args, e);
+			ast_list_add(p->arena, &f->u.func.args, idx);
+			e = f;
+			continue;
+		}
 		struct ast *c = ast_new(p->arena, AST_CAST, pos);
 		c->u.cast.arg = e;
 		if (!P_type_name(p, &c->u.cast.type, &c->u.cast.type_text))

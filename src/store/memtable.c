@@ -1,4 +1,5 @@
 #include "store/memtable.h"
+#include "core/list.h"
 #include "core/hash.h"
 #include "core/xmalloc.h"
 
@@ -326,6 +327,20 @@ mt_builder_append(struct mt_builder *b, const struct chunk *c)
 				append_strings(b, p, v, from, k, at);
 				continue;
 			}
+			if (type_is_list(p->type)) {
+				/* deep copies into the row group's heap (a CONST once) */
+				wb_type et = type_list_elem(p->type);
+				wb_list *dst = (wb_list *)p->vals + at;
+				if (v->kind == VEC_CONST) {
+					wb_list l = vec_is_null(v, 0) ? list_empty() : list_copy(&b->heap, vec_list(v)[0], et);
+					for (int i = 0; i < k; i++)
+						dst[i] = l;
+					continue;
+				}
+				for (int i = 0; i < k; i++)
+					dst[i] = vec_is_null(v, from + i) ? list_empty() : list_copy(&b->heap, vec_list(v)[from + i], et);
+				continue;
+			}
 			size_t sz = type_size(p->type);
 			if (v->kind == VEC_CONST) {
 				for (int i = 0; i < k; i++)
@@ -484,18 +499,23 @@ mt_builder_flush(struct mt_builder *b)
 			memcpy(mc->data, p->vals, sz * (size_t)n);
 			if (p->type == WB_TYPE_DOUBLE) {
 				const double *d = p->vals;
-				bool any = false;
+				bool any = false, nan = false;
 				double lo = 0, hi = 0;
 				for (int64_t i = 0; i < n; i++) {
-					if ((p->nulls && p->nulls[i]) || d[i] != d[i])
+					if (p->nulls && p->nulls[i])
 						continue;
+					if (d[i] != d[i]) {
+						nan = true;
+						continue;
+					}
 					if (!any || d[i] < lo)
 						lo = d[i];
 					if (!any || d[i] > hi)
 						hi = d[i];
 					any = true;
 				}
-				mc->has_minmax = any;
+				/* NaN is above every number: no usable max */
+				mc->has_minmax = any && !nan;
 				mc->min.type = mc->max.type = WB_TYPE_DOUBLE;
 				mc->min.u.d = lo;
 				mc->max.u.d = hi;
@@ -562,6 +582,9 @@ struct mt_reader {
 	int rg;          /* current row group, -1 none */
 	int64_t off;
 	int chunk;
+	/* pruning: statistics of the current candidate row group */
+	struct col_stats *stats;
+	const struct col_stats **statp;
 };
 
 static int
@@ -575,13 +598,35 @@ mts_reader_new(struct source *s)
 {
 	struct mt_reader *r = xcalloc(1, sizeof *r);
 	r->rg = -1;
+	if (s->npreds > 0) {
+		r->stats = xcalloc((size_t)s->ncol, sizeof *r->stats);
+		r->statp = xcalloc((size_t)s->ncol, sizeof *r->statp);
+	}
 	return r;
 }
 
 static void
 mts_reader_free(struct source *s, void *reader)
 {
-	free(reader);
+	struct mt_reader *r = reader;
+	free(r->stats);
+	free(r->statp);
+	free(r);
+}
+
+/* Can row group rg hold rows that pass the scan's pruning predicates? */
+static bool
+rg_may_match(struct source *s, struct mt_reader *r, const struct mt_rowgroup *rg)
+{
+	if (s->npreds == 0)
+		return true;
+	for (int i = 0; i < s->npreds; i++) {
+		int c = s->preds[i].col;
+		const struct mt_col *mc = &rg->cols[c];
+		r->stats[c] = (struct col_stats){mc->has_minmax, mc->min, mc->max, mc->null_count, rg->n};
+		r->statp[c] = &r->stats[c];
+	}
+	return source_morsel_may_match(s, r->statp);
 }
 
 static void
@@ -652,6 +697,8 @@ mts_next(struct source *s, void *reader, struct chunk *out, struct wb_error *err
 		int next = atomic_fetch_add(&ms->next_rg, 1);
 		if (next >= ms->nrg)
 			return 0;
+		if (!rg_may_match(s, r, ms->rgs[next]))
+			continue;
 		r->rg = next;
 		r->off = 0;
 		r->chunk = 0;
@@ -708,6 +755,7 @@ memtable_scan(struct memtable *mt, char *const *names, struct wb_error *err)
 	pthread_mutex_unlock(&mt->mu);
 	atomic_init(&ms->next_rg, 0);
 	ms->src.max_readers = ms->nrg > 0 ? ms->nrg : 1;
+	ms->src.unit_name = "row groups";
 	return &ms->src;
 }
 

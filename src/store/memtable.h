@@ -8,6 +8,8 @@
  *            rows, else plain string views into the row group's heap;
  *   BIGINT/DATE/TIMESTAMP  frame of reference: base + 1/2/4-byte offsets
  *            when the range allows, else plain int64;
+ *   lists    plain arrays of wb_list views into deep copies in the row
+ *            group's heap (no statistics);
  *   others   plain arrays.
  * NULLs are a byte array per column, absent when there are none. Scans
  * hand out plain columns without copying and DICT vectors that carry the

@@ -61,3 +61,15 @@ source_project(struct source *s, const int *cols, int n)
 	s->proj = p;
 	s->nproj = n;
 }
+
+bool
+source_morsel_may_match(struct source *s, const struct col_stats *const *stats)
+{
+	bool ok = true;
+	for (int i = 0; i < s->npreds && ok; i++) {
+		const struct col_stats *st = stats[s->preds[i].col];
+		ok = st == NULL || scan_pred_may_match(&s->preds[i], st);
+	}
+	atomic_fetch_add(ok ? &s->units_read : &s->units_skipped, 1);
+	return ok;
+}

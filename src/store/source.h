@@ -23,12 +23,14 @@
 #ifndef WB_STORE_SOURCE_H
 #define WB_STORE_SOURCE_H
 
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "core/error.h"
 #include "core/rowset.h"
 #include "core/types.h"
 #include "core/vector.h"
+#include "store/scan_pred.h"
 
 #define SOURCE_SEQ(morsel, idx) (((uint64_t)(morsel) << 24) | (uint64_t)(idx))
 
@@ -61,6 +63,14 @@ struct source {
 	/* When set (malloc'd), the statement that ran this scan stores
 	 * ops->rejects() as a temporary table of this name afterwards. */
 	char *rejects_table;
+	/* Pruning hints set by the planner before start() (the plan owns
+	 * them; see scan_pred.h). Sources that prune count their morsels:
+	 * units_read + units_skipped = morsels considered, named unit_name
+	 * ("row groups", "files"); NULL unit_name = the source never prunes. */
+	const struct scan_pred *preds;
+	int npreds;
+	const char *unit_name;
+	atomic_llong units_read, units_skipped;
 	void *impl;
 };
 
@@ -73,5 +83,9 @@ void source_fini(struct source *s);
 void source_free(struct source *s);
 /* Set the projection (copies cols). */
 void source_project(struct source *s, const int *cols, int n);
+/* May a morsel whose column c has statistics stats[c] (NULL entries:
+ * unknown) hold a row satisfying all of s->preds? Counts the morsel as
+ * read or skipped. */
+bool source_morsel_may_match(struct source *s, const struct col_stats *const *stats);
 
 #endif

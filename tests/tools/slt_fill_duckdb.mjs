@@ -10,7 +10,7 @@
 // the expected block written by hand (wb's semantics differ from DuckDB's
 // there; the file explains why in a comment). This is how the expected
 // values in tests/sql/*.slt were recorded: run the tool, then review.
-import { DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBInstance, DuckDBTypeId } from '@duckdb/node-api';
 import fs from 'node:fs';
 
 const path = process.argv[2];
@@ -19,8 +19,25 @@ const inst = await DuckDBInstance.create(':memory:');
 const con = await inst.connect();
 if (process.env.WB_SHARED) await con.run(`SET file_search_path='${process.cwd()}'`);
 
-function fmt(v) {
+// A list element as wb writes it inside a list (CAST(x AS VARCHAR)):
+// strings unquoted, NULL as null, doubles with a fractional part (2.0).
+function fmtElem(x, et) {
+  if (x === null || x === undefined) return 'null';
+  if (typeof x === 'number' && et && (et.typeId === DuckDBTypeId.DOUBLE || et.typeId === DuckDBTypeId.FLOAT)) {
+    if (Number.isNaN(x)) return 'nan';
+    if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
+    return Number.isInteger(x) && Math.abs(x) < 1e15 ? x.toFixed(1) : String(x);
+  }
+  return String(x);
+}
+
+// Lists print the way wb prints them (Spark's form): [1, 2, null], [a, b].
+function fmt(v, type) {
   if (v === null || v === undefined) return 'NULL';
+  if (typeof v === 'object' && Array.isArray(v.items)) {
+    const s = '[' + v.items.map(x => fmtElem(x, type && type.valueType)).join(', ') + ']';
+    return s.replace(/[\t\n\r]/g, ' ');
+  }
   if (typeof v === 'string') return v === '' ? '(empty)' : v.replace(/[\t\n\r]/g, ' ');
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   if (typeof v === 'bigint') return v.toString();
@@ -56,7 +73,8 @@ while (i < lines.length) {
     if (skip) { out.push(...old); skip = false; continue; }
     try {
       const r = await con.runAndReadAll(text);
-      let rows = r.getRows().map(row => row.map(fmt));
+      const types = r.columnTypes();
+      let rows = r.getRows().map(row => row.map((v, c) => fmt(v, types[c])));
       const sort = header.split(/\s+/)[2] || 'nosort';
       if (sort === 'rowsort') rows.sort((a, b) => (a.join('\t') < b.join('\t') ? -1 : a.join('\t') > b.join('\t') ? 1 : 0));
       for (const row of rows) out.push(row.join('\t'));

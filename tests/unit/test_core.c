@@ -5,6 +5,7 @@
 #include "core/arena.h"
 #include "core/datetime.h"
 #include "core/hash.h"
+#include "core/list.h"
 #include "core/pool.h"
 #include "core/rowset.h"
 #include "core/strbuf.h"
@@ -174,6 +175,134 @@ test_rowset(void)
 	chunk_free(&c);
 }
 
+/* Build a VARCHAR list in a vector's heap from C strings (NULL = NULL). */
+static wb_list
+str_list(struct vec *v, const char *const *items, uint32_t n)
+{
+	void *data;
+	uint8_t *nulls;
+	wb_list l = vec_list_alloc(v, WB_TYPE_VARCHAR, n, true, &data, &nulls);
+	wb_str *s = data;
+	bool any = false;
+	for (uint32_t i = 0; i < n; i++) {
+		if (items[i] == NULL) {
+			nulls[i] = 1;
+			s[i] = (wb_str){"", 0};
+			any = true;
+		} else {
+			s[i] = vec_str_copy(v, items[i], strlen(items[i]));
+		}
+	}
+	if (!any)
+		l.nulls = NULL;
+	return l;
+}
+
+static void
+test_lists(void)
+{
+	is_int(type_list_of(WB_TYPE_VARCHAR), WB_TYPE_LIST_VARCHAR, "list type of VARCHAR");
+	is_int(type_list_elem(WB_TYPE_LIST_TIMESTAMP), WB_TYPE_TIMESTAMP, "element type of TIMESTAMP[]");
+	ok(type_is_list(WB_TYPE_LIST_NULL) && !type_is_list(WB_TYPE_INTERVAL), "type_is_list");
+	ok(!type_is_elem(WB_TYPE_INTERVAL) && !type_is_elem(WB_TYPE_LIST_BIGINT), "no INTERVAL or nested lists");
+	is_str(type_name(WB_TYPE_LIST_BIGINT), "BIGINT[]", "list type name");
+	is_int(type_size(WB_TYPE_LIST_DATE), sizeof(wb_list), "list values are views");
+
+	struct vec v;
+	vec_init(&v, WB_TYPE_LIST_VARCHAR);
+	vec_reset(&v);
+	const char *a_items[] = {"a", NULL, "ccc"};
+	const char *b_items[] = {"a", NULL, "ccc"};
+	const char *c_items[] = {"a", "b"};
+	wb_list a = str_list(&v, a_items, 3), b = str_list(&v, b_items, 3), c = str_list(&v, c_items, 2);
+	ok(list_eq(a, b, WB_TYPE_VARCHAR), "equal lists (NULL elements equal)");
+	ok(list_hash(a, WB_TYPE_VARCHAR) == list_hash(b, WB_TYPE_VARCHAR), "equal lists hash alike");
+	ok(!list_eq(a, c, WB_TYPE_VARCHAR), "different lists");
+	is_int(list_cmp(a, c, WB_TYPE_VARCHAR), -1, "a NULL element sorts before a value");
+	is_int(list_cmp(c, a, WB_TYPE_VARCHAR), 1, "... and the other way round");
+	wb_list pre = a;
+	pre.n = 1;
+	is_int(list_cmp(pre, a, WB_TYPE_VARCHAR), -1, "a prefix sorts first");
+	ok(list_cmp(list_empty(), list_empty(), WB_TYPE_NULL) == 0 && list_empty().data != NULL, "empty list");
+
+	struct strbuf sb = STRBUF_INIT;
+	list_format(a, WB_TYPE_VARCHAR, &sb);
+	is_str(sb_str(&sb), "[a, null, ccc]", "text form");
+	struct wb_value val = {.type = WB_TYPE_LIST_VARCHAR, .u.l = c};
+	sb_clear(&sb);
+	value_format(&val, &sb, "NULL");
+	is_str(sb_str(&sb), "[a, b]", "value_format of a list");
+
+	/* deep copy survives the source */
+	struct arena ar;
+	arena_init(&ar, 1024);
+	wb_list d = list_copy(&ar, a, WB_TYPE_VARCHAR);
+	vec_reset(&v);   /* the heap is emptied and may be reused */
+	wb_list e = str_list(&v, c_items, 2);
+	(void)e;
+	sb_clear(&sb);
+	list_format(d, WB_TYPE_VARCHAR, &sb);
+	is_str(sb_str(&sb), "[a, null, ccc]", "deep copy owns its strings");
+	ok(d.nulls != NULL && d.nulls[1] && !d.nulls[0], "flags copied");
+
+	/* doubles: NaN equal to NaN and largest; -0 = 0 */
+	struct vec dv;
+	vec_init(&dv, WB_TYPE_LIST_DOUBLE);
+	vec_reset(&dv);
+	void *data;
+	uint8_t *nulls;
+	wb_list x = vec_list_alloc(&dv, WB_TYPE_DOUBLE, 2, false, &data, &nulls);
+	((double *)data)[0] = -0.0;
+	((double *)data)[1] = 0.0 / 0.0;
+	wb_list y = vec_list_alloc(&dv, WB_TYPE_DOUBLE, 2, false, &data, &nulls);
+	((double *)data)[0] = 0.0;
+	((double *)data)[1] = 0.0 / 0.0;
+	ok(list_eq(x, y, WB_TYPE_DOUBLE) && list_hash(x, WB_TYPE_DOUBLE) == list_hash(y, WB_TYPE_DOUBLE),
+	    "NaN = NaN and -0 = 0 in lists, hashes agree");
+	((double *)data)[1] = 1e300;
+	is_int(list_cmp(x, y, WB_TYPE_DOUBLE), 1, "NaN sorts above numbers");
+	sb_clear(&sb);
+	list_format(y, WB_TYPE_DOUBLE, &sb);
+	is_str(sb_str(&sb), "[0.0, 1e+300]", "doubles formatted like CAST");
+
+	/* CONST vectors, flattening, hashing and gathering carry lists */
+	struct vec cv, g;
+	vec_init(&cv, WB_TYPE_LIST_DOUBLE);
+	vec_init(&g, WB_TYPE_LIST_DOUBLE);
+	struct wb_value lv = {.type = WB_TYPE_LIST_DOUBLE, .u.l = y};
+	vec_set_const(&cv, &lv, 3);
+	uint64_t h[3];
+	hash_vec(&cv, 3, h, 0);
+	ok(h[0] == list_hash(y, WB_TYPE_DOUBLE), "hash of a CONST list");
+	vec_flatten(&cv);
+	hash_vec(&cv, 3, h, 0);
+	ok(h[2] == list_hash(y, WB_TYPE_DOUBLE), "hash of a FLAT list");
+	uint32_t sel[2] = {2, 0};
+	vec_gather(&g, &cv, sel, 2);
+	struct wb_value got;
+	vec_get(&g, 1, &got);
+	ok(got.type == WB_TYPE_LIST_DOUBLE && list_eq(got.u.l, y, WB_TYPE_DOUBLE), "gathered list row");
+
+	/* rowsets deep-copy lists */
+	wb_type rt[1] = {WB_TYPE_LIST_DOUBLE};
+	char *rn[1] = {"l"};
+	struct rowset *rs = rowset_new(1, rn, rt);
+	struct chunk ch = {.ncol = 1, .n = 3, .cols = &cv};
+	rowset_append(rs, &ch, 0, -1);
+	vec_free(&dv);
+	rowset_get(rs, 1, 0, &got);
+	sb_clear(&sb);
+	value_format(&got, &sb, "NULL");
+	is_str(sb_str(&sb), "[0.0, 1e+300]", "rowset owns its list copies");
+	rowset_free(rs);
+
+	sb_free(&sb);
+	arena_release(&ar);
+	vec_free(&v);
+	vec_free(&cv);
+	vec_free(&g);
+}
+
 int
 main(void)
 {
@@ -182,5 +311,6 @@ main(void)
 	test_vectors();
 	test_pool_arena();
 	test_rowset();
+	test_lists();
 	return done_testing();
 }

@@ -9,6 +9,7 @@
 
 #include "core/arena.h"
 #include "core/datetime.h"
+#include "core/list.h"
 #include "core/strbuf.h"
 #include "core/types.h"
 #include "core/vector.h"
@@ -68,7 +69,12 @@ call_fn(const char *name, int nargs, struct wb_value **cols, const bool *is_cons
 			case WB_TYPE_DOUBLE: vec_f64(&raw)[i] = v.u.d; break;
 			case WB_TYPE_VARCHAR: vec_str(&raw)[i] = v.u.s; break;
 			case WB_TYPE_INTERVAL: vec_iv(&raw)[i] = v.u.iv; break;
-			default: vec_i64(&raw)[i] = v.u.i; break;
+			default:
+				if (type_is_list(types[k]))
+					vec_list(&raw)[i] = v.u.l;
+				else
+					vec_i64(&raw)[i] = v.u.i;
+				break;
 			}
 		}
 		vec_init(&args[k], cast_to[k]);
@@ -100,6 +106,11 @@ call_fn(const char *name, int nargs, struct wb_value **cols, const bool *is_cons
 					if (!vec_is_null(&args[k], i))
 						vec_str(&args[k])[i] = vec_str_copy(&args[k], vec_str(&args[k])[i].p,
 						    vec_str(&args[k])[i].n);
+			if (type_is_list(cast_to[k]))
+				for (int i = 0; i < nrows; i++)
+					if (!vec_is_null(&args[k], i))
+						vec_list(&args[k])[i] = list_copy(args[k].heap, vec_list(&args[k])[i],
+						    type_list_elem(cast_to[k]));
 		}
 		vec_free(&raw);
 		argp[k] = &args[k];
@@ -137,6 +148,12 @@ call_fn(const char *name, int nargs, struct wb_value **cols, const bool *is_cons
 		for (int i = 0; i < nrows; i++)
 			if (!vec_is_null(out, i))
 				vec_str(out)[i] = vec_str_copy(out, vec_str(out)[i].p, vec_str(out)[i].n);
+	if (rc == 0 && type_is_list(out->type)) {
+		vec_str_alloc(out, 1);   /* makes sure out has a heap */
+		for (int i = 0; i < nrows; i++)
+			if (!vec_is_null(out, i))
+				vec_list(out)[i] = list_copy(out->heap, vec_list(out)[i], type_list_elem(out->type));
+	}
 	for (int k = 0; k < nargs; k++)
 		vec_free(&args[k]);
 	return rc;
@@ -249,17 +266,53 @@ call_values(struct ev *e, const char *name, int nargs, struct evv *args, struct 
 	vec_get(&res, 0, &out->v);
 	if (!out->v.is_null && out->v.type == WB_TYPE_VARCHAR)
 		out->v.u.s.p = arena_strndup(e->a, out->v.u.s.p, out->v.u.s.n);
+	if (!out->v.is_null && type_is_list(out->v.type))
+		out->v.u.l = list_copy(e->a, out->v.u.l, type_list_elem(out->v.type));
 	vec_free(&res);
 	out->lit = false;
 	return true;
 }
 
+static bool ev_primary1(struct ev *e, struct evv *out);
+
+/* A primary, then [i] subscripts (get(arr, i)). */
 static bool
 ev_primary(struct ev *e, struct evv *out)
+{
+	if (!ev_primary1(e, out))
+		return false;
+	while (sym(e, "[")) {
+		struct evv args[2];
+		args[0] = *out;
+		if (!ev_expr(e, &args[1]) || !sym(e, "]"))
+			return false;
+		if (!call_values(e, "get", 2, args, out))
+			return false;
+	}
+	return true;
+}
+
+static bool
+ev_primary1(struct ev *e, struct evv *out)
 {
 	ws(e);
 	char c = e->s[e->i];
 	memset(out, 0, sizeof *out);
+	if (c == '[') {
+		/* [a, b, ...] = array(a, b, ...) */
+		e->i++;
+		struct evv args[16];
+		int nargs = 0;
+		if (!sym(e, "]")) {
+			do {
+				if (nargs == 16 || !ev_expr(e, &args[nargs++]))
+					return false;
+			} while (sym(e, ","));
+			if (!sym(e, "]"))
+				return false;
+		}
+		return call_values(e, "array", nargs, args, out);
+	}
 	if (c == '(') {
 		e->i++;
 		if (!ev_expr(e, out) || !sym(e, ")"))

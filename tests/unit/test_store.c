@@ -5,6 +5,7 @@
 #include "core/pool.h"
 #include "store/catalog.h"
 #include "store/memtable.h"
+#include "store/scan_pred.h"
 
 #include <stdlib.h>
 
@@ -183,9 +184,57 @@ test_catalog(void)
 	catalog_free(cat);
 }
 
+static struct wb_value
+ival(int64_t i)
+{
+	struct wb_value v = {.type = WB_TYPE_BIGINT};
+	v.u.i = i;
+	return v;
+}
+
+/* scan_pred_may_match: skip only when statistics prove no row matches */
+static void
+test_scan_pred(void)
+{
+	struct col_stats st = {true, ival(10), ival(20), 0, 100};
+	struct scan_pred p = {0, SCAN_EQ, ival(15)};
+	ok(scan_pred_may_match(&p, &st), "= inside [min, max] may match");
+	p.val = ival(21);
+	ok(!scan_pred_may_match(&p, &st), "= above max is skipped");
+	p = (struct scan_pred){0, SCAN_LT, ival(10)};
+	ok(!scan_pred_may_match(&p, &st), "< min is skipped");
+	p.op = SCAN_LE;
+	ok(scan_pred_may_match(&p, &st), "<= min may match");
+	p = (struct scan_pred){0, SCAN_GT, ival(20)};
+	ok(!scan_pred_may_match(&p, &st), "> max is skipped");
+	p.op = SCAN_GE;
+	ok(scan_pred_may_match(&p, &st), ">= max may match");
+	p = (struct scan_pred){0, SCAN_IS_NULL};
+	ok(!scan_pred_may_match(&p, &st), "IS NULL without NULLs is skipped");
+	st.null_count = -1;
+	ok(scan_pred_may_match(&p, &st), "IS NULL with an unknown NULL count may match");
+	st = (struct col_stats){false, {0}, {0}, 100, 100};
+	p = (struct scan_pred){0, SCAN_GT, ival(0)};
+	ok(!scan_pred_may_match(&p, &st), "a comparison on an all-NULL morsel is skipped");
+	p.op = SCAN_NOT_NULL;
+	ok(!scan_pred_may_match(&p, &st), "IS NOT NULL on an all-NULL morsel is skipped");
+	st = (struct col_stats){false, {0}, {0}, 0, 100};
+	p = (struct scan_pred){0, SCAN_EQ, ival(5)};
+	ok(scan_pred_may_match(&p, &st), "no min/max: may match");
+	struct wb_value d = {.type = WB_TYPE_DOUBLE};
+	d.u.d = 0.0 / 0.0;
+	st = (struct col_stats){true, d, d, 0, 100};
+	st.min.u.d = 1;
+	p = (struct scan_pred){0, SCAN_GT, d};
+	ok(scan_pred_may_match(&p, &st), "NaN bounds never skip");
+	p.val = ival(5);
+	ok(scan_pred_may_match(&p, &st), "a constant of another type never skips");
+}
+
 int
 main(void)
 {
+	test_scan_pred();
 	test_encodings();
 	test_scan();
 	test_order();

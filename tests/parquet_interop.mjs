@@ -226,6 +226,18 @@ for (const [name, opts] of [['zstd', 'COMPRESSION zstd'], ['snappy', 'COMPRESSIO
   }
   compare(`wb reads DuckDB's ${name} file`, dTypes, w.rows, drows);
 }
+// filters over DuckDB's statistics (pruned row groups) give DuckDB's answers
+{
+  const file = `${tmp}/duck_small_pages.parquet`;
+  const filters = [`id BETWEEN 12345 AND 23456`, `t32 > 500000000`, `s_dict = 'brand_3'`, `dt < DATE '2019-11-01'`,
+    `ts >= TIMESTAMP '2019-10-02 00:00:00'`, `u64 < 5000000`, `f64 > 20000`, `t8 IS NULL`, `s_dict IS NOT NULL AND id < 7000`];
+  for (const f of filters) {
+    const d = await duck(`SELECT count(*), sum(id) FROM '${file}' WHERE ${f}`);
+    const w = wbRows(`SELECT count(*), sum(id) FROM '${file}' WHERE ${f}`).rows[0];
+    ok(BigInt(w[0]) === BigInt(d[0][0]) && BigInt(w[1] ?? 0) === BigInt(d[0][1] ?? 0), `filter ${f}: DuckDB's rows`,
+      `wb ${w}, DuckDB ${d[0].map(String)}`);
+  }
+}
 const v2enc = await duck(`SELECT string_agg(DISTINCT encodings, ';') FROM parquet_metadata('${tmp}/duck_v2.parquet')`);
 ok(/DELTA/.test(v2enc[0][0]), `DuckDB's v2 file uses delta encodings (${v2enc[0][0]})`);
 

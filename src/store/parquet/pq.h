@@ -28,6 +28,11 @@
  * the dictionary is at most half the row group's rows, so low-cardinality
  * strings stay codes; the dictionaries live until the source is freed.
  *
+ * Pruning: row groups whose footer statistics prove that no row passes the
+ * scan's hints (scan_pred.h) are skipped - min_value/max_value, the
+ * deprecated min/max only for signed numbers, DOUBLE bounds only when the
+ * file counts no NaN (wb writes nan_count), never for binary text.
+ *
  * Parallelism: one morsel per row group, claimed atomically by readers;
  * morsel numbers run across the files of a glob or list in order, so chunk
  * sequence numbers give file and row order. Only the projected columns are
@@ -40,7 +45,8 @@
  * Writing. pq_writer_open/write/close write one file with a flat schema:
  * BIGINT -> INT64, DOUBLE -> DOUBLE, BOOLEAN -> BOOLEAN, VARCHAR ->
  * BYTE_ARRAY (STRING), DATE -> INT32 (DATE), TIMESTAMP -> INT64
- * (TIMESTAMP(MICROS, isAdjustedToUTC = true)); INTERVAL is refused. All
+ * (TIMESTAMP(MICROS, isAdjustedToUTC = true)); INTERVAL and list columns
+ * are refused. All
  * columns are OPTIONAL. Columns are dictionary-encoded (RLE_DICTIONARY data
  * pages over a PLAIN dictionary page) and fall back to PLAIN when the
  * dictionary would not pay off; data pages are v1 with RLE definition
@@ -85,8 +91,8 @@ void pq_read_options_init(struct pq_read_options *o);
 struct source *pq_source_open(char *const *paths, int npaths, const struct pq_read_options *o,
     struct wb_error *err);
 
-/* Does the file start with the Parquet magic? (for FROM 'name' without a
- * .parquet extension) */
+/* Is path a regular file that starts with the Parquet magic? (for FROM
+ * 'name' without a .parquet extension; pipes are never read) */
 bool pq_file_looks_parquet(const char *path);
 
 /* ------------------------------------------------------------ writing */

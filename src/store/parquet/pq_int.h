@@ -165,8 +165,8 @@ struct pq_bin {
 
 struct pq_stats {
 	struct pq_bin max, min, max_value, min_value;
-	bool has_null_count, has_distinct_count;
-	int64_t null_count, distinct_count;
+	bool has_null_count, has_distinct_count, has_nan_count;
+	int64_t null_count, distinct_count, nan_count;
 	int8_t max_exact, min_exact;   /* -1 absent, else 0/1 */
 };
 

@@ -539,6 +539,12 @@ pq_wcol_encode(struct pq_cenc *e, const struct pq_write_options *o, const struct
 			int64_t m = dict_ok ? e->ndict : nv;
 			double mn = INFINITY, mx = -INFINITY;
 			bool any = false;
+			/* NaNs are left out of min/max (as the format says) and
+			 * counted, so that readers know whether the bounds hold */
+			const double *all = dense;
+			st->has_nan_count = true;
+			for (int64_t i = 0; i < nv; i++)
+				st->nan_count += isnan(all[i]);
 			for (int64_t i = 0; i < m; i++) {
 				double x;
 				memcpy(&x, v + (size_t)i * 8, 8);

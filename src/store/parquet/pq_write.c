@@ -217,6 +217,12 @@ pq_writer_open(const char *path, int ncol, char *const *names, const wb_type *ty
 			err_hint(err, "cast it to VARCHAR, or store a number (e.g. epoch(x) seconds)");
 			return NULL;
 		}
+		if (type_is_list(types[c])) {
+			err_set(err, -1, "column \"%s\" is a list (%s), which wb does not write to Parquet yet", names[c],
+			    type_name(types[c]));
+			err_hint(err, "write it as text with CAST(%s AS VARCHAR), or one row per element", names[c]);
+			return NULL;
+		}
 		if (types[c] == WB_TYPE_NULL || types[c] >= WB_TYPE__COUNT) {
 			err_set(err, -1, "column \"%s\" has no type (an untyped NULL); cast it, e.g. CAST(NULL AS VARCHAR)",
 			    names[c]);

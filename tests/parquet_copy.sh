@@ -86,8 +86,17 @@ check "pruned scans give the same rows" "n
 5" "$out"
 
 # errors
-err=$("$WB" -c "COPY (SELECT [1, 2] AS l) TO '$tmp/l.parquet'" 2>&1)
-contains "list columns are refused" 'column "l" is a list (BIGINT[]), which wb does not write to Parquet yet' "$err"
+lists="SELECT range AS id, CASE WHEN range % 5 = 0 THEN NULL WHEN range % 7 = 0 THEN CAST([] AS BIGINT[])
+  ELSE [range, NULL, range * 2] END AS li, ['k' || (range % 3), NULL] AS ls, [range / 2.0] AS ld, [range % 2 = 0] AS lb,
+  [DATE '2020-01-01' + CAST(range % 9 AS INTEGER)] AS ldt, [timestamp_seconds(range), NULL] AS lts FROM range(200000)"
+"$WB" -c "COPY ($lists) TO '$tmp/lists.parquet'" > /dev/null
+a=$("$WB" --csv -c "SELECT * FROM '$tmp/lists.parquet' ORDER BY id" | md5sum)
+b=$("$WB" --csv -c "$lists ORDER BY id" | md5sum)
+check "list columns of every element type read back" "$b" "$a"
+out=$("$WB" --csv -c "DESCRIBE SELECT li, ls, ld, lb, ldt, lts FROM '$tmp/lists.parquet'" | cut -d, -f2 | tr '\n' ' ')
+check "list types read back" "column_type BIGINT[] VARCHAR[] DOUBLE[] BOOLEAN[] DATE[] TIMESTAMP[] " "$out"
+err=$("$WB" -c "COPY (SELECT [] AS l) TO '$tmp/l.parquet'" 2>&1)
+contains "untyped lists are refused" 'column "l" is a list whose elements have no type' "$err"
 err=$("$WB" -c "COPY (SELECT INTERVAL '1 day' AS iv) TO '$tmp/iv.parquet'" 2>&1)
 contains "INTERVAL columns are refused" 'column "iv" is an INTERVAL, which wb does not write to Parquet' "$err"
 [ -e "$tmp/iv.parquet" ]; check "no file after a refused COPY" 1 $?

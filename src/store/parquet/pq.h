@@ -21,10 +21,13 @@
  *   UUID                                      -> VARCHAR (8-4-4-4-12 hex)
  *   TIME                                      -> VARCHAR (HH:MM:SS[.ffffff])
  *   INTERVAL (FIXED[12])                      -> INTERVAL
- * Nested columns (groups, lists, maps, repeated fields) appear in the
- * schema as VARCHAR so that DESCRIBE shows them, and a scan that projects
- * one fails with a message naming it; scans that leave them out read the
- * rest. Dictionary-encoded string columns come out as DICT vectors when
+ * Lists of primitive values (LIST in its standard 3-level and legacy
+ * 2-level forms, and bare repeated primitives) become wb lists of the
+ * element's type (BIGINT[], VARCHAR[], ...), with NULL lists, empty lists
+ * and NULL elements. Other nested columns (structs, maps, lists of lists)
+ * appear in the schema as VARCHAR so that DESCRIBE shows them, and a scan
+ * that projects one fails with a message naming it; scans that leave them
+ * out read the rest. Dictionary-encoded string columns come out as DICT vectors when
  * the dictionary is at most half the row group's rows, so low-cardinality
  * strings stay codes; the dictionaries live until the source is freed.
  *
@@ -45,8 +48,9 @@
  * Writing. pq_writer_open/write/close write one file with a flat schema:
  * BIGINT -> INT64, DOUBLE -> DOUBLE, BOOLEAN -> BOOLEAN, VARCHAR ->
  * BYTE_ARRAY (STRING), DATE -> INT32 (DATE), TIMESTAMP -> INT64
- * (TIMESTAMP(MICROS, isAdjustedToUTC = true)); INTERVAL and list columns
- * are refused. All
+ * (TIMESTAMP(MICROS, isAdjustedToUTC = true)), lists T[] -> the standard
+ * 3-level LIST of T (optional elements, no statistics); INTERVAL is
+ * refused. All
  * columns are OPTIONAL. Columns are dictionary-encoded (RLE_DICTIONARY data
  * pages over a PLAIN dictionary page) and fall back to PLAIN when the
  * dictionary would not pay off; data pages are v1 with RLE definition

@@ -305,8 +305,8 @@ pqs_start(struct source *s, struct wb_error *err)
 			const struct pq_file *f = &ps->files[i];
 			const struct pq_col *col = &f->schema.cols[f->colmap[c]];
 			if (col->conv == PQ_CV_NESTED) {
-				err_set(err, -1, "%s: column \"%s\" is %s, and wb reads only flat columns", f->path,
-				    col->name, col->nested_what);
+				err_set(err, -1, "%s: column \"%s\" is %s, which wb cannot read (it reads columns of "
+				    "values and lists of values)", f->path, col->name, col->nested_what);
 				err_hint(err, "leave it out of the query, e.g. SELECT * EXCLUDE (\"%s\") FROM '%s'",
 				    col->name, f0->path);
 				return -1;
@@ -529,7 +529,7 @@ morsel_may_match(struct pq_src *ps, struct pq_reader *r, int m)
 		if (c >= ps->ncol_file)
 			continue;
 		const struct pq_col *col = &f->schema.cols[f->colmap[c]];
-		if (col->conv == PQ_CV_NESTED || col->leaf < 0)
+		if (col->conv == PQ_CV_NESTED || col->is_list || col->leaf < 0)
 			continue;
 		chunk_stats(col, &rg->cols[col->leaf], rg->num_rows, &r->stats[c]);
 		r->statp[c] = &r->stats[c];

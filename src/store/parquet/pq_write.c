@@ -26,6 +26,7 @@
  */
 #include "config.h"
 #include "store/parquet/pq_int.h"
+#include "core/list.h"
 #include "core/pool.h"
 #include "core/xmalloc.h"
 
@@ -217,10 +218,9 @@ pq_writer_open(const char *path, int ncol, char *const *names, const wb_type *ty
 			err_hint(err, "cast it to VARCHAR, or store a number (e.g. epoch(x) seconds)");
 			return NULL;
 		}
-		if (type_is_list(types[c])) {
-			err_set(err, -1, "column \"%s\" is a list (%s), which wb does not write to Parquet yet", names[c],
-			    type_name(types[c]));
-			err_hint(err, "write it as text with CAST(%s AS VARCHAR), or one row per element", names[c]);
+		if (types[c] == WB_TYPE_LIST_NULL) {
+			err_set(err, -1, "column \"%s\" is a list whose elements have no type; cast it, e.g. "
+			    "CAST(%s AS BIGINT[])", names[c], names[c]);
 			return NULL;
 		}
 		if (types[c] == WB_TYPE_NULL || types[c] >= WB_TYPE__COUNT) {
@@ -416,7 +416,20 @@ seg_append(struct pq_part *p, struct seg *s, const struct chunk *c, int from, in
 			}
 		}
 		char *dst = (char *)sc->vals + (size_t)at * es;
-		if (w->types[col] == WB_TYPE_VARCHAR) {
+		if (type_is_list(w->types[col])) {
+			/* deep copies: elements, flags and string bytes */
+			wb_type el = type_list_elem(w->types[col]);
+			wb_list *d = (wb_list *)dst;
+			for (int i = 0; i < k; i++) {
+				if (vec_is_null(v, from + i)) {
+					d[i] = list_empty();
+					continue;
+				}
+				wb_list l = vec_list(v)[v->kind == VEC_CONST ? 0 : from + i];
+				d[i] = list_copy(s->heap, l, el);
+				s->bytes += (int64_t)list_copy_size(l, el);
+			}
+		} else if (w->types[col] == WB_TYPE_VARCHAR) {
 			if (v->kind == VEC_DICT)
 				s->bytes += copy_dict_strings(p, col, s, v, from, k, (wb_str *)dst);
 			else
@@ -922,17 +935,37 @@ write_footer(struct pq_writer *w, struct wb_error *err)
 	struct pq_file_meta m;
 	memset(&m, 0, sizeof m);
 	m.version = 1;
-	m.nschema = w->ncol + 1;
+	m.nschema = 1;
+	for (int c = 0; c < w->ncol; c++)
+		m.nschema += type_is_list(w->types[c]) ? 3 : 1;
 	m.schema = arena_alloc(a, sizeof *m.schema * (size_t)m.nschema);
 	schema_elem_init(&m.schema[0]);
 	m.schema[0].name = "schema";
 	m.schema[0].num_children = w->ncol;
+	int k = 1;
 	for (int c = 0; c < w->ncol; c++) {
-		struct pq_schema_elem *e = &m.schema[c + 1];
+		wb_type t = w->types[c];
+		if (type_is_list(t)) {
+			/* the standard 3-level list:
+			 * optional group name (LIST) { repeated group list { optional <t> element; } } */
+			struct pq_schema_elem *g = &m.schema[k++], *l = &m.schema[k++];
+			schema_elem_init(g);
+			g->name = w->names[c];
+			g->repetition = PQ_OPTIONAL;
+			g->num_children = 1;
+			g->converted = PQ_CT_LIST;
+			g->logical.kind = PQ_LT_LIST;
+			schema_elem_init(l);
+			l->name = "list";
+			l->repetition = PQ_REPEATED;
+			l->num_children = 1;
+			t = type_list_elem(t);
+		}
+		struct pq_schema_elem *e = &m.schema[k++];
 		schema_elem_init(e);
-		e->name = w->names[c];
+		e->name = type_is_list(w->types[c]) ? "element" : w->names[c];
 		e->repetition = PQ_OPTIONAL;
-		switch (w->types[c]) {
+		switch (t) {
 		case WB_TYPE_BOOL:
 			e->type = PQ_BOOLEAN;
 			break;

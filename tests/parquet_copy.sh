@@ -65,6 +65,11 @@ out=$("$WB" --csv -c "SELECT count(*) AS n, sum(range) AS s FROM '$tmp/rg.parque
 check "ROW_GROUP_SIZE" "n,s
 100000,4999950000" "$out"
 
+"$WB" -c "COPY (SELECT range AS x, 'a' AS s FROM range(10) WHERE range > 100) TO '$tmp/empty.parquet'" > /dev/null
+out=$("$WB" --csv -c "SELECT count(*) AS n, max(s) AS m FROM '$tmp/empty.parquet'")
+check "an empty result is a valid file with no row groups" "n,m
+0," "$out"
+
 # ORDER BY survives the parallel writer
 "$WB" -c "COPY (SELECT range AS x FROM range(500000) ORDER BY range DESC) TO '$tmp/o.parquet'" > /dev/null
 out=$("$WB" --csv -c "SELECT count(*) AS n FROM read_parquet('$tmp/o.parquet', file_row_number = true) WHERE x <> 499999 - file_row_number" 2>&1)

@@ -994,7 +994,8 @@ write_footer(struct pq_writer *w, struct wb_error *err)
 			break;
 		}
 	}
-	qsort(w->done, (size_t)w->ndone, sizeof *w->done, cmp_done);
+	if (w->ndone > 1)
+		qsort(w->done, (size_t)w->ndone, sizeof *w->done, cmp_done);
 	m.nrg = w->ndone;
 	m.rgs = arena_alloc(a, sizeof *m.rgs * (size_t)(w->ndone ? w->ndone : 1));
 	for (int i = 0; i < w->ndone; i++) {

@@ -19,7 +19,7 @@ for i in $(seq 1 "$count"); do
 	sed -e 's/\\-/-/g' -e "s/\\\\(aq/'/g" -e 's/\\f[BIRP]//g' -e 's/\\&//g' -e 's/\\e/\\/g' \
 		"$tmp/block$i.sql" > "$tmp/b.sql"
 	cat "$tmp/all.sql" "$tmp/b.sql" > "$tmp/run.sql"
-	if "$WB" --bail < "$tmp/run.sql" > "$tmp/out" 2>&1; then
+	if "$WB" --bail --warehouse "$tmp/lake" < "$tmp/run.sql" > "$tmp/out" 2>&1; then
 		echo "ok $i - wb-sql(7) example $i runs"
 		cat "$tmp/b.sql" >> "$tmp/all.sql"
 	else

@@ -13,6 +13,7 @@
  */
 #include "ui/render_priv.h"
 
+#include "core/json.h"
 #include "core/list.h"
 #include "core/xmalloc.h"
 
@@ -25,51 +26,6 @@ struct json_state {
 	size_t *keylen;
 	int ncol;
 };
-
-static void
-json_string(struct strbuf *out, const char *s, size_t n)
-{
-	static const char hex[] = "0123456789abcdef";
-	const unsigned char *p = (const unsigned char *)s;
-	sb_putc(out, '"');
-	size_t start = 0, i = 0;
-	while (i < n) {
-		unsigned char c = p[i];
-		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0x80) {
-			uint32_t cp;
-			int len = render_utf8_decode(p + i, n - i, &cp);
-			if (len > 0) {
-				i += (size_t)len;
-				continue;
-			}
-		}
-		sb_add(out, s + start, i - start);
-		switch (c) {
-		case '"': sb_add(out, "\\\"", 2); break;
-		case '\\': sb_add(out, "\\\\", 2); break;
-		case '\n': sb_add(out, "\\n", 2); break;
-		case '\r': sb_add(out, "\\r", 2); break;
-		case '\t': sb_add(out, "\\t", 2); break;
-		case '\b': sb_add(out, "\\b", 2); break;
-		case '\f': sb_add(out, "\\f", 2); break;
-		default:
-			if (c < 0x20) {
-				char b[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-				sb_add(out, b, 6);
-			} else {
-				sb_add(out, "\xEF\xBF\xBD", 3);   /* U+FFFD for a bad byte */
-			}
-		}
-		i++;
-		start = i;
-	}
-	sb_add(out, s + start, n - start);
-	sb_putc(out, '"');
-}
 
 static void
 json_reset(struct render_sink *r)
@@ -95,7 +51,7 @@ json_begin(struct render_sink *r, struct wb_error *err)
 	struct strbuf b = STRBUF_INIT;
 	for (int i = 0; i < r->ncol; i++) {
 		sb_clear(&b);
-		json_string(&b, r->names[i], strlen(r->names[i]));
+		json_put_string(&b, r->names[i], strlen(r->names[i]));
 		sb_putc(&b, ':');
 		st->keylen[i] = b.len;
 		st->keys[i] = xstrndup(b.s, b.len);
@@ -122,7 +78,7 @@ json_list(struct strbuf *out, wb_list l, wb_type et, struct strbuf *tmp)
 		}
 		switch (et) {
 		case WB_TYPE_VARCHAR:
-			json_string(out, e.u.s.p, e.u.s.n);
+			json_put_string(out, e.u.s.p, e.u.s.n);
 			break;
 		case WB_TYPE_BIGINT:
 		case WB_TYPE_DOUBLE:
@@ -132,7 +88,7 @@ json_list(struct strbuf *out, wb_list l, wb_type et, struct strbuf *tmp)
 		default:
 			sb_clear(tmp);
 			value_format(&e, tmp, "null");
-			json_string(out, tmp->s, tmp->len);
+			json_put_string(out, tmp->s, tmp->len);
 		}
 	}
 	sb_putc(out, ']');
@@ -148,7 +104,7 @@ json_value(struct strbuf *out, const struct vec *v, int i, struct strbuf *tmp)
 	switch (v->type) {
 	case WB_TYPE_VARCHAR: {
 		wb_str s = vec_str_at(v, i);
-		json_string(out, s.p, s.n);
+		json_put_string(out, s.p, s.n);
 		return;
 	}
 	case WB_TYPE_DOUBLE: {
@@ -170,7 +126,7 @@ json_value(struct strbuf *out, const struct vec *v, int i, struct strbuf *tmp)
 		/* their text, as a string */
 		sb_clear(tmp);
 		render_format_value(v, i, tmp);
-		json_string(out, tmp->s, tmp->len);
+		json_put_string(out, tmp->s, tmp->len);
 		return;
 	default:
 		json_list(out, vec_list(v)[v->kind == VEC_CONST ? 0 : i], type_list_elem(v->type), tmp);

@@ -69,7 +69,7 @@ static inline bool render_type_is_right(wb_type t)
 /* Decode one UTF-8 sequence at s (n > 0 bytes available). Returns its
  * length (1..4) and sets *cp, or 0 if the bytes are not well-formed UTF-8
  * (overlong, surrogate, > U+10FFFF, truncated, stray continuation). */
-int render_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
+int render_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);   /* = utf8_decode */
 /* Append s[0..n) made safe for a terminal grid: C0/C1 controls, DEL,
  * bidi controls and U+2028/9 escaped (\n \r \t, \x01, \u202e), invalid
  * UTF-8 bytes as \xff. Returns the display width of what was appended. */

@@ -13,6 +13,7 @@
 #include "ui/render_priv.h"
 
 #include "core/datetime.h"
+#include "core/utf8.h"
 
 #include <string.h>
 
@@ -169,37 +170,7 @@ render_codepoint_width(uint32_t cp)
 int
 render_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
 {
-	unsigned char c = s[0];
-	uint32_t v;
-	int len;
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xC2 && c <= 0xDF) {
-		len = 2;
-		v = c & 0x1F;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		len = 3;
-		v = c & 0x0F;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		len = 4;
-		v = c & 0x07;
-	} else {
-		return 0;   /* continuation byte, C0/C1 overlong lead, or > F4 */
-	}
-	if (n < (size_t)len)
-		return 0;
-	for (int i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		v = v << 6 | (s[i] & 0x3F);
-	}
-	if ((len == 3 && v < 0x800) || (len == 4 && (v < 0x10000 || v > 0x10FFFF)) ||
-	    (v >= 0xD800 && v <= 0xDFFF))
-		return 0;
-	*cp = v;
-	return len;
+	return utf8_decode(s, n, cp);
 }
 
 /* Width of the escape render_escape_display writes for cp (or a byte). */

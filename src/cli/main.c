@@ -1,6 +1,7 @@
 /* wb: the lakehouse in a terminal. A thin main over libwb. */
 #include "config.h"
 
+#include "store/lake/lake.h"
 #include "cli/cmd.h"
 #include "cli/docgen.h"
 #include "cli/repl.h"
@@ -35,6 +36,7 @@ static const char usage_text[] =
     "      --bail        stop at the first failing statement\n"
     "      --echo        print statements before running them\n"
     "      --threads N   worker threads (default: the number of CPUs)\n"
+    "      --warehouse DIR  where Delta tables live (default: $WB_WAREHOUSE, else ./wb.lake)\n"
     "      --man-commands  print the COMMANDS section of wb(1)\n"
     "      --man-functions print the FUNCTIONS section of wb-sql(7)\n"
     "      --examples-slt  print every documented example as a sqllogictest file\n"
@@ -70,7 +72,7 @@ main(int argc, char **argv)
 	if (argc > 1 && strcmp(argv[1], "generate") == 0)
 		return gen_cli(argc - 1, argv + 1);
 
-	enum { OPT_CSV = 256, OPT_JSON, OPT_MD, OPT_BAIL, OPT_ECHO, OPT_THREADS, OPT_MAN, OPT_MANFN, OPT_EXAMPLES };
+	enum { OPT_CSV = 256, OPT_JSON, OPT_MD, OPT_BAIL, OPT_ECHO, OPT_THREADS, OPT_MAN, OPT_MANFN, OPT_EXAMPLES, OPT_WAREHOUSE };
 	static const struct option longopts[] = {
 		{"mode", required_argument, NULL, 'm'},
 		{"csv", no_argument, NULL, OPT_CSV},
@@ -79,6 +81,7 @@ main(int argc, char **argv)
 		{"bail", no_argument, NULL, OPT_BAIL},
 		{"echo", no_argument, NULL, OPT_ECHO},
 		{"threads", required_argument, NULL, OPT_THREADS},
+		{"warehouse", required_argument, NULL, OPT_WAREHOUSE},
 		{"man-commands", no_argument, NULL, OPT_MAN},
 		{"man-functions", no_argument, NULL, OPT_MANFN},
 		{"examples-slt", no_argument, NULL, OPT_EXAMPLES},
@@ -93,6 +96,7 @@ main(int argc, char **argv)
 	const char *mode = NULL;
 	bool bail = false, echo = false;
 	int threads = 0;
+	const char *warehouse = NULL;
 	int info = 0;
 	int opt;
 	while ((opt = getopt_long(argc, argv, "c:p:m:hV", longopts, NULL)) != -1) {
@@ -119,6 +123,9 @@ main(int argc, char **argv)
 			break;
 		case OPT_ECHO:
 			echo = true;
+			break;
+		case OPT_WAREHOUSE:
+			warehouse = optarg;
 			break;
 		case OPT_THREADS:
 			threads = atoi(optarg);
@@ -159,6 +166,9 @@ main(int argc, char **argv)
 	if (threads > 0)
 		pool_init(threads);
 	struct session *s = session_new();
+	char *root = lake_warehouse_root(warehouse);
+	catalog_set_warehouse(s->catalog, root);
+	free(root);
 	s->bail = bail;
 	s->echo = echo;
 	if (mode) {

@@ -47,6 +47,7 @@ struct session {
 	bool quit;
 	bool interactive;
 	int threads;
+	bool default_delta;      /* CREATE TABLE makes Delta tables (SET default_table_format) */
 	volatile sig_atomic_t cancel;
 	struct session_param *params;
 	int nparams;

@@ -1,4 +1,5 @@
 /* sqllogictest runner. */
+#include "store/lake/lake.h"
 #include "cli/slt.h"
 #include "cli/session.h"
 #include "core/digest.h"
@@ -344,6 +345,11 @@ run_file(struct slt_run *r, const char *path)
 	r->s = session_new();
 	r->s->render.mode = RENDER_TRASH;
 	session_reset_sink(r->s);
+	/* every file gets a fresh warehouse of its own, removed afterwards */
+	char whdir[] = "/tmp/wb-slt-XXXXXX";
+	bool have_wh = mkdtemp(whdir) != NULL;
+	if (have_wh)
+		catalog_set_warehouse(r->s->catalog, whdir);
 	int i = 0;
 	while (i < L.n) {
 		char *ln = L.v[i];
@@ -454,6 +460,11 @@ run_file(struct slt_run *r, const char *path)
 	}
 	session_free(r->s);
 	r->s = NULL;
+	if (have_wh) {
+		struct wb_error e = WB_ERROR_INIT;
+		lake_remove_tree(whdir, &e);
+		err_clear(&e);
+	}
 	free(L.v);
 	free(text);
 	return 0;

@@ -1,5 +1,6 @@
 /* Statement execution. */
-#include "cli/stmt.h"
+#include "cli/stmt_int.h"
+#include "store/lake/lake.h"
 #include "core/pool.h"
 #include "core/strutil.h"
 #include "core/xmalloc.h"
@@ -26,8 +27,8 @@ param_cb(void *arg, const char *name)
 	return session_get_param(arg, name);
 }
 
-static void
-ctx_setup(struct session *s, struct exec_ctx *ctx)
+void
+stmt_ctx_setup(struct session *s, struct exec_ctx *ctx)
 {
 	exec_ctx_init(ctx);
 	ctx->cancel = &s->cancel;
@@ -38,7 +39,7 @@ int
 stmt_collect(struct session *s, struct pnode *plan, struct rowset **out, struct wb_error *err)
 {
 	struct exec_ctx ctx;
-	ctx_setup(s, &ctx);
+	stmt_ctx_setup(s, &ctx);
 	struct rowset_sink rs;
 	rowset_sink_init(&rs);
 	int rc = exec_run(plan, &ctx, &rs.base);
@@ -86,7 +87,7 @@ stmt_plan_query(struct session *s, struct binder *b, struct arena *a, struct ast
  * with store_rejects) as temporary tables, then release the plan's
  * resources and the binder's.
  */
-static void
+void
 stmt_finish(struct session *s, struct binder *b, struct pnode *p)
 {
 	for (int i = 0; i < b->nowned; i++) {
@@ -130,7 +131,7 @@ run_query(struct session *s, struct arena *a, struct ast *q, struct wb_error *er
 	int rc = -1;
 	if (p != NULL) {
 		struct exec_ctx ctx;
-		ctx_setup(s, &ctx);
+		stmt_ctx_setup(s, &ctx);
 		rc = exec_run(p, &ctx, session_sink(s));
 		if (rc < 0)
 			err_move(err, &ctx.err);
@@ -174,7 +175,7 @@ run_explain(struct session *s, struct arena *a, struct ast *st, struct wb_error 
 	long long total_mem = -1;
 	if (st->u.explain.analyze) {
 		struct exec_ctx ctx;
-		ctx_setup(s, &ctx);
+		stmt_ctx_setup(s, &ctx);
 		ctx.analyze = true;
 		struct wb_sink discard = {0};
 		discard.chunk = discard_chunk;
@@ -201,8 +202,8 @@ run_explain(struct session *s, struct arena *a, struct ast *st, struct wb_error 
 
 /* ------------------------------------------------------------------ DDL */
 
-static int
-check_names(char *const *names, int n, int pos, struct wb_error *err)
+int
+stmt_check_names(char *const *names, int n, int pos, struct wb_error *err)
 {
 	for (int i = 0; i < n; i++) {
 		if (names[i] == NULL || names[i][0] == '\0') {
@@ -224,7 +225,7 @@ static struct memtable *
 materialize(struct session *s, struct pnode *p, struct wb_error *err)
 {
 	struct exec_ctx ctx;
-	ctx_setup(s, &ctx);
+	stmt_ctx_setup(s, &ctx);
 	struct memtable *mt = exec_materialize(p, &ctx);
 	if (mt == NULL)
 		err_move(err, &ctx.err);
@@ -237,10 +238,9 @@ create_table(struct session *s, struct arena *a, struct ast *st, struct wb_error
 {
 	struct ast_name *nm = &st->u.create.name;
 	const char *name = nm->parts[nm->n - 1];
-	if (st->u.create.location || st->u.create.partitioned.n || st->u.create.props.n ||
-	    (st->u.create.using_format && strcasecmp(st->u.create.using_format, "memory") != 0)) {
-		err_set(err, st->pos, "LOCATION, USING, PARTITIONED BY and TBLPROPERTIES need Delta tables, which this build does not have yet");
-		err_hint(err, "create an in-memory table: CREATE TABLE %s AS SELECT ...", name);
+	const char *fmt = st->u.create.using_format;
+	if (fmt && strcasecmp(fmt, "memory") != 0 && strcasecmp(fmt, "delta") != 0) {
+		err_set(err, st->pos, "USING %s: tables are Delta (USING DELTA) or in memory (USING MEMORY)", fmt);
 		return -1;
 	}
 	if (st->u.create.if_not_exists) {
@@ -250,6 +250,8 @@ create_table(struct session *s, struct arena *a, struct ast *st, struct wb_error
 			return 0;
 		}
 	}
+	if (stmt_lake_wanted(s, st))
+		return stmt_lake_create(s, a, st, err);
 	struct table *t;
 	int64_t rows = 0;
 	if (st->u.create.query) {
@@ -265,7 +267,7 @@ create_table(struct session *s, struct arena *a, struct ast *st, struct wb_error
 			}
 			p = bind_cast_columns(&b, p, types, names, n, st->u.create.query->pos);
 		}
-		if (p == NULL || check_names(p->names, p->ncol, st->u.create.query->pos, err) < 0) {
+		if (p == NULL || stmt_check_names(p->names, p->ncol, st->u.create.query->pos, err) < 0) {
 			stmt_finish(s, &b, p);
 			return -1;
 		}
@@ -284,7 +286,7 @@ create_table(struct session *s, struct arena *a, struct ast *st, struct wb_error
 			names[i] = st->u.create.columns.v[i]->u.coldef.name;
 			types[i] = st->u.create.columns.v[i]->u.coldef.type;
 		}
-		if (check_names(names, n, st->pos, err) < 0)
+		if (stmt_check_names(names, n, st->pos, err) < 0)
 			return -1;
 		t = memtable_table(name, n, names, types, memtable_new(n, types));
 	}
@@ -324,7 +326,7 @@ create_view(struct session *s, struct arena *a, struct ast *st, const char *sql,
 		for (int i = 0; i < n; i++)
 			names[i] = st->u.create.columns.v[i]->u.coldef.name;
 	}
-	int rc = check_names(names, n, st->pos, err);
+	int rc = stmt_check_names(names, n, st->pos, err);
 	if (rc == 0) {
 		int qpos = st->u.create.query->pos;
 		int end = len;
@@ -348,16 +350,24 @@ dml_target(struct session *s, struct ast_name *nm, int pos, const char *what, st
 		err_at(err, pos);
 		return NULL;
 	}
-	if (t->view_sql || memtable_of(t) == NULL) {
+	bool delta = lake_table_dir(t) != NULL;
+	if (t->view_sql || (memtable_of(t) == NULL && !delta)) {
 		err_set(err, pos, "cannot %s \"%s\": it is a %s", what, t->name, t->view_sql ? "view" : "read-only table");
+		table_unref(t);
+		return NULL;
+	}
+	if (delta && strcmp(what, "insert into") != 0) {
+		err_set(err, pos, "cannot %s \"%s\": %s on Delta tables is not supported yet", what, t->name,
+		    strcmp(what, "update") == 0 ? "UPDATE" : "DELETE");
 		table_unref(t);
 		return NULL;
 	}
 	return t;
 }
 
-static int
-insert_into(struct session *s, struct arena *a, struct ast *st, struct wb_error *err)
+int
+stmt_insert(struct session *s, struct arena *a, struct ast *st, const struct lake_write_options *lo,
+    struct wb_error *err)
 {
 	struct table *t = dml_target(s, &st->u.insert.table, st->pos, "insert into", err);
 	if (t == NULL)
@@ -423,6 +433,17 @@ insert_into(struct session *s, struct arena *a, struct ast *st, struct wb_error 
 	struct pnode *cast = bind_cast_columns(&b, proj, t->types, t->names, t->ncol, st->u.insert.query->pos);
 	if (cast == NULL)
 		goto out;
+	if (lake_table_dir(t)) {
+		int64_t rows = 0;
+		p = cast;
+		if (stmt_lake_insert(s, t, cast, st->u.insert.overwrite, lo, &rows, err) < 0) {
+			err_at(err, st->pos);
+			goto out;
+		}
+		session_message(s, "%lld row%s inserted", (long long)rows, rows == 1 ? "" : "s");
+		rc = 0;
+		goto out;
+	}
 	struct memtable *add = materialize(s, cast, err);
 	p = cast;
 	if (add == NULL)
@@ -877,8 +898,17 @@ set_stmt(struct session *s, struct arena *a, struct ast *st, struct wb_error *er
 		session_reset_sink(s);
 		return 0;
 	}
+	if (strcasecmp(name, "default_table_format") == 0) {
+		if (v.is_null || v.type != WB_TYPE_VARCHAR ||
+		    (strcasecmp(v.u.s.p, "delta") != 0 && strcasecmp(v.u.s.p, "memory") != 0)) {
+			err_set(err, st->u.set.value->pos, "default_table_format is 'delta' or 'memory'");
+			return -1;
+		}
+		s->default_delta = strcasecmp(v.u.s.p, "delta") == 0;
+		return 0;
+	}
 	err_set(err, st->pos, "unknown setting \"%s\"", name);
-	err_hint(err, "settings: threads, max_rows");
+	err_hint(err, "settings: threads, max_rows, default_table_format");
 	return -1;
 }
 
@@ -989,7 +1019,7 @@ copy_to_parquet(struct session *s, struct arena *a, struct ast *st, struct ast *
 		err_at(err, st->pos);
 	} else {
 		struct exec_ctx ctx;
-		ctx_setup(s, &ctx);
+		stmt_ctx_setup(s, &ctx);
 		int nw = pool_size();
 		struct copy_pq cp = {xcalloc((size_t)nw, sizeof *cp.parts)};
 		for (int i = 0; i < nw; i++)
@@ -1044,7 +1074,7 @@ copy_stmt(struct session *s, struct arena *a, struct ast *st, struct wb_error *e
 		struct ast *ins = ast_new(a, AST_INSERT, st->pos);
 		ins->u.insert.table = st->u.copy.table;
 		ins->u.insert.query = mk_select(a, tf, &items, NULL);
-		return insert_into(s, a, ins, err);
+		return stmt_insert(s, a, ins, NULL, err);
 	}
 	if (copy_is_parquet(s, a, st, err)) {
 		struct ast *q = st->u.copy.query;
@@ -1127,7 +1157,7 @@ copy_stmt(struct session *s, struct arena *a, struct ast *st, struct wb_error *e
 	int64_t rows = 0;
 	if (p) {
 		struct exec_ctx ctx;
-		ctx_setup(s, &ctx);
+		stmt_ctx_setup(s, &ctx);
 		rc = exec_run(p, &ctx, sink);
 		if (rc < 0)
 			err_move(err, &ctx.err);
@@ -1195,7 +1225,7 @@ stmt_run(struct session *s, const char *sql, int len, struct wb_error *err)
 			err_at(err, st->pos);
 		break;
 	case AST_INSERT:
-		rc = insert_into(s, a, st, err);
+		rc = stmt_insert(s, a, st, NULL, err);
 		break;
 	case AST_UPDATE:
 		rc = update_table(s, a, st, err);
@@ -1217,8 +1247,11 @@ stmt_run(struct session *s, const char *sql, int len, struct wb_error *err)
 		if (rc < 0)
 			err_at(err, st->pos);
 		break;
+	case AST_CACHE:
+		rc = stmt_cache(s, st, err);
+		break;
 	case AST_COPY:
-		rc = copy_stmt(s, a, st, err);
+		rc = st->u.copy.into ? stmt_copy_into(s, a, st, err) : copy_stmt(s, a, st, err);
 		break;
 	case AST_EXT: {
 		stmt_ext_fn fn = (stmt_ext_fn)st->u.ext.ext->exec;

@@ -11,6 +11,7 @@
 
 struct source *tf_read_csv_bind(const struct tf_args *args, struct wb_error *err);
 struct source *tf_read_parquet_bind(const struct tf_args *args, struct wb_error *err);
+struct source *tf_delta_scan_bind(const struct tf_args *args, struct wb_error *err);
 
 /* ---- helpers ---- */
 
@@ -239,7 +240,7 @@ static const struct table_fn tf_table[] = {
 	    "SELECT * FROM generate_series(1, 3)", series_bind},
 	{"range", "range([start,] stop [, step])", "integers from start up to (not including) stop",
 	    "SELECT * FROM range(3)", range_bind},
-	{"read_csv", "read_csv('file or glob', option = value, ...)",
+	{"read_csv", "read_csv('file or glob' | ['file', ...], option = value, ...)",
 	    "read CSV files (dialect, header and types detected; see wb-sql(7) for options)",
 	    "SELECT count(*) FROM read_csv('events.csv', header = true)", tf_read_csv_bind},
 	{"read_csv_auto", "read_csv_auto('file', ...)", "alias of read_csv",
@@ -249,6 +250,8 @@ static const struct table_fn tf_table[] = {
 	    "SELECT count(*) FROM read_parquet('events.parquet')", tf_read_parquet_bind},
 	{"parquet_scan", "parquet_scan('file or glob', ...)", "alias of read_parquet",
 	    "SELECT * FROM parquet_scan('events.parquet')", tf_read_parquet_bind},
+	{"delta_scan", "delta_scan('path')", "read the latest version of the Delta table at path (as delta.`path` does)",
+	    "SELECT count(*) FROM delta_scan('wb.lake/main/bronze/events')", tf_delta_scan_bind},
 };
 
 const struct table_fn *

@@ -10,7 +10,7 @@
 static const char *const csv_opts[] = {
 	"header", "delim", "sep", "delimiter", "quote", "escape", "skip", "sample_size", "all_varchar",
 	"auto_detect", "columns", "types", "dtypes", "column_types", "nullstr", "null_str", "null_padding",
-	"filename", "ignore_errors", "store_rejects", "rejects_table", "compression", "max_line_size",
+	"filename", "metadata", "ignore_errors", "store_rejects", "rejects_table", "compression", "max_line_size",
 	"progress", NULL,
 };
 
@@ -65,15 +65,32 @@ type_map(const struct tf_value *v, const char *opt, struct csv_options *o, bool 
 struct source *
 tf_read_csv_bind(const struct tf_args *a, struct wb_error *err)
 {
-	if (a->npos != 1 || a->pos[0].kind != TF_SCALAR || a->pos[0].v.is_null || a->pos[0].v.type != WB_TYPE_VARCHAR) {
-		if (a->npos >= 1 && a->pos[0].kind == TF_LIST)
-			err_set(err, a->pos[0].pos, "read_csv: give several files as one glob pattern ('dir/*.csv')");
-		else
-			err_set(err, a->call_pos, "read_csv expects one file name or glob pattern as its first argument");
+	/* one file or pattern, or a list of them (DuckDB) */
+	const char **paths = NULL;
+	int npaths = 0;
+	if (a->npos == 1 && a->pos[0].kind == TF_LIST && a->pos[0].n > 0) {
+		paths = xcalloc((size_t)a->pos[0].n, sizeof *paths);
+		for (int i = 0; i < a->pos[0].n; i++) {
+			const struct tf_value *x = &a->pos[0].items[i];
+			if (x->kind != TF_SCALAR || x->v.is_null || x->v.type != WB_TYPE_VARCHAR) {
+				err_set(err, x->pos, "read_csv: the list must hold file names or glob patterns");
+				free(paths);
+				return NULL;
+			}
+			paths[npaths++] = x->v.u.s.p;
+		}
+	} else if (a->npos == 1 && a->pos[0].kind == TF_SCALAR && !a->pos[0].v.is_null &&
+	    a->pos[0].v.type == WB_TYPE_VARCHAR) {
+		paths = xcalloc(1, sizeof *paths);
+		paths[npaths++] = a->pos[0].v.u.s.p;
+	} else {
+		err_set(err, a->call_pos, "read_csv expects a file name, a glob pattern or a list of them as its first argument");
 		return NULL;
 	}
-	if (tf_check_names(a, "read_csv", csv_opts, err) < 0)
+	if (tf_check_names(a, "read_csv", csv_opts, err) < 0) {
+		free(paths);
 		return NULL;
+	}
 	struct csv_options o;
 	csv_options_init(&o);
 	o.progress = true;
@@ -127,6 +144,8 @@ tf_read_csv_bind(const struct tf_args *a, struct wb_error *err)
 			ok = false;
 		} else if (strcasecmp(n, "filename") == 0) {
 			ok = tf_bool(v, "read_csv", n, &o.filename, err);
+		} else if (strcasecmp(n, "metadata") == 0) {
+			ok = tf_bool(v, "read_csv", n, &o.metadata, err);
 		} else if (strcasecmp(n, "ignore_errors") == 0) {
 			ok = tf_bool(v, "read_csv", n, &o.ignore_errors, err);
 		} else if (strcasecmp(n, "store_rejects") == 0) {
@@ -161,7 +180,8 @@ tf_read_csv_bind(const struct tf_args *a, struct wb_error *err)
 	}
 	struct source *src = NULL;
 	if (ok)
-		src = csv_source_open(a->pos[0].v.u.s.p, &o, err);
+		src = csv_source_open_list(paths, npaths, &o, err);
+	free(paths);
 	if (src && o.store_rejects)
 		src->rejects_table = rejects_table ? rejects_table : xstrdup("reject_errors");
 	else

@@ -43,7 +43,7 @@ static const char *const kind_names[] = {
 	[AST_CREATE_VIEW] = "create-view", [AST_CREATE_SCHEMA] = "create-schema",
 	[AST_DROP] = "drop", [AST_INSERT] = "insert", [AST_UPDATE] = "update",
 	[AST_DELETE] = "delete", [AST_EXPLAIN] = "explain", [AST_SHOW] = "show",
-	[AST_DESCRIBE] = "describe", [AST_SET] = "set", [AST_USE] = "use", [AST_COPY] = "copy",
+	[AST_DESCRIBE] = "describe", [AST_SET] = "set", [AST_USE] = "use", [AST_COPY] = "copy", [AST_CACHE] = "cache",
 	[AST_EXT] = "ext",
 };
 
@@ -466,6 +466,10 @@ dump(const struct ast *n, struct strbuf *o)
 	case AST_USE:
 		sb_putc(o, ' ');
 		dump_name(&n->u.use.name, o);
+		break;
+	case AST_CACHE:
+		sb_puts(o, n->u.cache.uncache ? " uncache " : n->u.cache.lazy ? " lazy " : " ");
+		dump_name(&n->u.cache.name, o);
 		break;
 	case AST_COPY:
 		sb_printf(o, " %s '%s'", n->u.copy.to ? "to" : "from", n->u.copy.path);

@@ -87,6 +87,7 @@ enum ast_kind {
 	AST_SET,           /* set */
 	AST_USE,           /* use */
 	AST_COPY,          /* copy */
+	AST_CACHE,         /* cache: CACHE [LAZY] TABLE t / UNCACHE TABLE [IF EXISTS] t */
 	AST_EXT,           /* ext: a statement parsed by a registered extension */
 };
 
@@ -368,11 +369,19 @@ struct ast {
 			struct ast_name name;
 		} use;
 		struct {
+			struct ast_name name;
+			bool uncache, lazy, if_exists;
+		} cache;
+		struct {
 			struct ast *query;           /* COPY (query) TO / COPY table TO */
 			struct ast_name table;
 			char *path;
 			struct ast_list options;     /* NAMED_ARG */
 			bool to;                     /* COPY ... TO (else FROM) */
+			/* COPY INTO table FROM path (Databricks): */
+			bool into;
+			char *fileformat;            /* FILEFORMAT = CSV | PARQUET */
+			bool force;                  /* COPY_OPTIONS ('force' = 'true') */
 		} copy;
 		struct {
 			const struct stmt_ext *ext;  /* from the statement registry */

@@ -1,6 +1,7 @@
 /* Query binding: FROM items, SELECT cores, aggregation, DISTINCT, ORDER BY,
  * LIMIT/OFFSET, VALUES, CTEs and views. */
 #include "sql/bind_int.h"
+#include "store/lake/lake.h"
 #include "core/xmalloc.h"
 #include "func/agg.h"
 #include "func/func.h"
@@ -421,7 +422,9 @@ bind_table(struct binder *b, struct ast *t, struct scope *s)
 	p->u.scan.proj = arena_zalloc(b->arena, sizeof(int) * (size_t)(tab->ncol ? tab->ncol : 1));
 	for (int i = 0; i < tab->ncol; i++)
 		p->u.scan.proj[i] = i;
-	p->u.scan.label = arena_strdup(b->arena, tab->name);
+	int64_t cached = lake_table_cached_version(tab);
+	p->u.scan.label = cached >= 0 ? arena_printf(b->arena, "%s (cached version %lld)", tab->name, (long long)cached)
+	                              : arena_strdup(b->arena, tab->name);
 	int64_t rows = tab->ops->row_count ? tab->ops->row_count(tab) : -1;
 	p->est_rows = rows >= 0 ? (double)rows : 1000;
 	if (apply_col_aliases(b, p, &t->u.table.col_aliases, tab->name) < 0)

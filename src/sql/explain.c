@@ -1,4 +1,5 @@
 #include "sql/explain.h"
+#include "core/json.h"
 #include "core/xmalloc.h"
 #include "exec/exec.h"
 
@@ -318,17 +319,7 @@ explain_table(const struct pnode *root, bool analyze, double total_ms, long long
 static void
 json_str(struct strbuf *o, const char *s)
 {
-	sb_putc(o, '"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			sb_printf(o, "\\%c", c);
-		else if (c < 0x20)
-			sb_printf(o, "\\u%04x", c);
-		else
-			sb_putc(o, (char)c);
-	}
-	sb_putc(o, '"');
+	json_put_string(o, s, strlen(s));
 }
 
 static void

@@ -742,10 +742,82 @@ P_set(struct parser *p, int pos)
 	return n;
 }
 
+/* 'key' = 'value' pairs of FORMAT_OPTIONS / COPY_OPTIONS, as NAMED_ARGs
+ * with string values. */
+static bool
+P_copy_pairs(struct parser *p, struct ast_list *out)
+{
+	if (!parser_expect_op(p, "("))
+		return false;
+	do {
+		struct ast *a = ast_new(p->arena, AST_NAMED_ARG, P_tok(p)->pos);
+		a->u.named.name = P_is_name(p) ? parser_ident(p, "an option name") : parser_string(p, "an option name");
+		if (a->u.named.name == NULL || !parser_expect_op(p, "="))
+			return false;
+		a->u.named.value = P_expr(p);
+		if (a->u.named.value == NULL)
+			return false;
+		ast_list_add(p->arena, out, a);
+	} while (parser_accept_op(p, ","));
+	return parser_expect_op(p, ")");
+}
+
+/* COPY INTO t FROM 'path' [FILEFORMAT = fmt] [FORMAT_OPTIONS (...)]
+ * [COPY_OPTIONS (...)] */
+static struct ast *
+P_copy_into(struct parser *p, struct ast *n)
+{
+	n->u.copy.into = true;
+	if (!parser_qualified_name(p, &n->u.copy.table) || !P_expect_kw(p, KW_FROM))
+		return NULL;
+	n->u.copy.path = parser_string(p, "a file, folder or glob pattern");
+	if (n->u.copy.path == NULL)
+		return NULL;
+	for (;;) {
+		if (!P_is_name(p))
+			break;
+		const char *w = P_tok_text(p, P_tok(p));
+		if (strcasecmp(w, "FILEFORMAT") == 0) {
+			p->cur++;
+			if (!parser_expect_op(p, "="))
+				return NULL;
+			n->u.copy.fileformat = parser_ident(p, "CSV or PARQUET");
+			if (n->u.copy.fileformat == NULL)
+				return NULL;
+		} else if (strcasecmp(w, "FORMAT_OPTIONS") == 0) {
+			p->cur++;
+			if (!P_copy_pairs(p, &n->u.copy.options))
+				return NULL;
+		} else if (strcasecmp(w, "COPY_OPTIONS") == 0) {
+			p->cur++;
+			struct ast_list co = {0};
+			if (!P_copy_pairs(p, &co))
+				return NULL;
+			for (int i = 0; i < co.n; i++) {
+				const struct ast *v = co.v[i]->u.named.value;
+				bool on = v->kind == AST_LITERAL && ((v->u.lit.type == WB_TYPE_BOOL && v->u.lit.u.b) ||
+				    (v->u.lit.type == WB_TYPE_VARCHAR && strcasecmp(v->u.lit.u.s.p, "true") == 0));
+				if (strcasecmp(co.v[i]->u.named.name, "force") == 0)
+					n->u.copy.force = on;
+				else if (strcasecmp(co.v[i]->u.named.name, "mergeSchema") != 0) {
+					err_set(p->err, co.v[i]->pos, "unknown COPY_OPTIONS option '%s'", co.v[i]->u.named.name);
+					err_hint(p->err, "COPY_OPTIONS are 'force' and 'mergeSchema'");
+					return NULL;
+				}
+			}
+		} else {
+			break;
+		}
+	}
+	return n;
+}
+
 static struct ast *
 P_copy(struct parser *p, int pos)
 {
 	struct ast *n = ast_new(p->arena, AST_COPY, pos);
+	if (P_accept_kw(p, KW_INTO))
+		return P_copy_into(p, n);
 	if (P_is_op(p, "(")) {
 		p->cur++;
 		n->u.copy.query = P_query(p);
@@ -861,6 +933,26 @@ P_statement(struct parser *p)
 		case KW_COPY:
 			p->cur++;
 			return P_copy(p, pos);
+		case KW_CACHE:
+		case KW_UNCACHE: {
+			struct ast *n = ast_new(p->arena, AST_CACHE, pos);
+			n->u.cache.uncache = t->kw == KW_UNCACHE;
+			p->cur++;
+			if (!n->u.cache.uncache && P_is_name(p) && strcasecmp(P_tok_text(p, P_tok(p)), "lazy") == 0) {
+				n->u.cache.lazy = true;
+				p->cur++;
+			}
+			if (!P_expect_kw(p, KW_TABLE))
+				return NULL;
+			if (n->u.cache.uncache && P_accept_kw(p, KW_IF)) {
+				if (!P_expect_kw(p, KW_EXISTS))
+					return NULL;
+				n->u.cache.if_exists = true;
+			}
+			if (!parser_qualified_name(p, &n->u.cache.name))
+				return NULL;
+			return n;
+		}
 		default:
 			break;
 		}

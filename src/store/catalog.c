@@ -1,6 +1,10 @@
 #include "store/catalog.h"
+#include "store/delta/delta.h"
+#include "store/lake/lake.h"
 #include "core/strutil.h"
 #include "core/xmalloc.h"
+
+#include <unistd.h>
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -28,6 +32,7 @@ struct catalog {
 	int nschemas;
 	size_t cap;
 	char *current;
+	char *warehouse;              /* root of the Delta tables, or NULL */
 };
 
 static struct cat_schema *
@@ -78,6 +83,7 @@ catalog_free(struct catalog *c)
 		free(s->name);
 	}
 	free(c->schemas);
+	free(c->warehouse);
 	free(c->current);
 	pthread_mutex_destroy(&c->mu);
 	free(c);
@@ -133,6 +139,128 @@ suggest_table(struct catalog *c, const char *name, struct wb_error *err)
 	free(cands);
 }
 
+/* Insert (name, t) into s, keeping names sorted for listing. */
+static void
+table_insert(struct cat_schema *s, const char *name, struct table *t)
+{
+	s->tables = xgrow(s->tables, &s->cap, (size_t)s->ntables + 1, sizeof *s->tables);
+	int pos = s->ntables;
+	while (pos > 0 && strcasecmp(s->tables[pos - 1].name, name) > 0)
+		pos--;
+	memmove(&s->tables[pos + 1], &s->tables[pos], sizeof *s->tables * (size_t)(s->ntables - pos));
+	s->tables[pos].name = xstrdup(name);
+	s->tables[pos].t = t;
+	s->ntables++;
+}
+
+/* A Delta table of the warehouse not registered yet (created by another
+ * session, or before this one started): open and register it. NULL when
+ * there is none; NULL with err set when it exists but cannot be read. */
+static struct table *
+warehouse_load(struct catalog *c, struct cat_schema *s, const char *name, struct wb_error *err)
+{
+	if (c->warehouse == NULL || strcasecmp(s->name, TEMP_SCHEMA) == 0)
+		return NULL;
+	char *dir = lake_warehouse_path(c->warehouse, CATALOG_NAME, s->name, name);
+	struct table *t = NULL;
+	if (delta_table_exists(dir)) {
+		t = lake_table_open(name, dir, false, err);
+		if (t)
+			table_insert(s, name, t);
+	}
+	free(dir);
+	return t;
+}
+
+struct load_all {
+	struct catalog *c;
+	struct cat_schema *s;
+};
+
+static void
+load_one(void *arg, const char *name)
+{
+	struct load_all *la = arg;
+	if (table_index(la->s, name) >= 0)
+		return;
+	struct wb_error e = WB_ERROR_INIT;
+	/* unreadable tables are left out of listings; naming one gives its error */
+	warehouse_load(la->c, la->s, name, &e);
+	err_clear(&e);
+}
+
+/* Register every table of the schema's warehouse folder. */
+static void
+warehouse_load_all(struct catalog *c, struct cat_schema *s)
+{
+	if (c->warehouse == NULL || strcasecmp(s->name, TEMP_SCHEMA) == 0)
+		return;
+	char *dir = lake_warehouse_path(c->warehouse, CATALOG_NAME, s->name, NULL);
+	struct load_all la = {c, s};
+	lake_each_dir(dir, true, load_one, &la);
+	free(dir);
+}
+
+static void
+add_schema_dir(void *arg, const char *name)
+{
+	struct catalog *c = arg;
+	if (schema_find(c, name) == NULL && strcasecmp(name, TEMP_SCHEMA) != 0)
+		schema_add(c, name);
+}
+
+void
+catalog_set_warehouse(struct catalog *c, const char *root)
+{
+	pthread_mutex_lock(&c->mu);
+	free(c->warehouse);
+	c->warehouse = root ? xstrdup(root) : NULL;
+	if (root) {
+		char *dir = lake_warehouse_path(root, CATALOG_NAME, "", NULL);
+		dir[strlen(dir) - 1] = '\0';    /* root/main */
+		lake_each_dir(dir, false, add_schema_dir, c);
+		free(dir);
+	}
+	pthread_mutex_unlock(&c->mu);
+}
+
+const char *
+catalog_warehouse(struct catalog *c)
+{
+	return c->warehouse;
+}
+
+char *
+catalog_table_dir(struct catalog *c, char *const *parts, int n, struct wb_error *err)
+{
+	const char *schema, *name;
+	if (split_name(c, parts, n, &schema, &name, err) < 0)
+		return NULL;
+	if (c->warehouse == NULL) {
+		err_set(err, -1, "there is no warehouse for Delta tables");
+		err_hint(err, "start wb with --warehouse DIR (or set WB_WAREHOUSE), or give the table a LOCATION");
+		return NULL;
+	}
+	pthread_mutex_lock(&c->mu);
+	struct cat_schema *s = schema_find(c, schema ? schema : c->current);
+	char *dir = NULL;
+	if (s == NULL || strcasecmp(s->name, TEMP_SCHEMA) == 0) {
+		err_set(err, -1, "schema \"%s\" does not exist", schema);
+		err_hint(err, "CREATE SCHEMA %s", schema);
+	} else {
+		dir = lake_warehouse_path(c->warehouse, CATALOG_NAME, s->name, name);
+	}
+	pthread_mutex_unlock(&c->mu);
+	return dir;
+}
+
+/* delta.`/path/to/table`: a Delta table read by path (never registered). */
+static bool
+is_path_name(struct catalog *c, char *const *parts, int n)
+{
+	return n == 2 && strcasecmp(parts[0], "delta") == 0 && schema_find(c, "delta") == NULL;
+}
+
 static struct table *
 lookup_locked(struct catalog *c, const char *schema, const char *name)
 {
@@ -147,7 +275,12 @@ lookup_locked(struct catalog *c, const char *schema, const char *name)
 	if (s == NULL)
 		return NULL;
 	int i = table_index(s, name);
-	return i >= 0 ? s->tables[i].t : NULL;
+	if (i >= 0)
+		return s->tables[i].t;
+	struct wb_error e = WB_ERROR_INIT;
+	struct table *t = warehouse_load(c, s, name, &e);
+	err_clear(&e);
+	return t;
 }
 
 struct table *
@@ -174,7 +307,25 @@ catalog_get(struct catalog *c, char *const *parts, int n, struct wb_error *err)
 	if (split_name(c, parts, n, &schema, &name, err) < 0)
 		return NULL;
 	pthread_mutex_lock(&c->mu);
+	if (is_path_name(c, parts, n)) {
+		pthread_mutex_unlock(&c->mu);
+		return lake_table_open(parts[1], parts[1], true, err);
+	}
 	struct table *t = lookup_locked(c, schema, name);
+	struct cat_schema *ws = schema_find(c, schema ? schema : c->current);
+	if (t == NULL && ws && c->warehouse) {
+		/* a table folder that does not open says why */
+		char *dir = lake_warehouse_path(c->warehouse, CATALOG_NAME, ws->name, name);
+		if (delta_table_exists(dir)) {
+			struct table *x = lake_table_open(name, dir, false, err);
+			if (x)
+				table_unref(x);
+			free(dir);
+			pthread_mutex_unlock(&c->mu);
+			return NULL;
+		}
+		free(dir);
+	}
 	if (t) {
 		table_ref(t);
 	} else if (schema && schema_find(c, schema) == NULL) {
@@ -237,15 +388,7 @@ catalog_put(struct catalog *c, char *const *parts, int n, struct table *t, bool 
 		table_unref(old);
 		return 0;
 	}
-	s->tables = xgrow(s->tables, &s->cap, (size_t)s->ntables + 1, sizeof *s->tables);
-	/* keep names sorted for listing */
-	int pos = s->ntables;
-	while (pos > 0 && strcasecmp(s->tables[pos - 1].name, name) > 0)
-		pos--;
-	memmove(&s->tables[pos + 1], &s->tables[pos], sizeof *s->tables * (size_t)(s->ntables - pos));
-	s->tables[pos].name = xstrdup(name);
-	s->tables[pos].t = t;
-	s->ntables++;
+	table_insert(s, name, t);
 	pthread_mutex_unlock(&c->mu);
 	return 0;
 }
@@ -270,6 +413,12 @@ catalog_drop(struct catalog *c, char *const *parts, int n, bool view, bool if_ex
 		s = schema_find(c, schema);
 		i = s ? table_index(s, name) : -1;
 	}
+	if (i < 0 && s) {
+		struct wb_error e = WB_ERROR_INIT;
+		if (warehouse_load(c, s, name, &e))
+			i = table_index(s, name);
+		err_clear(&e);
+	}
 	if (i < 0) {
 		if (if_exists) {
 			pthread_mutex_unlock(&c->mu);
@@ -284,6 +433,11 @@ catalog_drop(struct catalog *c, char *const *parts, int n, bool view, bool if_ex
 	if ((t->view_sql != NULL) != view) {
 		err_set(err, -1, "\"%s\" is a %s, not a %s", name, t->view_sql ? "view" : "table", view ? "view" : "table");
 		err_hint(err, "use DROP %s %s", t->view_sql ? "VIEW" : "TABLE", name);
+		pthread_mutex_unlock(&c->mu);
+		return -1;
+	}
+	/* a managed Delta table's files go with it; an external one keeps them */
+	if (lake_table_dir(t) && !lake_table_is_external(t) && lake_drop_files(lake_table_dir(t), err) < 0) {
 		pthread_mutex_unlock(&c->mu);
 		return -1;
 	}
@@ -315,6 +469,15 @@ catalog_create_schema(struct catalog *c, char *const *parts, int n, bool if_not_
 		err_set(err, -1, "schema \"%s\" already exists", name);
 		return -1;
 	}
+	if (c->warehouse) {
+		char *dir = lake_warehouse_path(c->warehouse, CATALOG_NAME, name, NULL);
+		int rc = lake_mkdirs(dir, err);
+		free(dir);
+		if (rc < 0) {
+			pthread_mutex_unlock(&c->mu);
+			return -1;
+		}
+	}
 	schema_add(c, name);
 	pthread_mutex_unlock(&c->mu);
 	return 0;
@@ -339,6 +502,7 @@ catalog_drop_schema(struct catalog *c, char *const *parts, int n, bool if_exists
 		err_hint(err, "it is the temporary, default or current schema");
 		return -1;
 	}
+	warehouse_load_all(c, s);
 	if (s->ntables > 0 && !cascade) {
 		pthread_mutex_unlock(&c->mu);
 		err_set(err, -1, "schema \"%s\" is not empty (%d tables)", name, s->ntables);
@@ -346,8 +510,21 @@ catalog_drop_schema(struct catalog *c, char *const *parts, int n, bool if_exists
 		return -1;
 	}
 	for (int j = 0; j < s->ntables; j++) {
+		struct table *t = s->tables[j].t;
+		if (lake_table_dir(t) && !lake_table_is_external(t) && lake_drop_files(lake_table_dir(t), err) < 0) {
+			/* the tables dropped so far are gone; the rest stay */
+			memmove(&s->tables[0], &s->tables[j], sizeof *s->tables * (size_t)(s->ntables - j));
+			s->ntables -= j;
+			pthread_mutex_unlock(&c->mu);
+			return -1;
+		}
 		free(s->tables[j].name);
-		table_unref(s->tables[j].t);
+		table_unref(t);
+	}
+	if (c->warehouse) {
+		char *dir = lake_warehouse_path(c->warehouse, CATALOG_NAME, s->name, NULL);
+		rmdir(dir);    /* a folder that still holds other files stays */
+		free(dir);
 	}
 	free(s->tables);
 	free(s->name);
@@ -413,6 +590,7 @@ catalog_each_table(struct catalog *c, const char *schema, void (*fn)(void *arg, 
 		struct cat_schema *s = &c->schemas[i];
 		if (schema && strcasecmp(schema, s->name) != 0)
 			continue;
+		warehouse_load_all(c, s);
 		for (int j = 0; j < s->ntables; j++) {
 			struct catalog_entry e = {CATALOG_NAME, s->name, s->tables[j].name, s->tables[j].t,
 			    strcasecmp(s->name, TEMP_SCHEMA) == 0};

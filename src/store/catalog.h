@@ -41,6 +41,17 @@ const char *catalog_current_schema(struct catalog *c);
 bool catalog_schema_exists(struct catalog *c, const char *schema);
 const char *catalog_current_catalog(struct catalog *c);
 
+/* The warehouse: a directory of catalog/schema/table folders holding Delta
+ * tables (store/lake). Once set, schema folders are schemas, table folders
+ * are tables (opened when first named or listed), CREATE SCHEMA makes a
+ * folder and DROP TABLE removes a managed table's files. delta.`/path`
+ * names the Delta table at that path (not registered). */
+void catalog_set_warehouse(struct catalog *c, const char *root);
+const char *catalog_warehouse(struct catalog *c);
+/* The folder a managed table of this name lives in (malloc'd); NULL with
+ * err when there is no warehouse or no such schema. */
+char *catalog_table_dir(struct catalog *c, char *const *parts, int n, struct wb_error *err);
+
 /* Enumerations (for SHOW, completion, the TUI tree). */
 struct catalog_entry {
 	const char *catalog;

@@ -99,6 +99,9 @@ struct csv_options {
 	struct csv_column_spec *types; int ntypes;       /* per-name type overrides */
 	char **null_strings; int nnull_strings;          /* see NULLs above */
 	bool filename;         /* add a trailing VARCHAR column `filename` */
+	bool metadata;         /* then Bronze ingestion columns: `_source_file`
+	                          VARCHAR (the path) and `_ingested_at`
+	                          TIMESTAMP (when the source was opened) */
 	bool ignore_errors;    /* skip bad rows */
 	bool store_rejects;    /* keep bad rows for csv_source_rejects() */
 	int compression;       /* CSV_COMPRESSION_* */
@@ -122,6 +125,9 @@ void csv_options_add_null(struct csv_options *o, const char *s);
  * on failure. Free with source_free().
  */
 struct source *csv_source_open(const char *pattern, const struct csv_options *o,
+    struct wb_error *err);
+/* The same over several files or patterns, in the order given. */
+struct source *csv_source_open_list(const char *const *patterns, int npatterns, const struct csv_options *o,
     struct wb_error *err);
 
 /* After the scan: rejected rows as a table (file VARCHAR, line BIGINT,

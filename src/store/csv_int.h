@@ -306,6 +306,8 @@ struct csv_src {
 	char *first_name;
 	int ncol_file;        /* columns in the files (without `filename`) */
 	bool filename_col;
+	bool metadata_cols;   /* _source_file, _ingested_at after `filename` */
+	int64_t ingested_at;  /* microseconds since the epoch, UTC */
 	bool ignore_errors;
 	bool store_rejects;
 	bool progress;

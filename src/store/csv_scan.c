@@ -548,8 +548,12 @@ convert(struct csv_src *cs, struct csv_reader *r, const char *base, struct chunk
 		else
 			vec_reset(v);
 		if (c >= cs->ncol_file) {
-			struct wb_value val = {.type = WB_TYPE_VARCHAR, .is_null = false};
-			val.u.s = wb_str_c(cs->files[r->file].path);
+			/* filename / _source_file: the path; _ingested_at: the open time */
+			struct wb_value val = {.type = s->types[c], .is_null = false};
+			if (s->types[c] == WB_TYPE_TIMESTAMP)
+				val.u.i = cs->ingested_at;
+			else
+				val.u.s = wb_str_c(cs->files[r->file].path);
 			vec_set_const(v, &val, n);
 			continue;
 		}

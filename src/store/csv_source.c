@@ -8,6 +8,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <strings.h>
 
 void
@@ -254,15 +255,30 @@ check_options(const struct csv_options *o, struct wb_error *err)
 struct source *
 csv_source_open(const char *pattern, const struct csv_options *o, struct wb_error *err)
 {
-	int npaths;
-	char **paths;
+	return csv_source_open_list(&pattern, 1, o, err);
+}
+
+struct source *
+csv_source_open_list(const char *const *patterns, int npatterns, const struct csv_options *o, struct wb_error *err)
+{
+	int npaths = 0;
+	char **paths = NULL;
 	struct csv_src *cs;
 
 	if (check_options(o, err) < 0)
 		return NULL;
-	paths = csv_glob(pattern, &npaths, err);
-	if (paths == NULL)
-		return NULL;
+	for (int p = 0; p < npatterns; p++) {
+		int n;
+		char **more = csv_glob(patterns[p], &n, err);
+		if (more == NULL) {
+			csv_glob_free(paths, npaths);
+			return NULL;
+		}
+		paths = xrealloc(paths, sizeof *paths * (size_t)(npaths + n));
+		memcpy(paths + npaths, more, sizeof *paths * (size_t)n);
+		npaths += n;
+		free(more);
+	}
 	cs = xcalloc(1, sizeof *cs);
 	pthread_mutex_init(&cs->mu, NULL);
 	pthread_cond_init(&cs->cv, NULL);
@@ -296,8 +312,14 @@ csv_source_open(const char *pattern, const struct csv_options *o, struct wb_erro
 	/* schema */
 	cs->ncol_file = cs->sn.ncol;
 	cs->filename_col = o->filename;
+	cs->metadata_cols = o->metadata;
+	if (o->metadata) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		cs->ingested_at = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+	}
 	source_fini(&cs->s);
-	source_init(&cs->s, &csv_source_ops, cs->ncol_file + (o->filename ? 1 : 0));
+	source_init(&cs->s, &csv_source_ops, cs->ncol_file + (o->filename ? 1 : 0) + (o->metadata ? 2 : 0));
 	cs->s.impl = cs;
 	for (int c = 0; c < cs->ncol_file; c++)
 		source_set_column(&cs->s, c, cs->sn.names[c], cs->sn.types[c]);
@@ -316,6 +338,11 @@ csv_source_open(const char *pattern, const struct csv_options *o, struct wb_erro
 		}
 		source_set_column(&cs->s, cs->ncol_file, name, WB_TYPE_VARCHAR);
 		free(alt);
+	}
+	if (o->metadata) {
+		int at = cs->ncol_file + (o->filename ? 1 : 0);
+		source_set_column(&cs->s, at, "_source_file", WB_TYPE_VARCHAR);
+		source_set_column(&cs->s, at + 1, "_ingested_at", WB_TYPE_TIMESTAMP);
 	}
 
 	/* nulls */

@@ -1,0 +1,450 @@
+/*
+ * Statements on Delta tables: CREATE TABLE [AS] into the warehouse or a
+ * LOCATION, registering an existing table by LOCATION, and the write path
+ * of INSERT INTO / INSERT OVERWRITE (store/lake does the files and the
+ * commit; this file runs the query into it).
+ */
+#include "cli/stmt_int.h"
+#include "store/lake/lake.h"
+#include "store/parquet/pq.h"
+#include "store/delta/delta.h"
+#include "core/pool.h"
+#include "core/strbuf.h"
+#include "core/xmalloc.h"
+#include "sql/parser.h"
+
+#include <dirent.h>
+#include <glob.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+bool
+stmt_lake_wanted(struct session *s, const struct ast *st)
+{
+	const char *fmt = st->u.create.using_format;
+	if (fmt && strcasecmp(fmt, "delta") == 0)
+		return true;
+	return st->u.create.location || st->u.create.partitioned.n > 0 || st->u.create.props.n > 0 ||
+	    (!st->u.create.temp && !fmt && s->default_delta);
+}
+
+struct lake_feed {
+	struct pq_part **parts;
+};
+
+static int
+lake_consume(void *arg, int worker, struct chunk *c, struct wb_error *err)
+{
+	struct lake_feed *f = arg;
+	return pq_part_write(f->parts[worker], c, err);
+}
+
+/* Run plan p into w and commit. Returns the version or -1 (w freed). */
+static int64_t
+run_into(struct session *s, struct pnode *p, struct lake_write *w, int64_t *rows, struct wb_error *err)
+{
+	struct exec_ctx ctx;
+	stmt_ctx_setup(s, &ctx);
+	int nw = pool_size();
+	struct lake_feed f = {xcalloc((size_t)nw, sizeof *f.parts)};
+	for (int i = 0; i < nw; i++)
+		f.parts[i] = lake_write_part(w);
+	int rc = exec_prepare(p, &ctx);
+	if (rc == 0)
+		rc = exec_parallel(p, &ctx, lake_consume, &f, NULL);
+	int64_t v;
+	if (rc < 0) {
+		err_move(err, &ctx.err);
+		lake_write_abort(w);
+		v = -1;
+	} else {
+		v = lake_write_commit(w, rows, err);
+	}
+	free(f.parts);
+	exec_ctx_fini(&ctx);
+	return v;
+}
+
+/* TBLPROPERTIES as strings. */
+static int
+props_of(struct arena *a, const struct ast *st, struct lake_write_options *o, struct wb_error *err)
+{
+	int n = st->u.create.props.n;
+	o->nprops = n;
+	if (n == 0)
+		return 0;
+	char **k = arena_alloc(a, sizeof(char *) * (size_t)n), **v = arena_alloc(a, sizeof(char *) * (size_t)n);
+	for (int i = 0; i < n; i++) {
+		const struct ast *pr = st->u.create.props.v[i];
+		const struct ast *val = pr->u.prop.value;
+		if (val == NULL || val->kind != AST_LITERAL || val->u.lit.is_null) {
+			err_set(err, pr->pos, "table property '%s' needs a literal value", pr->u.prop.key);
+			return -1;
+		}
+		struct strbuf sb = STRBUF_INIT;
+		value_format(&val->u.lit, &sb, "");
+		k[i] = pr->u.prop.key;
+		v[i] = arena_strdup(a, sb_str(&sb));
+		sb_free(&sb);
+	}
+	o->prop_keys = k;
+	o->prop_values = v;
+	return 0;
+}
+
+int
+stmt_lake_create(struct session *s, struct arena *a, struct ast *st, struct wb_error *err)
+{
+	struct ast_name *nm = &st->u.create.name;
+	const char *name = nm->parts[nm->n - 1];
+	if (st->u.create.temp) {
+		err_set(err, st->pos, "a temporary table lives in memory: it cannot be a Delta table");
+		err_hint(err, "drop TEMP, or drop USING DELTA / LOCATION / TBLPROPERTIES");
+		return -1;
+	}
+	if (st->u.create.partitioned.n > 0) {
+		err_set(err, st->u.create.partitioned.v[0]->pos, "PARTITIONED BY is not supported yet");
+		return -1;
+	}
+	bool external = st->u.create.location != NULL;
+	char *dir = external ? xstrdup(st->u.create.location) : catalog_table_dir(s->catalog, nm->parts, nm->n, err);
+	if (dir == NULL) {
+		err_at(err, st->pos);
+		return -1;
+	}
+	struct lake_write_options o = {.comment = st->u.create.comment};
+	int rc = -1;
+	int64_t rows = 0, version = -1;
+	bool register_only = external && st->u.create.query == NULL && st->u.create.columns.n == 0;
+	if (register_only) {
+		/* CREATE TABLE t LOCATION '/path': an existing table */
+		if (!delta_table_exists(dir)) {
+			err_set(err, st->pos, "there is no Delta table at '%s'", dir);
+			err_hint(err, "give columns or AS query to create one there");
+			goto out;
+		}
+	} else if (props_of(a, st, &o, err) < 0) {
+		goto out;
+	} else {
+		enum lake_write_mode mode = st->u.create.or_replace ? LAKE_REPLACE : LAKE_CREATE;
+		if (!st->u.create.or_replace && delta_table_exists(dir)) {
+			err_set(err, st->pos, "table \"%s\" already exists (a Delta table at %s)", name, dir);
+			err_hint(err, "use CREATE OR REPLACE, or DROP it first");
+			goto out;
+		}
+		if (st->u.create.query) {
+			struct binder b;
+			struct pnode *p = stmt_plan_query(s, &b, a, st->u.create.query, err);
+			if (p && st->u.create.columns.n > 0) {
+				int n = st->u.create.columns.n;
+				wb_type *types = arena_alloc(a, sizeof(wb_type) * (size_t)n);
+				char **names = arena_alloc(a, sizeof(char *) * (size_t)n);
+				for (int i = 0; i < n; i++) {
+					types[i] = st->u.create.columns.v[i]->u.coldef.type;
+					names[i] = st->u.create.columns.v[i]->u.coldef.name;
+				}
+				p = bind_cast_columns(&b, p, types, names, n, st->u.create.query->pos);
+			}
+			if (p == NULL || stmt_check_names(p->names, p->ncol, st->u.create.query->pos, err) < 0) {
+				stmt_finish(s, &b, p);
+				goto out;
+			}
+			struct lake_write *w = lake_write_begin(dir, mode, p->ncol, p->names, p->types, &o, err);
+			if (w)
+				version = run_into(s, p, w, &rows, err);
+			stmt_finish(s, &b, p);
+		} else {
+			int n = st->u.create.columns.n;
+			char **names = arena_alloc(a, sizeof(char *) * (size_t)(n ? n : 1));
+			wb_type *types = arena_alloc(a, sizeof(wb_type) * (size_t)(n ? n : 1));
+			for (int i = 0; i < n; i++) {
+				names[i] = st->u.create.columns.v[i]->u.coldef.name;
+				types[i] = st->u.create.columns.v[i]->u.coldef.type;
+			}
+			if (stmt_check_names(names, n, st->pos, err) < 0)
+				goto out;
+			o.operation = st->u.create.or_replace ? "CREATE OR REPLACE TABLE" : "CREATE TABLE";
+			struct lake_write *w = lake_write_begin(dir, mode, n, names, types, &o, err);
+			if (w)
+				version = lake_write_commit(w, &rows, err);
+		}
+		if (version < 0) {
+			err_at(err, st->pos);
+			goto out;
+		}
+	}
+	struct table *t = lake_table_open(name, dir, external, err);
+	if (t == NULL || catalog_put(s->catalog, nm->parts, nm->n, t, false, st->u.create.or_replace, false, err) < 0) {
+		/* the name is taken (by an in-memory table): a table created
+		 * here goes again */
+		if (t != NULL && !register_only && !st->u.create.or_replace) {
+			struct wb_error e = WB_ERROR_INIT;
+			lake_drop_files(dir, &e);
+			err_clear(&e);
+		}
+		err_at(err, st->pos);
+		goto out;
+	}
+	if (st->u.create.query)
+		session_message(s, "Table %s created (%lld rows, Delta version %lld)", name, (long long)rows,
+		    (long long)version);
+	rc = 0;
+out:
+	free(dir);
+	return rc;
+}
+
+int
+stmt_lake_insert(struct session *s, struct table *t, struct pnode *p, bool overwrite,
+    const struct lake_write_options *o, int64_t *rows, struct wb_error *err)
+{
+	struct lake_write *w = lake_write_begin(lake_table_dir(t), overwrite ? LAKE_OVERWRITE : LAKE_APPEND, p->ncol,
+	    p->names, p->types, o, err);
+	if (w == NULL)
+		return -1;
+	return run_into(s, p, w, rows, err) < 0 ? -1 : 0;
+}
+
+/* ------------------------------------------------------------ COPY INTO */
+
+#define COPY_TXN_PREFIX "wb.copy_into:"
+
+struct name_list {
+	char **v;
+	int n;
+	size_t cap;
+};
+
+static void
+names_add(struct name_list *l, const char *s)
+{
+	l->v = xgrow(l->v, &l->cap, (size_t)l->n + 1, sizeof *l->v);
+	l->v[l->n++] = xstrdup(s);
+}
+
+static void
+names_free(struct name_list *l)
+{
+	for (int i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The files a COPY INTO path names: a folder's files (not hidden, not
+ * starting with '_' like _SUCCESS or _delta_log), a glob's matches, or the
+ * file itself; absolute, sorted. */
+static int
+copy_files(const char *path, struct name_list *out, struct wb_error *err)
+{
+	struct stat st;
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		DIR *d = opendir(path);
+		struct dirent *e;
+		while (d && (e = readdir(d)) != NULL) {
+			if (e->d_name[0] == '.' || e->d_name[0] == '_')
+				continue;
+			char *f = xasprintf("%s/%s", path, e->d_name);
+			if (stat(f, &st) == 0 && S_ISREG(st.st_mode)) {
+				char *abs = realpath(f, NULL);
+				names_add(out, abs ? abs : f);
+				free(abs);
+			}
+			free(f);
+		}
+		if (d)
+			closedir(d);
+	} else {
+		glob_t g;
+		if (glob(path, 0, NULL, &g) != 0) {
+			err_set(err, -1, "COPY INTO: no file matches '%s'", path);
+			return -1;
+		}
+		for (size_t i = 0; i < g.gl_pathc; i++) {
+			char *abs = realpath(g.gl_pathv[i], NULL);
+			names_add(out, abs ? abs : g.gl_pathv[i]);
+			free(abs);
+		}
+		globfree(&g);
+	}
+	if (out->n > 1)
+		qsort(out->v, (size_t)out->n, sizeof *out->v, cmp_str);
+	return 0;
+}
+
+static void
+sql_string(struct strbuf *sb, const char *s)
+{
+	sb_putc(sb, '\'');
+	for (; *s; s++) {
+		if (*s == '\'')
+			sb_putc(sb, '\'');
+		sb_putc(sb, *s);
+	}
+	sb_putc(sb, '\'');
+}
+
+/* A FORMAT_OPTIONS pair as a read_csv / read_parquet argument (Spark's
+ * option names mapped to wb's). */
+static void
+format_option(struct strbuf *sb, const struct ast *o)
+{
+	const char *k = o->u.named.name;
+	if (strcasecmp(k, "inferSchema") == 0 || strcasecmp(k, "mergeSchema") == 0)
+		return;    /* wb always infers; columns are matched by name */
+	if (strcasecmp(k, "delimiter") == 0 || strcasecmp(k, "sep") == 0)
+		k = "delim";
+	else if (strcasecmp(k, "nullValue") == 0)
+		k = "nullstr";
+	sb_printf(sb, ", %s = ", k);
+	const struct ast *v = o->u.named.value;
+	struct strbuf t = STRBUF_INIT;
+	if (v->kind == AST_LITERAL && !v->u.lit.is_null)
+		value_format(&v->u.lit, &t, "");
+	const char *x = sb_str(&t);
+	if (v->kind == AST_LITERAL && v->u.lit.type == WB_TYPE_VARCHAR &&
+	    (strcasecmp(x, "true") == 0 || strcasecmp(x, "false") == 0))
+		sb_puts(sb, strcasecmp(x, "true") == 0 ? "true" : "false");
+	else if (v->kind == AST_LITERAL && v->u.lit.type == WB_TYPE_VARCHAR)
+		sql_string(sb, x);
+	else
+		sb_puts(sb, x);
+	sb_free(&t);
+}
+
+int
+stmt_copy_into(struct session *s, struct arena *a, struct ast *st, struct wb_error *err)
+{
+	const struct ast_name *nm = &st->u.copy.table;
+	const char *fmt = st->u.copy.fileformat ? st->u.copy.fileformat : "csv";
+	bool csv = strcasecmp(fmt, "csv") == 0;
+	if (!csv && strcasecmp(fmt, "parquet") != 0) {
+		err_set(err, st->pos, "COPY INTO: FILEFORMAT %s is not supported", fmt);
+		err_hint(err, "FILEFORMAT = CSV or PARQUET");
+		return -1;
+	}
+	struct table *t = catalog_get(s->catalog, nm->parts, nm->n, err);
+	if (t == NULL) {
+		err_at(err, st->pos);
+		return -1;
+	}
+	int rc = -1;
+	struct name_list files = {0}, fresh = {0}, txns = {0};
+	struct delta_snapshot *snap = NULL;
+	struct strbuf sql = STRBUF_INIT;
+	if (lake_table_dir(t) == NULL) {
+		err_set(err, st->pos, "COPY INTO loads into Delta tables; \"%s\" is not one", t->name);
+		err_hint(err, "INSERT INTO %s SELECT * FROM read_csv('...') loads any table", t->name);
+		goto out;
+	}
+	if (copy_files(st->u.copy.path, &files, err) < 0) {
+		err_at(err, st->pos);
+		goto out;
+	}
+	/* the files loaded before are the table's COPY INTO txn markers */
+	snap = delta_snapshot_open(lake_table_dir(t), NULL, err);
+	if (snap == NULL) {
+		err_at(err, st->pos);
+		goto out;
+	}
+	for (int i = 0; i < files.n; i++) {
+		char *id = xasprintf(COPY_TXN_PREFIX "%s", files.v[i]);
+		bool seen = false;
+		for (int k = 0; k < snap->ntxns && !seen && !st->u.copy.force; k++)
+			seen = strcmp(snap->txns[k].app_id, id) == 0;
+		if (!seen) {
+			names_add(&fresh, files.v[i]);
+			names_add(&txns, id);
+		}
+		free(id);
+	}
+	if (fresh.n == 0) {
+		session_message(s, "0 files loaded (%d already loaded before)", files.n);
+		rc = 0;
+		goto out;
+	}
+	sb_puts(&sql, "INSERT INTO ");
+	for (int i = 0; i < nm->n; i++) {
+		sb_printf(&sql, "%s`", i ? "." : "");
+		for (const char *c = nm->parts[i]; *c; c++)
+			sb_printf(&sql, *c == '`' ? "``" : "%c", *c);
+		sb_putc(&sql, '`');
+	}
+	sb_printf(&sql, " BY NAME SELECT * FROM %s([", csv ? "read_csv" : "read_parquet");
+	for (int i = 0; i < fresh.n; i++) {
+		if (i)
+			sb_puts(&sql, ", ");
+		sql_string(&sql, fresh.v[i]);
+	}
+	sb_putc(&sql, ']');
+	for (int i = 0; i < st->u.copy.options.n; i++)
+		format_option(&sql, st->u.copy.options.v[i]);
+	/* Bronze lineage columns, when the table has them */
+	if (csv && table_column(t, "_source_file") >= 0 && table_column(t, "_ingested_at") >= 0)
+		sb_puts(&sql, ", metadata = true");
+	sb_puts(&sql, ")");
+	struct ast *ins = parse_statement(sb_str(&sql), (int)sql.len, a, err);
+	if (ins == NULL) {
+		err_at(err, st->pos);
+		goto out;
+	}
+	struct lake_write_options o = {.operation = "COPY INTO", .txn_ids = txns.v, .ntxns = txns.n};
+	rc = stmt_insert(s, a, ins, &o, err);
+	if (rc < 0)
+		err_at(err, st->pos);
+	else
+		session_message(s, "%d file%s loaded", fresh.n, fresh.n == 1 ? "" : "s");
+out:
+	sb_free(&sql);
+	delta_snapshot_free(snap);
+	names_free(&files);
+	names_free(&fresh);
+	names_free(&txns);
+	table_unref(t);
+	return rc;
+}
+
+/* ------------------------------------------------------------ CACHE */
+
+int
+stmt_cache(struct session *s, struct ast *st, struct wb_error *err)
+{
+	const struct ast_name *nm = &st->u.cache.name;
+	struct table *t = catalog_get(s->catalog, nm->parts, nm->n, err);
+	if (t == NULL) {
+		if (st->u.cache.if_exists) {
+			err_clear(err);
+			return 0;
+		}
+		err_at(err, st->pos);
+		return -1;
+	}
+	int rc = 0;
+	if (lake_table_dir(t) == NULL) {
+		/* in-memory tables and views: nothing to keep (Spark accepts them) */
+		session_message(s, "%s is %s: nothing to %s", t->name, t->view_sql ? "a view" : "in memory already",
+		    st->u.cache.uncache ? "uncache" : "cache");
+	} else if (st->u.cache.uncache) {
+		lake_table_uncache(t);
+	} else if (st->u.cache.lazy) {
+		session_message(s, "CACHE LAZY TABLE: %s is cached when CACHE TABLE runs; lazily nothing is done", t->name);
+	} else {
+		int64_t rows = lake_table_cache(t, err);
+		if (rows < 0) {
+			err_at(err, st->pos);
+			rc = -1;
+		} else {
+			session_message(s, "%lld row%s of %s cached (version %lld)", (long long)rows, rows == 1 ? "" : "s",
+			    t->name, (long long)lake_table_cached_version(t));
+		}
+	}
+	table_unref(t);
+	return rc;
+}

@@ -948,6 +948,37 @@ test_writer(void)
 	err_clear(&err);
 }
 
+/* Statistics handed to Delta: a DOUBLE column with a NaN has no bounds
+ * (NaN sorts above them), one without has exact ones. */
+static void
+test_nan_stats(void)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/nan.parquet", tmpdir);
+	char *names[2] = {"with_nan", "without"};
+	wb_type t[2] = {WB_TYPE_DOUBLE, WB_TYPE_DOUBLE};
+	struct pq_write_options o;
+	pq_write_options_init(&o);
+	struct wb_error err = WB_ERROR_INIT;
+	struct pq_writer *w = pq_writer_open(path, 2, names, t, &o, &err);
+	struct chunk c;
+	chunk_init(&c, 2, t);
+	chunk_reset(&c);
+	for (int i = 0; i < 100; i++) {
+		vec_f64(&c.cols[0])[i] = i == 50 ? NAN : i;
+		vec_f64(&c.cols[1])[i] = i - 10;
+	}
+	c.cols[0].n = c.cols[1].n = c.n = 100;
+	pq_writer_write(w, &c, &err);
+	chunk_free(&c);
+	struct pq_write_stats st = {0};
+	ok(pq_writer_close(w, &st, &err) == 0, "NaN file written");
+	ok(!st.cols[0].has_minmax, "a DOUBLE column with a NaN has no bounds for Delta");
+	ok(st.cols[1].has_minmax && st.cols[1].min.u.d == -10 && st.cols[1].max.u.d == 89, "one without has exact bounds");
+	pq_write_stats_free(&st);
+	err_clear(&err);
+}
+
 /* Parts fed out of order (as parallel workers would) still give a file in
  * input order, with full row groups across morsels. */
 static void
@@ -1174,6 +1205,7 @@ main(void)
 	if (mkdtemp(tmpdir) == NULL)
 		return 2;
 	test_writer();
+	test_nan_stats();
 	test_parts_order();
 	const char *top = getenv("WB_SRCDIR") ? getenv("WB_SRCDIR") : ".";
 	char dir[1024];

@@ -119,7 +119,10 @@ bool pq_codec_from_name(const char *name, int *codec);
 
 /* Per-column statistics of a written file, as Delta add actions need them. */
 struct pq_col_stats {
-	bool has_minmax;            /* false when every value is NULL (or NaN) */
+	bool has_minmax;            /* false when every value is NULL, for lists, and
+	                               for a DOUBLE column holding a NaN (NaN sorts
+	                               above every bound in SQL, so a min/max that
+	                               leaves it out must not be used to skip) */
 	struct wb_value min, max;   /* VARCHAR values are malloc'd, owned here */
 	int64_t null_count;
 };

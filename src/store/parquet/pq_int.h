@@ -592,6 +592,7 @@ struct pq_wcol_res {
 	bool has_minmax;
 	struct wb_value min, max;      /* exact; VARCHAR views into the input */
 	int64_t null_count;
+	int64_t nan_count;             /* DOUBLE: NaN values (not in min/max) */
 };
 
 /* Append the pages of one column chunk to out; metadata and statistics

@@ -612,6 +612,7 @@ pq_wcol_encode(struct pq_cenc *e, const struct pq_write_options *o, const struct
 			st->has_nan_count = true;
 			for (int64_t i = 0; i < nv; i++)
 				st->nan_count += isnan(all[i]);
+			res->nan_count = st->nan_count;
 			for (int64_t i = 0; i < m; i++) {
 				double x;
 				memcpy(&x, v + (size_t)i * 8, 8);

@@ -122,6 +122,7 @@ struct pq_writer {
 	int nparts;
 	struct pq_part *serial;
 	struct pq_col_stats *stats;
+	int64_t *nan_counts;     /* per column, for the statistics handed out */
 	int64_t rows;
 	/* assembler */
 	struct piece *held;      /* sorted by (morsel, idx) */
@@ -265,6 +266,7 @@ pq_writer_open(const char *path, int ncol, char *const *names, const wb_type *ty
 	w->offset = 4;
 	atomic_init(&w->failed, false);
 	w->stats = xcalloc((size_t)(ncol ? ncol : 1), sizeof *w->stats);
+	w->nan_counts = xcalloc((size_t)(ncol ? ncol : 1), sizeof *w->nan_counts);
 	return w;
 }
 
@@ -460,6 +462,7 @@ merge_stats(struct pq_writer *w, int c, const struct pq_wcol_res *r)
 {
 	struct pq_col_stats *st = &w->stats[c];
 	st->null_count += r->null_count;
+	w->nan_counts[c] += r->nan_count;
 	if (!r->has_minmax)
 		return;
 	wb_type t = w->types[c];
@@ -1073,6 +1076,7 @@ writer_free(struct pq_writer *w)
 		free(w->names[c]);
 	free(w->names);
 	free(w->types);
+	free(w->nan_counts);
 	free(w->errmsg);
 	pthread_cond_destroy(&w->cv_work);
 	pthread_cond_destroy(&w->cv_space);
@@ -1121,6 +1125,10 @@ pq_writer_close(struct pq_writer *w, struct pq_write_stats *stats, struct wb_err
 		pq_writer_abort(w);
 		return -1;
 	}
+	/* bounds that leave a NaN out are no bounds for SQL (see pq.h) */
+	for (int c = 0; c < w->ncol; c++)
+		if (w->nan_counts[c] > 0 && w->stats[c].has_minmax)
+			w->stats[c].has_minmax = false;
 	if (stats) {
 		stats->rows = w->rows;
 		stats->bytes = w->offset;

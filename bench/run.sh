@@ -9,7 +9,8 @@
 # bench/queries.sql (sqlite3: bench/queries_sqlite.sql) REPS times. Prints
 # one table per size: median seconds per engine, wb/DuckDB (below 1: wb is
 # faster), sqlite3/wb, and each engine's peak RSS over its whole run.
-# Timing is reported, never asserted. Needs DuckDB's npm package
+# Timing is reported, never asserted. Then bench/parquet.sh for the same
+# sizes (Parquet COPY TO and read_parquet against DuckDB, file sizes). Needs DuckDB's npm package
 # (npm install --prefix tests) and sqlite3; missing engines are skipped.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -103,3 +104,8 @@ for rows in $sizes; do
 
 	node "$here/report.mjs" "$out" "$rows" "$REPS"
 done
+
+# Parquet write / read against DuckDB (PARQUET=0 skips it)
+if [ "${PARQUET:-1}" != 0 ]; then
+	WB=$WB REPS=$REPS sh "$here/parquet.sh" $sizes
+fi

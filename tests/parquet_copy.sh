@@ -67,13 +67,43 @@ out=$("$WB" --csv -c "SELECT count(*) AS n, sum(range) AS s FROM '$tmp/rg.parque
 check "ROW_GROUP_SIZE" "n,s
 100000,4999950000" "$out"
 
+"$WB" -c "COPY (SELECT range AS x, 'a' AS s FROM range(10) WHERE range > 100) TO '$tmp/empty.parquet'" > /dev/null
+out=$("$WB" --csv -c "SELECT count(*) AS n, max(s) AS m FROM '$tmp/empty.parquet'")
+check "an empty result is a valid file with no row groups" "n,m
+0," "$out"
+
 # ORDER BY survives the parallel writer
 "$WB" -c "COPY (SELECT range AS x FROM range(500000) ORDER BY range DESC) TO '$tmp/o.parquet'" > /dev/null
 out=$("$WB" --csv -c "SELECT count(*) AS n FROM read_parquet('$tmp/o.parquet', file_row_number = true) WHERE x <> 499999 - file_row_number" 2>&1)
 check "ORDER BY order is kept" "n
 0" "$out"
 
+# row groups are skipped by their statistics; NaN rows are never skipped
+"$WB" -c "COPY (SELECT range AS id, CASE WHEN range % 1000 = 7 THEN CAST('nan' AS DOUBLE) ELSE range / 2.0 END AS d,
+  'k' || lpad(CAST(range AS VARCHAR), 8, '0') AS s FROM range(1000000)) TO '$tmp/p.parquet' (ROW_GROUP_SIZE 100000)" > /dev/null
+out=$("$WB" -c "EXPLAIN ANALYZE SELECT count(*) FROM '$tmp/p.parquet' WHERE id >= 950000" 2>&1)
+contains "pruning by BIGINT statistics" "prune by id (row groups: 1 read, 9 skipped)" "$out"
+out=$("$WB" -c "EXPLAIN ANALYZE SELECT count(*) FROM '$tmp/p.parquet' WHERE s = 'k00123456'" 2>&1)
+contains "pruning by VARCHAR statistics" "prune by s (row groups: 1 read, 9 skipped)" "$out"
+out=$("$WB" --csv -c "SELECT count(*) AS n FROM '$tmp/p.parquet' WHERE d > 1e300" 2>&1)
+check "NaN is above every bound: no row group skipped" "n
+1000" "$out"
+out=$("$WB" --csv -c "SELECT count(*) AS n FROM '$tmp/p.parquet' WHERE id BETWEEN 150000 AND 150009 AND s >= 'k00150005'" 2>&1)
+check "pruned scans give the same rows" "n
+5" "$out"
+
 # errors
+lists="SELECT range AS id, CASE WHEN range % 5 = 0 THEN NULL WHEN range % 7 = 0 THEN CAST([] AS BIGINT[])
+  ELSE [range, NULL, range * 2] END AS li, ['k' || (range % 3), NULL] AS ls, [range / 2.0] AS ld, [range % 2 = 0] AS lb,
+  [DATE '2020-01-01' + CAST(range % 9 AS INTEGER)] AS ldt, [timestamp_seconds(range), NULL] AS lts FROM range(200000)"
+"$WB" -c "COPY ($lists) TO '$tmp/lists.parquet'" > /dev/null
+a=$("$WB" --csv -c "SELECT * FROM '$tmp/lists.parquet' ORDER BY id" | md5sum)
+b=$("$WB" --csv -c "$lists ORDER BY id" | md5sum)
+check "list columns of every element type read back" "$b" "$a"
+out=$("$WB" --csv -c "DESCRIBE SELECT li, ls, ld, lb, ldt, lts FROM '$tmp/lists.parquet'" | cut -d, -f2 | tr '\n' ' ')
+check "list types read back" "column_type BIGINT[] VARCHAR[] DOUBLE[] BOOLEAN[] DATE[] TIMESTAMP[] " "$out"
+err=$("$WB" -c "COPY (SELECT [] AS l) TO '$tmp/l.parquet'" 2>&1)
+contains "untyped lists are refused" 'column "l" is a list whose elements have no type' "$err"
 err=$("$WB" -c "COPY (SELECT INTERVAL '1 day' AS iv) TO '$tmp/iv.parquet'" 2>&1)
 contains "INTERVAL columns are refused" 'column "iv" is an INTERVAL, which wb does not write to Parquet' "$err"
 [ -e "$tmp/iv.parquet" ]; check "no file after a refused COPY" 1 $?

@@ -7,7 +7,7 @@
 //    column, extreme BIGINTs, NaN / -0.0 / inf, a low-cardinality string
 //    (dictionary), a high-cardinality one (PLAIN fallback), long strings,
 //    dates and timestamps before 1970 - once per codec and with small row
-//    groups; DuckDB reads every file and must see exactly the values wb
+//    groups, lists (NULL, empty, NULL elements); DuckDB reads every file and must see exactly the values wb
 //    exported as CSV, the types wb promises and correct statistics; wb
 //    reads its own files back to the same CSV text.
 // 2. DuckDB writes a table of its types (integers of every width and sign,
@@ -73,9 +73,16 @@ function wbRows(sql) {
   return { names: rows[0], rows: rows.slice(1) };
 }
 
+const parseList = (t) => t === null ? null : t === '[]' ? [] : t.slice(1, -1).split(', ').map((x) => x === 'null' ? null : x);
+
 // Does DuckDB value d equal wb's CSV text w for a column of wb type t?
 function same(t, w, d) {
   if (w === null || d === null || d === undefined) return w === null && (d === null || d === undefined);
+  if (t.startsWith('LIST:')) {
+    const el = t.slice(5), wl = parseList(w), items = d.items;
+    return wl.length === items.length && items.every((x, k) =>
+      same(el, wl[k], x === null ? null : el === 'DOUBLE' ? Number(x) : x));
+  }
   switch (t) {
     case 'BIGINT': return BigInt(w) === BigInt(d);
     case 'DOUBLE': {
@@ -117,11 +124,15 @@ const gen = `SELECT range AS id,
   CASE WHEN range % 1000 = 1 THEN repeat('long', 300 + range % 77) ELSE NULL END AS s_long,
   CASE WHEN range % 6 = 0 THEN NULL ELSE DATE '1970-01-01' + CAST(range % 40000 - 20000 AS INTEGER) END AS dt,
   CASE WHEN range % 8 = 0 THEN NULL ELSE timestamp_micros(range * 123456789 - 10000000000000) END AS ts,
-  CAST(NULL AS BIGINT) AS all_null_i, CAST(NULL AS VARCHAR) AS all_null_s
+  CAST(NULL AS BIGINT) AS all_null_i, CAST(NULL AS VARCHAR) AS all_null_s,
+  CASE WHEN range % 5 = 0 THEN NULL WHEN range % 7 = 0 THEN CAST([] AS BIGINT[]) ELSE [range, NULL, -range * 3] END AS li,
+  CASE WHEN range % 3 = 0 THEN NULL ELSE ['é' || range % 10, NULL, ''] END AS ls,
+  CASE WHEN range % 1000 = 3 THEN CAST(NULL AS DOUBLE[]) ELSE [range / 4.0, CAST('nan' AS DOUBLE)] END AS ld
 FROM range(${N})`;
-const wbTypes = ['BIGINT', 'BIGINT', 'DOUBLE', 'BOOLEAN', 'VARCHAR', 'VARCHAR', 'VARCHAR', 'DATE', 'TIMESTAMP', 'BIGINT', 'VARCHAR'];
+const wbTypes = ['BIGINT', 'BIGINT', 'DOUBLE', 'BOOLEAN', 'VARCHAR', 'VARCHAR', 'VARCHAR', 'DATE', 'TIMESTAMP', 'BIGINT', 'VARCHAR',
+  'LIST:BIGINT', 'LIST:VARCHAR', 'LIST:DOUBLE'];
 const duckSelect = `SELECT id, i, d, b, s_dict, s_plain, s_long, CAST(dt AS VARCHAR), CAST(CAST(ts AS TIMESTAMP) AS VARCHAR),
-  all_null_i, all_null_s`;
+  all_null_i, all_null_s, li, ls, ld`;
 const expected = wbRows(`${gen} ORDER BY id`);
 ok(expected.rows.length === N, `wb exported ${N} expected rows`);
 
@@ -143,7 +154,7 @@ for (const [name, opts] of variants) {
   }
   const types = await duck(`SELECT column_type FROM (DESCRIBE SELECT * FROM '${file}')`);
   const want = ['BIGINT', 'BIGINT', 'DOUBLE', 'BOOLEAN', 'VARCHAR', 'VARCHAR', 'VARCHAR', 'DATE',
-    'TIMESTAMP WITH TIME ZONE', 'BIGINT', 'VARCHAR'];
+    'TIMESTAMP WITH TIME ZONE', 'BIGINT', 'VARCHAR', 'BIGINT[]', 'VARCHAR[]', 'DOUBLE[]'];
   ok(JSON.stringify(types.map((r) => r[0])) === JSON.stringify(want), `${name}: DuckDB sees wb's types`,
     types.map((r) => r[0]).join(', '));
   const drows = await duck(`${duckSelect} FROM '${file}' ORDER BY id`);
@@ -226,6 +237,60 @@ for (const [name, opts] of [['zstd', 'COMPRESSION zstd'], ['snappy', 'COMPRESSIO
   }
   compare(`wb reads DuckDB's ${name} file`, dTypes, w.rows, drows);
 }
+// filters over DuckDB's statistics (pruned row groups) give DuckDB's answers
+{
+  const file = `${tmp}/duck_small_pages.parquet`;
+  const filters = [`id BETWEEN 12345 AND 23456`, `t32 > 500000000`, `s_dict = 'brand_3'`, `dt < DATE '2019-11-01'`,
+    `ts >= TIMESTAMP '2019-10-02 00:00:00'`, `u64 < 5000000`, `f64 > 20000`, `t8 IS NULL`, `s_dict IS NOT NULL AND id < 7000`];
+  for (const f of filters) {
+    const d = await duck(`SELECT count(*), sum(id) FROM '${file}' WHERE ${f}`);
+    const w = wbRows(`SELECT count(*), sum(id) FROM '${file}' WHERE ${f}`).rows[0];
+    ok(BigInt(w[0]) === BigInt(d[0][0]) && BigInt(w[1] ?? 0) === BigInt(d[0][1] ?? 0), `filter ${f}: DuckDB's rows`,
+      `wb ${w}, DuckDB ${d[0].map(String)}`);
+  }
+}
+// lists: every element type, NULL lists, empty lists, NULL elements, lists
+// longer than a page; standard 3-level LIST columns in v1 and v2 pages
+await con.run(`CREATE TABLE l AS SELECT range AS id,
+  CASE WHEN range % 7 = 0 THEN NULL WHEN range % 5 = 0 THEN []::BIGINT[]
+       ELSE [range, NULL, -range * 1000003, range % 3] END AS li,
+  CASE WHEN range % 11 = 0 THEN NULL ELSE ['s' || range % 13, NULL, 'é' || range % 4] END AS ls,
+  [range / 4.0, -0.5] AS ld,
+  CASE WHEN range % 4 = 0 THEN NULL ELSE [range % 2 = 0, NULL] END AS lb,
+  [DATE '2019-10-01' + (range % 100)::INTEGER] AS ldt,
+  [TIMESTAMP '2019-10-01 00:00:00' + to_microseconds(range * 1000001), NULL] AS lts,
+  CASE WHEN range = 777 THEN range(20000) ELSE [range] END AS big
+  FROM range(30000)`);
+const lTypes = ['BIGINT', 'DOUBLE', 'BOOLEAN', 'VARCHAR', 'DATE', 'TIMESTAMP'];
+for (const [name, opts] of [['v1', 'COMPRESSION snappy'], ['v2', 'COMPRESSION zstd, PARQUET_VERSION v2'],
+  ['small_row_groups', 'ROW_GROUP_SIZE 3000']]) {
+  const file = `${tmp}/duck_lists_${name}.parquet`;
+  await con.run(`COPY l TO '${file}' (FORMAT parquet, ${opts})`);
+  const drows = await duck(`SELECT li, ld, lb, ls, ldt, lts, big FROM '${file}' ORDER BY id`);
+  let w;
+  try {
+    w = wbRows(`SELECT CAST(li AS VARCHAR), CAST(ld AS VARCHAR), CAST(lb AS VARCHAR), CAST(ls AS VARCHAR),
+      CAST(ldt AS VARCHAR), CAST(lts AS VARCHAR), CAST(big AS VARCHAR) FROM '${file}' ORDER BY id`).rows;
+  } catch (e) {
+    ok(false, `wb reads DuckDB's lists (${name})`, e.stderr || e.message);
+    continue;
+  }
+  let bad = 0, first = '';
+  for (let r = 0; r < drows.length && bad < 5; r++)
+    for (let c = 0; c < 7; c++) {
+      const d = drows[r][c], wl = parseList(w[r]?.[c] ?? null);
+      const items = d === null ? null : d.items;
+      const t = c === 6 ? 'BIGINT' : lTypes[c];
+      const eq = items === null ? wl === null : wl !== null && wl.length === items.length &&
+        items.every((x, k) => same(t, wl[k], x === null ? null : t === 'DOUBLE' ? Number(x) : x));
+      if (!eq) {
+        bad++;
+        if (!first) first = `row ${r} column ${c}: wb ${w[r]?.[c]}, DuckDB ${d === null ? 'NULL' : String(d)}`;
+      }
+    }
+  ok(bad === 0 && w.length === drows.length, `wb reads DuckDB's list columns (${name}): ${w.length} rows equal`, first);
+}
+
 const v2enc = await duck(`SELECT string_agg(DISTINCT encodings, ';') FROM parquet_metadata('${tmp}/duck_v2.parquet')`);
 ok(/DELTA/.test(v2enc[0][0]), `DuckDB's v2 file uses delta encodings (${v2enc[0][0]})`);
 

@@ -3,6 +3,7 @@
 #include "cli/cmd.h"
 #include "core/strutil.h"
 #include "core/xmalloc.h"
+#include "sql/parser.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -81,6 +82,14 @@ cmd_help(struct session *s, int argc, char **argv, struct wb_error *err)
 		char head[128];
 		snprintf(head, sizeof head, "%s%s%s", c->name, c->args ? " " : "", c->args ? c->args : "");
 		fprintf(o, "  .%-*s  %s\n", w, head, c->summary);
+	}
+	/* statements registered by extensions (the Delta maintenance
+	 * statements), from the parser's registry */
+	if (parse_ext_count() > 0)
+		fprintf(o, "\nMore statements:\n\n");
+	for (int i = 0; i < parse_ext_count(); i++) {
+		const struct stmt_ext *e = parse_ext_at(i);
+		fprintf(o, "  %s\n      %s\n", e->usage ? e->usage : e->word, e->summary ? e->summary : "");
 	}
 	fprintf(o, "\n.help COMMAND shows details.\n");
 	return 0;

@@ -5,6 +5,7 @@
 #include "func/func.h"
 #include "func/tablefn.h"
 #include "sql/lexer.h"
+#include "sql/parser.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -219,7 +220,9 @@ complete_candidates(struct session *s, const char *line, int point, int *startp,
 		prev_word(line, start, pw, sizeof pw);
 		bool want_table = strcmp(pw, "FROM") == 0 || strcmp(pw, "JOIN") == 0 || strcmp(pw, "INTO") == 0 ||
 		    strcmp(pw, "TABLE") == 0 || strcmp(pw, "UPDATE") == 0 || strcmp(pw, "DESCRIBE") == 0 ||
-		    strcmp(pw, "DESC") == 0 || strcmp(pw, "VIEW") == 0 || strcmp(pw, "USING") == 0 ||
+		    strcmp(pw, "DESC") == 0 || strcmp(pw, "VIEW") == 0 || strcmp(pw, "HISTORY") == 0 ||
+		    strcmp(pw, "DETAIL") == 0 || strcmp(pw, "OPTIMIZE") == 0 || strcmp(pw, "VACUUM") == 0 ||
+		    strcmp(pw, "RESTORE") == 0 || strcmp(pw, "TBLPROPERTIES") == 0 || strcmp(pw, "USING") == 0 ||
 		    strcmp(pw, "TRUNCATE") == 0;
 		if (want_table) {
 			catalog_each_table(s->catalog, NULL, table_cb, &c);
@@ -231,6 +234,11 @@ complete_candidates(struct session *s, const char *line, int point, int *startp,
 			catalog_each_table(s->catalog, NULL, column_cb, &c);
 			for (int k = 1; k < KW__COUNT; k++)
 				add_keyword(&c, kw_name((enum kw_id)k));
+			for (int i = 0; i < parse_ext_count(); i++) {
+				add_keyword(&c, parse_ext_at(i)->word);
+				if (parse_ext_at(i)->words2)
+					add_keyword(&c, parse_ext_at(i)->words2);
+			}
 			for (int i = 0; i < fn_count(); i++) {
 				const char *n = fn_at(i)->name;
 				if (isalpha((unsigned char)n[0]))

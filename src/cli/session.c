@@ -19,6 +19,8 @@ session_new(void)
 {
 	struct session *s = xcalloc(1, sizeof *s);
 	s->catalog = catalog_new();
+	s->delta_retention_check = true;
+	stmt_register_exts();
 	render_options_init(&s->render);
 	s->out = stdout;
 	s->errout = stderr;

@@ -50,6 +50,10 @@ struct session {
 	bool default_delta;      /* CREATE TABLE makes Delta tables (default; SET default_table_format) */
 	bool schema_auto_merge;  /* INSERT and MERGE add new columns to the target
 	                            (SET spark.databricks.delta.schema.autoMerge.enabled) */
+	/* Delta maintenance settings (Databricks' names; stmt_lake_setting) */
+	bool delta_retention_check;      /* spark.databricks.delta.retentionDurationCheck.enabled */
+	int64_t delta_target_file_size;  /* spark.databricks.delta.optimize.maxFileSize; 0: default */
+	int64_t max_records_per_file;    /* spark.sql.files.maxRecordsPerFile (OPTIMIZE); 0: no limit */
 	volatile sig_atomic_t cancel;
 	struct session_param *params;
 	int nparams;

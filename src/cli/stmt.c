@@ -519,6 +519,12 @@ show(struct session *s, struct arena *a, struct ast *st, struct wb_error *err)
 	return rc;
 }
 
+static void
+extended_row(void *arg, const char *key, const char *value)
+{
+	rb_row(arg, key, value, NULL);
+}
+
 static int
 describe(struct session *s, struct arena *a, struct ast *st, struct wb_error *err)
 {
@@ -565,6 +571,8 @@ describe(struct session *s, struct arena *a, struct ast *st, struct wb_error *er
 			}
 			if (t->comment)
 				rb_row(&rb, "comment", t->comment, NULL);
+			if (lake_table_dir(t))
+				stmt_lake_describe_extended(t, extended_row, &rb);
 		}
 		table_unref(t);
 	}
@@ -634,8 +642,13 @@ set_stmt(struct session *s, struct arena *a, struct ast *st, struct wb_error *er
 		s->schema_auto_merge = on;
 		return 0;
 	}
+	int r = stmt_lake_setting(s, name, &v, st->u.set.value->pos, err);
+	if (r != 0)
+		return r < 0 ? -1 : 0;
 	err_set(err, st->pos, "unknown setting \"%s\"", name);
-	err_hint(err, "settings: threads, max_rows, default_table_format, spark.databricks.delta.schema.autoMerge.enabled");
+	err_hint(err, "settings: threads, max_rows, default_table_format, spark.databricks.delta.schema.autoMerge.enabled, "
+	    "spark.databricks.delta.retentionDurationCheck.enabled, spark.databricks.delta.optimize.maxFileSize, "
+	    "spark.sql.files.maxRecordsPerFile");
 	return -1;
 }
 

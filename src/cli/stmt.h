@@ -20,6 +20,10 @@ struct pnode *stmt_plan_query(struct session *s, struct binder *b, struct arena 
 /* Run a plan into a rowset (small results). */
 int stmt_collect(struct session *s, struct pnode *plan, struct rowset **out, struct wb_error *err);
 
+/* Register the statements implemented as parser extensions (the Delta
+ * maintenance statements); idempotent, called by session_new(). */
+void stmt_register_exts(void);
+
 /* Signature of an extension statement's executor (struct stmt_ext.exec). */
 typedef int (*stmt_ext_fn)(struct session *s, struct arena *a, void *data, struct wb_error *err);
 

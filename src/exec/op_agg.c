@@ -679,10 +679,15 @@ agg_consume(void *arg, int worker, struct chunk *c, struct wb_error *err)
 	if (ng == 0) {
 		memset(w->gids, 0, sizeof(uint32_t) * (size_t)cnt);
 	} else {
-		struct vec *kv[64];
-		for (int k = 0; k < ng && k < 64; k++)
-			if (expr_eval(w->gexprs[k], c, &kv[k], err) < 0)
+		/* more than 64 keys (wide GROUP BY / EXCEPT): a heap array */
+		struct vec *kvbuf[64];
+		struct vec **kv = ng <= 64 ? kvbuf : xmalloc(sizeof *kv * (size_t)ng);
+		for (int k = 0; k < ng; k++)
+			if (expr_eval(w->gexprs[k], c, &kv[k], err) < 0) {
+				if (kv != kvbuf)
+					free(kv);
 				return -1;
+			}
 		if (ng == 1 && kv[0]->kind == VEC_DICT) {
 			find_dict_keys(t, n, G->ctxs, kv[0], cnt, w->gids);
 		} else {
@@ -700,6 +705,8 @@ agg_consume(void *arg, int worker, struct chunk *c, struct wb_error *err)
 				}
 			}
 		}
+		if (kv != kvbuf)
+			free(kv);
 	}
 
 	/* aggregates */

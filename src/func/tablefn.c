@@ -250,7 +250,8 @@ static const struct table_fn tf_table[] = {
 	    "SELECT count(*) FROM read_parquet('events.parquet')", tf_read_parquet_bind},
 	{"parquet_scan", "parquet_scan('file or glob', ...)", "alias of read_parquet",
 	    "SELECT * FROM parquet_scan('events.parquet')", tf_read_parquet_bind},
-	{"delta_scan", "delta_scan('path')", "read the latest version of the Delta table at path (as delta.`path` does)",
+	{"delta_scan", "delta_scan('path' [, version => n | timestamp => t])",
+	    "read the Delta table at path (as delta.`path` does): the latest version, or as of a version or a time",
 	    "SELECT count(*) FROM delta_scan('wb.lake/main/bronze/events')", tf_delta_scan_bind},
 };
 

@@ -289,21 +289,86 @@ bind_recursive_cte(struct binder *b, struct bind_cte *c)
 	return r;
 }
 
+/*
+ * t VERSION AS OF n / TIMESTAMP AS OF x (also t@v3, FOR SYSTEM_VERSION /
+ * SYSTEM_TIME AS OF): set *tab to a new reference to table x pinned to
+ * that version, and *version to the version it reads. The AS OF values are constant expressions; a timestamp may be
+ * given as a string or a date. -1 with the error set when the table keeps
+ * no history or the version does not exist.
+ */
+static int
+bind_time_travel_at(struct binder *b, struct ast *t, struct table *x, struct table **tab, int64_t *version)
+{
+	const char *what = t->u.table.version ? "VERSION AS OF" : "TIMESTAMP AS OF";
+	if (t->u.table.version && t->u.table.timestamp) {
+		err_set(b->err, t->u.table.timestamp->pos, "give either VERSION AS OF or TIMESTAMP AS OF, not both");
+		return -1;
+	}
+	if (x->view_sql || x->ops == NULL || x->ops->as_of == NULL) {
+		err_set(b->err, t->pos, "%s needs a Delta table; \"%s\" is %s", what, x->name,
+		    x->view_sql ? "a view" : "an in-memory table, which keeps no versions");
+		return -1;
+	}
+	int64_t v = -1, ts = 0;
+	struct wb_value val;
+	if (t->u.table.version) {
+		if (bind_constant(b, t->u.table.version, &val) < 0)
+			return -1;
+		if (val.is_null || val.type != WB_TYPE_BIGINT || val.u.i < 0) {
+			err_set(b->err, t->u.table.version->pos, "VERSION AS OF needs a version number (0, 1, ...)");
+			return -1;
+		}
+		v = val.u.i;
+	} else {
+		/* CAST(x AS TIMESTAMP): strings and dates as well */
+		struct ast *c = ast_new(b->arena, AST_CAST, t->u.table.timestamp->pos);
+		c->u.cast.arg = t->u.table.timestamp;
+		c->u.cast.type = WB_TYPE_TIMESTAMP;
+		c->u.cast.type_text = "TIMESTAMP";
+		if (bind_constant(b, c, &val) < 0)
+			return -1;
+		if (val.is_null) {
+			err_set(b->err, t->u.table.timestamp->pos, "TIMESTAMP AS OF needs a time, not NULL");
+			return -1;
+		}
+		ts = val.u.i;
+	}
+	struct table *pinned = x->ops->as_of(x, v, ts, version, b->err);
+	if (pinned == NULL) {
+		err_at(b->err, t->u.table.version ? t->u.table.version->pos : t->u.table.timestamp->pos);
+		err_hint(b->err, "DESCRIBE HISTORY %s lists the table's versions and their times", x->name);
+		return -1;
+	}
+	*tab = pinned;
+	return 0;
+}
+
+/* The same, replacing *tab, whose reference is released either way. */
+static int
+bind_time_travel(struct binder *b, struct ast *t, struct table **tab, int64_t *version)
+{
+	struct table *x = *tab;
+	*tab = NULL;
+	int rc = bind_time_travel_at(b, t, x, tab, version);
+	table_unref(x);
+	return rc;
+}
+
 static struct pnode *
 bind_table(struct binder *b, struct ast *t, struct scope *s)
 {
 	const struct ast_name *nm = &t->u.table.name;
 	const char *alias = t->u.table.alias ? t->u.table.alias : nm->parts[nm->n - 1];
-	if (t->u.table.version || t->u.table.timestamp) {
-		err_set(b->err, t->pos, "time travel (VERSION AS OF / TIMESTAMP AS OF) needs a Delta table; \"%s\" is in memory",
-		    nm->parts[nm->n - 1]);
-		return NULL;
-	}
+	bool as_of = t->u.table.version || t->u.table.timestamp;
 	/* CTEs shadow tables */
 	if (nm->n == 1 && t->u.table.object == NULL) {
 		for (struct bind_cte *c = b->ctes; c; c = c->next) {
 			if (strcasecmp(c->name, nm->parts[0]) != 0)
 				continue;
+			if (as_of) {
+				err_set(b->err, t->pos, "\"%s\" is a WITH query: it has no versions to travel to", c->name);
+				return NULL;
+			}
 			if (c->work) {
 				/* the recursive step reads the working table */
 				c->work_used = true;
@@ -387,6 +452,9 @@ bind_table(struct binder *b, struct ast *t, struct scope *s)
 			err_hint(b->err, "to read a file, quote its name: FROM '%s'", nm->parts[0]);
 		return NULL;
 	}
+	int64_t version = -1;
+	if (as_of && bind_time_travel(b, t, &tab, &version) < 0)
+		return NULL;
 	if (tab->view_sql) {
 		struct ast *q = parse_statement(tab->view_sql, (int)strlen(tab->view_sql), b->arena, b->err);
 		if (q == NULL) {
@@ -427,8 +495,14 @@ bind_table(struct binder *b, struct ast *t, struct scope *s)
 	for (int i = 0; i < tab->ncol; i++)
 		p->u.scan.proj[i] = i;
 	int64_t cached = lake_table_cached_version(tab);
-	p->u.scan.label = cached >= 0 ? arena_printf(b->arena, "%s (cached version %lld)", tab->name, (long long)cached)
-	                              : arena_strdup(b->arena, tab->name);
+	if (version >= 0) {
+		/* EXPLAIN shows the version read: ev@v3 (Databricks' notation) */
+		p->u.scan.label = arena_printf(b->arena, "%s@v%lld", tab->name, (long long)version);
+	} else if (cached >= 0) {
+		p->u.scan.label = arena_printf(b->arena, "%s (cached version %lld)", tab->name, (long long)cached);
+	} else {
+		p->u.scan.label = arena_strdup(b->arena, tab->name);
+	}
 	int64_t rows = tab->ops->row_count ? tab->ops->row_count(tab) : -1;
 	p->est_rows = rows >= 0 ? (double)rows : 1000;
 	if (apply_col_aliases(b, p, &t->u.table.col_aliases, tab->name) < 0)

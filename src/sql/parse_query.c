@@ -477,7 +477,8 @@ after_from:
 	return s;
 }
 
-/* name [@v] [VERSION AS OF n] [TIMESTAMP AS OF x] */
+/* name [@vN | @yyyyMMddHHmmssSSS] [VERSION AS OF n] [TIMESTAMP AS OF x]
+ * [FOR SYSTEM_VERSION AS OF n] [FOR SYSTEM_TIME AS OF x] */
 static struct ast *
 P_named_table(struct parser *p)
 {
@@ -495,6 +496,15 @@ P_named_table(struct parser *p)
 				return parser_syntax_error(p, "a version like @v3"), NULL;
 			t->u.table.version = lit;
 			p->cur++;
+		} else if (v->type == TOK_INTEGER && v->len == 17) {
+			/* t@yyyyMMddHHmmssSSS: a timestamp (Databricks) */
+			const char *d = v->text;
+			struct ast *lit = ast_new(p->arena, AST_LITERAL, v->pos);
+			lit->u.lit.type = WB_TYPE_VARCHAR;
+			lit->u.lit.u.s = wb_str_c(arena_printf(p->arena, "%.4s-%.2s-%.2s %.2s:%.2s:%.2s.%.3s", d, d + 4, d + 6,
+			    d + 8, d + 10, d + 12, d + 14));
+			t->u.table.timestamp = lit;
+			p->cur++;
 		} else if (v->type == TOK_INTEGER) {
 			struct ast *lit = ast_new(p->arena, AST_LITERAL, v->pos);
 			lit->u.lit.type = WB_TYPE_BIGINT;
@@ -506,12 +516,21 @@ P_named_table(struct parser *p)
 		}
 	}
 	for (;;) {
-		if (P_is_kw(p, KW_VERSION) && P_is_kw_at(p, 1, KW_AS) && P_is_kw_at(p, 2, KW_OF)) {
+		/* FOR SYSTEM_VERSION AS OF / FOR SYSTEM_TIME AS OF (SQL:2011, Spark) */
+		bool sys_version = false, sys_time = false;
+		if (P_is_kw(p, KW_FOR) && P_is_kw_at(p, 2, KW_AS) && P_is_kw_at(p, 3, KW_OF)) {
+			const struct token *w = parser_peek(p, 1);
+			sys_version = w->type == TOK_IDENT && w->len == 14 && strncasecmp(w->text, "SYSTEM_VERSION", 14) == 0;
+			sys_time = w->type == TOK_IDENT && w->len == 11 && strncasecmp(w->text, "SYSTEM_TIME", 11) == 0;
+			if (sys_version || sys_time)
+				p->cur++;
+		}
+		if (sys_version || (P_is_kw(p, KW_VERSION) && P_is_kw_at(p, 1, KW_AS) && P_is_kw_at(p, 2, KW_OF))) {
 			p->cur += 3;
 			t->u.table.version = P_expr(p);
 			if (t->u.table.version == NULL)
 				return NULL;
-		} else if (P_is_kw(p, KW_TIMESTAMP) && P_is_kw_at(p, 1, KW_AS) && P_is_kw_at(p, 2, KW_OF)) {
+		} else if (sys_time || (P_is_kw(p, KW_TIMESTAMP) && P_is_kw_at(p, 1, KW_AS) && P_is_kw_at(p, 2, KW_OF))) {
 			p->cur += 3;
 			t->u.table.timestamp = P_expr(p);
 			if (t->u.table.timestamp == NULL)

@@ -278,8 +278,12 @@ find_ext(struct parser *p)
 			continue;
 		if (e->words2 == NULL)
 			return e;
+		/* "DESCRIBE history" with nothing after names a table called
+		 * history: two-word statements need more */
+		const struct token *t3 = parser_peek(p, 2);
 		if (t2->type == TOK_IDENT && strlen(e->words2) == (size_t)t2->len &&
-		    strncasecmp(e->words2, t2->text, (size_t)t2->len) == 0)
+		    strncasecmp(e->words2, t2->text, (size_t)t2->len) == 0 && t3->type != TOK_EOF &&
+		    !(t3->type == TOK_OP && t3->len == 1 && t3->text[0] == ';'))
 			return e;
 	}
 	return NULL;
@@ -686,11 +690,15 @@ static struct ast *
 P_describe(struct parser *p, int pos)
 {
 	struct ast *n = ast_new(p->arena, AST_DESCRIBE, pos);
+	/* DESCRIBE HISTORY t / DETAIL t (the statements themselves are
+	 * extensions); DESCRIBE history alone names a table */
+	const struct token *after = parser_peek(p, 1);
+	bool more = after->type != TOK_EOF && !(after->type == TOK_OP && after->len == 1 && after->text[0] == ';');
 	if (P_accept_kw(p, KW_EXTENDED) || parser_accept_word(p, "FORMATTED"))
 		n->u.describe.extended = true;
-	else if (P_accept_kw(p, KW_HISTORY))
+	else if (more && P_accept_kw(p, KW_HISTORY))
 		n->u.describe.what = "HISTORY";
-	else if (parser_accept_word(p, "DETAIL"))
+	else if (more && parser_accept_word(p, "DETAIL"))
 		n->u.describe.what = "DETAIL";
 	P_accept_kw(p, KW_TABLE);
 	if (P_is_kw(p, KW_SELECT) || P_is_kw(p, KW_WITH) || P_is_kw(p, KW_VALUES) || P_is_op(p, "(") ||

@@ -27,6 +27,15 @@ struct table_ops {
 	int64_t (*row_count)(struct table *t);  /* -1 when unknown */
 	int64_t (*byte_size)(struct table *t);  /* in-memory or on-disk bytes, -1 unknown */
 	void (*destroy)(struct table *t);
+	/* Optional, for kinds that keep history (time travel): the table as
+	 * of a version (version >= 0) or, when version < 0, as of a time
+	 * (microseconds since the epoch, UTC): a new table object (one
+	 * reference) with that version's schema whose every scan reads that
+	 * version, and the version it resolved to in *resolved. NULL with err
+	 * (naming the versions or times that exist) when there is no such
+	 * version. NULL op: the kind has no history. */
+	struct table *(*as_of)(struct table *t, int64_t version, int64_t timestamp_us, int64_t *resolved,
+	    struct wb_error *err);
 };
 
 struct table {

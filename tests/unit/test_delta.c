@@ -195,7 +195,7 @@ test_snapshot_data(void)
 	ok(s != NULL && s->version == 0 && s->nfiles == 2, "snapshot-data1 as of version 0: two files");
 	delta_snapshot_free(s);
 	s = open_at(shared("snapshot-data1"), 2, &err);
-	ok(s == NULL && err.msg && strstr(err.msg, "has no version 2; its versions go up to 1"), "no version 2");
+	ok(s == NULL && err.msg && strstr(err.msg, "has no version 2: its versions are 0 to 1"), "no version 2");
 	err_clear(&err);
 }
 

@@ -405,6 +405,12 @@ const struct delta_checkpoint_io *delta_checkpoint_io_get(void);
  * default one week), without their stats and tags. Rows point into s. */
 int64_t delta_checkpoint_rows(const struct delta_snapshot *s, int64_t now_ms, struct arena *a,
     struct delta_action **rows);
+/* The table's delta.deletedFileRetentionDuration ("interval 1 week",
+ * "interval 30 days", "interval 168 hours") in ms - how long removed
+ * files must be kept for readers of older versions (VACUUM's default
+ * retention, and how long checkpoints keep tombstones): 7 days when
+ * unset, -1 when it cannot be understood. */
+int64_t delta_deleted_file_retention_ms(const struct delta_snapshot *s);
 /* The checkpoint's Parquet schema as Spark StructType JSON: one nullable
  * struct column per action (txn, add, remove, metaData, protocol,
  * domainMetadata) with the fields the protocol lists. */

@@ -19,11 +19,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* delta.deletedFileRetentionDuration ("interval 1 week", "interval 30
- * days", ...) in ms; -1 when it cannot be understood (then every
- * tombstone is kept, which is always safe: VACUUM only deletes less). */
-static int64_t
-retention_ms(const struct delta_snapshot *s)
+/* -1 when it cannot be understood: then checkpoints keep every
+ * tombstone, which is always safe (VACUUM only deletes less). */
+int64_t
+delta_deleted_file_retention_ms(const struct delta_snapshot *s)
 {
 	static const struct {
 		const char *unit;
@@ -70,7 +69,7 @@ delta_checkpoint_rows(const struct delta_snapshot *s, int64_t now_ms, struct are
 		r[n].type = DELTA_ACTION_ADD;
 		r[n++].u.add = s->files[i];
 	}
-	int64_t keep = retention_ms(s);
+	int64_t keep = delta_deleted_file_retention_ms(s);
 	for (int64_t i = 0; i < s->ntombstones; i++) {
 		const struct delta_remove *t = &s->tombstones[i];
 		if (keep >= 0 && t->deletion_timestamp >= 0 && t->deletion_timestamp + keep <= now_ms)

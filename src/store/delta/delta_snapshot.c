@@ -247,8 +247,11 @@ resolve_version(const char *table, const struct delta_listing *l, const struct d
 	if (opt->version == DELTA_LATEST)
 		return latest;
 	if (opt->version < 0 || opt->version > latest) {
-		err_set(err, -1, "Delta table %s has no version %lld; its versions go up to %lld", table,
-		    (long long)opt->version, (long long)latest);
+		/* the oldest version that can be rebuilt: 0 while the first
+		 * commit is there, else the oldest checkpoint */
+		int64_t earliest = l->ncommits > 0 && l->commits[0] == 0 ? 0 : l->ncps > 0 ? l->cps[0].version : latest;
+		err_set(err, -1, "Delta table %s has no version %lld: its versions are %lld to %lld", table,
+		    (long long)opt->version, (long long)earliest, (long long)latest);
 		return -1;
 	}
 	return opt->version;

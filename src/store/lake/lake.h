@@ -30,6 +30,7 @@
 #include "core/error.h"
 #include "core/types.h"
 #include "core/vector.h"
+#include "store/delta/delta.h"
 #include "store/table.h"
 
 /* ------------------------------------------------------------ tables */
@@ -39,9 +40,24 @@
  * tables read by path). NULL with err (naming dir) when it is not a
  * readable Delta table. */
 struct table *lake_table_open(const char *name, const char *dir, bool external, struct wb_error *err);
+/* Time travel: the table as of at->version or at->timestamp (at NULL or
+ * neither set: the latest, as lake_table_open). A table opened at a
+ * version is pinned: its schema is that version's and every scan reads
+ * that version. The table ops' as_of does the same for the binder. */
+struct table *lake_table_open_at(const char *name, const char *dir, bool external,
+    const struct delta_read_options *at, struct wb_error *err);
 /* The table's directory, or NULL if t is not a Delta table. */
 const char *lake_table_dir(const struct table *t);
 bool lake_table_is_external(const struct table *t);
+/* The version a pinned table reads, or -1 (the latest at each scan, or
+ * not a Delta table). */
+int64_t lake_table_version(const struct table *t);
+
+/* The clock of "TIMESTAMP AS OF" and of DESCRIBE HISTORY: commitInfo's
+ * timestamp where a commit has one, so that a table keeps its history's
+ * times when it is copied (file times do not survive cp or object
+ * stores); commits with in-commit timestamps always use those. */
+#define LAKE_TS_SOURCE DELTA_TS_COMMIT_INFO
 
 /* ------------------------------------------------------------ pinned tables */
 
@@ -168,6 +184,116 @@ int lake_remove_tree(const char *path, struct wb_error *err);
 /* Remove a managed table's directory (DROP TABLE): the log first, so a
  * crash half-way never leaves a readable table with missing files. */
 int lake_drop_files(const char *dir, struct wb_error *err);
+
+/* ------------------------------------------------------------ maintenance */
+
+/* COMMENT ON TABLE: a metadata-only commit setting metaData.description
+ * (comment NULL: removing it), logged as SET TBLPROPERTIES with
+ * {"comment": ...} like Spark (UNSET TBLPROPERTIES for NULL). Returns the
+ * version committed, or -1 with err. */
+int64_t lake_set_comment(const char *dir, const char *comment, struct wb_error *err);
+
+/* RESTORE TABLE ... TO VERSION AS OF / TIMESTAMP AS OF. */
+struct lake_restore_options {
+	struct delta_read_options to;    /* the version (or time) to restore */
+	const char *timestamp_text;      /* for operationParameters when restoring to a time */
+};
+
+/* Databricks' RESTORE result and operationMetrics. */
+struct lake_restore_metrics {
+	int64_t version;                 /* the RESTORE commit */
+	int64_t restored_version;        /* the version restored */
+	int64_t table_size_after, num_files_after;
+	int64_t num_removed_files, num_restored_files;
+	int64_t removed_files_size, restored_files_size;
+};
+
+/* One commit "RESTORE": adds (dataChange true) for the files of the
+ * restored version that are not live, removes for the live files it did
+ * not have, and its metadata if that differs (the table keeps its id; the
+ * protocol is never lowered). Refuses when a file to re-add is gone
+ * (vacuumed), naming it. Returns the version committed, or -1 with err. */
+int64_t lake_restore(const char *dir, const struct lake_restore_options *o, struct lake_restore_metrics *m,
+    struct wb_error *err);
+
+/* OPTIMIZE [ZORDER BY (...)]. */
+struct lake_optimize_options {
+	char *const *zorder;             /* Z-order column names (none: bin-packing) */
+	int nzorder;
+	int64_t target_file_size;        /* bytes; <= 0: default. The table property
+	                                    delta.targetFileSize wins over this. */
+	int64_t max_records_per_file;    /* cut new files at this many rows; 0: no limit */
+};
+
+#define LAKE_TARGET_FILE_SIZE (INT64_C(128) << 20)
+
+/* A size as table properties and settings give it: "134217728", "128mb",
+ * "1g", "64 MiB" (k, m, g, t are powers of 1024). Bytes, or -1. */
+int64_t lake_parse_size(const char *s);
+
+struct lake_file_sizes {
+	int64_t files, bytes, min, max;  /* min/max 0 when files == 0 */
+};
+
+/* Databricks' OPTIMIZE metrics (the statement's result and the commit's
+ * operationMetrics). */
+struct lake_optimize_metrics {
+	int64_t version;                 /* the OPTIMIZE commit, -1 when there was nothing to do */
+	int64_t target_file_size;        /* the target used */
+	struct lake_file_sizes added, removed;
+	int64_t p25, p50, p75;           /* added files' size percentiles */
+	int64_t considered_files;        /* live files looked at */
+	int64_t skipped_files;           /* left as they are (large enough, or alone in a bin) */
+	int64_t batches;                 /* bins written (1 for ZORDER) */
+	int64_t rows;                    /* rows rewritten */
+	int64_t start_ms, end_ms;
+};
+
+/* Compact the table's small files: without Z-order, files below the
+ * target size are packed, in log order, into bins of at most the target,
+ * each rewritten as one file (bins of one file are left alone); with
+ * Z-order, every live file is rewritten sorted by the Z-order columns
+ * (lake_maint.h has the method) into files of about the target size. One
+ * commit "OPTIMIZE" removes the old files and adds the new ones, all with
+ * dataChange false, so it conflicts only with commits that removed the
+ * same files. Refuses unknown Z-order columns and BOOLEAN ones (Delta
+ * keeps no statistics for them). Returns the version committed (-1 in
+ * m->version and 0 returned when there was nothing to do), or -1 with
+ * err; new files are removed when the commit fails. */
+int lake_optimize(const char *dir, const struct lake_optimize_options *o, struct lake_optimize_metrics *m,
+    struct wb_error *err);
+
+/* VACUUM. */
+struct lake_vacuum_options {
+	int64_t retain_ms;               /* keep files removed (or, untracked, written) less than this ago */
+	bool dry_run;                    /* list, delete nothing */
+	int64_t now_ms;                  /* the clock (0: now) */
+	/* for the VACUUM START commit's operationParameters */
+	bool retention_check;            /* the session refuses short retentions */
+	int64_t default_retention_ms;    /* the table's retention */
+	bool retain_given;               /* RETAIN was given (specifiedRetentionMillis) */
+	/* Called for each file deleted (or, dry run, that would be): its
+	 * path, as the table directory plus the relative name, and size. */
+	void (*each)(void *arg, const char *path, int64_t size);
+	void *arg;
+};
+
+struct lake_vacuum_result {
+	int64_t files, bytes;            /* deleted (or to delete) */
+	int64_t dirs;                    /* directories looked through */
+	int64_t empty_dirs;              /* empty directories removed */
+};
+
+/* Delete the files under the table directory that the latest version
+ * does not reference and that were removed (tombstone deletionTimestamp)
+ * or, for files the log never mentioned (files of failed commits,
+ * leftovers), last modified before now - retain. Never touches _delta_log
+ * or other names starting with '_' or '.', except the hidden .crc side
+ * files of deleted data files. Without dry_run, logs the run as two
+ * commits, VACUUM START and VACUUM END, like Databricks. 0, or -1 with
+ * err (files deleted before a failure stay deleted: they were garbage). */
+int lake_vacuum(const char *dir, const struct lake_vacuum_options *o, struct lake_vacuum_result *r,
+    struct wb_error *err);
 
 /* ------------------------------------------------------------ warehouse */
 

@@ -5,6 +5,7 @@
 #define WB_STORE_LAKE_LAKE_INT_H
 
 #include "store/lake/lake.h"
+#include "store/lake/lake_maint.h"   /* lake_now_ms */
 #include "store/delta/delta.h"
 #include "store/source.h"
 
@@ -30,6 +31,5 @@ struct source *lake_scan_open(const struct lake_scan_args *a);
 /* The version a scan from lake_scan_open reads. */
 int64_t lake_scan_version(const struct source *s);
 
-int64_t lake_now_ms(void);
 
 #endif

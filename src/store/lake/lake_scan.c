@@ -18,9 +18,11 @@
 #include "core/arena.h"
 #include "core/xmalloc.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #define FILE_SHIFT 44
 
@@ -99,6 +101,16 @@ open_part(struct lake_scan *ls, struct lake_part *p, int64_t f, struct wb_error 
 	p->file = f;
 	p->src = pq_source_open(&path, 1, &o, err);
 	if (p->src == NULL) {
+		struct stat st;
+		if (stat(path, &st) != 0 && errno == ENOENT) {
+			/* say it in the table's terms: VACUUM deletes the files
+			 * only older versions read; time travel to them fails */
+			err_clear(err);
+			err_set(err, -1, "version %lld of Delta table %s needs data file %s, which no longer exists",
+			    (long long)snap->version, snap->table, path);
+			err_hint(err, "VACUUM deletes the files that only versions older than its retention read; DESCRIBE "
+			    "HISTORY shows when it ran");
+		}
 		free(path);
 		return -1;
 	}

@@ -12,15 +12,18 @@
 #include "core/pool.h"
 #include "core/xmalloc.h"
 
+#include <errno.h>
 #include <pthread.h>
-
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 struct lake_tab {
 	char *dir;
 	bool external;
+	int64_t version;               /* time travel: the version every scan reads; -1: the latest */
+	int64_t rows, bytes;           /* of that version (pinned tables only; -1 unknown) */
 	/* CACHE TABLE: the decoded rows of one version (NULL: none) */
 	pthread_mutex_t mu;
 	struct memtable *cache;
@@ -29,11 +32,15 @@ struct lake_tab {
 
 /* ------------------------------------------------------------ table */
 
-/* Open the latest snapshot and check that it still has t's columns. */
+/* Open the snapshot a scan reads (the latest, or the pinned version) and
+ * check that it still has t's columns. */
 static struct delta_snapshot *
-snapshot_for(struct table *t, const char *dir, int *scol, struct wb_error *err)
+snapshot_for(struct table *t, const struct lake_tab *lt, int *scol, struct wb_error *err)
 {
-	struct delta_snapshot *snap = delta_snapshot_open(dir, NULL, err);
+	const char *dir = lt->dir;
+	struct delta_read_options o = DELTA_READ_OPTIONS_INIT;
+	o.version = lt->version >= 0 ? lt->version : DELTA_LATEST;
+	struct delta_snapshot *snap = delta_snapshot_open(dir, &o, err);
 	if (snap == NULL)
 		return NULL;
 	if (snap->metadata.npartition_columns > 0) {
@@ -60,7 +67,7 @@ lt_scan(struct table *t, struct wb_error *err)
 {
 	struct lake_tab *lt = t->impl;
 	int *scol = xcalloc((size_t)(t->ncol ? t->ncol : 1), sizeof(int));
-	struct delta_snapshot *snap = snapshot_for(t, lt->dir, scol, err);
+	struct delta_snapshot *snap = snapshot_for(t, lt, scol, err);
 	if (snap == NULL) {
 		free(scol);
 		return NULL;
@@ -90,6 +97,8 @@ static int64_t
 lt_rows(struct table *t)
 {
 	struct lake_tab *lt = t->impl;
+	if (lt->version >= 0)
+		return lt->rows;
 	struct wb_error e = WB_ERROR_INIT;
 	struct delta_snapshot *snap = delta_snapshot_open(lt->dir, NULL, &e);
 	int64_t n = snap ? delta_snapshot_num_records(snap, &e) : -1;
@@ -98,18 +107,20 @@ lt_rows(struct table *t)
 	return n;
 }
 
+static int64_t snapshot_bytes(const struct delta_snapshot *snap);
+
 static int64_t
 lt_bytes(struct table *t)
 {
 	struct lake_tab *lt = t->impl;
+	if (lt->version >= 0)
+		return lt->bytes;
 	struct wb_error e = WB_ERROR_INIT;
 	struct delta_snapshot *snap = delta_snapshot_open(lt->dir, NULL, &e);
 	err_clear(&e);
 	if (snap == NULL)
 		return -1;
-	int64_t n = 0;
-	for (int64_t f = 0; f < snap->nfiles; f++)
-		n += snap->files[f].size;
+	int64_t n = snapshot_bytes(snap);
 	delta_snapshot_free(snap);
 	return n;
 }
@@ -125,6 +136,8 @@ lt_destroy(struct table *t)
 	free(lt);
 }
 
+static struct table *lt_as_of(struct table *t, int64_t version, int64_t timestamp_us, int64_t *resolved,
+    struct wb_error *err);
 /* ------------------------------------------------------------ cache */
 
 struct cache_job {
@@ -245,12 +258,23 @@ static const struct table_ops lake_table_ops = {
 	.row_count = lt_rows,
 	.byte_size = lt_bytes,
 	.destroy = lt_destroy,
+	.as_of = lt_as_of,
 };
 
-struct table *
-lake_table_open(const char *name, const char *dir, bool external, struct wb_error *err)
+static int64_t
+snapshot_bytes(const struct delta_snapshot *snap)
 {
-	struct delta_snapshot *snap = delta_snapshot_open(dir, NULL, err);
+	int64_t n = 0;
+	for (int64_t f = 0; f < snap->nfiles; f++)
+		n += snap->files[f].size;
+	return n;
+}
+
+struct table *
+lake_table_open_at(const char *name, const char *dir, bool external, const struct delta_read_options *at,
+    struct wb_error *err)
+{
+	struct delta_snapshot *snap = delta_snapshot_open(dir, at, err);
 	if (snap == NULL)
 		return NULL;
 	int n = snap->schema.ncols;
@@ -263,6 +287,15 @@ lake_table_open(const char *name, const char *dir, bool external, struct wb_erro
 	struct lake_tab *lt = xcalloc(1, sizeof *lt);
 	lt->dir = xstrdup(dir);
 	lt->external = external;
+	lt->version = -1;
+	lt->rows = lt->bytes = -1;
+	if (at && (at->version != DELTA_LATEST || at->timestamp != DELTA_NO_TIMESTAMP)) {
+		struct wb_error e = WB_ERROR_INIT;
+		lt->version = snap->version;
+		lt->rows = delta_snapshot_num_records(snap, &e);
+		lt->bytes = snapshot_bytes(snap);
+		err_clear(&e);
+	}
 	pthread_mutex_init(&lt->mu, NULL);
 	struct table *t = table_new(name, n, names, types, &lake_table_ops, lt);
 	if (snap->metadata.description)
@@ -271,6 +304,30 @@ lake_table_open(const char *name, const char *dir, bool external, struct wb_erro
 	free(types);
 	delta_snapshot_free(snap);
 	return t;
+}
+
+struct table *
+lake_table_open(const char *name, const char *dir, bool external, struct wb_error *err)
+{
+	return lake_table_open_at(name, dir, external, NULL, err);
+}
+
+static struct table *
+lt_as_of(struct table *t, int64_t version, int64_t timestamp_us, int64_t *resolved, struct wb_error *err)
+{
+	struct lake_tab *lt = t->impl;
+	struct delta_read_options o = DELTA_READ_OPTIONS_INIT;
+	o.ts_source = LAKE_TS_SOURCE;
+	if (version >= 0) {
+		o.version = version;
+	} else {
+		/* floor to the millisecond the log's times have */
+		o.timestamp = timestamp_us >= 0 ? timestamp_us / 1000 : -((-timestamp_us + 999) / 1000);
+	}
+	struct table *x = lake_table_open_at(t->name, lt->dir, true, &o, err);
+	if (x && resolved)
+		*resolved = ((struct lake_tab *)x->impl)->version;
+	return x;
 }
 
 const char *
@@ -283,4 +340,10 @@ bool
 lake_table_is_external(const struct table *t)
 {
 	return t && t->ops == &lake_table_ops && ((const struct lake_tab *)t->impl)->external;
+}
+
+int64_t
+lake_table_version(const struct table *t)
+{
+	return t && t->ops == &lake_table_ops ? ((const struct lake_tab *)t->impl)->version : -1;
 }

@@ -51,14 +51,6 @@ lake_check_unpartitioned(const struct delta_snapshot *snap, const char *dir, str
 	return -1;
 }
 
-int64_t
-lake_now_ms(void)
-{
-	struct timeval tv;
-	gettimeofday(&tv, NULL);
-	return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
-}
-
 static void
 lw_free(struct lake_write *w)
 {

@@ -21,12 +21,20 @@
  *   UUID                                      -> VARCHAR (8-4-4-4-12 hex)
  *   TIME                                      -> VARCHAR (HH:MM:SS[.ffffff])
  *   INTERVAL (FIXED[12])                      -> INTERVAL
- * Nested columns (groups, lists, maps, repeated fields) appear in the
- * schema as VARCHAR so that DESCRIBE shows them, and a scan that projects
- * one fails with a message naming it; scans that leave them out read the
- * rest. Dictionary-encoded string columns come out as DICT vectors when
+ * Lists of primitive values (LIST in its standard 3-level and legacy
+ * 2-level forms, and bare repeated primitives) become wb lists of the
+ * element's type (BIGINT[], VARCHAR[], ...), with NULL lists, empty lists
+ * and NULL elements. Other nested columns (structs, maps, lists of lists)
+ * appear in the schema as VARCHAR so that DESCRIBE shows them, and a scan
+ * that projects one fails with a message naming it; scans that leave them
+ * out read the rest. Dictionary-encoded string columns come out as DICT vectors when
  * the dictionary is at most half the row group's rows, so low-cardinality
  * strings stay codes; the dictionaries live until the source is freed.
+ *
+ * Pruning: row groups whose footer statistics prove that no row passes the
+ * scan's hints (scan_pred.h) are skipped - min_value/max_value, the
+ * deprecated min/max only for signed numbers, DOUBLE bounds only when the
+ * file counts no NaN (wb writes nan_count), never for binary text.
  *
  * Parallelism: one morsel per row group, claimed atomically by readers;
  * morsel numbers run across the files of a glob or list in order, so chunk
@@ -40,7 +48,9 @@
  * Writing. pq_writer_open/write/close write one file with a flat schema:
  * BIGINT -> INT64, DOUBLE -> DOUBLE, BOOLEAN -> BOOLEAN, VARCHAR ->
  * BYTE_ARRAY (STRING), DATE -> INT32 (DATE), TIMESTAMP -> INT64
- * (TIMESTAMP(MICROS, isAdjustedToUTC = true)); INTERVAL is refused. All
+ * (TIMESTAMP(MICROS, isAdjustedToUTC = true)), lists T[] -> the standard
+ * 3-level LIST of T (optional elements, no statistics); INTERVAL is
+ * refused. All
  * columns are OPTIONAL. Columns are dictionary-encoded (RLE_DICTIONARY data
  * pages over a PLAIN dictionary page) and fall back to PLAIN when the
  * dictionary would not pay off; data pages are v1 with RLE definition
@@ -85,8 +95,8 @@ void pq_read_options_init(struct pq_read_options *o);
 struct source *pq_source_open(char *const *paths, int npaths, const struct pq_read_options *o,
     struct wb_error *err);
 
-/* Does the file start with the Parquet magic? (for FROM 'name' without a
- * .parquet extension) */
+/* Is path a regular file that starts with the Parquet magic? (for FROM
+ * 'name' without a .parquet extension; pipes are never read) */
 bool pq_file_looks_parquet(const char *path);
 
 /* ------------------------------------------------------------ writing */
@@ -109,7 +119,10 @@ bool pq_codec_from_name(const char *name, int *codec);
 
 /* Per-column statistics of a written file, as Delta add actions need them. */
 struct pq_col_stats {
-	bool has_minmax;            /* false when every value is NULL (or NaN) */
+	bool has_minmax;            /* false when every value is NULL, for lists, and
+	                               for a DOUBLE column holding a NaN (NaN sorts
+	                               above every bound in SQL, so a min/max that
+	                               leaves it out must not be used to skip) */
 	struct wb_value min, max;   /* VARCHAR values are malloc'd, owned here */
 	int64_t null_count;
 };

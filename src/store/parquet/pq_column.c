@@ -17,6 +17,7 @@
 #include "store/parquet/pq_int.h"
 #include "core/datetime.h"
 #include "core/hash.h"
+#include "core/list.h"
 #include "core/xmalloc.h"
 
 #include <math.h>
@@ -445,11 +446,11 @@ load_dict(struct pq_creader *c, const struct pq_page_header *h, const uint8_t *b
 	if (n < 0 || (w > 0 && (uint64_t)n > len / (size_t)w) || (w == 0 && (uint64_t)n > len / 4) ||
 	    (w < 0 && (uint64_t)n > len * 8))
 		return cr_fail(c, err, "the dictionary page holds fewer values than its header says");
-	size_t es = type_size(c->col->type);
+	size_t es = type_size(c->col->vtype);
 	c->dict_vals = xmalloc(es * (size_t)(n ? n : 1));
 	c->dict_n = n;
 	c->has_dict = true;
-	if (c->col->type == WB_TYPE_VARCHAR)
+	if (c->col->vtype == WB_TYPE_VARCHAR)
 		c->dict_arena = arena_new(4096);
 	struct str_alloc al = {arena_alloc_fn, c->dict_arena};
 	const uint8_t *p = d, *end = d + len;
@@ -578,23 +579,42 @@ start_v1(struct pq_creader *c, const struct pq_page_header *h, const uint8_t *bo
 		return cr_fail(c, err, "a data page with a negative value count");
 	c->page_left = h->data.num_values;
 	c->def_all_present = c->col->max_def == 0;
+	c->rep_none = false;
+	if (c->col->max_rep > 0) {
+		if (h->data.rep_encoding != PQ_ENC_RLE)
+			return cr_fail(c, err, "repetition levels encoded with %s", pq_enc_name(h->data.rep_encoding));
+		if (end - p < 4)
+			return cr_fail(c, err, "truncated repetition levels");
+		uint32_t l = (uint32_t)ld32(p);
+		if (l > (size_t)(end - p - 4))
+			return cr_fail(c, err, "repetition levels run past the page");
+		pq_rle_init(&c->rep, p + 4, l, pq_bit_width((uint64_t)c->col->max_rep));
+		p += 4 + l;
+	}
 	if (c->col->max_def > 0) {
+		int bw = pq_bit_width((uint64_t)c->col->max_def);
 		if (h->data.def_encoding == PQ_ENC_RLE) {
 			if (end - p < 4)
 				return cr_fail(c, err, "truncated definition levels");
 			uint32_t l = (uint32_t)ld32(p);
 			if (l > (size_t)(end - p - 4))
 				return cr_fail(c, err, "definition levels run past the page");
-			pq_rle_init(&c->def, p + 4, l, 1);
+			pq_rle_init(&c->def, p + 4, l, bw);
 			p += 4 + l;
-		} else if (h->data.def_encoding == PQ_ENC_BIT_PACKED) {
-			/* deprecated: one bit per level, most significant bit first */
-			size_t bytes = ((size_t)h->data.num_values + 7) / 8;
+		} else if (h->data.def_encoding == PQ_ENC_BIT_PACKED && c->col->max_rep == 0) {
+			/* deprecated: bw bits per level, most significant bit first */
+			size_t bytes = ((size_t)h->data.num_values * (size_t)bw + 7) / 8;
 			if (bytes > (size_t)(end - p))
 				return cr_fail(c, err, "truncated definition levels");
 			c->lvl_arr = xmalloc((size_t)h->data.num_values + 1);
-			for (int64_t i = 0; i < h->data.num_values; i++)
-				c->lvl_arr[i] = (p[i >> 3] >> (7 - (i & 7))) & 1;
+			for (int64_t i = 0; i < h->data.num_values; i++) {
+				int x = 0;
+				for (int k = 0; k < bw; k++) {
+					size_t bit = (size_t)i * (size_t)bw + (size_t)k;
+					x = x << 1 | ((p[bit >> 3] >> (7 - (bit & 7))) & 1);
+				}
+				c->lvl_arr[i] = (uint8_t)x;
+			}
 			c->lvl_pos = 0;
 			c->lvl_n = h->data.num_values;
 			p += bytes;
@@ -619,7 +639,11 @@ start_v2(struct pq_creader *c, const struct pq_page_header *h, const uint8_t *bo
 	c->page_left = v->num_values;
 	c->def_all_present = c->col->max_def == 0 || v->def_len == 0;
 	if (!c->def_all_present)
-		pq_rle_init(&c->def, body + v->rep_len, (size_t)v->def_len, 1);
+		pq_rle_init(&c->def, body + v->rep_len, (size_t)v->def_len, pq_bit_width((uint64_t)c->col->max_def));
+	/* no repetition levels: every value starts a row (lists of one) */
+	c->rep_none = v->rep_len == 0;
+	if (c->col->max_rep > 0 && !c->rep_none)
+		pq_rle_init(&c->rep, body, (size_t)v->rep_len, pq_bit_width((uint64_t)c->col->max_rep));
 	size_t len;
 	uint8_t *own;
 	const uint8_t *d = page_data(c, body + lv, (size_t)h->compressed_size - lv, (size_t)h->uncompressed_size - lv,
@@ -685,7 +709,7 @@ page_values(struct pq_creader *c, int m, void *dst, struct vec *v, struct wb_err
 	const char *why = NULL;
 	const void *phys = NULL;
 	struct str_alloc al = {vec_alloc_fn, v};
-	size_t es = type_size(c->col->type);
+	size_t es = type_size(c->col->vtype);
 	int pt = c->col->ptype;
 
 	switch (c->page_enc) {
@@ -839,6 +863,154 @@ pq_cr_open(struct pq_creader *c, const uint8_t *p, size_t n, int64_t rows, struc
 	c->dba = NULL;
 	c->retired = NULL;
 	c->nretired = c->cap_retired = 0;
+	c->lpos = c->ln = 0;
+	c->rep_none = false;
+	return 0;
+}
+
+/* ------------------------------------------------------------ lists */
+
+/* Buffer the next levels of the current page (loading pages as needed);
+ * 0 at the end of the column chunk, -1 on error. */
+static int
+fill_levels(struct pq_creader *c, struct wb_error *err)
+{
+	if (c->page_left == 0) {
+		if (c->pos >= c->end)
+			return 0;
+		if (next_page(c, err) < 0)
+			return -1;
+	}
+	int k = c->page_left < 2048 ? (int)c->page_left : 2048;
+	if (c->def_all_present)
+		memset(c->ldef, c->col->max_def, (size_t)k);
+	else if (pq_rle_get8(&c->def, c->ldef, k) < k)
+		return cr_fail(c, err, "fewer definition levels than values%s%s", c->def.err ? ": " : "",
+		    c->def.err ? c->def.err : "");
+	if (c->rep_none)
+		memset(c->lrep, 0, (size_t)k);
+	else if (pq_rle_get8(&c->rep, c->lrep, k) < k)
+		return cr_fail(c, err, "fewer repetition levels than values%s%s", c->rep.err ? ": " : "",
+		    c->rep.err ? c->rep.err : "");
+	for (int i = 0; i < k; i++)
+		if (c->ldef[i] > c->col->max_def || c->lrep[i] > c->col->max_rep)
+			return cr_fail(c, err, "a level above the column's maximum");
+	c->page_left -= k;
+	c->lpos = 0;
+	c->ln = k;
+	return 1;
+}
+
+/*
+ * Rows of a list column. Levels are consumed row by row: a row starts at
+ * a repetition level of 0 and takes every following level above 0; the
+ * level that starts the next row stays buffered for the next call. Each
+ * level at or above d_elem is an element slot; the values of present
+ * elements are decoded per stretch of levels (always within one page) into
+ * the slots, then every row's list points into one block of the vector's
+ * heap.
+ */
+static int
+read_list(struct pq_creader *c, int rows, struct vec *v, struct wb_error *err)
+{
+	const struct pq_col *col = c->col;
+	size_t es = type_size(col->vtype);
+	int64_t ne = 0;               /* element slots so far */
+	int64_t start[2049];
+	int r = -1;                   /* current row */
+	bool stop = false;
+	uint8_t *rownull = c->levels;
+
+	while (!stop) {
+		if (c->lpos == c->ln) {
+			int f = fill_levels(c, err);
+			if (f < 0)
+				return -1;
+			if (f == 0)
+				break;
+		}
+		int j = c->lpos, present = 0;
+		int64_t first_slot = ne;
+		for (; j < c->ln; j++) {
+			int d = c->ldef[j];
+			if (c->lrep[j] == 0) {
+				if (r + 1 == rows) {
+					stop = true;
+					break;
+				}
+				r++;
+				start[r] = ne;
+				rownull[r] = d < col->d_list;
+			} else if (r < 0) {
+				return cr_fail(c, err, "a list continues a row it did not start (repetition level above 0)");
+			}
+			if (d < col->d_elem)
+				continue;   /* NULL or empty list */
+			if ((size_t)(ne + 1) * es > c->elems_cap) {
+				c->elems_cap = c->elems_cap ? c->elems_cap * 2 : 16384;
+				while ((size_t)(ne + 1) * es > c->elems_cap)
+					c->elems_cap *= 2;
+				c->elems = xrealloc(c->elems, c->elems_cap);
+			}
+			if ((size_t)(ne + 1) > c->enulls_cap) {
+				c->enulls_cap = c->enulls_cap ? c->enulls_cap * 2 : 4096;
+				c->enulls = xrealloc(c->enulls, c->enulls_cap);
+			}
+			c->enulls[ne] = d < col->max_def;
+			present += d == col->max_def;
+			ne++;
+		}
+		/* values of the present elements among slots [first_slot, ne) */
+		if (present > 0 && page_values(c, present, c->elems + (size_t)first_slot * es, v, err) < 0)
+			return -1;
+		if (present < ne - first_slot) {
+			/* spread them over the slots, NULL slots get a safe value */
+			int64_t k = first_slot + present - 1;
+			for (int64_t i = ne - 1; i >= first_slot; i--) {
+				char *dst = c->elems + (size_t)i * es;
+				if (!c->enulls[i]) {
+					if (k != i)
+						memcpy(dst, c->elems + (size_t)k * es, es);
+					k--;
+				} else if (col->vtype == WB_TYPE_VARCHAR) {
+					wb_str e = {"", 0};
+					memcpy(dst, &e, sizeof e);
+				} else {
+					memset(dst, 0, es);
+				}
+			}
+		}
+		c->lpos = j;
+	}
+	if (r + 1 != rows)
+		return cr_fail(c, err, "the column chunk holds %d of the rows the row group announces here", r + 1);
+	start[rows] = ne;
+
+	/* one heap block for every element of the chunk */
+	char *data = ne ? vec_str_alloc(v, (size_t)ne * es) : NULL;
+	uint8_t *flags = ne ? (uint8_t *)vec_str_alloc(v, (size_t)ne) : NULL;
+	if (ne) {
+		memcpy(data, c->elems, (size_t)ne * es);
+		memcpy(flags, c->enulls, (size_t)ne);
+	}
+	wb_list *out = vec_list(v);
+	for (int i = 0; i < rows; i++) {
+		int64_t a = start[i], b = start[i + 1];
+		if (rownull[i]) {
+			vec_set_null(v, i);
+			out[i] = list_empty();
+			continue;
+		}
+		if (a == b) {
+			out[i] = list_empty();
+			continue;
+		}
+		bool any_null = memchr(flags + a, 1, (size_t)(b - a)) != NULL;
+		out[i].data = data + (size_t)a * es;
+		out[i].nulls = any_null ? flags + a : NULL;
+		out[i].n = (uint32_t)(b - a);
+	}
+	v->n = rows;
 	return 0;
 }
 
@@ -852,6 +1024,8 @@ pq_cr_read(struct pq_creader *c, int rows, struct vec *v, struct wb_error *err)
 
 	free_retired(c);
 	vec_reset(v);
+	if (c->col->is_list)
+		return read_list(c, rows, v, err);
 	char *data = v->data;
 	while (done < rows) {
 		if (c->page_left == 0 && next_page(c, err) < 0)
@@ -931,6 +1105,11 @@ pq_cr_fini(struct pq_creader *c)
 	c->delta = NULL;
 	c->dlba = NULL;
 	c->dba = NULL;
+	free(c->elems);
+	free(c->enulls);
+	c->elems = NULL;
+	c->enulls = NULL;
+	c->elems_cap = c->enulls_cap = 0;
 }
 
 /* ------------------------------------------------------------ text helpers */

@@ -165,8 +165,8 @@ struct pq_bin {
 
 struct pq_stats {
 	struct pq_bin max, min, max_value, min_value;
-	bool has_null_count, has_distinct_count;
-	int64_t null_count, distinct_count;
+	bool has_null_count, has_distinct_count, has_nan_count;
+	int64_t null_count, distinct_count, nan_count;
 	int8_t max_exact, min_exact;   /* -1 absent, else 0/1 */
 };
 
@@ -428,16 +428,26 @@ enum pq_conv {
 	PQ_CV_NESTED        /* not readable: a group or a repeated field */
 };
 
-/* One top-level column of a file, as wb sees it. */
+/*
+ * One top-level column of a file, as wb sees it. A list of primitives
+ * (the LIST annotation in its 3-level and legacy 2-level forms, or a bare
+ * repeated primitive) is a column of a wb list type whose element the leaf
+ * is; definition levels then say: below d_list the list is NULL, below
+ * d_elem it is empty, below max_def the element is NULL.
+ */
 struct pq_col {
 	const char *name;
-	wb_type type;
-	int conv;               /* enum pq_conv */
+	wb_type type;           /* wb type of the column */
+	wb_type vtype;          /* of the leaf's values: type, or the list's element type */
+	bool is_list;
+	int max_rep;            /* 0 flat, 1 list */
+	int d_list, d_elem;     /* lists, see above */
+	int conv;               /* enum pq_conv, of the leaf's values */
 	int ptype;              /* physical type of the leaf */
 	int32_t type_length;
 	int32_t scale;          /* decimals */
 	int leaf;               /* column chunk index in each row group; -1 nested */
-	int max_def;            /* 0 required, 1 optional */
+	int max_def;            /* flat: 0 required, 1 optional; lists up to 3 */
 	char *nested_what;      /* for PQ_CV_NESTED: "a list", "a struct", ... */
 };
 
@@ -451,7 +461,6 @@ struct pq_schema {
  * -1 with *why (static or arena text) on a malformed tree. */
 int pq_schema_build(const struct pq_file_meta *m, bool binary_as_string, struct arena *a,
     struct pq_schema *out, const char **why);
-/* "a list of INT32", "a struct" ... for messages. */
 
 /* ------------------------------------------------------------ decoding a column chunk */
 
@@ -507,6 +516,16 @@ struct pq_creader {
 	uint8_t *page_buf;      /* decompressed page (owned) */
 	uint8_t *bss_buf;       /* BYTE_STREAM_SPLIT values, unsplit (owned) */
 
+	/* lists: repetition levels, levels buffered from the current page,
+	 * the call's element slots */
+	struct pq_rle rep;
+	bool rep_none;          /* a v2 page without repetition levels */
+	int lpos, ln;
+	uint8_t lrep[2048], ldef[2048];
+	char *elems;
+	uint8_t *enulls;
+	size_t elems_cap, enulls_cap;
+
 	/* buffers freed at the next read */
 	void **retired;
 	int nretired, cap_retired;
@@ -548,8 +567,10 @@ struct pq_cenc {
 	size_t dstrs_cap, dhash_cap;
 	void *dense;                   /* non-NULL values */
 	size_t dense_cap;
-	uint32_t *lv;                  /* definition levels of a page */
+	uint32_t *lv;                  /* levels of a page */
 	size_t lv_cap;
+	uint8_t *ldefs, *lreps;        /* a list column's levels */
+	size_t ldefs_cap, lreps_cap;
 	struct { const char *p; uint32_t n, idx; } cache[PQ_ENC_CACHE];
 };
 
@@ -560,7 +581,7 @@ struct pq_wcol_in {
 	const char *name;
 	wb_type type;
 	int64_t n;                     /* rows */
-	const void *vals;              /* n values; those under NULLs are ignored */
+	const void *vals;              /* n values (wb_list for list types); those under NULLs are ignored */
 	const uint8_t *nulls;          /* NULL when nnull == 0 */
 	int64_t nnull;
 };
@@ -571,6 +592,7 @@ struct pq_wcol_res {
 	bool has_minmax;
 	struct wb_value min, max;      /* exact; VARCHAR views into the input */
 	int64_t null_count;
+	int64_t nan_count;             /* DOUBLE: NaN values (not in min/max) */
 };
 
 /* Append the pages of one column chunk to out; metadata and statistics

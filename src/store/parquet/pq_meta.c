@@ -68,6 +68,9 @@ decode_stats(struct pq_tin *t, struct pq_stats *s)
 		} else if (id == 4 && is_int(type)) {
 			s->distinct_count = get_i64(t, type);
 			s->has_distinct_count = true;
+		} else if (id == 9 && is_int(type)) {
+			s->nan_count = get_i64(t, type);
+			s->has_nan_count = true;
 		} else if ((id == 7 || id == 8) && (type == PQ_TT_TRUE || type == PQ_TT_FALSE)) {
 			int8_t v = pq_tin_bool_field(t, type);
 			if (id == 7)
@@ -565,6 +568,8 @@ pq_stats_encode(struct pq_tout *t, int id, const struct pq_stats *s)
 		pq_tout_bool(t, 7, s->max_exact);
 	if (s->min_exact >= 0)
 		pq_tout_bool(t, 8, s->min_exact);
+	if (s->has_nan_count)
+		pq_tout_i64(t, 9, s->nan_count);
 	pq_tout_end(t);
 }
 

@@ -165,6 +165,67 @@ leaf_conv(const struct pq_schema_elem *e, bool binary_as_string, struct pq_col *
 	}
 }
 
+static bool
+is_list_group(const struct pq_schema_elem *e)
+{
+	return !is_leaf(e) && (e->logical.kind == PQ_LT_LIST || e->converted == PQ_CT_LIST);
+}
+
+/*
+ * The top-level field at schema[i] as a list of primitives, if it is one:
+ *   repeated <prim> x                                   (bare, never NULL)
+ *   <opt> group x (LIST) { repeated <prim> e }          (legacy 2-level)
+ *   <opt> group x (LIST) { repeated group l { <opt> <prim> e } }   (standard)
+ * except the legacy forms where the repeated group is itself the element
+ * (named "array" or "x_tuple": a struct). Returns the number of schema
+ * elements it spans, 0 if it is not such a list, -1 on error.
+ */
+static int
+list_of(const struct pq_file_meta *m, int i, bool binary_as_string, struct pq_col *c, const char **why)
+{
+	const struct pq_schema_elem *e = &m->schema[i], *elem;
+	int span, d_list = e->repetition == PQ_OPTIONAL ? 1 : 0, d_elem, max_def;
+	if (is_leaf(e) && e->repetition == PQ_REPEATED) {
+		elem = e;
+		span = 1;
+		d_list = 0;
+		d_elem = max_def = 1;
+	} else if (is_list_group(e) && e->num_children == 1 && i + 1 < m->nschema &&
+	    m->schema[i + 1].repetition == PQ_REPEATED) {
+		const struct pq_schema_elem *r = &m->schema[i + 1];
+		if (is_leaf(r)) {
+			elem = r;
+			span = 2;
+			d_elem = max_def = d_list + 1;
+		} else {
+			size_t nl = strlen(e->name);
+			bool struct_elem = strcmp(r->name, "array") == 0 ||
+			    (strncmp(r->name, e->name, nl) == 0 && strcmp(r->name + nl, "_tuple") == 0);
+			if (struct_elem || r->num_children != 1 || i + 2 >= m->nschema || !is_leaf(&m->schema[i + 2]) ||
+			    m->schema[i + 2].repetition == PQ_REPEATED)
+				return 0;
+			elem = &m->schema[i + 2];
+			span = 3;
+			d_elem = d_list + 1;
+			max_def = d_elem + (elem->repetition == PQ_OPTIONAL ? 1 : 0);
+		}
+	} else {
+		return 0;
+	}
+	if (leaf_conv(elem, binary_as_string, c, why) < 0)
+		return -1;
+	if (!type_is_elem(c->type))
+		return 0;   /* a list of INTERVAL: wb has none */
+	c->vtype = c->type;
+	c->type = type_list_of(c->type);
+	c->is_list = true;
+	c->max_rep = 1;
+	c->d_list = d_list;
+	c->d_elem = d_elem;
+	c->max_def = max_def;
+	return span;
+}
+
 int
 pq_schema_build(const struct pq_file_meta *m, bool binary_as_string, struct arena *a, struct pq_schema *out,
     const char **why)
@@ -195,9 +256,26 @@ pq_schema_build(const struct pq_file_meta *m, bool binary_as_string, struct aren
 			i++;
 			if (leaf_conv(e, binary_as_string, c, why) < 0)
 				return -1;
+			c->vtype = c->type;
 			c->leaf = leaf++;
 			continue;
 		}
+		int span = list_of(m, i, binary_as_string, c, why);
+		if (span < 0)
+			return -1;
+		if (span > 0) {
+			/* the list's subtree is exactly span elements, one leaf */
+			int j = i;
+			if (subtree_leaves(m, &j, 0, why) != 1 || j != i + span) {
+				*why = "a list's schema announces more fields than it has";
+				return -1;
+			}
+			i += span;
+			c->leaf = leaf++;
+			continue;
+		}
+		memset(c, 0, sizeof *c);
+		c->name = e->name;
 		/* a group or a repeated leaf: not readable, but its leaves
 		 * must be counted so that later columns find their chunks */
 		int first = leaf;
@@ -211,7 +289,7 @@ pq_schema_build(const struct pq_file_meta *m, bool binary_as_string, struct aren
 		if (e->repetition == PQ_REPEATED)
 			c->nested_what = "a repeated field";
 		else if (e->logical.kind == PQ_LT_LIST || e->converted == PQ_CT_LIST)
-			c->nested_what = "a list";
+			c->nested_what = "a list of lists or structs";
 		else if (e->logical.kind == PQ_LT_MAP || e->converted == PQ_CT_MAP ||
 		    e->converted == PQ_CT_MAP_KEY_VALUE)
 			c->nested_what = "a map";

@@ -94,6 +94,8 @@ struct pq_src {
 
 struct pq_reader {
 	int morsel;              /* -1: none */
+	struct col_stats *stats; /* pruning: per source column */
+	const struct col_stats **statp;
 	int64_t row, rows;
 	int chunk;
 	int ncr;
@@ -163,6 +165,10 @@ bool
 pq_file_looks_parquet(const char *path)
 {
 	char magic[4];
+	struct stat st;
+	/* never read from a pipe: the bytes would be lost to its real reader */
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		return false;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return false;
@@ -299,8 +305,8 @@ pqs_start(struct source *s, struct wb_error *err)
 			const struct pq_file *f = &ps->files[i];
 			const struct pq_col *col = &f->schema.cols[f->colmap[c]];
 			if (col->conv == PQ_CV_NESTED) {
-				err_set(err, -1, "%s: column \"%s\" is %s, and wb reads only flat columns", f->path,
-				    col->name, col->nested_what);
+				err_set(err, -1, "%s: column \"%s\" is %s, which wb cannot read (it reads columns of "
+				    "values and lists of values)", f->path, col->name, col->nested_what);
 				err_hint(err, "leave it out of the query, e.g. SELECT * EXCLUDE (\"%s\") FROM '%s'",
 				    col->name, f0->path);
 				return -1;
@@ -321,6 +327,10 @@ pqs_reader_new(struct source *s)
 			n++;
 	r->ncr = n;
 	r->crs = n ? xcalloc((size_t)n, sizeof *r->crs) : NULL;
+	if (s->npreds > 0) {
+		r->stats = xcalloc((size_t)s->ncol, sizeof *r->stats);
+		r->statp = xcalloc((size_t)s->ncol, sizeof *r->statp);
+	}
 	return r;
 }
 
@@ -340,6 +350,8 @@ pqs_reader_free(struct source *s, void *reader)
 	struct pq_reader *r = reader;
 	close_morsel(r);
 	free(r->crs);
+	free(r->stats);
+	free(r->statp);
 	free(r);
 }
 
@@ -404,6 +416,127 @@ open_morsel(struct pq_src *ps, struct pq_reader *r, int m, struct wb_error *err)
 	return 0;
 }
 
+/* One statistics value (PLAIN bytes) as a wb value of col's type; false
+ * when it cannot stand for a bound in wb's order. */
+static bool
+stat_value(const struct pq_col *col, struct pq_bin b, struct wb_value *v)
+{
+	int32_t i32;
+	int64_t i64;
+	float f;
+	if (!b.set)
+		return false;
+	v->type = col->type;
+	v->is_null = false;
+	switch (col->conv) {
+	case PQ_CV_BOOL:
+		if (b.n != 1)
+			return false;
+		v->u.b = b.p[0] != 0;
+		return true;
+	case PQ_CV_I32: case PQ_CV_U32: case PQ_CV_DATE: case PQ_CV_DEC32:
+		if (b.n != 4)
+			return false;
+		memcpy(&i32, b.p, 4);
+		if (col->conv == PQ_CV_DEC32)
+			v->u.d = (double)i32;
+		else
+			v->u.i = col->conv == PQ_CV_U32 ? (int64_t)(uint32_t)i32 : i32;
+		break;
+	case PQ_CV_I64: case PQ_CV_U64: case PQ_CV_TS_MS: case PQ_CV_TS_US: case PQ_CV_TS_NS: case PQ_CV_DEC64:
+		if (b.n != 8)
+			return false;
+		memcpy(&i64, b.p, 8);
+		if (col->conv == PQ_CV_U64 && i64 < 0)
+			return false;
+		if (col->conv == PQ_CV_TS_MS && __builtin_mul_overflow(i64, 1000, &i64))
+			return false;
+		if (col->conv == PQ_CV_TS_NS)
+			i64 /= 1000;
+		if (col->conv == PQ_CV_DEC64)
+			v->u.d = (double)i64;
+		else
+			v->u.i = i64;
+		break;
+	case PQ_CV_F32:
+		if (b.n != 4)
+			return false;
+		memcpy(&f, b.p, 4);
+		v->u.d = f;
+		break;
+	case PQ_CV_F64:
+		if (b.n != 8)
+			return false;
+		memcpy(&v->u.d, b.p, 8);
+		break;
+	case PQ_CV_STRING:
+		v->u.s.p = (const char *)b.p;
+		v->u.s.n = b.n;
+		return true;
+	default:
+		return false;
+	}
+	if (col->conv == PQ_CV_DEC32 || col->conv == PQ_CV_DEC64) {
+		double p10 = 1;
+		for (int k = 0; k < col->scale && k < 40; k++)
+			p10 *= 10;
+		v->u.d /= p10;
+	}
+	if (col->type == WB_TYPE_DOUBLE && v->u.d != v->u.d)
+		return false;
+	return true;
+}
+
+/* The footer's statistics of one column chunk, as scan_pred wants them. */
+static void
+chunk_stats(const struct pq_col *col, const struct pq_column_chunk *cc, int64_t rows, struct col_stats *out)
+{
+	memset(out, 0, sizeof *out);
+	out->null_count = -1;
+	out->rows = rows;
+	if (!cc->has_meta || !cc->meta.has_stats)
+		return;
+	const struct pq_stats *st = &cc->meta.stats;
+	if (st->has_null_count)
+		out->null_count = st->null_count;
+	/* min_value/max_value are in the column's own order; the deprecated
+	 * min/max in signed order, right only for signed numbers */
+	struct pq_bin mn = st->min_value, mx = st->max_value;
+	bool legacy_ok = col->conv == PQ_CV_BOOL || col->conv == PQ_CV_I32 || col->conv == PQ_CV_I64 ||
+	    col->conv == PQ_CV_DATE || col->conv == PQ_CV_TS_MS || col->conv == PQ_CV_TS_US ||
+	    col->conv == PQ_CV_TS_NS || col->conv == PQ_CV_F32 || col->conv == PQ_CV_F64;
+	if ((!mn.set || !mx.set) && legacy_ok) {
+		mn = st->min;
+		mx = st->max;
+	}
+	/* NaN sorts above everything in wb but is left out of Parquet's
+	 * bounds: doubles count only when the file says there is no NaN */
+	if ((col->type == WB_TYPE_DOUBLE) && !(st->has_nan_count && st->nan_count == 0))
+		return;
+	out->has_minmax = stat_value(col, mn, &out->min) && stat_value(col, mx, &out->max);
+}
+
+/* Can row group m hold rows that pass the scan's pruning predicates? */
+static bool
+morsel_may_match(struct pq_src *ps, struct pq_reader *r, int m)
+{
+	struct source *s = &ps->src;
+	const struct pq_file *f = &ps->files[ps->morsels[m].file];
+	const struct pq_row_group *rg = &f->meta.rgs[ps->morsels[m].rg];
+	for (int i = 0; i < s->npreds; i++) {
+		int c = s->preds[i].col;
+		r->statp[c] = NULL;
+		if (c >= ps->ncol_file)
+			continue;
+		const struct pq_col *col = &f->schema.cols[f->colmap[c]];
+		if (col->conv == PQ_CV_NESTED || col->is_list || col->leaf < 0)
+			continue;
+		chunk_stats(col, &rg->cols[col->leaf], rg->num_rows, &r->stats[c]);
+		r->statp[c] = &r->stats[c];
+	}
+	return source_morsel_may_match(s, r->statp);
+}
+
 static int
 pqs_next(struct source *s, void *reader, struct chunk *out, struct wb_error *err)
 {
@@ -414,6 +547,8 @@ pqs_next(struct source *s, void *reader, struct chunk *out, struct wb_error *err
 		int m = atomic_fetch_add(&ps->next, 1);
 		if (m >= ps->nmorsels)
 			return 0;
+		if (s->npreds > 0 && !morsel_may_match(ps, r, m))
+			continue;
 		r->morsel = m;
 		r->row = 0;
 		r->chunk = 0;
@@ -588,6 +723,7 @@ pq_source_open(char *const *paths, int npaths, const struct pq_read_options *o, 
 	ps->src.est_rows = rows;
 	ps->src.est_bytes = bytes;
 	ps->src.max_readers = ps->nmorsels > 0 ? ps->nmorsels : 1;
+	ps->src.unit_name = "row groups";
 	return &ps->src;
 fail:
 	pqs_free(&ps->src);

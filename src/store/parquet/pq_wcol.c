@@ -18,6 +18,7 @@
  */
 #include "store/parquet/pq_int.h"
 #include "core/hash.h"
+#include "core/list.h"
 #include "core/xmalloc.h"
 
 #include <math.h>
@@ -51,6 +52,8 @@ pq_cenc_free(struct pq_cenc *e)
 	free(e->dhash);
 	free(e->dense);
 	free(e->lv);
+	free(e->ldefs);
+	free(e->lreps);
 	free(e);
 }
 
@@ -330,18 +333,27 @@ put_plain(struct strbuf *b, wb_type t, const void *dense, int64_t from, int64_t 
 struct chunk_pages {
 	int64_t dict_off, data_off;   /* relative to where the chunk starts in out */
 	int64_t usize, csize;
+	int64_t dict_csize;           /* of the dictionary page, header included */
+};
+
+/* The levels of a chunk: n of them; flat columns take definition levels
+ * from NULL flags (nulls, NULL when none), lists from defs and reps. */
+struct levels {
+	int64_t n, nv;           /* levels, present values */
+	const uint8_t *nulls;
+	const uint8_t *defs, *reps;
+	int max_def;
 };
 
 /* The dictionary page (use_dict) and data pages of a chunk, appended to out. */
 static void
-emit_chunk(struct pq_cenc *e, const struct pq_write_options *o, const struct pq_wcol_in *in, const void *dense,
+emit_chunk(struct pq_cenc *e, const struct pq_write_options *o, wb_type t, const struct levels *lv, const void *dense,
     size_t plain_bytes, bool use_dict, int bw, struct strbuf *out, struct chunk_pages *cp)
 {
-	wb_type t = in->type;
-	int64_t n = in->n, nv = n - in->nnull;
+	int64_t n = lv->n, nv = lv->nv;
 	size_t start = out->len;
 	cp->dict_off = -1;
-	cp->usize = cp->csize = 0;
+	cp->usize = cp->csize = cp->dict_csize = 0;
 	if (use_dict) {
 		sb_clear(&e->page);
 		if (t == WB_TYPE_VARCHAR)
@@ -357,6 +369,7 @@ emit_chunk(struct pq_cenc *e, const struct pq_write_options *o, const struct pq_
 		h.dict.is_sorted = -1;
 		cp->dict_off = (int64_t)(out->len - start);
 		emit_page(e, o, &h, out, &cp->usize, &cp->csize);
+		cp->dict_csize = cp->csize;
 	}
 
 	/* data pages: rows per page from the average encoded size */
@@ -369,30 +382,50 @@ emit_chunk(struct pq_cenc *e, const struct pq_write_options *o, const struct pq_
 		rows_per_page = (int64_t)1 << 30;
 	cp->data_off = (int64_t)(out->len - start);
 	int64_t vpos = 0;
-	for (int64_t r0 = 0; r0 < n || (n == 0 && r0 == 0); r0 += rows_per_page) {
-		int64_t r1 = r0 + rows_per_page < n ? r0 + rows_per_page : n;
+	int dbw = pq_bit_width((uint64_t)lv->max_def);
+	for (int64_t r0 = 0, r1; r0 < n || (n == 0 && r0 == 0); r0 = r1) {
+		r1 = r0 + rows_per_page < n ? r0 + rows_per_page : n;
+		/* a list's levels stay together: pages end where a row ends */
+		while (lv->reps && r1 < n && lv->reps[r1] != 0)
+			r1++;
 		int64_t rows = r1 - r0, nn = rows;
 		sb_clear(&e->page);
+		if (lv->reps) {
+			/* repetition levels */
+			put_le32(&e->page, 0);
+			size_t rstart = e->page.len;
+			e->lv = grow(e->lv, &e->lv_cap, (size_t)rows + 1, sizeof *e->lv);
+			for (int64_t i = 0; i < rows; i++)
+				e->lv[i] = lv->reps[r0 + i];
+			pq_rle_encode(&e->page, e->lv, (int)rows, 1);
+			uint32_t rlen = (uint32_t)(e->page.len - rstart);
+			memcpy(e->page.s, &rlen, 4);
+		}
 		/* definition levels */
+		size_t lhead = e->page.len;
 		put_le32(&e->page, 0);
 		size_t lstart = e->page.len;
-		bool page_nulls = false;
-		if (in->nnull > 0)
-			for (int64_t i = r0; i < r1 && !page_nulls; i++)
-				page_nulls = in->nulls[i];
-		if (!page_nulls) {
-			pq_rle_encode_run(&e->page, 1, rows, 1);
+		bool all_present = true;
+		if (lv->defs) {
+			for (int64_t i = r0; i < r1 && all_present; i++)
+				all_present = lv->defs[i] == lv->max_def;
+		} else if (lv->nulls) {
+			for (int64_t i = r0; i < r1 && all_present; i++)
+				all_present = !lv->nulls[i];
+		}
+		if (all_present) {
+			pq_rle_encode_run(&e->page, (uint32_t)lv->max_def, rows, dbw);
 		} else {
-			e->lv = grow(e->lv, &e->lv_cap, (size_t)rows, sizeof *e->lv);
+			e->lv = grow(e->lv, &e->lv_cap, (size_t)rows + 1, sizeof *e->lv);
 			nn = 0;
 			for (int64_t i = 0; i < rows; i++) {
-				e->lv[i] = !in->nulls[r0 + i];
-				nn += e->lv[i];
+				e->lv[i] = lv->defs ? lv->defs[r0 + i] : !lv->nulls[r0 + i];
+				nn += e->lv[i] == (uint32_t)lv->max_def;
 			}
-			pq_rle_encode(&e->page, e->lv, (int)rows, 1);
+			pq_rle_encode(&e->page, e->lv, (int)rows, dbw);
 		}
 		uint32_t llen = (uint32_t)(e->page.len - lstart);
-		memcpy(e->page.s, &llen, 4);
+		memcpy(e->page.s + lhead, &llen, 4);
 		/* values */
 		if (use_dict) {
 			char c = (char)bw;
@@ -421,15 +454,50 @@ int
 pq_wcol_encode(struct pq_cenc *e, const struct pq_write_options *o, const struct pq_wcol_in *in, struct strbuf *out,
     struct arena *a, struct pq_wcol_res *res, struct wb_error *err)
 {
-	wb_type t = in->type;
+	bool is_list = type_is_list(in->type);
+	wb_type t = is_list ? type_list_elem(in->type) : in->type;
 	int64_t n = in->n, nv = n - in->nnull;
 	size_t es = type_size(t);
 	memset(res, 0, sizeof *res);
 	res->null_count = in->nnull;
+	struct levels lv = {n, nv, in->nnull ? in->nulls : NULL, NULL, NULL, 1};
 
 	/* dense non-NULL values */
 	const void *dense = in->vals;
-	if (in->nnull > 0) {
+	if (is_list) {
+		/* levels: a NULL list (rep 0, def 0), an empty one (0, 1), then
+		 * per element rep 0 for the first and 1 after, def 3 when present
+		 * and 2 when NULL (optional group / repeated group / optional element) */
+		const wb_list *ls = in->vals;
+		int64_t nl = 0, ne = 0;
+		for (int64_t i = 0; i < n; i++) {
+			bool null = in->nulls && in->nulls[i];
+			nl += null || ls[i].n == 0 ? 1 : ls[i].n;
+		}
+		e->ldefs = grow(e->ldefs, &e->ldefs_cap, (size_t)nl + 1, 1);
+		e->lreps = grow(e->lreps, &e->lreps_cap, (size_t)nl + 1, 1);
+		e->dense = grow(e->dense, &e->dense_cap, (size_t)nl + 1, 16);
+		char *d = e->dense;
+		int64_t k = 0;
+		for (int64_t i = 0; i < n; i++) {
+			if ((in->nulls && in->nulls[i]) || ls[i].n == 0) {
+				e->lreps[k] = 0;
+				e->ldefs[k++] = in->nulls && in->nulls[i] ? 0 : 1;
+				continue;
+			}
+			for (uint32_t j = 0; j < ls[i].n; j++) {
+				e->lreps[k] = j == 0 ? 0 : 1;
+				bool enull = list_is_null_at(ls[i], j);
+				e->ldefs[k++] = enull ? 2 : 3;
+				if (!enull)
+					memcpy(d + (size_t)(ne++) * es, list_at(ls[i], t, j), es);
+			}
+		}
+		lv = (struct levels){nl, ne, NULL, e->ldefs, e->lreps, 3};
+		n = nl;
+		nv = ne;
+		dense = d;
+	} else if (in->nnull > 0) {
 		e->dense = grow(e->dense, &e->dense_cap, (size_t)nv + 1, 16);
 		char *d = e->dense;
 		const char *s = in->vals;
@@ -510,8 +578,9 @@ pq_wcol_encode(struct pq_cenc *e, const struct pq_write_options *o, const struct
 		}
 	}
 
-	/* statistics */
-	if (nv > 0) {
+	/* statistics (none for lists: a reader would have to know whether
+	 * null_count counts lists or elements) */
+	if (nv > 0 && !is_list) {
 		struct pq_stats *st = &res->meta.stats;
 		st->max_exact = st->min_exact = -1;
 		res->has_minmax = true;
@@ -539,6 +608,13 @@ pq_wcol_encode(struct pq_cenc *e, const struct pq_write_options *o, const struct
 			int64_t m = dict_ok ? e->ndict : nv;
 			double mn = INFINITY, mx = -INFINITY;
 			bool any = false;
+			/* NaNs are left out of min/max (as the format says) and
+			 * counted, so that readers know whether the bounds hold */
+			const double *all = dense;
+			st->has_nan_count = true;
+			for (int64_t i = 0; i < nv; i++)
+				st->nan_count += isnan(all[i]);
+			res->nan_count = st->nan_count;
 			for (int64_t i = 0; i < m; i++) {
 				double x;
 				memcpy(&x, v + (size_t)i * 8, 8);
@@ -613,7 +689,7 @@ pq_wcol_encode(struct pq_cenc *e, const struct pq_write_options *o, const struct
 		if (res->has_minmax)
 			st->min_exact = st->max_exact = 1;
 	}
-	res->meta.has_stats = true;
+	res->meta.has_stats = !is_list;
 	res->meta.stats.has_null_count = true;
 	res->meta.stats.null_count = in->nnull;
 	if (!res->has_minmax)
@@ -623,19 +699,47 @@ pq_wcol_encode(struct pq_cenc *e, const struct pq_write_options *o, const struct
 	m->index_page_offset = -1;
 	struct chunk_pages cp;
 	if (!trial) {
-		emit_chunk(e, o, in, dense, plain_bytes, use_dict, bw, out, &cp);
+		emit_chunk(e, o, t, &lv, dense, plain_bytes, use_dict, bw, out, &cp);
 	} else {
 		/* a dictionary of many distinct values: keep whichever is smaller
-		 * after compression */
+		 * after compression. Large chunks are tried on their first
+		 * quarter (the dictionary page whole, the rest scaled up), which
+		 * saves a third of the compression work of a full trial. */
 		struct chunk_pages cd, cpl;
+		struct levels sl = lv;
+		size_t sample_bytes = plain_bytes;
+		if (n > 65536) {
+			int64_t k = n / 4 > 32768 ? n / 4 : 32768;
+			while (lv.reps && k < n && lv.reps[k] != 0)
+				k++;
+			sl.n = k;
+			sl.nv = 0;
+			for (int64_t i = 0; i < k; i++)
+				sl.nv += lv.defs ? lv.defs[i] == lv.max_def : !(lv.nulls && lv.nulls[i]);
+			if (t == WB_TYPE_VARCHAR) {
+				sample_bytes = 0;
+				for (int64_t i = 0; i < sl.nv; i++)
+					sample_bytes += 4 + (size_t)((const wb_str *)dense)[i].n;
+			} else {
+				sample_bytes = (size_t)((double)plain_bytes * (double)sl.nv / (double)(nv > 0 ? nv : 1));
+			}
+		}
 		sb_clear(&e->alt[0]);
 		sb_clear(&e->alt[1]);
-		emit_chunk(e, o, in, dense, plain_bytes, true, bw, &e->alt[0], &cd);
-		emit_chunk(e, o, in, dense, plain_bytes, false, bw, &e->alt[1], &cpl);
-		use_dict = cd.csize < cpl.csize;
-		const struct strbuf *pick = use_dict ? &e->alt[0] : &e->alt[1];
-		cp = use_dict ? cd : cpl;
-		sb_add(out, pick->s, pick->len);
+		emit_chunk(e, o, t, &sl, dense, sample_bytes, true, bw, &e->alt[0], &cd);
+		emit_chunk(e, o, t, &sl, dense, sample_bytes, false, bw, &e->alt[1], &cpl);
+		if (sl.n == n) {
+			use_dict = cd.csize < cpl.csize;
+			const struct strbuf *pick = use_dict ? &e->alt[0] : &e->alt[1];
+			cp = use_dict ? cd : cpl;
+			sb_add(out, pick->s, pick->len);
+		} else {
+			double f = (double)nv / (double)(sl.nv > 0 ? sl.nv : 1);
+			double est_dict = (double)cd.dict_csize + (double)(cd.csize - cd.dict_csize) * f;
+			double est_plain = (double)cpl.csize * f;
+			use_dict = est_dict < est_plain;
+			emit_chunk(e, o, t, &lv, dense, plain_bytes, use_dict, bw, out, &cp);
+		}
 	}
 	m->dictionary_page_offset = cp.dict_off;
 	m->data_page_offset = cp.data_off;
@@ -648,9 +752,11 @@ pq_wcol_encode(struct pq_cenc *e, const struct pq_write_options *o, const struct
 	m->encodings[0] = PQ_ENC_PLAIN;
 	m->encodings[1] = PQ_ENC_RLE;
 	m->encodings[2] = PQ_ENC_RLE_DICTIONARY;
-	m->npath = 1;
-	m->path = arena_alloc(a, sizeof(char *));
+	m->npath = is_list ? 3 : 1;
+	m->path = arena_alloc(a, sizeof(char *) * 3);
 	m->path[0] = arena_strdup(a, in->name);
+	m->path[1] = "list";
+	m->path[2] = "element";
 	m->codec = o->codec;
 	m->num_values = n;
 	m->total_uncompressed_size = usize;

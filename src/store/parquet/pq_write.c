@@ -26,6 +26,7 @@
  */
 #include "config.h"
 #include "store/parquet/pq_int.h"
+#include "core/list.h"
 #include "core/pool.h"
 #include "core/xmalloc.h"
 
@@ -121,6 +122,7 @@ struct pq_writer {
 	int nparts;
 	struct pq_part *serial;
 	struct pq_col_stats *stats;
+	int64_t *nan_counts;     /* per column, for the statistics handed out */
 	int64_t rows;
 	/* assembler */
 	struct piece *held;      /* sorted by (morsel, idx) */
@@ -217,6 +219,11 @@ pq_writer_open(const char *path, int ncol, char *const *names, const wb_type *ty
 			err_hint(err, "cast it to VARCHAR, or store a number (e.g. epoch(x) seconds)");
 			return NULL;
 		}
+		if (types[c] == WB_TYPE_LIST_NULL) {
+			err_set(err, -1, "column \"%s\" is a list whose elements have no type; cast it, e.g. "
+			    "CAST(%s AS BIGINT[])", names[c], names[c]);
+			return NULL;
+		}
 		if (types[c] == WB_TYPE_NULL || types[c] >= WB_TYPE__COUNT) {
 			err_set(err, -1, "column \"%s\" has no type (an untyped NULL); cast it, e.g. CAST(NULL AS VARCHAR)",
 			    names[c]);
@@ -259,6 +266,7 @@ pq_writer_open(const char *path, int ncol, char *const *names, const wb_type *ty
 	w->offset = 4;
 	atomic_init(&w->failed, false);
 	w->stats = xcalloc((size_t)(ncol ? ncol : 1), sizeof *w->stats);
+	w->nan_counts = xcalloc((size_t)(ncol ? ncol : 1), sizeof *w->nan_counts);
 	return w;
 }
 
@@ -410,7 +418,20 @@ seg_append(struct pq_part *p, struct seg *s, const struct chunk *c, int from, in
 			}
 		}
 		char *dst = (char *)sc->vals + (size_t)at * es;
-		if (w->types[col] == WB_TYPE_VARCHAR) {
+		if (type_is_list(w->types[col])) {
+			/* deep copies: elements, flags and string bytes */
+			wb_type el = type_list_elem(w->types[col]);
+			wb_list *d = (wb_list *)dst;
+			for (int i = 0; i < k; i++) {
+				if (vec_is_null(v, from + i)) {
+					d[i] = list_empty();
+					continue;
+				}
+				wb_list l = vec_list(v)[v->kind == VEC_CONST ? 0 : from + i];
+				d[i] = list_copy(s->heap, l, el);
+				s->bytes += (int64_t)list_copy_size(l, el);
+			}
+		} else if (w->types[col] == WB_TYPE_VARCHAR) {
 			if (v->kind == VEC_DICT)
 				s->bytes += copy_dict_strings(p, col, s, v, from, k, (wb_str *)dst);
 			else
@@ -441,6 +462,7 @@ merge_stats(struct pq_writer *w, int c, const struct pq_wcol_res *r)
 {
 	struct pq_col_stats *st = &w->stats[c];
 	st->null_count += r->null_count;
+	w->nan_counts[c] += r->nan_count;
 	if (!r->has_minmax)
 		return;
 	wb_type t = w->types[c];
@@ -916,17 +938,37 @@ write_footer(struct pq_writer *w, struct wb_error *err)
 	struct pq_file_meta m;
 	memset(&m, 0, sizeof m);
 	m.version = 1;
-	m.nschema = w->ncol + 1;
+	m.nschema = 1;
+	for (int c = 0; c < w->ncol; c++)
+		m.nschema += type_is_list(w->types[c]) ? 3 : 1;
 	m.schema = arena_alloc(a, sizeof *m.schema * (size_t)m.nschema);
 	schema_elem_init(&m.schema[0]);
 	m.schema[0].name = "schema";
 	m.schema[0].num_children = w->ncol;
+	int k = 1;
 	for (int c = 0; c < w->ncol; c++) {
-		struct pq_schema_elem *e = &m.schema[c + 1];
+		wb_type t = w->types[c];
+		if (type_is_list(t)) {
+			/* the standard 3-level list:
+			 * optional group name (LIST) { repeated group list { optional <t> element; } } */
+			struct pq_schema_elem *g = &m.schema[k++], *l = &m.schema[k++];
+			schema_elem_init(g);
+			g->name = w->names[c];
+			g->repetition = PQ_OPTIONAL;
+			g->num_children = 1;
+			g->converted = PQ_CT_LIST;
+			g->logical.kind = PQ_LT_LIST;
+			schema_elem_init(l);
+			l->name = "list";
+			l->repetition = PQ_REPEATED;
+			l->num_children = 1;
+			t = type_list_elem(t);
+		}
+		struct pq_schema_elem *e = &m.schema[k++];
 		schema_elem_init(e);
-		e->name = w->names[c];
+		e->name = type_is_list(w->types[c]) ? "element" : w->names[c];
 		e->repetition = PQ_OPTIONAL;
-		switch (w->types[c]) {
+		switch (t) {
 		case WB_TYPE_BOOL:
 			e->type = PQ_BOOLEAN;
 			break;
@@ -1034,6 +1076,7 @@ writer_free(struct pq_writer *w)
 		free(w->names[c]);
 	free(w->names);
 	free(w->types);
+	free(w->nan_counts);
 	free(w->errmsg);
 	pthread_cond_destroy(&w->cv_work);
 	pthread_cond_destroy(&w->cv_space);
@@ -1082,6 +1125,10 @@ pq_writer_close(struct pq_writer *w, struct pq_write_stats *stats, struct wb_err
 		pq_writer_abort(w);
 		return -1;
 	}
+	/* bounds that leave a NaN out are no bounds for SQL (see pq.h) */
+	for (int c = 0; c < w->ncol; c++)
+		if (w->nan_counts[c] > 0 && w->stats[c].has_minmax)
+			w->stats[c].has_minmax = false;
 	if (stats) {
 		stats->rows = w->rows;
 		stats->bytes = w->offset;

@@ -6,9 +6,10 @@
  * snapshot (pinned: lake_table_pinned) with the file of each row as an
  * extra column, filtered by the WHERE - so the scan skips the files whose
  * statistics rule the WHERE out. Then it rewrites only those files - every
- * row of them, updated, or without the deleted ones - into one new data
- * file, and publishes one commit that removes them and adds it (Spark's
- * DELETE / UPDATE actions and metrics). Files without affected rows stay
+ * row of them, updated, or without the deleted ones - into new data files
+ * (one per batch of about a million rows, so the table keeps its file
+ * layout), and publishes one commit that removes them and adds the new
+ * ones (Spark's DELETE / UPDATE actions and metrics). Files without affected rows stay
  * as they are; when no file is affected nothing is committed, as Delta
  * does. DELETE without WHERE and TRUNCATE only remove files.
  *

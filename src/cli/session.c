@@ -6,6 +6,7 @@
 #include "core/pool.h"
 #include "core/xmalloc.h"
 #include "sql/lexer.h"
+#include "store/lake/lake.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@ session_new(void)
 	s->catalog = catalog_new();
 	s->delta_retention_check = true;
 	stmt_register_exts();
+	lake_checkpoint_init();
 	render_options_init(&s->render);
 	s->out = stdout;
 	s->errout = stderr;

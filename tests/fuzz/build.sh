@@ -1,6 +1,6 @@
 #!/bin/sh
 # Build a libFuzzer target with clang, ASan and UBSan against the library
-# sources: tests/fuzz/build.sh sql|csv|parquet|json|delta  ->  /tmp/wb-fuzz/fuzz_<name>
+# sources: tests/fuzz/build.sh sql|csv|parquet|json|delta|checkpoint  ->  /tmp/wb-fuzz/fuzz_<name>
 set -eu
 name=$1
 top=$(cd "$(dirname "$0")/../.." && pwd)

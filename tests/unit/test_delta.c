@@ -8,7 +8,9 @@
 #include "tests/tap.h"
 
 #include "core/datetime.h"
+#include "core/xmalloc.h"
 #include "store/delta/delta.h"
+#include "store/lake/lake.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -307,46 +309,49 @@ test_primitives(void)
 	delta_snapshot_free(s);
 }
 
-/* A checkpoint reader standing in for the Parquet layer: it "reads" the
- * state at version 10 of the checkpoint table. */
-static int mock_reads;
-static char mock_file[4096];
-
-static int
-mock_read(void *ctx, const char *const *files, int nfiles, delta_checkpoint_emit_fn emit, void *st,
-    struct wb_error *err)
+/* Do two snapshots describe the same table state? (what a checkpoint
+ * must preserve) */
+static bool
+same_state(const struct delta_snapshot *x, const struct delta_snapshot *y, bool tombstones, char *why, size_t n)
 {
-	(void)ctx;
-	mock_reads++;
-	snprintf(mock_file, sizeof mock_file, "%s", nfiles == 1 ? files[0] : "?");
-	char path[8] = "11", id[] = "testId", schema[] = "{\"type\":\"struct\",\"fields\":[{\"name\":\"intCol\","
-	    "\"type\":\"integer\",\"nullable\":true,\"metadata\":{}}]}";
-	struct delta_action a;
-	memset(&a, 0, sizeof a);
-	a.type = DELTA_ACTION_PROTOCOL;
-	a.u.protocol.min_reader_version = 1;
-	a.u.protocol.min_writer_version = 2;
-	if (emit(st, &a, err) < 0)
-		return -1;
-	memset(&a, 0, sizeof a);
-	a.type = DELTA_ACTION_METADATA;
-	a.u.metadata.id = id;
-	a.u.metadata.format_provider = "parquet";
-	a.u.metadata.schema_string = schema;
-	a.u.metadata.created_time = -1;
-	if (emit(st, &a, err) < 0)
-		return -1;
-	memset(&a, 0, sizeof a);
-	a.type = DELTA_ACTION_ADD;
-	a.u.add.path = path;
-	a.u.add.size = 1;
-	a.u.add.modification_time = 1;
-	a.u.add.data_change = true;
-	a.u.add.base_row_id = a.u.add.default_row_commit_version = -1;
-	int rc = emit(st, &a, err);
-	strcpy(path, "xx");   /* the replay must have copied the strings */
-	strcpy(schema, "garbage");
-	return rc;
+#define DIFF(c, what) do { if (c) { snprintf(why, n, "%s", what); return false; } } while (0)
+#define SEQ(p, q) ((p) == (q) || ((p) && (q) && strcmp((p), (q)) == 0))
+	DIFF(x->version != y->version, "version");
+	DIFF(x->protocol.min_reader_version != y->protocol.min_reader_version ||
+	    x->protocol.min_writer_version != y->protocol.min_writer_version ||
+	    x->protocol.nreader_features != y->protocol.nreader_features ||
+	    x->protocol.nwriter_features != y->protocol.nwriter_features, "protocol");
+	const struct delta_metadata *m = &x->metadata, *o = &y->metadata;
+	DIFF(!SEQ(m->id, o->id) || !SEQ(m->name, o->name) || !SEQ(m->description, o->description) ||
+	    !SEQ(m->format_provider, o->format_provider) || !SEQ(m->schema_string, o->schema_string) ||
+	    m->created_time != o->created_time, "metaData");
+	DIFF(m->npartition_columns != o->npartition_columns || m->configuration.n != o->configuration.n ||
+	    m->format_options.n != o->format_options.n, "metaData lists and maps");
+	for (int i = 0; i < m->configuration.n; i++)
+		DIFF(!SEQ(m->configuration.keys[i], o->configuration.keys[i]) ||
+		    !SEQ(m->configuration.values[i], o->configuration.values[i]), "metaData.configuration");
+	for (int i = 0; i < m->npartition_columns; i++)
+		DIFF(!SEQ(m->partition_columns[i], o->partition_columns[i]), "partitionColumns");
+	DIFF(x->nfiles != y->nfiles, "number of live files");
+	for (int64_t i = 0; i < x->nfiles; i++) {
+		const struct delta_add *p = &x->files[i], *q = NULL;
+		for (int64_t j = 0; j < y->nfiles; j++)
+			if (strcmp(y->files[j].path, p->path) == 0)
+				q = &y->files[j];
+		DIFF(q == NULL, "live file paths");
+		DIFF(p->size != q->size || p->modification_time != q->modification_time || !SEQ(p->stats, q->stats) ||
+		    p->partition_values.n != q->partition_values.n || p->base_row_id != q->base_row_id, "an add");
+		for (int k = 0; k < p->partition_values.n; k++)
+			DIFF(!SEQ(p->partition_values.keys[k], q->partition_values.keys[k]) ||
+			    !SEQ(p->partition_values.values[k], q->partition_values.values[k]), "partitionValues");
+	}
+	DIFF(tombstones && x->ntombstones != y->ntombstones, "number of tombstones");
+	DIFF(x->ntxns != y->ntxns, "number of txns");
+	for (int i = 0; i < x->ntxns; i++)
+		DIFF(!SEQ(x->txns[i].app_id, y->txns[i].app_id) || x->txns[i].version != y->txns[i].version, "a txn");
+	return true;
+#undef DIFF
+#undef SEQ
 }
 
 static void
@@ -384,26 +389,86 @@ test_checkpoint_table(void)
 	has_error(c, "00000000000000000010.checkpoint.parquet needs Parquet support",
 	    "without its early commits: 'reading checkpoint ... needs Parquet support'");
 
-	struct delta_checkpoint_io io = {mock_read, NULL, NULL};
-	delta_checkpoint_io_set(&io);
+	/* Spark's checkpoint through the real Parquet reader */
+	lake_checkpoint_init();
+	struct delta_snapshot *full = delta_snapshot_open(t, NULL, &err);
 	s = delta_snapshot_open(c, NULL, &err);
-	ok(s != NULL && mock_reads == 1 && strstr(mock_file, "/_delta_log/00000000000000000010.checkpoint.parquet"),
-	    "with a checkpoint reader: the checkpoint at version 10 is read%s%s", err.msg ? ": " : "", err.msg ? err.msg : "");
-	if (s != NULL) {
-		ok(s->version == 14 && s->checkpoint_version == 10, "then versions 11..14 replayed");
+	ok(s != NULL, "with the Parquet checkpoint reader the cleaned-up table opens%s%s", err.msg ? ": " : "",
+	    err.msg ? err.msg : "");
+	char why[128] = "";
+	if (s != NULL && full != NULL) {
+		ok(s->version == 14 && s->checkpoint_version == 10, "from the checkpoint at 10, then versions 11..14");
 		ok(s->nfiles == 1 && strcmp(s->files[0].path, "15") == 0, "the same single live file \"15\"");
 		ok(s->schema.ncols == 1 && strcmp(s->schema.cols[0].name, "intCol") == 0, "schema from the checkpoint row");
-		delta_snapshot_free(s);
+		ok(same_state(s, full, true, why, sizeof why), "the same state as the replay of every JSON commit%s%s",
+		    why[0] ? ": differs in " : "", why);
 	}
+	delta_snapshot_free(s);
 	s = open_at(c, 10, &err);
 	ok(s && s->checkpoint_version == 10 && s->nfiles == 1 && strcmp(s->files[0].path, "11") == 0 &&
-	    s->commit_info && strstr(s->commit_info, "\"readVersion\":9"), "as of the checkpoint version: commitInfo from its JSON");
+	    s->ntombstones == 10 && s->commit_info && strstr(s->commit_info, "\"readVersion\":9"),
+	    "as of the checkpoint version: file \"11\", 10 tombstones, commitInfo from its JSON");
 	delta_snapshot_free(s);
-	mock_reads = 0;
 	s = open_at(t, 9, &err);
-	ok(s && mock_reads == 0 && s->checkpoint_version == -1 && strcmp(s->files[0].path, "10") == 0,
+	ok(s && s->checkpoint_version == -1 && strcmp(s->files[0].path, "10") == 0,
 	    "a version before the checkpoint replays JSON only");
 	delta_snapshot_free(s);
+	err_clear(&err);
+
+	/* wb writes a checkpoint of the full replay at 14; the log cut to
+	 * 14 alone reads the same */
+	const char *w = new_table("rewritten");
+	copy_file(fmt("%s/_delta_log/%020d.json", t, 14), fmt("%s/_delta_log/%020d.json", w, 14));
+	if (full != NULL) {
+		free(full->table);
+		full->table = xstrdup(w);
+		ok(delta_checkpoint_write(full, &err) == 0, "a checkpoint of version 14 written%s%s",
+		    err.msg ? ": " : "", err.msg ? err.msg : "");
+		err_clear(&err);
+		s = delta_snapshot_open(w, NULL, &err);
+		why[0] = '\0';
+		ok(s && s->checkpoint_version == 14 && s->ntombstones == 0 && same_state(s, full, false, why, sizeof why),
+		    "read back: the same state, without the expired (2023) tombstones%s%s%s", why[0] ? ": differs in " : "", why, err.msg ? err.msg : "");
+		delta_snapshot_free(s);
+		err_clear(&err);
+
+		/* a multi-part checkpoint (as Spark writes for big tables): the
+		 * same rows in two files, named by part, listed in order */
+		const char *mp = new_table("multipart");
+		copy_file(fmt("%s/_delta_log/%020d.json", t, 14), fmt("%s/_delta_log/%020d.json", mp, 14));
+		struct arena ra;
+		arena_init(&ra, 0);
+		struct delta_action *rows;
+		int64_t nrows = delta_checkpoint_rows(full, 0, &ra, &rows), half = nrows / 2;
+		const struct delta_checkpoint_io *io = delta_checkpoint_io_get();
+		ok(io->write(io->ctx, fmt("%s/_delta_log/%020d.checkpoint.%010d.%010d.parquet", mp, 14, 1, 2), rows, half, full,
+		    &err) == 0 &&
+		    io->write(io->ctx, fmt("%s/_delta_log/%020d.checkpoint.%010d.%010d.parquet", mp, 14, 2, 2), rows + half,
+		    nrows - half, full, &err) == 0, "two checkpoint parts written%s%s", err.msg ? ": " : "", err.msg ? err.msg : "");
+		struct delta_last_checkpoint lc2 = {14, nrows, 2, -1, full->nfiles};
+		ok(delta_last_checkpoint_write(mp, &lc2, &err) == 0, "_last_checkpoint with parts = 2");
+		s = delta_snapshot_open(mp, NULL, &err);
+		why[0] = '\0';
+		ok(s && s->checkpoint_version == 14 && s->ntombstones == full->ntombstones &&
+		    same_state(s, full, true, why, sizeof why), "a two-part checkpoint reads as the full replay%s%s%s",
+		    why[0] ? ": differs in " : "", why, err.msg ? err.msg : "");
+		delta_snapshot_free(s);
+		err_clear(&err);
+		arena_release(&ra);
+	}
+	delta_snapshot_free(full);
+
+	/* a damaged checkpoint: an error naming the file, never a crash */
+	const char *cp = fmt("%s/_delta_log/%020d.checkpoint.parquet", c, 10);
+	struct stat stt;
+	if (stat(cp, &stt) == 0) {
+		ok(truncate(cp, stt.st_size / 2) == 0, "checkpoint truncated");
+		has_error(c, "00000000000000000010.checkpoint.parquet",
+		    "a truncated checkpoint: the error names the file");
+	}
+	delta_checkpoint_io_set(NULL);
+	err_clear(&err);
+
 	delta_checkpoint_io_set(NULL);
 	err_clear(&err);
 

@@ -309,4 +309,9 @@ int lake_mkdirs(const char *path, struct wb_error *err);
  * tables_only: only those that hold a Delta table. Sorted bytewise. */
 void lake_each_dir(const char *dir, bool tables_only, void (*fn)(void *arg, const char *name), void *arg);
 
+/* Install the Parquet reader and writer of Delta checkpoints
+ * (delta_checkpoint_io; lake_checkpoint.c). Front ends and tests that open
+ * tables call it once at start-up; session_new does. */
+void lake_checkpoint_init(void);
+
 #endif

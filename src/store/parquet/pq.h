@@ -167,4 +167,82 @@ int pq_writer_close(struct pq_writer *w, struct pq_write_stats *stats, struct wb
 /* Give up: free everything and remove the file. */
 void pq_writer_abort(struct pq_writer *w);
 
+/* ------------------------------------------------------------ nested columns, leaf by leaf */
+
+/*
+ * A small reader and writer for files with nested columns (structs, maps,
+ * lists of primitives), made for Delta checkpoints: correct rather than
+ * fast, whole files in memory, no SQL source behind them.
+ *
+ * Reading goes one leaf at a time, in rows of the leaf's top-level field.
+ * A pq_ncol reads the leaf named by a dotted path as a wb list column:
+ *   PQ_NVALUE      "add.size", "metaData.format.provider": a primitive
+ *                  inside structs, never repeated. A row is NULL when the
+ *                  top-level field is NULL, else a list of one value, or
+ *                  of none when the value or a struct between is NULL.
+ *   PQ_NMAP_KEY,   "add.partitionValues": the keys or the values of the
+ *   PQ_NMAP_VALUE  map there (its repeated key_value group, whatever its
+ *                  name), one per entry; values may be NULL elements.
+ *   PQ_NLIST_ELEM  "metaData.partitionColumns": the elements of the list
+ *                  there (3-level or legacy 2-level form).
+ * A NULL map or list and an empty one both give an empty list. Leaves are
+ * matched by name, so files with fields in another order, extra fields or
+ * missing ones read the same: pq_ncol_open returns NULL without setting
+ * err for a path the file does not have.
+ *
+ * Errors name the file, the row group and the leaf; corrupt input never
+ * crashes the reader.
+ */
+enum pq_nkind { PQ_NVALUE, PQ_NMAP_KEY, PQ_NMAP_VALUE, PQ_NLIST_ELEM };
+
+struct pq_nfile;
+struct pq_ncol;
+
+/* Read path into memory and decode its footer. */
+struct pq_nfile *pq_nfile_open(const char *path, struct wb_error *err);
+void pq_nfile_free(struct pq_nfile *f);
+int pq_nfile_row_groups(const struct pq_nfile *f);
+int64_t pq_nfile_rows(const struct pq_nfile *f, int rg);
+/* A reader of the leaf at path of this kind whose values have wb type
+ * want (BIGINT for INT32/INT64, BOOLEAN, VARCHAR); a leaf of another type
+ * is an error. */
+struct pq_ncol *pq_ncol_open(struct pq_nfile *f, const char *path, enum pq_nkind kind, wb_type want,
+    struct wb_error *err);
+/* Start row group rg; then pq_ncol_read fills v (of type want[]) with
+ * the next rows (<= WB_VEC_SIZE), views valid until the next read. */
+int pq_ncol_start(struct pq_ncol *c, int rg, struct wb_error *err);
+int pq_ncol_read(struct pq_ncol *c, int rows, struct vec *v, struct wb_error *err);
+void pq_ncol_free(struct pq_ncol *c);
+
+/*
+ * Writing: the caller gives the schema tree in depth-first order (element
+ * 0 the root) and, for each leaf in that order, its repetition and
+ * definition levels and its present values, Dremel-style - the writer
+ * checks the levels against the tree, it does not shred. One row group,
+ * PLAIN values, RLE levels, v1 data pages cut at row boundaries, no
+ * statistics.
+ */
+enum pq_nannot { PQ_NA_NONE, PQ_NA_MAP, PQ_NA_LIST };
+
+struct pq_nelem {
+	const char *name;
+	int repetition;            /* 0 required, 1 optional, 2 repeated; the root's is ignored */
+	int nchildren;             /* > 0: a group */
+	enum pq_nannot annot;      /* groups: MAP or LIST */
+	wb_type type;              /* leaves: BIGINT, BOOLEAN or VARCHAR (UTF8 string) */
+	bool int32;                /* BIGINT stored as INT32 */
+};
+
+struct pq_nleaf {
+	int64_t nlevels;
+	const uint8_t *rep;        /* NULL: all 0 */
+	const uint8_t *def;
+	int64_t nvals;             /* levels at the leaf's maximum definition level */
+	const void *vals;          /* int64_t, uint8_t (bool) or wb_str values */
+};
+
+/* Write the file at path (created or truncated; removed on failure). */
+int pq_nwrite(const char *path, const struct pq_nelem *schema, int nschema, const struct pq_nleaf *leaves,
+    int64_t rows, int codec, struct wb_error *err);
+
 #endif

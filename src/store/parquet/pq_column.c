@@ -579,7 +579,9 @@ start_v1(struct pq_creader *c, const struct pq_page_header *h, const uint8_t *bo
 		return cr_fail(c, err, "a data page with a negative value count");
 	c->page_left = h->data.num_values;
 	c->def_all_present = c->col->max_def == 0;
-	c->rep_none = false;
+	/* a list-shaped reader of a leaf that never repeats (pq_ncol): every
+	 * level starts a row */
+	c->rep_none = c->col->max_rep == 0;
 	if (c->col->max_rep > 0) {
 		if (h->data.rep_encoding != PQ_ENC_RLE)
 			return cr_fail(c, err, "repetition levels encoded with %s", pq_enc_name(h->data.rep_encoding));
@@ -882,9 +884,15 @@ fill_levels(struct pq_creader *c, struct wb_error *err)
 			return -1;
 	}
 	int k = c->page_left < 2048 ? (int)c->page_left : 2048;
-	if (c->def_all_present)
+	if (c->def_all_present) {
 		memset(c->ldef, c->col->max_def, (size_t)k);
-	else if (pq_rle_get8(&c->def, c->ldef, k) < k)
+	} else if (c->lvl_arr) {
+		/* deprecated BIT_PACKED levels, expanded by start_v1 */
+		if (c->lvl_n - c->lvl_pos < k)
+			return cr_fail(c, err, "fewer definition levels than values");
+		memcpy(c->ldef, c->lvl_arr + c->lvl_pos, (size_t)k);
+		c->lvl_pos += k;
+	} else if (pq_rle_get8(&c->def, c->ldef, k) < k)
 		return cr_fail(c, err, "fewer definition levels than values%s%s", c->def.err ? ": " : "",
 		    c->def.err ? c->def.err : "");
 	if (c->rep_none)

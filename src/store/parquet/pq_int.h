@@ -457,6 +457,11 @@ struct pq_schema {
 	int nleaves;
 };
 
+/* Conversion and wb type of a leaf element (ptype, conv, type,
+ * type_length, scale of c); -1 with *why when it cannot be read. */
+int pq_schema_leaf_conv(const struct pq_schema_elem *e, bool binary_as_string, struct pq_col *c,
+    const char **why);
+
 /* Map the flattened schema tree of `m` to top-level columns. Returns 0 or
  * -1 with *why (static or arena text) on a malformed tree. */
 int pq_schema_build(const struct pq_file_meta *m, bool binary_as_string, struct arena *a,

@@ -66,9 +66,8 @@ decimal_scale(const struct pq_schema_elem *e)
 	return e->scale >= 0 ? e->scale : 0;
 }
 
-/* Conversion and wb type of a leaf; -1 with *why when it cannot be read. */
-static int
-leaf_conv(const struct pq_schema_elem *e, bool binary_as_string, struct pq_col *c, const char **why)
+int
+pq_schema_leaf_conv(const struct pq_schema_elem *e, bool binary_as_string, struct pq_col *c, const char **why)
 {
 	int lt = e->logical.kind, ct = e->converted;
 	c->ptype = e->type;
@@ -212,7 +211,7 @@ list_of(const struct pq_file_meta *m, int i, bool binary_as_string, struct pq_co
 	} else {
 		return 0;
 	}
-	if (leaf_conv(elem, binary_as_string, c, why) < 0)
+	if (pq_schema_leaf_conv(elem, binary_as_string, c, why) < 0)
 		return -1;
 	if (!type_is_elem(c->type))
 		return 0;   /* a list of INTERVAL: wb has none */
@@ -254,7 +253,7 @@ pq_schema_build(const struct pq_file_meta *m, bool binary_as_string, struct aren
 		c->max_def = e->repetition == PQ_OPTIONAL ? 1 : 0;
 		if (is_leaf(e) && e->repetition != PQ_REPEATED) {
 			i++;
-			if (leaf_conv(e, binary_as_string, c, why) < 0)
+			if (pq_schema_leaf_conv(e, binary_as_string, c, why) < 0)
 				return -1;
 			c->vtype = c->type;
 			c->leaf = leaf++;

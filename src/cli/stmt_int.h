@@ -87,15 +87,16 @@ struct delta_snapshot;
  * (*version; -1 when nothing matched and nothing was committed). */
 int stmt_lake_rewrite(struct session *s, struct arena *a, struct table *t, const char *qual, struct ast *where,
     const struct ast_list *set, int pos, struct dml_counts *counts, int64_t *version, struct wb_error *err);
-/* Rewritten files go to new data files in batches of about a million
- * rows (by the files' statistics), so that a rewrite keeps the table's
- * file layout - and its file skipping - while tiny files are combined:
- * the batch starting at files[first] ends before the returned index. */
+/* Rewritten files go to new data files in batches: a file of half a
+ * million rows or more alone, smaller ones combined up to a million (by
+ * the files' statistics), so that a rewrite keeps the table's file layout
+ * - and its file skipping - while tiny files are compacted. The batch
+ * starting at files[first] ends before the returned index. */
 int64_t stmt_lake_batch_end(struct delta_snapshot *snap, const int64_t *files, int64_t nfiles, int64_t first,
     struct arena *a);
 /* Rewrite files[0..nfiles) of snap (files NULL: all) into w with the
  * rewrite query of UPDATE (setv) or DELETE / a REPLACE WHERE's kept rows
- * (setv NULL), in batches of about a million rows: one new data file per
+ * (setv NULL), in batches (stmt_lake_batch_end): one new data file per
  * batch. counts: summed over the batches. */
 int stmt_lake_rewrite_files(struct session *s, struct arena *a, struct delta_snapshot *snap, const char *name,
     const char *qual, const int64_t *files, int64_t nfiles, struct ast *const *setv, struct ast *where, int pos,

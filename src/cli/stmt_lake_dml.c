@@ -7,11 +7,12 @@
  * extra column, filtered by the WHERE - so the scan skips the files whose
  * statistics rule the WHERE out. Then it rewrites only those files - every
  * row of them, updated, or without the deleted ones - into new data files
- * (one per batch of about a million rows, so the table keeps its file
- * layout), and publishes one commit that removes them and adds the new
- * ones (Spark's DELETE / UPDATE actions and metrics). Files without affected rows stay
- * as they are; when no file is affected nothing is committed, as Delta
- * does. DELETE without WHERE and TRUNCATE only remove files.
+ * (one per batch: a big file alone, small ones combined, so the table
+ * keeps its file layout), and publishes one commit that removes them and
+ * adds the new ones (Spark's DELETE / UPDATE actions and metrics). Files
+ * without affected rows stay as they are; when no file is affected
+ * nothing is committed, as Delta does. DELETE without WHERE and TRUNCATE
+ * only remove files.
  *
  * The commit records that it read the table, so a concurrent writer that
  * changed data in between makes it fail with a conflict (store/delta).
@@ -81,9 +82,12 @@ files_rows(const struct delta_snapshot *snap, const int64_t *files, int64_t n)
 	return rows;
 }
 
-/* Files are rewritten in batches of at least this many rows (by their
- * statistics), one new data file per batch: a rewrite keeps the table's
- * file layout - and so its file skipping - while tiny files are combined. */
+/* Rewritten files go to new data files batch by batch: a file of at least
+ * REWRITE_ALONE_ROWS rows (by its statistics) is a batch of its own, and
+ * smaller ones are combined up to REWRITE_BATCH_ROWS. A rewrite thus keeps
+ * the table's file layout - and its file skipping - while tiny files are
+ * compacted. */
+#define REWRITE_ALONE_ROWS 500000
 #define REWRITE_BATCH_ROWS 1000000
 
 static int64_t
@@ -102,10 +106,14 @@ file_rows(const struct delta_snapshot *snap, int64_t f, struct arena *a)
 int64_t
 stmt_lake_batch_end(struct delta_snapshot *snap, const int64_t *files, int64_t nfiles, int64_t first, struct arena *a)
 {
-	int64_t last = first, rows = 0;
-	while (last < nfiles && rows < REWRITE_BATCH_ROWS) {
+	int64_t rows = file_rows(snap, files ? files[first] : first, a), last = first + 1;
+	if (rows < 0)
+		return last;        /* unknown size: a batch of its own */
+	while (last < nfiles && rows < REWRITE_ALONE_ROWS) {
 		int64_t r = file_rows(snap, files ? files[last] : last, a);
-		rows = r < 0 ? REWRITE_BATCH_ROWS : rows + r;   /* unknown: a batch of its own */
+		if (r < 0 || rows + r > REWRITE_BATCH_ROWS)
+			break;
+		rows += r;
 		last++;
 	}
 	return last;

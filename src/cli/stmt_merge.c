@@ -25,9 +25,10 @@
  *      its new value (stmt_int.h, enum dml_action).
  *
  * On a Delta table step 2 reads only the touched files (all files when
- * there are NOT MATCHED BY SOURCE clauses), batch by batch (about a
- * million rows, stmt_lake_batch_end), each joined RIGHT with the source
- * into a new data file of its own, so the table keeps its file layout;
+ * there are NOT MATCHED BY SOURCE clauses), batch by batch (a big file
+ * alone, small ones combined: stmt_lake_batch_end), each joined RIGHT
+ * with the source into a new data file of its own, so the table keeps its
+ * file layout;
  * then, for WHEN NOT MATCHED clauses, one LEFT join of the source with the
  * touched files gives the inserted rows. Every source row that matches any
  * target row matches one in a touched file, so "not matched" is decided

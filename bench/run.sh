@@ -40,6 +40,10 @@ for rows in $sizes; do
 	names=$out/names_$rows
 	{
 		echo ".mode trash"
+		# in-memory tables, as DuckDB's and sqlite3's are here (Delta
+		# tables are measured by bench/parquet.sh and bench/zorder.sh);
+		# before .timer, so that timings line up with the names
+		echo "SET default_table_format = 'memory';"
 		echo ".timer on"
 		echo "CREATE TABLE events AS SELECT * FROM read_csv('$csv', progress = false);"
 		queries "$here/queries.sql" | while IFS='	' read -r name sql; do

@@ -15,6 +15,14 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+static void
+session_notice(void *arg, const char *msg)
+{
+	struct session *s = arg;
+	fprintf(s->errout, "Warning: %s\n", msg);
+	fflush(s->errout);
+}
+
 struct session *
 session_new(void)
 {
@@ -26,6 +34,7 @@ session_new(void)
 	render_options_init(&s->render);
 	s->out = stdout;
 	s->errout = stderr;
+	wb_notice_set(session_notice, s);
 	/* CREATE TABLE makes Delta tables, as in Databricks (when the catalog
 	 * has a warehouse) */
 	s->default_delta = true;
@@ -39,6 +48,7 @@ session_free(struct session *s)
 {
 	if (s == NULL)
 		return;
+	wb_notice_set(NULL, NULL);   /* notices go to stderr again */
 	render_sink_free(s->sink);
 	if (s->redirect)
 		fclose(s->redirect);

@@ -1,6 +1,8 @@
 #include "core/error.h"
 #include "core/xmalloc.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 void
@@ -62,4 +64,28 @@ err_move(struct wb_error *dst, struct wb_error *src)
 	err_clear(dst);
 	*dst = *src;
 	err_init(src);
+}
+
+static wb_notice_fn notice_fn;
+static void *notice_arg;
+
+void
+wb_notice_set(wb_notice_fn fn, void *arg)
+{
+	notice_fn = fn;
+	notice_arg = arg;
+}
+
+void
+wb_notice(const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	if (notice_fn)
+		notice_fn(notice_arg, buf);
+	else
+		fprintf(stderr, "Warning: %s\n", buf);
 }

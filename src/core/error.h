@@ -38,4 +38,15 @@ void err_clear(struct wb_error *e);
 /* Move src into dst (dst cleared first); src is left empty. */
 void err_move(struct wb_error *dst, struct wb_error *src);
 
+/*
+ * Notices: problems that do not fail the statement but that the user must
+ * hear of (a commit that stood while its checkpoint could not be written).
+ * Modules call wb_notice(); the front end installs the handler that shows
+ * them (the session prints "Warning: ..." on its error stream). Without a
+ * handler notices go to stderr. Set the handler before threads run.
+ */
+typedef void (*wb_notice_fn)(void *arg, const char *msg);
+void wb_notice_set(wb_notice_fn fn, void *arg);
+void wb_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 #endif

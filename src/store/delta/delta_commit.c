@@ -507,9 +507,11 @@ maybe_checkpoint(struct delta_commit *c, int64_t v, struct delta_commit_result *
 	struct delta_snapshot *s = delta_snapshot_open(c->table, &o, &e);
 	if (s != NULL && delta_checkpoint_write(s, &e) == 0)
 		res->checkpointed = true;
-	else
+	else {
 		snprintf(res->warning, sizeof res->warning, "version %lld was committed, but its checkpoint was not written: %s",
 		    (long long)v, e.msg ? e.msg : "unknown error");
+		wb_notice("Delta table %s: %s", c->table, res->warning);
+	}
 	delta_snapshot_free(s);
 	err_clear(&e);
 }

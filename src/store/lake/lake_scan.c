@@ -9,6 +9,10 @@
  * before and chunk sequence numbers still follow file and row order:
  * seq = kept-file ordinal << 44 | the file's own seq (morsel << 24 | chunk).
  *
+ * Partition columns are not in the files: each file's value comes from its
+ * add action's partitionValues (a constant per file), and file skipping
+ * treats that value as the file's min and max.
+ *
  * Extra columns for statements that rewrite files (lake.h, LAKE_PIN_*):
  * the file's index in the snapshot (a constant per file) and the row's
  * position in its file (the Parquet source's file_row_number).
@@ -27,7 +31,7 @@
 #define FILE_SHIFT 44
 
 /* Where an output column comes from, per file. */
-enum { FROM_MISSING = -1, FROM_FILE_INDEX = -2 };
+enum { FROM_MISSING = -1, FROM_FILE_INDEX = -2, FROM_PARTITION = -3 };
 
 struct lake_part {
 	struct source *src;            /* Parquet over the one file */
@@ -36,6 +40,7 @@ struct lake_part {
 	int ninner;                    /* inner projected columns */
 	wb_type *itypes;
 	struct scan_pred *ipreds;      /* hints in the inner source's columns */
+	struct wb_value *pvals;        /* per projected column: its partition value (FROM_PARTITION) */
 };
 
 struct lake_scan {
@@ -49,7 +54,33 @@ struct lake_scan {
 	int file_col, row_col;         /* source columns of the extras, -1 when absent */
 	struct lake_part *parts;
 	int nparts;
+	struct arena pv;               /* partition values' strings */
 };
+
+/* Is table column c a partition column? */
+static const struct delta_column *
+partition_col(const struct lake_scan *ls, int c)
+{
+	if (c >= ls->ncol)
+		return NULL;
+	const struct delta_column *dc = &ls->snap->schema.cols[ls->scol[c]];
+	return dc->partition_index >= 0 ? dc : NULL;
+}
+
+/* File f's value of partition column dc (SQL NULL when absent). */
+static int
+partition_value(struct lake_scan *ls, const struct delta_add *add, const struct delta_column *dc,
+    struct wb_value *out, struct wb_error *err)
+{
+	bool found = false;
+	const char *text = NULL;
+	for (int i = 0; i < add->partition_values.n && !found; i++)
+		if (strcasecmp(add->partition_values.keys[i], dc->name) == 0) {
+			found = true;
+			text = add->partition_values.values[i];
+		}
+	return delta_partition_value(dc, found ? text : NULL, &ls->pv, out, err);
+}
 
 struct lake_reader {
 	int part;                      /* current part */
@@ -73,15 +104,27 @@ file_may_match(struct lake_scan *ls, const struct delta_add *add, struct arena *
 	err_clear(&e);
 	for (int c = 0; c < s->ncol; c++)
 		csp[c] = NULL;
-	if (have) {
-		for (int i = 0; i < s->npreds; i++) {
-			int c = s->preds[i].col;
-			if (c >= ls->ncol)
-				continue;      /* extra columns have no statistics */
-			const struct delta_col_stats *d = &fs.cols[ls->scol[c]];
-			cs[c] = (struct col_stats){d->has_min && d->has_max, d->min, d->max, d->null_count, fs.num_records};
-			csp[c] = &cs[c];
+	for (int i = 0; i < s->npreds; i++) {
+		int c = s->preds[i].col;
+		if (c >= ls->ncol)
+			continue;      /* extra columns have no statistics */
+		const struct delta_column *pc = partition_col(ls, c);
+		if (pc) {
+			/* partition pruning: the file's one value is its min and max */
+			struct wb_value v;
+			struct wb_error pe = WB_ERROR_INIT;
+			if (partition_value(ls, add, pc, &v, &pe) == 0) {
+				cs[c] = (struct col_stats){!v.is_null, v, v, v.is_null ? 1 : 0, 1};
+				csp[c] = &cs[c];
+			}
+			err_clear(&pe);
+			continue;
 		}
+		if (!have)
+			continue;
+		const struct delta_col_stats *d = &fs.cols[ls->scol[c]];
+		cs[c] = (struct col_stats){d->has_min && d->has_max, d->min, d->max, d->null_count, fs.num_records};
+		csp[c] = &cs[c];
 	}
 	return source_morsel_may_match(s, csp);
 }
@@ -119,11 +162,19 @@ open_part(struct lake_scan *ls, struct lake_part *p, int64_t f, struct wb_error 
 	int *iproj = xcalloc((size_t)(s->nproj ? s->nproj : 1), sizeof(int));
 	p->map = xcalloc((size_t)(s->nproj ? s->nproj : 1), sizeof(int));
 	p->itypes = xcalloc((size_t)(s->nproj ? s->nproj : 1), sizeof(wb_type));
+	p->pvals = xcalloc((size_t)(s->nproj ? s->nproj : 1), sizeof *p->pvals);
 	int rc = -1;
 	for (int k = 0; k < s->nproj; k++) {
 		int c = s->proj[k];
 		if (c == ls->file_col) {
 			p->map[k] = FROM_FILE_INDEX;
+			continue;
+		}
+		const struct delta_column *pc = partition_col(ls, c);
+		if (pc) {
+			if (partition_value(ls, &snap->files[f], pc, &p->pvals[k], err) < 0)
+				goto out;
+			p->map[k] = FROM_PARTITION;
 			continue;
 		}
 		int ic = -1;
@@ -260,6 +311,8 @@ ls_next(struct source *s, void *reader, struct chunk *out, struct wb_error *err)
 			int m = p->map[k];
 			if (m >= 0) {
 				vec_ref(v, &r->tmp.cols[m]);
+			} else if (m == FROM_PARTITION) {
+				vec_set_const(v, &p->pvals[k], n);
 			} else {
 				struct wb_value val = {.type = s->types[s->proj[k]], .is_null = m == FROM_MISSING};
 				val.u.i = p->file;
@@ -293,7 +346,9 @@ ls_free(struct source *s)
 		free(ls->parts[i].map);
 		free(ls->parts[i].itypes);
 		free(ls->parts[i].ipreds);
+		free(ls->parts[i].pvals);
 	}
+	arena_release(&ls->pv);
 	free(ls->parts);
 	if (ls->own_snap)
 		delta_snapshot_free(ls->snap);
@@ -316,6 +371,7 @@ struct source *
 lake_scan_open(const struct lake_scan_args *a)
 {
 	struct lake_scan *ls = xcalloc(1, sizeof *ls);
+	arena_init(&ls->pv, 0);
 	int extra = ((a->flags & LAKE_PIN_FILE) != 0) + ((a->flags & LAKE_PIN_ROW) != 0);
 	source_init(&ls->src, &lake_scan_ops, a->ncol + extra);
 	for (int c = 0; c < a->ncol; c++)

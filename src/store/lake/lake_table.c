@@ -43,12 +43,6 @@ snapshot_for(struct table *t, const struct lake_tab *lt, int *scol, struct wb_er
 	struct delta_snapshot *snap = delta_snapshot_open(dir, &o, err);
 	if (snap == NULL)
 		return NULL;
-	if (snap->metadata.npartition_columns > 0) {
-		err_set(err, -1, "Delta table %s is partitioned by %s: reading partitioned tables is not supported yet",
-		    dir, snap->metadata.partition_columns[0]);
-		delta_snapshot_free(snap);
-		return NULL;
-	}
 	for (int c = 0; c < t->ncol; c++) {
 		scol[c] = delta_schema_find(&snap->schema, t->names[c]);
 		if (scol[c] < 0 || snap->schema.cols[scol[c]].type != t->types[c]) {

@@ -5,6 +5,7 @@
  * commit; this file runs the query into it).
  */
 #include "cli/stmt_int.h"
+#include "store/files.h"
 #include "store/lake/lake.h"
 #include "store/parquet/pq.h"
 #include "store/delta/delta.h"
@@ -14,7 +15,6 @@
 #include "sql/parser.h"
 
 #include <dirent.h>
-#include <glob.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -256,7 +256,7 @@ cmp_str(const void *a, const void *b)
 
 /* The files a COPY INTO path names: a folder's files (not hidden, not
  * starting with '_' like _SUCCESS or _delta_log), a glob's matches, or the
- * file itself; absolute, sorted. */
+ * file itself (store_glob); absolute, sorted. */
 static int
 copy_files(const char *path, struct name_list *out, struct wb_error *err)
 {
@@ -278,17 +278,16 @@ copy_files(const char *path, struct name_list *out, struct wb_error *err)
 		if (d)
 			closedir(d);
 	} else {
-		glob_t g;
-		if (glob(path, 0, NULL, &g) != 0) {
-			err_set(err, -1, "COPY INTO: no file matches '%s'", path);
+		int n;
+		char **paths = store_glob(&path, 1, &n, err);
+		if (paths == NULL)
 			return -1;
-		}
-		for (size_t i = 0; i < g.gl_pathc; i++) {
-			char *abs = realpath(g.gl_pathv[i], NULL);
-			names_add(out, abs ? abs : g.gl_pathv[i]);
+		for (int i = 0; i < n; i++) {
+			char *abs = realpath(paths[i], NULL);
+			names_add(out, abs ? abs : paths[i]);
 			free(abs);
 		}
-		globfree(&g);
+		store_glob_free(paths, n);
 	}
 	if (out->n > 1)
 		qsort(out->v, (size_t)out->n, sizeof *out->v, cmp_str);

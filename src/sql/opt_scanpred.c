@@ -13,7 +13,6 @@
 #include "sql/optimizer.h"
 #include "store/scan_pred.h"
 #include "core/strbuf.h"
-#include "core/vector.h"
 
 #include <string.h>
 
@@ -42,24 +41,9 @@ op_of(const char *name, bool flip)
 static bool
 usable_const(const struct bexpr *e, wb_type t)
 {
-	/* lists have no min/max statistics (and no order value_order knows) */
+	/* lists have no min/max statistics (and no order scan_value_cmp knows) */
 	return e->kind == BX_CONST && !e->u.value.is_null && e->u.value.type == t && t != WB_TYPE_INTERVAL &&
 	    !type_is_list(t);
-}
-
-static int
-value_order(const struct wb_value *a, const struct wb_value *b)
-{
-	switch (a->type) {
-	case WB_TYPE_DOUBLE:
-		return (a->u.d > b->u.d) - (a->u.d < b->u.d);
-	case WB_TYPE_BOOL:
-		return (a->u.b > b->u.b) - (a->u.b < b->u.b);
-	case WB_TYPE_VARCHAR:
-		return wb_str_cmp(a->u.s, b->u.s);
-	default:
-		return (a->u.i > b->u.i) - (a->u.i < b->u.i);
-	}
 }
 
 /* names: the scan's output names; out: its output column (for EXPLAIN's
@@ -100,9 +84,9 @@ collect(struct hints *h, const struct bexpr *e, const struct pnode *scan)
 				continue;    /* = NULL never holds */
 			if (!usable_const(x, c->type) || (x->u.value.type == WB_TYPE_DOUBLE && x->u.value.u.d != x->u.value.u.d))
 				return;    /* NaN would need the top of the order */
-			if (lo == NULL || value_order(&x->u.value, lo) < 0)
+			if (lo == NULL || scan_value_cmp(&x->u.value, lo) < 0)
 				lo = &x->u.value;
-			if (hi == NULL || value_order(&x->u.value, hi) > 0)
+			if (hi == NULL || scan_value_cmp(&x->u.value, hi) > 0)
 				hi = &x->u.value;
 		}
 		if (lo == NULL)

@@ -1,14 +1,13 @@
 /*
- * csv_input: getting bytes - glob expansion, read-only mappings of
- * regular files, and sequential streams (gzip via zlib, or plain reads for
- * pipes), plus line counting for error messages.
+ * csv_input: getting bytes - read-only mappings of regular files, and
+ * sequential streams (gzip via zlib, or plain reads for pipes), plus line
+ * counting for error messages.
  */
 #include "store/csv_int.h"
 #include "core/xmalloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <glob.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -16,53 +15,6 @@
 #include <unistd.h>
 
 #define CSV_STREAM_INBUF (1 << 20)
-
-static int
-cmp_path(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-char **
-csv_glob(const char *pattern, int *n, struct wb_error *err)
-{
-	char **out;
-	*n = 0;
-	if (strpbrk(pattern, "*?[") == NULL) {
-		out = xmalloc(sizeof *out);
-		out[0] = xstrdup(pattern);
-		*n = 1;
-		return out;
-	}
-	glob_t g;
-	int rc = glob(pattern, GLOB_ERR, NULL, &g);
-	if (rc == GLOB_NOMATCH || (rc == 0 && g.gl_pathc == 0)) {
-		if (rc == 0)
-			globfree(&g);
-		err_set(err, -1, "no file matches '%s'", pattern);
-		return NULL;
-	}
-	if (rc != 0) {
-		err_set(err, -1, "cannot expand '%s': %s", pattern,
-		    rc == GLOB_NOSPACE ? "out of memory" : "read error");
-		return NULL;
-	}
-	out = xcalloc(g.gl_pathc, sizeof *out);
-	for (size_t i = 0; i < g.gl_pathc; i++)
-		out[i] = xstrdup(g.gl_pathv[i]);
-	*n = (int)g.gl_pathc;
-	globfree(&g);
-	qsort(out, (size_t)*n, sizeof *out, cmp_path);
-	return out;
-}
-
-void
-csv_glob_free(char **paths, int n)
-{
-	for (int i = 0; i < n; i++)
-		free(paths[i]);
-	free(paths);
-}
 
 /* open(2) with a message that names the file. */
 static int

@@ -3,7 +3,7 @@
  *
  *   csv_tok.c     tokenizer: rows and field boundaries of a byte range
  *   csv_conv.c    fast field parsers and column conversion into vectors
- *   csv_input.c   files: glob, mmap, gzip / pipe streams, line counting
+ *   csv_input.c   files: mmap, gzip / pipe streams, line counting (globs: store/files.h)
  *   csv_sniff.c   dialect, header and type detection from a sample
  *   csv_source.c  options, csv_source_open: files, sniffing, schema
  *   csv_scan.c    the scan: morsels, readers, chunks (source_ops)
@@ -149,11 +149,6 @@ int csv_conv_column(const struct csv_tok *t, int c, wb_type type, const struct c
 ssize_t csv_utf8_check(const char *p, size_t n);
 
 /* ---- input (csv_input.c) ---- */
-
-/* Expand a pattern into sorted paths (no glob characters: the path
- * itself). */
-char **csv_glob(const char *pattern, int *n, struct wb_error *err);
-void csv_glob_free(char **paths, int n);
 
 /* A sequential reader of decompressed bytes (gzip or plain fd). Never
  * copy one once open: zlib's state points back at its z_stream. */

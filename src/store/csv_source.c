@@ -4,6 +4,7 @@
  * build the schema and estimates. Scanning is in csv_scan.c.
  */
 #include "store/csv_int.h"
+#include "store/files.h"
 #include "core/xmalloc.h"
 
 #include <stdlib.h>
@@ -262,23 +263,14 @@ struct source *
 csv_source_open_list(const char *const *patterns, int npatterns, const struct csv_options *o, struct wb_error *err)
 {
 	int npaths = 0;
-	char **paths = NULL;
+	char **paths;
 	struct csv_src *cs;
 
 	if (check_options(o, err) < 0)
 		return NULL;
-	for (int p = 0; p < npatterns; p++) {
-		int n;
-		char **more = csv_glob(patterns[p], &n, err);
-		if (more == NULL) {
-			csv_glob_free(paths, npaths);
-			return NULL;
-		}
-		paths = xrealloc(paths, sizeof *paths * (size_t)(npaths + n));
-		memcpy(paths + npaths, more, sizeof *paths * (size_t)n);
-		npaths += n;
-		free(more);
-	}
+	paths = store_glob(patterns, npatterns, &npaths, err);
+	if (paths == NULL)
+		return NULL;
 	cs = xcalloc(1, sizeof *cs);
 	pthread_mutex_init(&cs->mu, NULL);
 	pthread_cond_init(&cs->cv, NULL);

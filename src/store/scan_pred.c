@@ -16,10 +16,8 @@ scan_op_text(enum scan_op op)
 	return "?";
 }
 
-/* a <=> b for two non-NULL values of one type; 2 when they cannot be
- * compared (NaN, or a type without an order here). */
-static int
-cmp(const struct wb_value *a, const struct wb_value *b)
+int
+scan_value_cmp(const struct wb_value *a, const struct wb_value *b)
 {
 	switch (a->type) {
 	case WB_TYPE_BIGINT:
@@ -57,7 +55,7 @@ scan_pred_may_match(const struct scan_pred *p, const struct col_stats *st)
 		return false;      /* comparisons with NULL are never true */
 	if (!st->has_minmax || p->val.is_null || p->val.type != st->min.type)
 		return true;
-	int lo = cmp(&p->val, &st->min), hi = cmp(&p->val, &st->max);
+	int lo = scan_value_cmp(&p->val, &st->min), hi = scan_value_cmp(&p->val, &st->max);
 	if (lo == 2 || hi == 2)
 		return true;
 	switch (p->op) {

@@ -43,6 +43,9 @@ struct col_stats {
 	int64_t rows;          /* rows in the morsel, -1 when unknown */
 };
 
+/* a <=> b (-1, 0, 1) for two non-NULL values of one type; 2 when they
+ * cannot be compared (NaN, or a type without an order here). */
+int scan_value_cmp(const struct wb_value *a, const struct wb_value *b);
 /* "<=", "IS NULL", ... */
 const char *scan_op_text(enum scan_op op);
 /* May a row with these column statistics satisfy p? (false = skip) */

@@ -5,6 +5,7 @@
  * row group and decodes only the projected columns (pq_column.c).
  */
 #include "store/parquet/pq_int.h"
+#include "store/files.h"
 #include "core/xmalloc.h"
 
 #include <errno.h>
@@ -108,57 +109,6 @@ pq_read_options_init(struct pq_read_options *o)
 {
 	memset(o, 0, sizeof *o);
 	o->verify_crc = true;
-}
-
-static int
-cmp_path(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Expand names and patterns in order; each pattern's matches sorted. */
-static char **
-expand(char *const *paths, int npaths, int *n, struct wb_error *err)
-{
-	char **out = NULL;
-	size_t cap = 0;
-	*n = 0;
-	for (int i = 0; i < npaths; i++) {
-		const char *pat = paths[i];
-		if (strpbrk(pat, "*?[") == NULL) {
-			out = xgrow(out, &cap, (size_t)*n + 1, sizeof *out);
-			out[(*n)++] = xstrdup(pat);
-			continue;
-		}
-		glob_t g;
-		int rc = glob(pat, GLOB_ERR | GLOB_NOSORT, NULL, &g);
-		if (rc == GLOB_NOMATCH || (rc == 0 && g.gl_pathc == 0)) {
-			if (rc == 0)
-				globfree(&g);
-			err_set(err, -1, "no file matches '%s'", pat);
-			goto fail;
-		}
-		if (rc != 0) {
-			err_set(err, -1, "cannot expand '%s': %s", pat, rc == GLOB_NOSPACE ? "out of memory" : "read error");
-			goto fail;
-		}
-		int first = *n;
-		out = xgrow(out, &cap, (size_t)*n + g.gl_pathc, sizeof *out);
-		for (size_t k = 0; k < g.gl_pathc; k++)
-			out[(*n)++] = xstrdup(g.gl_pathv[k]);
-		globfree(&g);
-		qsort(out + first, (size_t)(*n - first), sizeof *out, cmp_path);
-	}
-	if (*n == 0) {
-		err_set(err, -1, "read_parquet: no files given");
-		goto fail;
-	}
-	return out;
-fail:
-	for (int i = 0; i < *n; i++)
-		free(out[i]);
-	free(out);
-	return NULL;
 }
 
 bool
@@ -625,7 +575,11 @@ struct source *
 pq_source_open(char *const *paths, int npaths, const struct pq_read_options *o, struct wb_error *err)
 {
 	int n;
-	char **files = expand(paths, npaths, &n, err);
+	if (npaths == 0) {
+		err_set(err, -1, "read_parquet: no files given");
+		return NULL;
+	}
+	char **files = store_glob((const char *const *)paths, npaths, &n, err);
 	if (files == NULL)
 		return NULL;
 	struct pq_src *ps = xcalloc(1, sizeof *ps);

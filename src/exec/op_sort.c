@@ -107,30 +107,7 @@ msort(const struct sort_view *G, struct sort_item *v, struct sort_item *tmp, int
 void
 sort_radix(struct sort_item *v, struct sort_item *tmp, int64_t n)
 {
-	uint64_t or_all = 0, and_all = ~UINT64_C(0);
-	for (int64_t i = 0; i < n; i++) {
-		or_all |= v[i].prefix;
-		and_all &= v[i].prefix;
-	}
-	uint64_t varying = or_all ^ and_all;
-	struct sort_item *src = v, *dst = tmp;
-	for (int byte = 0; byte < 8; byte++) {
-		int shift = byte * 8;
-		if (((varying >> shift) & 0xff) == 0)
-			continue;
-		int64_t count[257] = {0};
-		for (int64_t i = 0; i < n; i++)
-			count[((src[i].prefix >> shift) & 0xff) + 1]++;
-		for (int b = 0; b < 256; b++)
-			count[b + 1] += count[b];
-		for (int64_t i = 0; i < n; i++)
-			dst[count[(src[i].prefix >> shift) & 0xff]++] = src[i];
-		struct sort_item *t = src;
-		src = dst;
-		dst = t;
-	}
-	if (src != v)
-		memcpy(v, src, sizeof *v * (size_t)n);
+	sort_radix_on(v, tmp, n, false);
 }
 
 /* Sort items: radix on prefixes, then resolve runs of equal prefixes. */

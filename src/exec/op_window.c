@@ -567,29 +567,7 @@ sort_partition(const struct window_global *G, struct sort_item *v, struct sort_i
 static void
 radix_hash(struct sort_item *v, struct sort_item *tmp, int64_t n)
 {
-	uint32_t or_all = 0, and_all = ~UINT32_C(0);
-	for (int64_t i = 0; i < n; i++) {
-		or_all |= v[i].chunk;
-		and_all &= v[i].chunk;
-	}
-	uint32_t varying = or_all ^ and_all;
-	struct sort_item *src = v, *dst = tmp;
-	for (int shift = 0; shift < 32; shift += 8) {
-		if (((varying >> shift) & 0xff) == 0)
-			continue;
-		int64_t count[257] = {0};
-		for (int64_t i = 0; i < n; i++)
-			count[((src[i].chunk >> shift) & 0xff) + 1]++;
-		for (int b = 0; b < 256; b++)
-			count[b + 1] += count[b];
-		for (int64_t i = 0; i < n; i++)
-			dst[count[(src[i].chunk >> shift) & 0xff]++] = src[i];
-		struct sort_item *t = src;
-		src = dst;
-		dst = t;
-	}
-	if (src != v)
-		memcpy(v, src, sizeof *v * (size_t)n);
+	sort_radix_on(v, tmp, n, true);
 }
 
 /*

@@ -168,8 +168,40 @@ sortkey_cmp(const struct vec *va, int i, const struct vec *vb, int j, const stru
 	return k->desc ? -c : c;
 }
 
-/* Stable LSD radix sort of v[0..n) on prefix, skipping bytes that never
- * vary; tmp holds n items. */
+/* Stable LSD radix sort of v[0..n) on prefix (by_chunk: on the 32-bit
+ * chunk field instead), skipping bytes that never vary; tmp holds n items.
+ * Inlined with a constant by_chunk, so each caller gets its own loops. */
+static inline __attribute__((always_inline)) void
+sort_radix_on(struct sort_item *v, struct sort_item *tmp, int64_t n, bool by_chunk)
+{
+#define SORT_RADIX_KEY(it) (by_chunk ? (uint64_t)(it).chunk : (it).prefix)
+	uint64_t or_all = 0, and_all = ~UINT64_C(0);
+	for (int64_t i = 0; i < n; i++) {
+		or_all |= SORT_RADIX_KEY(v[i]);
+		and_all &= SORT_RADIX_KEY(v[i]);
+	}
+	uint64_t varying = or_all ^ and_all;
+	struct sort_item *src = v, *dst = tmp;
+	for (int shift = 0; shift < (by_chunk ? 32 : 64); shift += 8) {
+		if (((varying >> shift) & 0xff) == 0)
+			continue;
+		int64_t count[257] = {0};
+		for (int64_t i = 0; i < n; i++)
+			count[((SORT_RADIX_KEY(src[i]) >> shift) & 0xff) + 1]++;
+		for (int b = 0; b < 256; b++)
+			count[b + 1] += count[b];
+		for (int64_t i = 0; i < n; i++)
+			dst[count[(SORT_RADIX_KEY(src[i]) >> shift) & 0xff]++] = src[i];
+		struct sort_item *t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != v)
+		memcpy(v, src, sizeof *v * (size_t)n);
+#undef SORT_RADIX_KEY
+}
+
+/* sort_radix_on(v, tmp, n, false), out of line. */
 void sort_radix(struct sort_item *v, struct sort_item *tmp, int64_t n);
 
 #endif

@@ -41,7 +41,7 @@ stmt_dml_target(struct session *s, struct ast_name *nm, int pos, const char *wha
 /* ------------------------------------------------------------ runner */
 
 struct dml_feed {
-	struct pq_part **parts;          /* Delta: one Parquet part per worker */
+	struct lake_part **parts;        /* Delta: one writer per worker */
 	struct mt_builder **builders;    /* in memory: one builder per worker */
 	struct chunk *scratch;           /* per worker: the rows kept of a chunk */
 	struct dml_counts *counts;       /* per worker */
@@ -59,7 +59,7 @@ static int
 dml_write(struct dml_feed *f, int worker, const struct chunk *c, struct wb_error *err)
 {
 	if (f->parts)
-		return pq_part_write(f->parts[worker], c, err);
+		return lake_part_write(f->parts[worker], c, err);
 	mt_builder_append(f->builders[worker], c);
 	return 0;
 }

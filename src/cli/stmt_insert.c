@@ -205,7 +205,7 @@ replace_where_delta(struct session *s, struct arena *a, struct binder *b, struct
 	struct ast *cond = st->u.insert.replace_where;
 	const char *qual = t->name;
 	struct delta_snapshot *snap = delta_snapshot_open(dir, NULL, err);
-	if (snap == NULL || lake_check_unpartitioned(snap, dir, err) < 0) {
+	if (snap == NULL) {
 		delta_snapshot_free(snap);
 		return -1;
 	}

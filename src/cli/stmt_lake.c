@@ -31,14 +31,14 @@ stmt_lake_wanted(struct session *s, const struct ast *st)
 }
 
 struct lake_feed {
-	struct pq_part **parts;
+	struct lake_part **parts;
 };
 
 static int
 lake_consume(void *arg, int worker, struct chunk *c, struct wb_error *err)
 {
 	struct lake_feed *f = arg;
-	return pq_part_write(f->parts[worker], c, err);
+	return lake_part_write(f->parts[worker], c, err);
 }
 
 /* Run plan p into w and commit. Returns the version or -1 (w freed). */
@@ -119,10 +119,6 @@ stmt_lake_create(struct session *s, struct arena *a, struct ast *st, struct wb_e
 		err_hint(err, "drop TEMP, or drop USING DELTA / LOCATION / TBLPROPERTIES");
 		return -1;
 	}
-	if (st->u.create.partitioned.n > 0) {
-		err_set(err, st->u.create.partitioned.v[0]->pos, "PARTITIONED BY is not supported yet");
-		return -1;
-	}
 	bool external = st->u.create.location != NULL;
 	char *dir = external ? xstrdup(st->u.create.location) : catalog_table_dir(s->catalog, nm->parts, nm->n, err);
 	if (dir == NULL) {
@@ -130,6 +126,14 @@ stmt_lake_create(struct session *s, struct arena *a, struct ast *st, struct wb_e
 		return -1;
 	}
 	struct lake_write_options o = {.comment = st->u.create.comment};
+	int np = st->u.create.partitioned.n;
+	if (np > 0) {
+		char **pb = arena_alloc(a, sizeof(char *) * (size_t)np);
+		for (int i = 0; i < np; i++)
+			pb[i] = st->u.create.partitioned.v[i]->u.name.parts[0];
+		o.partition_by = pb;
+		o.npartition = np;
+	}
 	int rc = -1;
 	int64_t rows = 0, version = -1;
 	bool register_only = external && st->u.create.query == NULL && st->u.create.columns.n == 0;

@@ -168,7 +168,7 @@ stmt_lake_rewrite(struct session *s, struct arena *a, struct table *t, const cha
 	memset(counts, 0, sizeof *counts);
 	*version = -1;
 	struct delta_snapshot *snap = delta_snapshot_open(dir, NULL, err);
-	if (snap == NULL || lake_check_unpartitioned(snap, dir, err) < 0) {
+	if (snap == NULL) {
 		delta_snapshot_free(snap);
 		err_at(err, pos);
 		return -1;

@@ -490,7 +490,7 @@ merge_delta(struct session *s, struct arena *a, struct merge *m, struct table *t
 	const char *dir = lake_table_dir(t);
 	long long t0 = exec_now_ns();
 	struct delta_snapshot *snap = delta_snapshot_open(dir, NULL, err);
-	if (snap == NULL || lake_check_unpartitioned(snap, dir, err) < 0) {
+	if (snap == NULL) {
 		delta_snapshot_free(snap);
 		return -1;
 	}

@@ -31,7 +31,7 @@ write_xy(const char *dir, enum lake_write_mode mode, int64_t from, int64_t to, i
 		err_clear(&err);
 		return -1;
 	}
-	struct pq_part *part = lake_write_part(w);
+	struct lake_part *part = lake_write_part(w);
 	struct chunk c;
 	chunk_init(&c, 2, types);
 	for (int64_t at = from; at < to; at += WB_VEC_SIZE) {
@@ -43,7 +43,7 @@ write_xy(const char *dir, enum lake_write_mode mode, int64_t from, int64_t to, i
 			vec_i64(&c.cols[1])[i] = (r * 104729) % ymod;
 		}
 		c.n = c.cols[0].n = c.cols[1].n = n;
-		pq_part_write(part, &c, &err);
+		lake_part_write(part, &c, &err);
 	}
 	chunk_free(&c);
 	int64_t rows;

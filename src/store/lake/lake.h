@@ -11,9 +11,10 @@
  * per Parquet row group.
  *
  * Writing goes through a lake_write: the statement's workers append
- * chunks to Parquet parts of one new data file, then one commit publishes
- * the file (add action with numRecords/minValues/maxValues/nullCount
- * stats) and, for an overwrite, removes every file the read snapshot had.
+ * chunks to Parquet parts of one new data file per partition, then one
+ * commit publishes the files (add actions with the partition values and
+ * numRecords/minValues/maxValues/nullCount stats) and, for an overwrite,
+ * removes every file the read snapshot had.
  * A failure before the commit deletes the new file; the table stays at its
  * last version.
  *
@@ -108,19 +109,27 @@ struct lake_write_options {
 	                                  schema in the same commit (schema evolution) */
 	char *const *txn_ids;          /* txn actions (appId, version 1) to record, */
 	int ntxns;                     /* e.g. the files COPY INTO loaded */
+	char *const *partition_by;     /* CREATE/REPLACE: partition columns (PARTITIONED BY) */
+	int npartition;
 };
 
 struct lake_write;
-struct pq_part;
+struct lake_part;
 
 /* Begin writing rows of ncol columns (names, types: the table's schema for
  * CREATE/REPLACE; checked against the table's otherwise, where a column
  * the table lacks is an error unless o->merge_schema) to the table in dir.
- * CREATE refuses a directory that already holds a table. */
+ * CREATE refuses a directory that already holds a table, and partition
+ * columns that are not columns, or are all of them. A partition column
+ * not among the written ones is NULL for every row. */
 struct lake_write *lake_write_begin(const char *dir, enum lake_write_mode mode, int ncol, char *const *names,
     const wb_type *types, const struct lake_write_options *o, struct wb_error *err);
-/* A Parquet part for one producing thread (see pq.h: pq_part_write). */
-struct pq_part *lake_write_part(struct lake_write *w);
+/* A writer for one producing thread (freed with w's files). Each row goes
+ * to the data file of its partition (Hive-style directories, at most
+ * LAKE_MAX_PARTITIONS per statement), written like pq_part_write writes
+ * (row groups in input order). */
+struct lake_part *lake_write_part(struct lake_write *w);
+int lake_part_write(struct lake_part *p, const struct chunk *c, struct wb_error *err);
 /* Close the data file and publish the commit; frees w. Returns the
  * committed version (rows written in *rows), or -1 with err (the new file
  * is removed, the table unchanged). */
@@ -142,10 +151,6 @@ void lake_write_abort(struct lake_write *w);
  */
 struct lake_write *lake_write_begin_at(const char *dir, struct delta_snapshot *read, const char *op, int ncol,
     char *const *names, const wb_type *types, bool merge_schema, struct wb_error *err);
-/* 0, or -1 with err when the table of snap (in dir) is partitioned:
- * wb cannot write partition values yet, so it writes no partitioned
- * table (DML checks before it reads anything). */
-int lake_check_unpartitioned(const struct delta_snapshot *snap, const char *dir, struct wb_error *err);
 /* Remove live file f (an index into read->files) in the commit. */
 void lake_write_remove(struct lake_write *w, int64_t f);
 /* commitInfo.operationParameters / operationMetrics. */
@@ -155,7 +160,7 @@ void lake_write_metric(struct lake_write *w, const char *key, int64_t value);
  * after this call go to a new file (the commit adds every file with rows).
  * A rewrite keeps the table's file layout this way instead of merging
  * everything it rewrites into one file. Call it only between runs of
- * producers (no pq_part from before may be written to afterwards). On
+ * producers (no lake_part from before may be used afterwards). On
  * failure every file of w is removed; w must then be aborted. */
 int lake_write_next_file(struct lake_write *w, struct wb_error *err);
 /* Names under which the commit records the files and bytes it added and

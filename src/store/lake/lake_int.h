@@ -8,6 +8,7 @@
 #include "store/lake/lake_maint.h"   /* lake_now_ms */
 #include "store/delta/delta.h"
 #include "store/source.h"
+#include "core/strbuf.h"
 
 /* What a Delta scan reads (lake_scan.c). */
 struct lake_scan_args {
@@ -30,6 +31,40 @@ struct lake_scan_args {
 struct source *lake_scan_open(const struct lake_scan_args *a);
 /* The version a scan from lake_scan_open reads. */
 int64_t lake_scan_version(const struct source *s);
+
+/* ---- partitioned writes ---- */
+
+/* The most partitions one statement writes: each is an open file with a
+ * row group buffered per thread until the statement ends. */
+#define LAKE_MAX_PARTITIONS 10000
+
+/* Append the Hive-style directory of partition values pv (keys: the
+ * partition columns in order; a NULL value is the null partition):
+ * "country=DE/day=2019-10-01", each name and value escaped as Spark
+ * escapes path names, NULL as __HIVE_DEFAULT_PARTITION__. Appends nothing
+ * for an empty map. */
+void lake_partition_dir(const struct delta_map *pv, struct strbuf *out);
+
+/* How a lake_write lays written columns out (lake_write.c, for the row
+ * router of lake_part.c). */
+struct lake_layout {
+	int npcols;                  /* partition columns, in partitionColumns order */
+	const int *pcol_w;           /* ... their written column, or -1 (not written: NULL) */
+	const wb_type *ptypes;       /* ... their types */
+	int ndata;                   /* columns stored in the data files */
+	const int *dcol_w;           /* ... their written column */
+	const wb_type *dtypes;
+};
+void lake_write_layout(const struct lake_write *w, struct lake_layout *out);
+/* The data file of the partition with values vals[0..npcols) (created on
+ * first use, thread-safe), or -1 with err (too many partitions, or the
+ * file cannot be created). Unpartitioned writes have one file, 0. */
+int lake_write_output(struct lake_write *w, const struct wb_value *vals, struct wb_error *err);
+/* A Parquet part of output file out for one producing thread. */
+struct pq_part *lake_write_output_part(struct lake_write *w, int out);
+/* lake_part.c: a thread's router, and freeing it. */
+struct lake_part *lake_part_new(struct lake_write *w);
+void lake_part_free(struct lake_part *p);
 
 
 #endif

@@ -1,6 +1,9 @@
 /*
- * Writing Delta tables: new Parquet data files (one per statement, or one
- * per batch of rewritten files: lake_write_next_file), then one commit.
+ * Writing Delta tables: new Parquet data files (one per statement and
+ * partition, or per batch of rewritten files: lake_write_next_file), then
+ * one commit. A partitioned table's files go to Hive-style directories
+ * (country=DE/part-...parquet) and hold only the data columns; their add
+ * actions carry the partition values.
  * Every file is written completely (and closed) before the commit that
  * adds it is published, so a crash at any point leaves either the old
  * version (plus unreferenced files that VACUUM removes) or the new one.
@@ -8,14 +11,29 @@
 #include "store/lake/lake_int.h"
 #include "store/parquet/pq.h"
 #include "core/arena.h"
+#include "core/hash.h"
+#include "core/json.h"
 #include "core/strbuf.h"
 #include "core/xmalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <pthread.h>
+#include <sys/resource.h>
 #include <sys/time.h>
 #include <unistd.h>
+
+/* A data file being written: one per partition (one in all when the
+ * table is not partitioned). */
+struct lw_out {
+	char *file;                    /* relative to the table directory */
+	char *path;
+	char *key;                     /* the partition's directory ("" unpartitioned) */
+	struct delta_map pv;           /* partition values for the add action (arena) */
+	struct pq_writer *pq;
+};
 
 struct lake_write {
 	char *dir;
@@ -30,41 +48,76 @@ struct lake_write {
 	int *scol;                     /* written column -> schema column */
 	int ncol;
 	struct delta_commit *commit;
-	char **names;                  /* the written columns (for each new file) */
-	wb_type *types;
-	char *file;                    /* the data file being written: relative name, full path */
-	char *path;
-	struct pq_writer *pq;
+	/* layout: partition columns (partitionColumns order) and data columns */
+	int npcols;
+	const char **pnames;
+	int *pcol_w;                   /* partition column -> written column, -1 */
+	wb_type *ptypes;
+	const struct delta_column **pcols;
+	int ndata;
+	int *dcol_w;                   /* data column -> written column */
+	int *dscol;                    /* data column -> schema column */
+	char **dnames;
+	wb_type *dtypes;
+	/* the files being written, shared by the producing threads */
+	pthread_mutex_t mu;
+	struct lw_out **outs;
+	int nouts;
+	size_t outs_cap;
+	int *slots;                    /* open addressing on the key's hash: out index, -1 */
+	int nslots;
+	struct lake_part **parts;      /* every router handed out (freed with the files) */
+	int nparts;
+	size_t parts_cap;
+	int nfile;                     /* files opened, for their names */
 	char **done;                   /* full paths of the closed files with rows */
 	int ndone;
 	size_t done_cap;
 	int64_t added_rows, added_bytes;
 };
 
-int
-lake_check_unpartitioned(const struct delta_snapshot *snap, const char *dir, struct wb_error *err)
+/* Free the routers handed out (their Parquet parts go with the files). */
+static void
+free_parts(struct lake_write *w)
 {
-	if (snap->metadata.npartition_columns == 0)
-		return 0;
-	err_set(err, -1, "Delta table %s is partitioned by %s: writing partitioned tables is not supported yet", dir,
-	    snap->metadata.partition_columns[0]);
-	return -1;
+	for (int i = 0; i < w->nparts; i++)
+		lake_part_free(w->parts[i]);
+	w->nparts = 0;
+}
+
+/* Forget the files of the current run (closed or aborted). */
+static void
+clear_outs(struct lake_write *w)
+{
+	for (int i = 0; i < w->nouts; i++) {
+		free(w->outs[i]->file);
+		free(w->outs[i]->path);
+		free(w->outs[i]->key);
+		free(w->outs[i]);
+	}
+	w->nouts = 0;
+	for (int i = 0; i < w->nslots; i++)
+		w->slots[i] = -1;
 }
 
 static void
 lw_free(struct lake_write *w)
 {
+	free_parts(w);
+	clear_outs(w);
+	free(w->outs);
+	free(w->slots);
+	free(w->parts);
 	if (w->commit)
 		delta_commit_free(w->commit);
 	if (w->own_read)
 		delta_snapshot_free(w->read);
 	free(w->dir);
-	free(w->file);
-	free(w->path);
 	free(w->scol);
 	for (int i = 0; i < w->ndone; i++)
 		free(w->done[i]);
 	free(w->done);
+	pthread_mutex_destroy(&w->mu);
 	arena_release(&w->arena);
 	free(w);
 }
@@ -73,10 +126,13 @@ lw_free(struct lake_write *w)
 static void
 lw_unlink_all(struct lake_write *w)
 {
-	if (w->pq) {
-		pq_writer_abort(w->pq);
-		w->pq = NULL;
-	}
+	free_parts(w);
+	for (int i = 0; i < w->nouts; i++)
+		if (w->outs[i]->pq) {
+			pq_writer_abort(w->outs[i]->pq);
+			w->outs[i]->pq = NULL;
+		}
+	clear_outs(w);
 	for (int i = 0; i < w->ndone; i++)
 		unlink(w->done[i]);
 }
@@ -91,11 +147,48 @@ default_operation(enum lake_write_mode mode)
 	}
 }
 
-/* New metadata (CREATE / REPLACE) from the written columns. */
-static void
-set_new_metadata(struct lake_write *w, int ncol, char *const *names, const wb_type *types,
-    const struct lake_write_options *o)
+/* The partition columns of a new table: columns of the written ones,
+ * each once, not all of them, of a type a directory name can hold. */
+static int
+check_partition_columns(struct lake_write *w, int ncol, char *const *names, const wb_type *types,
+    const struct lake_write_options *o, struct wb_error *err)
 {
+	for (int i = 0; i < o->npartition; i++) {
+		int c = 0;
+		while (c < ncol && strcasecmp(names[c], o->partition_by[i]) != 0)
+			c++;
+		if (c == ncol) {
+			err_set(err, -1, "PARTITIONED BY \"%s\": the table has no such column", o->partition_by[i]);
+			return -1;
+		}
+		if (types[c] == WB_TYPE_NULL || types[c] == WB_TYPE_INTERVAL || type_is_list(types[c])) {
+			err_set(err, -1, "PARTITIONED BY \"%s\": a %s column cannot be a partition column", names[c],
+			    type_name(types[c]));
+			return -1;
+		}
+		for (int j = 0; j < i; j++)
+			if (strcasecmp(o->partition_by[j], o->partition_by[i]) == 0) {
+				err_set(err, -1, "PARTITIONED BY lists column \"%s\" twice", names[c]);
+				return -1;
+			}
+	}
+	if (o->npartition > 0 && o->npartition >= ncol) {
+		err_set(err, -1, "Delta table %s: every column would be a partition column", w->dir);
+		err_hint(err, "a Delta table needs at least one data column besides its partition columns");
+		return -1;
+	}
+	return 0;
+}
+
+/* New metadata (CREATE / REPLACE) from the written columns. */
+static int
+set_new_metadata(struct lake_write *w, int ncol, char *const *names, const wb_type *types,
+    const struct lake_write_options *o, struct wb_error *err)
+{
+	if (o && check_partition_columns(w, ncol, names, types, o, err) < 0)
+		return -1;
+	int np = o ? o->npartition : 0;
+	const char **pc = arena_zalloc(&w->arena, sizeof(char *) * (size_t)(np ? np : 1));
 	w->schema.ncols = ncol;
 	w->schema.cols = arena_zalloc(&w->arena, sizeof(struct delta_column) * (size_t)(ncol ? ncol : 1));
 	for (int c = 0; c < ncol; c++) {
@@ -106,9 +199,14 @@ set_new_metadata(struct lake_write *w, int ncol, char *const *names, const wb_ty
 		dc->nullable = true;
 		dc->metadata = "{}";
 		dc->partition_index = -1;
+		for (int i = 0; i < np; i++)
+			if (strcasecmp(o->partition_by[i], names[c]) == 0) {
+				dc->partition_index = i;
+				pc[i] = dc->name;       /* the column's own spelling */
+			}
 	}
 	struct delta_metadata md;
-	delta_metadata_new(&w->schema, NULL, 0, &w->arena, &md);
+	delta_metadata_new(&w->schema, pc, np, &w->arena, &md);
 	if (w->read)
 		md.id = w->read->metadata.id;     /* a replaced table keeps its identity */
 	if (o && o->comment)
@@ -119,49 +217,210 @@ set_new_metadata(struct lake_write *w, int ncol, char *const *names, const wb_ty
 		md.configuration.values = (const char **)o->prop_values;
 	}
 	delta_commit_set_metadata(w->commit, &md);
+	return 0;
 }
 
-/* Create a new data file w->file (a fresh name) for the written columns. */
-static int
-open_data_file(struct lake_write *w, char *const *names, const wb_type *types, struct wb_error *err)
+/* Split the written columns into partition and data columns (after
+ * w->schema and w->scol are known). */
+static void
+set_layout(struct lake_write *w, char *const *names, const wb_type *types)
 {
-	if (w->names == NULL) {
-		w->names = arena_zalloc(&w->arena, sizeof(char *) * (size_t)(w->ncol ? w->ncol : 1));
-		w->types = arena_zalloc(&w->arena, sizeof(wb_type) * (size_t)(w->ncol ? w->ncol : 1));
-		for (int c = 0; c < w->ncol; c++) {
-			w->names[c] = arena_strdup(&w->arena, names[c]);
-			w->types[c] = types[c];
-		}
+	struct arena *a = &w->arena;
+	int np = 0;
+	for (int c = 0; c < w->schema.ncols; c++)
+		if (w->schema.cols[c].partition_index >= 0)
+			np++;
+	w->npcols = np;
+	w->pnames = arena_zalloc(a, sizeof(char *) * (size_t)(np ? np : 1));
+	w->pcol_w = arena_zalloc(a, sizeof(int) * (size_t)(np ? np : 1));
+	w->ptypes = arena_zalloc(a, sizeof(wb_type) * (size_t)(np ? np : 1));
+	w->pcols = arena_zalloc(a, sizeof(*w->pcols) * (size_t)(np ? np : 1));
+	for (int c = 0; c < w->schema.ncols; c++) {
+		const struct delta_column *dc = &w->schema.cols[c];
+		int k = dc->partition_index;
+		if (k < 0 || k >= np)
+			continue;
+		w->pnames[k] = dc->name;
+		w->ptypes[k] = dc->type;
+		w->pcols[k] = dc;
+		w->pcol_w[k] = -1;
+		for (int j = 0; j < w->ncol; j++)
+			if (w->scol[j] == c)
+				w->pcol_w[k] = j;
 	}
+	w->dcol_w = arena_zalloc(a, sizeof(int) * (size_t)(w->ncol ? w->ncol : 1));
+	w->dscol = arena_zalloc(a, sizeof(int) * (size_t)(w->ncol ? w->ncol : 1));
+	w->dnames = arena_zalloc(a, sizeof(char *) * (size_t)(w->ncol ? w->ncol : 1));
+	w->dtypes = arena_zalloc(a, sizeof(wb_type) * (size_t)(w->ncol ? w->ncol : 1));
+	w->ndata = 0;
+	for (int j = 0; j < w->ncol; j++) {
+		if (w->schema.cols[w->scol[j]].partition_index >= 0)
+			continue;
+		w->dcol_w[w->ndata] = j;
+		w->dscol[w->ndata] = w->scol[j];
+		w->dnames[w->ndata] = arena_strdup(a, names[j]);
+		w->dtypes[w->ndata] = types[j];
+		w->ndata++;
+	}
+}
+
+void
+lake_write_layout(const struct lake_write *w, struct lake_layout *out)
+{
+	out->npcols = w->npcols;
+	out->pcol_w = w->pcol_w;
+	out->ptypes = w->ptypes;
+	out->ndata = w->ndata;
+	out->dcol_w = w->dcol_w;
+	out->dtypes = w->dtypes;
+}
+
+/* Open a new data file in the partition directory key (values pv). */
+static struct lw_out *
+open_output(struct lake_write *w, const char *key, struct delta_map pv, struct wb_error *err)
+{
 	char uuid[37];
 	delta_uuid(uuid);
-	struct strbuf sb = STRBUF_INIT;
-	sb_printf(&sb, "part-%05d-%s-c000.zstd.parquet", w->ndone, uuid);
-	free(w->file);
-	w->file = sb_detach(&sb);
-	sb_printf(&sb, "%s/%s", w->dir, w->file);
-	free(w->path);
-	w->path = sb_detach(&sb);
+	struct lw_out *o = xcalloc(1, sizeof *o);
+	o->key = xstrdup(key);
+	o->pv = pv;
+	o->file = xasprintf("%s%spart-%05d-%s.c000.zstd.parquet", key, key[0] ? "/" : "", w->nfile++, uuid);
+	o->path = xasprintf("%s/%s", w->dir, o->file);
+	if (key[0]) {
+		char *d = xasprintf("%s/%s", w->dir, key);
+		int rc = lake_mkdirs(d, err);
+		free(d);
+		if (rc < 0)
+			goto fail;
+	}
 	struct pq_write_options po;
 	pq_write_options_init(&po);
-	w->pq = pq_writer_open(w->path, w->ncol, w->names, w->types, &po, err);
-	return w->pq ? 0 : -1;
+	o->pq = pq_writer_open(o->path, w->ndata, w->dnames, w->dtypes, &po, err);
+	if (o->pq == NULL)
+		goto fail;
+	return o;
+fail:
+	free(o->key);
+	free(o->file);
+	free(o->path);
+	free(o);
+	return NULL;
 }
 
-/* Close the data file being written: with rows, its add action goes to
- * the commit; without, the file goes. */
+static void
+add_output(struct lake_write *w, struct lw_out *o)
+{
+	w->outs = xgrow(w->outs, &w->outs_cap, (size_t)w->nouts + 1, sizeof *w->outs);
+	w->outs[w->nouts++] = o;
+}
+
+/* Hash slots of the partition directory names (grown at half full). */
+static int *
+slot_of(struct lake_write *w, const char *key)
+{
+	if (w->nouts * 2 >= w->nslots) {
+		int n = w->nslots ? w->nslots * 2 : 64;
+		free(w->slots);
+		w->slots = xcalloc((size_t)n, sizeof *w->slots);
+		w->nslots = n;
+		for (int i = 0; i < n; i++)
+			w->slots[i] = -1;
+		for (int i = 0; i < w->nouts; i++) {
+			uint32_t j = (uint32_t)hash_bytes(w->outs[i]->key, strlen(w->outs[i]->key)) & (uint32_t)(n - 1);
+			while (w->slots[j] >= 0)
+				j = (j + 1) & (uint32_t)(n - 1);
+			w->slots[j] = i;
+		}
+	}
+	uint32_t j = (uint32_t)hash_bytes(key, strlen(key)) & (uint32_t)(w->nslots - 1);
+	while (w->slots[j] >= 0 && strcmp(w->outs[w->slots[j]]->key, key) != 0)
+		j = (j + 1) & (uint32_t)(w->nslots - 1);
+	return &w->slots[j];
+}
+
+static void
+lift_file_limit(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+/* Many partitions are many open files: lift the soft limit on them to
+ * the hard one, once. */
+static void
+raise_file_limit(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, lift_file_limit);
+}
+
+int
+lake_write_output(struct lake_write *w, const struct wb_value *vals, struct wb_error *err)
+{
+	if (w->npcols == 0)
+		return w->nouts > 0 ? 0 : -1;
+	/* the partition's log text and directory */
+	struct arena *a = &w->arena;
+	struct strbuf text = STRBUF_INIT, key = STRBUF_INIT;
+	const char **pvals = NULL;
+	pthread_mutex_lock(&w->mu);
+	pvals = arena_zalloc(a, sizeof(char *) * (size_t)w->npcols);
+	for (int k = 0; k < w->npcols; k++) {
+		sb_clear(&text);
+		if (delta_partition_format(w->pcols[k], &vals[k], &text))
+			pvals[k] = arena_strdup(a, sb_str(&text));
+	}
+	struct delta_map pv = {w->npcols, w->pnames, pvals};
+	lake_partition_dir(&pv, &key);
+	int *slot = slot_of(w, sb_str(&key));
+	int out = *slot;
+	if (out < 0) {
+		if (w->nouts >= LAKE_MAX_PARTITIONS) {
+			err_set(err, -1, "Delta table %s: the statement writes more than %d partitions", w->dir,
+			    LAKE_MAX_PARTITIONS);
+			err_hint(err, "partition by a column with fewer distinct values (a date rather than a timestamp)");
+		} else {
+			if (w->nouts == 64)
+				raise_file_limit();
+			struct lw_out *o = open_output(w, sb_str(&key), pv, err);
+			if (o) {
+				out = *slot = w->nouts;
+				add_output(w, o);
+			}
+		}
+	}
+	pthread_mutex_unlock(&w->mu);
+	sb_free(&text);
+	sb_free(&key);
+	return out;
+}
+
+struct pq_part *
+lake_write_output_part(struct lake_write *w, int out)
+{
+	pthread_mutex_lock(&w->mu);
+	struct pq_part *p = out >= 0 && out < w->nouts && w->outs[out]->pq ? pq_writer_part(w->outs[out]->pq) : NULL;
+	pthread_mutex_unlock(&w->mu);
+	return p;
+}
+
+/* Close data file o: with rows, its add action goes to the commit;
+ * without, the file goes. */
 static int
-close_data_file(struct lake_write *w, struct wb_error *err)
+close_output(struct lake_write *w, struct lw_out *o, struct wb_error *err)
 {
 	struct pq_write_stats ws = {0};
-	struct pq_writer *pq = w->pq;
-	w->pq = NULL;
+	struct pq_writer *pq = o->pq;
+	o->pq = NULL;
 	if (pq == NULL)
 		return 0;
 	if (pq_writer_close(pq, &ws, err) < 0)
 		return -1;
 	if (ws.rows == 0) {
-		unlink(w->path);    /* no rows: no file (as Spark writes none) */
+		unlink(o->path);    /* no rows: no file (as Spark writes none) */
 		pq_write_stats_free(&ws);
 		return 0;
 	}
@@ -170,18 +429,19 @@ close_data_file(struct lake_write *w, struct wb_error *err)
 	fs.cols = arena_zalloc(&w->arena, sizeof(struct delta_col_stats) * (size_t)(w->schema.ncols ? w->schema.ncols : 1));
 	for (int c = 0; c < w->schema.ncols; c++)
 		fs.cols[c].null_count = -1;
-	for (int c = 0; c < w->ncol && c < ws.ncol; c++) {
-		struct delta_col_stats *d = &fs.cols[w->scol[c]];
-		d->has_min = d->has_max = ws.cols[c].has_minmax;
-		d->min = ws.cols[c].min;
-		d->max = ws.cols[c].max;
-		d->null_count = ws.cols[c].null_count;
+	for (int j = 0; j < w->ndata && j < ws.ncol; j++) {
+		struct delta_col_stats *d = &fs.cols[w->dscol[j]];
+		d->has_min = d->has_max = ws.cols[j].has_minmax;
+		d->min = ws.cols[j].min;
+		d->max = ws.cols[j].max;
+		d->null_count = ws.cols[j].null_count;
 	}
 	struct strbuf stats = STRBUF_INIT, rel = STRBUF_INIT;
 	delta_stats_write(&w->schema, &fs, &stats);
-	delta_path_encode(w->file, &rel);
+	delta_path_encode(o->file, &rel);
 	struct delta_add add = {0};
 	add.path = sb_str(&rel);
+	add.partition_values = o->pv;
 	add.size = ws.bytes;
 	add.modification_time = lake_now_ms();
 	add.data_change = true;
@@ -192,19 +452,48 @@ close_data_file(struct lake_write *w, struct wb_error *err)
 	sb_free(&stats);
 	sb_free(&rel);
 	w->done = xgrow(w->done, &w->done_cap, (size_t)w->ndone + 1, sizeof *w->done);
-	w->done[w->ndone++] = xstrdup(w->path);
+	w->done[w->ndone++] = xstrdup(o->path);
 	w->added_rows += ws.rows;
 	w->added_bytes += ws.bytes;
 	pq_write_stats_free(&ws);
 	return 0;
 }
 
+/* Close every file of the run, in the order they were opened. */
+static int
+close_outputs(struct lake_write *w, struct wb_error *err)
+{
+	free_parts(w);
+	int rc = 0;
+	for (int i = 0; i < w->nouts && rc == 0; i++)
+		rc = close_output(w, w->outs[i], err);
+	if (rc < 0)
+		return -1;          /* the caller unlinks the rest */
+	clear_outs(w);
+	return 0;
+}
+
+/* Unpartitioned writes open their one file at once, so that a directory
+ * that cannot take it fails the statement before it runs. */
+static int
+open_first(struct lake_write *w, struct wb_error *err)
+{
+	if (w->npcols > 0)
+		return 0;
+	struct delta_map none = {0};
+	struct lw_out *o = open_output(w, "", none, err);
+	if (o == NULL)
+		return -1;
+	add_output(w, o);
+	return 0;
+}
+
 int
 lake_write_next_file(struct lake_write *w, struct wb_error *err)
 {
-	if (w->pq == NULL)
+	if (w->ncol == 0)
 		return 0;
-	if (close_data_file(w, err) < 0 || open_data_file(w, w->names, w->types, err) < 0) {
+	if (close_outputs(w, err) < 0 || open_first(w, err) < 0) {
 		lw_unlink_all(w);
 		return -1;
 	}
@@ -269,16 +558,24 @@ map_columns(struct lake_write *w, int ncol, char *const *names, const wb_type *t
 	return 0;
 }
 
+static struct lake_write *
+lw_new(const char *dir, int ncol)
+{
+	struct lake_write *w = xcalloc(1, sizeof *w);
+	arena_init(&w->arena, 0);
+	pthread_mutex_init(&w->mu, NULL);
+	w->dir = xstrdup(dir);
+	w->ncol = ncol;
+	w->scol = xcalloc((size_t)(ncol ? ncol : 1), sizeof(int));
+	return w;
+}
+
 struct lake_write *
 lake_write_begin(const char *dir, enum lake_write_mode mode, int ncol, char *const *names, const wb_type *types,
     const struct lake_write_options *o, struct wb_error *err)
 {
-	struct lake_write *w = xcalloc(1, sizeof *w);
-	arena_init(&w->arena, 0);
-	w->dir = xstrdup(dir);
+	struct lake_write *w = lw_new(dir, ncol);
 	w->mode = mode;
-	w->ncol = ncol;
-	w->scol = xcalloc((size_t)(ncol ? ncol : 1), sizeof(int));
 	bool exists = delta_table_exists(dir);
 	if (mode == LAKE_CREATE && exists) {
 		err_set(err, -1, "a Delta table already exists at %s", dir);
@@ -292,20 +589,20 @@ lake_write_begin(const char *dir, enum lake_write_mode mode, int ncol, char *con
 		if (w->read == NULL)
 			goto fail;
 		w->own_read = true;
-		if (mode != LAKE_REPLACE && lake_check_unpartitioned(w->read, dir, err) < 0)
-			goto fail;
 	}
 	const char *op = o && o->operation ? o->operation : default_operation(mode);
 	w->commit = delta_commit_begin(dir, w->read, op, err);
 	if (w->commit == NULL)
 		goto fail;
 	if (mode == LAKE_CREATE || mode == LAKE_REPLACE) {
-		set_new_metadata(w, ncol, names, types, o);
+		if (set_new_metadata(w, ncol, names, types, o, err) < 0)
+			goto fail;
 		for (int c = 0; c < ncol; c++)
 			w->scol[c] = c;
 	} else if (map_columns(w, ncol, names, types, o && o->merge_schema, err) < 0) {
 		goto fail;
 	}
+	set_layout(w, names, types);
 	for (int i = 0; o && i < o->ntxns; i++)
 		delta_commit_set_txn(w->commit, o->txn_ids[i], 1);
 	if (mode == LAKE_REPLACE || mode == LAKE_OVERWRITE) {
@@ -317,7 +614,19 @@ lake_write_begin(const char *dir, enum lake_write_mode mode, int ncol, char *con
 		delta_commit_reads_table(w->commit);
 	}
 	delta_commit_param(w->commit, "mode", mode == LAKE_APPEND ? "Append" : mode == LAKE_CREATE ? "ErrorIfExists" : "Overwrite");
-	if (lake_mkdirs(dir, err) < 0 || open_data_file(w, names, types, err) < 0)
+	if (w->npcols > 0) {
+		/* Spark's form: ["country","day"] */
+		struct strbuf sb = STRBUF_INIT;
+		struct json_writer jw;
+		json_w_init(&jw, &sb);
+		json_w_array(&jw);
+		for (int k = 0; k < w->npcols; k++)
+			json_w_string(&jw, w->pnames[k]);
+		json_w_end(&jw);
+		delta_commit_param(w->commit, "partitionBy", sb_str(&sb));
+		sb_free(&sb);
+	}
+	if (lake_mkdirs(dir, err) < 0 || open_first(w, err) < 0)
 		goto fail;
 	return w;
 fail:
@@ -329,22 +638,19 @@ struct lake_write *
 lake_write_begin_at(const char *dir, struct delta_snapshot *read, const char *op, int ncol, char *const *names,
     const wb_type *types, bool merge_schema, struct wb_error *err)
 {
-	struct lake_write *w = xcalloc(1, sizeof *w);
-	arena_init(&w->arena, 0);
-	w->dir = xstrdup(dir);
+	struct lake_write *w = lw_new(dir, ncol);
 	w->mode = LAKE_APPEND;
 	w->rewrite = true;
 	w->read = read;
-	w->ncol = ncol;
-	w->scol = xcalloc((size_t)(ncol ? ncol : 1), sizeof(int));
-	if (lake_check_unpartitioned(read, dir, err) < 0)
-		goto fail;
 	w->commit = delta_commit_begin(dir, read, op, err);
 	if (w->commit == NULL)
 		goto fail;
 	delta_commit_reads_table(w->commit);
 	if (ncol > 0) {
-		if (map_columns(w, ncol, names, types, merge_schema, err) < 0 || open_data_file(w, names, types, err) < 0)
+		if (map_columns(w, ncol, names, types, merge_schema, err) < 0)
+			goto fail;
+		set_layout(w, names, types);
+		if (open_first(w, err) < 0)
 			goto fail;
 	}
 	return w;
@@ -385,10 +691,15 @@ lake_write_file_metrics(struct lake_write *w, const char *added_files, const cha
 	w->m_removed_bytes = removed_bytes;
 }
 
-struct pq_part *
+struct lake_part *
 lake_write_part(struct lake_write *w)
 {
-	return pq_writer_part(w->pq);
+	struct lake_part *p = lake_part_new(w);
+	pthread_mutex_lock(&w->mu);
+	w->parts = xgrow(w->parts, &w->parts_cap, (size_t)w->nparts + 1, sizeof *w->parts);
+	w->parts[w->nparts++] = p;
+	pthread_mutex_unlock(&w->mu);
+	return p;
 }
 
 void
@@ -401,7 +712,7 @@ lake_write_abort(struct lake_write *w)
 int64_t
 lake_write_commit(struct lake_write *w, int64_t *rows, struct wb_error *err)
 {
-	if (close_data_file(w, err) < 0) {
+	if (close_outputs(w, err) < 0) {
 		lw_unlink_all(w);
 		lw_free(w);
 		return -1;

@@ -14,6 +14,8 @@
 #     orphan file of the killed writer is visible;
 #   - the table's version is the previous one or one more (the killed
 #     statement committed entirely or not at all).
+# The loop runs on a plain table and on one partitioned by g (every
+# statement then writes a file per partition).
 # At the end the table is still writable, and (with @duckdb/node-api
 # installed) DuckDB reading the live files sees the same rows as wb.
 # Run it with: make check TESTS=tests/delta_crash.sh
@@ -70,48 +72,7 @@ for (const [p, a] of live) {
 console.log(`${names.length - 1} ${rows}`);
 EOF
 
-"$WB" --warehouse "$wh" -c "CREATE TABLE t USING DELTA AS SELECT range AS id, 0 AS v FROM range(300000)" >/dev/null 2>&1
-ok $? "set up"
-prev=$(node "$tmp/replay.mjs" "$dir" | cut -d' ' -f1)
-iters=16
-next=1000000
-i=1
-while [ $i -le $iters ]; do
-	case $((i % 4)) in
-	0) sql="INSERT INTO t SELECT range + $next, $i FROM range(200000)"; next=$((next + 200000)) ;;
-	1) sql="UPDATE t SET v = v + 1 WHERE id % 3 = 0" ;;
-	2) sql="DELETE FROM t WHERE id % 101 = $i" ;;
-	3) sql="MERGE INTO t USING (SELECT id + 1 AS id FROM t WHERE id % 5 = 0) s ON t.id = s.id WHEN MATCHED THEN UPDATE SET v = t.v + 2 WHEN NOT MATCHED THEN INSERT (id, v) VALUES (s.id, -1)" ;;
-	esac
-	# a delay from 0 to ~0.45 s, varying with i
-	delay=$(awk -v i=$i 'BEGIN { printf "%.3f", ((i * 37) % 16) * 0.03 }')
-	"$WB" --warehouse "$wh" -c "$sql" >/dev/null 2>&1 &
-	pid=$!
-	sleep "$delay"
-	kill -9 $pid 2>/dev/null
-	wait $pid 2>/dev/null
-	rep=$(node "$tmp/replay.mjs" "$dir")
-	case $rep in
-	ERROR*) ok 1 "kill $i (after ${delay}s): the log replays" "$rep"; i=$((i + 1)); continue ;;
-	esac
-	ver=${rep% *}
-	rows=${rep#* }
-	got=$(q "SELECT count(*) FROM t")
-	ok "$([ "$got" = "$rows" ] && echo 0 || echo 1)" "kill $i (after ${delay}s, version $ver): wb reads the $rows rows the log says" "wb: $got"
-	ok "$([ "$ver" -eq "$prev" ] || [ "$ver" -eq $((prev + 1)) ] && echo 0 || echo 1)" \
-		"kill $i: the statement committed entirely or not at all" "version $prev -> $ver"
-	prev=$ver
-	i=$((i + 1))
-done
-orphans=$(( $(ls "$dir"/*.parquet | wc -l) - $(grep -h -o '"add":{"path":"[^"]*"' "$dir"/_delta_log/*.json | sort -u | wc -l) ))
-echo "# $orphans data files of killed writers lie in the table directory (never referenced by the log)"
-"$WB" --warehouse "$wh" -c "UPDATE t SET v = 0 WHERE v < 0" -c "INSERT INTO t VALUES (-1, 0)" >/dev/null 2>&1
-ok $? "the table is still writable"
-rep=$(node "$tmp/replay.mjs" "$dir")
-got=$(q "SELECT count(*) FROM t")
-ok "$([ "$got" = "${rep#* }" ] && echo 0 || echo 1)" "after the last writes wb reads what the log says" "log: $rep, wb: $got"
-if [ -d "$srcdir/tests/node_modules/@duckdb/node-api" ]; then
-	cat >"$tmp/duck.mjs" <<'EOF'
+cat >"$tmp/duck.mjs" <<'EOF'
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -130,9 +91,58 @@ const con = await (await DuckDBInstance.create(':memory:')).connect();
 const r = await con.runAndReadAll(`SELECT count(*), sum(v), sum(id) FROM read_parquet([${files}])`);
 console.log(r.getRows()[0].map(String).join(','));
 EOF
-	d=$(node "$tmp/duck.mjs" "$dir" "$srcdir/tests" 2>&1)
-	w=$(q "SELECT count(*), sum(v), sum(id) FROM t")
-	ok "$([ "$d" = "$w" ] && echo 0 || echo 1)" "DuckDB reading the live files sees what wb sees" "DuckDB: $d, wb: $w"
-fi
+
+# One loop of kills over table t made by $1 (described as $2).
+crash_loop() {
+	rm -rf "$wh"
+	"$WB" --warehouse "$wh" -c "$1" >/dev/null 2>&1
+	ok $? "set up: $2"
+	prev=$(node "$tmp/replay.mjs" "$dir" | cut -d' ' -f1)
+	iters=16
+	next=1000000
+	i=1
+	while [ $i -le $iters ]; do
+		case $((i % 4)) in
+		0) sql="INSERT INTO t (id, v) SELECT range + $next, $i FROM range(200000)"; next=$((next + 200000)) ;;
+		1) sql="UPDATE t SET v = v + 1 WHERE id % 3 = 0" ;;
+		2) sql="DELETE FROM t WHERE id % 101 = $i" ;;
+		3) sql="MERGE INTO t USING (SELECT id + 1 AS id FROM t WHERE id % 5 = 0) s ON t.id = s.id WHEN MATCHED THEN UPDATE SET v = t.v + 2 WHEN NOT MATCHED THEN INSERT (id, v) VALUES (s.id, -1)" ;;
+		esac
+		# a delay from 0 to ~0.45 s, varying with i
+		delay=$(awk -v i=$i 'BEGIN { printf "%.3f", ((i * 37) % 16) * 0.03 }')
+		"$WB" --warehouse "$wh" -c "$sql" >/dev/null 2>&1 &
+		pid=$!
+		sleep "$delay"
+		kill -9 $pid 2>/dev/null
+		wait $pid 2>/dev/null
+		rep=$(node "$tmp/replay.mjs" "$dir")
+		case $rep in
+		ERROR*) ok 1 "$2 kill $i (after ${delay}s): the log replays" "$rep"; i=$((i + 1)); continue ;;
+		esac
+		ver=${rep% *}
+		rows=${rep#* }
+		got=$(q "SELECT count(*) FROM t")
+		ok "$([ "$got" = "$rows" ] && echo 0 || echo 1)" "$2 kill $i (after ${delay}s, version $ver): wb reads the $rows rows the log says" "wb: $got"
+		ok "$([ "$ver" -eq "$prev" ] || [ "$ver" -eq $((prev + 1)) ] && echo 0 || echo 1)" \
+			"$2 kill $i: the statement committed entirely or not at all" "version $prev -> $ver"
+		prev=$ver
+		i=$((i + 1))
+	done
+	orphans=$(( $(find "$dir" -name "*.parquet" | wc -l) - $(grep -h -o '"add":{"path":"[^"]*"' "$dir"/_delta_log/*.json | sort -u | wc -l) ))
+	echo "# $orphans data files of killed writers lie in the table directory (never referenced by the log)"
+	"$WB" --warehouse "$wh" -c "UPDATE t SET v = 0 WHERE v < 0" -c "INSERT INTO t (id, v) VALUES (-1, 0)" >/dev/null 2>&1
+	ok $? "$2: the table is still writable"
+	rep=$(node "$tmp/replay.mjs" "$dir")
+	got=$(q "SELECT count(*) FROM t")
+	ok "$([ "$got" = "${rep#* }" ] && echo 0 || echo 1)" "$2: after the last writes wb reads what the log says" "log: $rep, wb: $got"
+	if [ -d "$srcdir/tests/node_modules/@duckdb/node-api" ]; then
+		d=$(node "$tmp/duck.mjs" "$dir" "$srcdir/tests" 2>&1)
+		w=$(q "SELECT count(*), sum(v), sum(id) FROM t")
+		ok "$([ "$d" = "$w" ] && echo 0 || echo 1)" "$2: DuckDB reading the live files sees what wb sees" "DuckDB: $d, wb: $w"
+	fi
+}
+
+crash_loop "CREATE TABLE t USING DELTA AS SELECT range AS id, 0 AS v FROM range(300000)" "plain"
+crash_loop "CREATE TABLE t USING DELTA PARTITIONED BY (g) AS SELECT range AS id, 0 AS v, range % 4 AS g FROM range(300000)" "partitioned"
 echo "1..$n"
 exit $fail

@@ -166,6 +166,56 @@ for (const [name, dir, order] of [['bronze.t', `${wh}/main/bronze/t`, 'id'], ['s
   ok(same, `${name}: DuckDB reads the live files as wb reads the table (${w.length} rows)`,
      first || `DuckDB ${d.length} rows, wb ${w.length}`);
 }
+// A partitioned table: Hive-style directories whose names DuckDB decodes
+// (hive_partitioning) into the partition values the log records, data
+// files without the partition columns, after DML that moved rows between
+// partitions, deleted and overwrote whole partitions.
+{
+  wbRun(`CREATE TABLE silver.p (id BIGINT, k VARCHAR, d DATE, x DOUBLE) USING DELTA PARTITIONED BY (k, d)`,
+    `INSERT INTO silver.p SELECT range, CASE range % 5 WHEN 0 THEN 'a b' WHEN 1 THEN 'x/y=z' WHEN 2 THEN '100%' WHEN 3 THEN NULL ELSE 'é' END,
+       DATE '2024-01-01' + CAST(range % 3 AS INT), range * 0.5 FROM range(3000)`,
+    `UPDATE silver.p SET k = 'moved' WHERE id % 97 = 0`,
+    `DELETE FROM silver.p WHERE d = DATE '2024-01-03'`,
+    `INSERT OVERWRITE silver.p PARTITION (k = 'a b', d = '2024-01-01') SELECT 9000 + range, 1.0 FROM range(4)`,
+    `MERGE INTO silver.p t USING (SELECT range * 7 AS id FROM range(50)) s ON t.id = s.id
+       WHEN MATCHED THEN UPDATE SET x = -1 WHEN NOT MATCHED THEN INSERT (id, k, d, x) VALUES (s.id, 'new', DATE '2024-02-01', 0)`);
+  const dir = `${wh}/main/silver/p`;
+  const r = replay(dir);
+  ok(JSON.stringify(r.meta.partitionColumns) === '["k","d"]', 'silver.p: partitionColumns in metaData',
+     JSON.stringify(r.meta.partitionColumns));
+  const pvOk = r.live.every((a) => JSON.stringify(Object.keys(a.partitionValues)) === '["k","d"]' &&
+    decodeURIComponent(a.path).startsWith(`k=`));
+  ok(pvOk, `silver.p: every live add (${r.live.length}) has partitionValues k, d and lies in a partition directory`,
+     JSON.stringify(r.live.slice(0, 2)));
+  let noPart = true;
+  for (const a of r.live) {
+    const [c] = await duck(`SELECT count(*) AS n FROM parquet_schema('${dir}/${decodeURIComponent(a.path)}') WHERE name IN ('k', 'd')`);
+    if (Number(c.n) !== 0) noPart = false;
+  }
+  ok(noPart, 'silver.p: the data files hold no partition column');
+  const paths = r.live.map((a) => `'${dir}/${decodeURIComponent(a.path).replace(/'/g, "''")}'`);
+  const d = await duck(`SELECT id, CAST(k AS VARCHAR) AS k, CAST(d AS VARCHAR) AS d, x FROM read_parquet([${paths.join(', ')}],
+    hive_partitioning = true, hive_types = {'k': VARCHAR, 'd': DATE}) ORDER BY id`);
+  const w = wbRows(`SELECT id, k, CAST(d AS VARCHAR) AS d, x FROM silver.p ORDER BY id`);
+  let same = d.length === w.length, first = '';
+  for (let i = 0; same && i < d.length; i++)
+    for (const f of ['id', 'k', 'd', 'x']) {
+      const a = d[i][f], b = w[i][f];
+      const eq = a === null || b === null ? a === b : typeof b === 'number' ? Number(a) === b : String(a) === String(b);
+      if (!eq) { same = false; first = `row ${i} ${f}: DuckDB ${JSON.stringify(a)} wb ${JSON.stringify(b)}`; break; }
+    }
+  ok(same && w.length > 0, `silver.p: DuckDB reads the files with hive_partitioning as wb reads the table (${w.length} rows)`,
+     first || `DuckDB ${d.length} rows, wb ${w.length}`);
+  const pv = r.live.every((a) => {
+    const dirs = decodeURIComponent(a.path).split('/').slice(0, 2);
+    const unesc = (s) => s.replace(/%([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)));
+    const k = unesc(dirs[0].slice(2)), dd = unesc(dirs[1].slice(2));
+    return (a.partitionValues.k === null ? k === '__HIVE_DEFAULT_PARTITION__' : k === a.partitionValues.k) &&
+      dd === a.partitionValues.d;
+  });
+  ok(pv, 'silver.p: directory names are the escaped partitionValues');
+}
+
 // Checkpoints: 13 commits (versions 0..12) give a checkpoint at version 10
 // (delta.checkpointInterval's default). DuckDB reads it as a plain Parquet
 // file; its rows must be the state of the JSON replay up to version 10.

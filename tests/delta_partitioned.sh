@@ -4,7 +4,8 @@
 # values escaped, NULL and '' as __HIVE_DEFAULT_PARTITION__), data files
 # without the partition column, partitionValues in each add action (JSON
 # null for the null partition), and a rewrite that moves a row to another
-# partition. TAP.
+# partition; a DELETE of whole partitions and INSERT OVERWRITE ... PARTITION
+# only remove that partition's files (nothing rewritten). TAP.
 set -u
 WB=${WB:-./wb}
 tmp=$(mktemp -d)
@@ -38,5 +39,15 @@ check "$cols" "id " "data files hold only the data columns"
 out=$("$WB" --warehouse "$wh" --csv -c "UPDATE p SET k = 'z' WHERE id = 1" -c "SELECT k, array_join(sort_array(collect_list(id)), ' ') AS ids FROM p GROUP BY k ORDER BY k NULLS FIRST" 2>&1 | tr '\n' ' ')
 check "$out" "k,ids ,3 4 a,5 a/b:c=d,2 z,1 " "UPDATE moves a row to its new partition"
 check "$(find "$t/k=z" -name '*.parquet' | wc -l | tr -d ' ')" 1 "the new partition's directory"
+# version 2: DELETE of a whole partition removes its file, adds none
+"$WB" --warehouse "$wh" -c "DELETE FROM p WHERE k = 'a'" >/dev/null 2>&1
+log=$t/_delta_log/00000000000000000003.json
+check "$(grep -c '"add"' "$log") $(grep -c '"remove"' "$log")" "0 1" "DELETE by partition: one file removed, none added"
+check "$(grep -o '"numCopiedRows":"[0-9]*"' "$log")" '"numCopiedRows":"0"' "DELETE by partition copies no row"
+check "$(grep -o '"numDeletedRows":"[0-9]*"' "$log")" '"numDeletedRows":"1"' "DELETE by partition counts its rows"
+"$WB" --warehouse "$wh" -c "INSERT OVERWRITE p PARTITION (k = 'z') VALUES (9)" >/dev/null 2>&1
+log=$t/_delta_log/00000000000000000004.json
+check "$(grep -c '"add"' "$log") $(grep -c '"remove".*k=z' "$log") $(grep -c '"remove"' "$log")" "1 1 1" \
+	"INSERT OVERWRITE ... PARTITION removes that partition's file only"
 echo "1..$n"
 exit $fail

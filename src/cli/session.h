@@ -48,6 +48,8 @@ struct session {
 	bool interactive;
 	int threads;
 	bool default_delta;      /* CREATE TABLE makes Delta tables (default; SET default_table_format) */
+	bool dynamic_partition_overwrite;  /* INSERT OVERWRITE replaces only the partitions
+	                            written to (SET spark.sql.sources.partitionOverwriteMode = dynamic) */
 	bool schema_auto_merge;  /* INSERT and MERGE add new columns to the target
 	                            (SET spark.databricks.delta.schema.autoMerge.enabled) */
 	/* Delta maintenance settings (Databricks' names; stmt_lake_setting) */

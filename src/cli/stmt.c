@@ -648,7 +648,7 @@ set_stmt(struct session *s, struct arena *a, struct ast *st, struct wb_error *er
 	err_set(err, st->pos, "unknown setting \"%s\"", name);
 	err_hint(err, "settings: threads, max_rows, default_table_format, spark.databricks.delta.schema.autoMerge.enabled, "
 	    "spark.databricks.delta.retentionDurationCheck.enabled, spark.databricks.delta.optimize.maxFileSize, "
-	    "spark.sql.files.maxRecordsPerFile");
+	    "spark.sql.files.maxRecordsPerFile, spark.sql.sources.partitionOverwriteMode");
 	return -1;
 }
 

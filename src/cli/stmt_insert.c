@@ -23,6 +23,7 @@
 #include "cli/stmt_int.h"
 #include "store/lake/lake.h"
 #include "store/delta/delta.h"
+#include "core/json.h"
 #include "core/strutil.h"
 #include "core/xmalloc.h"
 #include "sql/optimizer.h"
@@ -53,19 +54,29 @@ struct insert_cols {
 	int ncol;                      /* table columns, then new ones (evolution) */
 	char **names;
 	wb_type *types;
-	int *src;                      /* query column of each, -1: NULL */
+	int *src;                      /* query column of each, -1: NULL, -2: a static partition value */
 	int nnew;
+	struct wb_value *fixed;        /* per table column: its static partition value */
 };
 
-/* Map the table's columns (and, evolving, new ones) to query columns. */
-static int
-map_insert(struct arena *a, struct ast *st, struct table *t, struct pnode *p, bool evolve, struct insert_cols *ic,
-    struct wb_error *err)
+static bool
+named_before(const struct ast_list *spec, int i)
+{
+	for (int j = 0; j < i; j++)
+		if (strcasecmp(spec->v[j]->u.assign.target.parts[0], spec->v[i]->u.assign.target.parts[0]) == 0)
+			return true;
+	return false;
+}
+
+/* The mapping of an INSERT into t from plan p: nothing mapped yet. */
+static void
+insert_cols_init(struct arena *a, struct table *t, struct pnode *p, struct insert_cols *ic)
 {
 	int cap = t->ncol + p->ncol;
 	ic->names = arena_alloc(a, sizeof(char *) * (size_t)(cap ? cap : 1));
 	ic->types = arena_alloc(a, sizeof(wb_type) * (size_t)(cap ? cap : 1));
 	ic->src = arena_alloc(a, sizeof(int) * (size_t)(cap ? cap : 1));
+	ic->fixed = arena_zalloc(a, sizeof *ic->fixed * (size_t)(t->ncol ? t->ncol : 1));
 	ic->ncol = t->ncol;
 	ic->nnew = 0;
 	for (int i = 0; i < t->ncol; i++) {
@@ -73,6 +84,90 @@ map_insert(struct arena *a, struct ast *st, struct table *t, struct pnode *p, bo
 		ic->types[i] = t->types[i];
 		ic->src[i] = -1;
 	}
+}
+
+/* PARTITION (k = v, k2) of an INSERT into a partitioned Delta table: each
+ * name must be a partition column; the columns given a value are fixed
+ * (ic->fixed, src -2) and the query gives the others (a column named
+ * without a value, Spark's dynamic partition column, is one of them). */
+static int
+partition_spec(struct binder *b, struct ast *st, struct table *t, struct insert_cols *ic, struct wb_error *err)
+{
+	const struct ast_list *spec = &st->u.insert.partition;
+	if (spec->n == 0)
+		return 0;
+	const char *dir = lake_table_dir(t);
+	if (dir == NULL) {
+		err_set(err, spec->v[0]->pos, "INSERT ... PARTITION needs a partitioned Delta table; \"%s\" is in memory",
+		    t->name);
+		return -1;
+	}
+	struct delta_snapshot *snap = delta_snapshot_open(dir, NULL, err);
+	if (snap == NULL)
+		return -1;
+	int rc = 0;
+	for (int i = 0; i < spec->n && rc == 0; i++) {
+		struct ast *as = spec->v[i];
+		const char *name = as->u.assign.target.parts[0];
+		int c = 0;
+		while (c < t->ncol && strcasecmp(t->names[c], name) != 0)
+			c++;
+		int sc = delta_schema_find(&snap->schema, name);
+		if (c == t->ncol || sc < 0 || snap->schema.cols[sc].partition_index < 0) {
+			struct strbuf sb = STRBUF_INIT;
+			for (int k = 0; k < snap->metadata.npartition_columns; k++)
+				sb_printf(&sb, "%s%s", k ? ", " : "", snap->metadata.partition_columns[k]);
+			err_set(err, as->pos, "\"%s\" is not a partition column of \"%s\"", name, t->name);
+			if (sb.len)
+				err_hint(err, "its partition columns are: %s", sb_str(&sb));
+			else
+				err_hint(err, "the table is not partitioned: drop the PARTITION clause");
+			sb_free(&sb);
+			rc = -1;
+		} else if (named_before(spec, i)) {
+			err_set(err, as->pos, "PARTITION names \"%s\" twice", name);
+			rc = -1;
+		} else if (as->u.assign.value != NULL) {
+			rc = bind_constant(b, as->u.assign.value, &ic->fixed[c]);
+			ic->src[c] = -2;
+		}
+	}
+	delta_snapshot_free(snap);
+	return rc;
+}
+
+/* The REPLACE WHERE of INSERT OVERWRITE ... PARTITION (k = v): the rows of
+ * the fixed partitions ('' and NULL are the null partition). */
+static struct ast *
+fixed_condition(struct arena *a, struct table *t, const struct insert_cols *ic, int pos)
+{
+	struct ast *cond = NULL;
+	for (int c = 0; c < t->ncol; c++) {
+		if (ic->src[c] != -2)
+			continue;
+		const struct wb_value *v = &ic->fixed[c];
+		struct ast *col = ast_mk_col(a, NULL, t->names[c], pos), *e;
+		if (v->is_null || (v->type == WB_TYPE_VARCHAR && v->u.s.n == 0)) {
+			e = ast_mk_is_null(a, col, false);
+		} else {
+			struct ast *lit = ast_new(a, AST_LITERAL, pos);
+			lit->u.lit = *v;
+			e = ast_mk_binary(a, "=", col, v->type == t->types[c] ? lit : ast_mk_cast(a, lit, t->types[c]));
+		}
+		cond = cond ? ast_mk_binary(a, "AND", cond, e) : e;
+	}
+	return cond;
+}
+
+/* Map the table's columns (and, evolving, new ones) to query columns
+ * (after insert_cols_init and partition_spec). */
+static int
+map_insert(struct ast *st, struct table *t, struct pnode *p, bool evolve, struct insert_cols *ic,
+    struct wb_error *err)
+{
+	int nfixed = 0;
+	for (int i = 0; i < t->ncol; i++)
+		nfixed += ic->src[i] == -2;
 	int qpos = st->u.insert.query->pos;
 	if (st->u.insert.columns.n > 0 || st->u.insert.by_name) {
 		int n = st->u.insert.by_name ? p->ncol : st->u.insert.columns.n;
@@ -103,17 +198,19 @@ map_insert(struct arena *a, struct ast *st, struct table *t, struct pnode *p, bo
 					err_hint(err, "INSERT WITH SCHEMA EVOLUTION INTO adds new columns to a Delta table");
 				return -1;
 			}
-			if (ic->src[c] >= 0) {
-				err_set(err, st->pos, "column \"%s\" is given twice", cn);
+			if (ic->src[c] >= 0 || ic->src[c] == -2) {
+				err_set(err, st->pos, "column \"%s\" is given twice%s", cn,
+				    ic->src[c] == -2 ? " (in PARTITION too)" : "");
 				return -1;
 			}
 			ic->src[c] = k;
 		}
 		return 0;
 	}
-	if (p->ncol > t->ncol && evolve) {
+	int nfree = t->ncol - nfixed;
+	if (p->ncol > nfree && evolve) {
 		/* the trailing query columns are new columns */
-		for (int k = t->ncol; k < p->ncol; k++) {
+		for (int k = nfree; k < p->ncol; k++) {
 			for (int i = 0; i < ic->ncol; i++)
 				if (strcasecmp(ic->names[i], p->names[k]) == 0) {
 					err_set(err, qpos, "the new column \"%s\" (query column %d) is already a column of \"%s\"",
@@ -125,14 +222,20 @@ map_insert(struct arena *a, struct ast *st, struct table *t, struct pnode *p, bo
 			ic->types[ic->ncol++] = p->types[k];
 			ic->nnew++;
 		}
-	} else if (p->ncol != t->ncol) {
-		err_set(err, qpos, "table \"%s\" has %d columns but the query produces %d", t->name, t->ncol, p->ncol);
+	} else if (p->ncol != nfree) {
+		if (nfixed > 0)
+			err_set(err, qpos, "table \"%s\" has %d columns besides the PARTITION values but the query produces %d",
+			    t->name, nfree, p->ncol);
+		else
+			err_set(err, qpos, "table \"%s\" has %d columns but the query produces %d", t->name, t->ncol, p->ncol);
 		err_hint(err, "list the target columns: INSERT INTO %s (col, ...) ..., or INSERT INTO %s BY NAME ...", t->name,
 		    t->name);
 		return -1;
 	}
-	for (int i = 0; i < ic->ncol; i++)
-		ic->src[i] = i;
+	/* by position, past the fixed partition columns */
+	for (int i = 0, k = 0; i < ic->ncol; i++)
+		if (i >= t->ncol || ic->src[i] != -2)
+			ic->src[i] = k++;
 	return 0;
 }
 
@@ -194,6 +297,22 @@ violation_text(struct arena *a, struct ast *cond)
 	return r;
 }
 
+/* Spark's partitionBy parameter: ["k","d"]. */
+static const char *
+partition_by_json(struct arena *a, const struct delta_snapshot *snap)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct json_writer w;
+	json_w_init(&w, &sb);
+	json_w_array(&w);
+	for (int i = 0; i < snap->metadata.npartition_columns; i++)
+		json_w_string(&w, snap->metadata.partition_columns[i]);
+	json_w_end(&w);
+	const char *r = arena_strdup(a, sb_str(&sb));
+	sb_free(&sb);
+	return r;
+}
+
 /* REPLACE WHERE on a Delta table: one commit that removes the files with
  * matching rows, adds them back without those rows, and adds the new
  * rows (Spark's WRITE with mode Overwrite and a predicate). */
@@ -210,7 +329,7 @@ replace_where_delta(struct session *s, struct arena *a, struct binder *b, struct
 		return -1;
 	}
 	int rc = -1;
-	int64_t *files = NULL, nfiles = 0;
+	struct lake_doomed d = {0};
 	struct lake_write *w = NULL;
 	bool same = snap->schema.ncols == t->ncol;
 	for (int c = 0; same && c < t->ncol; c++)
@@ -221,22 +340,25 @@ replace_where_delta(struct session *s, struct arena *a, struct binder *b, struct
 		err_hint(err, "run the statement again");
 		goto out;
 	}
-	if (stmt_lake_touched(s, a, snap, t->name, qual, cond, &files, &nfiles, err) < 0)
+	/* the files with matching rows go; those with other rows too are
+	 * rewritten without the matching ones */
+	if (stmt_lake_doomed(s, a, snap, t->name, qual, cond, &d, err) < 0)
 		goto out;
 	w = lake_write_begin_at(dir, snap, "WRITE", t->ncol, t->names, t->types, false, err);
 	if (w == NULL)
 		goto out;
-	for (int64_t i = 0; i < nfiles; i++)
-		lake_write_remove(w, files[i]);
+	for (int64_t i = 0; i < d.nfiles; i++)
+		lake_write_remove(w, d.files[i]);
 	lake_write_param(w, "mode", "Overwrite");
-	lake_write_param(w, "partitionBy", "[]");
+	lake_write_param(w, "partitionBy", partition_by_json(a, snap));
 	lake_write_param(w, "predicate", dml_predicate_json(a, cond));
 	lake_write_file_metrics(w, "numFiles", "numRemovedFiles", "numOutputBytes", "numRemovedBytes");
 	struct dml_counts kept = {0}, added = {0};
-	if (nfiles > 0 &&
-	    (stmt_lake_rewrite_files(s, a, snap, t->name, qual, files, nfiles, NULL, cond, st->pos, w, &kept, err) < 0 ||
-	    lake_write_next_file(w, err) < 0))
+	if (d.npartial > 0 &&
+	    (stmt_lake_rewrite_files(s, a, snap, t->name, qual, d.partial, d.npartial, NULL, cond, st->pos, w, &kept,
+	    err) < 0 || lake_write_next_file(w, err) < 0))
 		goto out;
+	kept.n[DML_DELETE] += d.whole_rows;
 	struct pnode *np = replace_new_rows(b, a, rows, qual, cond, st->pos);
 	int r = np ? dml_run(s, np, w, NULL, NULL, &added, violation_text(a, cond), err) : -1;
 	if (np)
@@ -255,7 +377,7 @@ replace_where_delta(struct session *s, struct arena *a, struct binder *b, struct
 out:
 	if (w)
 		lake_write_abort(w);
-	free(files);
+	stmt_lake_doomed_free(&d);
 	delta_snapshot_free(snap);
 	return rc;
 }
@@ -360,8 +482,22 @@ stmt_insert(struct session *s, struct arena *a, struct ast *st, const struct lak
 	if (p == NULL)
 		goto out;
 	struct insert_cols ic;
-	if (map_insert(a, st, t, p, evolve, &ic, err) < 0 || (delta && lo == NULL && check_store_types(st, t, p, &ic, err) < 0))
+	insert_cols_init(a, t, p, &ic);
+	if (partition_spec(&b, st, t, &ic, err) < 0 || map_insert(st, t, p, evolve, &ic, err) < 0 ||
+	    (delta && lo == NULL && check_store_types(st, t, p, &ic, err) < 0))
 		goto out;
+	/* INSERT OVERWRITE of a partitioned table: in dynamic mode the
+	 * partitions written to are replaced; otherwise PARTITION (k = v)
+	 * replaces those partitions (REPLACE WHERE k = v), and no PARTITION
+	 * the whole table */
+	enum lake_write_mode mode = st->u.insert.overwrite ? LAKE_OVERWRITE : LAKE_APPEND;
+	if (delta && st->u.insert.overwrite && s->dynamic_partition_overwrite) {
+		mode = LAKE_OVERWRITE_PARTITIONS;
+	} else if (delta && st->u.insert.overwrite) {
+		st->u.insert.replace_where = fixed_condition(a, t, &ic, st->pos);
+		if (st->u.insert.replace_where)
+			mode = LAKE_APPEND;
+	}
 	if (ic.nnew > 0 && st->u.insert.replace_where) {
 		err_set(err, st->u.insert.replace_where->pos, "REPLACE WHERE with schema evolution is not supported yet");
 		err_hint(err, "add the columns first: ALTER TABLE %s ADD COLUMNS (...)", t->name);
@@ -374,6 +510,9 @@ stmt_insert(struct session *s, struct arena *a, struct ast *st, const struct lak
 		if (k >= 0) {
 			proj->u.project.exprs[i] = bexpr_column(a, k, p->types[k]);
 			pnode_set_col(a, proj, i, ic.names[i], p->types[k]);
+		} else if (k == -2) {
+			proj->u.project.exprs[i] = bexpr_const(a, &ic.fixed[i], st->pos);
+			pnode_set_col(a, proj, i, ic.names[i], ic.fixed[i].type);
 		} else {
 			struct wb_value nv = {.type = ic.types[i], .is_null = true};
 			proj->u.project.exprs[i] = bexpr_const(a, &nv, st->pos);
@@ -398,7 +537,7 @@ stmt_insert(struct session *s, struct arena *a, struct ast *st, const struct lak
 		if (lo)
 			o = *lo;
 		o.merge_schema = ic.nnew > 0;
-		rc = stmt_lake_insert(s, t, cast, st->u.insert.overwrite, &o, &rows, err);
+		rc = stmt_lake_insert(s, t, cast, mode, &o, &rows, err);
 		if (rc < 0)
 			err_at(err, st->pos);
 		else if (ic.nnew > 0)

@@ -8,6 +8,7 @@
 #include "cli/stmt.h"
 #include "exec/exec.h"
 #include "sql/parser.h"
+#include "store/lake/lake.h"
 
 struct lake_write;
 
@@ -25,7 +26,7 @@ int stmt_lake_create(struct session *s, struct arena *a, struct ast *st, struct 
 /* Append (or overwrite with) plan p's rows - already of the table's
  * columns and types - to Delta table t. */
 struct lake_write_options;
-int stmt_lake_insert(struct session *s, struct table *t, struct pnode *p, bool overwrite,
+int stmt_lake_insert(struct session *s, struct table *t, struct pnode *p, enum lake_write_mode mode,
     const struct lake_write_options *o, int64_t *rows, struct wb_error *err);
 /* After a commit that changed Delta table t's schema: the catalog's entry
  * gets the new columns (a new table object). */
@@ -105,6 +106,18 @@ int stmt_lake_rewrite_files(struct session *s, struct arena *a, struct delta_sna
  * qualified by qual) is true - file skipping by statistics first. */
 int stmt_lake_touched(struct session *s, struct arena *a, struct delta_snapshot *snap, const char *name, const char *qual,
     struct ast *where, int64_t **files, int64_t *nfiles, struct wb_error *err);
+/* The files a DELETE (or REPLACE WHERE) must change: every touched file
+ * is removed, but only those with rows that do not match `where` are
+ * rewritten - a file every row of which matches (by the numRecords of its
+ * statistics; a partition predicate's files, say) just goes. */
+struct lake_doomed {
+	int64_t *files, nfiles;        /* every file with a matching row */
+	int64_t *partial, npartial;    /* ... of which those to rewrite */
+	int64_t whole_rows;            /* rows of the files that just go */
+};
+int stmt_lake_doomed(struct session *s, struct arena *a, struct delta_snapshot *snap, const char *name,
+    const char *qual, struct ast *where, struct lake_doomed *d, struct wb_error *err);
+void stmt_lake_doomed_free(struct lake_doomed *d);
 int stmt_lake_truncate(struct session *s, struct table *t, struct wb_error *err);
 
 /* Statements (stmt_insert.c, stmt_dml.c, stmt_merge.c, stmt_alter.c). */

@@ -217,10 +217,10 @@ out:
 }
 
 int
-stmt_lake_insert(struct session *s, struct table *t, struct pnode *p, bool overwrite,
+stmt_lake_insert(struct session *s, struct table *t, struct pnode *p, enum lake_write_mode mode,
     const struct lake_write_options *o, int64_t *rows, struct wb_error *err)
 {
-	struct lake_write *w = lake_write_begin(lake_table_dir(t), overwrite ? LAKE_OVERWRITE : LAKE_APPEND, p->ncol,
+	struct lake_write *w = lake_write_begin(lake_table_dir(t), mode, p->ncol,
 	    p->names, p->types, o, err);
 	if (w == NULL)
 		return -1;

@@ -25,12 +25,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-int
-stmt_lake_touched(struct session *s, struct arena *a, struct delta_snapshot *snap, const char *name, const char *qual,
-    struct ast *where, int64_t **files, int64_t *nfiles, struct wb_error *err)
+/* The touched files, and with matched the rows matching in each. */
+static int
+touched(struct session *s, struct arena *a, struct delta_snapshot *snap, const char *name, const char *qual,
+    struct ast *where, int64_t **files, int64_t **matched, int64_t *nfiles, struct wb_error *err)
 {
 	*files = NULL;
 	*nfiles = 0;
+	if (matched)
+		*matched = NULL;
 	if (snap->nfiles == 0)
 		return 0;
 	struct table *pin = lake_table_pinned(name, snap, NULL, 0, LAKE_PIN_FILE);
@@ -39,6 +42,11 @@ stmt_lake_touched(struct session *s, struct arena *a, struct delta_snapshot *sna
 	struct ast_list items = {0};
 	struct ast *fcol = ast_mk_col(a, qual, LAKE_FILE_COLUMN, rel->pos);
 	ast_list_add(a, &items, ast_mk_item(a, fcol, "f"));
+	if (matched) {
+		struct ast *cnt = ast_mk_func(a, "count", rel->pos, 0);
+		cnt->u.func.star = true;
+		ast_list_add(a, &items, ast_mk_item(a, cnt, "n"));
+	}
 	struct ast *q = ast_mk_select(a, rel, &items, where);
 	ast_list_add(a, &q->u.query.body->u.select.group, ast_mk_col(a, qual, LAKE_FILE_COLUMN, rel->pos));
 	struct binder b;
@@ -47,10 +55,16 @@ stmt_lake_touched(struct session *s, struct arena *a, struct delta_snapshot *sna
 	int rc = -1;
 	if (p && stmt_collect(s, p, &rs, err) == 0) {
 		*files = xcalloc((size_t)(rs->nrows ? rs->nrows : 1), sizeof(int64_t));
+		if (matched)
+			*matched = xcalloc((size_t)(rs->nrows ? rs->nrows : 1), sizeof(int64_t));
 		for (int64_t i = 0; i < rs->nrows; i++) {
 			struct wb_value v;
 			rowset_get(rs, i, 0, &v);
 			(*files)[i] = v.u.i;
+			if (matched) {
+				rowset_get(rs, i, 1, &v);
+				(*matched)[i] = v.u.i;
+			}
 		}
 		*nfiles = rs->nrows;
 		rc = 0;
@@ -59,6 +73,41 @@ stmt_lake_touched(struct session *s, struct arena *a, struct delta_snapshot *sna
 	stmt_finish(s, &b, p);
 	table_unref(pin);
 	return rc;
+}
+
+int
+stmt_lake_touched(struct session *s, struct arena *a, struct delta_snapshot *snap, const char *name, const char *qual,
+    struct ast *where, int64_t **files, int64_t *nfiles, struct wb_error *err)
+{
+	return touched(s, a, snap, name, qual, where, files, NULL, nfiles, err);
+}
+
+static int64_t file_rows(const struct delta_snapshot *snap, int64_t f, struct arena *a);
+
+int
+stmt_lake_doomed(struct session *s, struct arena *a, struct delta_snapshot *snap, const char *name, const char *qual,
+    struct ast *where, struct lake_doomed *d, struct wb_error *err)
+{
+	memset(d, 0, sizeof *d);
+	int64_t *matched;
+	if (touched(s, a, snap, name, qual, where, &d->files, &matched, &d->nfiles, err) < 0)
+		return -1;
+	d->partial = xcalloc((size_t)(d->nfiles ? d->nfiles : 1), sizeof(int64_t));
+	for (int64_t i = 0; i < d->nfiles; i++) {
+		if (matched[i] == file_rows(snap, d->files[i], a))
+			d->whole_rows += matched[i];
+		else
+			d->partial[d->npartial++] = d->files[i];
+	}
+	free(matched);
+	return 0;
+}
+
+void
+stmt_lake_doomed_free(struct lake_doomed *d)
+{
+	free(d->files);
+	free(d->partial);
 }
 
 /* Rows of the given files by their statistics, -1 when one lacks them. */
@@ -175,6 +224,8 @@ stmt_lake_rewrite(struct session *s, struct arena *a, struct table *t, const cha
 	}
 	int rc = -1;
 	int64_t *files = NULL, nfiles = snap->nfiles;
+	int64_t *rewrite = NULL, nrewrite = 0;
+	struct lake_doomed d = {0};
 	int n = snap->schema.ncols;
 	char **names = arena_alloc(a, sizeof(char *) * (size_t)(n ? n : 1));
 	wb_type *types = arena_alloc(a, sizeof(wb_type) * (size_t)(n ? n : 1));
@@ -185,9 +236,22 @@ stmt_lake_rewrite(struct session *s, struct arena *a, struct table *t, const cha
 	struct ast **setv = NULL;
 	if (set && dml_set_columns(a, set, t->name, n, names, &setv, err) < 0)
 		goto out;
-	/* which files hold affected rows */
-	if (where && stmt_lake_touched(s, a, snap, t->name, qual, where, &files, &nfiles, err) < 0)
+	/* which files hold affected rows; a DELETE rewrites only those it
+	 * does not delete whole */
+	if (where && set == NULL) {
+		if (stmt_lake_doomed(s, a, snap, t->name, qual, where, &d, err) < 0)
+			goto out;
+		files = d.files;
+		nfiles = d.nfiles;
+		rewrite = d.partial;
+		nrewrite = d.npartial;
+		d.files = d.partial = NULL;
+	} else if (where && stmt_lake_touched(s, a, snap, t->name, qual, where, &files, &nfiles, err) < 0) {
 		goto out;
+	} else {
+		rewrite = files;
+		nrewrite = nfiles;
+	}
 	long long t1 = exec_now_ns();
 	if (nfiles == 0) {
 		rc = 0;             /* nothing to change: no commit */
@@ -203,11 +267,13 @@ stmt_lake_rewrite(struct session *s, struct arena *a, struct table *t, const cha
 	lake_write_file_metrics(w, "numAddedFiles", "numRemovedFiles", "numAddedBytes", "numRemovedBytes");
 	if (remove_only) {
 		counts->n[DML_DELETE] = files_rows(snap, NULL, snap->nfiles);
-	} else if (stmt_lake_rewrite_files(s, a, snap, t->name, qual, files, nfiles, setv, where, pos, w, counts, err) < 0) {
+	} else if (nrewrite > 0 &&
+	    stmt_lake_rewrite_files(s, a, snap, t->name, qual, rewrite, nrewrite, setv, where, pos, w, counts, err) < 0) {
 		lake_write_abort(w);
 		err_at(err, pos);
 		goto out;
 	}
+	counts->n[DML_DELETE] += d.whole_rows;
 	long long t2 = exec_now_ns();
 	if (set) {
 		lake_write_metric(w, "numUpdatedRows", counts->n[DML_UPDATE]);
@@ -229,6 +295,8 @@ stmt_lake_rewrite(struct session *s, struct arena *a, struct table *t, const cha
 		counts->n[DML_DELETE] = 0;
 	rc = 0;
 out:
+	if (rewrite != files)
+		free(rewrite);
 	free(files);
 	delta_snapshot_free(snap);
 	return rc;

@@ -179,6 +179,16 @@ stmt_lake_setting(struct session *s, const char *name, const struct wb_value *v,
 		s->delta_target_file_size = n;
 		return 1;
 	}
+	if (strcasecmp(name, "spark.sql.sources.partitionOverwriteMode") == 0) {
+		if (v->is_null || v->type != WB_TYPE_VARCHAR ||
+		    (strcasecmp(v->u.s.p, "static") != 0 && strcasecmp(v->u.s.p, "dynamic") != 0)) {
+			err_set(err, pos, "%s is 'static' (INSERT OVERWRITE replaces the table, or the PARTITION given) or "
+			    "'dynamic' (only the partitions written to)", name);
+			return -1;
+		}
+		s->dynamic_partition_overwrite = strcasecmp(v->u.s.p, "dynamic") == 0;
+		return 1;
+	}
 	if (strcasecmp(name, "spark.sql.files.maxRecordsPerFile") == 0) {
 		if (v->is_null || v->type != WB_TYPE_BIGINT || v->u.i < 0) {
 			err_set(err, pos, "%s is a number of rows (0: no limit)", name);

@@ -347,6 +347,8 @@ struct ast {
 		struct {
 			struct ast_name table;
 			struct ast_list columns;     /* COLREF, optional */
+			struct ast_list partition;   /* PARTITION (k = v, k2): ASSIGN, value NULL when
+			                                the column is dynamic (given by the query) */
 			struct ast *query;           /* QUERY (VALUES included) */
 			bool overwrite;
 			bool by_name;

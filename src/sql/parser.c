@@ -531,6 +531,23 @@ P_insert(struct parser *p, int pos)
 	}
 	if (!parser_qualified_name(p, &n->u.insert.table))
 		return NULL;
+	if (parser_accept_word(p, "PARTITION")) {
+		/* Spark: PARTITION (k = 'v', k2) - static values and dynamic columns */
+		if (!parser_expect_op(p, "("))
+			return NULL;
+		do {
+			struct ast *a = ast_new(p->arena, AST_ASSIGN, P_tok(p)->pos);
+			a->u.assign.target.n = 1;
+			a->u.assign.target.parts[0] = parser_ident(p, "a partition column");
+			if (a->u.assign.target.parts[0] == NULL)
+				return NULL;
+			if (parser_accept_op(p, "=") && (a->u.assign.value = P_expr(p)) == NULL)
+				return NULL;
+			ast_list_add(p->arena, &n->u.insert.partition, a);
+		} while (parser_accept_op(p, ","));
+		if (!parser_expect_op(p, ")"))
+			return NULL;
+	}
 	if (P_is_op(p, "(") && !(P_is_kw_at(p, 1, KW_SELECT) || P_is_kw_at(p, 1, KW_WITH) || P_is_kw_at(p, 1, KW_VALUES))) {
 		p->cur++;
 		do {

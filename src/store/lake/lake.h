@@ -97,6 +97,9 @@ enum lake_write_mode {
 	LAKE_REPLACE,       /* CREATE OR REPLACE: new metadata, every old file removed */
 	LAKE_APPEND,        /* INSERT INTO */
 	LAKE_OVERWRITE,     /* INSERT OVERWRITE: every old file removed */
+	LAKE_OVERWRITE_PARTITIONS,  /* INSERT OVERWRITE in dynamic partition mode: the old
+	                               files of the partitions written to are removed
+	                               (unpartitioned tables: every file) */
 };
 
 struct lake_write_options {

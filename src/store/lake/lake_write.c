@@ -71,8 +71,9 @@ struct lake_write {
 	size_t parts_cap;
 	int nfile;                     /* files opened, for their names */
 	char **done;                   /* full paths of the closed files with rows */
+	char **done_keys;              /* ... their partition directories */
 	int ndone;
-	size_t done_cap;
+	size_t done_cap, done_keys_cap;
 	int64_t added_rows, added_bytes;
 };
 
@@ -114,9 +115,12 @@ lw_free(struct lake_write *w)
 		delta_snapshot_free(w->read);
 	free(w->dir);
 	free(w->scol);
-	for (int i = 0; i < w->ndone; i++)
+	for (int i = 0; i < w->ndone; i++) {
 		free(w->done[i]);
+		free(w->done_keys[i]);
+	}
 	free(w->done);
+	free(w->done_keys);
 	pthread_mutex_destroy(&w->mu);
 	arena_release(&w->arena);
 	free(w);
@@ -452,6 +456,8 @@ close_output(struct lake_write *w, struct lw_out *o, struct wb_error *err)
 	sb_free(&stats);
 	sb_free(&rel);
 	w->done = xgrow(w->done, &w->done_cap, (size_t)w->ndone + 1, sizeof *w->done);
+	w->done_keys = xgrow(w->done_keys, &w->done_keys_cap, (size_t)w->ndone + 1, sizeof *w->done_keys);
+	w->done_keys[w->ndone] = xstrdup(o->key);
 	w->done[w->ndone++] = xstrdup(o->path);
 	w->added_rows += ws.rows;
 	w->added_bytes += ws.bytes;
@@ -605,6 +611,8 @@ lake_write_begin(const char *dir, enum lake_write_mode mode, int ncol, char *con
 	set_layout(w, names, types);
 	for (int i = 0; o && i < o->ntxns; i++)
 		delta_commit_set_txn(w->commit, o->txn_ids[i], 1);
+	if (mode == LAKE_OVERWRITE_PARTITIONS)
+		delta_commit_reads_table(w->commit);
 	if (mode == LAKE_REPLACE || mode == LAKE_OVERWRITE) {
 		int64_t t = lake_now_ms();
 		for (int64_t f = 0; f < w->read->nfiles; f++) {
@@ -614,6 +622,8 @@ lake_write_begin(const char *dir, enum lake_write_mode mode, int ncol, char *con
 		delta_commit_reads_table(w->commit);
 	}
 	delta_commit_param(w->commit, "mode", mode == LAKE_APPEND ? "Append" : mode == LAKE_CREATE ? "ErrorIfExists" : "Overwrite");
+	if (mode == LAKE_OVERWRITE_PARTITIONS)
+		delta_commit_param(w->commit, "partitionOverwriteMode", "DYNAMIC");
 	if (w->npcols > 0) {
 		/* Spark's form: ["country","day"] */
 		struct strbuf sb = STRBUF_INIT;
@@ -702,6 +712,68 @@ lake_write_part(struct lake_write *w)
 	return p;
 }
 
+/* The partition directory of live file add, from its partitionValues read
+ * and written again the way this write formats them (another writer may
+ * have logged "2019-10-01 00:00:00" for what wb logs as ISO 8601). */
+static int
+canonical_key(struct lake_write *w, const struct delta_add *add, struct arena *a, struct strbuf *out,
+    struct wb_error *err)
+{
+	const char **vals = arena_zalloc(a, sizeof(char *) * (size_t)w->npcols);
+	for (int k = 0; k < w->npcols; k++) {
+		const char *text = NULL;
+		for (int i = 0; i < add->partition_values.n; i++)
+			if (strcasecmp(add->partition_values.keys[i], w->pnames[k]) == 0)
+				text = add->partition_values.values[i];
+		struct wb_value v;
+		if (delta_partition_value(w->pcols[k], text, a, &v, err) < 0)
+			return -1;
+		struct strbuf sb = STRBUF_INIT;
+		if (delta_partition_format(w->pcols[k], &v, &sb))
+			vals[k] = arena_strdup(a, sb_str(&sb));
+		sb_free(&sb);
+	}
+	struct delta_map pv = {w->npcols, w->pnames, vals};
+	lake_partition_dir(&pv, out);
+	return 0;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Dynamic partition overwrite: remove the live files of every partition
+ * this write added a file to. */
+static int
+remove_written_partitions(struct lake_write *w, struct wb_error *err)
+{
+	int64_t now = lake_now_ms();
+	struct arena a;
+	arena_init(&a, 0);
+	char **keys = xcalloc((size_t)(w->ndone ? w->ndone : 1), sizeof *keys);
+	memcpy(keys, w->done_keys, sizeof *keys * (size_t)w->ndone);
+	qsort(keys, (size_t)w->ndone, sizeof *keys, cmp_str);
+	int rc = 0;
+	for (int64_t f = 0; f < w->read->nfiles && rc == 0; f++) {
+		bool hit = w->npcols == 0;
+		struct strbuf key = STRBUF_INIT;
+		if (!hit && (rc = canonical_key(w, &w->read->files[f], &a, &key, err)) == 0) {
+			const char *k = sb_str(&key);
+			hit = bsearch(&k, keys, (size_t)w->ndone, sizeof *keys, cmp_str) != NULL;
+		}
+		sb_free(&key);
+		if (rc == 0 && hit) {
+			struct delta_remove rm = delta_remove_for(&w->read->files[f], now);
+			delta_commit_remove(w->commit, &rm);
+		}
+	}
+	free(keys);
+	arena_release(&a);
+	return rc;
+}
+
 void
 lake_write_abort(struct lake_write *w)
 {
@@ -718,6 +790,11 @@ lake_write_commit(struct lake_write *w, int64_t *rows, struct wb_error *err)
 		return -1;
 	}
 	*rows = w->added_rows;
+	if (w->mode == LAKE_OVERWRITE_PARTITIONS && remove_written_partitions(w, err) < 0) {
+		lw_unlink_all(w);
+		lw_free(w);
+		return -1;
+	}
 	if (!w->rewrite) {
 		delta_commit_metric(w->commit, "numFiles", w->ndone);
 		delta_commit_metric(w->commit, "numOutputRows", w->added_rows);

@@ -223,6 +223,7 @@ complete_candidates(struct session *s, const char *line, int point, int *startp,
 		    strcmp(pw, "DESC") == 0 || strcmp(pw, "VIEW") == 0 || strcmp(pw, "HISTORY") == 0 ||
 		    strcmp(pw, "DETAIL") == 0 || strcmp(pw, "OPTIMIZE") == 0 || strcmp(pw, "VACUUM") == 0 ||
 		    strcmp(pw, "RESTORE") == 0 || strcmp(pw, "TBLPROPERTIES") == 0 || strcmp(pw, "USING") == 0 ||
+		    strcmp(pw, "PARTITIONS") == 0 ||
 		    strcmp(pw, "TRUNCATE") == 0;
 		if (want_table) {
 			catalog_each_table(s->catalog, NULL, table_cb, &c);

@@ -163,7 +163,7 @@ struct table *stmt_target_open(struct session *s, const struct stmt_target *t, c
 void stmt_target_refresh(struct session *s, const struct stmt_target *t, struct table *old);
 
 /* A small result built row by row: columns VARCHAR, BIGINT, BOOLEAN or
- * TIMESTAMP. Set a row's values with rows_* (strings copied;
+ * TIMESTAMP (rows_value: any scalar type). Set a row's values with rows_* (strings copied;
  * a NULL string or INT64_MIN for BIGINT/TIMESTAMP is SQL NULL), then
  * rows_end_row(). */
 struct stmt_rows {
@@ -175,6 +175,7 @@ void rows_init(struct stmt_rows *r, int ncol, const char *const *names, const wb
 void rows_str(struct stmt_rows *r, int col, const char *v);
 void rows_int(struct stmt_rows *r, int col, int64_t v);
 void rows_bool(struct stmt_rows *r, int col, int v);      /* -1: NULL */
+void rows_value(struct stmt_rows *r, int col, const struct wb_value *v);   /* of the column's scalar type */
 void rows_end_row(struct stmt_rows *r);
 /* Emit as the statement's result and free. */
 int rows_emit(struct session *s, struct stmt_rows *r, struct wb_error *err);
@@ -187,6 +188,7 @@ void stmt_lake_describe_extended(struct table *t, void (*row)(void *arg, const c
  * error (bad value). */
 int stmt_lake_setting(struct session *s, const char *name, const struct wb_value *v, int pos, struct wb_error *err);
 
+extern const struct stmt_ext stmt_ext_show_partitions;
 extern const struct stmt_ext stmt_ext_describe_history, stmt_ext_describe_detail, stmt_ext_show_tblproperties,
     stmt_ext_comment_on, stmt_ext_restore, stmt_ext_optimize, stmt_ext_vacuum;
 

@@ -1,6 +1,6 @@
 /*
  * The Delta table statements that wb registers as parser extensions
- * (DESCRIBE HISTORY, DESCRIBE DETAIL, SHOW TBLPROPERTIES, COMMENT ON,
+ * (DESCRIBE HISTORY, DESCRIBE DETAIL, SHOW TBLPROPERTIES, SHOW PARTITIONS, COMMENT ON,
  * RESTORE, OPTIMIZE, VACUUM), and what their executors share: naming the
  * target table and building a small result.
  */
@@ -17,7 +17,7 @@ stmt_register_exts(void)
 {
 	static const struct stmt_ext *const exts[] = {
 		&stmt_ext_describe_history, &stmt_ext_describe_detail, &stmt_ext_show_tblproperties, &stmt_ext_comment_on,
-		&stmt_ext_restore, &stmt_ext_optimize, &stmt_ext_vacuum,
+		&stmt_ext_restore, &stmt_ext_optimize, &stmt_ext_vacuum, &stmt_ext_show_partitions,
 	};
 	for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++)
 		parse_register_ext(exts[i]);
@@ -103,6 +103,30 @@ rows_int(struct stmt_rows *r, int col, int64_t x)
 		vec_set_null(v, r->c.n);
 	else
 		vec_i64(v)[r->c.n] = x;
+}
+
+void
+rows_value(struct stmt_rows *r, int col, const struct wb_value *x)
+{
+	struct vec *v = &r->c.cols[col];
+	if (x->is_null) {
+		vec_set_null(v, r->c.n);
+		return;
+	}
+	switch (x->type) {
+	case WB_TYPE_VARCHAR:
+		vec_str(v)[r->c.n] = vec_str_copy(v, x->u.s.p, x->u.s.n);
+		break;
+	case WB_TYPE_DOUBLE:
+		vec_f64(v)[r->c.n] = x->u.d;
+		break;
+	case WB_TYPE_BOOL:
+		vec_bool(v)[r->c.n] = x->u.b;
+		break;
+	default:
+		vec_i64(v)[r->c.n] = x->u.i;
+		break;
+	}
 }
 
 void

@@ -54,8 +54,9 @@ struct session {
 	                            (SET spark.databricks.delta.schema.autoMerge.enabled) */
 	/* Delta maintenance settings (Databricks' names; stmt_lake_setting) */
 	bool delta_retention_check;      /* spark.databricks.delta.retentionDurationCheck.enabled */
-	int64_t delta_target_file_size;  /* spark.databricks.delta.optimize.maxFileSize; 0: default */
-	int64_t max_records_per_file;    /* spark.sql.files.maxRecordsPerFile (OPTIMIZE); 0: no limit */
+	int64_t delta_target_file_size;  /* spark.databricks.delta.optimize.maxFileSize (OPTIMIZE's target
+	                                    and where writes cut files); 0: default */
+	int64_t max_records_per_file;    /* spark.sql.files.maxRecordsPerFile (writes, OPTIMIZE); 0: no limit */
 	volatile sig_atomic_t cancel;
 	struct session_param *params;
 	int nparams;

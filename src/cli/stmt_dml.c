@@ -109,6 +109,7 @@ dml_run(struct session *s, struct pnode *p, struct lake_write *w, struct mt_rowg
 	f.scratch = xcalloc((size_t)nw, sizeof *f.scratch);
 	f.counts = xcalloc((size_t)nw, sizeof *f.counts);
 	if (w) {
+		lake_write_set_limits(w, s->max_records_per_file, s->delta_target_file_size);
 		f.parts = xcalloc((size_t)nw, sizeof *f.parts);
 		for (int i = 0; i < nw; i++)
 			f.parts[i] = lake_write_part(w);

@@ -49,6 +49,7 @@ run_into(struct session *s, struct pnode *p, struct lake_write *w, int64_t *rows
 	stmt_ctx_setup(s, &ctx);
 	int nw = pool_size();
 	struct lake_feed f = {xcalloc((size_t)nw, sizeof *f.parts)};
+	lake_write_set_limits(w, s->max_records_per_file, s->delta_target_file_size);
 	for (int i = 0; i < nw; i++)
 		f.parts[i] = lake_write_part(w);
 	int rc = exec_prepare(p, &ctx);

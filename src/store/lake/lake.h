@@ -133,6 +133,12 @@ struct lake_write *lake_write_begin(const char *dir, enum lake_write_mode mode, 
  * (row groups in input order). */
 struct lake_part *lake_write_part(struct lake_write *w);
 int lake_part_write(struct lake_part *p, const struct chunk *c, struct wb_error *err);
+/* Cut data files at max_rows rows (Spark's spark.sql.files.maxRecordsPerFile;
+ * exact; 0: no limit) and at about target_bytes (checked as row groups
+ * are written; the table property delta.targetFileSize wins, <= 0: 128
+ * MiB). Without this call a write makes one file per partition. Call it
+ * before handing out lake_parts. */
+void lake_write_set_limits(struct lake_write *w, int64_t max_rows, int64_t target_bytes);
 /* Close the data file and publish the commit; frees w. Returns the
  * committed version (rows written in *rows), or -1 with err (the new file
  * is removed, the table unchanged). */

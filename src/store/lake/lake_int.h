@@ -62,6 +62,12 @@ void lake_write_layout(const struct lake_write *w, struct lake_layout *out);
 int lake_write_output(struct lake_write *w, const struct wb_value *vals, struct wb_error *err);
 /* A Parquet part of output file out for one producing thread. */
 struct pq_part *lake_write_output_part(struct lake_write *w, int out);
+/* Reserve up to n rows of output file out (thread-safe): how many it
+ * takes before reaching the write's limits; 0 when it is full. */
+int lake_write_reserve(struct lake_write *w, int out, int n);
+/* The partition's next file after out is full (opened by the first
+ * thread that asks), or -1 with err. */
+int lake_write_next_output(struct lake_write *w, int out, struct wb_error *err);
 /* lake_part.c: a thread's router, and freeing it. */
 struct lake_part *lake_part_new(struct lake_write *w);
 void lake_part_free(struct lake_part *p);

@@ -7,6 +7,9 @@
  * the write's lock is taken once per partition and thread, not per row),
  * grouped by file, and only the data columns (Delta keeps partition values
  * in the log, not in the files) are written to each file's Parquet part.
+ * Rows are reserved in a file before they are written to it, so that the
+ * write's limits (rows and bytes per file) cut files exactly: a file that
+ * is full makes way for the partition's next one.
  */
 #include "store/lake/lake_int.h"
 #include "store/parquet/pq.h"
@@ -45,6 +48,10 @@ struct lake_part {
 	int groups_cap;
 	struct chunk view;             /* the data columns of a chunk (shallow) */
 	struct chunk scratch;          /* ... of one output's rows */
+	struct chunk slice;            /* ... of a stretch of rows that fits a file */
+	uint32_t *iota;                /* 0, 1, 2, ... for slicing */
+	int iota_n;
+	int flat_out;                  /* unpartitioned: the current file */
 };
 
 struct lake_part *
@@ -59,6 +66,8 @@ lake_part_new(struct lake_write *w)
 	p->view.ncol = nd;
 	if (p->lay.npcols > 0)
 		chunk_init(&p->scratch, nd, p->lay.dtypes);
+	chunk_init(&p->slice, nd, p->lay.dtypes);
+	p->flat_out = p->lay.npcols > 0 ? -1 : lake_write_output(w, NULL, NULL);
 	return p;
 }
 
@@ -80,6 +89,8 @@ lake_part_free(struct lake_part *p)
 	free(p->view.cols);
 	if (p->lay.npcols > 0)
 		chunk_free(&p->scratch);
+	chunk_free(&p->slice);
+	free(p->iota);
 	free(p);
 }
 
@@ -96,6 +107,61 @@ part_of(struct lake_part *p, int out)
 	if (p->pq[out] == NULL)
 		p->pq[out] = lake_write_output_part(p->w, out);
 	return p->pq[out];
+}
+
+/* Rows [from, from + n) of c (data columns). */
+static const struct chunk *
+slice_of(struct lake_part *p, const struct chunk *c, int from, int n)
+{
+	if (from + n > p->iota_n) {
+		p->iota = xrealloc(p->iota, sizeof *p->iota * (size_t)(from + n));
+		for (int i = p->iota_n; i < from + n; i++)
+			p->iota[i] = (uint32_t)i;
+		p->iota_n = from + n;
+	}
+	for (int j = 0; j < c->ncol; j++)
+		vec_gather(&p->slice.cols[j], &c->cols[j], p->iota + from, n);
+	p->slice.n = n;
+	p->slice.seq = c->seq;
+	return &p->slice;
+}
+
+/* A partition's file out is full and next follows it: the partitions
+ * this thread has seen go there from now on. */
+static void
+retarget(struct lake_part *p, int out, int next)
+{
+	for (uint32_t i = 0; i < p->cap; i++)
+		if (p->tab[i].out == out)
+			p->tab[i].out = next;
+}
+
+/* Write c (data columns) to the partition whose current file is *outp,
+ * moving on to its next file whenever one is full. */
+static int
+write_out(struct lake_part *p, int *outp, const struct chunk *c, struct wb_error *err)
+{
+	for (int from = 0; from < c->n;) {
+		int got = lake_write_reserve(p->w, *outp, c->n - from);
+		if (got == 0) {
+			int next = lake_write_next_output(p->w, *outp, err);
+			if (next < 0)
+				return -1;
+			retarget(p, *outp, next);
+			*outp = next;
+			continue;
+		}
+		struct pq_part *pp = part_of(p, *outp);
+		if (pp == NULL) {
+			err_set(err, -1, "internal error: a Delta write without its data file");
+			return -1;
+		}
+		const struct chunk *w = from == 0 && got == c->n ? c : slice_of(p, c, from, got);
+		if (pq_part_write(pp, w, err) < 0)
+			return -1;
+		from += got;
+	}
+	return 0;
 }
 
 /* The data columns of c, shallow. */
@@ -272,8 +338,8 @@ write_partitioned(struct lake_part *p, const struct chunk *c, struct wb_error *e
 	int rc = 0;
 	make_view(p, c);
 	if (ngroups == 1) {
-		struct pq_part *pp = part_of(p, p->outs[0]);
-		rc = pp ? pq_part_write(pp, &p->view, err) : -1;
+		int o = p->outs[0];
+		rc = write_out(p, &o, &p->view, err);
 	} else {
 		int o = 0;
 		for (int g = 0; g < ngroups; g++) {
@@ -289,8 +355,8 @@ write_partitioned(struct lake_part *p, const struct chunk *c, struct wb_error *e
 			p->scratch.n = p->cnt[g];
 			p->scratch.seq = c->seq;
 			from += p->cnt[g];
-			struct pq_part *pp = part_of(p, p->outs[g]);
-			rc = pp ? pq_part_write(pp, &p->scratch, err) : -1;
+			int o = p->outs[g];      /* p->outs stays as is: it clears p->slot below */
+			rc = write_out(p, &o, &p->scratch, err);
 		}
 	}
 	for (int g = 0; g < ngroups; g++)
@@ -309,13 +375,12 @@ lake_part_write(struct lake_part *p, const struct chunk *c, struct wb_error *err
 		return 0;
 	if (p->lay.npcols > 0)
 		return write_partitioned(p, c, err);
-	struct pq_part *pp = part_of(p, 0);
-	if (pp == NULL) {
+	if (p->flat_out < 0) {
 		err_set(err, -1, "internal error: a Delta write without a data file");
 		return -1;
 	}
 	make_view(p, c);
-	return pq_part_write(pp, &p->view, err);
+	return write_out(p, &p->flat_out, &p->view, err);
 }
 
 /* ---- partition directories ---- */

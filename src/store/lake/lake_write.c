@@ -21,6 +21,7 @@
 #include <string.h>
 #include <strings.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sys/resource.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -33,7 +34,15 @@ struct lw_out {
 	char *key;                     /* the partition's directory ("" unpartitioned) */
 	struct delta_map pv;           /* partition values for the add action (arena) */
 	struct pq_writer *pq;
+	atomic_int_fast64_t rows;      /* rows reserved for the file (lake_write_reserve) */
+	atomic_bool full;              /* no more rows: the partition has a newer file */
 };
+
+/* The files of a run, in blocks that never move, so that producing
+ * threads can read an entry without the lock once they got its index
+ * under it. */
+#define LW_BLOCK 1024
+#define LW_MAX_OUTS (LW_BLOCK * 1024)
 
 struct lake_write {
 	char *dir;
@@ -61,9 +70,11 @@ struct lake_write {
 	wb_type *dtypes;
 	/* the files being written, shared by the producing threads */
 	pthread_mutex_t mu;
-	struct lw_out **outs;
+	struct lw_out **blocks[LW_MAX_OUTS / LW_BLOCK];
 	int nouts;
-	size_t outs_cap;
+	int npartitions;               /* distinct partitions of the run */
+	int64_t max_rows, max_bytes;   /* cut a file there (0: no limit) */
+	int64_t prop_target;           /* the table's delta.targetFileSize, or -1 */
 	int *slots;                    /* open addressing on the key's hash: out index, -1 */
 	int nslots;
 	struct lake_part **parts;      /* every router handed out (freed with the files) */
@@ -76,6 +87,12 @@ struct lake_write {
 	size_t done_cap, done_keys_cap;
 	int64_t added_rows, added_bytes;
 };
+
+static struct lw_out *
+out_at(const struct lake_write *w, int i)
+{
+	return w->blocks[i / LW_BLOCK][i % LW_BLOCK];
+}
 
 /* Free the routers handed out (their Parquet parts go with the files). */
 static void
@@ -91,12 +108,14 @@ static void
 clear_outs(struct lake_write *w)
 {
 	for (int i = 0; i < w->nouts; i++) {
-		free(w->outs[i]->file);
-		free(w->outs[i]->path);
-		free(w->outs[i]->key);
-		free(w->outs[i]);
+		struct lw_out *o = out_at(w, i);
+		free(o->file);
+		free(o->path);
+		free(o->key);
+		free(o);
 	}
 	w->nouts = 0;
+	w->npartitions = 0;
 	for (int i = 0; i < w->nslots; i++)
 		w->slots[i] = -1;
 }
@@ -106,7 +125,8 @@ lw_free(struct lake_write *w)
 {
 	free_parts(w);
 	clear_outs(w);
-	free(w->outs);
+	for (size_t b = 0; b < sizeof w->blocks / sizeof w->blocks[0] && w->blocks[b]; b++)
+		free(w->blocks[b]);
 	free(w->slots);
 	free(w->parts);
 	if (w->commit)
@@ -132,9 +152,9 @@ lw_unlink_all(struct lake_write *w)
 {
 	free_parts(w);
 	for (int i = 0; i < w->nouts; i++)
-		if (w->outs[i]->pq) {
-			pq_writer_abort(w->outs[i]->pq);
-			w->outs[i]->pq = NULL;
+		if (out_at(w, i)->pq) {
+			pq_writer_abort(out_at(w, i)->pq);
+			out_at(w, i)->pq = NULL;
 		}
 	clear_outs(w);
 	for (int i = 0; i < w->ndone; i++)
@@ -311,35 +331,70 @@ fail:
 	return NULL;
 }
 
-static void
-add_output(struct lake_write *w, struct lw_out *o)
+/* Append o to the run's files (w->mu held); its index, or -1 with err. */
+static int
+add_output(struct lake_write *w, struct lw_out *o, struct wb_error *err)
 {
-	w->outs = xgrow(w->outs, &w->outs_cap, (size_t)w->nouts + 1, sizeof *w->outs);
-	w->outs[w->nouts++] = o;
+	if (w->nouts >= LW_MAX_OUTS) {
+		err_set(err, -1, "Delta table %s: the statement writes more than %d files", w->dir, LW_MAX_OUTS);
+		pq_writer_abort(o->pq);
+		free(o->key);
+		free(o->file);
+		free(o->path);
+		free(o);
+		return -1;
+	}
+	int b = w->nouts / LW_BLOCK;
+	if (w->blocks[b] == NULL)
+		w->blocks[b] = xcalloc(LW_BLOCK, sizeof *w->blocks[b]);
+	w->blocks[b][w->nouts % LW_BLOCK] = o;
+	return w->nouts++;
 }
 
-/* Hash slots of the partition directory names (grown at half full). */
+/* The slot of a partition directory name in the map to its current file
+ * (open addressing; grown at half full; w->mu held). */
 static int *
 slot_of(struct lake_write *w, const char *key)
 {
-	if (w->nouts * 2 >= w->nslots) {
+	if (w->npartitions * 2 >= w->nslots) {
 		int n = w->nslots ? w->nslots * 2 : 64;
-		free(w->slots);
+		int *old = w->slots, nold = w->nslots;
 		w->slots = xcalloc((size_t)n, sizeof *w->slots);
 		w->nslots = n;
 		for (int i = 0; i < n; i++)
 			w->slots[i] = -1;
-		for (int i = 0; i < w->nouts; i++) {
-			uint32_t j = (uint32_t)hash_bytes(w->outs[i]->key, strlen(w->outs[i]->key)) & (uint32_t)(n - 1);
+		for (int i = 0; i < nold; i++) {
+			if (old[i] < 0)
+				continue;
+			const char *k = out_at(w, old[i])->key;
+			uint32_t j = (uint32_t)hash_bytes(k, strlen(k)) & (uint32_t)(n - 1);
 			while (w->slots[j] >= 0)
 				j = (j + 1) & (uint32_t)(n - 1);
-			w->slots[j] = i;
+			w->slots[j] = old[i];
 		}
+		free(old);
 	}
 	uint32_t j = (uint32_t)hash_bytes(key, strlen(key)) & (uint32_t)(w->nslots - 1);
-	while (w->slots[j] >= 0 && strcmp(w->outs[w->slots[j]]->key, key) != 0)
+	while (w->slots[j] >= 0 && strcmp(out_at(w, w->slots[j])->key, key) != 0)
 		j = (j + 1) & (uint32_t)(w->nslots - 1);
 	return &w->slots[j];
+}
+
+/* Open the first file of a partition and map it (w->mu held). */
+static int
+new_partition(struct lake_write *w, const char *key, struct delta_map pv, struct wb_error *err)
+{
+	int *slot = slot_of(w, key);
+	struct lw_out *o = open_output(w, key, pv, err);
+	if (o == NULL)
+		return -1;
+	int out = add_output(w, o, err);
+	if (out >= 0) {
+		slot = slot_of(w, key);     /* after a rehash */
+		*slot = out;
+		w->npartitions++;
+	}
+	return out;
 }
 
 static void
@@ -364,8 +419,12 @@ raise_file_limit(void)
 int
 lake_write_output(struct lake_write *w, const struct wb_value *vals, struct wb_error *err)
 {
-	if (w->npcols == 0)
-		return w->nouts > 0 ? 0 : -1;
+	if (w->npcols == 0) {
+		pthread_mutex_lock(&w->mu);
+		int out = w->nslots ? *slot_of(w, "") : -1;
+		pthread_mutex_unlock(&w->mu);
+		return out;
+	}
 	/* the partition's log text and directory */
 	struct arena *a = &w->arena;
 	struct strbuf text = STRBUF_INIT, key = STRBUF_INIT;
@@ -379,21 +438,16 @@ lake_write_output(struct lake_write *w, const struct wb_value *vals, struct wb_e
 	}
 	struct delta_map pv = {w->npcols, w->pnames, pvals};
 	lake_partition_dir(&pv, &key);
-	int *slot = slot_of(w, sb_str(&key));
-	int out = *slot;
+	int out = *slot_of(w, sb_str(&key));
 	if (out < 0) {
-		if (w->nouts >= LAKE_MAX_PARTITIONS) {
+		if (w->npartitions >= LAKE_MAX_PARTITIONS) {
 			err_set(err, -1, "Delta table %s: the statement writes more than %d partitions", w->dir,
 			    LAKE_MAX_PARTITIONS);
 			err_hint(err, "partition by a column with fewer distinct values (a date rather than a timestamp)");
 		} else {
-			if (w->nouts == 64)
+			if (w->npartitions == 64)
 				raise_file_limit();
-			struct lw_out *o = open_output(w, sb_str(&key), pv, err);
-			if (o) {
-				out = *slot = w->nouts;
-				add_output(w, o);
-			}
+			out = new_partition(w, sb_str(&key), pv, err);
 		}
 	}
 	pthread_mutex_unlock(&w->mu);
@@ -406,9 +460,63 @@ struct pq_part *
 lake_write_output_part(struct lake_write *w, int out)
 {
 	pthread_mutex_lock(&w->mu);
-	struct pq_part *p = out >= 0 && out < w->nouts && w->outs[out]->pq ? pq_writer_part(w->outs[out]->pq) : NULL;
+	struct pq_part *p = out >= 0 && out < w->nouts && out_at(w, out)->pq ? pq_writer_part(out_at(w, out)->pq) : NULL;
 	pthread_mutex_unlock(&w->mu);
 	return p;
+}
+
+int
+lake_write_reserve(struct lake_write *w, int out, int n)
+{
+	struct lw_out *o = out_at(w, out);
+	if (atomic_load(&o->full))
+		return 0;
+	if (w->max_rows <= 0 && w->max_bytes <= 0)
+		return n;
+	int_fast64_t cur = atomic_load(&o->rows);
+	for (;;) {
+		int take = n;
+		if (w->max_rows > 0)
+			take = cur >= w->max_rows ? 0 : w->max_rows - cur < n ? (int)(w->max_rows - cur) : n;
+		if (take > 0 && w->max_bytes > 0) {
+			/* the bytes written, and the rows reserved but still buffered
+			 * at the bytes per row written so far */
+			int64_t done, bytes = pq_writer_bytes(o->pq, &done);
+			if (done > 0 && bytes + (double)(cur - done) * (double)bytes / (double)done >= (double)w->max_bytes)
+				take = 0;
+		}
+		if (take == 0) {
+			atomic_store(&o->full, true);
+			return 0;
+		}
+		if (atomic_compare_exchange_weak(&o->rows, &cur, cur + take))
+			return take;
+	}
+}
+
+int
+lake_write_next_output(struct lake_write *w, int out, struct wb_error *err)
+{
+	pthread_mutex_lock(&w->mu);
+	struct lw_out *o = out_at(w, out);
+	int *slot = slot_of(w, o->key);
+	int cur = *slot;
+	if (cur == out) {
+		/* the first thread to find it full opens the next one */
+		struct lw_out *n = open_output(w, o->key, o->pv, err);
+		cur = n ? add_output(w, n, err) : -1;
+		if (cur >= 0)
+			*slot_of(w, o->key) = cur;
+	}
+	pthread_mutex_unlock(&w->mu);
+	return cur;
+}
+
+void
+lake_write_set_limits(struct lake_write *w, int64_t max_rows, int64_t target_bytes)
+{
+	w->max_rows = max_rows > 0 ? max_rows : 0;
+	w->max_bytes = w->prop_target > 0 ? w->prop_target : target_bytes > 0 ? target_bytes : LAKE_TARGET_FILE_SIZE;
 }
 
 /* Close data file o: with rows, its add action goes to the commit;
@@ -472,7 +580,7 @@ close_outputs(struct lake_write *w, struct wb_error *err)
 	free_parts(w);
 	int rc = 0;
 	for (int i = 0; i < w->nouts && rc == 0; i++)
-		rc = close_output(w, w->outs[i], err);
+		rc = close_output(w, out_at(w, i), err);
 	if (rc < 0)
 		return -1;          /* the caller unlinks the rest */
 	clear_outs(w);
@@ -487,11 +595,7 @@ open_first(struct lake_write *w, struct wb_error *err)
 	if (w->npcols > 0)
 		return 0;
 	struct delta_map none = {0};
-	struct lw_out *o = open_output(w, "", none, err);
-	if (o == NULL)
-		return -1;
-	add_output(w, o);
-	return 0;
+	return new_partition(w, "", none, err) < 0 ? -1 : 0;
 }
 
 int
@@ -573,7 +677,16 @@ lw_new(const char *dir, int ncol)
 	w->dir = xstrdup(dir);
 	w->ncol = ncol;
 	w->scol = xcalloc((size_t)(ncol ? ncol : 1), sizeof(int));
+	w->prop_target = -1;
 	return w;
+}
+
+/* delta.targetFileSize of a configuration, or -1. */
+static int64_t
+target_property(const struct delta_map *conf)
+{
+	const char *v = delta_map_get(conf, "delta.targetFileSize", NULL);
+	return v ? lake_parse_size(v) : -1;
 }
 
 struct lake_write *
@@ -603,10 +716,15 @@ lake_write_begin(const char *dir, enum lake_write_mode mode, int ncol, char *con
 	if (mode == LAKE_CREATE || mode == LAKE_REPLACE) {
 		if (set_new_metadata(w, ncol, names, types, o, err) < 0)
 			goto fail;
+		struct delta_map conf = {o ? o->nprops : 0, o ? (const char **)o->prop_keys : NULL,
+		    o ? (const char **)o->prop_values : NULL};
+		w->prop_target = target_property(&conf);
 		for (int c = 0; c < ncol; c++)
 			w->scol[c] = c;
 	} else if (map_columns(w, ncol, names, types, o && o->merge_schema, err) < 0) {
 		goto fail;
+	} else {
+		w->prop_target = target_property(&w->read->metadata.configuration);
 	}
 	set_layout(w, names, types);
 	for (int i = 0; o && i < o->ntxns; i++)
@@ -656,6 +774,7 @@ lake_write_begin_at(const char *dir, struct delta_snapshot *read, const char *op
 	if (w->commit == NULL)
 		goto fail;
 	delta_commit_reads_table(w->commit);
+	w->prop_target = target_property(&read->metadata.configuration);
 	if (ncol > 0) {
 		if (map_columns(w, ncol, names, types, merge_schema, err) < 0)
 			goto fail;

@@ -158,6 +158,9 @@ int pq_writer_write(struct pq_writer *w, const struct chunk *c, struct wb_error 
  * and freed by pq_writer_close.
  */
 struct pq_part *pq_writer_part(struct pq_writer *w);
+/* Bytes of encoded row groups in the file so far, and their rows in
+ * *rows (thread-safe). */
+int64_t pq_writer_bytes(struct pq_writer *w, int64_t *rows);
 int pq_part_write(struct pq_part *p, const struct chunk *c, struct wb_error *err);
 
 /* Flush, write the footer, close the file. On success fill *stats (if not

@@ -284,6 +284,16 @@ pq_writer_part(struct pq_writer *w)
 	return p;
 }
 
+int64_t
+pq_writer_bytes(struct pq_writer *w, int64_t *rows)
+{
+	pthread_mutex_lock(&w->mu);
+	int64_t n = w->offset;
+	*rows = w->rows;
+	pthread_mutex_unlock(&w->mu);
+	return n;
+}
+
 /* ------------------------------------------------------------ segments */
 
 static struct seg *

@@ -87,7 +87,7 @@ metrics_json(const struct lake_optimize_metrics *m, bool zorder, int ncols, stru
 	sizes_json(&w, "filesAdded", &m->added);
 	sizes_json(&w, "filesRemoved", &m->removed);
 	json_w_key(&w, "partitionsOptimized");
-	json_w_int(&w, m->removed.files > 0 ? 1 : 0);
+	json_w_int(&w, m->partitions);
 	json_w_key(&w, "zOrderStats");
 	if (zorder && m->removed.files > 0) {
 		json_w_object(&w);

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <ftw.h>
 #include <unistd.h>
 
 static char root[1024];
@@ -208,6 +209,28 @@ files_in_partitions(const char *dir, const struct delta_snapshot *s)
 	return good;
 }
 
+static int nparquet;
+
+static int
+count_parquet(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	size_t n = strlen(path);
+	if (flag == FTW_F && n > 8 && strcmp(path + n - 8, ".parquet") == 0)
+		nparquet++;
+	return 0;
+}
+
+/* Data files under dir, removed ones included. */
+static int
+parquet_files(const char *dir)
+{
+	nparquet = 0;
+	nftw(dir, count_parquet, 16, FTW_PHYS);
+	return nparquet;
+}
+
 static void
 test_optimize_partitioned(void)
 {
@@ -255,6 +278,20 @@ test_optimize_partitioned(void)
 	o.nzorder = 1;
 	ok(lake_optimize(dir, &o, &m, &err) < 0 && strstr(err.msg, "k is a partition column"),
 	    "partitioned zorder: not by a partition column");
+	err_clear(&err);
+	/* a commit that fails (the files were removed by a concurrent
+	 * OPTIMIZE) leaves no new file behind */
+	o.zorder = cols;
+	o.nzorder = 2;
+	o.max_records_per_file = 200;
+	s = latest(dir);
+	ok(lake_optimize(dir, &o, &m, &err) == 0 && m.version >= 0, "partitioned: a concurrent OPTIMIZE");
+	int files_before = parquet_files(dir);
+	int rc = s ? lake_optimize_at(dir, s, &o, &m, &err) : 0;
+	ok(rc < 0, "partitioned: the OPTIMIZE of the old snapshot fails");
+	printf("# %s\n", err.msg ? err.msg : "no error");
+	is_int(parquet_files(dir), files_before, "partitioned: its new files are removed");
+	delta_snapshot_free(s);
 	err_clear(&err);
 }
 

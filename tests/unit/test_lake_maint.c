@@ -20,14 +20,17 @@
 
 static char root[1024];
 
-/* Write rows (x, y) = (f(i), g(i)) for i in [from, to) as one commit. */
+/* Fill rows at .. at + n of a chunk of c's columns. */
+typedef void (*fill_fn)(struct chunk *c, int64_t at, int n, const int64_t *arg);
+
+/* Write the rows i in [from, to) that fill makes, of columns names and
+ * types (options wo), as one commit: its version, or -1. */
 static int64_t
-write_xy(const char *dir, enum lake_write_mode mode, int64_t from, int64_t to, int64_t xmod, int64_t ymod)
+write_commit(const char *dir, enum lake_write_mode mode, int ncol, char **names, wb_type *types,
+    const struct lake_write_options *wo, int64_t from, int64_t to, fill_fn fill, const int64_t *arg)
 {
-	char *names[] = {"x", "y"};
-	wb_type types[] = {WB_TYPE_BIGINT, WB_TYPE_BIGINT};
 	struct wb_error err = WB_ERROR_INIT;
-	struct lake_write *w = lake_write_begin(dir, mode, 2, names, types, NULL, &err);
+	struct lake_write *w = lake_write_begin(dir, mode, ncol, names, types, wo, &err);
 	if (w == NULL) {
 		printf("# %s\n", err.msg);
 		err_clear(&err);
@@ -35,16 +38,14 @@ write_xy(const char *dir, enum lake_write_mode mode, int64_t from, int64_t to, i
 	}
 	struct lake_part *part = lake_write_part(w);
 	struct chunk c;
-	chunk_init(&c, 2, types);
+	chunk_init(&c, ncol, types);
 	for (int64_t at = from; at < to; at += WB_VEC_SIZE) {
 		chunk_reset(&c);
 		int n = (int)(to - at < WB_VEC_SIZE ? to - at : WB_VEC_SIZE);
-		for (int i = 0; i < n; i++) {
-			int64_t r = at + i;
-			vec_i64(&c.cols[0])[i] = (r * 7919) % xmod;
-			vec_i64(&c.cols[1])[i] = (r * 104729) % ymod;
-		}
-		c.n = c.cols[0].n = c.cols[1].n = n;
+		fill(&c, at, n, arg);
+		c.n = n;
+		for (int k = 0; k < ncol; k++)
+			c.cols[k].n = n;
 		lake_part_write(part, &c, &err);
 	}
 	chunk_free(&c);
@@ -54,6 +55,27 @@ write_xy(const char *dir, enum lake_write_mode mode, int64_t from, int64_t to, i
 		printf("# %s\n", err.msg);
 	err_clear(&err);
 	return v;
+}
+
+/* (x, y) = ((i * 7919) % arg[0], (i * 104729) % arg[1]) */
+static void
+fill_xy(struct chunk *c, int64_t at, int n, const int64_t *arg)
+{
+	for (int i = 0; i < n; i++) {
+		int64_t r = at + i;
+		vec_i64(&c->cols[0])[i] = (r * 7919) % arg[0];
+		vec_i64(&c->cols[1])[i] = (r * 104729) % arg[1];
+	}
+}
+
+/* Write rows (x, y) = (f(i), g(i)) for i in [from, to) as one commit. */
+static int64_t
+write_xy(const char *dir, enum lake_write_mode mode, int64_t from, int64_t to, int64_t xmod, int64_t ymod)
+{
+	char *names[] = {"x", "y"};
+	wb_type types[] = {WB_TYPE_BIGINT, WB_TYPE_BIGINT};
+	int64_t mods[] = {xmod, ymod};
+	return write_commit(dir, mode, 2, names, types, NULL, from, to, fill_xy, mods);
 }
 
 static struct delta_snapshot *
@@ -134,6 +156,18 @@ test_optimize(void)
 	err_clear(&e2);
 }
 
+/* (x, k, y) = (i, i % 3, i % 7) */
+static void
+fill_xky(struct chunk *c, int64_t at, int n, const int64_t *arg)
+{
+	(void)arg;
+	for (int i = 0; i < n; i++) {
+		vec_i64(&c->cols[0])[i] = at + i;
+		vec_i64(&c->cols[1])[i] = (at + i) % 3;
+		vec_i64(&c->cols[2])[i] = (at + i) % 7;
+	}
+}
+
 /* Write rows (x, k, y) = (i, i % 3, i % 7) for i in [from, to), the
  * table partitioned by k, as one commit (a file per partition). */
 static int64_t
@@ -143,34 +177,7 @@ write_xky(const char *dir, enum lake_write_mode mode, int64_t from, int64_t to)
 	wb_type types[] = {WB_TYPE_BIGINT, WB_TYPE_BIGINT, WB_TYPE_BIGINT};
 	char *pby[] = {"k"};
 	struct lake_write_options wo = {.partition_by = pby, .npartition = 1};
-	struct wb_error err = WB_ERROR_INIT;
-	struct lake_write *w = lake_write_begin(dir, mode, 3, names, types, &wo, &err);
-	if (w == NULL) {
-		printf("# %s\n", err.msg);
-		err_clear(&err);
-		return -1;
-	}
-	struct lake_part *part = lake_write_part(w);
-	struct chunk c;
-	chunk_init(&c, 3, types);
-	for (int64_t at = from; at < to; at += WB_VEC_SIZE) {
-		chunk_reset(&c);
-		int n = (int)(to - at < WB_VEC_SIZE ? to - at : WB_VEC_SIZE);
-		for (int i = 0; i < n; i++) {
-			vec_i64(&c.cols[0])[i] = at + i;
-			vec_i64(&c.cols[1])[i] = (at + i) % 3;
-			vec_i64(&c.cols[2])[i] = (at + i) % 7;
-		}
-		c.n = c.cols[0].n = c.cols[1].n = c.cols[2].n = n;
-		lake_part_write(part, &c, &err);
-	}
-	chunk_free(&c);
-	int64_t rows;
-	int64_t v = lake_write_commit(w, &rows, &err);
-	if (v < 0)
-		printf("# %s\n", err.msg);
-	err_clear(&err);
-	return v;
+	return write_commit(dir, mode, 3, names, types, &wo, from, to, fill_xky, NULL);
 }
 
 /* Is every live file of s in the directory of its partitionValues, with

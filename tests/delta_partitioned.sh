@@ -5,7 +5,9 @@
 # without the partition column, partitionValues in each add action (JSON
 # null for the null partition), and a rewrite that moves a row to another
 # partition; a DELETE of whole partitions and INSERT OVERWRITE ... PARTITION
-# only remove that partition's files (nothing rewritten). TAP.
+# only remove that partition's files (nothing rewritten); OPTIMIZE's new
+# files are in their partitions' directories, with the data columns only
+# and partitionValues, and its metrics count partitions. TAP.
 set -u
 WB=${WB:-./wb}
 tmp=$(mktemp -d)
@@ -49,5 +51,43 @@ check "$(grep -o '"numDeletedRows":"[0-9]*"' "$log")" '"numDeletedRows":"1"' "DE
 log=$t/_delta_log/00000000000000000004.json
 check "$(grep -c '"add"' "$log") $(grep -c '"remove".*k=z' "$log") $(grep -c '"remove"' "$log")" "1 1 1" \
 	"INSERT OVERWRITE ... PARTITION removes that partition's file only"
+
+# OPTIMIZE: per partition, new files in their partition's directory
+o=$wh/main/default/o
+"$WB" --warehouse "$wh" -c "CREATE TABLE o (id BIGINT, k VARCHAR, v DOUBLE) PARTITIONED BY (k)" \
+	-c "INSERT INTO o SELECT range, CASE WHEN range % 2 = 0 THEN 'a' END, range FROM range(10)" \
+	-c "INSERT INTO o SELECT range, CASE WHEN range % 2 = 0 THEN 'a' END, range FROM range(10, 20)" \
+	-c "INSERT INTO o VALUES (100, 'b', 1)" >/dev/null 2>&1
+# the metrics of OPTIMIZE's result row
+metrics() {
+	"$WB" --warehouse "$wh" --json -c "$1" 2>&1 | sed 's/\\"/"/g' |
+		grep -o '"numFilesAdded":[0-9]*,"numFilesRemoved":[0-9]*\|"partitionsOptimized":[0-9]*\|"totalConsideredFiles":[0-9]*,"totalFilesSkipped":[0-9]*' |
+		tr '\n' ' '
+}
+# the paths (directory only) and partitionValues of version $1's adds
+adds() {
+	grep -o '"add":{"path":"[^"]*","partitionValues":{[^}]*}' "$o/_delta_log/0000000000000000000$1.json" |
+		sed 's#/part-[^"]*"#"#; s#"add":{"path":##' | sort | tr '\n' ' '
+}
+check "$(metrics "OPTIMIZE o WHERE k = 'a'")" \
+	'"numFilesAdded":1,"numFilesRemoved":2 "partitionsOptimized":1 "totalConsideredFiles":2,"totalFilesSkipped":0 ' \
+	"OPTIMIZE WHERE: one partition's two files"
+check "$(adds 4)" '"k=a","partitionValues":{"k":"a"} ' "OPTIMIZE WHERE: the new file is in the partition's directory"
+f=$o/$(grep -o '"add":{"path":"[^"]*' "$o/_delta_log/00000000000000000004.json" | cut -d'"' -f6)
+cols=$("$WB" --csv -c "SELECT * FROM read_parquet('$f') LIMIT 0" 2>&1 | tr '\n' ' ')
+check "$cols" "id,v " "OPTIMIZE's files hold only the data columns"
+check "$(metrics "OPTIMIZE o")" \
+	'"numFilesAdded":1,"numFilesRemoved":2 "partitionsOptimized":1 "totalConsideredFiles":4,"totalFilesSkipped":2 ' \
+	"OPTIMIZE: the null partition packed, single files skipped"
+check "$(adds 5)" '"k=__HIVE_DEFAULT_PARTITION__","partitionValues":{"k":null} ' \
+	"the new file is in the null partition's directory"
+check "$(metrics "OPTIMIZE o ZORDER BY (v)")" \
+	'"numFilesAdded":3,"numFilesRemoved":3 "partitionsOptimized":3 "totalConsideredFiles":3,"totalFilesSkipped":0 ' \
+	"ZORDER: every partition"
+check "$(adds 6)" \
+	'"k=__HIVE_DEFAULT_PARTITION__","partitionValues":{"k":null} "k=a","partitionValues":{"k":"a"} "k=b","partitionValues":{"k":"b"} ' \
+	"ZORDER: one new file in each partition's directory"
+out=$("$WB" --warehouse "$wh" --csv -c "SELECT k, count(*), sum(id), sum(v) FROM o GROUP BY k ORDER BY k NULLS FIRST" 2>&1 | tr '\n' ' ')
+check "$out" "k,count(*),sum(id),sum(v) ,10,100,100.0 a,10,90,90.0 b,1,100,1.0 " "the same rows after OPTIMIZE"
 echo "1..$n"
 exit $fail

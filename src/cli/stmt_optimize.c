@@ -1,14 +1,19 @@
 /*
  * OPTIMIZE table [WHERE partition-predicate] [ZORDER BY (col, ...)]:
  * compact a Delta table's small files, or rewrite it in Z-order (store/
- * lake lake_optimize). The result is Databricks' row: the table's path
- * and the metrics as JSON.
+ * lake lake_optimize). A partitioned table is optimized per partition;
+ * WHERE, which may only reference partition columns, chooses the
+ * partitions (the files holding rows it is true of, found by a query
+ * over the same snapshot that OPTIMIZE then commits on top of). The
+ * result is Databricks' row: the table's path and the metrics as JSON.
  */
 #include "cli/stmt_int.h"
 #include "store/lake/lake.h"
+#include "store/delta/delta.h"
 #include "core/json.h"
 #include "core/strbuf.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 struct optimize_stmt {
@@ -87,7 +92,7 @@ metrics_json(const struct lake_optimize_metrics *m, bool zorder, int ncols, stru
 	sizes_json(&w, "filesAdded", &m->added);
 	sizes_json(&w, "filesRemoved", &m->removed);
 	json_w_key(&w, "partitionsOptimized");
-	json_w_int(&w, m->removed.files > 0 ? 1 : 0);
+	json_w_int(&w, m->partitions);
 	json_w_key(&w, "zOrderStats");
 	if (zorder && m->removed.files > 0) {
 		json_w_object(&w);
@@ -138,6 +143,152 @@ metrics_json(const struct lake_optimize_metrics *m, bool zorder, int ncols, stru
 	json_w_end(&w);
 }
 
+/* ------------------------------------------------------------ WHERE */
+
+static const struct ast *where_offender(const struct ast *n, const struct delta_snapshot *snap);
+
+static const struct ast *
+list_offender(const struct ast_list *l, const struct delta_snapshot *snap)
+{
+	const struct ast *bad = NULL;
+	for (int i = 0; i < l->n && bad == NULL; i++)
+		bad = where_offender(l->v[i], snap);
+	return bad;
+}
+
+/* The first node of an OPTIMIZE ... WHERE expression that does not only
+ * choose partitions: a column reference that is not to a partition column
+ * of snap (another column, or none), or a subquery (EXISTS, IN (SELECT
+ * ...), a scalar one); NULL when there is none. */
+static const struct ast *
+where_offender(const struct ast *n, const struct delta_snapshot *snap)
+{
+	if (n == NULL)
+		return NULL;
+	const struct ast *bad = NULL;
+	switch (n->kind) {
+	case AST_COLREF: {
+		int c = delta_schema_find(&snap->schema, n->u.name.parts[n->u.name.n - 1]);
+		return c < 0 || snap->schema.cols[c].partition_index < 0 ? n : NULL;
+	}
+	case AST_EXISTS:
+	case AST_SUBQUERY:
+		return n;
+	case AST_UNARY:
+		return where_offender(n->u.unary.arg, snap);
+	case AST_BINARY:
+		bad = where_offender(n->u.binary.left, snap);
+		return bad ? bad : where_offender(n->u.binary.right, snap);
+	case AST_FUNC:
+		bad = list_offender(&n->u.func.args, snap);
+		if (bad == NULL)
+			bad = list_offender(&n->u.func.order, snap);
+		return bad ? bad : where_offender(n->u.func.filter, snap);
+	case AST_ORDER_ITEM:
+		return where_offender(n->u.order.expr, snap);
+	case AST_CASE:
+		bad = where_offender(n->u.kase.operand, snap);
+		if (bad == NULL)
+			bad = list_offender(&n->u.kase.whens, snap);
+		return bad ? bad : where_offender(n->u.kase.els, snap);
+	case AST_WHEN:
+		bad = where_offender(n->u.when.cond, snap);
+		return bad ? bad : where_offender(n->u.when.then, snap);
+	case AST_CAST:
+		return where_offender(n->u.cast.arg, snap);
+	case AST_IN:
+		if (n->u.in.subquery)
+			return n;
+		bad = where_offender(n->u.in.arg, snap);
+		return bad ? bad : list_offender(&n->u.in.list, snap);
+	case AST_BETWEEN:
+		bad = where_offender(n->u.between.arg, snap);
+		if (bad == NULL)
+			bad = where_offender(n->u.between.lo, snap);
+		return bad ? bad : where_offender(n->u.between.hi, snap);
+	case AST_LIKE:
+		bad = where_offender(n->u.like.arg, snap);
+		if (bad == NULL)
+			bad = where_offender(n->u.like.pattern, snap);
+		return bad ? bad : where_offender(n->u.like.escape, snap);
+	case AST_IS:
+		bad = where_offender(n->u.is.arg, snap);
+		return bad ? bad : where_offender(n->u.is.other, snap);
+	case AST_LIST:
+		return list_offender(&n->u.list.items, snap);
+	default:
+		return NULL;     /* literals, parameters */
+	}
+}
+
+/* The partition columns of snap, for messages: "k, day". */
+static void
+partition_list(const struct delta_snapshot *snap, struct strbuf *out)
+{
+	for (int i = 0; i < snap->metadata.npartition_columns; i++)
+		sb_printf(out, "%s%s", i ? ", " : "", snap->metadata.partition_columns[i]);
+}
+
+/* Check that `where` only chooses partitions of snap (an error at the
+ * offending node otherwise); 0 or -1. */
+static int
+check_where(const struct ast *where, const struct delta_snapshot *snap, const char *tname, struct wb_error *err)
+{
+	if (snap->metadata.npartition_columns == 0) {
+		err_set(err, where->pos, "OPTIMIZE ... WHERE may only reference partition columns, and \"%s\" is not "
+		    "partitioned", tname);
+		err_hint(err, "drop the WHERE clause to optimize the whole table");
+		return -1;
+	}
+	const struct ast *bad = where_offender(where, snap);
+	if (bad == NULL)
+		return 0;
+	struct strbuf cols = STRBUF_INIT;
+	partition_list(snap, &cols);
+	const char *col = bad->kind == AST_COLREF ? bad->u.name.parts[bad->u.name.n - 1] : NULL;
+	if (col && delta_schema_find(&snap->schema, col) < 0) {
+		err_set(err, bad->pos, "OPTIMIZE ... WHERE: \"%s\" has no column \"%s\"", tname, col);
+		err_hint(err, "the predicate may only reference the partition columns of \"%s\" (%s)", tname,
+		    sb_str(&cols));
+	} else if (col) {
+		err_set(err, bad->pos, "OPTIMIZE ... WHERE: predicate references non-partition column \"%s\"", col);
+		err_hint(err, "OPTIMIZE rewrites whole partitions: the predicate may only reference the partition "
+		    "columns of \"%s\" (%s)", tname, sb_str(&cols));
+	} else {
+		err_set(err, bad->pos, "OPTIMIZE ... WHERE cannot use a subquery: the predicate chooses partitions by "
+		    "their values");
+		err_hint(err, "write the partition values as literals, e.g. %s IN ('a', 'b')",
+		    snap->metadata.partition_columns[0]);
+	}
+	sb_free(&cols);
+	return -1;
+}
+
+/* The options for optimizing snapshot snap: the WHERE's files and
+ * predicate when there is one. *files is malloc'd (the caller frees it). */
+static int
+optimize_options(struct session *s, struct arena *a, const struct optimize_stmt *o, struct table *t,
+    struct delta_snapshot *snap, struct lake_optimize_options *lo, int64_t **files, struct wb_error *err)
+{
+	*lo = (struct lake_optimize_options){.zorder = o->zorder, .nzorder = o->nzorder,
+	    .target_file_size = s->delta_target_file_size, .max_records_per_file = s->max_records_per_file};
+	*files = NULL;
+	if (o->where == NULL)
+		return 0;
+	if (check_where(o->where, snap, t->name, err) < 0)
+		return -1;
+	const char *qual = o->target.path ? t->name : o->target.name.parts[o->target.name.n - 1];
+	int64_t n;
+	if (stmt_lake_touched(s, a, snap, t->name, qual, o->where, files, &n, err) < 0)
+		return -1;
+	static const int64_t none[1];
+	lo->files = *files ? *files : none;     /* no file matches: none, not all */
+	lo->nfiles = n;
+	lo->predicate = dml_predicate_json(a, o->where);
+	return 0;
+}
+
+/* OPTIMIZE table [WHERE partition-predicate] [ZORDER BY (col, ...)] */
 static int
 exec_optimize(struct session *s, struct arena *a, void *data, struct wb_error *err)
 {
@@ -147,27 +298,15 @@ exec_optimize(struct session *s, struct arena *a, void *data, struct wb_error *e
 	if (t == NULL)
 		return -1;
 	int rc = -1;
-	if (o->where) {
-		/* only partition columns may be named, and wb's Delta tables
-		 * have none yet */
-		struct delta_snapshot *snap = delta_snapshot_open(dir, NULL, err);
-		if (snap == NULL) {
-			err_at(err, o->target.pos);
-		} else if (snap->metadata.npartition_columns == 0) {
-			err_set(err, o->where->pos, "OPTIMIZE ... WHERE may only reference partition columns, and \"%s\" is not "
-			    "partitioned", t->name);
-			err_hint(err, "drop the WHERE clause to optimize the whole table");
-		} else {
-			err_set(err, o->where->pos, "OPTIMIZE ... WHERE: partitioned Delta tables are not supported yet");
-		}
-		delta_snapshot_free(snap);
-		table_unref(t);
-		return -1;
-	}
-	struct lake_optimize_options lo = {.zorder = o->zorder, .nzorder = o->nzorder,
-	    .target_file_size = s->delta_target_file_size, .max_records_per_file = s->max_records_per_file};
+	int64_t *files = NULL;
+	struct delta_snapshot *snap = delta_snapshot_open(dir, NULL, err);
+	struct lake_optimize_options lo;
 	struct lake_optimize_metrics m;
-	if (lake_optimize(dir, &lo, &m, err) < 0) {
+	if (snap == NULL) {
+		err_at(err, o->target.pos);
+	} else if (optimize_options(s, a, o, t, snap, &lo, &files, err) < 0) {
+		err_at(err, o->where->pos);
+	} else if (lake_optimize_at(dir, snap, &lo, &m, err) < 0) {
 		err_at(err, o->nzorder && strstr(err->msg ? err->msg : "", "ZORDER") ? o->zorder_pos : o->target.pos);
 	} else {
 		if (m.version >= 0)
@@ -189,6 +328,8 @@ exec_optimize(struct session *s, struct arena *a, void *data, struct wb_error *e
 		sb_free(&sb);
 		rc = rows_emit(s, &r, err);
 	}
+	free(files);
+	delta_snapshot_free(snap);
 	table_unref(t);
 	return rc;
 }

@@ -1,6 +1,7 @@
 /* Unit tests for the maintenance of Delta tables in src/store/lake (no
  * SQL): path sets, sizes, OPTIMIZE bin-packing and Z-order (every row
- * kept; each Z-ordered file covers a small box of the Z-order columns),
+ * kept; each Z-ordered file covers a small box of the Z-order columns;
+ * a partitioned table per partition, new files in their partitions),
  * RESTORE metrics, and VACUUM's retention rule with a moved clock.
  * Everything happens in a temporary directory. */
 #include "tests/tap.h"
@@ -14,18 +15,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <ftw.h>
 #include <unistd.h>
 
 static char root[1024];
 
-/* Write rows (x, y) = (f(i), g(i)) for i in [from, to) as one commit. */
+/* Fill rows at .. at + n of a chunk of c's columns. */
+typedef void (*fill_fn)(struct chunk *c, int64_t at, int n, const int64_t *arg);
+
+/* Write the rows i in [from, to) that fill makes, of columns names and
+ * types (options wo), as one commit: its version, or -1. */
 static int64_t
-write_xy(const char *dir, enum lake_write_mode mode, int64_t from, int64_t to, int64_t xmod, int64_t ymod)
+write_commit(const char *dir, enum lake_write_mode mode, int ncol, char **names, wb_type *types,
+    const struct lake_write_options *wo, int64_t from, int64_t to, fill_fn fill, const int64_t *arg)
 {
-	char *names[] = {"x", "y"};
-	wb_type types[] = {WB_TYPE_BIGINT, WB_TYPE_BIGINT};
 	struct wb_error err = WB_ERROR_INIT;
-	struct lake_write *w = lake_write_begin(dir, mode, 2, names, types, NULL, &err);
+	struct lake_write *w = lake_write_begin(dir, mode, ncol, names, types, wo, &err);
 	if (w == NULL) {
 		printf("# %s\n", err.msg);
 		err_clear(&err);
@@ -33,16 +38,14 @@ write_xy(const char *dir, enum lake_write_mode mode, int64_t from, int64_t to, i
 	}
 	struct lake_part *part = lake_write_part(w);
 	struct chunk c;
-	chunk_init(&c, 2, types);
+	chunk_init(&c, ncol, types);
 	for (int64_t at = from; at < to; at += WB_VEC_SIZE) {
 		chunk_reset(&c);
 		int n = (int)(to - at < WB_VEC_SIZE ? to - at : WB_VEC_SIZE);
-		for (int i = 0; i < n; i++) {
-			int64_t r = at + i;
-			vec_i64(&c.cols[0])[i] = (r * 7919) % xmod;
-			vec_i64(&c.cols[1])[i] = (r * 104729) % ymod;
-		}
-		c.n = c.cols[0].n = c.cols[1].n = n;
+		fill(&c, at, n, arg);
+		c.n = n;
+		for (int k = 0; k < ncol; k++)
+			c.cols[k].n = n;
 		lake_part_write(part, &c, &err);
 	}
 	chunk_free(&c);
@@ -52,6 +55,27 @@ write_xy(const char *dir, enum lake_write_mode mode, int64_t from, int64_t to, i
 		printf("# %s\n", err.msg);
 	err_clear(&err);
 	return v;
+}
+
+/* (x, y) = ((i * 7919) % arg[0], (i * 104729) % arg[1]) */
+static void
+fill_xy(struct chunk *c, int64_t at, int n, const int64_t *arg)
+{
+	for (int i = 0; i < n; i++) {
+		int64_t r = at + i;
+		vec_i64(&c->cols[0])[i] = (r * 7919) % arg[0];
+		vec_i64(&c->cols[1])[i] = (r * 104729) % arg[1];
+	}
+}
+
+/* Write rows (x, y) = (f(i), g(i)) for i in [from, to) as one commit. */
+static int64_t
+write_xy(const char *dir, enum lake_write_mode mode, int64_t from, int64_t to, int64_t xmod, int64_t ymod)
+{
+	char *names[] = {"x", "y"};
+	wb_type types[] = {WB_TYPE_BIGINT, WB_TYPE_BIGINT};
+	int64_t mods[] = {xmod, ymod};
+	return write_commit(dir, mode, 2, names, types, NULL, from, to, fill_xy, mods);
 }
 
 static struct delta_snapshot *
@@ -130,6 +154,152 @@ test_optimize(void)
 	is_int(m.added.files, 2, "optimize: into files of at most 1000 rows");
 	err_clear(&err);
 	err_clear(&e2);
+}
+
+/* (x, k, y) = (i, i % 3, i % 7) */
+static void
+fill_xky(struct chunk *c, int64_t at, int n, const int64_t *arg)
+{
+	(void)arg;
+	for (int i = 0; i < n; i++) {
+		vec_i64(&c->cols[0])[i] = at + i;
+		vec_i64(&c->cols[1])[i] = (at + i) % 3;
+		vec_i64(&c->cols[2])[i] = (at + i) % 7;
+	}
+}
+
+/* Write rows (x, k, y) = (i, i % 3, i % 7) for i in [from, to), the
+ * table partitioned by k, as one commit (a file per partition). */
+static int64_t
+write_xky(const char *dir, enum lake_write_mode mode, int64_t from, int64_t to)
+{
+	char *names[] = {"x", "k", "y"};
+	wb_type types[] = {WB_TYPE_BIGINT, WB_TYPE_BIGINT, WB_TYPE_BIGINT};
+	char *pby[] = {"k"};
+	struct lake_write_options wo = {.partition_by = pby, .npartition = 1};
+	return write_commit(dir, mode, 3, names, types, &wo, from, to, fill_xky, NULL);
+}
+
+/* Is every live file of s in the directory of its partitionValues, with
+ * the data columns x and y and without the partition column k, and its
+ * statistics those of its partition's rows (x % 3 == k)? */
+static bool
+files_in_partitions(const char *dir, const struct delta_snapshot *s)
+{
+	struct arena a;
+	arena_init(&a, 0);
+	bool good = true;
+	for (int64_t f = 0; f < s->nfiles && good; f++) {
+		const struct delta_add *add = &s->files[f];
+		const char *k = delta_map_get(&add->partition_values, "k", NULL);
+		char want[32];
+		snprintf(want, sizeof want, "k=%s/", k ? k : "?");
+		struct wb_error err = WB_ERROR_INIT;
+		char *path = delta_file_path(dir, add->path, &err);
+		struct pq_nfile *pf = path ? pq_nfile_open(path, &err) : NULL;
+		struct pq_ncol *x = pf ? pq_ncol_open(pf, "x", PQ_NVALUE, WB_TYPE_BIGINT, &err) : NULL;
+		struct pq_ncol *kc = pf ? pq_ncol_open(pf, "k", PQ_NVALUE, WB_TYPE_BIGINT, &err) : NULL;
+		struct delta_file_stats fs;
+		good = k && strncmp(add->path, want, strlen(want)) == 0 && x && !kc && !add->data_change &&
+		    delta_stats_parse(&s->schema, add->stats, &a, &fs, &err) == 0 &&
+		    fs.cols[0].min.u.i % 3 == atoi(k) && fs.cols[0].max.u.i % 3 == atoi(k) && fs.cols[1].null_count < 0;
+		if (!good)
+			printf("# file %s (partition k=%s): %s\n", add->path, k ? k : "?", err.msg ? err.msg : "wrong");
+		pq_ncol_free(x);
+		pq_ncol_free(kc);
+		if (pf)
+			pq_nfile_free(pf);
+		free(path);
+		err_clear(&err);
+	}
+	arena_release(&a);
+	return good;
+}
+
+static int nparquet;
+
+static int
+count_parquet(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	size_t n = strlen(path);
+	if (flag == FTW_F && n > 8 && strcmp(path + n - 8, ".parquet") == 0)
+		nparquet++;
+	return 0;
+}
+
+/* Data files under dir, removed ones included. */
+static int
+parquet_files(const char *dir)
+{
+	nparquet = 0;
+	nftw(dir, count_parquet, 16, FTW_PHYS);
+	return nparquet;
+}
+
+static void
+test_optimize_partitioned(void)
+{
+	char dir[1200];
+	snprintf(dir, sizeof dir, "%s/parts", root);
+	for (int i = 0; i < 4; i++)
+		write_xky(dir, i == 0 ? LAKE_CREATE : LAKE_APPEND, i * 300, (i + 1) * 300);
+	struct lake_optimize_options o = {0};
+	struct lake_optimize_metrics m;
+	struct wb_error err = WB_ERROR_INIT;
+	/* only the files of k = 1 (o.files) */
+	struct delta_snapshot *s = latest(dir);
+	int64_t files[4], n = 0;
+	for (int64_t f = 0; s && f < s->nfiles; f++)
+		if (strcmp(delta_map_get(&s->files[f].partition_values, "k", NULL), "1") == 0)
+			files[n++] = f;
+	o.files = files;
+	o.nfiles = n;
+	ok(s && lake_optimize_at(dir, s, &o, &m, &err) == 0 && m.removed.files == 4 && m.added.files == 1,
+	    "partitioned: the 4 files of one partition packed into 1");
+	is_int(m.partitions, 1, "partitioned: one partition optimized");
+	delta_snapshot_free(s);
+	memset(&o, 0, sizeof o);
+	ok(lake_optimize(dir, &o, &m, &err) == 0 && m.removed.files == 8 && m.added.files == 2,
+	    "partitioned: the other 8 files packed into one per partition");
+	is_int(m.partitions, 2, "partitioned: two partitions optimized");
+	is_int(m.considered_files, 9, "partitioned: 9 files considered");
+	s = latest(dir);
+	ok(s && s->nfiles == 3 && files_in_partitions(dir, s), "partitioned: one file per partition, in its directory");
+	ok(s && delta_snapshot_num_records(s, &err) == 1200, "partitioned: 1200 rows in the stats");
+	delta_snapshot_free(s);
+	/* Z-order: each partition on its own, cut at 100 rows */
+	char *cols[] = {"y", "x"};
+	o.zorder = cols;
+	o.nzorder = 2;
+	o.max_records_per_file = 100;
+	ok(lake_optimize(dir, &o, &m, &err) == 0 && m.removed.files == 3 && m.added.files == 12,
+	    "partitioned zorder: 400 rows per partition in 4 files each");
+	is_int(m.partitions, 3, "partitioned zorder: three partitions");
+	s = latest(dir);
+	ok(s && files_in_partitions(dir, s), "partitioned zorder: files in their partitions' directories");
+	delta_snapshot_free(s);
+	char *pcol[] = {"k"};
+	o.zorder = pcol;
+	o.nzorder = 1;
+	ok(lake_optimize(dir, &o, &m, &err) < 0 && strstr(err.msg, "k is a partition column"),
+	    "partitioned zorder: not by a partition column");
+	err_clear(&err);
+	/* a commit that fails (the files were removed by a concurrent
+	 * OPTIMIZE) leaves no new file behind */
+	o.zorder = cols;
+	o.nzorder = 2;
+	o.max_records_per_file = 200;
+	s = latest(dir);
+	ok(lake_optimize(dir, &o, &m, &err) == 0 && m.version >= 0, "partitioned: a concurrent OPTIMIZE");
+	int files_before = parquet_files(dir);
+	int rc = s ? lake_optimize_at(dir, s, &o, &m, &err) : 0;
+	ok(rc < 0, "partitioned: the OPTIMIZE of the old snapshot fails");
+	printf("# %s\n", err.msg ? err.msg : "no error");
+	is_int(parquet_files(dir), files_before, "partitioned: its new files are removed");
+	delta_snapshot_free(s);
+	err_clear(&err);
 }
 
 /* The fraction of the x-y box each file covers, averaged. */
@@ -233,6 +403,7 @@ main(void)
 	test_sizes();
 	test_optimize();
 	test_zorder();
+	test_optimize_partitioned();
 	test_restore_vacuum();
 	struct wb_error err = WB_ERROR_INIT;
 	lake_remove_tree(root, &err);

@@ -128,6 +128,8 @@ struct delta_action {
 };
 
 const char *delta_map_get(const struct delta_map *m, const char *key, bool *found);
+/* A copy of src, keys and values (NULL stays NULL) in a. */
+void delta_map_copy(struct arena *a, const struct delta_map *src, struct delta_map *dst);
 
 /* ---- schema ---- */
 

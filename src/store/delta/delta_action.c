@@ -314,8 +314,8 @@ cp_str(struct arena *a, const char *s)
 	return s != NULL ? arena_strdup(a, s) : NULL;
 }
 
-static void
-cp_map(struct arena *a, const struct delta_map *src, struct delta_map *dst)
+void
+delta_map_copy(struct arena *a, const struct delta_map *src, struct delta_map *dst)
 {
 	dst->n = src->n;
 	dst->keys = dst->values = NULL;
@@ -356,28 +356,28 @@ delta_action_copy(const struct delta_action *src, struct arena *a, struct delta_
 		d->name = cp_str(a, s->name);
 		d->description = cp_str(a, s->description);
 		d->format_provider = cp_str(a, s->format_provider);
-		cp_map(a, &s->format_options, &d->format_options);
+		delta_map_copy(a, &s->format_options, &d->format_options);
 		d->schema_string = cp_str(a, s->schema_string);
 		d->partition_columns = cp_strs(a, s->partition_columns, s->npartition_columns);
-		cp_map(a, &s->configuration, &d->configuration);
+		delta_map_copy(a, &s->configuration, &d->configuration);
 		break;
 	}
 	case DELTA_ACTION_ADD: {
 		const struct delta_add *s = &src->u.add;
 		struct delta_add *d = &dst->u.add;
 		d->path = cp_str(a, s->path);
-		cp_map(a, &s->partition_values, &d->partition_values);
+		delta_map_copy(a, &s->partition_values, &d->partition_values);
 		d->stats = cp_str(a, s->stats);
-		cp_map(a, &s->tags, &d->tags);
+		delta_map_copy(a, &s->tags, &d->tags);
 		break;
 	}
 	case DELTA_ACTION_REMOVE: {
 		const struct delta_remove *s = &src->u.remove;
 		struct delta_remove *d = &dst->u.remove;
 		d->path = cp_str(a, s->path);
-		cp_map(a, &s->partition_values, &d->partition_values);
+		delta_map_copy(a, &s->partition_values, &d->partition_values);
 		d->stats = cp_str(a, s->stats);
-		cp_map(a, &s->tags, &d->tags);
+		delta_map_copy(a, &s->tags, &d->tags);
 		break;
 	}
 	case DELTA_ACTION_TXN:

@@ -237,6 +237,11 @@ struct lake_optimize_options {
 	int64_t target_file_size;        /* bytes; <= 0: default. The table property
 	                                    delta.targetFileSize wins over this. */
 	int64_t max_records_per_file;    /* cut new files at this many rows; 0: no limit */
+	const int64_t *files;            /* the files that may be rewritten (a WHERE's partitions):
+	                                    indexes into the snapshot's files; NULL: every live file */
+	int64_t nfiles;
+	const char *predicate;           /* operationParameters.predicate, a JSON array of SQL
+	                                    text (NULL: "[]") */
 };
 
 #define LAKE_TARGET_FILE_SIZE (INT64_C(128) << 20)
@@ -258,7 +263,8 @@ struct lake_optimize_metrics {
 	int64_t p25, p50, p75;           /* added files' size percentiles */
 	int64_t considered_files;        /* live files looked at */
 	int64_t skipped_files;           /* left as they are (large enough, or alone in a bin) */
-	int64_t batches;                 /* bins written (1 for ZORDER) */
+	int64_t batches;                 /* bins written (one per partition for ZORDER) */
+	int64_t partitions;              /* partitions with files rewritten (1 unpartitioned) */
 	int64_t rows;                    /* rows rewritten */
 	int64_t start_ms, end_ms;
 };
@@ -267,15 +273,24 @@ struct lake_optimize_metrics {
  * target size are packed, in log order, into bins of at most the target,
  * each rewritten as one file (bins of one file are left alone); with
  * Z-order, every live file is rewritten sorted by the Z-order columns
- * (lake_maint.h has the method) into files of about the target size. One
- * commit "OPTIMIZE" removes the old files and adds the new ones, all with
- * dataChange false, so it conflicts only with commits that removed the
- * same files. Refuses unknown Z-order columns and BOOLEAN ones (Delta
- * keeps no statistics for them). Returns the version committed (-1 in
- * m->version and 0 returned when there was nothing to do), or -1 with
- * err; new files are removed when the commit fails. */
+ * (lake_maint.h has the method) into files of about the target size. A
+ * partitioned table is optimized per partition: a bin holds files of one
+ * partition, each partition is Z-ordered on its own, and new files go to
+ * their partition's directory with its partitionValues. o->files limits
+ * the files looked at. One commit "OPTIMIZE" removes the old files and
+ * adds the new ones, all with dataChange false, so it conflicts only with
+ * commits that removed the same files. Refuses unknown Z-order columns,
+ * partition columns and BOOLEAN ones (Delta keeps no statistics for
+ * them). Returns 0 (m->version: the version committed, -1 when there was
+ * nothing to do), or -1 with err; new files are removed when the commit
+ * fails. The latest version is optimized. */
 int lake_optimize(const char *dir, const struct lake_optimize_options *o, struct lake_optimize_metrics *m,
     struct wb_error *err);
+/* The same on top of snapshot snap (the caller's) - the one o->files
+ * index into; a commit since it was read that removed one of the files
+ * makes this one fail with a conflict. */
+int lake_optimize_at(const char *dir, const struct delta_snapshot *snap, const struct lake_optimize_options *o,
+    struct lake_optimize_metrics *m, struct wb_error *err);
 
 /* VACUUM. */
 struct lake_vacuum_options {

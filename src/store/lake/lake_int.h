@@ -45,6 +45,21 @@ int64_t lake_scan_version(const struct source *s);
  * for an empty map. */
 void lake_partition_dir(const struct delta_map *pv, struct strbuf *out);
 
+/* File add's partition values in snap's partitionColumns order, keyed by
+ * those names (an add's keys match them case-insensitively, as scans
+ * read them; a missing key is the null partition): the form
+ * lake_partition_dir and new add actions take. The arrays are in a, the
+ * strings the snapshot's. Empty for an unpartitioned table. */
+void lake_add_partition(const struct delta_snapshot *snap, const struct delta_add *add, struct arena *a,
+    struct delta_map *out);
+
+/* The statistics JSON of an add action (delta_stats_write: schema s's
+ * order, partition columns left out) for a data file closed with ws,
+ * whose column j is schema column dscol[j] (j < ndata); scratch in a. */
+struct pq_write_stats;
+void lake_stats_json(const struct delta_schema *s, const int *dscol, int ndata, const struct pq_write_stats *ws,
+    struct arena *a, struct strbuf *out);
+
 /* How a lake_write lays written columns out (lake_write.c, for the row
  * router of lake_part.c). */
 struct lake_layout {

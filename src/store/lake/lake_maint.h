@@ -32,16 +32,25 @@ bool lake_pathset_has(const struct lake_pathset *s, const char *log_path);
 bool lake_pathset_has_rel(const struct lake_pathset *s, const char *rel);
 
 /* ---- writing new data files ----
- * A Parquet file with all the snapshot schema's columns, in its order,
- * named like the files lake_write makes, and the add action for it. */
+ * A Parquet file with the snapshot schema's data columns, in its order,
+ * named like the files lake_write makes, and the add action for it. A
+ * partitioned table's file goes to the directory of its partition
+ * (lake_partition_dir of partition_values) and leaves the partition
+ * columns out, as lake_write does. */
 struct lake_newfile;
 
-struct lake_newfile *lake_newfile_open(const char *dir, const struct delta_schema *schema, struct wb_error *err);
-/* Append rows: c's columns are the schema's, in order. */
+/* partition_values: the file's partition (keys the partition columns in
+ * partitionColumns order); NULL or empty for an unpartitioned table. It
+ * must stay valid until lake_newfile_close(), which copies it. */
+struct lake_newfile *lake_newfile_open(const char *dir, const struct delta_schema *schema,
+    const struct delta_map *partition_values, struct wb_error *err);
+/* Append rows: c's columns are all the schema's, in order (as
+ * lake_read_files gives them); partition columns are skipped. */
 int lake_newfile_write(struct lake_newfile *f, const struct chunk *c, struct wb_error *err);
 /* Close the file and describe it as an add action (dataChange as given,
- * statistics of every column; strings in a). The file stays on disk:
- * lake_newfile_unlink() removes it if the commit fails. Frees f. */
+ * the partition values, statistics of every data column; strings in a).
+ * The file stays on disk: lake_newfile_unlink() removes it if the commit
+ * fails. Frees f. */
 int lake_newfile_close(struct lake_newfile *f, bool data_change, struct arena *a, struct delta_add *out,
     struct wb_error *err);
 /* Remove the file; frees f. */
@@ -59,7 +68,8 @@ int lake_read_files(const struct delta_snapshot *snap, const int64_t *files, int
     void *arg, struct wb_error *err);
 
 /* ---- Z-order ----
- * Rewrite the rows of the given live files of snap sorted along a Z-order
+ * Rewrite the rows of the given live files of snap - all of partition pv
+ * (NULL: the table is not partitioned) - sorted along a Z-order
  * (Morton) curve of the columns zcols[0..nz) (schema indexes), as new
  * files of about target_bytes each (the rows per file estimated from
  * input_bytes, the files' total size, over the rows read) and at most
@@ -68,7 +78,7 @@ int lake_read_files(const struct delta_snapshot *snap, const int64_t *files, int
  * The new files' add actions (dataChange false) go to *adds (in a);
  * on failure the files written so far are removed. */
 int lake_zorder_rewrite(const char *dir, const struct delta_snapshot *snap, const int64_t *files, int64_t n,
-    const int *zcols, int nz, int64_t target_bytes, int64_t input_bytes, int64_t max_rows, struct arena *a,
+    const struct delta_map *pv, const int *zcols, int nz, int64_t target_bytes, int64_t input_bytes, int64_t max_rows, struct arena *a,
     struct delta_add **adds, int64_t *nadds, struct wb_error *err);
 
 /* ms since the epoch */

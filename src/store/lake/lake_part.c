@@ -19,6 +19,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* A partition this thread has seen: its hash, values and file. Two
  * entries may share a file (VARCHAR '' and NULL are both the null
@@ -414,5 +415,25 @@ lake_partition_dir(const struct delta_map *pv, struct strbuf *out)
 			sb_puts(out, "__HIVE_DEFAULT_PARTITION__");
 		else
 			escape_path_name(pv->values[k], out);
+	}
+}
+
+void
+lake_add_partition(const struct delta_snapshot *snap, const struct delta_add *add, struct arena *a,
+    struct delta_map *out)
+{
+	int np = snap->metadata.npartition_columns;
+	out->n = np;
+	out->keys = out->values = NULL;
+	if (np == 0)
+		return;
+	out->keys = arena_zalloc(a, sizeof(char *) * (size_t)np);
+	out->values = arena_zalloc(a, sizeof(char *) * (size_t)np);
+	const struct delta_map *pv = &add->partition_values;
+	for (int k = 0; k < np; k++) {
+		out->keys[k] = snap->metadata.partition_columns[k];
+		for (int i = 0; i < pv->n; i++)
+			if (strcasecmp(pv->keys[i], out->keys[k]) == 0)
+				out->values[k] = pv->values[i];
 	}
 }

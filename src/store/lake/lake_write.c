@@ -519,6 +519,24 @@ lake_write_set_limits(struct lake_write *w, int64_t max_rows, int64_t target_byt
 	w->max_bytes = w->prop_target > 0 ? w->prop_target : target_bytes > 0 ? target_bytes : LAKE_TARGET_FILE_SIZE;
 }
 
+void
+lake_stats_json(const struct delta_schema *s, const int *dscol, int ndata, const struct pq_write_stats *ws,
+    struct arena *a, struct strbuf *out)
+{
+	struct delta_file_stats fs = {ws->rows, true, NULL};
+	fs.cols = arena_zalloc(a, sizeof(struct delta_col_stats) * (size_t)(s->ncols ? s->ncols : 1));
+	for (int c = 0; c < s->ncols; c++)
+		fs.cols[c].null_count = -1;
+	for (int j = 0; j < ndata && j < ws->ncol; j++) {
+		struct delta_col_stats *d = &fs.cols[dscol[j]];
+		d->has_min = d->has_max = ws->cols[j].has_minmax;
+		d->min = ws->cols[j].min;
+		d->max = ws->cols[j].max;
+		d->null_count = ws->cols[j].null_count;
+	}
+	delta_stats_write(s, &fs, out);
+}
+
 /* Close data file o: with rows, its add action goes to the commit;
  * without, the file goes. */
 static int
@@ -536,20 +554,8 @@ close_output(struct lake_write *w, struct lw_out *o, struct wb_error *err)
 		pq_write_stats_free(&ws);
 		return 0;
 	}
-	/* statistics in the table's column order */
-	struct delta_file_stats fs = {ws.rows, true, NULL};
-	fs.cols = arena_zalloc(&w->arena, sizeof(struct delta_col_stats) * (size_t)(w->schema.ncols ? w->schema.ncols : 1));
-	for (int c = 0; c < w->schema.ncols; c++)
-		fs.cols[c].null_count = -1;
-	for (int j = 0; j < w->ndata && j < ws.ncol; j++) {
-		struct delta_col_stats *d = &fs.cols[w->dscol[j]];
-		d->has_min = d->has_max = ws.cols[j].has_minmax;
-		d->min = ws.cols[j].min;
-		d->max = ws.cols[j].max;
-		d->null_count = ws.cols[j].null_count;
-	}
 	struct strbuf stats = STRBUF_INIT, rel = STRBUF_INIT;
-	delta_stats_write(&w->schema, &fs, &stats);
+	lake_stats_json(&w->schema, w->dscol, w->ndata, &ws, &w->arena, &stats);
 	delta_path_encode(o->file, &rel);
 	struct delta_add add = {0};
 	add.path = sb_str(&rel);

@@ -22,8 +22,10 @@
  *      quadrant and the head of a distant one.
  *
  * Memory: the rows of all the files rewritten, uncompressed (about the
- * values' size plus 16 bytes per string and per sort entry). Partitioned
- * tables (one Z-order per partition) are not supported by the lake yet.
+ * values' size plus 16 bytes per string and per sort entry). A
+ * partitioned table is Z-ordered partition by partition (lake_optimize
+ * calls this once per partition), as Databricks does: the memory is that
+ * of the largest partition rewritten.
  */
 #include "store/lake/lake_maint.h"
 #include "core/xmalloc.h"
@@ -312,10 +314,10 @@ high_bit(uint64_t a, uint64_t b)
 /* ------------------------------------------------------------ writing */
 
 static int
-write_rows(const char *dir, const struct delta_snapshot *snap, const struct zrows *z, const struct zitem *order,
-    int64_t from, int64_t to, struct arena *a, struct delta_add *out, struct wb_error *err)
+write_rows(const char *dir, const struct delta_snapshot *snap, const struct delta_map *pv, const struct zrows *z,
+    const struct zitem *order, int64_t from, int64_t to, struct arena *a, struct delta_add *out, struct wb_error *err)
 {
-	struct lake_newfile *f = lake_newfile_open(dir, &snap->schema, err);
+	struct lake_newfile *f = lake_newfile_open(dir, &snap->schema, pv, err);
 	if (f == NULL)
 		return -1;
 	wb_type *types = xcalloc((size_t)z->ncol, sizeof(wb_type));
@@ -359,7 +361,7 @@ write_rows(const char *dir, const struct delta_snapshot *snap, const struct zrow
 
 int
 lake_zorder_rewrite(const char *dir, const struct delta_snapshot *snap, const int64_t *files, int64_t nfiles,
-    const int *zcols, int nz, int64_t target_bytes, int64_t input_bytes, int64_t max_rows, struct arena *a,
+    const struct delta_map *pv, const int *zcols, int nz, int64_t target_bytes, int64_t input_bytes, int64_t max_rows, struct arena *a,
     struct delta_add **adds, int64_t *nadds, struct wb_error *err)
 {
 	*adds = NULL;
@@ -432,7 +434,7 @@ lake_zorder_rewrite(const char *dir, const struct delta_snapshot *snap, const in
 		}
 		if ((size_t)k == cap)
 			out = xgrow(out, &cap, (size_t)k + 1, sizeof *out);
-		rc = write_rows(dir, snap, &z, items, from, to, a, &out[k], err);
+		rc = write_rows(dir, snap, pv, &z, items, from, to, a, &out[k], err);
 		if (rc == 0) {
 			written_bytes += out[k].size;
 			k++;

@@ -274,8 +274,9 @@ test_optimize_partitioned(void)
 	o.zorder = cols;
 	o.nzorder = 2;
 	o.max_records_per_file = 100;
-	ok(lake_optimize(dir, &o, &m, &err) == 0 && m.removed.files == 3 && m.added.files == 12,
-	    "partitioned zorder: 400 rows per partition in 4 files each");
+	ok(lake_optimize(dir, &o, &m, &err) == 0 && m.removed.files == 3 && m.added.files >= 12 && m.added.files <= 15,
+	    "partitioned zorder: 400 rows per partition in 4 or 5 files of at most 100 (%lld files)",
+	    (long long)m.added.files);
 	is_int(m.partitions, 3, "partitioned zorder: three partitions");
 	s = latest(dir);
 	ok(s && files_in_partitions(dir, s), "partitioned zorder: files in their partitions' directories");
@@ -300,6 +301,26 @@ test_optimize_partitioned(void)
 	is_int(parquet_files(dir), files_before, "partitioned: its new files are removed");
 	delta_snapshot_free(s);
 	err_clear(&err);
+}
+
+/* The most rows of a live file of s, by its statistics (-1: unknown). */
+static int64_t
+max_file_rows(const struct delta_snapshot *s)
+{
+	int64_t most = 0;
+	struct arena a;
+	arena_init(&a, 0);
+	for (int64_t f = 0; f < s->nfiles && most >= 0; f++) {
+		struct delta_file_stats fs;
+		struct wb_error err = WB_ERROR_INIT;
+		if (delta_stats_parse(&s->schema, s->files[f].stats, &a, &fs, &err) < 0)
+			most = -1;
+		else if (fs.num_records > most)
+			most = fs.num_records;
+		err_clear(&err);
+	}
+	arena_release(&a);
+	return most;
 }
 
 /* The fraction of the x-y box each file covers, averaged. */
@@ -338,9 +359,13 @@ test_zorder(void)
 	struct lake_optimize_metrics m;
 	struct wb_error err = WB_ERROR_INIT;
 	ok(lake_optimize(dir, &o, &m, &err) == 0, "zorder: runs");
-	is_int(m.added.files, 16, "zorder: 65536 rows in 16 files of at most 4096");
 	is_int(m.rows, 65536, "zorder: every row rewritten");
 	s = latest(dir);
+	/* 16 files would do; cuts move to Z-block boundaries, and only
+	 * downwards when the file would exceed 4096 rows */
+	ok(m.added.files >= 16 && m.added.files <= 20 && s && max_file_rows(s) <= 4096,
+	    "zorder: 65536 rows in 16 to 20 files of at most 4096 (%lld files, the largest %lld rows)",
+	    (long long)m.added.files, s ? (long long)max_file_rows(s) : -1LL);
 	double after = s ? mean_box(s, 256, 251) : 99;
 	/* 16 aligned blocks of a 2-D curve: 1/16 of the box each */
 	ok(after < 0.1, "zorder: after, a file spans a small part of the box (%.3f)", after);

@@ -404,7 +404,8 @@ lake_zorder_rewrite(const char *dir, const struct delta_snapshot *snap, const in
 	 * bytes per row of the files written so far (the input's to begin
 	 * with: sorting changes how well columns compress). The rows left
 	 * are split evenly over the files still to write, and each cut is
-	 * moved, within a quarter file, to the largest Z-block boundary. */
+	 * moved, within a quarter file (never past max_rows), to the largest
+	 * Z-block boundary. */
 	double per_row = input_bytes > 0 ? (double)input_bytes / (double)n : 1;
 	int64_t written_bytes = 0, from = 0, k = 0;
 	size_t cap = 0;
@@ -422,6 +423,8 @@ lake_zorder_rewrite(const char *dir, const struct delta_snapshot *snap, const in
 			int best_bit = high_bit(items[ideal - 1].key, items[ideal].key);
 			int64_t lo = ideal - window > from + 1 ? ideal - window : from + 1;
 			int64_t hi = ideal + window < n - 1 ? ideal + window : n - 1;
+			if (max_rows > 0 && hi > from + max_rows)
+				hi = from + max_rows;       /* maxRecordsPerFile is a hard cap */
 			for (int64_t i = lo; i <= hi; i++) {
 				int hb = high_bit(items[i - 1].key, items[i].key);
 				int64_t d = i > ideal ? i - ideal : ideal - i, bd = best > ideal ? best - ideal : ideal - best;

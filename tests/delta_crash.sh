@@ -3,9 +3,10 @@
 # last committed version. TAP; needs node (to replay the log independently
 # of wb), skipped without it.
 #
-# In a loop, a wb process runs an INSERT, UPDATE, DELETE or MERGE on a
-# Delta table and is killed with SIGKILL after a varying delay - before it
-# read the table, while it writes its data file, around its commit. After
+# In a loop, a wb process runs an INSERT, UPDATE, DELETE, MERGE, OPTIMIZE
+# or OPTIMIZE ZORDER BY on a Delta table and is killed with SIGKILL after
+# a varying delay - before it read the table, while it writes its data
+# files, around its commit. After
 # each kill:
 #   - the log replays: versions contiguous from 0, every commit file
 #     complete JSON, every live file present (node reads the log itself);
@@ -98,15 +99,17 @@ crash_loop() {
 	"$WB" --warehouse "$wh" -c "$1" >/dev/null 2>&1
 	ok $? "set up: $2"
 	prev=$(node "$tmp/replay.mjs" "$dir" | cut -d' ' -f1)
-	iters=16
+	iters=18
 	next=1000000
 	i=1
 	while [ $i -le $iters ]; do
-		case $((i % 4)) in
+		case $((i % 6)) in
 		0) sql="INSERT INTO t (id, v) SELECT range + $next, $i FROM range(200000)"; next=$((next + 200000)) ;;
 		1) sql="UPDATE t SET v = v + 1 WHERE id % 3 = 0" ;;
 		2) sql="DELETE FROM t WHERE id % 101 = $i" ;;
 		3) sql="MERGE INTO t USING (SELECT id + 1 AS id FROM t WHERE id % 5 = 0) s ON t.id = s.id WHEN MATCHED THEN UPDATE SET v = t.v + 2 WHEN NOT MATCHED THEN INSERT (id, v) VALUES (s.id, -1)" ;;
+		4) sql="OPTIMIZE t" ;;
+		5) sql="OPTIMIZE t ZORDER BY (v, id)" ;;
 		esac
 		# a delay from 0 to ~0.45 s, varying with i
 		delay=$(awk -v i=$i 'BEGIN { printf "%.3f", ((i * 37) % 16) * 0.03 }')

@@ -14,24 +14,13 @@
 # median seconds and wb/DuckDB ratios; timing is reported, never asserted.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/.." && pwd)
-WB=${WB:-$top/wb}
-REPS=${REPS:-3}
-out=$here/out
-mkdir -p "$out"
+. "$here/common.sh"
 sizes=${*:-"10000000"}
-mods=$top/tests/node_modules
-[ -e "$here/node_modules" ] || ln -s "$mods" "$here/node_modules"
-[ -x "$WB" ] || { echo "build wb first (make)" >&2; exit 1; }
 have_duck=0
 if [ -d "$mods/@duckdb/node-api" ] && command -v node >/dev/null 2>&1; then have_duck=1; fi
 
 for rows in $sizes; do
-	csv=$out/events_$rows.csv
-	if [ ! -s "$csv" ]; then
-		echo "generating $rows rows ..." >&2
-		"$WB" generate ecommerce --rows "$rows" --seed 42 -o "$csv"
-	fi
+	csv=$(events_csv "$rows")
 	wbf=$out/wb_events_$rows.parquet
 	dkf=$out/duckdb_events_$rows.parquet
 	q="SELECT count(*), sum(price), count(DISTINCT user_id) FROM read_parquet"
@@ -44,7 +33,7 @@ for rows in $sizes; do
 	script=$out/pq_wb_$rows.wb
 	{
 		echo ".mode trash"
-		echo "CREATE TABLE events AS SELECT * FROM read_csv('$csv', progress = false);"
+		echo "CREATE TEMP TABLE events AS SELECT * FROM read_csv('$csv', progress = false);"
 		echo ".timer on"
 		r=0; while [ $r -lt "$REPS" ]; do echo "COPY events TO '$wbf' (FORMAT parquet, COMPRESSION zstd);"; r=$((r + 1)); done
 		r=0; while [ $r -lt "$REPS" ]; do echo "$q('$wbf');"; r=$((r + 1)); done

@@ -13,17 +13,9 @@
 # matched rows, copy-on-write, as Delta does without deletion vectors.)
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/.." && pwd)
-WB=${WB:-$top/wb}
+. "$here/common.sh"
 rows=${1:-10000000}
-out=$here/out
-mkdir -p "$out"
-[ -x "$WB" ] || { echo "build wb first (make)" >&2; exit 1; }
-csv=$out/events_$rows.csv
-if [ ! -s "$csv" ]; then
-	echo "generating $rows rows ..." >&2
-	"$WB" generate ecommerce --rows "$rows" --seed 42 -o "$csv"
-fi
+csv=$(events_csv "$rows")
 wh=$(mktemp -d "${TMPDIR:-/tmp}/wb-merge-XXXXXX")
 trap 'rm -rf "$wh"' EXIT INT TERM
 wb() { "$WB" --warehouse "$wh" "$@"; }

@@ -16,20 +16,9 @@
 # Median seconds and wb/DuckDB ratios; timing is reported, never asserted.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/.." && pwd)
-WB=${WB:-$top/wb}
-REPS=${REPS:-3}
+. "$here/common.sh"
 rows=${1:-10000000}
-out=$here/out
-mkdir -p "$out"
-mods=$top/tests/node_modules
-[ -e "$here/node_modules" ] || ln -s "$mods" "$here/node_modules"
-[ -x "$WB" ] || { echo "build wb first (make)" >&2; exit 1; }
-csv=$out/events_$rows.csv
-if [ ! -s "$csv" ]; then
-	echo "generating $rows rows ..." >&2
-	"$WB" generate ecommerce --rows "$rows" --seed 42 -o "$csv"
-fi
+csv=$(events_csv "$rows")
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/wb-partition-XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
 

@@ -14,26 +14,13 @@
 # (npm install --prefix tests) and sqlite3; missing engines are skipped.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/.." && pwd)
-WB=${WB:-$top/wb}
-REPS=${REPS:-3}
-out=$here/out
-mkdir -p "$out"
+. "$here/common.sh"
 sizes=${*:-"1000000 10000000"}
-# DuckDB's npm package is installed for the tests (npm install --prefix
-# tests); ES modules resolve it through a node_modules next to the script
-mods=$top/tests/node_modules
-[ -e "$here/node_modules" ] || ln -s "$mods" "$here/node_modules"
-[ -x "$WB" ] || { echo "build wb first (make)" >&2; exit 1; }
 
 queries() { grep -v '^--' "$1" | grep -v '^$'; }
 
 for rows in $sizes; do
-	csv=$out/events_$rows.csv
-	if [ ! -s "$csv" ]; then
-		echo "generating $rows rows ..." >&2
-		"$WB" generate ecommerce --rows "$rows" --seed 42 -o "$csv"
-	fi
+	csv=$(events_csv "$rows")
 
 	# wb: one script with .timer on; statement names in the same order
 	script=$out/wb_$rows.wb

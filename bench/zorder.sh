@@ -16,19 +16,10 @@
 # asserted. The CSV is cached in bench/out like run.sh's.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/.." && pwd)
-WB=${WB:-$top/wb}
-REPS=${REPS:-3}
+. "$here/common.sh"
 TARGET=${TARGET:-8mb}
 rows=${1:-10000000}
-out=$here/out
-mkdir -p "$out"
-[ -x "$WB" ] || { echo "build wb first (make)" >&2; exit 1; }
-csv=$out/events_$rows.csv
-if [ ! -s "$csv" ]; then
-	echo "generating $rows rows ..." >&2
-	"$WB" generate ecommerce --rows "$rows" --seed 42 -o "$csv"
-fi
+csv=$(events_csv "$rows")
 wh=$(mktemp -d "${TMPDIR:-/tmp}/wb-zorder-XXXXXX")
 trap 'rm -rf "$wh"' EXIT INT TERM
 wb() { "$WB" --warehouse "$wh" "$@"; }

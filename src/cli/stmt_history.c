@@ -182,17 +182,6 @@ map_json(const struct delta_map *m, struct strbuf *out)
 	json_w_end(&w);
 }
 
-static void
-list_json(const char *const *v, int n, struct strbuf *out)
-{
-	struct json_writer w;
-	json_w_init(&w, out);
-	json_w_array(&w);
-	for (int i = 0; i < n; i++)
-		json_w_string(&w, v[i]);
-	json_w_end(&w);
-}
-
 static struct delta_snapshot *
 latest(const char *dir, struct wb_error *err)
 {
@@ -279,7 +268,7 @@ exec_detail(struct session *s, struct arena *a, void *data, struct wb_error *err
 	rows_str(&r, 4, dir);
 	rows_int(&r, 5, MS_TO_US(snap->metadata.created_time));
 	rows_int(&r, 6, MS_TO_US(snap->timestamp));
-	list_json(snap->metadata.partition_columns, snap->metadata.npartition_columns, &sb);
+	json_string_array(&sb, snap->metadata.partition_columns, snap->metadata.npartition_columns);
 	rows_str(&r, 7, sb_str(&sb));
 	rows_int(&r, 8, snap->nfiles);
 	rows_int(&r, 9, total_size(snap));
@@ -340,7 +329,7 @@ stmt_lake_describe_extended(struct table *t, void (*row)(void *arg, const char *
 	row(arg, "files", buf);
 	snprintf(buf, sizeof buf, "%lld", (long long)total_size(snap));
 	row(arg, "size in bytes", buf);
-	list_json(snap->metadata.partition_columns, snap->metadata.npartition_columns, &sb);
+	json_string_array(&sb, snap->metadata.partition_columns, snap->metadata.npartition_columns);
 	row(arg, "partition columns", sb_str(&sb));
 	sb_clear(&sb);
 	map_json(&snap->metadata.configuration, &sb);

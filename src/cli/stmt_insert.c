@@ -302,12 +302,7 @@ static const char *
 partition_by_json(struct arena *a, const struct delta_snapshot *snap)
 {
 	struct strbuf sb = STRBUF_INIT;
-	struct json_writer w;
-	json_w_init(&w, &sb);
-	json_w_array(&w);
-	for (int i = 0; i < snap->metadata.npartition_columns; i++)
-		json_w_string(&w, snap->metadata.partition_columns[i]);
-	json_w_end(&w);
+	json_string_array(&sb, snap->metadata.partition_columns, snap->metadata.npartition_columns);
 	const char *r = arena_strdup(a, sb_str(&sb));
 	sb_free(&sb);
 	return r;

@@ -82,8 +82,6 @@ stmt_lake_touched(struct session *s, struct arena *a, struct delta_snapshot *sna
 	return touched(s, a, snap, name, qual, where, files, NULL, nfiles, err);
 }
 
-static int64_t file_rows(const struct delta_snapshot *snap, int64_t f, struct arena *a);
-
 int
 stmt_lake_doomed(struct session *s, struct arena *a, struct delta_snapshot *snap, const char *name, const char *qual,
     struct ast *where, struct lake_doomed *d, struct wb_error *err)
@@ -94,7 +92,7 @@ stmt_lake_doomed(struct session *s, struct arena *a, struct delta_snapshot *snap
 		return -1;
 	d->partial = xcalloc((size_t)(d->nfiles ? d->nfiles : 1), sizeof(int64_t));
 	for (int64_t i = 0; i < d->nfiles; i++) {
-		if (matched[i] == file_rows(snap, d->files[i], a))
+		if (matched[i] == delta_add_num_records(&snap->schema, &snap->files[d->files[i]], a))
 			d->whole_rows += matched[i];
 		else
 			d->partial[d->npartial++] = d->files[i];
@@ -118,14 +116,8 @@ files_rows(const struct delta_snapshot *snap, const int64_t *files, int64_t n)
 	arena_init(&a, 0);
 	int64_t rows = 0;
 	for (int64_t i = 0; i < n && rows >= 0; i++) {
-		const struct delta_add *add = &snap->files[files ? files[i] : i];
-		struct delta_file_stats fs;
-		struct wb_error e = WB_ERROR_INIT;
-		if (add->stats && delta_stats_parse(&snap->schema, add->stats, &a, &fs, &e) == 0 && fs.num_records >= 0)
-			rows += fs.num_records;
-		else
-			rows = -1;
-		err_clear(&e);
+		int64_t r = delta_add_num_records(&snap->schema, &snap->files[files ? files[i] : i], &a);
+		rows = r < 0 ? -1 : rows + r;
 	}
 	arena_release(&a);
 	return rows;
@@ -142,14 +134,7 @@ files_rows(const struct delta_snapshot *snap, const int64_t *files, int64_t n)
 static int64_t
 file_rows(const struct delta_snapshot *snap, int64_t f, struct arena *a)
 {
-	const struct delta_add *add = &snap->files[f];
-	struct delta_file_stats fs;
-	struct wb_error e = WB_ERROR_INIT;
-	int64_t n = -1;
-	if (add->stats && delta_stats_parse(&snap->schema, add->stats, a, &fs, &e) == 0)
-		n = fs.num_records;
-	err_clear(&e);
-	return n;
+	return delta_add_num_records(&snap->schema, &snap->files[f], a);
 }
 
 int64_t

@@ -12,7 +12,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 static int
 parse_partitions(struct parser *p, void **data)
@@ -24,12 +23,11 @@ parse_partitions(struct parser *p, void **data)
 	return parser_at_end(p) ? 0 : parser_syntax_error(p, "the end of the statement");
 }
 
-struct part_sort {
-	struct wb_value *vals;         /* nrows x np */
+/* A file's partition values, as qsort sorts them. */
+struct part_row {
+	const struct wb_value *vals;   /* np values */
 	int np;
 };
-
-static struct part_sort sort_ctx;   /* qsort has no argument; the session runs one statement at a time */
 
 static int
 cmp_value(const struct wb_value *a, const struct wb_value *b)
@@ -45,27 +43,13 @@ cmp_value(const struct wb_value *a, const struct wb_value *b)
 static int
 cmp_rows(const void *x, const void *y)
 {
-	const struct wb_value *a = &sort_ctx.vals[*(const int64_t *)x * sort_ctx.np];
-	const struct wb_value *b = &sort_ctx.vals[*(const int64_t *)y * sort_ctx.np];
-	for (int k = 0; k < sort_ctx.np; k++) {
-		int c = cmp_value(&a[k], &b[k]);
+	const struct part_row *a = x, *b = y;
+	for (int k = 0; k < a->np; k++) {
+		int c = cmp_value(&a->vals[k], &b->vals[k]);
 		if (c)
 			return c;
 	}
 	return 0;
-}
-
-/* The partition value of column col in add. */
-static int
-file_value(const struct delta_snapshot *snap, const struct delta_add *add, const struct delta_column *col,
-    struct arena *a, struct wb_value *out, struct wb_error *err)
-{
-	const char *text = NULL;
-	for (int i = 0; i < add->partition_values.n; i++)
-		if (strcasecmp(add->partition_values.keys[i], col->name) == 0)
-			text = add->partition_values.values[i];
-	(void)snap;
-	return delta_partition_value(col, text, a, out, err);
 }
 
 static int
@@ -107,24 +91,25 @@ exec_partitions(struct session *s, struct arena *a, void *data, struct wb_error 
 	/* each file's values, sorted; equal neighbours are one partition */
 	int64_t nrows = snap->nfiles;
 	struct wb_value *vals = arena_zalloc(a, sizeof *vals * (size_t)(nrows ? nrows : 1) * (size_t)np);
-	int64_t *order = arena_zalloc(a, sizeof *order * (size_t)(nrows ? nrows : 1));
+	struct part_row *rows = arena_zalloc(a, sizeof *rows * (size_t)(nrows ? nrows : 1));
 	for (int64_t f = 0; f < nrows; f++) {
+		const struct delta_add *add = &snap->files[f];
 		for (int k = 0; k < np; k++)
-			if (file_value(snap, &snap->files[f], cols[k], a, &vals[f * np + k], err) < 0) {
+			if (delta_partition_value(cols[k], delta_add_partition_text(add, cols[k]->name), a, &vals[f * np + k],
+			    err) < 0) {
 				err_at(err, tg->pos);
 				goto out;
 			}
-		order[f] = f;
+		rows[f] = (struct part_row){&vals[f * np], np};
 	}
-	sort_ctx = (struct part_sort){vals, np};
-	qsort(order, (size_t)nrows, sizeof *order, cmp_rows);
+	qsort(rows, (size_t)nrows, sizeof *rows, cmp_rows);
 	struct stmt_rows r;
 	rows_init(&r, np, names, types);
 	for (int64_t i = 0; i < nrows; i++) {
-		if (i > 0 && cmp_rows(&order[i - 1], &order[i]) == 0)
+		if (i > 0 && cmp_rows(&rows[i - 1], &rows[i]) == 0)
 			continue;
 		for (int k = 0; k < np; k++)
-			rows_value(&r, k, &vals[order[i] * np + k]);
+			rows_value(&r, k, &rows[i].vals[k]);
 		rows_end_row(&r);
 	}
 	rc = rows_emit(s, &r, err);

@@ -147,5 +147,7 @@ void json_w_null(struct json_writer *w);
 /* Insert an already serialised JSON value (trusted to be valid). */
 void json_w_raw(struct json_writer *w, const char *json, size_t n);
 void json_w_value(struct json_writer *w, const struct json *v);
+/* Append the JSON array of strings v[0..n) (["a","b"]) to out. */
+void json_string_array(struct strbuf *out, const char *const *v, int n);
 
 #endif

@@ -313,3 +313,14 @@ json_w_value(struct json_writer *w, const struct json *v)
 	before_item(w);
 	json_write(w->out, v);
 }
+
+void
+json_string_array(struct strbuf *out, const char *const *v, int n)
+{
+	struct json_writer w;
+	json_w_init(&w, out);
+	json_w_array(&w);
+	for (int i = 0; i < n; i++)
+		json_w_string(&w, v[i]);
+	json_w_end(&w);
+}

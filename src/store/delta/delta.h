@@ -174,6 +174,11 @@ int delta_schema_find(const struct delta_schema *s, const char *name);
  * Strings point into text or a. */
 int delta_partition_value(const struct delta_column *col, const char *text, struct arena *a,
     struct wb_value *out, struct wb_error *err);
+/* The log text of add's value of partition column `column` (matched
+ * case-insensitively, as Spark does), or NULL (absent or JSON null). */
+const char *delta_add_partition_text(const struct delta_add *add, const char *column);
+/* The rows of add by its statistics (numRecords), or -1 when it has none. */
+int64_t delta_add_num_records(const struct delta_schema *s, const struct delta_add *add, struct arena *a);
 /* The log text of a partition value; appends nothing and returns false for
  * NULL (which the log records as JSON null). Timestamps are written in
  * ISO 8601 UTC ("2019-10-01T00:00:05.000000Z"). */

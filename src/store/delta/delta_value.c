@@ -92,6 +92,27 @@ put_iso_ts(struct strbuf *out, int64_t us, int digits)
 		sb_printf(out, ".%06dZ", (int)frac);
 }
 
+const char *
+delta_add_partition_text(const struct delta_add *add, const char *column)
+{
+	for (int i = 0; i < add->partition_values.n; i++)
+		if (strcasecmp(add->partition_values.keys[i], column) == 0)
+			return add->partition_values.values[i];
+	return NULL;
+}
+
+int64_t
+delta_add_num_records(const struct delta_schema *s, const struct delta_add *add, struct arena *a)
+{
+	if (add->stats == NULL)
+		return -1;
+	struct delta_file_stats fs;
+	struct wb_error e = WB_ERROR_INIT;
+	int64_t n = delta_stats_parse(s, add->stats, a, &fs, &e) == 0 ? fs.num_records : -1;
+	err_clear(&e);
+	return n;
+}
+
 bool
 delta_partition_format(const struct delta_column *col, const struct wb_value *v, struct strbuf *out)
 {

@@ -59,19 +59,6 @@ size_account(struct lake_file_sizes *s, int64_t size)
 	s->bytes += size;
 }
 
-/* Rows of live file f from its statistics, or -1. */
-static int64_t
-file_rows(const struct delta_snapshot *snap, int64_t f, struct arena *a)
-{
-	if (snap->files[f].stats == NULL)
-		return -1;
-	struct delta_file_stats fs;
-	struct wb_error e = WB_ERROR_INIT;
-	int64_t n = delta_stats_parse(&snap->schema, snap->files[f].stats, a, &fs, &e) == 0 ? fs.num_records : -1;
-	err_clear(&e);
-	return n;
-}
-
 /* Is packing a bin of nfiles files holding rows rows (-1: unknown) worth
  * it? Two or more files, and - when new files are cut at max_rows - fewer
  * files after than before. */
@@ -223,7 +210,7 @@ plan_packing(const struct delta_snapshot *snap, const struct opt_file *v, int64_
 			bin_bytes = bin_rows = 0;
 		}
 		if (small) {
-			int64_t rows = file_rows(snap, v[i].f, a);
+			int64_t rows = delta_add_num_records(&snap->schema, &snap->files[v[i].f], a);
 			p->pick[p->npick++] = v[i].f;
 			bin_bytes += size;
 			bin_rows = rows < 0 || bin_rows < 0 ? -1 : bin_rows + rows;

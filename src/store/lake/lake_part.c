@@ -429,11 +429,8 @@ lake_add_partition(const struct delta_snapshot *snap, const struct delta_add *ad
 		return;
 	out->keys = arena_zalloc(a, sizeof(char *) * (size_t)np);
 	out->values = arena_zalloc(a, sizeof(char *) * (size_t)np);
-	const struct delta_map *pv = &add->partition_values;
 	for (int k = 0; k < np; k++) {
 		out->keys[k] = snap->metadata.partition_columns[k];
-		for (int i = 0; i < pv->n; i++)
-			if (strcasecmp(pv->keys[i], out->keys[k]) == 0)
-				out->values[k] = pv->values[i];
+		out->values[k] = delta_add_partition_text(add, out->keys[k]);
 	}
 }

@@ -72,14 +72,7 @@ static int
 partition_value(struct lake_scan *ls, const struct delta_add *add, const struct delta_column *dc,
     struct wb_value *out, struct wb_error *err)
 {
-	bool found = false;
-	const char *text = NULL;
-	for (int i = 0; i < add->partition_values.n && !found; i++)
-		if (strcasecmp(add->partition_values.keys[i], dc->name) == 0) {
-			found = true;
-			text = add->partition_values.values[i];
-		}
-	return delta_partition_value(dc, found ? text : NULL, &ls->pv, out, err);
+	return delta_partition_value(dc, delta_add_partition_text(add, dc->name), &ls->pv, out, err);
 }
 
 struct lake_reader {

@@ -751,12 +751,7 @@ lake_write_begin(const char *dir, enum lake_write_mode mode, int ncol, char *con
 	if (w->npcols > 0) {
 		/* Spark's form: ["country","day"] */
 		struct strbuf sb = STRBUF_INIT;
-		struct json_writer jw;
-		json_w_init(&jw, &sb);
-		json_w_array(&jw);
-		for (int k = 0; k < w->npcols; k++)
-			json_w_string(&jw, w->pnames[k]);
-		json_w_end(&jw);
+		json_string_array(&sb, w->pnames, w->npcols);
 		delta_commit_param(w->commit, "partitionBy", sb_str(&sb));
 		sb_free(&sb);
 	}
@@ -846,12 +841,8 @@ canonical_key(struct lake_write *w, const struct delta_add *add, struct arena *a
 {
 	const char **vals = arena_zalloc(a, sizeof(char *) * (size_t)w->npcols);
 	for (int k = 0; k < w->npcols; k++) {
-		const char *text = NULL;
-		for (int i = 0; i < add->partition_values.n; i++)
-			if (strcasecmp(add->partition_values.keys[i], w->pnames[k]) == 0)
-				text = add->partition_values.values[i];
 		struct wb_value v;
-		if (delta_partition_value(w->pcols[k], text, a, &v, err) < 0)
+		if (delta_partition_value(w->pcols[k], delta_add_partition_text(add, w->pnames[k]), a, &v, err) < 0)
 			return -1;
 		struct strbuf sb = STRBUF_INIT;
 		if (delta_partition_format(w->pcols[k], &v, &sb))

@@ -62,6 +62,34 @@ run_cb(void *arg, struct pnode *plan, struct rowset **out, struct wb_error *err)
 	return stmt_collect(s, plan, out, err);
 }
 
+/* An extension statement standing as a query: run it with its result
+ * caught instead of shown. */
+static int
+ext_cb(void *arg, struct ast *e, struct rowset **out, struct wb_error *err)
+{
+	struct session *s = arg;
+	struct rowset_sink rs;
+	rowset_sink_init(&rs);
+	struct wb_sink *saved = s->override_sink;
+	s->override_sink = &rs.base;
+	struct arena a;
+	arena_init(&a, 16384);
+	stmt_ext_fn fn = (stmt_ext_fn)e->u.ext.ext->exec;
+	int rc = fn(s, &a, e->u.ext.data, err);
+	arena_release(&a);
+	s->override_sink = saved;
+	if (rc == 0 && rs.rs == NULL) {
+		err_set(err, e->pos, "%s returned no table", e->u.ext.ext->word);
+		rc = -1;
+	}
+	if (rc < 0) {
+		rowset_free(rs.rs);
+		return -1;
+	}
+	*out = rs.rs;
+	return 0;
+}
+
 static void
 binder_setup(struct session *s, struct binder *b, struct arena *a, struct wb_error *err)
 {
@@ -70,6 +98,7 @@ binder_setup(struct session *s, struct binder *b, struct arena *a, struct wb_err
 	b->param_arg = s;
 	b->run = run_cb;
 	b->run_arg = s;
+	b->ext = ext_cb;
 }
 
 struct pnode *

@@ -99,8 +99,8 @@ exec_history(struct session *s, struct arena *a, void *data, struct wb_error *er
 	static const wb_type types[] = {WB_TYPE_BIGINT, WB_TYPE_TIMESTAMP, WB_TYPE_VARCHAR, WB_TYPE_VARCHAR,
 	    WB_TYPE_VARCHAR, WB_TYPE_VARCHAR, WB_TYPE_BIGINT, WB_TYPE_VARCHAR, WB_TYPE_BOOL, WB_TYPE_VARCHAR,
 	    WB_TYPE_VARCHAR, WB_TYPE_VARCHAR};
-	struct stmt_rows r;
-	rows_init(&r, 12, names, types);
+	struct rowset_builder r;
+	rsb_init(&r, 12, names, types);
 	struct arena scratch;
 	arena_init(&scratch, 0);
 	struct strbuf sb = STRBUF_INIT;
@@ -110,19 +110,19 @@ exec_history(struct session *s, struct arena *a, void *data, struct wb_error *er
 		                                         : NULL;
 		int64_t rv;
 		bool blind;
-		rows_int(&r, 0, e[i].version);
-		rows_int(&r, 1, MS_TO_US(e[i].timestamp));
-		rows_str(&r, 2, json_member_text(ci, "userId", &sb));
-		rows_str(&r, 3, json_member_text(ci, "userName", &sb));
-		rows_str(&r, 4, e[i].operation);
-		rows_str(&r, 5, json_member_text(ci, "operationParameters", &sb));
-		rows_int(&r, 6, json_get_int(ci, "readVersion", &rv) ? rv : INT64_MIN);
-		rows_str(&r, 7, json_member_text(ci, "isolationLevel", &sb));
-		rows_bool(&r, 8, json_get_bool(ci, "isBlindAppend", &blind) ? blind : -1);
-		rows_str(&r, 9, json_member_text(ci, "operationMetrics", &sb));
-		rows_str(&r, 10, json_member_text(ci, "userMetadata", &sb));
-		rows_str(&r, 11, json_member_text(ci, "engineInfo", &sb));
-		rows_end_row(&r);
+		rsb_int(&r, 0, e[i].version);
+		rsb_int(&r, 1, MS_TO_US(e[i].timestamp));
+		rsb_str(&r, 2, json_member_text(ci, "userId", &sb));
+		rsb_str(&r, 3, json_member_text(ci, "userName", &sb));
+		rsb_str(&r, 4, e[i].operation);
+		rsb_str(&r, 5, json_member_text(ci, "operationParameters", &sb));
+		rsb_int(&r, 6, json_get_int(ci, "readVersion", &rv) ? rv : INT64_MIN);
+		rsb_str(&r, 7, json_member_text(ci, "isolationLevel", &sb));
+		rsb_bool(&r, 8, json_get_bool(ci, "isBlindAppend", &blind) ? blind : -1);
+		rsb_str(&r, 9, json_member_text(ci, "operationMetrics", &sb));
+		rsb_str(&r, 10, json_member_text(ci, "userMetadata", &sb));
+		rsb_str(&r, 11, json_member_text(ci, "engineInfo", &sb));
+		rsb_end_row(&r);
 	}
 	sb_free(&sb);
 	arena_release(&scratch);
@@ -257,31 +257,31 @@ exec_detail(struct session *s, struct arena *a, void *data, struct wb_error *err
 	static const wb_type types[] = {WB_TYPE_VARCHAR, WB_TYPE_VARCHAR, WB_TYPE_VARCHAR, WB_TYPE_VARCHAR,
 	    WB_TYPE_VARCHAR, WB_TYPE_TIMESTAMP, WB_TYPE_TIMESTAMP, WB_TYPE_VARCHAR, WB_TYPE_BIGINT, WB_TYPE_BIGINT,
 	    WB_TYPE_VARCHAR, WB_TYPE_BIGINT, WB_TYPE_BIGINT, WB_TYPE_VARCHAR, WB_TYPE_BIGINT};
-	struct stmt_rows r;
-	rows_init(&r, 15, names, types);
+	struct rowset_builder r;
+	rsb_init(&r, 15, names, types);
 	struct strbuf sb = STRBUF_INIT;
 	char *qn = d->target.path ? NULL : qualified_name(t, dir);
-	rows_str(&r, 0, "delta");
-	rows_str(&r, 1, snap->metadata.id);
-	rows_str(&r, 2, qn);
-	rows_str(&r, 3, snap->metadata.description);
-	rows_str(&r, 4, dir);
-	rows_int(&r, 5, MS_TO_US(snap->metadata.created_time));
-	rows_int(&r, 6, MS_TO_US(snap->timestamp));
+	rsb_str(&r, 0, "delta");
+	rsb_str(&r, 1, snap->metadata.id);
+	rsb_str(&r, 2, qn);
+	rsb_str(&r, 3, snap->metadata.description);
+	rsb_str(&r, 4, dir);
+	rsb_int(&r, 5, MS_TO_US(snap->metadata.created_time));
+	rsb_int(&r, 6, MS_TO_US(snap->timestamp));
 	json_string_array(&sb, snap->metadata.partition_columns, snap->metadata.npartition_columns);
-	rows_str(&r, 7, sb_str(&sb));
-	rows_int(&r, 8, snap->nfiles);
-	rows_int(&r, 9, total_size(snap));
+	rsb_str(&r, 7, sb_str(&sb));
+	rsb_int(&r, 8, snap->nfiles);
+	rsb_int(&r, 9, total_size(snap));
 	sb_clear(&sb);
 	map_json(&snap->metadata.configuration, &sb);
-	rows_str(&r, 10, sb_str(&sb));
-	rows_int(&r, 11, snap->protocol.min_reader_version);
-	rows_int(&r, 12, snap->protocol.min_writer_version);
+	rsb_str(&r, 10, sb_str(&sb));
+	rsb_int(&r, 11, snap->protocol.min_reader_version);
+	rsb_int(&r, 12, snap->protocol.min_writer_version);
 	sb_clear(&sb);
 	features_json(&snap->protocol, &sb);
-	rows_str(&r, 13, sb_str(&sb));
-	rows_int(&r, 14, snap->version);
-	rows_end_row(&r);
+	rsb_str(&r, 13, sb_str(&sb));
+	rsb_int(&r, 14, snap->version);
+	rsb_end_row(&r);
 	free(qn);
 	sb_free(&sb);
 	delta_snapshot_free(snap);
@@ -411,20 +411,20 @@ exec_props(struct session *s, struct arena *a, void *data, struct wb_error *err)
 	}
 	static const char *const names[] = {"key", "value"};
 	static const wb_type types[] = {WB_TYPE_VARCHAR, WB_TYPE_VARCHAR};
-	struct stmt_rows r;
-	rows_init(&r, 2, names, types);
+	struct rowset_builder r;
+	rsb_init(&r, 2, names, types);
 	bool found = false;
 	for (int i = 0; i < n; i++) {
 		if (d->key && strcmp(kv[2 * i], d->key) != 0)
 			continue;
 		found = true;
-		rows_str(&r, 0, kv[2 * i]);
-		rows_str(&r, 1, kv[2 * i + 1]);
-		rows_end_row(&r);
+		rsb_str(&r, 0, kv[2 * i]);
+		rsb_str(&r, 1, kv[2 * i + 1]);
+		rsb_end_row(&r);
 	}
 	delta_snapshot_free(snap);
 	if (d->key && !found) {
-		rows_free(&r);
+		rsb_free(&r);
 		err_set(err, d->key_pos, "table \"%s\" does not have property '%s'", d->target.path ? d->target.path :
 		    d->target.name.parts[d->target.name.n - 1], d->key);
 		err_hint(err, "SHOW TBLPROPERTIES %s lists them", d->target.path ? "'path'" : d->target.name.parts[d->target.name.n - 1]);

@@ -162,24 +162,9 @@ struct table *stmt_target_open(struct session *s, const struct stmt_target *t, c
  * freshly opened table object in the catalog so later statements see it. */
 void stmt_target_refresh(struct session *s, const struct stmt_target *t, struct table *old);
 
-/* A small result built row by row: columns VARCHAR, BIGINT, BOOLEAN or
- * TIMESTAMP (rows_value: any scalar type). Set a row's values with rows_* (strings copied;
- * a NULL string or INT64_MIN for BIGINT/TIMESTAMP is SQL NULL), then
- * rows_end_row(). */
-struct stmt_rows {
-	struct rowset *rs;
-	struct chunk c;
-};
-
-void rows_init(struct stmt_rows *r, int ncol, const char *const *names, const wb_type *types);
-void rows_str(struct stmt_rows *r, int col, const char *v);
-void rows_int(struct stmt_rows *r, int col, int64_t v);
-void rows_bool(struct stmt_rows *r, int col, int v);      /* -1: NULL */
-void rows_value(struct stmt_rows *r, int col, const struct wb_value *v);   /* of the column's scalar type */
-void rows_end_row(struct stmt_rows *r);
-/* Emit as the statement's result and free. */
-int rows_emit(struct session *s, struct stmt_rows *r, struct wb_error *err);
-void rows_free(struct stmt_rows *r);
+/* Emit a built result (core/rowset.h's rowset_builder) as the
+ * statement's result, and free the builder. */
+int rows_emit(struct session *s, struct rowset_builder *r, struct wb_error *err);
 
 /* stmt_history.c: the Delta details DESCRIBE EXTENDED adds (key, value). */
 void stmt_lake_describe_extended(struct table *t, void (*row)(void *arg, const char *key, const char *value),
@@ -187,6 +172,10 @@ void stmt_lake_describe_extended(struct table *t, void (*row)(void *arg, const c
 /* SET names of the Delta settings: 1 handled, 0 not a Delta setting, -1
  * error (bad value). */
 int stmt_lake_setting(struct session *s, const char *name, const struct wb_value *v, int pos, struct wb_error *err);
+
+/* stmt_stats.c: register the statistics statements (stats/) with their
+ * executor; called by stmt_register_exts(). */
+void stmt_register_stats(void);
 
 extern const struct stmt_ext stmt_ext_show_partitions;
 extern const struct stmt_ext stmt_ext_describe_history, stmt_ext_describe_detail, stmt_ext_show_tblproperties,

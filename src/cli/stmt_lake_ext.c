@@ -21,6 +21,7 @@ stmt_register_exts(void)
 	};
 	for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++)
 		parse_register_ext(exts[i]);
+	stmt_register_stats();
 }
 
 /* ------------------------------------------------------------ targets */
@@ -77,100 +78,12 @@ stmt_target_refresh(struct session *s, const struct stmt_target *t, struct table
 
 /* ------------------------------------------------------------ results */
 
-void
-rows_init(struct stmt_rows *r, int ncol, const char *const *names, const wb_type *types)
-{
-	r->rs = rowset_new(ncol, (char *const *)names, types);
-	chunk_init(&r->c, ncol, types);
-	chunk_reset(&r->c);
-}
-
-void
-rows_str(struct stmt_rows *r, int col, const char *s)
-{
-	struct vec *v = &r->c.cols[col];
-	if (s == NULL)
-		vec_set_null(v, r->c.n);
-	else
-		vec_str(v)[r->c.n] = vec_str_copy(v, s, strlen(s));
-}
-
-void
-rows_int(struct stmt_rows *r, int col, int64_t x)
-{
-	struct vec *v = &r->c.cols[col];
-	if (x == INT64_MIN)
-		vec_set_null(v, r->c.n);
-	else
-		vec_i64(v)[r->c.n] = x;
-}
-
-void
-rows_value(struct stmt_rows *r, int col, const struct wb_value *x)
-{
-	struct vec *v = &r->c.cols[col];
-	if (x->is_null) {
-		vec_set_null(v, r->c.n);
-		return;
-	}
-	switch (x->type) {
-	case WB_TYPE_VARCHAR:
-		vec_str(v)[r->c.n] = vec_str_copy(v, x->u.s.p, x->u.s.n);
-		break;
-	case WB_TYPE_DOUBLE:
-		vec_f64(v)[r->c.n] = x->u.d;
-		break;
-	case WB_TYPE_BOOL:
-		vec_bool(v)[r->c.n] = x->u.b;
-		break;
-	default:
-		vec_i64(v)[r->c.n] = x->u.i;
-		break;
-	}
-}
-
-void
-rows_bool(struct stmt_rows *r, int col, int b)
-{
-	struct vec *v = &r->c.cols[col];
-	if (b < 0)
-		vec_set_null(v, r->c.n);
-	else
-		vec_bool(v)[r->c.n] = (uint8_t)(b != 0);
-}
-
-static void
-rows_flush(struct stmt_rows *r)
-{
-	if (r->c.n == 0)
-		return;
-	for (int i = 0; i < r->c.ncol; i++)
-		r->c.cols[i].n = r->c.n;
-	rowset_append(r->rs, &r->c, 0, r->c.n);
-	chunk_reset(&r->c);
-}
-
-void
-rows_end_row(struct stmt_rows *r)
-{
-	if (++r->c.n == WB_VEC_SIZE)
-		rows_flush(r);
-}
-
-void
-rows_free(struct stmt_rows *r)
-{
-	chunk_free(&r->c);
-	rowset_free(r->rs);
-	r->rs = NULL;
-}
-
 int
-rows_emit(struct session *s, struct stmt_rows *r, struct wb_error *err)
+rows_emit(struct session *s, struct rowset_builder *r, struct wb_error *err)
 {
-	rows_flush(r);
-	int rc = session_emit(s, r->rs, err);
-	rows_free(r);
+	struct rowset *rs = rsb_finish(r);
+	int rc = session_emit(s, rs, err);
+	rowset_free(rs);
 	return rc;
 }
 

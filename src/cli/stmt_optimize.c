@@ -318,13 +318,13 @@ exec_optimize(struct session *s, struct arena *a, void *data, struct wb_error *e
 			    "another)", (long long)m.considered_files, m.considered_files == 1 ? "" : "s");
 		static const char *const names[] = {"path", "metrics"};
 		static const wb_type types[] = {WB_TYPE_VARCHAR, WB_TYPE_VARCHAR};
-		struct stmt_rows r;
-		rows_init(&r, 2, names, types);
+		struct rowset_builder r;
+		rsb_init(&r, 2, names, types);
 		struct strbuf sb = STRBUF_INIT;
 		metrics_json(&m, o->nzorder > 0, t->ncol, &sb);
-		rows_str(&r, 0, dir);
-		rows_str(&r, 1, sb_str(&sb));
-		rows_end_row(&r);
+		rsb_str(&r, 0, dir);
+		rsb_str(&r, 1, sb_str(&sb));
+		rsb_end_row(&r);
 		sb_free(&sb);
 		rc = rows_emit(s, &r, err);
 	}

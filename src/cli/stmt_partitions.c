@@ -103,14 +103,14 @@ exec_partitions(struct session *s, struct arena *a, void *data, struct wb_error 
 		rows[f] = (struct part_row){&vals[f * np], np};
 	}
 	qsort(rows, (size_t)nrows, sizeof *rows, cmp_rows);
-	struct stmt_rows r;
-	rows_init(&r, np, names, types);
+	struct rowset_builder r;
+	rsb_init(&r, np, names, types);
 	for (int64_t i = 0; i < nrows; i++) {
 		if (i > 0 && cmp_rows(&rows[i - 1], &rows[i]) == 0)
 			continue;
 		for (int k = 0; k < np; k++)
-			rows_value(&r, k, &rows[i].vals[k]);
-		rows_end_row(&r);
+			rsb_value(&r, k, &rows[i].vals[k]);
+		rsb_end_row(&r);
 	}
 	rc = rows_emit(s, &r, err);
 out:

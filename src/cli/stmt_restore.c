@@ -106,15 +106,15 @@ exec_restore(struct session *s, struct arena *a, void *data, struct wb_error *er
 	    "num_restored_files", "removed_files_size", "restored_files_size"};
 	static const wb_type types[] = {WB_TYPE_BIGINT, WB_TYPE_BIGINT, WB_TYPE_BIGINT, WB_TYPE_BIGINT, WB_TYPE_BIGINT,
 	    WB_TYPE_BIGINT};
-	struct stmt_rows rows;
-	rows_init(&rows, 6, names, types);
-	rows_int(&rows, 0, m.table_size_after);
-	rows_int(&rows, 1, m.num_files_after);
-	rows_int(&rows, 2, m.num_removed_files);
-	rows_int(&rows, 3, m.num_restored_files);
-	rows_int(&rows, 4, m.removed_files_size);
-	rows_int(&rows, 5, m.restored_files_size);
-	rows_end_row(&rows);
+	struct rowset_builder rows;
+	rsb_init(&rows, 6, names, types);
+	rsb_int(&rows, 0, m.table_size_after);
+	rsb_int(&rows, 1, m.num_files_after);
+	rsb_int(&rows, 2, m.num_removed_files);
+	rsb_int(&rows, 3, m.num_restored_files);
+	rsb_int(&rows, 4, m.removed_files_size);
+	rsb_int(&rows, 5, m.restored_files_size);
+	rsb_end_row(&rows);
 	return rows_emit(s, &rows, err);
 }
 

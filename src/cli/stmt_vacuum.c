@@ -48,7 +48,7 @@ parse_vacuum(struct parser *p, void **data)
 }
 
 struct listing {
-	struct stmt_rows *rows;
+	struct rowset_builder *rows;
 };
 
 static void
@@ -57,8 +57,8 @@ list_file(void *arg, const char *path, int64_t size)
 	struct listing *l = arg;
 	(void)size;
 	if (l->rows) {
-		rows_str(l->rows, 0, path);
-		rows_end_row(l->rows);
+		rsb_str(l->rows, 0, path);
+		rsb_end_row(l->rows);
 	}
 }
 
@@ -93,12 +93,12 @@ exec_vacuum(struct session *s, struct arena *a, void *data, struct wb_error *err
 		    "false");
 		goto out;
 	}
-	struct stmt_rows rows;
+	struct rowset_builder rows;
 	struct listing l = {NULL};
 	if (v->dry_run) {
 		static const char *const names[] = {"path"};
 		static const wb_type types[] = {WB_TYPE_VARCHAR};
-		rows_init(&rows, 1, names, types);
+		rsb_init(&rows, 1, names, types);
 		l.rows = &rows;
 	}
 	struct lake_vacuum_options o = {.retain_ms = retain_ms, .dry_run = v->dry_run, .retention_check =
@@ -108,7 +108,7 @@ exec_vacuum(struct session *s, struct arena *a, void *data, struct wb_error *err
 	if (lake_vacuum(dir, &o, &r, err) < 0) {
 		err_at(err, v->target.pos);
 		if (v->dry_run)
-			rows_free(&rows);
+			rsb_free(&rows);
 		goto out;
 	}
 	if (v->dry_run) {
@@ -120,11 +120,11 @@ exec_vacuum(struct session *s, struct arena *a, void *data, struct wb_error *err
 		    r.files == 1 ? "" : "s", (long long)r.bytes, (long long)r.dirs, r.dirs == 1 ? "y" : "ies");
 		static const char *const names[] = {"path", "numDeletedFiles", "numDeletedBytes"};
 		static const wb_type types[] = {WB_TYPE_VARCHAR, WB_TYPE_BIGINT, WB_TYPE_BIGINT};
-		rows_init(&rows, 3, names, types);
-		rows_str(&rows, 0, dir);
-		rows_int(&rows, 1, r.files);
-		rows_int(&rows, 2, r.bytes);
-		rows_end_row(&rows);
+		rsb_init(&rows, 3, names, types);
+		rsb_str(&rows, 0, dir);
+		rsb_int(&rows, 1, r.files);
+		rsb_int(&rows, 2, r.bytes);
+		rsb_end_row(&rows);
 		rc = rows_emit(s, &rows, err);
 	}
 out:

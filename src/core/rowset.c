@@ -125,3 +125,115 @@ rowset_sink_init(struct rowset_sink *s)
 	s->base.begin = rs_begin;
 	s->base.chunk = rs_chunk;
 }
+
+/* ------------------------------------------------------------ builder */
+
+void
+rsb_init(struct rowset_builder *r, int ncol, const char *const *names, const wb_type *types)
+{
+	r->rs = rowset_new(ncol, (char *const *)names, types);
+	chunk_init(&r->c, ncol, types);
+	chunk_reset(&r->c);
+}
+
+void
+rsb_str(struct rowset_builder *r, int col, const char *s)
+{
+	struct vec *v = &r->c.cols[col];
+	if (s == NULL)
+		vec_set_null(v, r->c.n);
+	else
+		vec_str(v)[r->c.n] = vec_str_copy(v, s, strlen(s));
+}
+
+void
+rsb_int(struct rowset_builder *r, int col, int64_t x)
+{
+	struct vec *v = &r->c.cols[col];
+	if (x == INT64_MIN)
+		vec_set_null(v, r->c.n);
+	else
+		vec_i64(v)[r->c.n] = x;
+}
+
+void
+rsb_value(struct rowset_builder *r, int col, const struct wb_value *x)
+{
+	struct vec *v = &r->c.cols[col];
+	if (x->is_null) {
+		vec_set_null(v, r->c.n);
+		return;
+	}
+	switch (x->type) {
+	case WB_TYPE_VARCHAR:
+		vec_str(v)[r->c.n] = vec_str_copy(v, x->u.s.p, x->u.s.n);
+		break;
+	case WB_TYPE_DOUBLE:
+		vec_f64(v)[r->c.n] = x->u.d;
+		break;
+	case WB_TYPE_BOOL:
+		vec_bool(v)[r->c.n] = x->u.b;
+		break;
+	default:
+		vec_i64(v)[r->c.n] = x->u.i;
+		break;
+	}
+}
+
+void
+rsb_bool(struct rowset_builder *r, int col, int b)
+{
+	struct vec *v = &r->c.cols[col];
+	if (b < 0)
+		vec_set_null(v, r->c.n);
+	else
+		vec_bool(v)[r->c.n] = (uint8_t)(b != 0);
+}
+
+static void
+rsb_flush(struct rowset_builder *r)
+{
+	if (r->c.n == 0)
+		return;
+	for (int i = 0; i < r->c.ncol; i++)
+		r->c.cols[i].n = r->c.n;
+	rowset_append(r->rs, &r->c, 0, r->c.n);
+	chunk_reset(&r->c);
+}
+
+void
+rsb_end_row(struct rowset_builder *r)
+{
+	if (++r->c.n == WB_VEC_SIZE)
+		rsb_flush(r);
+}
+
+void
+rsb_free(struct rowset_builder *r)
+{
+	chunk_free(&r->c);
+	rowset_free(r->rs);
+	r->rs = NULL;
+}
+
+void
+rsb_double(struct rowset_builder *r, int col, double x)
+{
+	vec_f64(&r->c.cols[col])[r->c.n] = x;
+}
+
+void
+rsb_null(struct rowset_builder *r, int col)
+{
+	vec_set_null(&r->c.cols[col], r->c.n);
+}
+
+struct rowset *
+rsb_finish(struct rowset_builder *r)
+{
+	rsb_flush(r);
+	struct rowset *rs = r->rs;
+	r->rs = NULL;
+	rsb_free(r);
+	return rs;
+}

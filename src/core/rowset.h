@@ -39,4 +39,25 @@ struct rowset_sink {
 };
 void rowset_sink_init(struct rowset_sink *s);
 
+/* A small result built row by row (statement results: DESCRIBE HISTORY,
+ * a t-test's table). Set a row's values with rsb_* (strings copied; a
+ * NULL string, INT64_MIN for BIGINT/DATE/TIMESTAMP, a negative BOOLEAN
+ * are SQL NULL), then rsb_end_row(). rsb_finish() hands over the rowset. */
+struct rowset_builder {
+	struct rowset *rs;
+	struct chunk c;
+};
+
+void rsb_init(struct rowset_builder *r, int ncol, const char *const *names, const wb_type *types);
+void rsb_str(struct rowset_builder *r, int col, const char *v);
+void rsb_int(struct rowset_builder *r, int col, int64_t v);
+void rsb_double(struct rowset_builder *r, int col, double v);
+void rsb_bool(struct rowset_builder *r, int col, int v);      /* -1: NULL */
+void rsb_null(struct rowset_builder *r, int col);
+void rsb_value(struct rowset_builder *r, int col, const struct wb_value *v);   /* of the column's scalar type */
+void rsb_end_row(struct rowset_builder *r);
+/* The rows built (the caller owns them); the builder is freed. */
+struct rowset *rsb_finish(struct rowset_builder *r);
+void rsb_free(struct rowset_builder *r);
+
 #endif

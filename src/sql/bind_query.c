@@ -707,12 +707,45 @@ fail:
 
 /* ------------------------------------------------------------ queries */
 
+/* An extension statement as a query: it runs now, at bind time (like an
+ * uncorrelated subquery), and its table becomes a VALUES node. ORDER BY
+ * and LIMIT after it are not part of its grammar. */
+static struct pnode *
+bind_ext(struct binder *b, struct ast *body, struct ast *q, struct scope *out)
+{
+	const char *word = body->u.ext.ext->word;
+	if (b->ext == NULL) {
+		err_set(b->err, body->pos, "%s cannot stand as a query here", word);
+		return NULL;
+	}
+	if (q != NULL && (q->u.query.order.n > 0 || q->u.query.limit || q->u.query.offset)) {
+		err_set(b->err, body->pos, "%s takes no ORDER BY or LIMIT", word);
+		err_hint(b->err, "SELECT * FROM (%s ...) ORDER BY ... sorts its result", word);
+		return NULL;
+	}
+	struct rowset *rs = NULL;
+	if (b->ext(b->run_arg, body, &rs, b->err) < 0) {
+		err_at(b->err, body->pos);
+		return NULL;
+	}
+	struct pnode *p = pnode_new(b->arena, PN_VALUES, NULL, rs->ncol);
+	for (int c = 0; c < rs->ncol; c++)
+		pnode_set_col(b->arena, p, c, arena_strdup(b->arena, rs->names[c]), rs->types[c]);
+	p->u.values.rows = rs;
+	binder_own(b, p);
+	p->est_rows = (double)rs->nrows;
+	scope_from_plan(b, out, p, NULL);
+	return p;
+}
+
 static struct pnode *
 bind_body(struct binder *b, struct ast *body, struct ast *q, struct scope *out)
 {
 	switch (body->kind) {
 	case AST_SELECT:
 		return bind_select(b, body, q, out);
+	case AST_EXT:
+		return bind_ext(b, body, q, out);
 	case AST_VALUES:
 	case AST_QUERY:
 	case AST_SETOP: {

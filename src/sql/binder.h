@@ -38,6 +38,10 @@ struct binder {
 	/* run a plan to completion and collect its rows (subqueries) */
 	int (*run)(void *arg, struct pnode *plan, struct rowset **out, struct wb_error *err);
 	void *run_arg;
+	/* run an extension statement standing as a query (AST_EXT, e.g.
+	 * CREATE TABLE x AS TTEST ...) and collect its table (arg: run_arg);
+	 * NULL: refused */
+	int (*ext)(void *arg, struct ast *ext, struct rowset **out, struct wb_error *err);
 	struct bind_cte *ctes;
 	struct outer_ref *outer;        /* enclosing queries' scopes (subqueries) */
 	struct corr_capture *capture;   /* taken by the next SELECT core bound */

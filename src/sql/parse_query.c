@@ -183,6 +183,9 @@ P_set_term(struct parser *p)
 		return P_values(p);
 	if (P_is_kw(p, KW_SELECT) || P_is_kw(p, KW_FROM))
 		return P_select_core(p);
+	struct ast *ext = P_ext_query(p);
+	if (ext != NULL || err_isset(p->err))
+		return ext;
 	if (P_is_kw(p, KW_TABLE)) {
 		/* TABLE t == SELECT * FROM t */
 		int pos = P_tok(p)->pos;
@@ -595,7 +598,7 @@ P_table_primary(struct parser *p)
 	if (P_is_op(p, "(")) {
 		p->cur++;
 		if (P_is_kw(p, KW_SELECT) || P_is_kw(p, KW_WITH) || P_is_kw(p, KW_VALUES) ||
-		    P_is_kw(p, KW_FROM) || P_is_op(p, "(")) {
+		    P_is_kw(p, KW_FROM) || P_is_op(p, "(") || P_at_ext_query(p)) {
 			int save = p->cur;
 			struct ast *q = NULL;
 			if (!P_is_op(p, "("))

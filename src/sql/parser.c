@@ -899,23 +899,43 @@ P_copy(struct parser *p, int pos)
 	return n;
 }
 
+/* An extension statement at the parser's position (ext found there). */
+static struct ast *
+P_ext(struct parser *p, const struct stmt_ext *ext)
+{
+	struct ast *n = ast_new(p->arena, AST_EXT, P_tok(p)->pos);
+	p->cur += ext->words2 ? 2 : 1;
+	n->u.ext.ext = ext;
+	if (ext->parse(p, &n->u.ext.data) < 0) {
+		if (!err_isset(p->err))
+			parser_syntax_error(p, NULL);
+		return NULL;
+	}
+	return n;
+}
+
+bool
+P_at_ext_query(struct parser *p)
+{
+	const struct stmt_ext *ext = find_ext(p);
+	return ext != NULL && ext->query;
+}
+
+struct ast *
+P_ext_query(struct parser *p)
+{
+	const struct stmt_ext *ext = find_ext(p);
+	return ext != NULL && ext->query ? P_ext(p, ext) : NULL;
+}
+
 static struct ast *
 P_statement(struct parser *p)
 {
 	const struct token *t = P_tok(p);
 	int pos = t->pos;
 	const struct stmt_ext *ext = find_ext(p);
-	if (ext != NULL) {
-		struct ast *n = ast_new(p->arena, AST_EXT, pos);
-		p->cur += ext->words2 ? 2 : 1;
-		n->u.ext.ext = ext;
-		if (ext->parse(p, &n->u.ext.data) < 0) {
-			if (!err_isset(p->err))
-				parser_syntax_error(p, NULL);
-			return NULL;
-		}
-		return n;
-	}
+	if (ext != NULL)
+		return P_ext(p, ext);
 	if (t->type == TOK_IDENT) {
 		switch (t->kw) {
 		case KW_SELECT:

@@ -44,6 +44,9 @@ struct stmt_ext {
 	void *exec;
 	const char *usage;
 	const char *summary;
+	/* The statement returns one table and may stand where a query does:
+	 * CREATE TABLE x AS TTEST ..., FROM (ANOVA ...), WITH r AS (...). */
+	bool query;
 };
 
 /* Parse one statement. Returns NULL on error (err set). */

@@ -1,0 +1,483 @@
+/*
+ * stmt_stats: the one executor of the statistics statements (stats/).
+ *
+ * It runs SELECT var1, var2, ... FROM source [WHERE cond], reads the rows
+ * into a struct stats_data - NUMERIC variables as doubles, FACTOR
+ * variables as level codes - and hands them to the statement's run
+ * function; the result table goes to the session. In box mode, for a
+ * person, the statement's title is printed above the table, a column of
+ * significance stars after its p-value column, and its notes below; other
+ * modes and queries over the statement (CREATE TABLE x AS TTEST ...) get
+ * the plain table.
+ */
+#include "cli/stmt_int.h"
+#include "stats/stats.h"
+#include "core/hash.h"
+#include "core/strbuf.h"
+#include "core/xmalloc.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------ factors */
+
+/* The distinct values of a FACTOR variable seen so far, by hash. */
+struct level_map {
+	struct wb_value *vals;      /* by code; strings in heap */
+	uint64_t *hashes;
+	int n, cap;
+	int32_t *slots;             /* open addressing: code + 1, 0 empty */
+	int nslots;
+	struct arena heap;
+	/* the codes of the last dictionary's entries (-1: not seen yet) */
+	uint64_t dict_id;
+	int32_t *dict_codes;
+	uint32_t dict_n;
+};
+
+static uint64_t
+value_hash(const struct wb_value *v)
+{
+	switch (v->type) {
+	case WB_TYPE_VARCHAR: return hash_bytes(v->u.s.p, v->u.s.n);
+	case WB_TYPE_DOUBLE: return hash_double(v->u.d);
+	case WB_TYPE_BOOL: return hash_u64(v->u.b);
+	default: return hash_u64((uint64_t)v->u.i);
+	}
+}
+
+static bool
+value_same(const struct wb_value *a, const struct wb_value *b)
+{
+	switch (a->type) {
+	case WB_TYPE_VARCHAR: return wb_str_eq(a->u.s, b->u.s);
+	case WB_TYPE_DOUBLE: return a->u.d == b->u.d || (isnan(a->u.d) && isnan(b->u.d));
+	case WB_TYPE_BOOL: return a->u.b == b->u.b;
+	default: return a->u.i == b->u.i;
+	}
+}
+
+static void
+lm_grow(struct level_map *m)
+{
+	int ns = m->nslots ? 2 * m->nslots : 64;
+	free(m->slots);
+	m->slots = xcalloc((size_t)ns, sizeof *m->slots);
+	m->nslots = ns;
+	for (int c = 0; c < m->n; c++) {
+		size_t i = m->hashes[c] & (size_t)(ns - 1);
+		while (m->slots[i])
+			i = (i + 1) & (size_t)(ns - 1);
+		m->slots[i] = c + 1;
+	}
+}
+
+/* The code of value v (not NULL), added if new. */
+static int32_t
+lm_code(struct level_map *m, const struct wb_value *v)
+{
+	if (2 * (m->n + 1) > m->nslots)
+		lm_grow(m);
+	uint64_t h = value_hash(v);
+	size_t i = h & (size_t)(m->nslots - 1);
+	for (; m->slots[i]; i = (i + 1) & (size_t)(m->nslots - 1)) {
+		int32_t c = m->slots[i] - 1;
+		if (m->hashes[c] == h && value_same(&m->vals[c], v))
+			return c;
+	}
+	if (m->n == m->cap) {
+		m->cap = m->cap ? 2 * m->cap : 16;
+		m->vals = xrealloc(m->vals, sizeof *m->vals * (size_t)m->cap);
+		m->hashes = xrealloc(m->hashes, sizeof *m->hashes * (size_t)m->cap);
+	}
+	struct wb_value c = *v;
+	if (v->type == WB_TYPE_VARCHAR) {
+		char *p = arena_alloc(&m->heap, v->u.s.n + 1);
+		memcpy(p, v->u.s.p, v->u.s.n);
+		p[v->u.s.n] = 0;
+		c.u.s.p = p;
+	}
+	m->vals[m->n] = c;
+	m->hashes[m->n] = h;
+	m->slots[i] = m->n + 1;
+	return m->n++;
+}
+
+static void
+lm_free(struct level_map *m)
+{
+	free(m->vals);
+	free(m->hashes);
+	free(m->slots);
+	free(m->dict_codes);
+	arena_release(&m->heap);
+}
+
+/* Codes for rows [0, n) of vector v into out (-1 for NULL). */
+static void
+lm_vector(struct level_map *m, const struct vec *v, int n, int32_t *out)
+{
+	if (v->kind == VEC_DICT) {
+		const struct wb_dict *d = v->dict;
+		if (m->dict_codes == NULL || m->dict_id != d->id || m->dict_n != d->n) {
+			free(m->dict_codes);
+			m->dict_codes = xmalloc(sizeof *m->dict_codes * (size_t)(d->n ? d->n : 1));
+			for (uint32_t k = 0; k < d->n; k++)
+				m->dict_codes[k] = -1;
+			m->dict_id = d->id;
+			m->dict_n = d->n;
+		}
+		const uint32_t *codes = vec_codes(v);
+		for (int i = 0; i < n; i++) {
+			if (vec_is_null(v, i)) {
+				out[i] = -1;
+				continue;
+			}
+			int32_t *c = &m->dict_codes[codes[i]];
+			if (*c < 0) {
+				struct wb_value val = {.type = WB_TYPE_VARCHAR};
+				val.u.s = d->vals[codes[i]];
+				*c = lm_code(m, &val);
+			}
+			out[i] = *c;
+		}
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		if (vec_is_null(v, i)) {
+			out[i] = -1;
+			continue;
+		}
+		struct wb_value val;
+		vec_get(v, i, &val);
+		out[i] = lm_code(m, &val);
+	}
+}
+
+static const struct wb_value *sort_vals;
+
+static int
+cmp_level(const void *a, const void *b)
+{
+	const struct wb_value *x = &sort_vals[*(const int32_t *)a], *y = &sort_vals[*(const int32_t *)b];
+	switch (x->type) {
+	case WB_TYPE_VARCHAR: return wb_str_cmp(x->u.s, y->u.s);
+	case WB_TYPE_DOUBLE:
+		if (isnan(x->u.d) || isnan(y->u.d))
+			return isnan(x->u.d) - isnan(y->u.d);
+		return x->u.d < y->u.d ? -1 : x->u.d > y->u.d;
+	case WB_TYPE_BOOL: return (int)x->u.b - (int)y->u.b;
+	default: return x->u.i < y->u.i ? -1 : x->u.i > y->u.i;
+	}
+}
+
+/* Give column c its levels in value order and remap its codes. */
+static void
+lm_finish(struct level_map *m, struct stats_column *c, int64_t n, struct arena *a)
+{
+	int32_t *order = xmalloc(sizeof *order * (size_t)(m->n ? m->n : 1));
+	for (int k = 0; k < m->n; k++)
+		order[k] = k;
+	sort_vals = m->vals;
+	qsort(order, (size_t)m->n, sizeof *order, cmp_level);
+	int32_t *remap = xmalloc(sizeof *remap * (size_t)(m->n ? m->n : 1));
+	c->nlevels = m->n;
+	c->labels = arena_alloc(a, sizeof(char *) * (size_t)(m->n ? m->n : 1));
+	struct strbuf b;
+	sb_init(&b);
+	for (int k = 0; k < m->n; k++) {
+		remap[order[k]] = k;
+		sb_clear(&b);
+		value_format(&m->vals[order[k]], &b, "NULL");
+		c->labels[k] = arena_strdup(a, sb_str(&b));
+	}
+	sb_free(&b);
+	for (int64_t i = 0; i < n; i++)
+		if (c->level[i] >= 0)
+			c->level[i] = remap[c->level[i]];
+	free(remap);
+	free(order);
+}
+
+/* ------------------------------------------------------------ reading */
+
+struct reader {
+	struct wb_sink base;
+	struct stats_data *d;
+	struct level_map *maps;     /* per column (FACTOR) */
+	const struct stats_stmt *st;
+	int64_t cap;
+	struct wb_error *err;
+};
+
+static int
+reader_chunk(struct wb_sink *sk, const struct chunk *ch, struct wb_error *err)
+{
+	struct reader *r = (struct reader *)sk;
+	struct stats_data *d = r->d;
+	int n = ch->n;
+	if (d->n + n > r->cap) {
+		int64_t cap = r->cap ? 2 * r->cap : 4096;
+		while (cap < d->n + n)
+			cap *= 2;
+		for (int j = 0; j < d->ncol; j++) {
+			struct stats_column *c = &d->col[j];
+			if (c->role == STATS_NUMERIC)
+				c->x = xrealloc(c->x, sizeof *c->x * (size_t)cap);
+			else
+				c->level = xrealloc(c->level, sizeof *c->level * (size_t)cap);
+		}
+		r->cap = cap;
+	}
+	for (int j = 0; j < d->ncol; j++) {
+		struct stats_column *c = &d->col[j];
+		const struct vec *v = &ch->cols[j];
+		if (c->role == STATS_FACTOR) {
+			lm_vector(&r->maps[j], v, n, c->level + d->n);
+			continue;
+		}
+		double *x = c->x + d->n;
+		bool konst = v->kind == VEC_CONST;
+		for (int i = 0; i < n; i++) {
+			int k = konst ? 0 : i;
+			if (vec_is_null(v, i)) {
+				x[i] = NAN;
+				continue;
+			}
+			switch (v->type) {
+			case WB_TYPE_DOUBLE: x[i] = vec_f64(v)[k]; break;
+			case WB_TYPE_BOOL: x[i] = vec_bool(v)[k] ? 1.0 : 0.0; break;
+			default: x[i] = (double)vec_i64(v)[k]; break;
+			}
+			if (isinf(x[i])) {
+				err_set(err, r->st->vars[j].pos, "%s: %s has an infinite value (row %lld)", r->st->what,
+				    c->name, (long long)(d->n + i + 1));
+				err_hint(err, "leave such rows out: WHERE isfinite(%s)", c->name);
+				return -1;
+			}
+		}
+	}
+	d->n += n;
+	return 0;
+}
+
+static bool
+numeric_type(wb_type t)
+{
+	return t == WB_TYPE_BIGINT || t == WB_TYPE_DOUBLE || t == WB_TYPE_BOOL;
+}
+
+/* The query reading a statement's variables: SELECT v1 AS "1", ... */
+static struct ast *
+read_query(struct arena *a, const struct stats_stmt *st)
+{
+	struct ast_list items = {0};
+	for (int j = 0; j < st->nvars; j++) {
+		char alias[16];
+		snprintf(alias, sizeof alias, "v%d", j + 1);
+		ast_list_add(a, &items, ast_mk_item(a, st->vars[j].expr, arena_strdup(a, alias)));
+	}
+	struct ast *sel = ast_mk_select(a, st->source, &items, st->where);
+	struct ast *q = ast_new(a, AST_QUERY, st->pos);
+	q->u.query.body = sel;
+	return q;
+}
+
+/* Read the statement's variables from its source into d. */
+static int
+read_data(struct session *s, struct arena *a, const struct stats_stmt *st, struct stats_data *d,
+    struct wb_error *err)
+{
+	memset(d, 0, sizeof *d);
+	if (st->no_source)
+		return 0;
+	struct binder b;
+	struct pnode *p = stmt_plan_query(s, &b, a, read_query(a, st), err);
+	if (p == NULL) {
+		stmt_finish(s, &b, NULL);
+		return -1;
+	}
+	d->ncol = st->nvars;
+	d->col = arena_zalloc(a, sizeof *d->col * (size_t)(st->nvars ? st->nvars : 1));
+	for (int j = 0; j < st->nvars; j++) {
+		struct stats_column *c = &d->col[j];
+		c->name = st->vars[j].name;
+		c->role = st->vars[j].role;
+		c->type = p->types[j];
+		if (c->role == STATS_NUMERIC && !numeric_type(c->type) && c->type != WB_TYPE_NULL) {
+			err_set(err, st->vars[j].pos, "%s: %s is %s; it needs a number", st->what, c->name,
+			    type_name(c->type));
+			err_hint(err, "cast it (CAST(%s AS DOUBLE)) or use a numeric column", c->name);
+			stmt_finish(s, &b, p);
+			return -1;
+		}
+	}
+	struct reader r = {.base = {.chunk = reader_chunk}, .d = d, .st = st};
+	r.maps = xcalloc((size_t)(st->nvars ? st->nvars : 1), sizeof *r.maps);
+	for (int j = 0; j < st->nvars; j++)
+		arena_init(&r.maps[j].heap, 4096);
+	struct exec_ctx ctx;
+	stmt_ctx_setup(s, &ctx);
+	int rc = exec_run(p, &ctx, &r.base);
+	if (rc < 0)
+		err_move(err, &ctx.err);
+	exec_ctx_fini(&ctx);
+	stmt_finish(s, &b, p);
+	for (int j = 0; j < st->nvars; j++) {
+		if (rc == 0 && d->col[j].role == STATS_FACTOR)
+			lm_finish(&r.maps[j], &d->col[j], d->n, a);
+		lm_free(&r.maps[j]);
+	}
+	free(r.maps);
+	return rc;
+}
+
+static void
+free_data(struct stats_data *d)
+{
+	for (int j = 0; j < d->ncol; j++) {
+		free(d->col[j].x);
+		free(d->col[j].level);
+	}
+}
+
+/* ------------------------------------------------------------ output */
+
+/* The result with a column of stars after column k (box mode). */
+static struct rowset *
+with_stars(const struct rowset *rs, int k)
+{
+	int n = rs->ncol + 1;
+	char **names = xmalloc(sizeof(char *) * (size_t)n);
+	wb_type *types = xmalloc(sizeof(wb_type) * (size_t)n);
+	for (int c = 0, o = 0; c < rs->ncol; c++) {
+		names[o] = rs->names[c];
+		types[o++] = rs->types[c];
+		if (c == k) {
+			names[o] = "signif";
+			types[o++] = WB_TYPE_VARCHAR;
+		}
+	}
+	struct rowset_builder rb;
+	rsb_init(&rb, n, (const char *const *)names, types);
+	for (int64_t r = 0; r < rs->nrows; r++) {
+		for (int c = 0, o = 0; c < rs->ncol; c++) {
+			struct wb_value v;
+			rowset_get(rs, r, c, &v);
+			rsb_value(&rb, o++, &v);
+			if (c == k)
+				rsb_str(&rb, o++, v.is_null || v.type != WB_TYPE_DOUBLE ? "" : stats_stars(v.u.d));
+		}
+		rsb_end_row(&rb);
+	}
+	free(names);
+	free(types);
+	return rsb_finish(&rb);
+}
+
+static void
+print_lines(struct session *s, const char *text)
+{
+	while (*text) {
+		const char *nl = strchr(text, '\n');
+		int len = nl ? (int)(nl - text) : (int)strlen(text);
+		session_message(s, "%.*s", len, text);
+		text += len + (nl != NULL);
+	}
+}
+
+static int
+emit_result(struct session *s, struct stats_result *res, struct wb_error *err)
+{
+	struct rowset *rs = rsb_finish(&res->rows);
+	bool person = s->override_sink == NULL && s->render.mode == RENDER_BOX;
+	int rc;
+	if (person) {
+		if (res->title)
+			session_message(s, "%s", res->title);
+		bool stars = res->stars_col >= 0 && res->stars_col < rs->ncol;
+		struct rowset *shown = stars ? with_stars(rs, res->stars_col) : rs;
+		rc = session_emit(s, shown, err);
+		if (shown != rs)
+			rowset_free(shown);
+		if (rc == 0 && stars)
+			sb_puts(&res->notes, "Signif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1\n");
+		if (rc == 0)
+			print_lines(s, sb_str(&res->notes));
+	} else {
+		rc = session_emit(s, rs, err);
+	}
+	rowset_free(rs);
+	return rc;
+}
+
+/* SUMMARIZE-style statements: the source's schema, then a query. */
+static int
+exec_rewrite(struct session *s, struct arena *a, const struct stats_stmt *st, struct wb_error *err)
+{
+	struct ast_list items = {0};
+	ast_list_add(a, &items, ast_mk_item(a, ast_new(a, AST_STAR, st->pos), NULL));
+	struct ast *q = ast_new(a, AST_QUERY, st->pos);
+	q->u.query.body = ast_mk_select(a, st->source, &items, st->where);
+	struct binder b;
+	struct pnode *p = stmt_plan_query(s, &b, a, q, err);
+	if (p == NULL) {
+		stmt_finish(s, &b, NULL);
+		return -1;
+	}
+	struct ast *rq = st->rewrite(st, a, p->ncol, p->names, p->types);
+	stmt_finish(s, &b, p);
+	p = stmt_plan_query(s, &b, a, rq, err);
+	struct rowset *rs = NULL;
+	int rc = p != NULL ? stmt_collect(s, p, &rs, err) : -1;
+	stmt_finish(s, &b, p);
+	if (rc == 0)
+		rc = session_emit(s, rs, err);
+	rowset_free(rs);
+	return rc;
+}
+
+static int
+exec_stats(struct session *s, struct arena *a, void *data, struct wb_error *err)
+{
+	const struct stats_stmt *st = data;
+	if (st->rewrite)
+		return exec_rewrite(s, a, st, err);
+	struct stats_data d;
+	int rc = read_data(s, a, st, &d, err);
+	if (rc == 0) {
+		struct stats_result res;
+		memset(&res, 0, sizeof res);
+		res.stars_col = -1;
+		sb_init(&res.notes);
+		rc = st->run(st, &d, &res, err);
+		if (rc == 0 && res.rows.rs == NULL) {
+			err_set(err, st->pos, "%s produced no table (a bug)", st->what);
+			rc = -1;
+		}
+		if (rc == 0)
+			rc = emit_result(s, &res, err);
+		stats_result_free(&res);
+	}
+	free_data(&d);
+	if (rc < 0)
+		err_at(err, st->pos);
+	return rc;
+}
+
+void
+stmt_register_stats(void)
+{
+	static struct stmt_ext copies[64];
+	static int n;
+	if (n > 0)
+		return;
+	stats_init();
+	for (int i = 0; stats_exts[i] != NULL && i < (int)(sizeof copies / sizeof copies[0]); i++) {
+		copies[i] = *stats_exts[i];
+		copies[i].exec = (void *)exec_stats;
+		parse_register_ext(&copies[i]);
+		n++;
+	}
+}

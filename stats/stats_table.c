@@ -1,0 +1,12 @@
+/*
+ * stats_table: the statistics statements, for the session to register.
+ * Each is defined in its own file (stats_<name>.c).
+ */
+#include "stats/stats.h"
+
+extern const struct stmt_ext stats_ext_describe;
+
+const struct stmt_ext *const stats_exts[] = {
+	&stats_ext_describe,
+	NULL,
+};

@@ -166,6 +166,10 @@ void stats_mean_ss(const double *x, int64_t n, double *mean, double *ss);
 /* Ranks of x[0..n) (1-based, ties get their average rank) into r; the
  * return value is sum over tie groups of (t^3 - t), for tie corrections. */
 double stats_rank(const double *x, int64_t n, double *r);
+/* Quantiles of x[0..n) (n > 0) at probabilities p[0..np), ascending, as
+ * R's type 7 (and DuckDB's quantile_cont) define them, into out; by
+ * selection in O(n) per quantile, not a sort. x is permuted. */
+void stats_quantiles(double *x, int64_t n, const double *p, int np, double *out);
 /* The index of the level labelled `label` in column c, or -1. */
 int stats_level_find(const struct stats_column *c, const char *label);
 

@@ -13,10 +13,9 @@
 #include "core/xmalloc.h"
 
 #include <gsl/gsl_cdf.h>
-#include <gsl/gsl_sort.h>
-#include <gsl/gsl_statistics_double.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 struct describe_opt {
 	double conf;
@@ -55,19 +54,68 @@ describe_row(struct stats_result *r, int off, double *x, int64_t n, int64_t miss
 		skew = sqrt(dn * (dn - 1)) / (dn - 2) * m3 / pow(m2, 1.5);
 	if (n > 3 && m2 > 0)
 		kurt = (dn - 1) / ((dn - 2) * (dn - 3)) * ((dn + 1) * (m4 / (m2 * m2) - 3) + 6);
-	gsl_sort(x, 1, (size_t)n);
+	double lo = x[0], hi = x[0];
+	for (int64_t i = 1; i < n; i++) {
+		if (x[i] < lo)
+			lo = x[i];
+		if (x[i] > hi)
+			hi = x[i];
+	}
+	static const double probs[3] = {0.25, 0.5, 0.75};
+	double q[3];
+	stats_quantiles(x, n, probs, 3, q);
 	stats_d(r, off + C_MEAN, mean);
 	stats_d(r, off + C_SD, sd);
 	stats_d(r, off + C_SE, se);
 	stats_d(r, off + C_CILO, mean - t * se);
 	stats_d(r, off + C_CIHI, mean + t * se);
-	stats_d(r, off + C_MIN, x[0]);
-	stats_d(r, off + C_Q25, gsl_stats_quantile_from_sorted_data(x, 1, (size_t)n, 0.25));
-	stats_d(r, off + C_MED, gsl_stats_quantile_from_sorted_data(x, 1, (size_t)n, 0.5));
-	stats_d(r, off + C_Q75, gsl_stats_quantile_from_sorted_data(x, 1, (size_t)n, 0.75));
-	stats_d(r, off + C_MAX, x[n - 1]);
+	stats_d(r, off + C_MIN, lo);
+	stats_d(r, off + C_Q25, q[0]);
+	stats_d(r, off + C_MED, q[1]);
+	stats_d(r, off + C_Q75, q[2]);
+	stats_d(r, off + C_MAX, hi);
 	stats_d(r, off + C_SKEW, skew);
 	stats_d(r, off + C_KURT, kurt);
+}
+
+/* The rows of variable v per level of the BY factor, in level order,
+ * then for the rows whose group is NULL (if any). */
+static void
+describe_groups(struct stats_result *r, const struct stats_data *d, int v, const struct describe_opt *o, double *buf)
+{
+	const struct stats_column *x = &d->col[v], *g = &d->col[o->by];
+	int64_t *miss = xcalloc((size_t)g->nlevels + 1, sizeof *miss);   /* [level + 1] */
+	int64_t *rows = xcalloc((size_t)g->nlevels + 1, sizeof *rows);
+	for (int64_t i = 0; i < d->n; i++) {
+		rows[g->level[i] + 1]++;
+		if (isnan(x->x[i]))
+			miss[g->level[i] + 1]++;
+	}
+	struct stats_groups gs;
+	stats_groups_split(d, v, o->by, &gs);
+	for (int l = 0, k = 0; l < g->nlevels; l++) {
+		stats_s(r, 0, g->labels[l]);
+		stats_s(r, 1 + C_VAR, x->name);
+		bool has = k < gs.k && strcmp(gs.label[k], g->labels[l]) == 0;
+		int64_t n = has ? gs.n[k] : 0;
+		if (has)
+			memcpy(buf, gs.x + gs.start[k++], sizeof *buf * (size_t)n);
+		describe_row(r, 1, buf, n, miss[l + 1], o->conf);
+		stats_row(r);
+	}
+	if (rows[0] > 0) {
+		int64_t n = 0;
+		for (int64_t i = 0; i < d->n; i++)
+			if (g->level[i] < 0 && !isnan(x->x[i]))
+				buf[n++] = x->x[i];
+		stats_null(r, 0);
+		stats_s(r, 1 + C_VAR, x->name);
+		describe_row(r, 1, buf, n, miss[0], o->conf);
+		stats_row(r);
+	}
+	stats_groups_free(&gs);
+	free(rows);
+	free(miss);
 }
 
 static int
@@ -96,30 +144,7 @@ describe_run(const struct stats_stmt *st, const struct stats_data *d, struct sta
 			continue;
 		const struct stats_column *x = &d->col[v];
 		if (off) {
-			const struct stats_column *g = &d->col[o->by];
-			/* every level, in order, then the rows whose group is NULL */
-			int64_t *cnt = xcalloc((size_t)g->nlevels + 1, sizeof *cnt);
-			for (int l = -1; l < g->nlevels; l++) {
-				int64_t n = 0, miss = 0;
-				for (int64_t i = 0; i < d->n; i++) {
-					if (g->level[i] != l)
-						continue;
-					if (isnan(x->x[i]))
-						miss++;
-					else
-						buf[n++] = x->x[i];
-				}
-				if (l < 0 && n + miss == 0)
-					continue;
-				if (l < 0)
-					stats_null(r, 0);
-				else
-					stats_s(r, 0, g->labels[l]);
-				stats_s(r, off + C_VAR, x->name);
-				describe_row(r, off, buf, n, miss, o->conf);
-				stats_row(r);
-			}
-			free(cnt);
+			describe_groups(r, d, v, o, buf);
 			continue;
 		}
 		int64_t n = 0;

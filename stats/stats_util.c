@@ -131,6 +131,66 @@ stats_rank(const double *x, int64_t n, double *r)
 	return ties;
 }
 
+/* Rearrange x[lo..hi] so that x[k] holds the value it would hold sorted,
+ * smaller-or-equal values before it and greater-or-equal after. */
+static void
+select_kth(double *x, int64_t lo, int64_t hi, int64_t k)
+{
+	while (hi > lo) {
+		/* median of three as the pivot; Hoare partition */
+		int64_t mid = lo + (hi - lo) / 2;
+		double a = x[lo], b = x[mid], c = x[hi];
+		double pv = a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
+		int64_t i = lo, j = hi;
+		while (i <= j) {
+			while (x[i] < pv)
+				i++;
+			while (x[j] > pv)
+				j--;
+			if (i <= j) {
+				double t = x[i];
+				x[i] = x[j];
+				x[j] = t;
+				i++;
+				j--;
+			}
+		}
+		if (k <= j)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			return;   /* x[j+1 .. i-1] all equal the pivot */
+	}
+}
+
+void
+stats_quantiles(double *x, int64_t n, const double *p, int np, double *out)
+{
+	int64_t from = 0;   /* x[0..from) holds values below every later position */
+	for (int q = 0; q < np; q++) {
+		double h = (double)(n - 1) * p[q];
+		int64_t lo = (int64_t)floor(h);
+		if (lo < 0)
+			lo = 0;
+		if (lo > n - 1)
+			lo = n - 1;
+		if (lo >= from)
+			select_kth(x, from, n - 1, lo);
+		double v = x[lo], frac = h - (double)lo;
+		if (frac > 0 && lo + 1 < n) {
+			/* the next order statistic: the least value right of lo */
+			double next = x[lo + 1];
+			for (int64_t i = lo + 2; i < n; i++)
+				if (x[i] < next)
+					next = x[i];
+			v += frac * (next - v);
+		}
+		out[q] = v;
+		from = lo;
+	}
+}
+
 int
 stats_level_find(const struct stats_column *c, const char *label)
 {

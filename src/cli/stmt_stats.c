@@ -376,6 +376,39 @@ with_stars(const struct rowset *rs, int k)
 	return rsb_finish(&rb);
 }
 
+/* One row of many columns (a t-test's) reads better as a list. */
+#define TRANSPOSE_COLUMNS 7
+
+/* The one row of rs as (name, value) rows, numbers to 7 significant
+ * digits as R prints them (the table itself keeps every digit); stars
+ * after the p-value. */
+static struct rowset *
+transposed(const struct rowset *rs, int stars_col)
+{
+	static const char *const names[2] = {"name", "value"};
+	static const wb_type types[2] = {WB_TYPE_VARCHAR, WB_TYPE_VARCHAR};
+	struct rowset_builder rb;
+	rsb_init(&rb, 2, names, types);
+	struct strbuf b;
+	sb_init(&b);
+	for (int c = 0; c < rs->ncol; c++) {
+		struct wb_value v;
+		rowset_get(rs, 0, c, &v);
+		sb_clear(&b);
+		if (!v.is_null && v.type == WB_TYPE_DOUBLE && isfinite(v.u.d))
+			sb_printf(&b, "%.7g", v.u.d);   /* R's 7 significant digits */
+		else
+			value_format(&v, &b, "NULL");
+		if (c == stars_col && !v.is_null && v.type == WB_TYPE_DOUBLE && *stats_stars(v.u.d))
+			sb_printf(&b, " %s", stats_stars(v.u.d));
+		rsb_str(&rb, 0, rs->names[c]);
+		rsb_str(&rb, 1, sb_str(&b));
+		rsb_end_row(&rb);
+	}
+	sb_free(&b);
+	return rsb_finish(&rb);
+}
+
 static void
 print_lines(struct session *s, const char *text)
 {
@@ -397,7 +430,8 @@ emit_result(struct session *s, struct stats_result *res, struct wb_error *err)
 		if (res->title)
 			session_message(s, "%s", res->title);
 		bool stars = res->stars_col >= 0 && res->stars_col < rs->ncol;
-		struct rowset *shown = stars ? with_stars(rs, res->stars_col) : rs;
+		struct rowset *shown = rs->nrows == 1 && rs->ncol > TRANSPOSE_COLUMNS ? transposed(rs, res->stars_col)
+		    : stars ? with_stars(rs, res->stars_col) : rs;
 		rc = session_emit(s, shown, err);
 		if (shown != rs)
 			rowset_free(shown);

@@ -24,6 +24,15 @@
  * st->no_source; one that needs the source's schema first (SUMMARIZE) sets
  * st->rewrite instead of reading variables.
  *
+ * Decimal text. A NUMERIC variable may also be VARCHAR holding decimal
+ * numbers ('1000000000000.4'): the executor subtracts the first value's
+ * integer part from every value exactly, in decimal, before rounding to
+ * double, and sets the column's shift to it. Doubles cannot tell
+ * 1000000000000.4 from 1000000000000.4000244 (NIST's SmLs07-09): read as
+ * text, the deviations keep every digit. Statistics that do not move with
+ * a constant (variances, tests) use x as it is; a statement that reports
+ * a location (a mean, a quantile, an intercept) adds shift back.
+ *
  * Missing values. A NUMERIC variable's NULLs and NaNs are missing (NaN,
  * as in R); each statement drops the rows it cannot use and says how many
  * in its result or notes. An infinite value is an error naming the
@@ -68,7 +77,8 @@ struct stats_column {
 	const char *name;
 	enum stats_role role;
 	wb_type type;          /* the expression's SQL type */
-	double *x;             /* NUMERIC: the values; NaN where missing */
+	double *x;             /* NUMERIC: the values minus shift; NaN where missing */
+	double shift;          /* NUMERIC: 0, except for decimal text (below) */
 	int32_t *level;        /* FACTOR: each row's level, -1 where missing */
 	int nlevels;           /* FACTOR: distinct non-missing values ... */
 	char **labels;         /* ... their text, in value order (numbers numerically,

@@ -27,7 +27,7 @@ enum { C_VAR, C_N, C_MISSING, C_MEAN, C_SD, C_SE, C_CILO, C_CIHI, C_MIN, C_Q25, 
 
 /* One row of statistics of x[0..n) (sorted here). */
 static void
-describe_row(struct stats_result *r, int off, double *x, int64_t n, int64_t missing, double conf)
+describe_row(struct stats_result *r, int off, double *x, int64_t n, int64_t missing, double conf, double shift)
 {
 	stats_i(r, off + C_N, n);
 	stats_i(r, off + C_MISSING, missing);
@@ -64,6 +64,12 @@ describe_row(struct stats_result *r, int off, double *x, int64_t n, int64_t miss
 	static const double probs[3] = {0.25, 0.5, 0.75};
 	double q[3];
 	stats_quantiles(x, n, probs, 3, q);
+	/* locations are reported with the column's shift added back */
+	mean += shift;
+	lo += shift;
+	hi += shift;
+	for (int k = 0; k < 3; k++)
+		q[k] += shift;
 	stats_d(r, off + C_MEAN, mean);
 	stats_d(r, off + C_SD, sd);
 	stats_d(r, off + C_SE, se);
@@ -100,7 +106,7 @@ describe_groups(struct stats_result *r, const struct stats_data *d, int v, const
 		int64_t n = has ? gs.n[k] : 0;
 		if (has)
 			memcpy(buf, gs.x + gs.start[k++], sizeof *buf * (size_t)n);
-		describe_row(r, 1, buf, n, miss[l + 1], o->conf);
+		describe_row(r, 1, buf, n, miss[l + 1], o->conf, x->shift);
 		stats_row(r);
 	}
 	if (rows[0] > 0) {
@@ -110,7 +116,7 @@ describe_groups(struct stats_result *r, const struct stats_data *d, int v, const
 				buf[n++] = x->x[i];
 		stats_null(r, 0);
 		stats_s(r, 1 + C_VAR, x->name);
-		describe_row(r, 1, buf, n, miss[0], o->conf);
+		describe_row(r, 1, buf, n, miss[0], o->conf, x->shift);
 		stats_row(r);
 	}
 	stats_groups_free(&gs);
@@ -152,7 +158,7 @@ describe_run(const struct stats_stmt *st, const struct stats_data *d, struct sta
 			if (!isnan(x->x[i]))
 				buf[n++] = x->x[i];
 		stats_s(r, C_VAR, x->name);
-		describe_row(r, 0, buf, n, d->n - n, o->conf);
+		describe_row(r, 0, buf, n, d->n - n, o->conf, x->shift);
 		stats_row(r);
 	}
 	free(buf);

@@ -208,8 +208,64 @@ struct reader {
 	struct level_map *maps;     /* per column (FACTOR) */
 	const struct stats_stmt *st;
 	int64_t cap;
-	struct wb_error *err;
+	int64_t *shift;             /* per column: decimal text's integer shift */
+	bool *have_shift;
 };
+
+/*
+ * A number written in decimal, minus shift, rounded once: "-12.75" is
+ * split into its integer part (exact in int64 up to 18 digits) and its
+ * fraction, so (int - shift) is exact and only the fraction rounds. The
+ * first value sets the shift (its integer part). Exponents and longer
+ * integers are read by strtod. False when s is not a number.
+ */
+static bool
+decimal_minus(wb_str s, int64_t *shift, bool *have_shift, double *out)
+{
+	char buf[64];
+	size_t n = s.n;
+	while (n > 0 && (s.p[n - 1] == ' ' || s.p[n - 1] == '\t'))
+		n--;
+	const char *p = s.p;
+	while (n > 0 && (*p == ' ' || *p == '\t')) {
+		p++;
+		n--;
+	}
+	if (n == 0 || n >= sizeof buf)
+		return false;
+	memcpy(buf, p, n);
+	buf[n] = 0;
+	char *end;
+	double whole = strtod(buf, &end);
+	if (*end != 0 || end == buf || isinf(whole))
+		return false;
+	size_t i = 0;
+	bool neg = buf[0] == '-';
+	if (buf[0] == '-' || buf[0] == '+')
+		i++;
+	int64_t ip = 0;
+	int digits = 0;
+	for (; buf[i] >= '0' && buf[i] <= '9' && digits < 18; i++, digits++)
+		ip = ip * 10 + (buf[i] - '0');
+	bool simple = buf[i] == 0 || (buf[i] == '.' && strspn(buf + i + 1, "0123456789") == strlen(buf + i + 1));
+	if (!simple || isnan(whole)) {
+		if (!*have_shift) {
+			*shift = 0;
+			*have_shift = true;
+		}
+		*out = whole - (double)*shift;
+		return true;
+	}
+	if (neg)
+		ip = -ip;
+	if (!*have_shift) {
+		*shift = ip;
+		*have_shift = true;
+	}
+	double frac = buf[i] == '.' ? strtod(buf + i, NULL) : 0;   /* ".xxx" reads as 0.xxx */
+	*out = (double)(ip - *shift) + (neg ? -frac : frac);
+	return true;
+}
 
 static int
 reader_chunk(struct wb_sink *sk, const struct chunk *ch, struct wb_error *err)
@@ -238,6 +294,22 @@ reader_chunk(struct wb_sink *sk, const struct chunk *ch, struct wb_error *err)
 			continue;
 		}
 		double *x = c->x + d->n;
+		if (v->type == WB_TYPE_VARCHAR) {
+			for (int i = 0; i < n; i++) {
+				if (vec_is_null(v, i)) {
+					x[i] = NAN;
+					continue;
+				}
+				wb_str t = vec_str_at(v, i);
+				if (!decimal_minus(t, &r->shift[j], &r->have_shift[j], &x[i])) {
+					err_set(err, r->st->vars[j].pos, "%s: %s has \"%.*s\", not a number (row %lld)", r->st->what,
+					    c->name, t.n > 40 ? 40 : (int)t.n, t.p, (long long)(d->n + i + 1));
+					err_hint(err, "a numeric variable is a number, or text holding a decimal number");
+					return -1;
+				}
+			}
+			continue;
+		}
 		bool konst = v->kind == VEC_CONST;
 		for (int i = 0; i < n; i++) {
 			int k = konst ? 0 : i;
@@ -305,7 +377,8 @@ read_data(struct session *s, struct arena *a, const struct stats_stmt *st, struc
 		c->name = st->vars[j].name;
 		c->role = st->vars[j].role;
 		c->type = p->types[j];
-		if (c->role == STATS_NUMERIC && !numeric_type(c->type) && c->type != WB_TYPE_NULL) {
+		if (c->role == STATS_NUMERIC && !numeric_type(c->type) && c->type != WB_TYPE_NULL &&
+		    c->type != WB_TYPE_VARCHAR) {
 			err_set(err, st->vars[j].pos, "%s: %s is %s; it needs a number", st->what, c->name,
 			    type_name(c->type));
 			err_hint(err, "cast it (CAST(%s AS DOUBLE)) or use a numeric column", c->name);
@@ -315,6 +388,8 @@ read_data(struct session *s, struct arena *a, const struct stats_stmt *st, struc
 	}
 	struct reader r = {.base = {.chunk = reader_chunk}, .d = d, .st = st};
 	r.maps = xcalloc((size_t)(st->nvars ? st->nvars : 1), sizeof *r.maps);
+	r.shift = xcalloc((size_t)(st->nvars ? st->nvars : 1), sizeof *r.shift);
+	r.have_shift = xcalloc((size_t)(st->nvars ? st->nvars : 1), sizeof *r.have_shift);
 	for (int j = 0; j < st->nvars; j++)
 		arena_init(&r.maps[j].heap, 4096);
 	struct exec_ctx ctx;
@@ -328,8 +403,11 @@ read_data(struct session *s, struct arena *a, const struct stats_stmt *st, struc
 		if (rc == 0 && d->col[j].role == STATS_FACTOR)
 			lm_finish(&r.maps[j], &d->col[j], d->n, a);
 		lm_free(&r.maps[j]);
+		d->col[j].shift = (double)r.shift[j];
 	}
 	free(r.maps);
+	free(r.shift);
+	free(r.have_shift);
 	return rc;
 }
 

@@ -112,86 +112,153 @@ only_01(const struct stats_column *y, const struct stats_column *g, int64_t n, d
  * covariate, theta = cov(y, x) / var(x) and y - theta (x - mean(x)) into
  * out (NaN where a value is missing); the variance reduction
  * 1 - var(adjusted) / var(y) into *vr. A constant covariate is an error:
- * it cannot explain anything, and theta would be 0 / 0. */
+ * it cannot explain anything, and theta would be 0 / 0. Three passes over
+ * the rows, no copies: sums, then deviations (with the corrected two-pass
+ * algorithm's correction of the means), then the adjusted values. */
 static int
 cuped(const struct stats_stmt *st, const struct stats_data *d, double *out, double *theta, double *vr,
     struct wb_error *err)
 {
 	const struct abtest_opt *o = st->opt;
-	const struct stats_column *y = &d->col[0], *g = &d->col[1], *x = &d->col[o->cov];
-	double *ys = xmalloc(sizeof *ys * (size_t)(d->n ? d->n : 1));
-	double *xs = xmalloc(sizeof *xs * (size_t)(d->n ? d->n : 1));
+	const struct stats_column *yc = &d->col[0], *g = &d->col[1], *xc = &d->col[o->cov];
+	const double *y = yc->x, *x = xc->x;
+	const int32_t *lv = g->level;
 	int64_t m = 0;
+	double sy = 0, sx = 0;
 	for (int64_t i = 0; i < d->n; i++)
-		if (g->level[i] >= 0 && !isnan(y->x[i]) && !isnan(x->x[i])) {
-			ys[m] = y->x[i];
-			xs[m++] = x->x[i];
+		if (lv[i] >= 0 && !isnan(y[i]) && !isnan(x[i])) {
+			sy += y[i];
+			sx += x[i];
+			m++;
 		}
-	double my, ssy, mx, ssx, sxy = 0;
-	stats_mean_ss(ys, m, &my, &ssy);
-	stats_mean_ss(xs, m, &mx, &ssx);
-	for (int64_t i = 0; i < m; i++)
-		sxy += (ys[i] - my) * (xs[i] - mx);
-	int rc = 0;
-	if (m < 2 || !(ssx > 0)) {
-		err_set(err, st->vars[o->cov].pos, "ABTEST: the covariate %s is %s; CUPED needs one that varies", x->name,
-		    m < 2 ? "missing in almost every row" : "constant");
-		err_hint(err, "use a pre-period metric that differs between units, or leave COVARIATE out");
-		rc = -1;
-	} else {
-		*theta = sxy / ssx;
-		for (int64_t i = 0; i < m; i++)
-			ys[i] -= *theta * (xs[i] - mx);
-		double mc, ssc;
-		stats_mean_ss(ys, m, &mc, &ssc);
-		*vr = ssy > 0 ? 1 - ssc / ssy : NAN;
-		for (int64_t i = 0; i < d->n; i++)
-			out[i] = isnan(x->x[i]) ? NAN : y->x[i] - *theta * (x->x[i] - mx);
+	if (m < 2) {
+		err_set(err, st->vars[o->cov].pos, "ABTEST: fewer than 2 rows have both %s and the covariate %s",
+		    yc->name, xc->name);
+		err_hint(err, "check the NULLs of %s and %s", yc->name, xc->name);
+		return -1;
 	}
-	free(ys);
-	free(xs);
-	return rc;
+	double my = sy / (double)m, mx = sx / (double)m, ey = 0, ex = 0, ssy = 0, ssx = 0, sxy = 0;
+	for (int64_t i = 0; i < d->n; i++)
+		if (lv[i] >= 0 && !isnan(y[i]) && !isnan(x[i])) {
+			double dy = y[i] - my, dx = x[i] - mx;
+			ey += dy;
+			ex += dx;
+			ssy += dy * dy;
+			ssx += dx * dx;
+			sxy += dy * dx;
+		}
+	/* deviations from the corrected means */
+	ssy -= ey * ey / (double)m;
+	ssx -= ex * ex / (double)m;
+	sxy -= ey * ex / (double)m;
+	my += ey / (double)m;
+	mx += ex / (double)m;
+	if (!(ssx > 0)) {
+		err_set(err, st->vars[o->cov].pos, "ABTEST: the covariate %s is constant; CUPED needs one that varies",
+		    xc->name);
+		err_hint(err, "use a pre-period metric that differs between units, or leave COVARIATE out");
+		return -1;
+	}
+	double t = sxy / ssx, ec = 0, ssc = 0;
+	for (int64_t i = 0; i < d->n; i++) {
+		if (isnan(x[i])) {
+			out[i] = NAN;
+			continue;
+		}
+		out[i] = y[i] - t * (x[i] - mx);
+		if (lv[i] >= 0 && !isnan(y[i])) {
+			double e = out[i] - my;   /* the adjusted values' mean is mean(y) */
+			ec += e;
+			ssc += e * e;
+		}
+	}
+	ssc -= ec * ec / (double)m;
+	*theta = t;
+	*vr = ssy > 0 ? 1 - ssc / ssy : NAN;
+	return 0;
 }
 
 /* ------------------------------------------------------------ groups */
 
-/* Each variant's summary of the compared values v (NaN: missing); the
- * assigned counts include rows whose metric is missing (SRM is about the
+/* Each variant's summary of the compared values v (NaN: missing): two
+ * passes over the rows, per level - counts and sums, then squared
+ * deviations from the means (corrected as by stats_mean_ss) - with no copy
+ * of the data (millions of rows, a handful of variants). The assigned
+ * counts include rows whose value is missing (SRM is about the
  * assignment). Fails when a variant has no values. */
 static int
-summarize(const struct stats_stmt *st, const struct stats_data *d, double *v, struct ab_group *grp,
+summarize(const struct stats_stmt *st, const struct stats_data *d, const double *v, struct ab_group *grp,
     struct wb_error *err)
 {
 	const struct stats_column *g = &d->col[1];
-	struct stats_column cols[2] = {{.name = d->col[0].name, .role = STATS_NUMERIC, .x = v}, d->col[1]};
-	struct stats_data sd = {.n = d->n, .ncol = 2, .col = cols};
-	struct stats_groups gs;
-	stats_groups_split(&sd, 0, 1, &gs);
-	for (int l = 0; l < g->nlevels; l++)
+	const int32_t *lv = g->level;
+	int k = g->nlevels;
+	for (int l = 0; l < k; l++)
 		grp[l] = (struct ab_group){.label = g->labels[l]};
-	for (int64_t i = 0; i < d->n; i++)
-		if (g->level[i] >= 0)
-			grp[g->level[i]].assigned++;
-	/* the groups come in level order, without the levels left empty */
-	int k = 0;
-	for (int l = 0; l < g->nlevels; l++) {
-		if (k >= gs.k || gs.label[k] != g->labels[l]) {
-			err_set(err, st->vars[0].pos, "ABTEST: variant '%s' has no value of %s", g->labels[l], d->col[0].name);
-			err_hint(err, "check the metric's NULLs in that variant, or leave it out (WHERE %s <> '%s')", g->name,
-			    g->labels[l]);
-			stats_groups_free(&gs);
-			return -1;
+	for (int64_t i = 0; i < d->n; i++) {
+		if (lv[i] < 0)
+			continue;
+		struct ab_group *a = &grp[lv[i]];
+		a->assigned++;
+		if (!isnan(v[i])) {
+			a->n++;
+			a->sum += v[i];
 		}
-		struct ab_group *a = &grp[l];
-		const double *x = gs.x + gs.start[k];
-		a->n = gs.n[k];
-		stats_mean_ss(x, a->n, &a->mean, &a->ss);
-		for (int64_t i = 0; i < a->n; i++)
-			a->sum += x[i];
-		k++;
 	}
-	stats_groups_free(&gs);
+	for (int l = 0; l < k; l++) {
+		if (grp[l].n > 0)
+			continue;
+		const struct abtest_opt *o = st->opt;
+		if (o->cov >= 0)
+			err_set(err, st->vars[0].pos, "ABTEST: variant '%s' has no row with both %s and %s", g->labels[l],
+			    d->col[0].name, d->col[o->cov].name);
+		else
+			err_set(err, st->vars[0].pos, "ABTEST: variant '%s' has no value of %s", g->labels[l], d->col[0].name);
+		err_hint(err, "check the metric's NULLs in that variant, or leave it out (WHERE %s <> '%s')", g->name,
+		    g->labels[l]);
+		return -1;
+	}
+	double *dev = xcalloc((size_t)k, sizeof *dev);
+	for (int l = 0; l < k; l++)
+		grp[l].mean = grp[l].sum / (double)grp[l].n;
+	for (int64_t i = 0; i < d->n; i++) {
+		if (lv[i] < 0 || isnan(v[i]))
+			continue;
+		struct ab_group *a = &grp[lv[i]];
+		double e = v[i] - a->mean;
+		dev[lv[i]] += e;
+		a->ss += e * e;
+	}
+	for (int l = 0; l < k; l++) {
+		struct ab_group *a = &grp[l];
+		double n = (double)a->n;
+		a->mean += dev[l] / n;
+		a->ss -= dev[l] * dev[l] / n;
+		if (a->ss < 0)
+			a->ss = 0;
+	}
+	free(dev);
 	return 0;
+}
+
+/* The unadjusted means of y over the rows CUPED used (adj not NaN), for
+ * the notes. */
+static void
+raw_means(const struct stats_data *d, const double *adj, struct ab_group *raw)
+{
+	const struct stats_column *g = &d->col[1];
+	const double *y = d->col[0].x;
+	for (int l = 0; l < g->nlevels; l++)
+		raw[l] = (struct ab_group){.label = g->labels[l]};
+	for (int64_t i = 0; i < d->n; i++) {
+		int32_t l = g->level[i];
+		if (l >= 0 && !isnan(adj[i]) && !isnan(y[i])) {
+			raw[l].n++;
+			raw[l].sum += y[i];
+		}
+	}
+	for (int l = 0; l < g->nlevels; l++)
+		raw[l].mean = raw[l].sum / (double)raw[l].n;
 }
 
 /* ------------------------------------------------------------ tests */
@@ -339,8 +406,120 @@ srm_test(const struct abtest_opt *o, const struct ab_group *grp, int k)
 	return gsl_cdf_chisq_Q(x2, (double)(k - 1));
 }
 
+/* One run's state, shared by its steps. */
+struct ab_run {
+	const struct stats_stmt *st;
+	const struct abtest_opt *o;
+	const struct stats_data *d;
+	const struct stats_column *y, *g, *x;   /* metric, variant, covariate (or NULL) */
+	int k, ctl;                             /* variants; the control's level */
+	bool prop;                              /* the z-test (TYPE proportion, no COVARIATE) */
+	double theta, vr;                       /* CUPED */
+	struct ab_group *grp, *raw;             /* per level: compared values; unadjusted (CUPED) */
+	struct ab_cmp *cmp;                     /* per level (not the control) */
+	int ncmp;                               /* comparisons with a p-value (Holm's m) */
+	double srm_p;
+	bool srm;
+};
+
+/* The checks that need the data: variants, CONTROL, SPLIT, TYPE. */
+static int
+ab_check(struct ab_run *a, struct wb_error *err)
+{
+	const struct abtest_opt *o = a->o;
+	const struct stats_column *y = a->y, *g = a->g;
+	if (a->k < 2) {
+		if (a->k == 1)
+			err_set(err, a->st->vars[1].pos, "ABTEST: %s has a single variant ('%s'); an A/B test needs at least 2",
+			    g->name, g->labels[0]);
+		else
+			err_set(err, a->st->vars[1].pos, "ABTEST: no rows with a %s; an A/B test needs at least 2 variants",
+			    g->name);
+		err_hint(err, "check the source and WHERE: every variant's rows must be there");
+		return -1;
+	}
+	if ((a->ctl = find_control(a->st, g, err)) < 0)
+		return -1;
+	if (o->split != NULL && o->nsplit != a->k) {
+		err_set(err, o->split_pos, "ABTEST: SPLIT gives %d share%s but %s has %d variants", o->nsplit,
+		    o->nsplit == 1 ? "" : "s", g->name, a->k);
+		err_hint(err, "give one share per variant, in value order");
+		return -1;
+	}
+	double bad = 0;
+	bool binary = only_01(y, g, a->d->n, &bad);
+	if (o->type == AB_PROPORTION && !binary) {
+		err_set(err, o->type_pos, "ABTEST: TYPE proportion needs a metric of 0s and 1s; %s has %g", y->name, bad);
+		err_hint(err, "use TYPE mean, or a 0/1 metric such as (%s > 0)", y->name);
+		return -1;
+	}
+	a->prop = a->x == NULL && (o->type == AB_PROPORTION || (o->type == AB_AUTO && binary));
+	return 0;
+}
+
+/* The groups' summaries (CUPED first when asked), each comparison with
+ * the control, Holm's adjustment and the SRM check. */
+static int
+ab_compare(struct ab_run *a, struct wb_error *err)
+{
+	const struct stats_data *d = a->d;
+	int k = a->k;
+	a->grp = xcalloc((size_t)k, sizeof *a->grp);
+	a->cmp = xcalloc((size_t)k, sizeof *a->cmp);
+	int rc;
+	if (a->x != NULL) {
+		double *adj = xmalloc(sizeof *adj * (size_t)(d->n ? d->n : 1));
+		rc = cuped(a->st, d, adj, &a->theta, &a->vr, err);
+		if (rc == 0)
+			rc = summarize(a->st, d, adj, a->grp, err);
+		if (rc == 0) {
+			a->raw = xcalloc((size_t)k, sizeof *a->raw);
+			raw_means(d, adj, a->raw);
+		}
+		free(adj);
+	} else {
+		rc = summarize(a->st, d, a->y->x, a->grp, err);
+	}
+	if (rc < 0)
+		return -1;
+	for (int l = 0; l < k; l++) {
+		if (a->prop)
+			a->grp[l].mean = a->grp[l].sum / (double)a->grp[l].n;   /* the rate exactly as the test uses it */
+		if (l == a->ctl)
+			continue;
+		if (a->prop)
+			ab_proportions(&a->grp[l], &a->grp[a->ctl], a->o->alpha, &a->cmp[l]);
+		else if (ab_welch(&a->grp[l], &a->grp[a->ctl], a->o->alpha, &a->cmp[l], a->y->name, err) < 0) {
+			err_at(err, a->st->vars[0].pos);
+			return -1;
+		}
+	}
+	/* Holm over the comparisons that have a p-value, when there are several */
+	double *pv = xmalloc(sizeof *pv * (size_t)k);
+	int *at = xmalloc(sizeof *at * (size_t)k);
+	for (int l = 0; l < k; l++) {
+		a->cmp[l].p_adj = a->cmp[l].p;
+		if (l != a->ctl && !isnan(a->cmp[l].p)) {
+			at[a->ncmp] = l;
+			pv[a->ncmp++] = a->cmp[l].p;
+		}
+	}
+	if (k > 2) {
+		stats_holm(pv, a->ncmp, pv);
+		for (int i = 0; i < a->ncmp; i++)
+			a->cmp[at[i]].p_adj = pv[i];
+	}
+	for (int l = 0; l < k; l++)
+		a->cmp[l].significant = a->cmp[l].p_adj < a->o->alpha;
+	free(pv);
+	free(at);
+	a->srm_p = srm_test(a->o, a->grp, k);
+	a->srm = a->srm_p < SRM_ALPHA;
+	return 0;
+}
+
 static void
-result_init(struct stats_result *r, const char *gname, bool cov)
+ab_result_init(struct stats_result *r, bool cov)
 {
 	static const char *const base[NBASE] = {"variant", "control", "n", "value", "control_n", "control_value",
 		"lift_abs", "lift_abs_ci_low", "lift_abs_ci_high", "lift_rel", "lift_rel_ci_low", "lift_rel_ci_high",
@@ -348,7 +527,6 @@ result_init(struct stats_result *r, const char *gname, bool cov)
 	const char *names[NBASE + 3];
 	wb_type types[NBASE + 3];
 	int nc = 0;
-	(void)gname;
 	for (int c = 0; c < NBASE; c++, nc++) {
 		names[nc] = base[c];
 		types[nc] = c == C_VARIANT || c == C_CONTROL ? WB_TYPE_VARCHAR
@@ -368,123 +546,23 @@ result_init(struct stats_result *r, const char *gname, bool cov)
 	r->stars_col = C_PADJ;
 }
 
-/* ------------------------------------------------------------ run */
-
-static int
-abtest_run(const struct stats_stmt *st, const struct stats_data *d, struct stats_result *r, struct wb_error *err)
+/* The table: one row per variant but the control; the verdicts also go
+ * to `verdicts` for the notes. */
+static void
+ab_rows(const struct ab_run *a, struct stats_result *r, struct strbuf *verdicts)
 {
-	const struct abtest_opt *o = st->opt;
-	const struct stats_column *y = &d->col[0], *g = &d->col[1];
-	int k = g->nlevels;
-	if (k < 2) {
-		if (k == 1)
-			err_set(err, st->vars[1].pos, "ABTEST: %s has a single variant ('%s'); an A/B test needs at least 2",
-			    g->name, g->labels[0]);
-		else
-			err_set(err, st->vars[1].pos, "ABTEST: no rows with a %s; an A/B test needs at least 2 variants",
-			    g->name);
-		err_hint(err, "check the source and WHERE: every variant's rows must be there");
-		return -1;
-	}
-	int ctl = find_control(st, g, err);
-	if (ctl < 0)
-		return -1;
-	if (o->split != NULL && o->nsplit != k) {
-		err_set(err, o->split_pos, "ABTEST: SPLIT gives %d share%s but %s has %d variants", o->nsplit,
-		    o->nsplit == 1 ? "" : "s", g->name, k);
-		err_hint(err, "give one share per variant, in value order");
-		return -1;
-	}
-	double bad = 0;
-	bool binary = only_01(y, g, d->n, &bad);
-	bool prop = o->type == AB_PROPORTION || (o->type == AB_AUTO && binary);
-	if (o->type == AB_PROPORTION && !binary) {
-		err_set(err, o->type_pos, "ABTEST: TYPE proportion needs a metric of 0s and 1s; %s has %g", y->name, bad);
-		err_hint(err, "use TYPE mean, or a 0/1 metric such as (%s > 0)", y->name);
-		return -1;
-	}
-	bool cov = o->cov >= 0;
-	double theta = NAN, vr = NAN;
-	double *v = y->x, *adj = NULL;
-	if (cov) {
-		adj = xmalloc(sizeof *adj * (size_t)(d->n ? d->n : 1));
-		if (cuped(st, d, adj, &theta, &vr, err) < 0) {
-			free(adj);
-			return -1;
-		}
-		v = adj;
-	}
-	struct ab_group *grp = xcalloc((size_t)k, sizeof *grp);
-	struct ab_group *raw = cov ? xcalloc((size_t)k, sizeof *raw) : NULL;
-	int rc = summarize(st, d, v, grp, err);
-	if (rc == 0 && cov) {
-		/* the unadjusted means over the same rows, for the notes */
-		double *yr = xmalloc(sizeof *yr * (size_t)(d->n ? d->n : 1));
-		for (int64_t i = 0; i < d->n; i++)
-			yr[i] = isnan(adj[i]) ? NAN : y->x[i];
-		rc = summarize(st, d, yr, raw, err);
-		free(yr);
-	}
-	if (rc == 0 && prop && !cov)
-		for (int l = 0; l < k; l++)
-			grp[l].mean = grp[l].sum / (double)grp[l].n;   /* the rate exactly as the test uses it */
-	struct ab_cmp *cmp = xcalloc((size_t)k, sizeof *cmp);
-	for (int l = 0; rc == 0 && l < k; l++) {
-		if (l == ctl)
+	const struct ab_group *c0 = &a->grp[a->ctl];
+	ab_result_init(r, a->x != NULL);
+	for (int l = 0; l < a->k; l++) {
+		if (l == a->ctl)
 			continue;
-		if (prop && !cov)
-			ab_proportions(&grp[l], &grp[ctl], o->alpha, &cmp[l]);
-		else
-			rc = ab_welch(&grp[l], &grp[ctl], o->alpha, &cmp[l], y->name, err);
-	}
-	if (rc < 0) {
-		err_at(err, st->vars[0].pos);
-		free(cmp);
-		free(grp);
-		free(raw);
-		free(adj);
-		return -1;
-	}
-	/* Holm over the comparisons that have a p-value, when there are several */
-	double *pv = xmalloc(sizeof *pv * (size_t)k);
-	int *at = xmalloc(sizeof *at * (size_t)k);
-	int m = 0;
-	for (int l = 0; l < k; l++) {
-		cmp[l].p_adj = cmp[l].p;
-		if (l != ctl && !isnan(cmp[l].p)) {
-			at[m] = l;
-			pv[m++] = cmp[l].p;
-		}
-	}
-	if (k > 2) {
-		stats_holm(pv, m, pv);
-		for (int i = 0; i < m; i++)
-			cmp[at[i]].p_adj = pv[i];
-	}
-	double srm_p = srm_test(o, grp, k);
-	bool srm = srm_p < SRM_ALPHA;
-	double conf = 1 - o->alpha;
-
-	result_init(r, g->name, cov);
-	const char *test = prop && !cov ? "two-proportion z-test" : "Welch two-sample t-test";
-	if (cov)
-		stats_title(r, "A/B test of %s by %s: %s on CUPED-adjusted %s (covariate %s), control '%s'", y->name,
-		    g->name, test, y->name, d->col[o->cov].name, g->labels[ctl]);
-	else
-		stats_title(r, "A/B test of %s by %s: %s, control '%s'", y->name, g->name, test, g->labels[ctl]);
-	struct strbuf notes;
-	sb_init(&notes);
-	for (int l = 0; l < k; l++) {
-		if (l == ctl)
-			continue;
-		const struct ab_cmp *c = &cmp[l];
-		cmp[l].significant = c->p_adj < o->alpha;
-		stats_s(r, C_VARIANT, g->labels[l]);
-		stats_s(r, C_CONTROL, g->labels[ctl]);
-		stats_i(r, C_N, grp[l].n);
-		stats_d(r, C_VALUE, grp[l].mean);
-		stats_i(r, C_CN, grp[ctl].n);
-		stats_d(r, C_CVALUE, grp[ctl].mean);
+		const struct ab_cmp *c = &a->cmp[l];
+		stats_s(r, C_VARIANT, a->grp[l].label);
+		stats_s(r, C_CONTROL, c0->label);
+		stats_i(r, C_N, a->grp[l].n);
+		stats_d(r, C_VALUE, a->grp[l].mean);
+		stats_i(r, C_CN, c0->n);
+		stats_d(r, C_CVALUE, c0->mean);
 		stats_d(r, C_ABS, c->diff);
 		stats_d(r, C_ABS_LO, c->lo);
 		stats_d(r, C_ABS_HI, c->hi);
@@ -499,27 +577,43 @@ abtest_run(const struct stats_stmt *st, const struct stats_data *d, struct stats
 		stats_d(r, C_P, c->p);
 		stats_d(r, C_PADJ, c->p_adj);
 		stats_b(r, C_SIG, c->significant);
-		stats_d(r, C_SRM_P, srm_p);
-		stats_b(r, C_SRM, srm);
+		stats_d(r, C_SRM_P, a->srm_p);
+		stats_b(r, C_SRM, a->srm);
 		int col = NBASE;
-		if (cov) {
-			stats_d(r, col++, theta);
-			stats_d(r, col++, vr);
+		if (a->x != NULL) {
+			stats_d(r, col++, a->theta);
+			stats_d(r, col++, a->vr);
 		}
-		char *vt = verdict(&grp[l], &grp[ctl], c, srm, conf);
+		char *vt = verdict(&a->grp[l], c0, c, a->srm, 1 - a->o->alpha);
 		stats_s(r, col, vt);
 		stats_row(r);
-		sb_printf(&notes, "%s\n", vt);
+		if (!a->srm)   /* the SRM note says it, with the counts */
+			sb_printf(verdicts, "%s\n", vt);
 		free(vt);
 	}
-	/* notes: what was left out, the method's choices, warnings, verdicts */
+}
+
+/* The title and the notes: what was left out, the method's choices,
+ * CUPED's numbers, the SRM warning, then the verdicts. */
+static void
+ab_notes(const struct ab_run *a, struct stats_result *r, const char *verdicts)
+{
+	const struct stats_column *y = a->y, *g = a->g, *x = a->x;
+	const char *ctl = g->labels[a->ctl];
+	double conf = 1 - a->o->alpha;
+	if (x != NULL)
+		stats_title(r, "A/B test of %s by %s: Welch two-sample t-test on CUPED-adjusted %s (covariate %s), "
+		    "control '%s'", y->name, g->name, y->name, x->name, ctl);
+	else
+		stats_title(r, "A/B test of %s by %s: %s, control '%s'", y->name, g->name,
+		    a->prop ? "two-proportion z-test" : "Welch two-sample t-test", ctl);
 	int64_t nullv = 0, nully = 0, nullx = 0;
-	for (int64_t i = 0; i < d->n; i++) {
+	for (int64_t i = 0; i < a->d->n; i++) {
 		if (g->level[i] < 0)
 			nullv++;
 		else if (isnan(y->x[i]))
 			nully++;
-		else if (cov && isnan(d->col[o->cov].x[i]))
+		else if (x != NULL && isnan(x->x[i]))
 			nullx++;
 	}
 	if (nullv > 0)
@@ -529,40 +623,57 @@ abtest_run(const struct stats_stmt *st, const struct stats_data *d, struct stats
 		    nully == 1 ? "" : "s", y->name);
 	if (nullx > 0)
 		stats_note(r, "%lld row%s with a NULL %s left out (still counted for the SRM check)", (long long)nullx,
-		    nullx == 1 ? "" : "s", d->col[o->cov].name);
-	if (cov) {
+		    nullx == 1 ? "" : "s", x->name);
+	if (x != NULL) {
 		stats_note(r, "CUPED: theta = %.6g, variance of %s reduced by %.1f%%; value and control_value are the "
-		    "adjusted means", theta, y->name, 100 * vr);
-		for (int l = 0; l < k; l++)
+		    "adjusted means", a->theta, y->name, 100 * a->vr);
+		for (int l = 0; l < a->k; l++)
 			stats_note(r, "  %s: n = %lld, unadjusted mean %.6g, adjusted %.6g", g->labels[l],
-			    (long long)raw[l].n, raw[l].mean, grp[l].mean);
+			    (long long)a->raw[l].n, a->raw[l].mean, a->grp[l].mean);
 	}
-	if (prop && !cov)
+	if (a->prop)
 		stats_note(r, "z-test with the pooled rate's SE; intervals (%g%%) with the unpooled SE, relative lift "
 		    "by the delta method", 100 * conf);
 	else
 		stats_note(r, "intervals (%g%%): Welch's t for the difference, the delta method (normal) for the "
 		    "relative lift", 100 * conf);
-	if (k > 2)
-		stats_note(r, "p_adj: Holm's adjustment over %d comparisons with the control", m);
-	if (srm) {
+	if (a->k > 2)
+		stats_note(r, "p_adj: Holm's adjustment over %d comparisons with the control", a->ncmp);
+	if (a->srm) {
 		struct strbuf b;
 		sb_init(&b);
-		for (int l = 0; l < k; l++)
-			sb_printf(&b, "%s%s %lld", l ? ", " : "", g->labels[l], (long long)grp[l].assigned);
+		for (int l = 0; l < a->k; l++)
+			sb_printf(&b, "%s%s %lld", l ? ", " : "", g->labels[l], (long long)a->grp[l].assigned);
 		stats_note(r, "SRM: sample ratio mismatch (p = %.3g < %g): observed %s against the planned split - "
-		    "check the assignment before trusting the results", srm_p, SRM_ALPHA, sb_str(&b));
+		    "check the assignment before trusting the results", a->srm_p, SRM_ALPHA, sb_str(&b));
 		sb_free(&b);
 	}
-	sb_puts(&r->notes, sb_str(&notes));
-	sb_free(&notes);
-	free(pv);
-	free(at);
-	free(cmp);
-	free(grp);
-	free(raw);
-	free(adj);
-	return 0;
+	sb_puts(&r->notes, verdicts);
+}
+
+/* ------------------------------------------------------------ run */
+
+static int
+abtest_run(const struct stats_stmt *st, const struct stats_data *d, struct stats_result *r, struct wb_error *err)
+{
+	const struct abtest_opt *o = st->opt;
+	struct ab_run a = {.st = st, .o = o, .d = d, .y = &d->col[0], .g = &d->col[1], .theta = NAN, .vr = NAN};
+	a.x = o->cov >= 0 ? &d->col[o->cov] : NULL;
+	a.k = a.g->nlevels;
+	int rc = ab_check(&a, err);
+	if (rc == 0)
+		rc = ab_compare(&a, err);
+	if (rc == 0) {
+		struct strbuf verdicts;
+		sb_init(&verdicts);
+		ab_rows(&a, r, &verdicts);
+		ab_notes(&a, r, sb_str(&verdicts));
+		sb_free(&verdicts);
+	}
+	free(a.grp);
+	free(a.raw);
+	free(a.cmp);
+	return rc;
 }
 
 /* ------------------------------------------------------------ parsing */

@@ -5,8 +5,14 @@
 #include "stats/stats.h"
 
 extern const struct stmt_ext stats_ext_describe;
+extern const struct stmt_ext stats_ext_chisq;
+extern const struct stmt_ext stats_ext_fisher;
+extern const struct stmt_ext stats_ext_abtest;
 
 const struct stmt_ext *const stats_exts[] = {
 	&stats_ext_describe,
+	&stats_ext_chisq,
+	&stats_ext_fisher,
+	&stats_ext_abtest,
 	NULL,
 };

@@ -6,9 +6,11 @@
 
 extern const struct stmt_ext stats_ext_describe;
 extern const struct stmt_ext stats_ext_regress;
+extern const struct stmt_ext stats_ext_corr;
 
 const struct stmt_ext *const stats_exts[] = {
 	&stats_ext_describe,
+	&stats_ext_corr,
 	&stats_ext_regress,
 	NULL,
 };

@@ -64,13 +64,22 @@ lsq_fold(struct stats_lsq *q)
 }
 
 void
-stats_lsq_add(struct stats_lsq *q, const long double *row)
+stats_lsq_add_block(struct stats_lsq *q, const long double *cols, int nrows)
 {
-	for (int k = 0; k < q->m; k++)
-		q->blk[(size_t)k * STATS_LSQ_BLOCK + q->nb] = row[k];
-	q->n++;
-	if (++q->nb == STATS_LSQ_BLOCK)
-		lsq_fold(q);
+	int done = 0;
+	while (done < nrows) {
+		int take = STATS_LSQ_BLOCK - q->nb;
+		if (take > nrows - done)
+			take = nrows - done;
+		for (int k = 0; k < q->m; k++)
+			memcpy(&q->blk[(size_t)k * STATS_LSQ_BLOCK + q->nb], &cols[(size_t)k * STATS_LSQ_BLOCK + done],
+			    sizeof *cols * (size_t)take);
+		q->nb += take;
+		q->n += take;
+		done += take;
+		if (q->nb == STATS_LSQ_BLOCK)
+			lsq_fold(q);
+	}
 }
 
 /* Drop the column at position t of the m-row, ncol-column triangular W

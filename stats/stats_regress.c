@@ -71,18 +71,46 @@ struct regress_design {
 	int64_t n;             /* rows used */
 };
 
-/* The value of design column c in source row i. */
-static inline long double
-design_value(const struct regress_col *c, int64_t i)
+/* Fill buf - column by column, STATS_LSQ_BLOCK rows each: the design's p
+ * columns, then y - with the next rows used from *at on, each column less
+ * its shift; *at moves past them. The number of rows filled (0 at the
+ * end). Column by column, so each kind of column is one tight loop. */
+static int
+design_fill(const struct regress_design *dz, const double *y, const long double *shift, int64_t *at, int64_t n,
+    long double *buf)
 {
-	if (c->lv)
-		return c->lv[i] == c->level ? 1.0L : 0.0L;
-	if (c->x == NULL)
-		return 1.0L;   /* the intercept */
-	long double v = c->x[i], r = v;
-	for (int k = 1; k < c->power; k++)
-		r *= v;
-	return r;
+	int64_t idx[STATS_LSQ_BLOCK];
+	int nr = 0;
+	int64_t i = *at;
+	for (; i < n && nr < STATS_LSQ_BLOCK; i++)
+		if (dz->ok[i])
+			idx[nr++] = i;
+	*at = i;
+	for (int j = 0; j <= dz->p; j++) {
+		long double *o = buf + (size_t)j * STATS_LSQ_BLOCK, s = shift[j];
+		const struct regress_col *c = j < dz->p ? &dz->col[j] : NULL;
+		if (c == NULL) {
+			for (int r = 0; r < nr; r++)
+				o[r] = y[idx[r]] - s;
+		} else if (c->lv) {
+			for (int r = 0; r < nr; r++)
+				o[r] = (c->lv[idx[r]] == c->level ? 1.0L : 0.0L) - s;
+		} else if (c->x == NULL) {
+			for (int r = 0; r < nr; r++)
+				o[r] = 1 - s;   /* the intercept (never shifted) */
+		} else if (c->power == 1) {
+			for (int r = 0; r < nr; r++)
+				o[r] = c->x[idx[r]] - s;
+		} else {
+			for (int r = 0; r < nr; r++) {
+				long double v = c->x[idx[r]], pw = v;
+				for (int k = 1; k < c->power; k++)
+					pw *= v;
+				o[r] = pw - s;
+			}
+		}
+	}
+	return nr;
 }
 
 static void
@@ -324,17 +352,21 @@ regress_run(const struct stats_stmt *st, const struct stats_data *d, struct stat
 	}
 	/* pass 1: each column's mean (the shift) and norm (for the rank rule) */
 	long double *sum = xcalloc((size_t)p + 1, sizeof *sum), *ssq = xcalloc((size_t)p + 1, sizeof *ssq);
-	for (int64_t i = 0; i < d->n; i++) {
-		if (!dz.ok[i])
-			continue;
-		for (int j = 0; j < p; j++) {
-			long double v = design_value(&dz.col[j], i);
-			sum[j] += v;
-			ssq[j] += v * v;
+	long double *zero = xcalloc((size_t)p + 1, sizeof *zero);
+	long double *buf = xmalloc(sizeof *buf * ((size_t)p + 1) * STATS_LSQ_BLOCK);
+	int nr;
+	for (int64_t at = 0; (nr = design_fill(&dz, y, zero, &at, d->n, buf)) > 0;)
+		for (int j = 0; j <= p; j++) {
+			const long double *c = buf + (size_t)j * STATS_LSQ_BLOCK;
+			long double s1 = 0, s2 = 0;   /* in registers, not through sum[] */
+			for (int r = 0; r < nr; r++) {
+				s1 += c[r];
+				s2 += c[r] * c[r];
+			}
+			sum[j] += s1;
+			ssq[j] += s2;
 		}
-		sum[p] += y[i];
-		ssq[p] += (long double)y[i] * y[i];
-	}
+	free(zero);
 	long double *shift = xcalloc((size_t)p + 1, sizeof *shift), *norm = xcalloc((size_t)p + 1, sizeof *norm);
 	int rc = 0;
 	for (int j = 0; j <= p; j++) {
@@ -354,33 +386,27 @@ regress_run(const struct stats_stmt *st, const struct stats_data *d, struct stat
 	stats_lsq_init(&q, p);
 	if (rc == 0) {
 		/* pass 2: the shifted rows into the QR */
-		long double *row = xmalloc(sizeof *row * ((size_t)p + 1));
-		for (int64_t i = 0; i < d->n; i++) {
-			if (!dz.ok[i])
-				continue;
-			for (int j = 0; j < p; j++)
-				row[j] = design_value(&dz.col[j], i) - shift[j];
-			row[p] = y[i] - shift[p];
-			stats_lsq_add(&q, row);
-		}
-		free(row);
+		for (int64_t at = 0; (nr = design_fill(&dz, y, shift, &at, d->n, buf)) > 0;)
+			stats_lsq_add_block(&q, buf, nr);
 		stats_lsq_solve(&q, norm, REGRESS_TOL, &fit);
 		/* pass 3: X'r for one step of refinement */
-		long double *g = xcalloc((size_t)p + 1, sizeof *g);
-		long double *xv = xmalloc(sizeof *xv * ((size_t)p + 1));
-		for (int64_t i = 0; i < d->n; i++) {
-			if (!dz.ok[i])
-				continue;
-			long double res = y[i] - shift[p];
-			for (int j = 0; j < p; j++) {
-				xv[j] = design_value(&dz.col[j], i) - shift[j];
-				res -= fit.coef[j] * xv[j];
+		long double *g = xcalloc((size_t)p + 1, sizeof *g), res[STATS_LSQ_BLOCK];
+		for (int64_t at = 0; (nr = design_fill(&dz, y, shift, &at, d->n, buf)) > 0;) {
+			for (int r = 0; r < nr; r++) {
+				long double e = buf[(size_t)p * STATS_LSQ_BLOCK + r];
+				for (int j = 0; j < p; j++)
+					e -= fit.coef[j] * buf[(size_t)j * STATS_LSQ_BLOCK + r];
+				res[r] = e;
 			}
-			for (int j = 0; j < p; j++)
-				g[j] += xv[j] * res;
+			for (int j = 0; j < p; j++) {
+				const long double *c = buf + (size_t)j * STATS_LSQ_BLOCK;
+				long double s = 0;
+				for (int r = 0; r < nr; r++)
+					s += c[r] * res[r];
+				g[j] += s;
+			}
 		}
 		stats_lsq_refine(&fit, g);
-		free(xv);
 		free(g);
 		if (fit.rank == 0 || dz.n <= fit.rank) {
 			err_set(err, st->pos, "REGRESS: %lld rows used for %d coefficients; the residuals need at least one degree of freedom",
@@ -434,6 +460,7 @@ regress_run(const struct stats_stmt *st, const struct stats_data *d, struct stat
 	}
 	stats_lsq_fit_free(&fit);
 	stats_lsq_free(&q);
+	free(buf);
 	free(sum);
 	free(ssq);
 	free(shift);

@@ -10,7 +10,8 @@
  * normal equations' (whose error grows with the square of X's condition).
  * Everything is computed in long double (64-bit mantissa on x86), which
  * buys the three digits the ill-conditioned NIST sets (Filip) need; it
- * costs about 0.25 s per 10 M rows and column pair on x86-64 (x87).
+ * costs about 0.04 s per 10 M rows and pair of columns on x86-64 (x87:
+ * 10 M rows, 8 regressors and y: 1.7 s).
  *
  * Rank: stats_lsq_solve() takes the columns in their order and drops
  * (aliases) a column whose part not explained by the kept columns before

@@ -281,10 +281,11 @@ kendall_exact(int64_t q, int n, bool upper)
 
 enum { C_X, C_Y, C_EST, C_STAT, C_DF, C_P, C_LO, C_HI, C_N, C_METHOD, NCOLS };
 
-/* One pair's test into the current row; its estimate. */
+/* One pair's test into the current row; its estimate. Spearman's come
+ * ranked: ra, rb, and whether either has ties. */
 static double
-corr_pair(struct stats_result *r, const struct corr_opt *o, const char *xn, const char *yn, double *a, double *b,
-    int64_t n, double *ra, double *rb)
+corr_pair(struct stats_result *r, const struct corr_opt *o, const char *xn, const char *yn, const double *a,
+    const double *b, int64_t n, const double *ra, const double *rb, bool ties)
 {
 	double dn = (double)n, est = NAN, stat = NAN, p = NAN;
 	bool ci = false;
@@ -303,9 +304,7 @@ corr_pair(struct stats_result *r, const struct corr_opt *o, const char *xn, cons
 			hi = tanh(z + q * sg);
 		}
 		break;
-	case CORR_SPEARMAN: {
-		bool ties = stats_rank(a, n, ra) > 0;
-		ties |= stats_rank(b, n, rb) > 0;
+	case CORR_SPEARMAN:
 		est = pearson_r(ra, rb, n);
 		stat = (dn * dn * dn - dn) * (1 - est) / 6;
 		if (!isnan(est))
@@ -313,7 +312,6 @@ corr_pair(struct stats_result *r, const struct corr_opt *o, const char *xn, cons
 		if (ties && !isnan(est))
 			stats_note(r, "%s, %s: ties - no exact p-value (t approximation)", xn, yn);
 		break;
-	}
 	case CORR_KENDALL: {
 		struct kendall k;
 		kendall_tau(a, b, n, &k);
@@ -364,6 +362,25 @@ corr_pair(struct stats_result *r, const struct corr_opt *o, const char *xn, cons
 	stats_s(r, C_METHOD, method_name[o->method]);
 	stats_row(r);
 	return est;
+}
+
+/* The ranks of x[0..n), variable v's values over a pair's rows: its
+ * cached ranks when those rows are all its values (ranked on first use),
+ * else ranked into scratch. *ties is set when they have ties. */
+static const double *
+spearman_ranks(const double *x, int64_t n, int v, const int64_t *present, double **cache, bool *cache_ties,
+    double *scratch, bool *ties)
+{
+	if (n != present[v]) {
+		*ties |= stats_rank(x, n, scratch) > 0;
+		return scratch;
+	}
+	if (cache[v] == NULL) {
+		cache[v] = xmalloc(sizeof *cache[v] * (size_t)n);
+		cache_ties[v] = stats_rank(x, n, cache[v]) > 0;
+	}
+	*ties |= cache_ties[v];
+	return cache[v];
 }
 
 /* The matrix of estimates for people: rows and columns by variable, 3
@@ -419,8 +436,16 @@ corr_run(const struct stats_stmt *st, const struct stats_data *d, struct stats_r
 	}
 	double *m = xcalloc((size_t)k * (size_t)k, sizeof *m);
 	bool *constant = xcalloc((size_t)k, sizeof *constant);
+	/* a variable's ranks over all its values serve every pair whose rows
+	 * are all of them (no missing values): rank once, not once per pair */
+	int64_t *present = xcalloc((size_t)k, sizeof *present);
+	double **cache = xcalloc((size_t)k, sizeof *cache);
+	bool *cache_ties = xcalloc((size_t)k, sizeof *cache_ties);
 	int64_t nmin = INT64_MAX, nmax = 0;
 	int rc = 0;
+	for (int v = 0; v < k; v++)
+		for (int64_t i = 0; i < d->n; i++)
+			present[v] += !isnan(d->col[v].x[i]);
 	for (int u = 0; u < k && rc == 0; u++) {
 		/* a variable's own spread, for the matrix's diagonal */
 		int64_t nu = 0;
@@ -447,7 +472,13 @@ corr_run(const struct stats_stmt *st, const struct stats_data *d, struct stats_r
 			}
 			nmin = n < nmin ? n : nmin;
 			nmax = n > nmax ? n : nmax;
-			double e = corr_pair(r, o, d->col[u].name, d->col[v].name, a, b, n, ra, rb);
+			const double *rka = NULL, *rkb = NULL;
+			bool ties = false;
+			if (o->method == CORR_SPEARMAN) {
+				rka = spearman_ranks(a, n, u, present, cache, cache_ties, ra, &ties);
+				rkb = spearman_ranks(b, n, v, present, cache, cache_ties, rb, &ties);
+			}
+			double e = corr_pair(r, o, d->col[u].name, d->col[v].name, a, b, n, rka, rkb, ties);
 			m[u * k + v] = m[v * k + u] = e;
 		}
 	}
@@ -467,6 +498,11 @@ corr_run(const struct stats_stmt *st, const struct stats_data *d, struct stats_r
 		stats_note(r, "Correlation matrix:");
 		matrix_note(r, d, m, constant);
 	}
+	for (int v = 0; v < k; v++)
+		free(cache[v]);
+	free(cache);
+	free(cache_ties);
+	free(present);
 	free(constant);
 	free(m);
 	free(a);

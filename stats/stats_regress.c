@@ -40,6 +40,8 @@
 
 #define REGRESS_TOL 1e-10
 #define REGRESS_MAX_POWER 20
+/* design columns: the QR holds p^2 values and costs p^2 per row */
+#define REGRESS_MAX_COLUMNS 1000
 
 struct regress_term {
 	int var;
@@ -190,6 +192,13 @@ design_build(const struct stats_stmt *st, const struct stats_data *d, struct reg
 		/* R: without an intercept the first categorical term is coded in full */
 		bool full = o->no_intercept && !full_coded;
 		full_coded = true;
+		if (dz->p + present - !full > REGRESS_MAX_COLUMNS) {
+			free(seen);
+			err_set(err, tm->pos, "REGRESS: %s has %d levels; a regression takes at most %d columns", tm->name,
+			    present, REGRESS_MAX_COLUMNS);
+			err_hint(err, "group the levels first (a CASE expression), or leave the term out");
+			return -1;
+		}
 		bool first = true;
 		for (int l = 0; l < c->nlevels; l++) {
 			if (!seen[l])

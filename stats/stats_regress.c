@@ -222,14 +222,22 @@ design_build(const struct stats_stmt *st, const struct stats_data *d, struct reg
 	return 0;
 }
 
-/* R's format.pval(p, digits = 4) for the footer. */
-static void
-format_p(char *buf, size_t n, double p)
+/* x to 4 significant digits as R prints it in the footer ("NaN", not
+ * printf's "-nan"); buf holds at least 32 bytes. */
+static const char *
+fmt4(char *buf, double x)
 {
-	if (p < 2.220446e-16)
-		snprintf(buf, n, "< 2.2e-16");
-	else
-		snprintf(buf, n, "%.4g", p);
+	if (isnan(x))
+		return "NaN";
+	snprintf(buf, 32, "%.4g", x);
+	return buf;
+}
+
+/* R's format.pval(p, digits = 4) for the footer. */
+static const char *
+format_p(char *buf, double p)
+{
+	return p < 2.220446e-16 ? "< 2.2e-16" : fmt4(buf, p);
 }
 
 /* The fit's summary numbers, as summary.lm() and logLik() compute them. */
@@ -445,16 +453,17 @@ regress_run(const struct stats_stmt *st, const struct stats_data *d, struct stat
 		int nal = p - fit.rank;
 		if (nal > 0)
 			stats_note(r, "Coefficients: (%d not defined because of singularities)", nal);
-		stats_note(r, "Residual standard error: %.4g on %.0f degrees of freedom", s.sigma, s.rdf);
+		char b1[32], b2[32], b3[32];
+		stats_note(r, "Residual standard error: %s on %.0f degrees of freedom", fmt4(b1, s.sigma), s.rdf);
 		if (d->n > dz.n)
 			stats_note(r, "  (%lld observation%s deleted due to missingness)", (long long)(d->n - dz.n),
 			    d->n - dz.n == 1 ? "" : "s");
-		stats_note(r, "Multiple R-squared:  %.4g,  Adjusted R-squared:  %.4g", s.r2, s.adj_r2);
-		if (s.df1 > 0) {
-			char pb[32];
-			format_p(pb, sizeof pb, s.f_p);
-			stats_note(r, "F-statistic: %.4g on %.0f and %.0f DF,  p-value: %s", s.f, s.df1, s.rdf, pb);
-		}
+		stats_note(r, "Multiple R-squared:  %s,  Adjusted R-squared:  %s", fmt4(b1, s.r2), fmt4(b2, s.adj_r2));
+		if (s.df1 > 0)
+			stats_note(r, "F-statistic: %s on %.0f and %.0f DF,  p-value: %s", fmt4(b1, s.f), s.df1, s.rdf,
+			    format_p(b3, s.f_p));
+		if (s.ssr + s.rss == 0)
+			stats_note(r, "%s is constant: R-squared and F are not defined (NaN)", d->col[0].name);
 		/* R warns when the residual variance is negligible against the
 		 * fitted values' size: mean(f)^2 + var(f) */
 		long double fsum = 0;

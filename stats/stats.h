@@ -62,6 +62,11 @@
 enum stats_role {
 	STATS_NUMERIC,   /* read as double: BIGINT, DOUBLE, BOOLEAN (0/1) */
 	STATS_FACTOR,    /* read as levels of any scalar type */
+	/* decided by the expression's type when read: BIGINT and DOUBLE are
+	 * NUMERIC, every other type (VARCHAR, BOOLEAN, DATE, TIMESTAMP) a
+	 * FACTOR - a regression's categorical terms. The column read says
+	 * which (stats_column.role is never STATS_AUTO). */
+	STATS_AUTO,
 };
 
 /* A variable as parsed: an expression over the source. */
@@ -182,6 +187,12 @@ double stats_rank(const double *x, int64_t n, double *r);
 void stats_quantiles(double *x, int64_t n, const double *p, int np, double *out);
 /* The index of the level labelled `label` in column c, or -1. */
 int stats_level_find(const struct stats_column *c, const char *label);
+
+/* The two-sided p-value of Student's t with df degrees of freedom,
+ * P(|T| >= |t|), through the incomplete beta function so that it keeps
+ * its relative accuracy far into the tail (GSL's gsl_cdf_tdist_Q loses
+ * digits below about 1e-10; R's pt does not). NaN for NaN t. */
+double stats_t_pvalue(double t, double df);
 
 /* Holm's step-down adjustment of p[0..m) into adj (may alias p). */
 void stats_holm(const double *p, int m, double *adj);

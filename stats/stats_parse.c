@@ -31,7 +31,9 @@ stats_parse_var(struct parser *p, struct stats_stmt *st, enum stats_role role)
 	if (e == NULL)
 		return -1;
 	const struct token *last = &p->toks[p->cur - 1];
-	int end = last->pos + last->len;
+	/* a string's or quoted name's text leaves out its quotes: its end in
+	 * the source is one past the text */
+	int end = (int)(last->text - p->src) + last->len + (last->type == TOK_STRING || last->type == TOK_QIDENT);
 	if (st->nvars == st->vcap) {
 		int cap = st->vcap ? 2 * st->vcap : 4;
 		struct stats_var *v = arena_zalloc(p->arena, sizeof *v * (size_t)cap);

@@ -8,11 +8,15 @@ extern const struct stmt_ext stats_ext_describe;
 extern const struct stmt_ext stats_ext_chisq;
 extern const struct stmt_ext stats_ext_fisher;
 extern const struct stmt_ext stats_ext_abtest;
+extern const struct stmt_ext stats_ext_regress;
+extern const struct stmt_ext stats_ext_corr;
 
 const struct stmt_ext *const stats_exts[] = {
 	&stats_ext_describe,
 	&stats_ext_chisq,
 	&stats_ext_fisher,
 	&stats_ext_abtest,
+	&stats_ext_corr,
+	&stats_ext_regress,
 	NULL,
 };

@@ -6,6 +6,7 @@
 #include "core/xmalloc.h"
 
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_sf_gamma.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -227,4 +228,20 @@ stats_holm(const double *p, int m, double *adj)
 	memcpy(adj, q, sizeof *q * (size_t)m);
 	free(q);
 	free(ix);
+}
+
+double
+stats_t_pvalue(double t, double df)
+{
+	if (isnan(t) || isnan(df))
+		return NAN;
+	if (isinf(t))
+		return 0;
+	/* P(|T| >= |t|) = I_x(df/2, 1/2) with x = df / (df + t^2) */
+	double x = df / (df + t * t);
+	gsl_sf_result res;
+	int rc = gsl_sf_beta_inc_e(df / 2, 0.5, x, &res);
+	if (rc == GSL_EUNDRFLW)
+		return 0;   /* below the smallest double */
+	return rc == GSL_SUCCESS ? res.val : NAN;
 }

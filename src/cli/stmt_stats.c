@@ -377,6 +377,9 @@ read_data(struct session *s, struct arena *a, const struct stats_stmt *st, struc
 		c->name = st->vars[j].name;
 		c->role = st->vars[j].role;
 		c->type = p->types[j];
+		if (c->role == STATS_AUTO)   /* other types fall to NUMERIC's error below */
+			c->role = c->type == WB_TYPE_VARCHAR || c->type == WB_TYPE_BOOL || c->type == WB_TYPE_DATE ||
+			    c->type == WB_TYPE_TIMESTAMP ? STATS_FACTOR : STATS_NUMERIC;
 		if (c->role == STATS_NUMERIC && !numeric_type(c->type) && c->type != WB_TYPE_NULL &&
 		    c->type != WB_TYPE_VARCHAR) {
 			err_set(err, st->vars[j].pos, "%s: %s is %s; it needs a number", st->what, c->name,

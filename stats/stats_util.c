@@ -1,14 +1,17 @@
 /*
  * stats_util: helpers several statements share - splitting a variable by
- * a factor, stable sums, ranks, Holm's adjustment - and GSL's setup.
+ * a factor, stable sums, ranks, Holm's adjustment, the ALTERNATIVE
+ * option - and GSL's setup.
  */
 #include "stats/stats.h"
 #include "core/xmalloc.h"
 
 #include <gsl/gsl_errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 void
 stats_init(void)
@@ -167,4 +170,78 @@ stats_holm(const double *p, int m, double *adj)
 	memcpy(adj, q, sizeof *q * (size_t)m);
 	free(q);
 	free(ix);
+}
+
+bool
+stats_parse_alternative(struct parser *p, bool one_sided, enum stats_alt *out)
+{
+	const struct token *t = parser_peek(p, 0);
+	int pos = t->pos;
+	char word[32];
+	if (t->type == TOK_STRING) {
+		char *s = parser_string(p, "an alternative");
+		if (s == NULL)
+			return false;
+		snprintf(word, sizeof word, "%s", s);
+	} else {
+		char *s = parser_ident(p, "two-sided, less or greater");
+		if (s == NULL)
+			return false;
+		snprintf(word, sizeof word, "%s", s);
+		/* two-sided and one-sided are three tokens */
+		if ((strcasecmp(word, "two") == 0 || strcasecmp(word, "one") == 0) && parser_accept_op(p, "-")) {
+			if (!parser_expect_word(p, "sided"))
+				return false;
+			strcat(word, "-sided");
+		}
+	}
+	for (char *c = word; *c; c++)
+		if (*c == '.' || *c == '_')
+			*c = '-';
+	if (strcasecmp(word, "two-sided") == 0)
+		*out = STATS_TWO_SIDED;
+	else if (strcasecmp(word, "less") == 0 && !one_sided)
+		*out = STATS_LESS;
+	else if (strcasecmp(word, "greater") == 0 && !one_sided)
+		*out = STATS_GREATER;
+	else if (strcasecmp(word, "one-sided") == 0 && one_sided)
+		*out = STATS_ONE_SIDED;
+	else {
+		err_set(p->err, pos, "ALTERNATIVE must be %s, not %s", one_sided ? "two-sided or one-sided" :
+		    "two-sided, less or greater", word);
+		return false;
+	}
+	return true;
+}
+
+int
+stats_two_groups(const struct stats_stmt *st, const struct stats_data *d, int ycol, int gcol, const char *test,
+    struct stats_groups *gs, struct wb_error *err)
+{
+	stats_groups_split(d, ycol, gcol, gs);
+	if (gs->k == 2)
+		return 0;
+	const struct stats_column *y = &d->col[ycol], *g = &d->col[gcol];
+	const char *q = g->type == WB_TYPE_BIGINT || g->type == WB_TYPE_DOUBLE || g->type == WB_TYPE_BOOL ? "" : "'";
+	if (gs->k == 0) {
+		err_set(err, st->pos, "%s: no row has both %s and %s", st->what, y->name, g->name);
+		err_hint(err, "check that neither is NULL everywhere (and the WHERE condition)");
+	} else {
+		struct strbuf b;
+		sb_init(&b);
+		for (int l = 0; l < gs->k && l < 6; l++)
+			sb_printf(&b, "%s%s%s%s", l ? ", " : "", q, gs->label[l], q);
+		if (gs->k > 6)
+			sb_puts(&b, ", ...");
+		err_set(err, st->pos, "%s: %s has %d level%s among the rows with %s (%s); %s compares exactly 2",
+		    st->what, g->name, gs->k, gs->k == 1 ? "" : "s", y->name, sb_str(&b), test);
+		if (gs->k == 1)
+			err_hint(err, "a one-sample test takes no BY; or check the WHERE condition");
+		else
+			err_hint(err, "compare two of them: WHERE %s IN (%s%s%s, %s%s%s)", g->name, q, gs->label[0], q, q,
+			    gs->label[1], q);
+		sb_free(&b);
+	}
+	stats_groups_free(gs);
+	return -1;
 }

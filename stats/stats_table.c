@@ -6,9 +6,15 @@
 
 extern const struct stmt_ext stats_ext_describe;
 extern const struct stmt_ext stats_ext_ttest;
+extern const struct stmt_ext stats_ext_mannwhitney;
+extern const struct stmt_ext stats_ext_wilcoxon;
+extern const struct stmt_ext stats_ext_kruskal;
 
 const struct stmt_ext *const stats_exts[] = {
 	&stats_ext_describe,
 	&stats_ext_ttest,
+	&stats_ext_mannwhitney,
+	&stats_ext_wilcoxon,
+	&stats_ext_kruskal,
 	NULL,
 };

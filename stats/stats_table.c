@@ -9,6 +9,7 @@ extern const struct stmt_ext stats_ext_ttest;
 extern const struct stmt_ext stats_ext_mannwhitney;
 extern const struct stmt_ext stats_ext_wilcoxon;
 extern const struct stmt_ext stats_ext_kruskal;
+extern const struct stmt_ext stats_ext_power;
 
 const struct stmt_ext *const stats_exts[] = {
 	&stats_ext_describe,
@@ -16,5 +17,6 @@ const struct stmt_ext *const stats_exts[] = {
 	&stats_ext_mannwhitney,
 	&stats_ext_wilcoxon,
 	&stats_ext_kruskal,
+	&stats_ext_power,
 	NULL,
 };

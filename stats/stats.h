@@ -166,6 +166,13 @@ void stats_mean_ss(const double *x, int64_t n, double *mean, double *ss);
 /* Ranks of x[0..n) (1-based, ties get their average rank) into r; the
  * return value is sum over tie groups of (t^3 - t), for tie corrections. */
 double stats_rank(const double *x, int64_t n, double *r);
+/* Rank sums by group without ranking element by element: x holds k
+ * groups, group g at x[start[g] .. start[g] + n[g]) (as stats_groups);
+ * rsum[g] gets the sum of its values' ranks among all the values (1-based,
+ * ties at their average rank). Returns sum over tie groups of (t^3 - t),
+ * as stats_rank. Each group is radix-sorted and the groups merged, which
+ * at 10 M values is several times faster than stats_rank's sort. */
+double stats_rank_sums(const double *x, int k, const int64_t *start, const int64_t *n, double *rsum);
 /* The index of the level labelled `label` in column c, or -1. */
 int stats_level_find(const struct stats_column *c, const char *label);
 

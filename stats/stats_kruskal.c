@@ -50,20 +50,18 @@ kruskal_run(const struct stats_stmt *st, const struct stats_data *d, struct stat
 		goto out;
 	}
 	int64_t n = gs.total;
-	double *rk = xmalloc(sizeof *rk * (size_t)n);
-	double ties = stats_rank(gs.x, n, rk);
+	double *rsum = xmalloc(sizeof *rsum * (size_t)gs.k);
+	double ties = stats_rank_sums(gs.x, gs.k, gs.start, gs.n, rsum);
 	double dn = (double)n, mid = (dn + 1) / 2, h = 0;
 	for (int i = 0; i < gs.k; i++) {
-		double s = 0;
-		for (int64_t j = gs.start[i]; j < gs.start[i] + gs.n[i]; j++)
-			s += rk[j];
+		double s = rsum[i];
 		double dev = s / (double)gs.n[i] - mid;
 		h += (double)gs.n[i] * dev * dev;
 		if (gs.k <= 12)
 			stats_note(r, "%s %s: n = %lld, mean rank %.6g", g, gs.label[i], (long long)gs.n[i],
 			    s / (double)gs.n[i]);
 	}
-	free(rk);
+	free(rsum);
 	double denom = 1 - ties / (dn * dn * dn - dn);
 	if (!(denom > 0)) {
 		err_set(err, st->pos, "KRUSKAL: all %lld values of %s are tied; there is nothing to rank", (long long)n, y);

@@ -245,3 +245,156 @@ stats_two_groups(const struct stats_stmt *st, const struct stats_data *d, int yc
 	stats_groups_free(gs);
 	return -1;
 }
+
+/* Order-preserving keys of doubles: the bits, sign-flipped for negatives
+ * (all bits) and positives (the top bit), compare as unsigned integers
+ * the way the doubles do (-0.0 is made 0.0 first: the two are equal). */
+static uint64_t
+sort_key(double v)
+{
+	if (v == 0)
+		v = 0;
+	uint64_t u;
+	memcpy(&u, &v, sizeof u);
+	return (u >> 63) ? ~u : u | (UINT64_C(1) << 63);
+}
+
+static int
+cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Sort the keys k[0..n) (tmp: n more) by four 16-bit LSD radix passes,
+ * or qsort when n is small; passes where every key has the same digit
+ * are skipped. */
+static void
+sort_keys(uint64_t *k, uint64_t *tmp, int64_t n)
+{
+	if (n < 2048) {
+		qsort(k, (size_t)n, sizeof *k, cmp_u64);
+		return;
+	}
+	int64_t *count = xmalloc(sizeof *count * 65536);
+	uint64_t *src = k, *dst = tmp;
+	for (int shift = 0; shift < 64; shift += 16) {
+		memset(count, 0, sizeof *count * 65536);
+		for (int64_t i = 0; i < n; i++)
+			count[(src[i] >> shift) & 0xffff]++;
+		if (count[(src[0] >> shift) & 0xffff] == n)
+			continue;
+		int64_t at = 0;
+		for (int d = 0; d < 65536; d++) {
+			int64_t c = count[d];
+			count[d] = at;
+			at += c;
+		}
+		for (int64_t i = 0; i < n; i++)
+			dst[count[(src[i] >> shift) & 0xffff]++] = src[i];
+		uint64_t *t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != k)
+		memcpy(k, src, sizeof *k * (size_t)n);
+	free(count);
+}
+
+/* The min-heap of groups by their next key (k sorted groups merged). */
+struct merge_heap {
+	int *g;
+	int n;
+	const uint64_t *key;
+	int64_t *pos;
+};
+
+static bool
+heap_less(const struct merge_heap *h, int a, int b)
+{
+	return h->key[h->pos[h->g[a]]] < h->key[h->pos[h->g[b]]];
+}
+
+static void
+heap_down(struct merge_heap *h, int i)
+{
+	for (;;) {
+		int l = 2 * i + 1, m = i;
+		if (l < h->n && heap_less(h, l, m))
+			m = l;
+		if (l + 1 < h->n && heap_less(h, l + 1, m))
+			m = l + 1;
+		if (m == i)
+			return;
+		int t = h->g[i];
+		h->g[i] = h->g[m];
+		h->g[m] = t;
+		i = m;
+	}
+}
+
+double
+stats_rank_sums(const double *x, int k, const int64_t *start, const int64_t *n, double *rsum)
+{
+	int64_t total = 0;
+	for (int g = 0; g < k; g++)
+		total += n[g];
+	uint64_t *key = xmalloc(sizeof *key * (size_t)(total ? total : 1));
+	uint64_t *tmp = xmalloc(sizeof *tmp * (size_t)(total ? total : 1));
+	int64_t *pos = xmalloc(sizeof *pos * (size_t)(k ? k : 1));
+	int64_t *end = xmalloc(sizeof *end * (size_t)(k ? k : 1));
+	/* each group's values as keys, sorted, one segment per group */
+	int64_t at = 0;
+	for (int g = 0; g < k; g++) {
+		pos[g] = at;
+		for (int64_t i = 0; i < n[g]; i++)
+			key[at + i] = sort_key(x[start[g] + i]);
+		sort_keys(key + at, tmp, n[g]);
+		at += n[g];
+		end[g] = at;
+		rsum[g] = 0;
+	}
+	free(tmp);
+	/* merge: each run of equal values over all groups is a tie group
+	 * of t values taking ranks done + 1 .. done + t */
+	struct merge_heap h = {.g = xmalloc(sizeof(int) * (size_t)(k ? k : 1)), .key = key, .pos = pos};
+	for (int g = 0; g < k; g++)
+		if (n[g] > 0)
+			h.g[h.n++] = g;
+	for (int i = h.n / 2 - 1; i >= 0; i--)
+		heap_down(&h, i);
+	int64_t *cnt = xcalloc((size_t)(k ? k : 1), sizeof *cnt);
+	int *seen = xmalloc(sizeof(int) * (size_t)(k ? k : 1));
+	double ties = 0, done = 0;
+	while (h.n > 0) {
+		uint64_t v = key[pos[h.g[0]]];
+		int ns = 0;
+		int64_t t = 0;
+		while (h.n > 0 && key[pos[h.g[0]]] == v) {
+			int g = h.g[0];
+			int64_t c = 0;
+			while (pos[g] < end[g] && key[pos[g]] == v) {
+				pos[g]++;
+				c++;
+			}
+			cnt[g] = c;
+			seen[ns++] = g;
+			t += c;
+			if (pos[g] == end[g])
+				h.g[0] = h.g[--h.n];
+			heap_down(&h, 0);
+		}
+		double avg = done + (double)(t + 1) / 2, dt = (double)t;
+		for (int i = 0; i < ns; i++)
+			rsum[seen[i]] += (double)cnt[seen[i]] * avg;
+		ties += dt * dt * dt - dt;
+		done += dt;
+	}
+	free(seen);
+	free(cnt);
+	free(h.g);
+	free(end);
+	free(pos);
+	free(key);
+	return ties;
+}

@@ -226,16 +226,15 @@ ranksum(const struct stats_stmt *st, const struct wilcox_opt *o, const double *x
 			return -1;
 		}
 	int64_t n = nx + ny;
-	double *all = xmalloc(sizeof *all * (size_t)n), *rk = xmalloc(sizeof *rk * (size_t)n);
+	double *all = xmalloc(sizeof *all * (size_t)n);
 	for (int64_t i = 0; i < nx; i++)
 		all[i] = x[i] - o->mu;
 	memcpy(all + nx, y, sizeof *y * (size_t)ny);
-	double ties = stats_rank(all, n, rk);
-	double sum = 0;
-	for (int64_t i = 0; i < nx; i++)
-		sum += rk[i];
+	const int64_t start[2] = {0, nx}, cnt[2] = {nx, ny};
+	double rsum[2];
+	double ties = stats_rank_sums(all, 2, start, cnt, rsum);
+	double sum = rsum[0];
 	free(all);
-	free(rk);
 	double dx = (double)nx, dy = (double)ny, dn = (double)n;
 	double w = sum - dx * (dx + 1) / 2;
 	bool exact;
@@ -309,16 +308,21 @@ signrank(const struct stats_stmt *st, const struct wilcox_opt *o, double *d, int
 		err_hint(err, "no difference at all: there is no evidence of a shift");
 		return -1;
 	}
-	double *a = xmalloc(sizeof *a * (size_t)m), *rk = xmalloc(sizeof *rk * (size_t)m);
-	for (int64_t i = 0; i < m; i++)
-		a[i] = fabs(d[i]);
-	double ties = stats_rank(a, m, rk);
-	double v = 0;
+	/* |d| of the positive d, then of the negative ones: V is the first
+	 * group's rank sum */
+	double *a = xmalloc(sizeof *a * (size_t)m);
+	int64_t npos = 0, nneg = 0;
 	for (int64_t i = 0; i < m; i++)
 		if (d[i] > 0)
-			v += rk[i];
+			a[npos++] = d[i];
+	for (int64_t i = 0; i < m; i++)
+		if (d[i] < 0)
+			a[npos + nneg++] = -d[i];
+	const int64_t start[2] = {0, npos}, cnt[2] = {npos, nneg};
+	double rsum[2];
+	double ties = stats_rank_sums(a, 2, start, cnt, rsum);
+	double v = rsum[0];
 	free(a);
-	free(rk);
 	double dn = (double)m, total = dn * (dn + 1) / 2;
 	bool exact;
 	if (use_exact(st, o, m < 50, ties > 0, zeros > 0, exact_steps(true, 0, dn, v), r, &exact, err) < 0)

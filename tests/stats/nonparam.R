@@ -95,6 +95,16 @@ kw("kruskal3", kruskal.test(y ~ factor(id %% 3), data = d), sum(!is.na(d$y)))
 kw("kruskal_ties", kruskal.test(score ~ factor(id %% 4), data = d), 100)
 kw("kruskal2", kruskal.test(y ~ arm, data = d), sum(!is.na(d$y)))
 
+# A larger sample (5000 values, ties, negatives and zeros), where wb
+# radix-sorts the groups (2048 values and more) before merging their ranks
+big <- data.frame(id = 0:4999)
+big$v <- (((big$id * 7919) %% 1000) - 500) / 8 + (big$id %% 3) * 0.25
+big$g <- big$id %% 3
+big$h <- big$id %% 2
+ranksum("big_ranksum", wilcox.test(v ~ h, data = big), big$v[big$h == 0], big$v[big$h == 1])
+signrank("big_signrank", wilcox.test(big$v, mu = 0.25), big$v, mu = 0.25)
+kw("big_kruskal", kruskal.test(v ~ factor(g), data = big), 5000)
+
 # The errors and warnings R gives for the degenerate cases the slt tests
 msg <- function(label, expr) cat("# ", label, ": ", tryCatch(withCallingHandlers({ r <- force(expr); sprintf("p = %s", fmt(r$p.value)) },
   warning = function(w) { cat("# ", label, " warns: ", conditionMessage(w), "\n", sep = ""); invokeRestart("muffleWarning") }),

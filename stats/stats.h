@@ -185,6 +185,13 @@ double stats_rank(const double *x, int64_t n, double *r);
  * R's type 7 (and DuckDB's quantile_cont) define them, into out; by
  * selection in O(n) per quantile, not a sort. x is permuted. */
 void stats_quantiles(double *x, int64_t n, const double *p, int np, double *out);
+/* Rank sums by group without ranking element by element: x holds k
+ * groups, group g at x[start[g] .. start[g] + n[g]) (as stats_groups);
+ * rsum[g] gets the sum of its values' ranks among all the values (1-based,
+ * ties at their average rank). Returns sum over tie groups of (t^3 - t),
+ * as stats_rank. Each group is radix-sorted and the groups merged, which
+ * at 10 M values is several times faster than stats_rank's sort. */
+double stats_rank_sums(const double *x, int k, const int64_t *start, const int64_t *n, double *rsum);
 /* The index of the level labelled `label` in column c, or -1. */
 int stats_level_find(const struct stats_column *c, const char *label);
 
@@ -196,5 +203,41 @@ double stats_t_pvalue(double t, double df);
 
 /* Holm's step-down adjustment of p[0..m) into adj (may alias p). */
 void stats_holm(const double *p, int m, double *adj);
+
+/* stats_groups_split for a two-sample test (test names it in errors: "a
+ * t-test"): 0 with gs filled when g has exactly two levels among the rows
+ * with y - the first in value order is x, as in R's formula interface;
+ * otherwise -1 with an error listing the levels and a hint (WHERE g IN
+ * (...)), and gs freed. */
+int stats_two_groups(const struct stats_stmt *st, const struct stats_data *d, int ycol, int gcol, const char *test,
+    struct stats_groups *gs, struct wb_error *err);
+
+/* ---- distributions (stats_dist.c) ---- */
+
+/* A test's alternative hypothesis; ONE_SIDED is POWER's (R's power.*.test). */
+enum stats_alt { STATS_TWO_SIDED, STATS_LESS, STATS_GREATER, STATS_ONE_SIDED };
+/* R's name of it: "two.sided", "less", "greater", "one.sided". */
+const char *stats_alt_name(enum stats_alt a);
+/* ALTERNATIVE's value: two-sided (also two_sided, 'two.sided'), less,
+ * greater, or with one_sided (POWER) one-sided; false with the parser's
+ * error set otherwise (stats_util.c). */
+bool stats_parse_alternative(struct parser *p, bool one_sided, enum stats_alt *out);
+
+/* The noncentral t distribution with df > 0 degrees of freedom and
+ * noncentrality ncp: P(T <= t) when lower, else P(T > t), each summed
+ * directly (not as 1 - the other), with an absolute error below 1e-15.
+ * NaN for NaN arguments or df <= 0. GSL has no noncentral t. */
+double stats_nct_cdf(double t, double df, double ncp, bool lower);
+/* The t quantile of upper tail q: P(T > t) = q for central T with df
+ * degrees of freedom (GSL's, polished to full precision). NaN outside
+ * 0 < q < 1. */
+double stats_t_upper_quantile(double q, double df);
+/* The power of a t test at level alpha whose statistic is noncentral t
+ * (ncp, df) under the alternative: P(T > t_(1-alpha)) for GREATER and
+ * ONE_SIDED, P(T < -t_(1-alpha)) for LESS, and for TWO_SIDED
+ * P(T > t_(1-alpha/2)), plus P(T < -t_(1-alpha/2)) when both_tails (as
+ * pwr and power.t.test(strict = TRUE); R's power.t.test by default
+ * counts the upper tail only). */
+double stats_t_power(double ncp, double df, double alpha, enum stats_alt alt, bool both_tails);
 
 #endif

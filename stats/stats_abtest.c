@@ -330,7 +330,7 @@ ab_welch(const struct ab_group *v, const struct ab_group *c, double alpha, struc
 	o->diff = v->mean - c->mean;
 	o->stat = o->diff / se;
 	o->df = (var1 + var0) * (var1 + var0) / (var1 * var1 / (n1 - 1) + var0 * var0 / (n0 - 1));
-	o->p = 2 * gsl_cdf_tdist_Q(fabs(o->stat), o->df);
+	o->p = stats_t_pvalue(o->stat, o->df);
 	double q = gsl_cdf_tdist_Pinv(1 - alpha / 2, o->df);
 	o->lo = o->diff - q * se;
 	o->hi = o->diff + q * se;

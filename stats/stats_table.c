@@ -10,6 +10,11 @@ extern const struct stmt_ext stats_ext_fisher;
 extern const struct stmt_ext stats_ext_abtest;
 extern const struct stmt_ext stats_ext_regress;
 extern const struct stmt_ext stats_ext_corr;
+extern const struct stmt_ext stats_ext_ttest;
+extern const struct stmt_ext stats_ext_mannwhitney;
+extern const struct stmt_ext stats_ext_wilcoxon;
+extern const struct stmt_ext stats_ext_kruskal;
+extern const struct stmt_ext stats_ext_power;
 
 const struct stmt_ext *const stats_exts[] = {
 	&stats_ext_describe,
@@ -18,5 +23,10 @@ const struct stmt_ext *const stats_exts[] = {
 	&stats_ext_abtest,
 	&stats_ext_corr,
 	&stats_ext_regress,
+	&stats_ext_ttest,
+	&stats_ext_mannwhitney,
+	&stats_ext_wilcoxon,
+	&stats_ext_kruskal,
+	&stats_ext_power,
 	NULL,
 };

@@ -1,6 +1,7 @@
 /*
  * stats_util: helpers several statements share - splitting a variable by
- * a factor, stable sums, ranks, Holm's adjustment - and GSL's setup.
+ * a factor, stable sums, ranks, Holm's adjustment, the ALTERNATIVE
+ * option - and GSL's setup.
  */
 #include "stats/stats.h"
 #include "core/xmalloc.h"
@@ -8,8 +9,10 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_sf_gamma.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 void
 stats_init(void)
@@ -244,4 +247,231 @@ stats_t_pvalue(double t, double df)
 	if (rc == GSL_EUNDRFLW)
 		return 0;   /* below the smallest double */
 	return rc == GSL_SUCCESS ? res.val : NAN;
+}
+
+bool
+stats_parse_alternative(struct parser *p, bool one_sided, enum stats_alt *out)
+{
+	const struct token *t = parser_peek(p, 0);
+	int pos = t->pos;
+	char word[32];
+	if (t->type == TOK_STRING) {
+		char *s = parser_string(p, "an alternative");
+		if (s == NULL)
+			return false;
+		snprintf(word, sizeof word, "%s", s);
+	} else {
+		char *s = parser_ident(p, "two-sided, less or greater");
+		if (s == NULL)
+			return false;
+		snprintf(word, sizeof word, "%s", s);
+		/* two-sided and one-sided are three tokens */
+		if ((strcasecmp(word, "two") == 0 || strcasecmp(word, "one") == 0) && parser_accept_op(p, "-")) {
+			if (!parser_expect_word(p, "sided"))
+				return false;
+			strcat(word, "-sided");
+		}
+	}
+	for (char *c = word; *c; c++)
+		if (*c == '.' || *c == '_')
+			*c = '-';
+	if (strcasecmp(word, "two-sided") == 0)
+		*out = STATS_TWO_SIDED;
+	else if (strcasecmp(word, "less") == 0 && !one_sided)
+		*out = STATS_LESS;
+	else if (strcasecmp(word, "greater") == 0 && !one_sided)
+		*out = STATS_GREATER;
+	else if (strcasecmp(word, "one-sided") == 0 && one_sided)
+		*out = STATS_ONE_SIDED;
+	else {
+		err_set(p->err, pos, "ALTERNATIVE must be %s, not %s", one_sided ? "two-sided or one-sided" :
+		    "two-sided, less or greater", word);
+		return false;
+	}
+	return true;
+}
+
+int
+stats_two_groups(const struct stats_stmt *st, const struct stats_data *d, int ycol, int gcol, const char *test,
+    struct stats_groups *gs, struct wb_error *err)
+{
+	stats_groups_split(d, ycol, gcol, gs);
+	if (gs->k == 2)
+		return 0;
+	const struct stats_column *y = &d->col[ycol], *g = &d->col[gcol];
+	const char *q = g->type == WB_TYPE_BIGINT || g->type == WB_TYPE_DOUBLE || g->type == WB_TYPE_BOOL ? "" : "'";
+	if (gs->k == 0) {
+		err_set(err, st->pos, "%s: no row has both %s and %s", st->what, y->name, g->name);
+		err_hint(err, "check that neither is NULL everywhere (and the WHERE condition)");
+	} else {
+		struct strbuf b;
+		sb_init(&b);
+		for (int l = 0; l < gs->k && l < 6; l++)
+			sb_printf(&b, "%s%s%s%s", l ? ", " : "", q, gs->label[l], q);
+		if (gs->k > 6)
+			sb_puts(&b, ", ...");
+		err_set(err, st->pos, "%s: %s has %d level%s among the rows with %s (%s); %s compares exactly 2",
+		    st->what, g->name, gs->k, gs->k == 1 ? "" : "s", y->name, sb_str(&b), test);
+		if (gs->k == 1)
+			err_hint(err, "a one-sample test takes no BY; or check the WHERE condition");
+		else
+			err_hint(err, "compare two of them: WHERE %s IN (%s%s%s, %s%s%s)", g->name, q, gs->label[0], q, q,
+			    gs->label[1], q);
+		sb_free(&b);
+	}
+	stats_groups_free(gs);
+	return -1;
+}
+
+/* Order-preserving keys of doubles: the bits, sign-flipped for negatives
+ * (all bits) and positives (the top bit), compare as unsigned integers
+ * the way the doubles do (-0.0 is made 0.0 first: the two are equal). */
+static uint64_t
+sort_key(double v)
+{
+	if (v == 0)
+		v = 0;
+	uint64_t u;
+	memcpy(&u, &v, sizeof u);
+	return (u >> 63) ? ~u : u | (UINT64_C(1) << 63);
+}
+
+static int
+cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Sort the keys k[0..n) (tmp: n more) by four 16-bit LSD radix passes,
+ * or qsort when n is small; passes where every key has the same digit
+ * are skipped. */
+static void
+sort_keys(uint64_t *k, uint64_t *tmp, int64_t n)
+{
+	if (n < 2048) {
+		qsort(k, (size_t)n, sizeof *k, cmp_u64);
+		return;
+	}
+	int64_t *count = xmalloc(sizeof *count * 65536);
+	uint64_t *src = k, *dst = tmp;
+	for (int shift = 0; shift < 64; shift += 16) {
+		memset(count, 0, sizeof *count * 65536);
+		for (int64_t i = 0; i < n; i++)
+			count[(src[i] >> shift) & 0xffff]++;
+		if (count[(src[0] >> shift) & 0xffff] == n)
+			continue;
+		int64_t at = 0;
+		for (int d = 0; d < 65536; d++) {
+			int64_t c = count[d];
+			count[d] = at;
+			at += c;
+		}
+		for (int64_t i = 0; i < n; i++)
+			dst[count[(src[i] >> shift) & 0xffff]++] = src[i];
+		uint64_t *t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != k)
+		memcpy(k, src, sizeof *k * (size_t)n);
+	free(count);
+}
+
+/* The min-heap of groups by their next key (k sorted groups merged). */
+struct merge_heap {
+	int *g;
+	int n;
+	const uint64_t *key;
+	int64_t *pos;
+};
+
+static bool
+heap_less(const struct merge_heap *h, int a, int b)
+{
+	return h->key[h->pos[h->g[a]]] < h->key[h->pos[h->g[b]]];
+}
+
+static void
+heap_down(struct merge_heap *h, int i)
+{
+	for (;;) {
+		int l = 2 * i + 1, m = i;
+		if (l < h->n && heap_less(h, l, m))
+			m = l;
+		if (l + 1 < h->n && heap_less(h, l + 1, m))
+			m = l + 1;
+		if (m == i)
+			return;
+		int t = h->g[i];
+		h->g[i] = h->g[m];
+		h->g[m] = t;
+		i = m;
+	}
+}
+
+double
+stats_rank_sums(const double *x, int k, const int64_t *start, const int64_t *n, double *rsum)
+{
+	int64_t total = 0;
+	for (int g = 0; g < k; g++)
+		total += n[g];
+	uint64_t *key = xmalloc(sizeof *key * (size_t)(total ? total : 1));
+	uint64_t *tmp = xmalloc(sizeof *tmp * (size_t)(total ? total : 1));
+	int64_t *pos = xmalloc(sizeof *pos * (size_t)(k ? k : 1));
+	int64_t *end = xmalloc(sizeof *end * (size_t)(k ? k : 1));
+	/* each group's values as keys, sorted, one segment per group */
+	int64_t at = 0;
+	for (int g = 0; g < k; g++) {
+		pos[g] = at;
+		for (int64_t i = 0; i < n[g]; i++)
+			key[at + i] = sort_key(x[start[g] + i]);
+		sort_keys(key + at, tmp, n[g]);
+		at += n[g];
+		end[g] = at;
+		rsum[g] = 0;
+	}
+	free(tmp);
+	/* merge: each run of equal values over all groups is a tie group
+	 * of t values taking ranks done + 1 .. done + t */
+	struct merge_heap h = {.g = xmalloc(sizeof(int) * (size_t)(k ? k : 1)), .key = key, .pos = pos};
+	for (int g = 0; g < k; g++)
+		if (n[g] > 0)
+			h.g[h.n++] = g;
+	for (int i = h.n / 2 - 1; i >= 0; i--)
+		heap_down(&h, i);
+	int64_t *cnt = xcalloc((size_t)(k ? k : 1), sizeof *cnt);
+	int *seen = xmalloc(sizeof(int) * (size_t)(k ? k : 1));
+	double ties = 0, done = 0;
+	while (h.n > 0) {
+		uint64_t v = key[pos[h.g[0]]];
+		int ns = 0;
+		int64_t t = 0;
+		while (h.n > 0 && key[pos[h.g[0]]] == v) {
+			int g = h.g[0];
+			int64_t c = 0;
+			while (pos[g] < end[g] && key[pos[g]] == v) {
+				pos[g]++;
+				c++;
+			}
+			cnt[g] = c;
+			seen[ns++] = g;
+			t += c;
+			if (pos[g] == end[g])
+				h.g[0] = h.g[--h.n];
+			heap_down(&h, 0);
+		}
+		double avg = done + (double)(t + 1) / 2, dt = (double)t;
+		for (int i = 0; i < ns; i++)
+			rsum[seen[i]] += (double)cnt[seen[i]] * avg;
+		ties += dt * dt * dt - dt;
+		done += dt;
+	}
+	free(seen);
+	free(cnt);
+	free(h.g);
+	free(end);
+	free(pos);
+	free(key);
+	return ties;
 }

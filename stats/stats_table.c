@@ -5,8 +5,12 @@
 #include "stats/stats.h"
 
 extern const struct stmt_ext stats_ext_describe;
+extern const struct stmt_ext stats_ext_summarize;
+extern const struct stmt_ext stats_ext_bootstrap;
 
 const struct stmt_ext *const stats_exts[] = {
 	&stats_ext_describe,
+	&stats_ext_summarize,
+	&stats_ext_bootstrap,
 	NULL,
 };

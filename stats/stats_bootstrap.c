@@ -417,8 +417,11 @@ static void
 empty_row(struct bs_run *b, const char *label, int64_t n)
 {
 	const struct bs_opt *o = b->o;
-	stats_note(b->r, "group %s: %s has %lld value%s; it needs at least %lld", label, o->label, (long long)n,
-	    n == 1 ? "" : "s", (long long)min_values(o->stat));
+	if (n == 0)
+		stats_note(b->r, "group %s: %s has no values", label, o->label);
+	else
+		stats_note(b->r, "group %s: %s has %lld value%s; it needs at least %lld", label, o->label, (long long)n,
+		    n == 1 ? "" : "s", (long long)min_values(o->stat));
 	if (o->replicates)
 		return;
 	group_cell(b, label);
@@ -494,7 +497,7 @@ interval(struct bs_run *b, const char *label, const double *x, int64_t n, double
 }
 
 /* Bootstrap one group's values x[0..n) (sorted here when needed) and add
- * its row(s). k numbers the group for the seeds. */
+ * its row(s). k, the group's level number, goes into the seeds. */
 static int
 bootstrap_group(struct bs_run *b, const char *label, double *x, int64_t n, int k)
 {
@@ -587,6 +590,11 @@ bootstrap_run(const struct stats_stmt *st, const struct stats_data *d, struct st
 		err_hint(err, "check the source and its WHERE condition");
 		return -1;
 	}
+	if (d->n > (int64_t)UINT32_MAX) {
+		err_set(err, st->pos, "BOOTSTRAP: %lld rows are more than it resamples (4294967295)", (long long)d->n);
+		err_hint(err, "bootstrap a sample of the rows");
+		return -1;
+	}
 	if ((double)o->nrep * (double)d->n > MAX_DRAWS) {
 		err_set(err, st->pos, "BOOTSTRAP: N %lld over %lld rows is %.3g draws, more than the limit %.0e",
 		    (long long)o->nrep, (long long)d->n, (double)o->nrep * (double)d->n, MAX_DRAWS);
@@ -645,7 +653,7 @@ bootstrap_run(const struct stats_stmt *st, const struct stats_data *d, struct st
 	const struct stats_column *g = &cols[1];
 	for (int l = 0, k = 0; l < g->nlevels && rc == 0; l++) {
 		if (k < gs.k && gs.label[k] == g->labels[l]) {
-			rc = bootstrap_group(&b, g->labels[l], gs.x + gs.start[k], gs.n[k], k);
+			rc = bootstrap_group(&b, g->labels[l], gs.x + gs.start[k], gs.n[k], l);
 			k++;
 		} else {
 			empty_row(&b, g->labels[l], 0);
@@ -657,6 +665,8 @@ bootstrap_run(const struct stats_stmt *st, const struct stats_data *d, struct st
 	if (gs.dropped > 0 && o->stat != BS_COUNT)
 		stats_note(r, "%lld row%s with a missing %s%s left out", (long long)gs.dropped, gs.dropped == 1 ? "" : "s",
 		    xc->name, off ? " or group" : "");
+	else if (gs.dropped > 0)
+		stats_note(r, "%lld row%s with a missing group left out", (long long)gs.dropped, gs.dropped == 1 ? "" : "s");
 	if (b.extreme)
 		stats_note(r, "extreme order statistics used as endpoints: N is small for CONF %g", o->conf);
 	sb_puts(&r->notes, sb_str(&b.bca_notes));

@@ -73,3 +73,5 @@ for (lv in c("a", "b", "c")) {
 	cat("# avg(x) BY g, group", lv, ": estimate, bias, std_error, perc lo/hi\n")
 	f(b$t0); f(mean(t) - b$t0); f(sd(t)); f(ci$percent[4:5])
 }
+cat("# the degenerate table dg: sd(c(1, 2, 4)) (group a)\n")
+f(sd(c(1, 2, 4)))

@@ -15,6 +15,8 @@ extern const struct stmt_ext stats_ext_mannwhitney;
 extern const struct stmt_ext stats_ext_wilcoxon;
 extern const struct stmt_ext stats_ext_kruskal;
 extern const struct stmt_ext stats_ext_power;
+extern const struct stmt_ext stats_ext_summarize;
+extern const struct stmt_ext stats_ext_bootstrap;
 
 const struct stmt_ext *const stats_exts[] = {
 	&stats_ext_describe,
@@ -28,5 +30,7 @@ const struct stmt_ext *const stats_exts[] = {
 	&stats_ext_wilcoxon,
 	&stats_ext_kruskal,
 	&stats_ext_power,
+	&stats_ext_summarize,
+	&stats_ext_bootstrap,
 	NULL,
 };

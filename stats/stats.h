@@ -175,6 +175,9 @@ struct stats_groups {
 void stats_groups_split(const struct stats_data *d, int ycol, int gcol, struct stats_groups *out);
 void stats_groups_free(struct stats_groups *gs);
 
+/* The non-missing values of numeric column c (of rows rows) in a new
+ * array (the caller frees it); *n their count. */
+double *stats_non_missing(const struct stats_column *c, int64_t rows, int64_t *n);
 /* Mean and sum of squared deviations of x[0..n) by two passes (the second
  * corrects the first's rounding). */
 void stats_mean_ss(const double *x, int64_t n, double *mean, double *ss);

@@ -26,12 +26,10 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
-enum alt { ALT_TWO, ALT_LESS, ALT_GREATER };
 
 struct fisher_opt {
-	enum alt alt;
+	enum stats_alt alt;
 	double conf;
 };
 
@@ -188,12 +186,12 @@ fisher_lower(struct nchyper *h, double alpha)
 
 /* The p-value under psi = 1. */
 static double
-fisher_p(struct nchyper *h, enum alt alt)
+fisher_p(struct nchyper *h, enum stats_alt alt)
 {
 	double p;
-	if (alt == ALT_LESS) {
+	if (alt == STATS_LESS) {
 		p = nch_tail(h, 0, h->xo, false);
-	} else if (alt == ALT_GREATER) {
+	} else if (alt == STATS_GREATER) {
 		p = nch_tail(h, 0, h->xo, true);
 	} else {
 		double sum = nch_weights(h, 0), lim = h->w[h->xo - h->lo] * (1 + 1e-7), t = 0;
@@ -239,9 +237,9 @@ fisher_run(const struct stats_stmt *st, const struct stats_data *d, struct stats
 	/* x = the top-left count; m, n = the columns' totals; k = the first row's */
 	nch_init(&h, t.csum[0], t.csum[1], t.rsum[0], (int64_t)t.obs[0]);
 	double est = fisher_mle(&h), lo, hi;
-	double alpha = o->alt == ALT_TWO ? (1 - o->conf) / 2 : 1 - o->conf;
-	lo = o->alt == ALT_LESS ? 0 : fisher_lower(&h, alpha);
-	hi = o->alt == ALT_GREATER ? INFINITY : fisher_upper(&h, alpha);
+	double alpha = o->alt == STATS_TWO_SIDED ? (1 - o->conf) / 2 : 1 - o->conf;
+	lo = o->alt == STATS_LESS ? 0 : fisher_lower(&h, alpha);
+	hi = o->alt == STATS_GREATER ? INFINITY : fisher_upper(&h, alpha);
 	double p = fisher_p(&h, o->alt);
 	nch_free(&h);
 
@@ -267,51 +265,13 @@ fisher_run(const struct stats_stmt *st, const struct stats_data *d, struct stats
 	    "(top-right x bottom-left)", a->name, b->name);
 	stats_ctab_note(r, &t, NULL, sb_str(&head));
 	sb_free(&head);
-	if (o->alt != ALT_TWO)
-		stats_note(r, "alternative: the true odds ratio is %s than 1", o->alt == ALT_LESS ? "less" : "greater");
+	if (o->alt != STATS_TWO_SIDED)
+		stats_note(r, "alternative: the true odds ratio is %s than 1", o->alt == STATS_LESS ? "less" : "greater");
 	if (t.dropped > 0)
 		stats_note(r, "%lld row%s with a NULL %s or %s left out", (long long)t.dropped, t.dropped == 1 ? "" : "s",
 		    a->name, b->name);
 	stats_ctab_free(&t);
 	return 0;
-}
-
-/* two-sided | less | greater (also 'two.sided' as in R, two_sided). */
-static bool
-parse_alternative(struct parser *p, enum alt *out)
-{
-	const struct token *t = parser_peek(p, 0);
-	if (t->type == TOK_STRING) {
-		char *s = parser_string(p, "ALTERNATIVE");
-		if (s == NULL)
-			return false;
-		if (strcasecmp(s, "two-sided") == 0 || strcasecmp(s, "two.sided") == 0 || strcasecmp(s, "two_sided") == 0)
-			*out = ALT_TWO;
-		else if (strcasecmp(s, "less") == 0)
-			*out = ALT_LESS;
-		else if (strcasecmp(s, "greater") == 0)
-			*out = ALT_GREATER;
-		else {
-			err_set(p->err, t->pos, "ALTERNATIVE must be two-sided, less or greater, not '%s'", s);
-			return false;
-		}
-		return true;
-	}
-	if (parser_accept_word(p, "two")) {
-		if (!parser_expect_op(p, "-") || !parser_expect_word(p, "sided"))
-			return false;
-		*out = ALT_TWO;
-	} else if (parser_accept_word(p, "two_sided")) {
-		*out = ALT_TWO;
-	} else if (parser_accept_word(p, "less")) {
-		*out = ALT_LESS;
-	} else if (parser_accept_word(p, "greater")) {
-		*out = ALT_GREATER;
-	} else {
-		parser_syntax_error(p, "two-sided, less or greater");
-		return false;
-	}
-	return true;
 }
 
 static int
@@ -321,7 +281,7 @@ fisher_parse(struct parser *p, void **data)
 	struct fisher_opt *o = arena_zalloc(p->arena, sizeof *o);
 	st->opt = o;
 	*data = st;
-	o->alt = ALT_TWO;
+	o->alt = STATS_TWO_SIDED;
 	o->conf = 0.95;
 	if (stats_parse_var(p, st, STATS_FACTOR) < 0)
 		return -1;
@@ -331,7 +291,7 @@ fisher_parse(struct parser *p, void **data)
 		return -1;
 	for (;;) {
 		if (parser_accept_word(p, "ALTERNATIVE")) {
-			if (!parse_alternative(p, &o->alt))
+			if (!stats_parse_alternative(p, false, &o->alt))
 				return -1;
 		} else if (parser_accept_word(p, "CONF")) {
 			if (!stats_parse_number(p, "CONF", 0.5, 0.9999, &o->conf))

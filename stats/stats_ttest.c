@@ -61,19 +61,6 @@ sample_of(const double *x, int64_t n)
 	return s;
 }
 
-/* The non-missing values of column c into a new array; *n their count. */
-static double *
-non_missing(const struct stats_column *c, int64_t rows, int64_t *n)
-{
-	double *x = xmalloc(sizeof *x * (size_t)(rows ? rows : 1));
-	int64_t k = 0;
-	for (int64_t i = 0; i < rows; i++)
-		if (!isnan(c->x[i]))
-			x[k++] = c->x[i];
-	*n = k;
-	return x;
-}
-
 /* Hedges' small-sample correction J(df), from log-gammas (it is 0 at
  * df = 1, where Gamma(0) is infinite). */
 static double
@@ -213,7 +200,7 @@ ttest_run(const struct stats_stmt *st, const struct stats_data *d, struct stats_
 			stats_groups_free(&gs);
 		} else {
 			int64_t nx, ny;
-			double *x = non_missing(&d->col[0], d->n, &nx), *y = non_missing(&d->col[1], d->n, &ny);
+			double *x = stats_non_missing(&d->col[0], d->n, &nx), *y = stats_non_missing(&d->col[1], d->n, &ny);
 			sx = sample_of(x, nx);
 			sy = sample_of(y, ny);
 			free(x);
@@ -268,7 +255,7 @@ ttest_run(const struct stats_stmt *st, const struct stats_data *d, struct stats_
 		}
 	} else {
 		int64_t n;
-		double *x = non_missing(&d->col[0], d->n, &n);
+		double *x = stats_non_missing(&d->col[0], d->n, &n);
 		struct sample sx = sample_of(x, n);
 		free(x);
 		method = "One Sample t-test";

@@ -77,6 +77,18 @@ stats_groups_free(struct stats_groups *gs)
 	memset(gs, 0, sizeof *gs);
 }
 
+double *
+stats_non_missing(const struct stats_column *c, int64_t rows, int64_t *n)
+{
+	double *x = xmalloc(sizeof *x * (size_t)(rows ? rows : 1));
+	int64_t k = 0;
+	for (int64_t i = 0; i < rows; i++)
+		if (!isnan(c->x[i]))
+			x[k++] = c->x[i];
+	*n = k;
+	return x;
+}
+
 void
 stats_mean_ss(const double *x, int64_t n, double *mean, double *ss)
 {

@@ -361,19 +361,6 @@ signrank(const struct stats_stmt *st, const struct wilcox_opt *o, double *d, int
 	return 0;
 }
 
-/* The non-missing values of column c; *n their count. */
-static double *
-non_missing(const struct stats_column *c, int64_t rows, int64_t *n)
-{
-	double *x = xmalloc(sizeof *x * (size_t)(rows ? rows : 1));
-	int64_t k = 0;
-	for (int64_t i = 0; i < rows; i++)
-		if (!isnan(c->x[i]))
-			x[k++] = c->x[i];
-	*n = k;
-	return x;
-}
-
 static int
 wilcox_run(const struct stats_stmt *st, const struct stats_data *d, struct stats_result *r, struct wb_error *err)
 {
@@ -394,7 +381,7 @@ wilcox_run(const struct stats_stmt *st, const struct stats_data *d, struct stats
 		stats_groups_free(&gs);
 	} else if (!o->signed_rank) {
 		int64_t nx, ny;
-		double *x = non_missing(&d->col[0], d->n, &nx), *y = non_missing(&d->col[1], d->n, &ny);
+		double *x = stats_non_missing(&d->col[0], d->n, &nx), *y = stats_non_missing(&d->col[1], d->n, &ny);
 		rc = ranksum(st, o, x, nx, y, ny, d->col[0].name, d->col[1].name, r, err);
 		free(x);
 		free(y);
@@ -413,7 +400,7 @@ wilcox_run(const struct stats_stmt *st, const struct stats_data *d, struct stats
 		free(diff);
 	} else {
 		int64_t n;
-		double *x = non_missing(&d->col[0], d->n, &n);
+		double *x = stats_non_missing(&d->col[0], d->n, &n);
 		for (int64_t i = 0; i < n; i++)
 			x[i] -= o->mu;
 		rc = signrank(st, o, x, n, d->col[0].name, r, err);

@@ -46,8 +46,10 @@
 #include <strings.h>
 
 /* Two-way designs are fitted by QR on (levels of g1 + levels of g2 - 1)
- * columns and a row per cell: at most this many columns. */
+ * columns and a row per cell: at most MAX_COLS columns (which bounds the
+ * cells' arrays), and rows x columns^2 at most MAX_WORK (a few seconds). */
 enum { MAX_COLS = 2048 };
+#define MAX_WORK 1e10
 
 double
 anova_f_pvalue(double f, double df1, double df2)
@@ -265,12 +267,14 @@ check_levels(const struct stats_stmt *st, const struct stats_data *d, int v, int
 	const char *name = d->col[v].name;
 	if (k >= 2)
 		return 0;
-	if (k == 1)
+	if (k == 1) {
 		err_set(err, st->vars[v].pos, "ANOVA: %s has one level ('%s') in the rows used; an analysis of variance "
 		    "compares two or more groups", name, label[0]);
-	else
+		err_hint(err, "check the WHERE condition, or that %s has more than one value", name);
+	} else {
 		err_set(err, st->vars[v].pos, "ANOVA: no rows where %s and %s are both given", d->col[0].name, name);
-	err_hint(err, "check the WHERE condition, or that %s has more than one value", name);
+		err_hint(err, "check the WHERE condition, and that %s and %s are not all NULL", d->col[0].name, name);
+	}
 	return -1;
 }
 
@@ -394,6 +398,16 @@ twoway(const struct stats_stmt *st, const struct stats_data *d, const struct cel
 				return -1;
 			}
 		}
+	}
+	/* the QR takes about 2 rows cols^2 operations: keep it to seconds */
+	double rows = 0, cols = na + nb - 1;
+	for (int k = 0; k < na * nb; k++)
+		rows += c->n[k] > 0;
+	if (rows * cols * cols > MAX_WORK) {
+		err_set(err, st->pos, "ANOVA: %s and %s have %d and %d levels, %.0f cells: too many for a two-way analysis "
+		    "(it fits a model of %.0f columns to a row per cell)", an, bn, na, nb, rows, cols);
+		err_hint(err, "group the levels into fewer (CASE ... END), or analyse one factor at a time");
+		return -1;
 	}
 	/* g1 first: g1's sequential sum of squares, g2's adjusted for g1 (its
 	 * type II one) and the interaction's; g2 first: g1's type II one */
@@ -540,6 +554,11 @@ parse_factors(struct parser *p, struct stats_stmt *st, struct anova_opt *o)
 			if (o->nfactors == 2 || o->interaction) {
 				err_set(p->err, pos, "ANOVA takes one or two factors (and their interaction g1*g2)");
 				err_hint(p->err, "ANOVA y BY g1, g2, g1*g2 FROM source");
+				return -1;
+			}
+			if (o->nfactors == 1 && strcasecmp(st->vars[1].name, st->vars[2].name) == 0) {
+				err_set(p->err, pos, "ANOVA: %s is given twice", st->vars[2].name);
+				err_hint(p->err, "name two different factors: ANOVA y BY g1, g2 FROM source");
 				return -1;
 			}
 			o->nfactors++;

@@ -38,13 +38,16 @@ split(const struct stats_stmt *st, const struct stats_data *d, const char *what,
 			gs->x[i] -= shift;
 		return 0;
 	}
-	if (gs->k == 1)
-		err_set(err, st->vars[1].pos, "ANOVA %s: %s has one level ('%s') in the rows used; the test compares two or "
-		    "more groups", what, d->col[1].name, gs->label[0]);
-	else
+	if (gs->k == 1) {
+		err_set(err, st->vars[1].pos, "ANOVA %s: %s has one level ('%s') in the rows used; the test compares two "
+		    "or more groups", what, d->col[1].name, gs->label[0]);
+		err_hint(err, "check the WHERE condition, or that %s has more than one value", d->col[1].name);
+	} else {
 		err_set(err, st->vars[1].pos, "ANOVA %s: no rows where %s and %s are both given", what, d->col[0].name,
 		    d->col[1].name);
-	err_hint(err, "check the WHERE condition, or that %s has more than one value", d->col[1].name);
+		err_hint(err, "check the WHERE condition, and that %s and %s are not all NULL", d->col[0].name,
+		    d->col[1].name);
+	}
 	stats_groups_free(gs);
 	return -1;
 }

@@ -9,7 +9,9 @@
 #   P(W >  w) = k int phi(z) (Phi(z)^(k-1) - (Phi(z) - Phi(z - w))^(k-1)) dz
 # in 25-digit arithmetic, by tanh-sinh quadrature over many subintervals
 # (few subintervals miss narrow peaks: use enough). df = inf: the range.
-# Several minutes per value.
+# mpmath's quadrature stops at an absolute error near 10^-dps, so values
+# far below 1e-15 need more digits (mp.dps) than used here. Several minutes
+# per value.
 from mpmath import mp, mpf, quad, npdf, ncdf, log, loggamma, sqrt, exp, linspace, inf
 import sys
 

@@ -242,5 +242,15 @@ double stats_t_upper_quantile(double q, double df);
  * pwr and power.t.test(strict = TRUE); R's power.t.test by default
  * counts the upper tail only). */
 double stats_t_power(double ncp, double df, double alpha, enum stats_alt alt, bool both_tails);
+/* P(F > f) for the F distribution with df1, df2 > 0 degrees of freedom,
+ * to about 1e-13 relative in both tails (R's pf(lower.tail = FALSE)).
+ * Use it instead of GSL's gsl_cdf_fdist_Q, which loses the small upper
+ * tail when df2 is large: 0 instead of 3.6e-17 for F = 37.9 on 2 and 1e7
+ * degrees of freedom. f = Inf gives 0, f <= 0 gives 1, NaN gives NaN. */
+double stats_fdist_Q(double f, double df1, double df2);
+/* lgamma(x) less Stirling's (x - 1/2) log x - x + log(2 pi) / 2, for x >
+ * 0, exact to about 1e-16 where the difference of the two would cancel
+ * (large x): for densities and tails with large degrees of freedom. */
+double stats_lgamma_rest(double x);
 
 #endif

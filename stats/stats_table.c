@@ -17,6 +17,7 @@ extern const struct stmt_ext stats_ext_kruskal;
 extern const struct stmt_ext stats_ext_power;
 extern const struct stmt_ext stats_ext_summarize;
 extern const struct stmt_ext stats_ext_bootstrap;
+extern const struct stmt_ext stats_ext_anova;
 
 const struct stmt_ext *const stats_exts[] = {
 	&stats_ext_describe,
@@ -32,5 +33,6 @@ const struct stmt_ext *const stats_exts[] = {
 	&stats_ext_power,
 	&stats_ext_summarize,
 	&stats_ext_bootstrap,
+	&stats_ext_anova,
 	NULL,
 };

@@ -6,8 +6,10 @@
 #include "stats/stats.h"
 #include "core/xmalloc.h"
 
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_sf_gamma.h>
+#include <gsl/gsl_math.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -486,4 +488,88 @@ stats_rank_sums(const double *x, int k, const int64_t *start, const int64_t *n, 
 	free(pos);
 	free(key);
 	return ties;
+}
+
+double
+stats_lgamma_rest(double x)
+{
+	if (x < 10)
+		return lgamma(x) - ((x - 0.5) * log(x) - x + 0.5 * log(2 * M_PI));
+	/* the asymptotic series: the next term is below 1e-13 x^-11 */
+	double r = 1 / x, r2 = r * r;
+	return r * (1.0 / 12 - r2 * (1.0 / 360 - r2 * (1.0 / 1260 - r2 * (1.0 / 1680 - r2 / 1188))));
+}
+
+/*
+ * The regularized incomplete beta function I_x(a, b) where its continued
+ * fraction converges fast, x < (a + 1) / (a + b + 2); y = 1 - x, given
+ * exactly by the caller. The prefactor x^a (1-x)^b / (a B(a, b)) is
+ * summed in logarithms from terms of moderate size: with a the larger,
+ * lgamma(a + b) - lgamma(a) written by Stirling's formula as
+ *   (a - 1/2) log1p(b/a) + b log(a + b) - b + rest(a + b) - rest(a)
+ * and a log x as a log1p(-y), so that no two large numbers cancel when a
+ * is large (1e7 degrees of freedom). The fraction is evaluated by the
+ * modified Lentz method.
+ */
+static double
+beta_inc_cf(double a, double b, double x, double y)
+{
+	double lpre;
+	if (a >= b)
+		lpre = a * log1p(-y) + b * log(y * (a + b)) + (a - 0.5) * log1p(b / a) - b - log(a) - lgamma(b)
+		    + stats_lgamma_rest(a + b) - stats_lgamma_rest(a);
+	else   /* the same with the roles of a and b (and x and y) swapped */
+		lpre = b * log1p(-x) + a * log(x * (a + b)) + (b - 0.5) * log1p(a / b) - a - log(a) - lgamma(a)
+		    + stats_lgamma_rest(a + b) - stats_lgamma_rest(b);
+	const double tiny = 1e-300;
+	/* 1 - (a + b) x / (a + 1), without its cancellation near the limit */
+	double c = 1, d = (1 - b + (a + b) * y) / (a + 1);
+	if (fabs(d) < tiny)
+		d = tiny;
+	d = 1 / d;
+	double h = d;
+	for (int m = 1; m < 100000; m++) {
+		double m2 = 2.0 * m;
+		double an = m * (b - m) * x / ((a + m2 - 1) * (a + m2));
+		d = 1 + an * d;
+		d = fabs(d) < tiny ? 1 / tiny : 1 / d;
+		c = 1 + an / c;
+		if (fabs(c) < tiny)
+			c = tiny;
+		h *= d * c;
+		an = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1));
+		d = 1 + an * d;
+		d = fabs(d) < tiny ? 1 / tiny : 1 / d;
+		c = 1 + an / c;
+		if (fabs(c) < tiny)
+			c = tiny;
+		double del = d * c;
+		h *= del;
+		if (fabs(del - 1) < 1e-16)
+			break;
+	}
+	return exp(lpre) * h;
+}
+
+double
+stats_fdist_Q(double f, double df1, double df2)
+{
+	if (isnan(f) || isnan(df1) || isnan(df2) || !(df1 > 0) || !(df2 > 0))
+		return NAN;
+	if (f <= 0)
+		return 1;
+	if (isinf(f))
+		return 0;
+	/* GSL is accurate to about 1e-11 down to p = 1e-3 but not beyond it
+	 * (it takes the tail from its complement); below, the fraction */
+	double q = gsl_cdf_fdist_Q(f, df1, df2);
+	if (q >= 1e-3)
+		return q;
+	/* Q = I_x(df2/2, df1/2), x = df2 / (df2 + df1 f); P = I_y(df1/2, df2/2),
+	 * y = 1 - x: each tail from the fraction that converges for it */
+	double a = df2 / 2, b = df1 / 2, t = df1 * f;
+	double x = df2 / (df2 + t), y = t / (df2 + t);
+	if (x < (a + 1) / (a + b + 2))
+		return beta_inc_cf(a, b, x, y);
+	return 1 - beta_inc_cf(b, a, y, x);
 }

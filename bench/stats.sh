@@ -13,6 +13,7 @@
 #   anova_month       wb: ANOVA price BY month FROM events
 #                     DuckDB: SELECT month, count(price), sum(price),
 #                     sum(price * price) ... GROUP BY month
+#   anova_day         the same by day of the year (365 BIGINT levels)
 #   anova_category    the same by top-level category (13 levels and NULL)
 #   abtest_users      wb: ABTEST converted BY variant FROM users
 #                     DuckDB: count(*), sum(converted) GROUP BY variant
@@ -31,16 +32,17 @@ fi
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/wb-stats-XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
-load="CREATE TEMP TABLE events AS SELECT price, month(event_time) AS month,
+load="CREATE TEMP TABLE events AS SELECT price, month(event_time) AS month, dayofyear(event_time) AS day,
   split_part(category_code, '.', 1) AS category FROM read_csv('$csv', progress = false);
 CREATE TEMP TABLE users AS SELECT range AS user_id,
   CASE WHEN (range * 7919) % 2 = 0 THEN 'A' ELSE 'B' END AS variant,
   (range * 104729) % 1000 < 30 + 2 * ((range * 7919) % 2) AS converted,
   ((range * 15485863) % 10000) / 100.0 AS spend FROM range(3000000);"
-steps="anova_month anova_category abtest_users ttest_users"
+steps="anova_month anova_day anova_category abtest_users ttest_users"
 wb_sql() {
 	case $1 in
 	anova_month) echo "ANOVA price BY month FROM events;" ;;
+	anova_day) echo "ANOVA price BY day FROM events;" ;;
 	anova_category) echo "ANOVA price BY category FROM events;" ;;
 	abtest_users) echo "ABTEST converted BY variant FROM users;" ;;
 	ttest_users) echo "TTEST spend BY variant FROM users;" ;;

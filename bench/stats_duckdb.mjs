@@ -8,7 +8,7 @@ const [csv, repsArg] = process.argv.slice(2);
 const reps = Number(repsArg || 3);
 const con = await (await DuckDBInstance.create(':memory:')).connect();
 const now = () => Number(process.hrtime.bigint()) / 1e9;
-await con.run(`CREATE TABLE events AS SELECT price, month(event_time) AS month,
+await con.run(`CREATE TABLE events AS SELECT price, month(event_time) AS month, dayofyear(event_time) AS day,
   split_part(category_code, '.', 1) AS category FROM read_csv('${csv}')`);
 await con.run(`CREATE TABLE users AS SELECT range AS user_id,
   CASE WHEN (range * 7919) % 2 = 0 THEN 'A' ELSE 'B' END AS variant,
@@ -16,6 +16,7 @@ await con.run(`CREATE TABLE users AS SELECT range AS user_id,
   ((range * 15485863) % 10000) / 100.0 AS spend FROM range(3000000)`);
 const steps = {
   anova_month: 'SELECT month, count(price), sum(price), sum(price * price) FROM events GROUP BY month',
+  anova_day: 'SELECT day, count(price), sum(price), sum(price * price) FROM events GROUP BY day',
   anova_category: 'SELECT category, count(price), sum(price), sum(price * price) FROM events GROUP BY category',
   abtest_users: 'SELECT variant, count(*), sum(converted::INTEGER) FROM users GROUP BY variant',
   ttest_users: 'SELECT variant, count(spend), sum(spend), sum(spend * spend) FROM users GROUP BY variant',

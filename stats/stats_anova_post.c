@@ -16,7 +16,6 @@
 #include "stats/stats_ptukey.h"
 #include "core/xmalloc.h"
 
-#include <gsl/gsl_sort.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,59 +60,14 @@ dropped_note(struct stats_result *r, const struct stats_data *d, const struct st
 
 /* ------------------------------------------------------------ Levene */
 
-/* Put the k-th smallest of x[0..n) at x[k], smaller ones before it and
- * larger ones after (Hoare's quickselect, median-of-three pivots; after
- * more rounds than a good split needs, the rest is sorted, so the worst
- * case stays O(n log n)). GSL's sort is a heapsort: 10 M values take
- * seconds where selecting takes a pass or two. */
-static void
-select_kth(double *x, size_t n, size_t k)
-{
-	size_t lo = 0, hi = n - 1;
-	int budget = 64;
-	while (hi > lo) {
-		if (budget-- == 0) {
-			gsl_sort(x + lo, 1, hi - lo + 1);
-			return;
-		}
-		size_t mid = lo + (hi - lo) / 2;
-		double a = x[lo], b = x[mid], c = x[hi];
-		double pivot = a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
-		size_t i = lo, j = hi;
-		for (;;) {
-			while (x[i] < pivot)
-				i++;
-			while (x[j] > pivot)
-				j--;
-			if (i >= j)
-				break;
-			double t = x[i];
-			x[i] = x[j];
-			x[j] = t;
-			i++;
-			j--;
-		}
-		/* now x[lo..j] <= pivot <= x[j+1..hi] */
-		if (k <= j)
-			hi = j;
-		else
-			lo = j + 1;
-	}
-}
-
 /* The median of x[0..n), n > 0 (x is reordered). */
 static double
 median(double *x, size_t n)
 {
-	size_t k = (n - 1) / 2;
-	select_kth(x, n, k);
-	if (n % 2)
-		return x[k];
-	double up = x[k + 1];
-	for (size_t i = k + 2; i < n; i++)
-		if (x[i] < up)
-			up = x[i];
-	return x[k] + (up - x[k]) / 2;
+	static const double half = 0.5;
+	double m;
+	stats_quantiles(x, (int64_t)n, &half, 1, &m);
+	return m;
 }
 
 int

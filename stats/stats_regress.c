@@ -267,7 +267,7 @@ summarize(const struct regress_design *dz, const struct stats_lsq_fit *fit, bool
 	s->r2 = (double)(ssr / (ssr + fit->rss));
 	s->adj_r2 = 1 - (1 - s->r2) * ((s->n - intercept) / s->rdf);
 	s->f = s->df1 > 0 ? (s->ssr / s->df1) / (s->rss / s->rdf) : NAN;
-	s->f_p = s->df1 > 0 ? gsl_cdf_fdist_Q(s->f, s->df1, s->rdf) : NAN;
+	s->f_p = s->df1 > 0 ? stats_fdist_Q(s->f, s->df1, s->rdf) : NAN;
 	if (s->df1 > 0 && isinf(s->f))
 		s->f_p = 0;
 	s->loglik = 0.5 * -(s->n * (log(2 * M_PI) + 1 - log(s->n) + log(s->rss)));

@@ -144,6 +144,26 @@ lm_vector(struct level_map *m, const struct vec *v, int n, int32_t *out)
 		}
 		return;
 	}
+	if (v->kind == VEC_FLAT && (v->type == WB_TYPE_BIGINT || v->type == WB_TYPE_DATE || v->type == WB_TYPE_TIMESTAMP)) {
+		/* integers straight from the array; runs of one value (a day, a
+		 * month in time order) hit the last code without hashing */
+		const int64_t *x = vec_i64(v);
+		struct wb_value val = {.type = v->type};
+		int32_t last = -1;
+		int64_t last_v = 0;
+		for (int i = 0; i < n; i++) {
+			if (vec_is_null(v, i)) {
+				out[i] = -1;
+				continue;
+			}
+			if (last < 0 || x[i] != last_v) {
+				val.u.i = last_v = x[i];
+				last = lm_code(m, &val);
+			}
+			out[i] = last;
+		}
+		return;
+	}
 	for (int i = 0; i < n; i++) {
 		if (vec_is_null(v, i)) {
 			out[i] = -1;

@@ -287,6 +287,46 @@ decimal_minus(wb_str s, int64_t *shift, bool *have_shift, double *out)
 	return true;
 }
 
+/* Rows [0, n) of a BIGINT, DOUBLE or BOOLEAN vector as doubles into x,
+ * NaN for NULL: one loop per type, NULLs applied after. Returns the
+ * first row holding an infinite value, or -1. */
+static int
+numeric_vector(const struct vec *v, int n, double *x)
+{
+	bool konst = v->kind == VEC_CONST;
+	if (v->type == WB_TYPE_NULL) {   /* SELECT NULL: no values to read */
+		for (int i = 0; i < n; i++)
+			x[i] = NAN;
+		return -1;
+	}
+	switch (v->type) {
+	case WB_TYPE_DOUBLE:
+		if (konst)
+			for (int i = 0; i < n; i++)
+				x[i] = vec_f64(v)[0];
+		else
+			memcpy(x, vec_f64(v), sizeof *x * (size_t)n);
+		break;
+	case WB_TYPE_BOOL:
+		for (int i = 0; i < n; i++)
+			x[i] = vec_bool(v)[konst ? 0 : i] ? 1.0 : 0.0;
+		break;
+	default:
+		for (int i = 0; i < n; i++)
+			x[i] = (double)vec_i64(v)[konst ? 0 : i];
+		break;
+	}
+	if (v->nulls != NULL)
+		for (int i = 0; i < n; i++)
+			if (vec_is_null(v, i))
+				x[i] = NAN;
+	if (v->type == WB_TYPE_DOUBLE)
+		for (int i = 0; i < n; i++)
+			if (isinf(x[i]))
+				return i;
+	return -1;
+}
+
 static int
 reader_chunk(struct wb_sink *sk, const struct chunk *ch, struct wb_error *err)
 {
@@ -330,24 +370,12 @@ reader_chunk(struct wb_sink *sk, const struct chunk *ch, struct wb_error *err)
 			}
 			continue;
 		}
-		bool konst = v->kind == VEC_CONST;
-		for (int i = 0; i < n; i++) {
-			int k = konst ? 0 : i;
-			if (vec_is_null(v, i)) {
-				x[i] = NAN;
-				continue;
-			}
-			switch (v->type) {
-			case WB_TYPE_DOUBLE: x[i] = vec_f64(v)[k]; break;
-			case WB_TYPE_BOOL: x[i] = vec_bool(v)[k] ? 1.0 : 0.0; break;
-			default: x[i] = (double)vec_i64(v)[k]; break;
-			}
-			if (isinf(x[i])) {
-				err_set(err, r->st->vars[j].pos, "%s: %s has an infinite value (row %lld)", r->st->what,
-				    c->name, (long long)(d->n + i + 1));
-				err_hint(err, "leave such rows out: WHERE isfinite(%s)", c->name);
-				return -1;
-			}
+		int inf = numeric_vector(v, n, x);
+		if (inf >= 0) {
+			err_set(err, r->st->vars[j].pos, "%s: %s has an infinite value (row %lld)", r->st->what, c->name,
+			    (long long)(d->n + inf + 1));
+			err_hint(err, "leave such rows out: WHERE isfinite(%s)", c->name);
+			return -1;
 		}
 	}
 	d->n += n;
@@ -582,10 +610,7 @@ exec_stats(struct session *s, struct arena *a, void *data, struct wb_error *err)
 	struct stats_data d;
 	int rc = read_data(s, a, st, &d, err);
 	if (rc == 0) {
-		struct stats_result res;
-		memset(&res, 0, sizeof res);
-		res.stars_col = -1;
-		sb_init(&res.notes);
+		struct stats_result res = {.stars_col = -1};   /* run() initialises it; freeing is safe before */
 		rc = st->run(st, &d, &res, err);
 		if (rc == 0 && res.rows.rs == NULL) {
 			err_set(err, st->pos, "%s produced no table (a bug)", st->what);

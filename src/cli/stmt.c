@@ -65,9 +65,14 @@ run_cb(void *arg, struct pnode *plan, struct rowset **out, struct wb_error *err)
 /* An extension statement standing as a query: run it with its result
  * caught instead of shown. */
 static int
-ext_cb(void *arg, struct ast *e, struct rowset **out, struct wb_error *err)
+ext_cb(void *arg, struct ast *e, struct arena *qa, struct rowset **out, struct ast **query, struct wb_error *err)
 {
 	struct session *s = arg;
+	if (e->u.ext.ext->rewrite != NULL) {
+		stmt_ext_rewrite_fn rw = (stmt_ext_rewrite_fn)e->u.ext.ext->rewrite;
+		*query = rw(s, qa, e->u.ext.data, err);
+		return *query != NULL ? 0 : -1;
+	}
 	struct rowset_sink rs;
 	rowset_sink_init(&rs);
 	struct wb_sink *saved = s->override_sink;

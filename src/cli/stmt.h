@@ -26,5 +26,9 @@ void stmt_register_exts(void);
 
 /* Signature of an extension statement's executor (struct stmt_ext.exec). */
 typedef int (*stmt_ext_fn)(struct session *s, struct arena *a, void *data, struct wb_error *err);
+/* Signature of an extension's rewriter (struct stmt_ext.rewrite): the
+ * query (allocated in a) to bind where the statement stands, or NULL with
+ * err set. */
+typedef struct ast *(*stmt_ext_rewrite_fn)(struct session *s, struct arena *a, void *data, struct wb_error *err);
 
 #endif

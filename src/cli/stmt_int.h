@@ -176,6 +176,16 @@ int stmt_lake_setting(struct session *s, const char *name, const struct wb_value
 /* stmt_stats.c: register the statistics statements (stats/) with their
  * executor; called by stmt_register_exts(). */
 void stmt_register_stats(void);
+void stmt_register_ml(void);
+/* Run plan p (bound with b) and read its columns into d as roles say
+ * (stats.h: NUMERIC as doubles, FACTOR as levels); what names the
+ * statement in errors. Releases the plan. stmt_free_columns frees what
+ * was read (the arena a holds the rest). */
+enum stats_role;
+struct stats_data;
+int stmt_read_columns(struct session *s, struct binder *b, struct pnode *p, const enum stats_role *roles,
+    const char *what, struct arena *a, struct stats_data *d, struct wb_error *err);
+void stmt_free_columns(struct stats_data *d);
 
 extern const struct stmt_ext stmt_ext_show_partitions;
 extern const struct stmt_ext stmt_ext_describe_history, stmt_ext_describe_detail, stmt_ext_show_tblproperties,

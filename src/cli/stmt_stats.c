@@ -226,7 +226,8 @@ struct reader {
 	struct wb_sink base;
 	struct stats_data *d;
 	struct level_map *maps;     /* per column (FACTOR) */
-	const struct stats_stmt *st;
+	const char *what;           /* the statement, for errors */
+	const int *pos;             /* each column's position, for errors (or NULL) */
 	int64_t cap;
 	int64_t *shift;             /* per column: decimal text's integer shift */
 	bool *have_shift;
@@ -362,7 +363,7 @@ reader_chunk(struct wb_sink *sk, const struct chunk *ch, struct wb_error *err)
 				}
 				wb_str t = vec_str_at(v, i);
 				if (!decimal_minus(t, &r->shift[j], &r->have_shift[j], &x[i])) {
-					err_set(err, r->st->vars[j].pos, "%s: %s has \"%.*s\", not a number (row %lld)", r->st->what,
+					err_set(err, r->pos ? r->pos[j] : -1, "%s: %s has \"%.*s\", not a number (row %lld)", r->what,
 					    c->name, t.n > 40 ? 40 : (int)t.n, t.p, (long long)(d->n + i + 1));
 					err_hint(err, "a numeric variable is a number, or text holding a decimal number");
 					return -1;
@@ -372,7 +373,7 @@ reader_chunk(struct wb_sink *sk, const struct chunk *ch, struct wb_error *err)
 		}
 		int inf = numeric_vector(v, n, x);
 		if (inf >= 0) {
-			err_set(err, r->st->vars[j].pos, "%s: %s has an infinite value (row %lld)", r->st->what, c->name,
+			err_set(err, r->pos ? r->pos[j] : -1, "%s: %s has an infinite value (row %lld)", r->what, c->name,
 			    (long long)(d->n + inf + 1));
 			err_hint(err, "leave such rows out: WHERE isfinite(%s)", c->name);
 			return -1;
@@ -402,6 +403,38 @@ read_query(struct arena *a, const struct stats_stmt *st)
 	struct ast *q = ast_new(a, AST_QUERY, st->pos);
 	q->u.query.body = sel;
 	return q;
+}
+
+/* Run plan p and read its rows into d, whose columns are set up (roles
+ * decided); releases the plan. */
+static int
+read_plan(struct session *s, struct binder *b, struct pnode *p, const char *what, const int *pos,
+    struct arena *a, struct stats_data *d, struct wb_error *err)
+{
+	int nc = d->ncol ? d->ncol : 1;
+	struct reader r = {.base = {.chunk = reader_chunk}, .d = d, .what = what, .pos = pos};
+	r.maps = xcalloc((size_t)nc, sizeof *r.maps);
+	r.shift = xcalloc((size_t)nc, sizeof *r.shift);
+	r.have_shift = xcalloc((size_t)nc, sizeof *r.have_shift);
+	for (int j = 0; j < d->ncol; j++)
+		arena_init(&r.maps[j].heap, 4096);
+	struct exec_ctx ctx;
+	stmt_ctx_setup(s, &ctx);
+	int rc = exec_run(p, &ctx, &r.base);
+	if (rc < 0)
+		err_move(err, &ctx.err);
+	exec_ctx_fini(&ctx);
+	stmt_finish(s, b, p);
+	for (int j = 0; j < d->ncol; j++) {
+		if (rc == 0 && d->col[j].role == STATS_FACTOR)
+			lm_finish(&r.maps[j], &d->col[j], d->n, a);
+		lm_free(&r.maps[j]);
+		d->col[j].shift = (double)r.shift[j];
+	}
+	free(r.maps);
+	free(r.shift);
+	free(r.have_shift);
+	return rc;
 }
 
 /* Read the statement's variables from its source into d. */
@@ -437,33 +470,28 @@ read_data(struct session *s, struct arena *a, const struct stats_stmt *st, struc
 			return -1;
 		}
 	}
-	struct reader r = {.base = {.chunk = reader_chunk}, .d = d, .st = st};
-	r.maps = xcalloc((size_t)(st->nvars ? st->nvars : 1), sizeof *r.maps);
-	r.shift = xcalloc((size_t)(st->nvars ? st->nvars : 1), sizeof *r.shift);
-	r.have_shift = xcalloc((size_t)(st->nvars ? st->nvars : 1), sizeof *r.have_shift);
+	int *pos = arena_alloc(a, sizeof *pos * (size_t)(st->nvars ? st->nvars : 1));
 	for (int j = 0; j < st->nvars; j++)
-		arena_init(&r.maps[j].heap, 4096);
-	struct exec_ctx ctx;
-	stmt_ctx_setup(s, &ctx);
-	int rc = exec_run(p, &ctx, &r.base);
-	if (rc < 0)
-		err_move(err, &ctx.err);
-	exec_ctx_fini(&ctx);
-	stmt_finish(s, &b, p);
-	for (int j = 0; j < st->nvars; j++) {
-		if (rc == 0 && d->col[j].role == STATS_FACTOR)
-			lm_finish(&r.maps[j], &d->col[j], d->n, a);
-		lm_free(&r.maps[j]);
-		d->col[j].shift = (double)r.shift[j];
-	}
-	free(r.maps);
-	free(r.shift);
-	free(r.have_shift);
-	return rc;
+		pos[j] = st->vars[j].pos;
+	return read_plan(s, &b, p, st->what, pos, a, d, err);
 }
 
-static void
-free_data(struct stats_data *d)
+int
+stmt_read_columns(struct session *s, struct binder *b, struct pnode *p, const enum stats_role *roles,
+    const char *what, struct arena *a, struct stats_data *d, struct wb_error *err)
+{
+	memset(d, 0, sizeof *d);
+	d->ncol = p->ncol;
+	d->col = arena_zalloc(a, sizeof *d->col * (size_t)(p->ncol ? p->ncol : 1));
+	for (int j = 0; j < p->ncol; j++) {
+		d->col[j].name = arena_strdup(a, p->names[j]);
+		d->col[j].role = roles[j];
+		d->col[j].type = p->types[j];
+	}
+	return read_plan(s, b, p, what, NULL, a, d, err);
+}
+void
+stmt_free_columns(struct stats_data *d)
 {
 	for (int j = 0; j < d->ncol; j++) {
 		free(d->col[j].x);
@@ -620,7 +648,7 @@ exec_stats(struct session *s, struct arena *a, void *data, struct wb_error *err)
 			rc = emit_result(s, &res, err);
 		stats_result_free(&res);
 	}
-	free_data(&d);
+	stmt_free_columns(&d);
 	if (rc < 0)
 		err_at(err, st->pos);
 	return rc;

@@ -78,6 +78,10 @@ fn_at(int i)
 	return i >= 0 && i < registry_n ? registry[i] : NULL;
 }
 
+/* Functions of other modules that rewrites call (fn_register_hidden). */
+static const struct scalar_fn *hidden[16];
+static int nhidden;
+
 const struct scalar_fn *
 fn_lookup(const char *name)
 {
@@ -99,7 +103,20 @@ fn_lookup(const char *name)
 		else
 			lo = mid + 1;
 	}
+	for (int i = 0; i < nhidden; i++)
+		if (strcmp(low, hidden[i]->name) == 0)
+			return hidden[i];
 	return NULL;
+}
+
+void
+fn_register_hidden(const struct scalar_fn *f)
+{
+	for (int i = 0; i < nhidden; i++)
+		if (hidden[i] == f)
+			return;
+	if (nhidden < (int)(sizeof hidden / sizeof hidden[0]))
+		hidden[nhidden++] = f;
 }
 
 static bool

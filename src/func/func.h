@@ -106,6 +106,10 @@ const struct scalar_fn *fn_at(int i);
 /* Not in the table (never visible to users): the binder's row-count check
  * for correlated scalar subqueries, single_row_check(rows, value). */
 extern const struct scalar_fn fn_single_row_check;
+/* Register a function that other modules' rewrites call (ml's
+ * __ml_predict): found by fn_lookup, but not listed by fn_at (no help,
+ * docs or completion). Names start with "__". Idempotent. */
+void fn_register_hidden(const struct scalar_fn *f);
 /* Closest known function name to `name` (edit distance), or NULL. */
 const char *fn_suggest(const char *name);
 

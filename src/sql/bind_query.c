@@ -724,10 +724,13 @@ bind_ext(struct binder *b, struct ast *body, struct ast *q, struct scope *out)
 		return NULL;
 	}
 	struct rowset *rs = NULL;
-	if (b->ext(b->run_arg, body, &rs, b->err) < 0) {
+	struct ast *rq = NULL;
+	if (b->ext(b->run_arg, body, b->arena, &rs, &rq, b->err) < 0) {
 		err_at(b->err, body->pos);
 		return NULL;
 	}
+	if (rq != NULL)
+		return bind_query_scoped(b, rq, out);
 	struct pnode *p = pnode_new(b->arena, PN_VALUES, NULL, rs->ncol);
 	for (int c = 0; c < rs->ncol; c++)
 		pnode_set_col(b->arena, p, c, arena_strdup(b->arena, rs->names[c]), rs->types[c]);

@@ -39,9 +39,11 @@ struct binder {
 	int (*run)(void *arg, struct pnode *plan, struct rowset **out, struct wb_error *err);
 	void *run_arg;
 	/* run an extension statement standing as a query (AST_EXT, e.g.
-	 * CREATE TABLE x AS TTEST ...) and collect its table (arg: run_arg);
-	 * NULL: refused */
-	int (*ext)(void *arg, struct ast *ext, struct rowset **out, struct wb_error *err);
+	 * CREATE TABLE x AS TTEST ...) and collect its table into *out, or
+	 * give the query to bind in its place (*query, in arena a) (arg:
+	 * run_arg); NULL: refused */
+	int (*ext)(void *arg, struct ast *ext, struct arena *a, struct rowset **out, struct ast **query,
+	    struct wb_error *err);
 	struct bind_cte *ctes;
 	struct outer_ref *outer;        /* enclosing queries' scopes (subqueries) */
 	struct corr_capture *capture;   /* taken by the next SELECT core bound */

@@ -73,6 +73,9 @@ struct ast *P_query(struct parser *p);
 /* A query-returning extension statement (TTEST ...) at the position, or
  * NULL (an error set if it failed to parse). */
 struct ast *P_ext_query(struct parser *p);
+/* A registered table-valued call (ML.PREDICT(...)) at the position, or
+ * NULL (with the error set when it failed to parse). */
+struct ast *P_ext_call(struct parser *p);
 bool P_at_ext_query(struct parser *p);
 struct ast *P_table_ref(struct parser *p);                         /* one FROM item incl. joins */
 bool P_alias(struct parser *p, char **alias, struct ast_list *col_aliases, bool need_as);

@@ -673,6 +673,19 @@ P_table_primary(struct parser *p)
 			return NULL;
 		return P_pivot_suffix(p, r);
 	}
+	struct ast *call = P_ext_call(p);
+	if (call != NULL) {
+		/* ML.PREDICT(...): an extension's table, as a derived table */
+		struct ast *q = ast_new(p->arena, AST_QUERY, pos);
+		q->u.query.body = call;
+		r = ast_new(p->arena, AST_DERIVED, pos);
+		r->u.derived.query = q;
+		if (!P_alias(p, &r->u.derived.alias, &r->u.derived.col_aliases, false))
+			return NULL;
+		return P_pivot_suffix(p, r);
+	}
+	if (err_isset(p->err))
+		return NULL;
 	if (P_is_name(p)) {
 		/* table function: name( ... ) (single-part name) */
 		if (P_is_op_at(p, 1, "(")) {

@@ -266,27 +266,70 @@ parse_ext_at(int i)
 	return exts[i];
 }
 
+/* Whether the token is the identifier or keyword word (case-insensitive). */
+static bool
+tok_is_word(const struct token *t, const char *word, size_t len)
+{
+	return t->type == TOK_IDENT && (size_t)t->len == len && strncasecmp(word, t->text, len) == 0;
+}
+
+/* How many tokens ext's words take at the parser's position (0: no match).
+ * Statement words are WORD WORDS2...; a table-valued call is WORD . WORDS2 (. */
+static int
+ext_match(struct parser *p, const struct stmt_ext *e)
+{
+	if (!tok_is_word(P_tok(p), e->word, strlen(e->word)))
+		return 0;
+	int k = 1;
+	if (e->fn) {
+		if (!P_is_op_at(p, 1, ".") || !tok_is_word(parser_peek(p, 2), e->words2, strlen(e->words2)) ||
+		    !P_is_op_at(p, 3, "("))
+			return 0;
+		return 4;
+	}
+	for (const char *w = e->words2; w != NULL && *w;) {
+		size_t len = strcspn(w, " ");
+		if (!tok_is_word(parser_peek(p, k), w, len))
+			return 0;
+		k++;
+		w += len;
+		w += strspn(w, " ");
+	}
+	if (e->words2 != NULL && !e->bare) {
+		/* "DESCRIBE history" with nothing after names a table called
+		 * history: statements of several words need more */
+		const struct token *t = parser_peek(p, k);
+		if (t->type == TOK_EOF || (t->type == TOK_OP && t->len == 1 && t->text[0] == ';'))
+			return 0;
+	}
+	return k;
+}
+
+/* The registered statement (fn: table-valued call) at the parser's
+ * position; the longest match wins. *ntok: the tokens its words take. */
+static const struct stmt_ext *
+find_ext_kind(struct parser *p, bool fn, int *ntok)
+{
+	const struct stmt_ext *best = NULL;
+	int bestk = 0;
+	for (int i = 0; i < nexts; i++) {
+		if (exts[i]->fn != fn)
+			continue;
+		int k = ext_match(p, exts[i]);
+		if (k > bestk) {
+			best = exts[i];
+			bestk = k;
+		}
+	}
+	if (ntok)
+		*ntok = bestk;
+	return best;
+}
+
 static const struct stmt_ext *
 find_ext(struct parser *p)
 {
-	const struct token *t = P_tok(p), *t2 = parser_peek(p, 1);
-	if (t->type != TOK_IDENT)
-		return NULL;
-	for (int i = 0; i < nexts; i++) {
-		const struct stmt_ext *e = exts[i];
-		if (strlen(e->word) != (size_t)t->len || strncasecmp(e->word, t->text, (size_t)t->len) != 0)
-			continue;
-		if (e->words2 == NULL)
-			return e;
-		/* "DESCRIBE history" with nothing after names a table called
-		 * history: two-word statements need more */
-		const struct token *t3 = parser_peek(p, 2);
-		if (t2->type == TOK_IDENT && strlen(e->words2) == (size_t)t2->len &&
-		    strncasecmp(e->words2, t2->text, (size_t)t2->len) == 0 && t3->type != TOK_EOF &&
-		    !(t3->type == TOK_OP && t3->len == 1 && t3->text[0] == ';'))
-			return e;
-	}
-	return NULL;
+	return find_ext_kind(p, false, NULL);
 }
 
 /* ---- statements ---- */
@@ -904,7 +947,9 @@ static struct ast *
 P_ext(struct parser *p, const struct stmt_ext *ext)
 {
 	struct ast *n = ast_new(p->arena, AST_EXT, P_tok(p)->pos);
-	p->cur += ext->words2 ? 2 : 1;
+	int k;
+	find_ext_kind(p, ext->fn, &k);
+	p->cur += k;
 	n->u.ext.ext = ext;
 	if (ext->parse(p, &n->u.ext.data) < 0) {
 		if (!err_isset(p->err))
@@ -919,6 +964,13 @@ P_at_ext_query(struct parser *p)
 {
 	const struct stmt_ext *ext = find_ext(p);
 	return ext != NULL && ext->query;
+}
+
+struct ast *
+P_ext_call(struct parser *p)
+{
+	const struct stmt_ext *ext = find_ext_kind(p, true, NULL);
+	return ext != NULL ? P_ext(p, ext) : NULL;
 }
 
 struct ast *

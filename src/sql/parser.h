@@ -36,17 +36,30 @@ struct parser {
 
 struct stmt_ext {
 	const char *word;       /* leading word, upper case ("TTEST") */
-	const char *words2;     /* optional second word ("STATS" for DESCRIBE STATS), or NULL */
+	const char *words2;     /* optional further words, space-separated ("STATS" for
+	                           DESCRIBE STATS, "OR REPLACE MODEL"), or NULL */
 	/* Parse after the leading word(s); store the result in *data
 	 * (arena-allocated). Return 0 or -1 (error set via parser_error). */
 	int (*parse)(struct parser *p, void **data);
 	/* Opaque to the parser: the session's executor for this statement. */
 	void *exec;
+	/* Opaque: instead of exec, when standing as a query, the session's
+	 * rewriter giving the query to bind in the statement's place (so
+	 * ML.PREDICT streams through the engine instead of materializing). */
+	void *rewrite;
 	const char *usage;
 	const char *summary;
 	/* The statement returns one table and may stand where a query does:
 	 * CREATE TABLE x AS TTEST ..., FROM (ANOVA ...), WITH r AS (...). */
 	bool query;
+	/* The words alone are a whole statement (SHOW MODELS); otherwise a
+	 * two-word statement needs more after its words, so that
+	 * "DESCRIBE history" still describes a table called history. */
+	bool bare;
+	/* A table-valued call in FROM: WORD.WORDS2(...) (ML.PREDICT(...)).
+	 * parse is called after the '(' and consumes the ')'; the statement
+	 * stands where a derived table does. Never a statement of its own. */
+	bool fn;
 };
 
 /* Parse one statement. Returns NULL on error (err set). */

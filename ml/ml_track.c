@@ -608,10 +608,19 @@ collect_experiments(struct mlt_store *s, const char *parent, bool trash, struct 
 int
 mlt_experiments(struct mlt_store *s, enum mlt_view view, struct mlt_experiment **out, int *n, struct wb_error *err)
 {
-	(void)err;
 	*out = NULL;
 	*n = 0;
 	size_t cap = 0;
+	if (exists(s->root)) {
+		/* a store that exists must be readable: no silent empty list */
+		DIR *d = opendir(s->root);
+		if (d == NULL) {
+			err_set(err, -1, "cannot read the tracking directory %s: %s", s->root, strerror(errno));
+			err_hint(err, "check that it is a directory you may read");
+			return -1;
+		}
+		closedir(d);
+	}
 	if (view != MLT_DELETED)
 		collect_experiments(s, s->root, false, out, n, &cap);
 	if (view != MLT_ACTIVE) {

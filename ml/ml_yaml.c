@@ -1465,10 +1465,25 @@ read_value(struct rd *r, const char *p, int col, bool nested_ok, struct ml_yaml_
 	return 0;
 }
 
+static int parse_doc(const char *text, size_t len, const char *path, struct ml_yaml *y, struct wb_error *err);
+
 int
 ml_yaml_parse(const char *text, size_t len, const char *path, struct ml_yaml *y, struct wb_error *err)
 {
 	*y = (struct ml_yaml)ML_YAML_INIT;
+	/* A private copy ending in NULs: the scanner may look a few bytes
+	 * past a token without running off the caller's buffer. */
+	char *buf = xmalloc(len + 4);
+	memcpy(buf, text, len);
+	memset(buf + len, 0, 4);
+	int rc = parse_doc(buf, len, path, y, err);
+	free(buf);
+	return rc;
+}
+
+static int
+parse_doc(const char *text, size_t len, const char *path, struct ml_yaml *y, struct wb_error *err)
+{
 	struct rd r = {text, text + len, path, err};
 	const char *ls = text;
 	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)

@@ -628,6 +628,8 @@ test_tracking(const char *root)
 	free(d2);
 	ok(mlt_run_get(s, rid2, &r2, &err) == 0, "it is not found any more");
 	ok(mlt_run_delete(s, rid2, &err) < 0 && err_has(&err, "no run"), "deleting it again is an error");
+	free(rid2);
+	rid2 = NULL;
 
 	/* damage: a listing skips the run with a notice naming the file, a
 	 * lookup fails naming it */

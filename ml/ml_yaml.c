@@ -1617,10 +1617,21 @@ ml_yaml_file_write(const char *path, const char *tmpdir, const char *data, size_
 	}
 	if (rc == 0 && exclusive) {
 		if (link(tmp, path) < 0) {
-			if (errno == EEXIST) {
+			int e = errno;
+			if (e == EEXIST) {
 				rc = 1;
+			} else if (e == EPERM || e == ENOTSUP || e == EOPNOTSUPP || e == ENOSYS) {
+				/* no hard links here: check, then rename (racy, but
+				 * only between two writers of the same new key) */
+				struct stat st;
+				if (stat(path, &st) == 0) {
+					rc = 1;
+				} else if (rename(tmp, path) < 0) {
+					err_set(err, -1, "cannot create %s: %s", path, strerror(errno));
+					rc = -1;
+				}
 			} else {
-				err_set(err, -1, "cannot create %s: %s", path, strerror(errno));
+				err_set(err, -1, "cannot create %s: %s", path, strerror(e));
 				rc = -1;
 			}
 		}

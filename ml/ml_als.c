@@ -39,7 +39,8 @@ struct ml_als {
 	double *pop;              /* nitems popularity */
 	int32_t *ucount;          /* per user: training cells / triples (saturated) */
 	/* derived at train/load time, not saved */
-	double *yt;               /* k x nitems: y transposed, for scoring all items */
+	double *yt;               /* k x ldyt: y transposed (zero padded), for scoring all items */
+	int ldyt;                 /* nitems rounded up to a multiple of 8 */
 	int32_t *pop_order;       /* items by popularity, best first */
 };
 
@@ -107,6 +108,12 @@ als_read_options(const struct ml_opts *o, struct als_params *p, struct wb_error 
 	    ml_opt_bool(o, "early_stop", false, &p->early_stop, err) < 0 ||
 	    ml_opt_num(o, "min_rel_progress", 0.01, 0, 1, &p->min_rel, err) < 0)
 		return -1;
+	const struct ml_opt *al = ml_opt_find(o, aname);
+	if (!p->implicit && al) {
+		err_set(err, al->pos, "option %s applies to feedback_type = 'implicit' only", aname);
+		err_hint(err, "explicit ratings have no confidence weights: drop %s", aname);
+		return -1;
+	}
 	p->k = (int)k;
 	p->maxit = (int)maxit;
 	p->seed = (uint64_t)seed;
@@ -116,7 +123,7 @@ als_read_options(const struct ml_opts *o, struct als_params *p, struct wb_error 
 /* ------------------------------------------------------------ data */
 
 static int
-als_check_data(const struct ml_als_data *d, bool implicit, struct wb_error *err)
+als_check_data(const struct ml_als_data *d, struct wb_error *err)
 {
 	if (d->n <= 0 || d->nusers <= 0 || d->nitems <= 0) {
 		err_set(err, -1, "matrix factorization needs at least one (user, item, rating) row");
@@ -135,7 +142,6 @@ als_check_data(const struct ml_als_data *d, bool implicit, struct wb_error *err)
 			return -1;
 		}
 	}
-	(void)implicit;
 	return 0;
 }
 
@@ -485,10 +491,11 @@ static void
 als_derive(struct ml_als *m)
 {
 	int k = m->k, n = m->nitems;
-	m->yt = xmalloc((size_t)k * n * sizeof *m->yt);
+	m->ldyt = (n + 7) / 8 * 8;
+	m->yt = xcalloc((size_t)k * m->ldyt, sizeof *m->yt);
 	for (int i = 0; i < n; i++)
 		for (int f = 0; f < k; f++)
-			m->yt[(size_t)f * n + i] = m->y[(size_t)i * k + f];
+			m->yt[(size_t)f * m->ldyt + i] = m->y[(size_t)i * k + f];
 	struct pop_ent *e = xmalloc((size_t)n * sizeof *e);
 	for (int i = 0; i < n; i++)
 		e[i] = (struct pop_ent){m->pop[i], i};
@@ -628,7 +635,7 @@ struct ml_als *
 ml_als_train(const struct ml_als_data *d, const struct ml_opts *o, struct ml_log *log, struct wb_error *err)
 {
 	struct als_params p;
-	if (als_read_options(o, &p, err) < 0 || als_check_data(d, p.implicit, err) < 0)
+	if (als_read_options(o, &p, err) < 0 || als_check_data(d, err) < 0)
 		return NULL;
 
 	/* by item, then stably by user: user rows come out sorted by item */
@@ -816,40 +823,175 @@ ml_als_popular(const struct ml_als *m, const int32_t *seen, int nseen, int k, in
 	return n;
 }
 
-/* ml_als_recommend with caller-provided scratch: sc (nitems scores) and
- * the heap arrays (k each). */
-static int
-recommend_into(const struct ml_als *m, int32_t user, const int32_t *seen, int nseen, int k, int32_t *items,
-    double *scores, double *sc, double *hs, int32_t *hi)
+/*
+ * Scoring every item for many users is a dense product (users x k) times
+ * (k x items): 2e10 multiply-adds for 100 k users, 20 k items and rank 10.
+ * Done one user at a time over all items it streams the item factors
+ * (1.6 MB) from memory per user; instead a block of users walks the items
+ * in tiles of REC_TILE whose factors stay in L1 while every user of the
+ * block is scored against them, two users and eight items at a time in
+ * registers (GNU vector types: SSE2 pairs on baseline x86-64, wider where
+ * the target has it). Each score is still x[0]*y[0] + x[1]*y[1] + ...
+ * summed in factor order from 0, so it equals ml_als_score's bit for bit.
+ */
+#define REC_TILE 256
+#define REC_BLOCK 64
+
+typedef double v2d __attribute__((vector_size(16)));
+
+#define LOAD2(v, p) memcpy(&(v), (p), sizeof(v2d))
+#define STORE2(p, v) memcpy((p), &(v), sizeof(v2d))
+
+/* Scores of items [0, len) of a tile (len a multiple of 8; yt rows of
+ * stride ld) for users x0 and x1 into s0, s1 (x1 may equal x0). */
+static void
+score_tile(const double *x0, const double *x1, const double *yt, size_t ld, int k, int len, double *s0,
+    double *s1)
 {
-	if (k <= 0)
-		return 0;
-	if (user < 0 || user >= m->nusers || m->ucount[user] == 0)
-		return ml_als_popular(m, seen, nseen, k, items, scores);
-	int n = m->nitems, kf = m->k;
-	const double *x = m->x + (size_t)user * kf;
-	/* all items' scores, one factor at a time over contiguous items */
-	for (int i = 0; i < n; i++)
-		sc[i] = x[0] * m->yt[i];
-	for (int f = 1; f < kf; f++) {
-		const double *yf = m->yt + (size_t)f * n;
-		double xf = x[f];
-		for (int i = 0; i < n; i++)
-			sc[i] += xf * yf[i];
+	for (int j = 0; j < len; j += 8) {
+		v2d a0 = {0, 0}, a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+		const double *y = yt + j;
+		for (int f = 0; f < k; f++, y += ld) {
+			v2d y0, y1, y2, y3, u = {x0[f], x0[f]}, v = {x1[f], x1[f]};
+			LOAD2(y0, y);
+			LOAD2(y1, y + 2);
+			LOAD2(y2, y + 4);
+			LOAD2(y3, y + 6);
+			a0 += u * y0;
+			a1 += u * y1;
+			a2 += u * y2;
+			a3 += u * y3;
+			b0 += v * y0;
+			b1 += v * y1;
+			b2 += v * y2;
+			b3 += v * y3;
+		}
+		STORE2(s0 + j, a0);
+		STORE2(s0 + j + 2, a1);
+		STORE2(s0 + j + 4, a2);
+		STORE2(s0 + j + 6, a3);
+		STORE2(s1 + j, b0);
+		STORE2(s1 + j + 2, b1);
+		STORE2(s1 + j + 4, b2);
+		STORE2(s1 + j + 6, b3);
 	}
-	struct topk h = {hs, hi, 0, k < n ? k : n};
-	int sp = 0;
-	for (int i = 0; i < n; i++) {
-		while (sp < nseen && seen[sp] < i)
-			sp++;
-		if (sp < nseen && seen[sp] == i)
+}
+
+/* One user's request while its block is scored. */
+struct rec_user {
+	const double *x;
+	const int32_t *seen;
+	int nseen, sp;            /* sp: seen[] position, items come in order */
+	struct topk h;
+};
+
+static void
+offer_one(struct rec_user *u, double s, int32_t i)
+{
+	while (u->sp < u->nseen && u->seen[u->sp] < i)
+		u->sp++;
+	if (u->sp < u->nseen && u->seen[u->sp] == i)
+		return;
+	topk_push(&u->h, s, i);
+}
+
+typedef long long v2l __attribute__((vector_size(16)));
+
+/* Offer items i0 + [0, len) with scores s to u's heap, skipping seen.
+ * Once the heap is full almost no score beats its worst, so groups of 8
+ * are tested against it at once (len is a multiple of 8 unless it is the
+ * last, partial group). */
+static void
+offer(struct rec_user *u, const double *s, int32_t i0, int len)
+{
+	struct topk *h = &u->h;
+	int j = 0;
+	for (; j < len && h->n < h->k; j++)
+		offer_one(u, s[j], i0 + j);
+	for (; j < len && j % 8; j++)
+		if (s[j] > h->s[0])
+			offer_one(u, s[j], i0 + j);
+	for (; j + 8 <= len; j += 8) {
+		v2d t = {h->s[0], h->s[0]}, a, b, c, d;
+		LOAD2(a, s + j);
+		LOAD2(b, s + j + 2);
+		LOAD2(c, s + j + 4);
+		LOAD2(d, s + j + 6);
+		v2l any = (a > t) | (b > t) | (c > t) | (d > t);
+		if ((any[0] | any[1]) == 0)
 			continue;
 		/* items come in increasing order, so an equal score never wins */
-		if (h.n == h.k && !(sc[i] > h.s[0]))
-			continue;
-		topk_push(&h, sc[i], i);
+		for (int q = j; q < j + 8; q++)
+			if (s[q] > h->s[0])
+				offer_one(u, s[q], i0 + q);
 	}
-	return topk_drain(&h, items, scores);
+	for (; j < len; j++)
+		if (s[j] > h->s[0])
+			offer_one(u, s[j], i0 + j);
+}
+
+/* Score all items for the nb users of ru (known users, heaps set up). */
+static void
+rec_block(const struct ml_als *m, struct rec_user *ru, int nb)
+{
+	double s0[REC_TILE], s1[REC_TILE];
+	size_t ld = (size_t)m->ldyt;
+	for (int i0 = 0; i0 < m->nitems; i0 += REC_TILE) {
+		int len = (int)(ld - (size_t)i0) < REC_TILE ? (int)(ld - (size_t)i0) : REC_TILE;
+		int live = m->nitems - i0 < len ? m->nitems - i0 : len;
+		for (int b = 0; b < nb; b += 2) {
+			bool two = b + 1 < nb;
+			score_tile(ru[b].x, ru[two ? b + 1 : b].x, m->yt + i0, ld, m->k, len, s0, s1);
+			offer(&ru[b], s0, i0, live);
+			if (two)
+				offer(&ru[b + 1], s1, i0, live);
+		}
+	}
+}
+
+/* Requests [a, e): cold or unknown users from the popularity ranking, the
+ * others scored in one block; results best first into items/scores
+ * (stride k), padded with -1 / NaN when pad. Returns the count of the
+ * first request (for ml_als_recommend). hs/hi: (e - a) * min(k, nitems)
+ * heap entries. */
+static int
+rec_requests(const struct ml_als *m, const int32_t *users, int a, int e, const int32_t *const *seen,
+    const int *nseen, int k, int32_t *items, double *scores, bool pad, double *hs, int32_t *hi)
+{
+	struct rec_user ru[REC_BLOCK];
+	int slot[REC_BLOCK], nb = 0, first = 0, kk = k < m->nitems ? k : m->nitems;
+	for (int r = a; r < e; r++) {
+		int32_t u = users[r - a];
+		size_t o = (size_t)(r - a) * k;
+		if (u < 0 || u >= m->nusers || m->ucount[u] == 0) {
+			int n = ml_als_popular(m, seen[r - a], nseen[r - a], k, items + o, scores ? scores + o : NULL);
+			if (r == a)
+				first = n;
+			for (int t = n; pad && t < k; t++) {
+				items[o + t] = -1;
+				if (scores)
+					scores[o + t] = NAN;
+			}
+			continue;
+		}
+		ru[nb] = (struct rec_user){m->x + (size_t)u * m->k, seen[r - a], nseen[r - a], 0,
+		    {hs + (size_t)nb * kk, hi + (size_t)nb * kk, 0, kk}};
+		slot[nb++] = r - a;
+	}
+	if (nb)
+		rec_block(m, ru, nb);
+	for (int b = 0; b < nb; b++) {
+		size_t o = (size_t)slot[b] * k;
+		int n = topk_drain(&ru[b].h, items + o, scores ? scores + o : NULL);
+		if (slot[b] == 0)
+			first = n;
+		for (int t = n; pad && t < k; t++) {
+			items[o + t] = -1;
+			if (scores)
+				scores[o + t] = NAN;
+		}
+	}
+	return first;
 }
 
 int
@@ -859,10 +1001,10 @@ ml_als_recommend(const struct ml_als *m, int32_t user, const int32_t *seen, int 
 	if (k <= 0)
 		return 0;
 	int kk = k < m->nitems ? k : m->nitems;
-	double *sc = xmalloc(((size_t)m->nitems + kk) * sizeof *sc);
+	double *hs = xmalloc((size_t)kk * sizeof *hs);
 	int32_t *hi = xmalloc((size_t)kk * sizeof *hi);
-	int n = recommend_into(m, user, seen, nseen, k, items, scores, sc, sc + m->nitems, hi);
-	free(sc);
+	int n = rec_requests(m, &user, 0, 1, &seen, &nseen, k, items, scores, false, hs, hi);
+	free(hs);
 	free(hi);
 	return n;
 }
@@ -870,38 +1012,35 @@ ml_als_recommend(const struct ml_als *m, int32_t user, const int32_t *seen, int 
 struct rec_job {
 	const struct ml_als *m;
 	const int32_t *users;
-	int nreq, k, block;
+	int nreq, k;
 	const int64_t *seen_off;
 	const int32_t *seen;
 	int32_t *items;
 	double *scores;
-	double **sc;              /* per worker: nitems + k */
-	int32_t **hi;             /* per worker: k */
+	double **hs;              /* per worker: REC_BLOCK * min(k, nitems) */
+	int32_t **hi;
 };
 
 static void
 rec_task(void *arg, int task, int worker)
 {
 	struct rec_job *j = arg;
-	int a = task * j->block, e = a + j->block;
+	int a = task * REC_BLOCK, e = a + REC_BLOCK;
 	if (e > j->nreq)
 		e = j->nreq;
+	const int32_t *seen[REC_BLOCK];
+	int nseen[REC_BLOCK];
 	for (int r = a; r < e; r++) {
-		size_t o = (size_t)r * j->k;
-		const int32_t *seen = NULL;
-		int nseen = 0;
+		seen[r - a] = NULL;
+		nseen[r - a] = 0;
 		if (j->seen_off && j->seen) {
-			seen = j->seen + j->seen_off[r];
-			nseen = (int)(j->seen_off[r + 1] - j->seen_off[r]);
-		}
-		int n = recommend_into(j->m, j->users[r], seen, nseen, j->k, j->items + o, j->scores ? j->scores + o :
-		    NULL, j->sc[worker], j->sc[worker] + j->m->nitems, j->hi[worker]);
-		for (int t = n; t < j->k; t++) {
-			j->items[o + t] = -1;
-			if (j->scores)
-				j->scores[o + t] = NAN;
+			seen[r - a] = j->seen + j->seen_off[r];
+			nseen[r - a] = (int)(j->seen_off[r + 1] - j->seen_off[r]);
 		}
 	}
+	size_t o = (size_t)a * j->k;
+	rec_requests(j->m, j->users + a, a, e, seen, nseen, j->k, j->items + o, j->scores ? j->scores + o : NULL,
+	    true, j->hs[worker], j->hi[worker]);
 }
 
 void
@@ -911,18 +1050,18 @@ ml_als_recommend_many(const struct ml_als *m, const int32_t *users, int nreq, co
 	if (nreq <= 0 || k <= 0)
 		return;
 	int nw = pool_size(), kk = k < m->nitems ? k : m->nitems;
-	struct rec_job j = {m, users, nreq, k, 32, seen_off, seen, items_out, scores_out,
+	struct rec_job j = {m, users, nreq, k, seen_off, seen, items_out, scores_out,
 	    xmalloc((size_t)nw * sizeof(double *)), xmalloc((size_t)nw * sizeof(int32_t *))};
 	for (int w = 0; w < nw; w++) {
-		j.sc[w] = xmalloc(((size_t)m->nitems + kk) * sizeof(double));
-		j.hi[w] = xmalloc((size_t)kk * sizeof(int32_t));
+		j.hs[w] = xmalloc((size_t)REC_BLOCK * kk * sizeof(double));
+		j.hi[w] = xmalloc((size_t)REC_BLOCK * kk * sizeof(int32_t));
 	}
-	pool_run((nreq + j.block - 1) / j.block, rec_task, &j);
+	pool_run((nreq + REC_BLOCK - 1) / REC_BLOCK, rec_task, &j);
 	for (int w = 0; w < nw; w++) {
-		free(j.sc[w]);
+		free(j.hs[w]);
 		free(j.hi[w]);
 	}
-	free(j.sc);
+	free(j.hs);
 	free(j.hi);
 }
 

@@ -28,8 +28,11 @@
  * bias terms: predictions are x_u.y_i, without a global mean.
  *
  * Users and items with no (positive, in implicit mode) training triples
- * have zero factors and score 0; ml_als_known() tells them apart, and
- * ml_als_recommend() gives such users the popularity ranking.
+ * have zero factors and score 0; ml_als_known() tells such users apart,
+ * and ml_als_recommend() gives them the popularity ranking.
+ *
+ * Scoring all items for a user costs nitems * k multiply-adds; 100 k
+ * users x 20 k items at rank 10 take about 3 CPU seconds (x86-64, SSE2).
  *
  * Training: user factors start as |N(0,1)| vectors scaled to unit length
  * (one random stream per user from `seed`); each iteration solves all item
@@ -39,6 +42,24 @@
  * training every user factor is the exact minimizer given the item
  * factors (what fold-in of a user would give). The objective after each
  * iteration goes to ml_log_step.
+ *
+ * Options (BigQuery ML's names; aliases in parentheses):
+ *   feedback_type      'implicit' (default) or 'explicit'
+ *   num_factors (rank) factors per user and item, 1..1000; default 10
+ *   l2_reg (reg)       lambda above, >= 0; default 1 for implicit (as
+ *                      BigQuery) and 0.1 for explicit (per rating, as
+ *                      Spark's regParam)
+ *   max_iterations     1..10000; default 10 (one iteration = items, users)
+ *   wals_alpha (alpha) confidence slope, >= 0; default 40 (Hu et al.);
+ *                      implicit only (an error with explicit)
+ *   seed               initialization, 0..2^53; default 0
+ *   early_stop         stop when an iteration lowers the objective by
+ *                      less than min_rel_progress of it; default FALSE
+ *                      (BigQuery's default is TRUE) so max_iterations is
+ *                      what runs
+ *   min_rel_progress   default 0.01
+ * The training log gets the objective after every iteration (no
+ * eval_loss); ml_log_progress counts iterations.
  *
  * The model is read-only after training: score/recommend/popular may be
  * called concurrently.

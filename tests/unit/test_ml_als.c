@@ -950,6 +950,11 @@ test_errors(void)
 	opt_num("rank", 2.5);
 	expect_error(&t, "rank 2.5", "whole number");
 
+	opts_clear();
+	opt_str("feedback_type", "explicit");
+	opt_num("wals_alpha", 10);
+	expect_error(&t, "wals_alpha with explicit", "implicit' only");
+
 	/* explicit, no regularization, a user with one rating and rank 2 */
 	opts_clear();
 	opt_str("feedback_type", "explicit");
@@ -1038,6 +1043,7 @@ main(void)
 	test_save_load();
 	test_errors();
 	test_log_cancel();
+	pool_shutdown();
 	ok(ml_als_options[0] && strcmp(ml_als_options[0], "feedback_type") == 0, "ml_als_options lists the options");
 	return done_testing();
 }

@@ -7,7 +7,7 @@
  * with two stable counting sorts so every row's order - and hence every
  * floating-point sum - depends only on the data, not on threads. A half
  * step solves one side's factors given the other's: rows are cut into
- * fixed blocks (pool tasks), each worker has its own k x k scratch, and
+ * fixed blocks (pool tasks), each worker has its own scratch, and
  * per-block partial sums (objective terms, Gram matrices) are added in
  * block order afterwards.
  */
@@ -208,6 +208,37 @@ csr_transpose(struct als_csr *t, const struct als_csr *c, int ncols)
 
 /* ------------------------------------------------------------ dense kernels */
 
+/* GNU vector types: a pair of doubles is an SSE2 register on baseline
+ * x86-64 (and a NEON one on arm64). Unaligned loads and stores go through
+ * memcpy. */
+typedef double v2d __attribute__((vector_size(16)));
+
+#define LOAD2(v, p) memcpy(&(v), (p), sizeof(v2d))
+#define STORE2(p, v) memcpy((p), &(v), sizeof(v2d))
+
+/* sum a[p] * b[p] for p < n, four products at a time (the Cholesky's
+ * inner loops; its accuracy is that of any summation order) */
+static inline double
+dot_v(const double *a, const double *b, int n)
+{
+	v2d s0 = {0, 0}, s1 = s0;
+	int p = 0;
+	for (; p + 4 <= n; p += 4) {
+		v2d a0, a1, b0, b1;
+		LOAD2(a0, a + p);
+		LOAD2(a1, a + p + 2);
+		LOAD2(b0, b + p);
+		LOAD2(b1, b + p + 2);
+		s0 += a0 * b0;
+		s1 += a1 * b1;
+	}
+	s0 += s1;
+	double s = s0[0] + s0[1];
+	for (; p < n; p++)
+		s += a[p] * b[p];
+	return s;
+}
+
 /* In-place Cholesky of the lower triangle of the k x k row-major a.
  * Returns -1 when a is not (numerically) positive definite. */
 static int
@@ -215,18 +246,14 @@ chol(double *a, int k)
 {
 	for (int j = 0; j < k; j++) {
 		double *rj = a + (size_t)j * k;
-		double d = rj[j];
-		for (int p = 0; p < j; p++)
-			d -= rj[p] * rj[p];
+		double d = rj[j] - dot_v(rj, rj, j);
 		if (!(d > 0) || !isfinite(d))
 			return -1;
 		d = sqrt(d);
 		rj[j] = d;
 		for (int i = j + 1; i < k; i++) {
-			double *ri = a + (size_t)i * k, s = ri[j];
-			for (int p = 0; p < j; p++)
-				s -= ri[p] * rj[p];
-			ri[j] = s / d;
+			double *ri = a + (size_t)i * k;
+			ri[j] = (ri[j] - dot_v(ri, rj, j)) / d;
 		}
 	}
 	return 0;
@@ -238,10 +265,7 @@ chol_solve(const double *l, int k, double *b)
 {
 	for (int i = 0; i < k; i++) {
 		const double *ri = l + (size_t)i * k;
-		double s = b[i];
-		for (int p = 0; p < i; p++)
-			s -= ri[p] * b[p];
-		b[i] = s / ri[i];
+		b[i] = (b[i] - dot_v(ri, b, i)) / ri[i];
 	}
 	for (int i = k - 1; i >= 0; i--) {
 		double s = b[i];
@@ -318,13 +342,83 @@ gram(const double *f, int64_t n, int k, double *out)
 
 /* ------------------------------------------------------------ half step */
 
+/* Observations gathered per pass of the rank-update kernel. */
+#define ALS_CHUNK 128
+
+/* A worker's scratch for one solve. The other side's rows of a solve are
+ * gathered into g (and w * row into gw), ALS_CHUNK at a time, so the
+ * update of the k x k matrix can run tile by tile with the tile in
+ * registers instead of reading and writing all of the matrix for every
+ * observation (which made rank 50 three times slower). */
+struct als_scratch {
+	int kp;                   /* k rounded up to a multiple of 4 */
+	double *A;                /* k x k: the system, then its factor */
+	double *b;                /* k */
+	double *S;                /* kp x kp: sum of w v v' (lower tiles) */
+	double *g, *gw;           /* ALS_CHUNK x kp, zero padded */
+};
+
+static struct als_scratch *
+scratch_new(int k)
+{
+	struct als_scratch *s = xmalloc(sizeof *s);
+	s->kp = (k + 3) / 4 * 4;
+	size_t kp = (size_t)s->kp;
+	s->A = xcalloc((size_t)k * k + k + kp * kp + 2 * ALS_CHUNK * kp, sizeof(double));
+	s->b = s->A + (size_t)k * k;
+	s->S = s->b + k;
+	s->g = s->S + kp * kp;
+	s->gw = s->g + ALS_CHUNK * kp;
+	return s;
+}
+
+static void
+scratch_free(struct als_scratch *s)
+{
+	if (s) {
+		free(s->A);
+		free(s);
+	}
+}
+
+/* S += gw' g over n gathered rows, for the 2 x 4 tiles that hold S's
+ * lower triangle (some entries above the diagonal come along; they are
+ * never read). */
+static void
+rank_update(double *S, const double *g, const double *gw, int n, int kp)
+{
+	for (int i = 0; i < kp; i += 2)
+		for (int j = 0; j <= i + 1; j += 4) {
+			double *s0 = S + (size_t)i * kp + j, *s1 = s0 + kp;
+			v2d a0, a1, b0, b1;
+			LOAD2(a0, s0);
+			LOAD2(a1, s0 + 2);
+			LOAD2(b0, s1);
+			LOAD2(b1, s1 + 2);
+			for (int t = 0; t < n; t++) {
+				const double *gr = g + (size_t)t * kp + j, *wr = gw + (size_t)t * kp + i;
+				v2d u = {wr[0], wr[0]}, v = {wr[1], wr[1]}, y0, y1;
+				LOAD2(y0, gr);
+				LOAD2(y1, gr + 2);
+				a0 += u * y0;
+				a1 += u * y1;
+				b0 += v * y0;
+				b1 += v * y1;
+			}
+			STORE2(s0, a0);
+			STORE2(s0 + 2, a1);
+			STORE2(s1, b0);
+			STORE2(s1 + 2, b1);
+		}
+}
+
 struct half_job {
 	const struct als_params *p;
 	const struct als_csr *csr;    /* rows of the side solved */
 	const double *fixed;          /* the other side's factors */
 	const double *gramf;          /* fixed' fixed (implicit) */
 	double *out;                  /* this side's factors */
-	double **scratch;             /* per worker: k*k + k */
+	struct als_scratch **scratch; /* per worker */
 	int block, ntasks;
 	double *loss;                 /* per task: observed-cell terms */
 	double *reg;                  /* per task: penalty terms */
@@ -332,47 +426,51 @@ struct half_job {
 	const struct ml_log *log;
 };
 
-/* Solve row r into the out row: the normal equations A x = b of the
- * regularized weighted least squares given the fixed factors. */
+/* Solve row r into x: the normal equations A x = b of the regularized
+ * weighted least squares given the fixed factors. */
 static int
-solve_row(const struct half_job *h, int r, double *A, double *b, double *x)
+solve_row(const struct half_job *h, int r, struct als_scratch *sc, double *x)
 {
 	const struct als_params *p = h->p;
-	int k = p->k;
+	int k = p->k, kp = sc->kp;
 	int64_t a = h->csr->off[r], e = h->csr->off[r + 1];
 	if (a == e) {
 		/* no data: the minimizer is 0 (implicit: (Y'Y + lambda I) x = 0) */
 		memset(x, 0, (size_t)k * sizeof *x);
 		return 0;
 	}
+	double *A = sc->A, *b = sc->b;
+	memset(b, 0, (size_t)k * sizeof *b);
+	memset(sc->S, 0, (size_t)kp * kp * sizeof *sc->S);
+	for (int64_t t0 = a; t0 < e; t0 += ALS_CHUNK) {
+		int n = e - t0 < ALS_CHUNK ? (int)(e - t0) : ALS_CHUNK;
+		for (int q = 0; q < n; q++) {
+			int64_t t = t0 + q;
+			const double *v = h->fixed + (size_t)h->csr->idx[t] * k;
+			double *g = sc->g + (size_t)q * kp, *gw = sc->gw + (size_t)q * kp, w, bw;
+			if (p->implicit) {
+				/* Y'(C_u - I)Y and Y'C_u p_u with p = 1 on stored cells */
+				bw = 1 + p->alpha * h->csr->val[t];
+				w = bw - 1;
+			} else {
+				w = 1;
+				bw = h->csr->val[t];
+			}
+			for (int f = 0; f < k; f++) {
+				g[f] = v[f];
+				gw[f] = w * v[f];
+				b[f] += bw * v[f];
+			}
+		}
+		rank_update(sc->S, sc->g, sc->gw, n, kp);
+	}
 	double lam = p->implicit ? p->lambda : p->lambda * (double)(e - a);
 	for (int i = 0; i < k; i++) {
 		double *ai = A + (size_t)i * k;
-		if (p->implicit)
-			memcpy(ai, h->gramf + (size_t)i * k, (size_t)(i + 1) * sizeof *ai);
-		else
-			memset(ai, 0, (size_t)(i + 1) * sizeof *ai);
+		const double *si = sc->S + (size_t)i * kp;
+		for (int j = 0; j <= i; j++)
+			ai[j] = (p->implicit ? h->gramf[(size_t)i * k + j] : 0) + si[j];
 		ai[i] += lam;
-	}
-	memset(b, 0, (size_t)k * sizeof *b);
-	for (int64_t t = a; t < e; t++) {
-		const double *v = h->fixed + (size_t)h->csr->idx[t] * k;
-		double w, bw;
-		if (p->implicit) {
-			/* Y'(C_u - I)Y and Y'C_u p_u with p = 1 on stored cells */
-			bw = 1 + p->alpha * h->csr->val[t];
-			w = bw - 1;
-		} else {
-			w = 1;
-			bw = h->csr->val[t];
-		}
-		for (int i = 0; i < k; i++) {
-			double wi = w * v[i];
-			double *ai = A + (size_t)i * k;
-			for (int j = 0; j <= i; j++)
-				ai[j] += wi * v[j];
-			b[i] += bw * v[i];
-		}
 	}
 	if (chol(A, k) < 0)
 		return -1;
@@ -415,11 +513,11 @@ half_task(void *arg, int task, int worker)
 		h->fail[task] = -1;
 		return;
 	}
-	double *A = h->scratch[worker], *b = A + (size_t)k * k;
+	struct als_scratch *sc = h->scratch[worker];
 	double loss = 0, reg = 0;
 	for (int r = a; r < e; r++) {
 		double *x = h->out + (size_t)r * k;
-		if (solve_row(h, r, A, b, x) < 0) {
+		if (solve_row(h, r, sc, x) < 0) {
 			h->fail[task] = r + 1;
 			return;
 		}
@@ -436,7 +534,7 @@ half_task(void *arg, int task, int worker)
  * observed-cell loss and penalty at the new factors go to *loss, *reg. */
 static int
 half_step(const struct als_params *p, const struct als_csr *csr, const double *fixed, const double *gramf,
-    double *out, double **scratch, const struct ml_log *log, double *loss, double *reg, int *bad_row)
+    double *out, struct als_scratch **scratch, const struct ml_log *log, double *loss, double *reg, int *bad_row)
 {
 	int block = p->k >= 100 ? 16 : p->k >= 30 ? 64 : 256;
 	int ntasks = (csr->nrows + block - 1) / block;
@@ -566,9 +664,9 @@ als_iterate(struct ml_als *m, const struct als_params *p, const struct als_csr *
     const struct als_csr *byitem, struct ml_log *log, struct wb_error *err)
 {
 	int k = p->k, nw = pool_size();
-	double **scratch = xmalloc((size_t)nw * sizeof *scratch);
+	struct als_scratch **scratch = xmalloc((size_t)nw * sizeof *scratch);
 	for (int w = 0; w < nw; w++)
-		scratch[w] = xmalloc(((size_t)k * k + k) * sizeof(double));
+		scratch[w] = scratch_new(k);
 	double *gx = xmalloc((size_t)k * k * sizeof *gx), *gy = xmalloc((size_t)k * k * sizeof *gy);
 	int rc = 0, bad;
 	double prev = NAN;
@@ -624,7 +722,7 @@ als_iterate(struct ml_als *m, const struct als_params *p, const struct als_csr *
 		prev = obj;
 	}
 	for (int w = 0; w < nw; w++)
-		free(scratch[w]);
+		scratch_free(scratch[w]);
 	free(scratch);
 	free(gx);
 	free(gy);
@@ -836,11 +934,6 @@ ml_als_popular(const struct ml_als *m, const int32_t *seen, int nseen, int k, in
  */
 #define REC_TILE 256
 #define REC_BLOCK 64
-
-typedef double v2d __attribute__((vector_size(16)));
-
-#define LOAD2(v, p) memcpy(&(v), (p), sizeof(v2d))
-#define STORE2(p, v) memcpy((p), &(v), sizeof(v2d))
 
 /* Scores of items [0, len) of a tile (len a multiple of 8; yt rows of
  * stride ld) for users x0 and x1 into s0, s1 (x1 may equal x0). */

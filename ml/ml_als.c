@@ -679,7 +679,7 @@ als_iterate(struct ml_als *m, const struct als_params *p, const struct als_csr *
 			if (bad < 0)
 				err_set(err, -1, "training cancelled");
 			else {
-				err_set(err, -1, "the least-squares system for item %d is singular", bad);
+				err_set(err, -1, "the least-squares system for item (code %d) is singular", bad);
 				err_hint(err, "use l2_reg > 0 (it is %g)", p->lambda);
 			}
 			break;
@@ -691,7 +691,7 @@ als_iterate(struct ml_als *m, const struct als_params *p, const struct als_csr *
 			if (bad < 0)
 				err_set(err, -1, "training cancelled");
 			else {
-				err_set(err, -1, "the least-squares system for user %d is singular", bad);
+				err_set(err, -1, "the least-squares system for user (code %d) is singular", bad);
 				err_hint(err, "use l2_reg > 0 (it is %g)", p->lambda);
 			}
 			break;
@@ -715,8 +715,8 @@ als_iterate(struct ml_als *m, const struct als_params *p, const struct als_csr *
 		}
 		if (p->early_stop && it > 0 && prev - obj < p->min_rel * fabs(prev)) {
 			if (log)
-				ml_log_note(log, "stopped after %d iterations: the objective improved by less than %g", it + 1,
-			    p->min_rel);
+				ml_log_note(log, "stopped after %d iterations: the objective improved by less than %g",
+				    it + 1, p->min_rel);
 			break;
 		}
 		prev = obj;
@@ -729,15 +729,14 @@ als_iterate(struct ml_als *m, const struct als_params *p, const struct als_csr *
 	return rc;
 }
 
-struct ml_als *
-ml_als_train(const struct ml_als_data *d, const struct ml_opts *o, struct ml_log *log, struct wb_error *err)
+/* The user and item matrices of the data (implicit: cells summed, the
+ * positive ones kept). Returns -1 with err set when nothing is left. */
+static int
+als_build(const struct ml_als_data *d, bool implicit, double alpha, struct als_csr *byuser, struct als_csr *byitem,
+    struct wb_error *err)
 {
-	struct als_params p;
-	if (als_read_options(o, &p, err) < 0 || als_check_data(d, err) < 0)
-		return NULL;
-
 	/* by item, then stably by user: user rows come out sorted by item */
-	struct als_csr tmp, byuser, byitem;
+	struct als_csr tmp;
 	csr_by_key(&tmp, d->nitems, d->n, d->item, d->user, d->rating);
 	int32_t *key = xmalloc((size_t)d->n * sizeof *key), *col = xmalloc((size_t)d->n * sizeof *col);
 	for (int i = 0; i < d->nitems; i++)
@@ -745,29 +744,43 @@ ml_als_train(const struct ml_als_data *d, const struct ml_opts *o, struct ml_log
 			key[t] = tmp.idx[t];
 			col[t] = i;
 		}
-	csr_by_key(&byuser, d->nusers, d->n, key, col, tmp.val);
+	csr_by_key(byuser, d->nusers, d->n, key, col, tmp.val);
 	free(key);
 	free(col);
 	csr_free(&tmp);
-	if (p.implicit)
-		csr_merge_positive(&byuser);
-	int64_t ncells = byuser.off[d->nusers];
+	if (implicit)
+		csr_merge_positive(byuser);
+	int64_t ncells = byuser->off[d->nusers];
 	if (ncells == 0) {
 		err_set(err, -1, "implicit matrix factorization found no rating > 0");
 		err_hint(err, "implicit feedback counts interactions (rating > 0); for scores on any scale use "
 		    "feedback_type = 'explicit'");
-		csr_free(&byuser);
-		return NULL;
+		csr_free(byuser);
+		return -1;
 	}
-	if (p.implicit)
+	if (implicit)
 		for (int64_t t = 0; t < ncells; t++)
-			if (!isfinite(p.alpha * byuser.val[t])) {
-				err_set(err, -1, "wals_alpha * rating overflows (rating sum %g)", byuser.val[t]);
+			if (!isfinite(alpha * byuser->val[t])) {
+				err_set(err, -1, "wals_alpha * rating overflows (rating sum %g)", byuser->val[t]);
 				err_hint(err, "scale the ratings down");
-				csr_free(&byuser);
-				return NULL;
+				csr_free(byuser);
+				return -1;
 			}
-	csr_transpose(&byitem, &byuser, d->nitems);
+	csr_transpose(byitem, byuser, d->nitems);
+	return 0;
+}
+
+struct ml_als *
+ml_als_train(const struct ml_als_data *d, const struct ml_opts *o, struct ml_log *log, struct wb_error *err)
+{
+	struct als_params p;
+	if (als_read_options(o, &p, err) < 0 || als_check_data(d, err) < 0)
+		return NULL;
+
+	struct als_csr byuser, byitem;
+	if (als_build(d, p.implicit, p.alpha, &byuser, &byitem, err) < 0)
+		return NULL;
+	int64_t ncells = byuser.off[d->nusers];
 
 	struct ml_als *m = xcalloc(1, sizeof *m);
 	m->implicit = p.implicit;

@@ -68,9 +68,11 @@ int ml_glm_ntasks(int64_t n, size_t partial);
 void ml_glm_task_rows(int64_t n, int ntasks, int task, int64_t *lo, int64_t *hi);
 
 /* h (m x m, row-major, upper triangle) += sum_i v[i] c_j[i] c_k[i] over
- * the nb (<= GLM_BLOCK) rows of the columns c_0 .. c_{m-1}; u is scratch
- * of m * GLM_BLOCK doubles. */
-void ml_glm_gram_block(const double *const *cols, int m, int nb, const double *v, double *u, double *h);
+ * the nb (<= GLM_BLOCK) rows of the columns c_0 .. c_{m-1}; scratch holds
+ * GLM_GRAM_SCRATCH(m) doubles. Some entries just below the diagonal get sums
+ * too: take the lower triangle from the upper one (ml_glm_symmetrize). */
+#define GLM_GRAM_SCRATCH(m) ((size_t)((m) + 4) * GLM_BLOCK)
+void ml_glm_gram_block(const double *const *cols, int m, int nb, const double *v, double *scratch, double *h);
 /* Mirror the upper triangle of the m x m matrix a into its lower one. */
 void ml_glm_symmetrize(double *a, int m);
 

@@ -266,7 +266,7 @@ struct cd_job {
 	int p, ntasks;
 	const double *mean;         /* p + 1 (x then y); NULL in the moments pass */
 	double *part;               /* per task */
-	double *scratch;            /* per worker: 3 (p + 1) GLM_BLOCK */
+	double *scratch;            /* per worker: the centered block, v, the Gram kernel's */
 };
 
 static void
@@ -305,8 +305,8 @@ gram_task(void *arg, int task, int worker)
 	int64_t lo, hi;
 	ml_glm_task_rows(J->n, J->ntasks, task, &lo, &hi);
 	double *h = J->part + (size_t)task * m * m;
-	double *c = J->scratch + (size_t)worker * 3 * m * GLM_BLOCK, *u = c + (size_t)m * GLM_BLOCK;
-	double *v = u + (size_t)m * GLM_BLOCK;
+	double *c = J->scratch + (size_t)worker * ((m + 1) * GLM_BLOCK + GLM_GRAM_SCRATCH(m));
+	double *v = c + (size_t)m * GLM_BLOCK, *u = v + GLM_BLOCK;
 	const double *cols[m];
 	for (int k = 0; k < m; k++)
 		cols[k] = c + (size_t)k * GLM_BLOCK;
@@ -333,7 +333,7 @@ centered_gram(const double *x, const double *y, const double *w, int64_t n, int 
 	struct cd_job J = {x, y, w, n, p, 0, mean, NULL, NULL};
 	J.ntasks = ml_glm_ntasks(n, (size_t)m * m);
 	J.part = xcalloc((size_t)J.ntasks * m * m, sizeof *J.part);
-	J.scratch = xmalloc(sizeof *J.scratch * (size_t)pool_size() * 3 * m * GLM_BLOCK);
+	J.scratch = xmalloc(sizeof *J.scratch * (size_t)pool_size() * ((m + 1) * GLM_BLOCK + GLM_GRAM_SCRATCH(m)));
 	pool_run(J.ntasks, gram_task, &J);
 	double *g = xcalloc((size_t)m * m, sizeof *g);
 	for (int t = 0; t < J.ntasks; t++)

@@ -947,6 +947,127 @@ test_large(void)
 	free(ym);
 }
 
+/* Newton on 220000 rows starts from a subsample's fit: the same optimum
+ * as L-BFGS, with and without l1_reg; intercept-only fits are the
+ * weighted mean / its logit. */
+static void
+test_warm_and_edges(void)
+{
+	enum { M = 220000, Q = 3 };
+	double *x = xmalloc(sizeof(double) * M * Q), *y = xmalloc(sizeof(double) * M), *w = xmalloc(sizeof(double) * M);
+	struct ml_rng rng;
+	ml_rng_seed(&rng, 5, 1);
+	for (int i = 0; i < M; i++) {
+		double eta = -0.5;
+		for (int j = 0; j < Q; j++) {
+			double v = ml_rng_normal(&rng);
+			x[(size_t)j * M + i] = v;
+			eta += (j + 1) * 0.5 * v;
+		}
+		y[i] = ml_rng_uniform(&rng) < 1 / (1 + exp(-eta));
+		w[i] = 0.5 + ml_rng_uniform(&rng);
+	}
+	const struct ml_kind *lk = ml_kind_find("logistic_reg"), *rk = ml_kind_find("linear_reg");
+	struct ml_data d = {.n = M, .p = Q, .x = x, .y = y, .w = w, .nclass = 2};
+	double c0[Q + 1];
+	for (int s = 0; s < 3; s++) {
+		static const char *st[] = {"irls", "lbfgs", "coordinate_descent"};
+		struct optset o;
+		opts_init(&o);
+		opt_str(&o, "optimize_strategy", st[s]);
+		opt_num(&o, "l2_reg", 10);
+		if (s == 2)
+			opt_num(&o, "l1_reg", 20000);
+		struct ml_log log;
+		struct wb_error err;
+		void *m = train(lk, &d, &o, &log, &err);
+		const double *est, *cov;
+		lk->coefs(m, &est, &cov);
+		if (s == 0)
+			memcpy(c0, est, sizeof c0);
+		if (s == 1) {
+			double worst = 0;
+			for (int j = 0; j <= Q; j++)
+				worst = fmax(worst, relerr(est[j], c0[j]));
+			ok(worst <= 1e-8, "logistic_reg %d rows: irls from the subsample's start agrees with lbfgs (worst %.2e)",
+			    M, worst);
+		}
+		if (s != 1)
+			ok(log.nsteps <= 4, "logistic_reg %d rows (%s): %d Newton iterations on all rows", M, st[s], log.nsteps);
+		if (s == 2) {
+			/* the optimality conditions: the smooth part's gradient is
+			 * -l1 sign(b_j) where b_j != 0, within [-l1, l1] where 0 */
+			double g[Q + 1] = {0}, worst = 0;
+			for (int i = 0; i < M; i++) {
+				double eta = est[0];
+				for (int j = 0; j < Q; j++)
+					eta += est[j + 1] * x[(size_t)j * M + i];
+				double r = w[i] * (1 / (1 + exp(-eta)) - y[i]);
+				g[0] += r;
+				for (int j = 0; j < Q; j++)
+					g[j + 1] += r * x[(size_t)j * M + i];
+			}
+			worst = fabs(g[0]);
+			for (int j = 1; j <= Q; j++) {
+				double gj = g[j] + 10 * est[j];
+				worst = fmax(worst, est[j] != 0 ? fabs(gj + 20000 * (est[j] > 0 ? 1 : -1)) : fmax(fabs(gj) - 20000, 0));
+			}
+			double sw = 0;
+			for (int i = 0; i < M; i++)
+				sw += w[i];
+			ok(worst <= 1e-9 * sw, "logistic_reg %d rows with l1_reg: coordinate_descent from the subsample's start "
+			    "meets the optimality conditions (worst %.2e of sum(w) = %.0f)", M, worst, sw);
+		}
+		lk->free(m);
+		ml_log_free(&log);
+		err_clear(&err);
+	}
+	/* no features: the intercept alone */
+	double sw = 0, swy = 0;
+	for (int i = 0; i < M; i++) {
+		sw += w[i];
+		swy += w[i] * y[i];
+	}
+	d.p = 0;
+	struct optset o;
+	opts_init(&o);
+	struct ml_log log;
+	struct wb_error err;
+	void *m = train(lk, &d, &o, &log, &err);
+	const double *est, *cov;
+	lk->coefs(m, &est, &cov);
+	ok(m && relerr(est[0], (double)logl(swy / (sw - swy))) <= 1e-12, "logistic_reg without features: the intercept is the "
+	    "logit of the weighted mean");
+	ok(cov && relerr(cov[0], sw / (swy * (sw - swy))) <= 1e-10, "logistic_reg without features: its variance is "
+	    "1 / (sum w p (1 - p))");
+	lk->free(m);
+	ml_log_free(&log);
+	err_clear(&err);
+	d.y = x;   /* a regression on the first column's values */
+	d.nclass = 0;
+	m = train(rk, &d, &o, &log, &err);
+	rk->coefs(m, &est, &cov);
+	double sx = 0;
+	for (int i = 0; i < M; i++)
+		sx += w[i] * x[i];
+	ok(m && relerr(est[0], sx / sw) <= 1e-12, "linear_reg without features: the intercept is the weighted mean");
+	rk->free(m);
+	ml_log_free(&log);
+	err_clear(&err);
+	/* one row: estimated, no residual degrees of freedom */
+	struct ml_data one = {.n = 1, .p = 1, .x = x, .y = y};
+	m = train(rk, &one, &o, &log, &err);
+	rk->coefs(m, &est, &cov);
+	ok(m && cov && isnan(cov[0]) && est[0] == y[0] && est[2 - 1] == 0, "linear_reg on one row: the intercept fits "
+	    "it, the feature is aliased, the variance is NaN");
+	rk->free(m);
+	ml_log_free(&log);
+	err_clear(&err);
+	free(x);
+	free(y);
+	free(w);
+}
+
 int
 main(void)
 {
@@ -968,5 +1089,6 @@ main(void)
 	test_logistic_errors();
 	test_corrupt();
 	test_large();
+	test_warm_and_edges();
 	return done_testing();
 }

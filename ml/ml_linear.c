@@ -57,9 +57,10 @@
 #define LINEAR_QR_TOL 1e-7
 #define LINEAR_CD_ITER 10000
 #define LINEAR_CD_TOL 1e-20
-/* The Gram matrix and QR factors are p^2: beyond this many features the
- * memory (and the p^3 solve) is no longer reasonable. */
-#define LINEAR_MAX_P 8000
+/* The Gram matrix and QR factors are p^2 (the factors in long double: 256
+ * MB at this size): beyond this many features the memory and the p^3
+ * solve are no longer reasonable. */
+#define LINEAR_MAX_P 4000
 
 /* ------------------------------------------------------------ qr */
 
@@ -181,18 +182,28 @@ linear_qr(const struct ml_data *d, const struct ml_glm_opts *go, double sumw, in
 	J.q = xcalloc((size_t)J.ntasks, sizeof *J.q);
 	J.ss = xcalloc((size_t)J.ntasks * m, sizeof *J.ss);
 	pool_run(J.ntasks, qr_task, &J);
+	if (ml_log_cancelled(log)) {
+		for (int t = 0; t < J.ntasks; t++)
+			stats_lsq_free(&J.q[t]);
+		free(J.q);
+		free(J.ss);
+		err_set(err, -1, "training cancelled");
+		return NULL;
+	}
 
-	struct stats_lsq fin;
-	stats_lsq_init(&fin, p + 1);
+	/* the other tasks' factors go into the first one, in task order: a
+	 * task's factor and its rows not yet folded stand for its rows */
+	struct stats_lsq *fin = &J.q[0];
 	long double *buf = xmalloc(sizeof *buf * (size_t)m * STATS_LSQ_BLOCK);
 	long double *norm = xcalloc((size_t)m, sizeof *norm);
 	for (int t = 0; t < J.ntasks; t++) {
-		/* a task's factor and its rows not yet folded stand for its rows */
-		qr_add_rows(&fin, J.q[t].r, m, m, buf);
-		stats_lsq_add_block(&fin, J.q[t].blk, J.q[t].nb);
+		if (t > 0) {
+			qr_add_rows(fin, J.q[t].r, m, m, buf);
+			stats_lsq_add_block(fin, J.q[t].blk, J.q[t].nb);
+			stats_lsq_free(&J.q[t]);
+		}
 		for (int k = 0; k < m; k++)
 			norm[k] += J.ss[(size_t)t * m + k];
-		stats_lsq_free(&J.q[t]);
 	}
 	if (go->l2 > 0) {
 		long double *rows = xcalloc((size_t)p * m, sizeof *rows);
@@ -200,13 +211,13 @@ linear_qr(const struct ml_data *d, const struct ml_glm_opts *go, double sumw, in
 			rows[(size_t)j * m + j + 1] = sqrtl((long double)go->l2);
 			norm[j + 1] += go->l2;
 		}
-		qr_add_rows(&fin, rows, p, m, buf);
+		qr_add_rows(fin, rows, p, m, buf);
 		free(rows);
 	}
 	for (int k = 0; k < m; k++)
 		norm[k] = sqrtl(norm[k]);
 	struct stats_lsq_fit fit;
-	stats_lsq_solve(&fin, norm, LINEAR_QR_TOL, &fit);
+	stats_lsq_solve(fin, norm, LINEAR_QR_TOL, &fit);
 
 	struct ml_glm *g = ml_glm_new(p, 0, 1);
 	int p1 = p + 1;
@@ -242,7 +253,7 @@ linear_qr(const struct ml_data *d, const struct ml_glm_opts *go, double sumw, in
 	if (fit.rank == 0)
 		ml_log_note(log, "no column could be estimated: every coefficient is 0");
 	stats_lsq_fit_free(&fit);
-	stats_lsq_free(&fin);
+	stats_lsq_free(fin);
 	free(buf);
 	free(norm);
 	free(J.q);
@@ -252,7 +263,6 @@ linear_qr(const struct ml_data *d, const struct ml_glm_opts *go, double sumw, in
 	ml_log_step(log, 0, g->objective / sumw, linear_eval(d, g->coef));
 	ml_glm_note_convergence(log, true, 1, 0, "iteration");
 	ml_log_progress(log, 1, 1, "iterations");
-	(void)err;
 	return g;
 }
 

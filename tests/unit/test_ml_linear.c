@@ -591,6 +591,19 @@ test_logistic_separable(void)
 	k->free(m);
 	ml_log_free(&log);
 	err_clear(&err);
+	/* three classes in three stretches of a */
+	static double y3[M];
+	for (int i = 0; i < M; i++)
+		y3[i] = i < 13 ? 0 : i < 27 ? 1 : 2;
+	d.y = y3;
+	d.nclass = 3;
+	opts_init(&o);
+	m = train(k, &d, &o, &log, &err);
+	ok(m && has_note(&log, "separable along a") && log.nsteps < 100, "logistic_reg separable, 3 classes: a note "
+	    "names feature a (%d steps)", log.nsteps);
+	k->free(m);
+	ml_log_free(&log);
+	err_clear(&err);
 }
 
 static void
@@ -682,6 +695,19 @@ test_logistic_errors(void)
 	ok(m == NULL && err.msg && strstr(err.msg, "cancelled"), "a cancelled training returns an error");
 	ml_log_free(&log);
 	err_clear(&err);
+	for (int s = 0; s < 2; s++) {
+		d = data_for(YREG, false, 0);
+		opts_init(&o);
+		opt_str(&o, "optimize_strategy", s ? "coordinate_descent" : "qr");
+		ml_log_init(&log);
+		log.cancel = &cancel;
+		err_init(&err);
+		m = rk->train(&d, &o.o, &log, &err);
+		ok(m == NULL && err.msg && strstr(err.msg, "cancelled"), "a cancelled linear_reg (%s) returns an error",
+		    s ? "coordinate_descent" : "qr");
+		ml_log_free(&log);
+		err_clear(&err);
+	}
 }
 
 /* ------------------------------------------------------------ model files */

@@ -197,7 +197,8 @@ ml_glm_gram_block(const double *const *cols, int m, int nb, const double *v, dou
 	double *vx = scratch, *cx = scratch + GLM_BLOCK;
 	int nb2 = (nb + 1) & ~1;
 	memcpy(vx, v, sizeof *vx * (size_t)nb);
-	vx[nb2 - 1] = nb2 > nb ? 0 : vx[nb2 - 1];
+	if (nb2 > nb)
+		vx[nb] = 0;
 	for (int k = 0; k < m + 3; k++) {
 		double *ck = cx + (size_t)k * GLM_BLOCK;
 		if (k < m) {

@@ -34,7 +34,9 @@
  * (numerically) a combination of the columns before it is aliased like
  * R's lm (tolerance 1e-7 on the QR's diagonal relative to the column's
  * norm): coefficient 0, its row and column of the covariance NaN, and a
- * note naming it.
+ * note naming it. With fit_intercept = FALSE the intercept is a known 0:
+ * its row and column of the covariance are 0 (not NaN), so that mapping
+ * the coefficients back to unstandardized features stays finite.
  *
  * coordinate_descent: the weighted means, then the Gram matrix of the
  * centered [X | y] in one parallel pass; cyclic coordinate descent with

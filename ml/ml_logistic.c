@@ -54,7 +54,8 @@
  * 4-5 (1 M rows x 20 features: 3 passes with the Hessian).
  *
  * Standard errors (coefs' covariance, the inverse Hessian at the optimum,
- * as R's glm with dispersion 1) for an unpenalized binary fit. Without a
+ * as R's glm with dispersion 1; an intercept not fitted has 0 there) for
+ * an unpenalized binary fit. Without a
  * penalty, a feature that is a combination of the ones before it (in the
  * weighted design) is aliased as R's glm does - coefficient 0, NaN in the
  * covariance, a note - and if the fit separates the classes (every row on
@@ -769,6 +770,7 @@ logistic_train(const struct ml_data *d, const struct ml_opts *o, struct ml_log *
 	int K = d->nclass;
 	if (K < 2) {
 		err_set(err, -1, "logistic_reg needs a label of at least two classes (got %d)", K);
+		err_hint(err, "use linear_reg for a numeric label");
 		return NULL;
 	}
 	if (ml_glm_read_opts(o, &go, err) < 0 || check_strategy(&go, d, err) < 0)

@@ -6,6 +6,8 @@
 #include <strings.h>
 
 static const struct ml_kind *const kinds[] = {
+	&ml_kind_linear_reg,
+	&ml_kind_logistic_reg,
 	NULL,
 };
 

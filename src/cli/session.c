@@ -53,6 +53,7 @@ session_free(struct session *s)
 	if (s->redirect)
 		fclose(s->redirect);
 	free(s->redirect_path);
+	free(s->ml_experiment);
 	for (int i = 0; i < s->nparams; i++) {
 		free(s->params[i].name);
 		free(s->params[i].text);

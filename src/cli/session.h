@@ -67,6 +67,7 @@ struct session {
 	const char *source_name; /* NULL for interactive / -c */
 	int source_line;         /* line of the first character of the text */
 	struct wb_error last_error;   /* copy of the last error (tests, TUI) */
+	char *ml_experiment;     /* SET EXPERIMENT: where CREATE MODEL's runs go (NULL: Default) */
 };
 
 struct session *session_new(void);

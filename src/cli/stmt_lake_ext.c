@@ -22,6 +22,7 @@ stmt_register_exts(void)
 	for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++)
 		parse_register_ext(exts[i]);
 	stmt_register_stats();
+	stmt_register_ml();
 }
 
 /* ------------------------------------------------------------ targets */

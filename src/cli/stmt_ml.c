@@ -21,6 +21,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +86,7 @@ ml_resolved_free(struct ml_resolved *r)
 
 /* Training progress on the terminal: a bar over iterations or trees. */
 struct train_progress {
+	pthread_mutex_t mu;     /* forests report from several threads */
 	struct progress *bar;
 	const char *label;
 	int64_t last_total, last_done;
@@ -94,6 +96,7 @@ static void
 on_progress(void *arg, int64_t done, int64_t total, const char *unit)
 {
 	struct train_progress *tp = arg;
+	pthread_mutex_lock(&tp->mu);
 	if (tp->bar == NULL || tp->last_total != total) {
 		progress_free(tp->bar);
 		char label[96];
@@ -106,6 +109,7 @@ on_progress(void *arg, int64_t done, int64_t total, const char *unit)
 		progress_add(tp->bar, done - tp->last_done);
 		tp->last_done = done;
 	}
+	pthread_mutex_unlock(&tp->mu);
 }
 
 static int
@@ -194,7 +198,7 @@ exec_create(struct session *s, struct arena *a, struct ml_stmt *st, struct wb_er
 	}
 	if (stmt_read_columns(s, &b, p, plan.roles, "CREATE MODEL", a, &d, err) < 0)
 		goto failed;
-	struct train_progress tp = {.label = name};
+	struct train_progress tp = {.mu = PTHREAD_MUTEX_INITIALIZER, .label = name};
 	if (s->interactive || isatty(2)) {
 		log.progress = on_progress;
 		log.progress_arg = &tp;
@@ -474,8 +478,6 @@ exec_describe(struct session *s, struct ml_stmt *st, struct wb_error *err)
 		kv(&rb, "user_col", "%s", m->user_col);
 		kv(&rb, "item_col", "%s", m->item_col);
 		kv(&rb, "rating_col", "%s", m->rating_col ? m->rating_col : "(none: each interaction counts 1)");
-		kv(&rb, "users", "%d", m->nusers);
-		kv(&rb, "items", "%d", m->nitems);
 	} else {
 		kv(&rb, "label", "%s (%s)", m->label.name, type_name(m->label.type));
 		if (m->label.nclass > 0) {

@@ -689,7 +689,7 @@ exec_recommend(struct session *s, struct arena *a, const struct ml_stmt *st, con
 				else
 					lo = mid + 1;
 			}
-			if (found >= 0)
+			if (found >= 0 && ml_als_known(m->als, found))
 				users[nreq++] = found;
 			else
 				cold[ncold++] = xstrdup(c->labels[l]);
@@ -697,10 +697,16 @@ exec_recommend(struct session *s, struct arena *a, const struct ml_stmt *st, con
 		free(byname);
 		stmt_free_columns(&d);
 	} else {
-		nreq = m->nusers;
-		users = xmalloc(sizeof *users * (size_t)(nreq ? nreq : 1));
-		for (int u = 0; u < nreq; u++)
-			users[u] = u;
+		/* every user; those with no training interactions (all held out)
+		 * have no factors and get the popular items, flagged */
+		users = xmalloc(sizeof *users * (size_t)(m->nusers ? m->nusers : 1));
+		cold = xmalloc(sizeof *cold * (size_t)(m->nusers ? m->nusers : 1));
+		for (int u = 0; u < m->nusers; u++) {
+			if (ml_als_known(m->als, u))
+				users[nreq++] = u;
+			else
+				cold[ncold++] = xstrdup(m->users[u]);
+		}
 	}
 	int64_t *off = xmalloc(sizeof *off * (size_t)(nreq + 1));
 	int64_t tot = 0;

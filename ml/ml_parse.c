@@ -490,8 +490,8 @@ p_alter(struct parser *p, void **data)
 EXT(e_create, "CREATE", "MODEL", p_create,
     "CREATE [OR REPLACE] MODEL [IF NOT EXISTS] name OPTIONS (model_type = '...', label = 'col', ...) AS query",
     "train a model (a tracked run)")
-EXT(e_create_or, "CREATE", "OR REPLACE MODEL", p_create_or_replace,
-    "CREATE OR REPLACE MODEL name OPTIONS (...) AS query", "train a model, replacing one of that name")
+static const struct stmt_ext e_create_or = {.word = "CREATE", .words2 = "OR REPLACE MODEL",
+    .parse = p_create_or_replace};    /* listed under CREATE MODEL */
 EXT(e_drop, "DROP", "MODEL", p_drop, "DROP MODEL [IF EXISTS] name", "remove a trained model (its runs stay)")
 EXT(e_show_models, "SHOW", "MODELS", p_show_models, "SHOW MODELS [IN schema]", "list trained models",
     .bare = true)

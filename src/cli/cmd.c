@@ -89,7 +89,9 @@ cmd_help(struct session *s, int argc, char **argv, struct wb_error *err)
 		fprintf(o, "\nMore statements:\n\n");
 	for (int i = 0; i < parse_ext_count(); i++) {
 		const struct stmt_ext *e = parse_ext_at(i);
-		fprintf(o, "  %s\n      %s\n", e->usage ? e->usage : e->word, e->summary ? e->summary : "");
+		if (e->usage == NULL)    /* another spelling of a statement listed */
+			continue;
+		fprintf(o, "  %s\n      %s\n", e->usage, e->summary ? e->summary : "");
 	}
 	fprintf(o, "\n.help COMMAND shows details.\n");
 	return 0;

@@ -237,8 +237,15 @@ complete_candidates(struct session *s, const char *line, int point, int *startp,
 				add_keyword(&c, kw_name((enum kw_id)k));
 			for (int i = 0; i < parse_ext_count(); i++) {
 				add_keyword(&c, parse_ext_at(i)->word);
-				if (parse_ext_at(i)->words2)
-					add_keyword(&c, parse_ext_at(i)->words2);
+				/* each of the further words ("OR REPLACE MODEL") */
+				const char *w2 = parse_ext_at(i)->words2;
+				while (w2 && *w2) {
+					char word[32];
+					size_t len = strcspn(w2, " ");
+					snprintf(word, sizeof word, "%.*s", (int)len, w2);
+					add_keyword(&c, word);
+					w2 += len + strspn(w2 + len, " ");
+				}
 			}
 			for (int i = 0; i < fn_count(); i++) {
 				const char *n = fn_at(i)->name;

@@ -6,6 +6,10 @@
 #include <strings.h>
 
 static const struct ml_kind *const kinds[] = {
+	&ml_kind_tree_classifier,
+	&ml_kind_tree_regressor,
+	&ml_kind_forest_classifier,
+	&ml_kind_forest_regressor,
 	NULL,
 };
 

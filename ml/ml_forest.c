@@ -418,17 +418,29 @@ eval_block(void *arg, int blk, int worker)
 	int len = (int)(b1 - b0);
 	double *acc = xcalloc((size_t)len * (size_t)nv, sizeof *acc);
 	int *cnt = xcalloc((size_t)len, sizeof *cnt);
+	int32_t rows[EVAL_BLOCK], node[EVAL_BLOCK];
 	for (int t = 0; t < T; t++) {
 		const struct ml_tree *tr = &f->trees[t];
 		const uint64_t *bits = c->inbag ? c->inbag + (size_t)t * c->words : NULL;
+		int m = 0;
+		if (bits) {
+			/* the rows tree t did not draw */
+			for (int64_t i = b0; i < b1; i++) {
+				rows[m] = (int32_t)i;
+				m += !(bits[i >> 6] >> (i & 63) & 1);
+			}
+			ml_tree_walk_code(tr, c->code, (size_t)c->n, rows, m, node);
+		} else {
+			m = len;
+			for (int k = 0; k < len; k++)
+				rows[k] = (int32_t)(b0 + k);
+			ml_tree_walk(tr, c->x, (size_t)c->n, (size_t)b0, len, node);
+		}
 		double cov = 0, stat = 0;
-		for (int k = 0; k < len; k++) {
-			int64_t i = b0 + k;
-			if (bits && (bits[i >> 6] >> (i & 63) & 1))
-				continue;
-			const double *v = c->code ? ml_tree_leaf_code(tr, nv, c->code, c->n, i) :
-			    ml_tree_leaf(tr, nv, c->x, c->n, i);
-			double *a = acc + (size_t)k * (size_t)nv, y = c->y[i];
+		for (int j = 0; j < m; j++) {
+			int k = (int)(rows[j] - b0);
+			const double *v = ml_tree_value(tr, nv, node[j]);
+			double *a = acc + (size_t)k * (size_t)nv, y = c->y[rows[j]];
 			if (f->nclass) {
 				double before = cnt[k] ? argmax(a, nv) == (int)y : 0;
 				for (int q = 0; q < nv; q++)
@@ -480,47 +492,41 @@ ensemble_errors(struct eval_ctx *c, double *err_so_far)
 	return (int64_t)cov;
 }
 
-struct scored {
-	double s;
-	int y;
-};
-
-static int
-cmp_scored(const void *a, const void *b)
-{
-	double x = ((const struct scored *)a)->s, y = ((const struct scored *)b)->s;
-	return (x > y) - (x < y);
-}
-
 /* Area under the ROC curve of scores s for labels y (0/1) over the rows
- * with keep set; ties count one half. NaN without both classes. */
+ * with keep set: the chance a positive scores above a negative, ties
+ * counting one half. NaN without both classes. */
 static double
 auc(const double *s, const double *y, const uint8_t *keep, int64_t n)
 {
-	struct scored *v = xmalloc((size_t)(n > 0 ? n : 1) * sizeof *v);
-	int64_t m = 0;
-	double npos = 0;
+	double *pos = xmalloc((size_t)(n > 0 ? n : 1) * sizeof *pos), *neg = xmalloc((size_t)(n > 0 ? n : 1) * sizeof *neg);
+	int64_t np = 0, nn = 0;
 	for (int64_t i = 0; i < n; i++)
 		if (keep[i]) {
-			v[m].s = s[i];
-			v[m].y = y[i] > 0.5;
-			npos += v[m++].y;
+			if (y[i] > 0.5)
+				pos[np++] = s[i];
+			else
+				neg[nn++] = s[i];
 		}
-	qsort(v, (size_t)m, sizeof *v, cmp_scored);
-	double rank_sum = 0;
-	for (int64_t i = 0; i < m;) {
-		int64_t j = i;
-		double pos = 0;
-		while (j < m && v[j].s == v[i].s)
-			pos += v[j++].y;
-		rank_sum += pos * ((double)(i + 1) + (double)j) / 2;   /* midrank of the tie group */
-		i = j;
+	double *tmp = xmalloc((size_t)(n > 0 ? n : 1) * sizeof *tmp);
+	ml_tree_sort(pos, tmp, np);
+	ml_tree_sort(neg, tmp, nn);
+	free(tmp);
+	double wins = 0;
+	int64_t below = 0, upto = 0;     /* negatives < and <= the current score */
+	for (int64_t i = 0; i < np; i++) {
+		while (below < nn && neg[below] < pos[i])
+			below++;
+		if (upto < below)
+			upto = below;
+		while (upto < nn && neg[upto] <= pos[i])
+			upto++;
+		wins += (double)below + 0.5 * (double)(upto - below);
 	}
-	free(v);
-	double nneg = (double)m - npos;
-	if (npos == 0 || nneg == 0)
+	free(pos);
+	free(neg);
+	if (np == 0 || nn == 0)
 		return NAN;
-	return (rank_sum - npos * (npos + 1) / 2) / (npos * nneg);
+	return wins / ((double)np * (double)nn);
 }
 
 /* OOB accuracy or R^2 (and AUC) of the forest, and the per-tree OOB error
@@ -564,13 +570,13 @@ tree_eval_by_depth(const struct forest *f, const struct ml_data *d, const double
 		int32_t k = 0;
 		double y = d->yv[i];
 		for (int depth = 0; depth <= D; depth++) {
+			/* node ids are the grower's; leaves point to themselves */
 			const double *v = nodeval + (size_t)k * (size_t)nv;
 			if (f->nclass)
 				out[depth] += argmax(v, nv) != (int)y;
 			else
 				out[depth] += (v[0] - y) * (v[0] - y);
-			if (t->feat[k] >= 0)
-				k = t->kid[2 * k + (d->xv[(size_t)t->feat[k] * (size_t)d->nv + (size_t)i] > t->thr[k])];
+			k = t->kid[2 * k + (d->xv[(size_t)t->feat[k] * (size_t)d->nv + (size_t)i] > t->thr[k])];
 		}
 	}
 	for (int k = 0; k <= D; k++)
@@ -783,14 +789,19 @@ forest_predict(const void *m, const double *x, int n, double *out)
 {
 	const struct forest *f = m;
 	int nv = f->nval;
+	int32_t node[ML_CHUNK];
 	memset(out, 0, (size_t)n * (size_t)nv * sizeof *out);
-	for (int t = 0; t < f->ntrees; t++) {
-		const struct ml_tree *tr = &f->trees[t];
-		for (int i = 0; i < n; i++) {
-			const double *v = ml_tree_leaf(tr, nv, x, n, i);
-			double *o = out + (size_t)i * (size_t)nv;
-			for (int c = 0; c < nv; c++)
-				o[c] += v[c];
+	for (int i0 = 0; i0 < n; i0 += ML_CHUNK) {
+		int len = n - i0 < ML_CHUNK ? n - i0 : ML_CHUNK;
+		for (int t = 0; t < f->ntrees; t++) {
+			const struct ml_tree *tr = &f->trees[t];
+			ml_tree_walk(tr, x, (size_t)n, (size_t)i0, len, node);
+			for (int i = 0; i < len; i++) {
+				const double *v = ml_tree_value(tr, nv, node[i]);
+				double *o = out + (size_t)(i0 + i) * (size_t)nv;
+				for (int c = 0; c < nv; c++)
+					o[c] += v[c];
+			}
 		}
 	}
 	double s = 1.0 / f->ntrees;

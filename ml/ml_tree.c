@@ -43,8 +43,8 @@ dkey(double x)
 
 /* LSD radix sort of v (n values) using tmp; bytes that are the same in
  * every key are skipped, so integer-valued features sort in few passes. */
-static void
-sort_doubles(double *v, double *tmp, int64_t n)
+void
+ml_tree_sort(double *v, double *tmp, int64_t n)
 {
 	uint64_t *a = (uint64_t *)v, *b = (uint64_t *)tmp;
 	if (n < 2)
@@ -171,7 +171,7 @@ bin_feature_task(void *arg, int j, int worker)
 	double *v = xmalloc((size_t)ns * sizeof *v), *tmp = xmalloc((size_t)ns * sizeof *tmp);
 	for (int64_t k = 0; k < ns; k++)
 		v[k] = x[c->sample ? c->sample[k] : k] + 0.0;   /* -0 -> +0 */
-	sort_doubles(v, tmp, ns);
+	ml_tree_sort(v, tmp, ns);
 	double *cut = xmalloc((size_t)c->max_bins * sizeof *cut);
 	int nc = feature_cuts(v, ns, c->max_bins, cut);
 	free(v);
@@ -752,7 +752,8 @@ child_hists(struct ml_tree_work *w, const struct ml_tree_bins *b, int top, int64
 	w->spare = freed;
 }
 
-/* Copy the grown nodes out of the work space into t (leaf values only). */
+/* Copy the grown nodes out of the work space into t (leaf values only),
+ * leaves pointing to themselves. */
 static void
 emit_tree(struct ml_tree *t, const struct ml_tree_work *w, int32_t nleaves, int depth)
 {
@@ -763,15 +764,26 @@ emit_tree(struct ml_tree *t, const struct ml_tree_work *w, int32_t nleaves, int 
 	t->feat = xmalloc(nn * sizeof *t->feat);
 	t->thr = xmalloc(nn * sizeof *t->thr);
 	t->kid = xmalloc(2 * nn * sizeof *t->kid);
+	t->leaf = xmalloc(nn * sizeof *t->leaf);
 	t->tbin = xmalloc(nn * sizeof *t->tbin);
 	t->val = xmalloc((size_t)nleaves * nv * sizeof *t->val);
-	memcpy(t->feat, w->feat, nn * sizeof *t->feat);
-	memcpy(t->thr, w->thr, nn * sizeof *t->thr);
-	memcpy(t->kid, w->kid, 2 * nn * sizeof *t->kid);
-	memcpy(t->tbin, w->tbin, nn * sizeof *t->tbin);
-	for (size_t i = 0; i < nn; i++)
-		if (w->feat[i] < 0)
-			memcpy(t->val + (size_t)w->kid[2 * i] * nv, w->nodeval + i * nv, nv * sizeof *t->val);
+	for (size_t i = 0; i < nn; i++) {
+		if (w->feat[i] >= 0) {
+			t->feat[i] = w->feat[i];
+			t->thr[i] = w->thr[i];
+			t->tbin[i] = w->tbin[i];
+			t->kid[2 * i] = w->kid[2 * i];
+			t->kid[2 * i + 1] = w->kid[2 * i + 1];
+			t->leaf[i] = -1;
+			continue;
+		}
+		t->feat[i] = 0;
+		t->thr[i] = INFINITY;
+		t->tbin[i] = 255;
+		t->kid[2 * i] = t->kid[2 * i + 1] = (int32_t)i;
+		t->leaf[i] = w->kid[2 * i];
+		memcpy(t->val + (size_t)w->kid[2 * i] * nv, w->nodeval + i * nv, nv * sizeof *t->val);
+	}
 }
 
 /* Store the in-bag targets next to the row ids the caller filled. */
@@ -901,23 +913,90 @@ ml_tree_free(struct ml_tree *t)
 	free(t->feat);
 	free(t->thr);
 	free(t->kid);
+	free(t->leaf);
 	free(t->val);
 	free(t->tbin);
 	memset(t, 0, sizeof *t);
 }
 
 void
+ml_tree_walk(const struct ml_tree *t, const double *x, size_t ld, size_t i0, int n, int32_t *node)
+{
+	const int32_t *feat = t->feat, *kid = t->kid;
+	const double *thr = t->thr;
+	for (int i = 0; i < n; i++)
+		node[i] = 0;
+	for (int d = 0; d < t->depth; d++)
+		for (int i = 0; i < n; i++) {
+			int32_t k = node[i];
+			node[i] = kid[2 * k + (x[(size_t)feat[k] * ld + i0 + (size_t)i] > thr[k])];
+		}
+}
+
+void
+ml_tree_walk_code(const struct ml_tree *t, const uint8_t *code, size_t ld, const int32_t *rows, int n,
+    int32_t *node)
+{
+	const int32_t *feat = t->feat, *kid = t->kid;
+	const uint8_t *tbin = t->tbin;
+	for (int i = 0; i < n; i++)
+		node[i] = 0;
+	for (int d = 0; d < t->depth; d++)
+		for (int i = 0; i < n; i++) {
+			int32_t k = node[i];
+			node[i] = kid[2 * k + (code[(size_t)feat[k] * ld + (size_t)rows[i]] > tbin[k])];
+		}
+}
+
+/* On file a leaf is feat -1 with its leaf number in the first kid slot. */
+void
 ml_tree_save(const struct ml_tree *t, int nval, struct ml_wbuf *b)
 {
 	ml_w_u32(b, (uint32_t)t->nnodes);
 	ml_w_u32(b, (uint32_t)t->nleaves);
 	for (int32_t i = 0; i < t->nnodes; i++) {
-		ml_w_u32(b, (uint32_t)t->feat[i]);
-		ml_w_f64(b, t->thr[i]);
-		ml_w_u32(b, (uint32_t)t->kid[2 * i]);
-		ml_w_u32(b, (uint32_t)t->kid[2 * i + 1]);
+		bool leaf = t->leaf[i] >= 0;
+		ml_w_u32(b, leaf ? UINT32_MAX : (uint32_t)t->feat[i]);
+		ml_w_f64(b, leaf ? 0 : t->thr[i]);
+		ml_w_u32(b, (uint32_t)(leaf ? t->leaf[i] : t->kid[2 * i]));
+		ml_w_u32(b, leaf ? UINT32_MAX : (uint32_t)t->kid[2 * i + 1]);
 	}
 	ml_w_f64s(b, t->val, (size_t)t->nleaves * (size_t)nval);
+}
+
+/* Check node i as read: a leaf with an unused leaf number, or a split on
+ * a feature < p with two distinct kids after it that no other node
+ * claims, not deeper than ML_TREE_MAX_DEPTH. Returns the problem or NULL. */
+static const char *
+check_node(struct ml_tree *t, int32_t i, int p, uint8_t *depth, uint8_t *has_parent, uint8_t *leaf_seen)
+{
+	int32_t f = t->feat[i], k0 = t->kid[2 * i], k1 = t->kid[2 * i + 1], nn = t->nnodes;
+	if (i > 0 && !has_parent[i])
+		return "a node without a parent";
+	if (f == -1) {
+		if (k0 < 0 || k0 >= t->nleaves || leaf_seen[k0])
+			return "leaf index out of range";
+		leaf_seen[k0] = 1;
+		t->leaf[i] = k0;
+		t->feat[i] = 0;
+		t->thr[i] = INFINITY;
+		t->kid[2 * i] = t->kid[2 * i + 1] = i;
+		return NULL;
+	}
+	if (f < 0 || f >= p)
+		return "feature index out of range";
+	if (isnan(t->thr[i]))
+		return "threshold not a number";
+	if (k0 <= i || k1 <= i || k0 >= nn || k1 >= nn || k0 == k1 || has_parent[k0] || has_parent[k1])
+		return "child index out of range";
+	if (depth[i] >= ML_TREE_MAX_DEPTH)
+		return "tree too deep";
+	has_parent[k0] = has_parent[k1] = 1;
+	depth[k0] = depth[k1] = (uint8_t)(depth[i] + 1);
+	if (depth[i] + 1 > t->depth)
+		t->depth = depth[i] + 1;
+	t->leaf[i] = -1;
+	return NULL;
 }
 
 int
@@ -925,7 +1004,7 @@ ml_tree_load(struct ml_tree *t, struct ml_rbuf *r, int p, int nval, struct wb_er
 {
 	memset(t, 0, sizeof *t);
 	uint32_t nn = ml_r_u32(r), nl = ml_r_u32(r);
-	/* a node takes 20 bytes, a leaf nval doubles more */
+	/* a node takes 20 bytes */
 	if (!ml_r_ok(r) || nn == 0 || nl == 0 || nl > nn || nn > INT32_MAX / 2 || !ml_r_fits(r, nn, 20)) {
 		err_set(err, -1, "corrupt tree in the model file: bad node count");
 		return -1;
@@ -935,39 +1014,26 @@ ml_tree_load(struct ml_tree *t, struct ml_rbuf *r, int p, int nval, struct wb_er
 	t->feat = xmalloc((size_t)nn * sizeof *t->feat);
 	t->thr = xmalloc((size_t)nn * sizeof *t->thr);
 	t->kid = xmalloc(2 * (size_t)nn * sizeof *t->kid);
-	uint8_t *depth = xcalloc((size_t)nn, 1);
-	uint8_t *seen = xcalloc((size_t)nl, 1);
+	t->leaf = xmalloc((size_t)nn * sizeof *t->leaf);
+	uint8_t *depth = xcalloc((size_t)nn, 1), *has_parent = xcalloc((size_t)nn, 1);
+	uint8_t *leaf_seen = xcalloc((size_t)nl, 1);
 	const char *bad = NULL;
+	int32_t leaves = 0;
 	for (uint32_t i = 0; i < nn && bad == NULL; i++) {
-		int32_t f = (int32_t)ml_r_u32(r);
-		double thr = ml_r_f64(r);
-		int32_t k0 = (int32_t)ml_r_u32(r), k1 = (int32_t)ml_r_u32(r);
-		t->feat[i] = f;
-		t->thr[i] = thr;
-		t->kid[2 * i] = k0;
-		t->kid[2 * i + 1] = k1;
-		if (f < -1 || f >= p)
-			bad = "feature index out of range";
-		else if (f >= 0 && (isnan(thr) || k0 <= (int32_t)i || k1 <= (int32_t)i || k0 >= (int32_t)nn ||
-		    k1 >= (int32_t)nn || k0 == k1))
-			bad = "child index out of range";
-		else if (f >= 0 && depth[i] >= ML_TREE_MAX_DEPTH)
-			bad = "tree too deep";
-		else if (f >= 0)
-			depth[k0] = depth[k1] = (uint8_t)(depth[i] + 1);
-		else if (k0 < 0 || k0 >= (int32_t)nl || seen[k0])
-			bad = "leaf index out of range";
-		else
-			seen[k0] = 1;
-		if (f >= 0 && depth[i] > t->depth)
-			t->depth = depth[i];
-		if (f < 0 && depth[i] > t->depth)
-			t->depth = depth[i];
+		t->feat[i] = (int32_t)ml_r_u32(r);
+		t->thr[i] = ml_r_f64(r);
+		t->kid[2 * i] = (int32_t)ml_r_u32(r);
+		t->kid[2 * i + 1] = (int32_t)ml_r_u32(r);
+		leaves += t->feat[i] == -1;
+		bad = check_node(t, (int32_t)i, p, depth, has_parent, leaf_seen);
 	}
 	free(depth);
-	free(seen);
+	free(has_parent);
+	free(leaf_seen);
 	if (bad == NULL && !ml_r_ok(r))
 		bad = "truncated";
+	if (bad == NULL && leaves != t->nleaves)
+		bad = "leaf count does not match the leaves";
 	if (bad == NULL && !ml_r_fits(r, (uint64_t)nl * (uint64_t)nval, 8))
 		bad = "truncated leaf values";
 	if (bad == NULL) {

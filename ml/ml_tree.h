@@ -58,37 +58,36 @@ void ml_tree_bins_free(struct ml_tree_bins *b);
 
 enum ml_tree_crit { ML_CRIT_GINI, ML_CRIT_ENTROPY, ML_CRIT_VARIANCE };
 
-/* A fitted tree. Node 0 is the root. Internal node i: feat[i] >= 0, rows
- * with x[feat] <= thr[i] go to kid[2i], others to kid[2i+1] (both > i).
- * Leaf i: feat[i] = -1, kid[2i] is its leaf number; its value is
- * val[leaf * nval .. + nval) (class probabilities, or the mean target). */
+/* A fitted tree. Node 0 is the root. Internal node i: rows with
+ * x[feat[i]] <= thr[i] go to kid[2i], others to kid[2i+1] (both > i),
+ * leaf[i] = -1. Leaf i: leaf[i] is its leaf number, its value
+ * val[leaf[i] * nval .. + nval) (class probabilities, or the mean target);
+ * it points to itself (kid[2i] = kid[2i+1] = i, feat 0, thr +inf, tbin
+ * 255), so a walk of exactly `depth` steps ends on a leaf for every row
+ * and needs no test per step: blocks of rows walk in lockstep, every row
+ * an independent chain of loads the CPU overlaps. Every node but the root
+ * has exactly one parent (loaders check it), so depth is exact. */
 struct ml_tree {
 	int32_t nnodes, nleaves, depth;
 	int32_t *feat;
 	double *thr;
 	int32_t *kid;
+	int32_t *leaf;
 	double *val;
 	uint8_t *tbin;        /* training only: the split's bin (code <= tbin goes left); NULL after load */
 };
 
 void ml_tree_free(struct ml_tree *t);
-/* The leaf reached by row i of the column-major block x (n rows). */
+/* The leaves reached by rows i0 .. i0 + n - 1 (n <= ML_CHUNK) of the
+ * column-major matrix x with ld rows: node[k] for row i0 + k. */
+void ml_tree_walk(const struct ml_tree *t, const double *x, size_t ld, size_t i0, int n, int32_t *node);
+/* The same on the training codes for the listed rows (needs tbin). */
+void ml_tree_walk_code(const struct ml_tree *t, const uint8_t *code, size_t ld, const int32_t *rows, int n,
+    int32_t *node);
 static inline const double *
-ml_tree_leaf(const struct ml_tree *t, int nval, const double *x, int64_t n, int64_t i)
+ml_tree_value(const struct ml_tree *t, int nval, int32_t node)
 {
-	int32_t k = 0;
-	while (t->feat[k] >= 0)
-		k = t->kid[2 * k + (x[(size_t)t->feat[k] * (size_t)n + (size_t)i] > t->thr[k])];
-	return t->val + (size_t)t->kid[2 * k] * (size_t)nval;
-}
-/* The same walk on the training codes (needs tbin). */
-static inline const double *
-ml_tree_leaf_code(const struct ml_tree *t, int nval, const uint8_t *code, int64_t n, int64_t i)
-{
-	int32_t k = 0;
-	while (t->feat[k] >= 0)
-		k = t->kid[2 * k + (code[(size_t)t->feat[k] * (size_t)n + (size_t)i] > t->tbin[k])];
-	return t->val + (size_t)t->kid[2 * k] * (size_t)nval;
+	return t->val + (size_t)t->leaf[node] * (size_t)nval;
 }
 /* Write / read one tree; the reader checks every index (features < p,
  * kids in (i, nnodes), leaf numbers, finite thresholds and values) and
@@ -134,6 +133,9 @@ struct ml_tree_stats {
  * from rng. Returns 0, or -1 when cancelled. */
 int ml_tree_grow(struct ml_tree *t, const struct ml_tree_data *td, const struct ml_tree_params *pp,
     struct ml_tree_work *w, int64_t m, struct ml_rng *rng, struct ml_tree_stats *st, const struct ml_log *log);
+
+/* Sort n doubles (no NaNs) ascending; tmp holds n. */
+void ml_tree_sort(double *v, double *tmp, int64_t n);
 
 /* After ml_tree_grow: the value of every node (not just leaves) of the
  * last tree grown, nnodes * nval, for per-depth evaluation; and each

@@ -30,6 +30,16 @@
  * boosting); more only sharpen cuts that 255 bins cannot resolve anyway. */
 #define BIN_SAMPLE 200000
 
+/* Features counted per pass over a node's rows: each pass reads the
+ * rows' ids, weights and targets once for all of them (that sequential
+ * traffic costs as much as the gathers of the codes), and 4 histogram and
+ * column pointers still fit in registers. */
+#define HIST_GROUP 4
+/* Rows ahead whose codes are prefetched: a deep node's rows are spread
+ * over the whole column, each gather a cache miss the hardware cannot
+ * predict, and the row ids say where they will be. */
+#define PREFETCH 48
+
 /* ------------------------------------------------------------ binning */
 
 /* An order-preserving map of doubles to unsigned keys (no NaNs here). */
@@ -257,7 +267,8 @@ struct ml_tree_work {
 	double *slot_stats;       /* nslots * stride */
 	double **slot_hist;
 	double *spare;            /* full mode: the histogram not on the stack */
-	double *fhist;            /* sampled mode: one feature's histogram */
+	double *fhist;            /* sampled mode: HIST_GROUP features' histograms */
+	size_t fhist_len;         /* doubles per feature in fhist */
 	double *tl, *tr, *cur, *best;     /* stride-sized temporaries */
 	int *perm;                /* feature draw order */
 	/* nodes of the tree being grown */
@@ -312,7 +323,8 @@ ml_tree_work_new(const struct ml_tree_data *td, const struct ml_tree_params *pp)
 	for (int j = 0; j < b->p; j++)
 		if (b->nbins[j] > maxnb)
 			maxnb = b->nbins[j];
-	w->fhist = xmalloc((size_t)maxnb * (size_t)w->stride * sizeof(double));
+	w->fhist_len = (size_t)maxnb * (size_t)w->stride;
+	w->fhist = xmalloc(HIST_GROUP * w->fhist_len * sizeof(double));
 	w->tl = xmalloc((size_t)w->stride * sizeof(double));
 	w->tr = xmalloc((size_t)w->stride * sizeof(double));
 	w->cur = xmalloc((size_t)w->stride * sizeof(double));
@@ -382,41 +394,86 @@ ml_tree_work_node_depths(const struct ml_tree_work *w)
 
 /* ------------------------------------------------------------ histograms */
 
-/* Count rows [s, e) of the work arrays into h (nb bins of feature col). */
-static void
-hist_count(const struct ml_tree_work *w, const uint8_t *col, int nb, int64_t s, int64_t e, double *h)
+/* Count rows [s, e) of the work arrays into h[j] (zeroed by the caller),
+ * the histogram of the feature whose codes are col[j], for j < m. Inlined
+ * with a constant m, so the loop over the features unrolls. */
+static inline __attribute__((always_inline)) void
+hist_rows(const struct ml_tree_work *w, const uint8_t *const *col, double *const *h, int m, int64_t s, int64_t e)
 {
 	const int32_t *ri = w->ri;
 	const double *rw = w->rw;
-	memset(h, 0, (size_t)nb * (size_t)w->stride * sizeof *h);
 	if (w->nclass == 0) {
 		const double *rv = w->rv;
 		for (int64_t k = s; k < e; k++) {
-			double *q = h + 4 * (size_t)col[ri[k]];
-			double wk = rw[k], wy = wk * rv[k];
-			q[0] += 1;
-			q[1] += wk;
-			q[2] += wy;
-			q[3] += wy * rv[k];
+			int32_t r = ri[k], rp = ri[k + PREFETCH < e ? k + PREFETCH : k];
+			for (int j = 0; j < m; j++)
+				__builtin_prefetch(col[j] + rp);
+			double wk = rw[k], wy = wk * rv[k], wyy = wy * rv[k];
+			for (int j = 0; j < m; j++) {
+				double *q = h[j] + 4 * (size_t)col[j][r];
+				q[0] += 1;
+				q[1] += wk;
+				q[2] += wy;
+				q[3] += wyy;
+			}
 		}
 	} else if (w->nclass == 2) {
 		const double *rv = w->rv;
 		for (int64_t k = s; k < e; k++) {
-			double *q = h + 3 * (size_t)col[ri[k]];
-			double wk = rw[k];
-			q[0] += 1;
-			q[1] += wk;
-			q[2] += wk * rv[k];
+			int32_t r = ri[k], rp = ri[k + PREFETCH < e ? k + PREFETCH : k];
+			for (int j = 0; j < m; j++)
+				__builtin_prefetch(col[j] + rp);
+			double wk = rw[k], wy = wk * rv[k];
+			for (int j = 0; j < m; j++) {
+				double *q = h[j] + 3 * (size_t)col[j][r];
+				q[0] += 1;
+				q[1] += wk;
+				q[2] += wy;
+			}
 		}
 	} else {
 		const int32_t *rc = w->rc;
 		size_t st = (size_t)w->stride;
 		for (int64_t k = s; k < e; k++) {
-			double *q = h + st * col[ri[k]];
+			int32_t r = ri[k], c = 2 + rc[k], rp = ri[k + PREFETCH < e ? k + PREFETCH : k];
+			for (int j = 0; j < m; j++)
+				__builtin_prefetch(col[j] + rp);
 			double wk = rw[k];
-			q[0] += 1;
-			q[1] += wk;
-			q[2 + rc[k]] += wk;
+			for (int j = 0; j < m; j++) {
+				double *q = h[j] + st * col[j][r];
+				q[0] += 1;
+				q[1] += wk;
+				q[c] += wk;
+			}
+		}
+	}
+}
+
+/* Histograms of the m features f[0..m) over rows [s, e) into h[j]. */
+static void
+hist_count(const struct ml_tree_work *w, const struct ml_tree_bins *b, const int *f, int m, int64_t s, int64_t e,
+    double *const *h)
+{
+	for (int g = 0; g < m; g += HIST_GROUP) {
+		const uint8_t *col[HIST_GROUP];
+		int gm = m - g < HIST_GROUP ? m - g : HIST_GROUP;
+		for (int j = 0; j < gm; j++) {
+			col[j] = b->code + (size_t)f[g + j] * (size_t)b->n;
+			memset(h[g + j], 0, (size_t)b->nbins[f[g + j]] * (size_t)w->stride * sizeof(double));
+		}
+		switch (gm) {
+		case 1:
+			hist_rows(w, col, h + g, 1, s, e);
+			break;
+		case 2:
+			hist_rows(w, col, h + g, 2, s, e);
+			break;
+		case 3:
+			hist_rows(w, col, h + g, 3, s, e);
+			break;
+		default:
+			hist_rows(w, col, h + g, HIST_GROUP, s, e);
+			break;
 		}
 	}
 }
@@ -425,9 +482,15 @@ hist_count(const struct ml_tree_work *w, const uint8_t *col, int nb, int64_t s, 
 static void
 hist_count_all(const struct ml_tree_work *w, const struct ml_tree_bins *b, int64_t s, int64_t e, double *h)
 {
-	for (int j = 0; j < b->p; j++)
-		hist_count(w, b->code + (size_t)j * (size_t)b->n, b->nbins[j], s, e,
-		    h + (size_t)b->off[j] * (size_t)w->stride);
+	for (int g = 0; g < b->p; g += HIST_GROUP) {
+		int f[HIST_GROUP], gm = b->p - g < HIST_GROUP ? b->p - g : HIST_GROUP;
+		double *hp[HIST_GROUP];
+		for (int j = 0; j < gm; j++) {
+			f[j] = g + j;
+			hp[j] = h + (size_t)b->off[g + j] * (size_t)w->stride;
+		}
+		hist_count(w, b, f, gm, s, e, hp);
+	}
 }
 
 /* Node totals of rows [s, e). */
@@ -632,6 +695,7 @@ partition(struct ml_tree_work *w, const uint8_t *col, unsigned tb, int64_t s, in
 		int32_t *rc = w->rc, *sc = w->sc;
 		for (int64_t k = s; k < e; k++) {
 			int32_t r = ri[k], c = rc[k];
+			__builtin_prefetch(col + ri[k + PREFETCH < e ? k + PREFETCH : k]);
 			double x = rw[k];
 			int go = col[r] <= tb;
 			ri[nl] = r, rw[nl] = x, rc[nl] = c;
@@ -644,6 +708,7 @@ partition(struct ml_tree_work *w, const uint8_t *col, unsigned tb, int64_t s, in
 		double *rv = w->rv, *sv = w->sv;
 		for (int64_t k = s; k < e; k++) {
 			int32_t r = ri[k];
+			__builtin_prefetch(col + ri[k + PREFETCH < e ? k + PREFETCH : k]);
 			double x = rw[k], v = rv[k];
 			int go = col[r] <= tb;
 			ri[nl] = r, rw[nl] = x, rv[nl] = v;
@@ -687,32 +752,41 @@ find_split(struct ml_tree_work *w, const struct ml_tree_data *td, const struct m
 	for (int j = 0; j < b->p; j++)
 		w->perm[j] = j;
 	while (left > 0 && (visited < pp->mtry || visited <= nconst)) {
-		visited++;
-		int k = (int)ml_rng_below(rng, (uint64_t)left);
-		int f = w->perm[k];
-		w->perm[k] = w->perm[left - 1];
-		w->perm[--left] = f;
-		int nb = b->nbins[f];
-		const double *h;
-		if (w->full)
-			h = w->slot_hist[top] + (size_t)b->off[f] * (size_t)st;
-		else {
-			hist_count(w, b->code + (size_t)f * (size_t)b->n, nb, nd->start, nd->end, w->fhist);
-			h = w->fhist;
+		/* the first mtry draws are all looked at, so they are counted in
+		 * groups; past them one at a time until one is not constant */
+		int g = visited < pp->mtry ? pp->mtry - visited : 1, f[HIST_GROUP];
+		if (g > HIST_GROUP)
+			g = HIST_GROUP;
+		if (g > left)
+			g = left;
+		const double *hs[HIST_GROUP];
+		for (int j = 0; j < g; j++) {
+			int k = (int)ml_rng_below(rng, (uint64_t)left);
+			f[j] = w->perm[k];
+			w->perm[k] = w->perm[left - 1];
+			w->perm[--left] = f[j];
+			hs[j] = w->full ? w->slot_hist[top] + (size_t)b->off[f[j]] * (size_t)st :
+			    w->fhist + (size_t)j * (size_t)w->fhist_len;
 		}
-		int nonempty = 0;
-		for (int i = 0; i < nb && nonempty < 2; i++)
-			nonempty += h[(size_t)i * (size_t)st] > 0;
-		if (nonempty < 2) {
-			nconst++;
-			continue;
-		}
-		int bin = -1;
-		double before = sp->proxy;
-		best_in_feature(w, pp->crit, pp->min_samples_leaf, h, nb, t, &sp->proxy, &bin, w->best);
-		if (sp->proxy > before) {
-			sp->feat = f;
-			sp->bin = bin;
+		if (!w->full)
+			hist_count(w, b, f, g, nd->start, nd->end, (double *const *)hs);
+		for (int j = 0; j < g; j++) {
+			visited++;
+			const double *h = hs[j];
+			int nb = b->nbins[f[j]], nonempty = 0;
+			for (int i = 0; i < nb && nonempty < 2; i++)
+				nonempty += h[(size_t)i * (size_t)st] > 0;
+			if (nonempty < 2) {
+				nconst++;
+				continue;
+			}
+			int bin = -1;
+			double before = sp->proxy;
+			best_in_feature(w, pp->crit, pp->min_samples_leaf, h, nb, t, &sp->proxy, &bin, w->best);
+			if (sp->proxy > before) {
+				sp->feat = f[j];
+				sp->bin = bin;
+			}
 		}
 	}
 	return sp->feat >= 0;

@@ -493,22 +493,32 @@ hist_count_all(const struct ml_tree_work *w, const struct ml_tree_bins *b, int64
 	}
 }
 
-/* Node totals of rows [s, e). */
+/* Node totals of rows [s, e), summed in row order: a pure node's other
+ * classes come out exactly 0 (the parent's totals minus the sibling's
+ * would leave rounding residues that look like impurity). */
 static void
 node_totals(const struct ml_tree_work *w, int64_t s, int64_t e, double *t)
 {
+	const double *rw = w->rw;
 	memset(t, 0, (size_t)w->stride * sizeof *t);
-	for (int64_t k = s; k < e; k++) {
-		double wk = w->rw[k];
-		t[0] += 1;
-		t[1] += wk;
-		if (w->nclass == 0) {
-			t[2] += wk * w->rv[k];
-			t[3] += wk * w->rv[k] * w->rv[k];
-		} else if (w->nclass == 2)
-			t[2] += wk * w->rv[k];
-		else
-			t[2 + w->rc[k]] += wk;
+	t[0] = (double)(e - s);
+	if (w->nclass == 0) {
+		for (int64_t k = s; k < e; k++) {
+			double wy = rw[k] * w->rv[k];
+			t[1] += rw[k];
+			t[2] += wy;
+			t[3] += wy * w->rv[k];
+		}
+	} else if (w->nclass == 2) {
+		for (int64_t k = s; k < e; k++) {
+			t[1] += rw[k];
+			t[2] += rw[k] * w->rv[k];
+		}
+	} else {
+		for (int64_t k = s; k < e; k++) {
+			t[1] += rw[k];
+			t[2 + w->rc[k]] += rw[k];
+		}
 	}
 }
 
@@ -916,11 +926,12 @@ ml_tree_grow(struct ml_tree *t, const struct ml_tree_data *td, const struct ml_t
 		bool leaf = !splittable(pp, nd.end - nd.start, nd.depth, nd.impurity);
 		if (!leaf)
 			leaf = !find_split(w, td, pp, top, rng, &sp);
+		int64_t mid = nd.start;
 		if (!leaf) {
-			for (int c = 0; c < S; c++) {
-				w->tl[c] = w->best[c];
-				w->tr[c] = tot[c] - w->best[c];
-			}
+			/* the children's totals and impurities from their rows */
+			mid += partition(w, b->code + (size_t)sp.feat * (size_t)b->n, (unsigned)sp.bin, nd.start, nd.end);
+			node_totals(w, nd.start, mid, w->tl);
+			node_totals(w, mid, nd.end, w->tr);
 			imp_l = impurity(w, pp->crit, w->tl);
 			imp_r = impurity(w, pp->crit, w->tr);
 			wl = w->tl[1];
@@ -942,8 +953,6 @@ ml_tree_grow(struct ml_tree *t, const struct ml_tree_data *td, const struct ml_t
 		w->thr[id] = b->cut[b->off[sp.feat] + sp.bin];
 		if (st->importance)
 			st->importance[sp.feat] += W * nd.impurity - wl * imp_l - wr * imp_r;
-		int64_t nl = partition(w, b->code + (size_t)sp.feat * (size_t)b->n, (unsigned)sp.bin, nd.start, nd.end);
-		int64_t mid = nd.start + nl;
 		/* right child in this slot, left above it: left is grown first */
 		struct pending r = {mid, nd.end, nd.depth + 1, id, 0, imp_r};
 		struct pending l = {nd.start, mid, nd.depth + 1, id, 1, imp_l};

@@ -463,10 +463,13 @@ test_sklearn(const struct set *tr, const struct set *te)
 		free(pr);
 		k->free(m);
 	}
-	/* regression tree */
+	/* regression tree, depth 5 (see tree_ref.py) */
 	struct ml_data dr = data_of(tr, tr->yr, 0);
 	k = &ml_kind_tree_regressor;
-	if ((m = train_ok(k, &dr, &o, NULL, "regression tree")) != NULL) {
+	struct optset o5 = {0};
+	opt_num(&o5, "max_depth", 5);
+	opt_num(&o5, "min_samples_leaf", 10);
+	if ((m = train_ok(k, &dr, &o5, NULL, "regression tree")) != NULL) {
 		pr = predict_all(k, m, te->x, te->n, NF, 1);
 		double r = r2(pr, te->yr, te->n);
 		ok(fabs(r - ref("tree_reg_r2")) <= 0.01, "regression tree test R^2 %.4f, sklearn %.4f", r,
@@ -552,6 +555,79 @@ test_sklearn(const struct set *tr, const struct set *te)
 		free(pr);
 		k->free(m);
 	}
+}
+
+/* ------------------------------------------------------------ the same trees as sklearn */
+
+/* On features rounded to 0.1 every feature has fewer distinct values than
+ * bins, so the candidate splits are sklearn's and the trees must match:
+ * the same leaf count and the same training predictions (compared through
+ * their sum, sum of squares and index-weighted sum). */
+static void
+grid_case(const char *key, const struct ml_kind *k, const struct ml_data *d, const struct optset *o, int nval)
+{
+	void *m = train_ok(k, d, o, NULL, key);
+	if (m == NULL)
+		return;
+	double *pr = predict_all(k, m, d->x, d->n, NF, nval), sum = 0, sq = 0, ws = 0;
+	for (int64_t i = 0; i < d->n; i++) {
+		double v = nval == 1 ? pr[i] : nval == 2 ? pr[2 * i + 1] : pr[3 * i + 1] + 2 * pr[3 * i + 2];
+		sum += v;
+		sq += v * v;
+		ws += v * (double)(i + 1);
+	}
+	char rk[64];
+	struct ml_kv kv = {0};
+	k->describe(m, &kv);
+	snprintf(rk, sizeof rk, "%s_leaves", key);
+	is_int(atoi(kv_get(&kv, "leaves")), (long long)ref(rk), "%s: sklearn's leaf count", key);
+	snprintf(rk, sizeof rk, "%s_sum", key);
+	is_dbl(sum, ref(rk), 1e-9, "%s: sum of training predictions", key);
+	snprintf(rk, sizeof rk, "%s_sumsq", key);
+	is_dbl(sq, ref(rk), 1e-9, "%s: sum of squares", key);
+	snprintf(rk, sizeof rk, "%s_wsum", key);
+	is_dbl(ws, ref(rk), 1e-9, "%s: index-weighted sum", key);
+	ml_kv_free(&kv);
+	free(pr);
+	k->free(m);
+}
+
+static void
+test_grid(const struct set *tr)
+{
+	struct set g = *tr;
+	g.x = xmalloc((size_t)tr->n * NF * sizeof *g.x);
+	for (int64_t i = 0; i < tr->n * NF; i++)
+		g.x[i] = rint(tr->x[i] * 10) / 10;    /* numpy's round(x, 1) */
+	struct optset o = {0};
+	opt_num(&o, "max_depth", 6);
+	opt_num(&o, "min_samples_leaf", 5);
+	struct ml_data d = data_of(&g, tr->yb, 2);
+	struct optset oc = {0};    /* no tied best splits (tree_ref.py) */
+	opt_num(&oc, "max_depth", 6);
+	opt_num(&oc, "min_samples_leaf", 20);
+	grid_case("grid_gini", &ml_kind_tree_classifier, &d, &oc, 2);
+	double *w = xmalloc((size_t)tr->n * sizeof *w), pos = 0;
+	for (int64_t i = 0; i < tr->n; i++)
+		pos += tr->yb[i];
+	for (int64_t i = 0; i < tr->n; i++)
+		w[i] = tr->yb[i] == 1 ? 0.5 * (double)tr->n / pos : 0.5 * (double)tr->n / ((double)tr->n - pos);
+	d.w = w;
+	grid_case("grid_weighted", &ml_kind_tree_classifier, &d, &oc, 2);
+	free(w);
+	struct ml_data d3 = data_of(&g, tr->y3, 3);
+	struct optset o3 = {0};
+	opt_num(&o3, "max_depth", 5);
+	opt_str(&o3, "criterion", "entropy");
+	grid_case("grid_3class", &ml_kind_tree_classifier, &d3, &o3, 3);
+	struct ml_data dr = data_of(&g, tr->yr, 0);
+	grid_case("grid_reg", &ml_kind_tree_regressor, &dr, &o, 1);
+	struct optset om = {0};
+	opt_num(&om, "max_depth", 8);
+	opt_num(&om, "min_samples_split", 20);
+	opt_num(&om, "min_impurity_decrease", 0.001);
+	grid_case("grid_reg_mid", &ml_kind_tree_regressor, &dr, &om, 1);
+	free(g.x);
 }
 
 /* ------------------------------------------------------------ determinism, files */
@@ -863,6 +939,7 @@ main(void)
 	    ml_kind_find("DECISION_TREE_REGRESSOR") == &ml_kind_tree_regressor, "the kinds are registered");
 	test_tiny();
 	test_sklearn(&tr, &te);
+	test_grid(&tr);
 	test_determinism(&tr, &te);
 	test_corrupt(&tr, &te);
 	test_errors(&tr);

@@ -38,7 +38,7 @@ enum forest_kind { FK_TREE_CLS, FK_TREE_REG, FK_FOREST_CLS, FK_FOREST_REG };
 
 #define FOREST_FILE_VERSION 1
 #define MAX_TREES 10000
-#define MAX_CLASSES 65536
+#define MAX_CLASSES 1024   /* histograms hold a weight per class and bin */
 
 struct forest {
 	enum forest_kind kind;

@@ -945,5 +945,6 @@ main(void)
 	test_errors(&tr);
 	free_set(&tr);
 	free_set(&te);
+	pool_shutdown();    /* joins the workers, so valgrind sees no thread stacks */
 	return done_testing();
 }

@@ -5,11 +5,16 @@
  *   /usr/bin/python3 bench/ml_tree.py          (data + sklearn's time and AUC)
  *   make bench/ml_tree_bench && bench/ml_tree_bench [FILE [TREES [DEPTH [KIND]]]]
  *
- * Trains random_forest_classifier (or KIND, e.g. decision_tree_classifier)
- * with num_trees = TREES, max_depth = DEPTH and the defaults otherwise on
- * the training rows, with the pool sized by WB_THREADS, and prints the
+ * Trains random_forest_classifier (or KIND, e.g. random_forest_regressor,
+ * which fits the 0/1 labels) with num_trees = TREES, max_depth = DEPTH
+ * and the defaults otherwise on the training rows, with the pool sized by
+ * WB_THREADS, and prints the
  * training time, the predict time of the test rows (chunks of ML_CHUNK on
  * one thread), the test AUC and the OOB summary.
+ *
+ * Measured (idle 2-core AMD EPYC VM, 1 M x 20 rows, 100 trees, depth 10):
+ * wb 3.7 s train (7.7 s on one thread), test AUC 0.82683; sklearn 1.2.1
+ * n_jobs=2 210.8 s, test AUC 0.82462.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,7 +95,9 @@ main(int argc, char **argv)
 		{.key = "max_depth", .type = MLO_NUM, .num = atof(depth), .str = (char *)depth},
 	};
 	struct ml_opts o = {strstr(kindname, "forest") ? 2 : 1, strstr(kindname, "forest") ? ov : ov + 1};
-	struct ml_data d = {.n = n, .p = p, .x = x, .y = y, .nclass = 2};
+	/* a regressor fits the 0/1 labels: its predictions are scores too */
+	int nv = k->task == ML_CLASSIFICATION ? 2 : 1;
+	struct ml_data d = {.n = n, .p = p, .x = x, .y = y, .nclass = nv == 2 ? 2 : 0};
 	struct ml_log log;
 	ml_log_init(&log);
 	struct wb_error err = WB_ERROR_INIT;
@@ -109,11 +116,11 @@ main(int argc, char **argv)
 		int c = (int)(nt - i0 < ML_CHUNK ? nt - i0 : ML_CHUNK);
 		for (int j = 0; j < p; j++)
 			memcpy(chunk + (size_t)j * (size_t)c, xt + (size_t)j * (size_t)nt + (size_t)i0, (size_t)c * sizeof *chunk);
-		k->predict(m, chunk, c, pr + (size_t)i0 * 2);
+		k->predict(m, chunk, c, pr + (size_t)i0 * (size_t)nv);
 	}
 	double t3 = ml_now();
 	for (int64_t i = 0; i < nt; i++)
-		s[i] = pr[2 * i + 1];
+		s[i] = pr[nv * i + nv - 1];
 	printf("wb %s(num_trees=%s, max_depth=%s) on %lld x %d, %d threads: train %.2f s, predict %.2f s, "
 	    "test AUC %.5f\n", kindname, trees, depth, (long long)n, p, pool_size(), t1 - t0, t3 - t2, auc(s, yt, nt));
 	struct ml_kv kv = {0};

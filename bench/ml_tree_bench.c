@@ -8,9 +8,9 @@
  * Trains random_forest_classifier (or KIND, e.g. random_forest_regressor,
  * which fits the 0/1 labels) with num_trees = TREES, max_depth = DEPTH
  * and the defaults otherwise on the training rows, with the pool sized by
- * WB_THREADS, and prints the
- * training time, the predict time of the test rows (chunks of ML_CHUNK on
- * one thread), the test AUC and the OOB summary.
+ * WB_THREADS, and prints the training time, the predict time of the test
+ * rows (chunks of ML_CHUNK on one thread), the test AUC and the OOB
+ * summary.
  *
  * Measured (idle 2-core AMD EPYC VM, 1 M x 20 rows, 100 trees, depth 10):
  * wb 3.7 s train (7.7 s on one thread), test AUC 0.82683; sklearn 1.2.1

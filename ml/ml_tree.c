@@ -676,6 +676,13 @@ static void
 node_value(const struct ml_tree_work *w, const struct ml_tree_data *td, const double *t, double *val, double *loss)
 {
 	double W = t[1];
+	if (!(W > 0)) {
+		/* a tree whose draw holds only rows of weight 0 learns nothing */
+		for (int c = 0; c < w->nval; c++)
+			val[c] = w->nclass ? 1.0 / w->nclass : td->ymean;
+		*loss = 0;
+		return;
+	}
 	if (w->nclass == 0) {
 		double m = t[2] / W, sse = t[3] - t[2] * m;
 		val[0] = m + td->ymean;

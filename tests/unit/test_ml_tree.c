@@ -394,6 +394,22 @@ test_tiny(void)
 		is_dbl(out[3], 1.0 / 3, 1e-15, "weighted: x0 = 1 -> P(1) = 2/6");
 		k->free(m);
 	}
+	/* one row of weight > 0: many bootstrap draws hold none of it */
+	for (int i = 0; i < 12; i++)
+		w[i] = i == 3;
+	struct optset of = {0};
+	opt_num(&of, "num_trees", 20);
+	m = train_ok(&ml_kind_forest_classifier, &dw, &of, NULL, "forest where most rows weigh 0");
+	if (m) {
+		ml_kind_forest_classifier.predict(m, q, 4, out);
+		ok(isfinite(out[0]) && isfinite(out[7]) && out[1] > 0.5, "finite predictions, leaning to the weighted "
+		    "row's class (%g)", out[1]);
+		ml_kind_forest_classifier.free(m);
+	}
+	for (int i = 0; i < 12; i++)
+		w[i] = 0;
+	struct optset o0 = {0};
+	train_fails(k, &dw, &o0, "weight 0", "all rows weighing 0");
 }
 
 /* ------------------------------------------------------------ against sklearn */

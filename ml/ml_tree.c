@@ -493,7 +493,9 @@ hist_count_all(const struct ml_tree_work *w, const struct ml_tree_bins *b, int64
 	}
 }
 
-/* Node totals of rows [s, e) (the root's). */
+/* Node totals of rows [s, e), summed in row order: a pure node's other
+ * classes come out exactly 0 (the parent's totals minus the sibling's
+ * would leave rounding residues that look like impurity). */
 static void
 node_totals(const struct ml_tree_work *w, int64_t s, int64_t e, double *t)
 {
@@ -699,18 +701,13 @@ node_value(const struct ml_tree_work *w, const struct ml_tree_data *td, const do
 	*loss = W - top > 0 ? W - top : 0;
 }
 
-/* Partition rows [s, e) stably: code <= tb first. Returns the left count
- * and sums each side's totals into tl and tr in row order, so that a pure
- * child's other classes come out exactly 0 (the parent's totals minus the
- * sibling's would leave rounding residues that look like impurity). */
+/* Partition rows [s, e) stably: code <= tb first. Returns the left count. */
 static int64_t
-partition(struct ml_tree_work *w, const uint8_t *col, unsigned tb, int64_t s, int64_t e, double *tl, double *tr)
+partition(struct ml_tree_work *w, const uint8_t *col, unsigned tb, int64_t s, int64_t e)
 {
 	int64_t nl = s, nr = 0;
 	int32_t *ri = w->ri, *si = w->si;
 	double *rw = w->rw, *sw = w->sw;
-	memset(tl, 0, (size_t)w->stride * sizeof *tl);
-	memset(tr, 0, (size_t)w->stride * sizeof *tr);
 	if (w->nclass > 2) {
 		int32_t *rc = w->rc, *sc = w->sc;
 		for (int64_t k = s; k < e; k++) {
@@ -718,9 +715,6 @@ partition(struct ml_tree_work *w, const uint8_t *col, unsigned tb, int64_t s, in
 			__builtin_prefetch(col + ri[k + PREFETCH < e ? k + PREFETCH : k]);
 			double x = rw[k];
 			int go = col[r] <= tb;
-			double xl = x * go, xr = x * !go;
-			tl[1] += xl, tl[2 + c] += xl;
-			tr[1] += xr, tr[2 + c] += xr;
 			ri[nl] = r, rw[nl] = x, rc[nl] = c;
 			si[nr] = r, sw[nr] = x, sc[nr] = c;
 			nl += go;
@@ -729,17 +723,11 @@ partition(struct ml_tree_work *w, const uint8_t *col, unsigned tb, int64_t s, in
 		memcpy(rc + nl, sc, (size_t)nr * sizeof *rc);
 	} else {
 		double *rv = w->rv, *sv = w->sv;
-		bool reg = w->nclass == 0;
 		for (int64_t k = s; k < e; k++) {
 			int32_t r = ri[k];
 			__builtin_prefetch(col + ri[k + PREFETCH < e ? k + PREFETCH : k]);
 			double x = rw[k], v = rv[k];
 			int go = col[r] <= tb;
-			double xl = x * go, xr = x * !go;
-			tl[1] += xl, tl[2] += xl * v;
-			tr[1] += xr, tr[2] += xr * v;
-			if (reg)
-				tl[3] += xl * v * v, tr[3] += xr * v * v;
 			ri[nl] = r, rw[nl] = x, rv[nl] = v;
 			si[nr] = r, sw[nr] = x, sv[nr] = v;
 			nl += go;
@@ -749,8 +737,6 @@ partition(struct ml_tree_work *w, const uint8_t *col, unsigned tb, int64_t s, in
 	}
 	memcpy(ri + nl, si, (size_t)nr * sizeof *ri);
 	memcpy(rw + nl, sw, (size_t)nr * sizeof *rw);
-	tl[0] = (double)(nl - s);
-	tr[0] = (double)nr;
 	return nl - s;
 }
 
@@ -950,8 +936,9 @@ ml_tree_grow(struct ml_tree *t, const struct ml_tree_data *td, const struct ml_t
 		int64_t mid = nd.start;
 		if (!leaf) {
 			/* the children's totals and impurities from their rows */
-			mid += partition(w, b->code + (size_t)sp.feat * (size_t)b->n, (unsigned)sp.bin, nd.start, nd.end,
-			    w->tl, w->tr);
+			mid += partition(w, b->code + (size_t)sp.feat * (size_t)b->n, (unsigned)sp.bin, nd.start, nd.end);
+			node_totals(w, nd.start, mid, w->tl);
+			node_totals(w, mid, nd.end, w->tr);
 			imp_l = impurity(w, pp->crit, w->tl);
 			imp_r = impurity(w, pp->crit, w->tr);
 			wl = w->tl[1];

@@ -31,9 +31,8 @@
 #define BIN_SAMPLE 200000
 
 /* Features counted per pass over a node's rows: each pass reads the
- * rows' ids, weights and targets once for all of them (that sequential
- * traffic costs as much as the gathers of the codes), and 4 histogram and
- * column pointers still fit in registers. */
+ * rows' ids, weights and targets once for all of them, and 4 histogram
+ * and column pointers still fit in registers. */
 #define HIST_GROUP 4
 /* Rows ahead whose codes are prefetched: a deep node's rows are spread
  * over the whole column, each gather a cache miss the hardware cannot

@@ -8,7 +8,10 @@
  * or, for a feature with few distinct values, the midpoints between those
  * values. code(x) = number of cuts < x, so "code <= t" is "x <= cut[t]":
  * a split found on codes is stored as the raw threshold cut[t] and
- * prediction walks raw features (x <= threshold goes left).
+ * prediction walks raw features (x <= threshold goes left). Unlike
+ * sklearn's, whose thresholds are midpoints between the values present in
+ * the node, these are global: the training rows split the same way, but a
+ * new value between two of the node's values may go the other way.
  *
  * A tree grows depth first on an array of in-bag rows (row id, weight),
  * each node a range of that array that splitting partitions in place

@@ -8,6 +8,10 @@
 static const struct ml_kind *const kinds[] = {
 	&ml_kind_linear_reg,
 	&ml_kind_logistic_reg,
+	&ml_kind_tree_classifier,
+	&ml_kind_tree_regressor,
+	&ml_kind_forest_classifier,
+	&ml_kind_forest_regressor,
 	NULL,
 };
 

@@ -22,10 +22,12 @@ stmt_new(struct parser *p, enum ml_stmt_kind kind, void **data)
 	return st;
 }
 
+/* The end of the statement - or of a statement standing in FROM (...). */
 static int
 end(struct parser *p)
 {
-	if (!parser_at_end(p))
+	const struct token *t = parser_peek(p, 0);
+	if (!parser_at_end(p) && !(t->type == TOK_OP && t->len == 1 && t->text[0] == ')'))
 		return parser_syntax_error(p, "the end of the statement");
 	return 0;
 }
@@ -494,9 +496,9 @@ static const struct stmt_ext e_create_or = {.word = "CREATE", .words2 = "OR REPL
     .parse = p_create_or_replace};    /* listed under CREATE MODEL */
 EXT(e_drop, "DROP", "MODEL", p_drop, "DROP MODEL [IF EXISTS] name", "remove a trained model (its runs stay)")
 EXT(e_show_models, "SHOW", "MODELS", p_show_models, "SHOW MODELS [IN schema]", "list trained models",
-    .bare = true)
+    .bare = true, .query = true)
 EXT(e_describe, "DESCRIBE", "MODEL", p_describe, "DESCRIBE MODEL name",
-    "a model's type, features, options, metrics and notes")
+    "a model's type, features, options, metrics and notes", .query = true)
 EXT(e_predict, "ML", "PREDICT", p_predict, "ML.PREDICT(MODEL m, TABLE t | (query) [, threshold => 0.5])",
     "the input's rows with predicted_<label> (and _probability) columns", .fn = true, .query = true)
 EXT(e_evaluate, "ML", "EVALUATE", p_evaluate, "ML.EVALUATE(MODEL m [, TABLE t | (query)] [, threshold => 0.5])",
@@ -517,17 +519,17 @@ EXT(e_recommend, "ML", "RECOMMEND", p_recommend, "ML.RECOMMEND(MODEL m [, k] [, 
 EXT(e_set_exp, "SET", "EXPERIMENT", p_set_experiment, "SET EXPERIMENT name",
     "the experiment later runs are logged in")
 EXT(e_show_exps, "SHOW", "EXPERIMENTS", p_show_experiments, "SHOW EXPERIMENTS", "list experiments",
-    .bare = true)
+    .bare = true, .query = true)
 EXT(e_show_runs, "SHOW", "RUNS", p_show_runs,
     "SHOW RUNS [IN experiment] [WHERE metrics.x > 0.8 AND params.y = '...'] [ORDER BY ...] [LIMIT n]",
-    "list tracked runs with their params and metrics", .bare = true)
+    "list tracked runs with their params and metrics", .bare = true, .query = true)
 EXT(e_compare, "COMPARE", "RUNS", p_compare_runs, "COMPARE RUNS id, id, ...",
-    "params and metrics of runs side by side")
+    "params and metrics of runs side by side", .query = true)
 EXT(e_delete_run, "DELETE", "RUN", p_delete_run, "DELETE RUN id", "delete a run and its artifacts")
 EXT(e_register, "REGISTER", "MODEL", p_register, "REGISTER MODEL m [FROM RUN id] AS name",
     "register a model version")
 EXT(e_versions, "SHOW", "MODEL VERSIONS", p_show_versions, "SHOW MODEL VERSIONS name",
-    "a registered model's versions and aliases")
+    "a registered model's versions and aliases", .query = true)
 EXT(e_alter, "ALTER", "MODEL", p_alter, "ALTER MODEL name SET ALIAS alias VERSION n | DROP ALIAS alias",
     "point an alias (champion) at a version")
 

@@ -306,6 +306,12 @@ struct show_ctx {
 	const char *only;
 };
 
+static int
+cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 struct schema_list {
 	char **v;
 	int n;
@@ -352,7 +358,7 @@ show_schema(void *arg, const char *catalog, const char *schema)
 		}
 	}
 	closedir(d);
-	qsort(names, nn, sizeof *names, (int (*)(const void *, const void *))strcmp);
+	qsort(names, nn, sizeof *names, cmp_names);
 	for (size_t i = 0; i < nn; i++) {
 		struct strbuf p = STRBUF_INIT;
 		sb_printf(&p, "%s/%s", mdir, names[i]);

@@ -439,9 +439,16 @@ p_register(struct parser *p, void **data)
 				return -1;
 		}
 	} else {
-		/* REGISTER MODEL FROM RUN id AS name */
-		if (!parser_expect_word(p, "RUN") || (st->experiment = name_or_string(p, "a run id")) == NULL)
+		/* REGISTER MODEL FROM RUN id | (query) AS name */
+		if (!parser_expect_word(p, "RUN"))
 			return -1;
+		if (parser_accept_op(p, "(")) {
+			st->run_query = parser_query(p);
+			if (st->run_query == NULL || !parser_expect_op(p, ")"))
+				return -1;
+		} else if ((st->experiment = name_or_string(p, "a run id")) == NULL) {
+			return -1;
+		}
 	}
 	if (!parser_expect_word(p, "AS") || (st->target = name_or_string(p, "a registered model name")) == NULL)
 		return -1;
@@ -466,12 +473,12 @@ p_alter(struct parser *p, void **data)
 	if (parser_accept_word(p, "SET")) {
 		if (!parser_expect_word(p, "ALIAS") || (st->alias = name_or_string(p, "an alias")) == NULL)
 			return -1;
-		if (!parser_expect_word(p, "VERSION") && !parser_expect_op(p, "="))
-			return -1;
-		double v;
-		if (!parser_number(p, &v))
-			return -1;
-		st->version = (int64_t)v;
+		if (parser_accept_word(p, "VERSION") || parser_accept_op(p, "=")) {
+			double v;
+			if (!parser_number(p, &v))
+				return -1;
+			st->version = (int64_t)v;
+		}
 		return end(p);
 	}
 	if (parser_accept_word(p, "DROP")) {
@@ -526,11 +533,11 @@ EXT(e_show_runs, "SHOW", "RUNS", p_show_runs,
 EXT(e_compare, "COMPARE", "RUNS", p_compare_runs, "COMPARE RUNS id, id, ...",
     "params and metrics of runs side by side", .query = true)
 EXT(e_delete_run, "DELETE", "RUN", p_delete_run, "DELETE RUN id", "delete a run and its artifacts")
-EXT(e_register, "REGISTER", "MODEL", p_register, "REGISTER MODEL m [FROM RUN id] AS name",
+EXT(e_register, "REGISTER", "MODEL", p_register, "REGISTER MODEL m [FROM RUN id] AS name | REGISTER MODEL FROM RUN (query) AS name",
     "register a model version")
 EXT(e_versions, "SHOW", "MODEL VERSIONS", p_show_versions, "SHOW MODEL VERSIONS name",
     "a registered model's versions and aliases", .query = true)
-EXT(e_alter, "ALTER", "MODEL", p_alter, "ALTER MODEL name SET ALIAS alias VERSION n | DROP ALIAS alias",
+EXT(e_alter, "ALTER", "MODEL", p_alter, "ALTER MODEL name SET ALIAS alias [VERSION n] | DROP ALIAS alias",
     "point an alias (champion) at a version")
 
 const struct stmt_ext *const ml_exts[] = {

@@ -12,7 +12,8 @@
  *   SHOW RUNS [IN exp] [WHERE cond] [ORDER BY ...] [LIMIT n]
  *   COMPARE RUNS id, id, ...        DELETE RUN id
  *   REGISTER MODEL m [FROM RUN id] AS name     SHOW MODEL VERSIONS name
- *   ALTER MODEL name SET ALIAS a VERSION n | DROP ALIAS a
+ *   REGISTER MODEL FROM RUN (query) AS name    (the run id: the query's first value)
+ *   ALTER MODEL name SET ALIAS a [VERSION n] | DROP ALIAS a   (no VERSION: the latest)
  *
  * A model reference in ML.* is a model made by CREATE MODEL ([schema.]name)
  * or a registered model: 'name' (latest version), name@alias, name/3.
@@ -56,6 +57,7 @@ struct ml_stmt {
 	struct ml_order *order;
 	int norder;
 	int64_t limit;               /* -1: none */
+	struct ast *run_query;       /* REGISTER MODEL FROM RUN (query): the run id is its first value */
 	char *target;                /* REGISTER ... AS target; ALTER MODEL target; SHOW MODEL VERSIONS target */
 	char *alias;
 	int64_t version;

@@ -798,10 +798,33 @@ compare_runs(struct session *s, struct ml_stmt *stm, struct mlt_store *st, struc
 }
 
 static int
-register_model(struct session *s, struct ml_stmt *stm, struct mlt_store *st, struct wb_error *err)
+register_model(struct session *s, struct arena *a, struct ml_stmt *stm, struct mlt_store *st, struct wb_error *err)
 {
 	char *run_id = NULL;
-	if (stm->experiment != NULL) {
+	if (stm->run_query != NULL) {
+		/* FROM RUN (query): its first value */
+		struct binder b;
+		struct pnode *p = stmt_plan_query(s, &b, a, stm->run_query, err);
+		struct rowset *rs = NULL;
+		int rc = p != NULL ? stmt_collect(s, p, &rs, err) : -1;
+		stmt_finish(s, &b, p);
+		if (rc == 0 && (rs->nrows == 0 || rs->types[0] != WB_TYPE_VARCHAR ||
+		    vec_is_null(&rs->chunks[0].cols[0], 0))) {
+			err_set(err, stm->pos, "REGISTER MODEL FROM RUN (query): the query gave %s",
+			    rs->nrows == 0 ? "no rows" : "no run id (a VARCHAR) in its first column");
+			err_hint(err, "e.g. (SELECT run_id FROM (SHOW RUNS) ORDER BY \"metrics.roc_auc\" DESC LIMIT 1)");
+			rc = -1;
+		}
+		if (rc == 0) {
+			wb_str id = vec_str_at(&rs->chunks[0].cols[0], 0);
+			run_id = xmalloc(id.n + 1);
+			memcpy(run_id, id.p, id.n);
+			run_id[id.n] = '\0';
+		}
+		rowset_free(rs);
+		if (rc < 0)
+			return -1;
+	} else if (stm->experiment != NULL) {
 		run_id = xstrdup(stm->experiment);    /* FROM RUN id */
 	} else {
 		struct strbuf ref = STRBUF_INIT;
@@ -922,9 +945,18 @@ ml_exec_track(struct session *s, struct arena *a, struct ml_stmt *stm, struct wb
 				session_message(s, "run %s deleted with its artifacts", stm->run_ids[i]);
 		}
 		break;
-	case MLS_REGISTER: rc = register_model(s, stm, st, err); break;
+	case MLS_REGISTER: rc = register_model(s, a, stm, st, err); break;
 	case MLS_SHOW_VERSIONS: rc = show_versions(s, stm, st, err); break;
 	case MLS_SET_ALIAS:
+		if (stm->version == 0) {
+			/* no VERSION: the latest */
+			struct mlt_model_version v = {0};
+			rc = mlt_model_resolve(st, stm->target, &v, err);
+			stm->version = v.version;
+			mlt_model_version_clear(&v);
+			if (rc < 0)
+				break;
+		}
 		rc = mlt_model_set_alias(st, stm->target, stm->alias, (int)stm->version, err);
 		if (rc == 0)
 			session_message(s, "%s@%s is version %lld", stm->target, stm->alias, (long long)stm->version);

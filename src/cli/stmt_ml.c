@@ -99,9 +99,8 @@ on_progress(void *arg, int64_t done, int64_t total, const char *unit)
 	pthread_mutex_lock(&tp->mu);
 	if (tp->bar == NULL || tp->last_total != total) {
 		progress_free(tp->bar);
-		char label[96];
-		snprintf(label, sizeof label, "%s (%s)", tp->label, unit);
-		tp->bar = progress_new(label, total);
+		tp->bar = progress_new(tp->label, total);
+		progress_set_unit(tp->bar, unit);
 		tp->last_total = total;
 		tp->last_done = 0;
 	}

@@ -25,6 +25,7 @@ struct progress {
 	bool drawn;                  /* under mu */
 	int64_t t0;
 	pthread_mutex_t mu;
+	char unit[24];               /* counting units ("trees"), or "" for bytes */
 };
 
 static int64_t
@@ -65,11 +66,25 @@ fmt_rate(char *buf, size_t cap, double v, const char *unit)
 		snprintf(buf, cap, "%.0f%s", v, unit);
 }
 
+void
+progress_set_unit(struct progress *p, const char *unit)
+{
+	if (p != NULL)
+		snprintf(p->unit, sizeof p->unit, "%s", unit ? unit : "");
+}
+
 size_t
 progress_format(char *buf, size_t cap, const char *label, int64_t done, int64_t total,
     int64_t rows, double secs, int width)
 {
-	char tail[200], rate[32], rrate[48], eta[48] = "";
+	return progress_format_unit(buf, cap, label, done, total, rows, secs, width, NULL);
+}
+
+size_t
+progress_format_unit(char *buf, size_t cap, const char *label, int64_t done, int64_t total,
+    int64_t rows, double secs, int width, const char *unit)
+{
+	char tail[200], rate[48], rrate[48], eta[48] = "";
 	double bps = secs > 0 ? (double)done / secs : 0;
 	size_t n = 0;
 
@@ -77,7 +92,12 @@ progress_format(char *buf, size_t cap, const char *label, int64_t done, int64_t 
 		return 0;
 	if (width > (int)cap - 1)
 		width = (int)cap - 1;
-	fmt_rate(rate, sizeof rate, bps, "B/s");
+	if (unit != NULL && *unit) {
+		/* "37/100 trees" instead of a byte rate */
+		snprintf(rate, sizeof rate, "%lld/%lld %s", (long long)done, (long long)total, unit);
+	} else {
+		fmt_rate(rate, sizeof rate, bps, "B/s");
+	}
 	rrate[0] = '\0';
 	if (rows > 0 && secs > 0) {
 		char r[32];
@@ -140,8 +160,8 @@ static void
 progress_draw(struct progress *p, int64_t now)
 {
 	char line[512];
-	size_t n = progress_format(line, sizeof line, p->label, atomic_load(&p->done), p->total,
-	    atomic_load(&p->rows), (double)(now - p->t0) / 1e9, term_width() - 1);
+	size_t n = progress_format_unit(line, sizeof line, p->label, atomic_load(&p->done), p->total,
+	    atomic_load(&p->rows), (double)(now - p->t0) / 1e9, term_width() - 1, p->unit);
 	/* \r, the line, erase to end of line */
 	fprintf(stderr, "\r%.*s\033[K", (int)n, line);
 	fflush(stderr);

@@ -27,11 +27,17 @@ void progress_done(struct progress *p);
 /* progress_done + release. */
 void progress_free(struct progress *p);
 
+/* Count in units ("trees", "iterations") instead of bytes: the bar shows
+ * "37/100 trees" and the ETA from their rate. */
+void progress_set_unit(struct progress *p, const char *unit);
 /* Format a bar line (no newline) into buf, at most width columns:
  *   "label [#####.....]  42%  512.0 MB/s  3.1M rows/s  ETA 0:07"
  * (without a known total: bytes done instead of bar, percent and ETA).
  * Returns the length. Exposed for tests. */
 size_t progress_format(char *buf, size_t cap, const char *label, int64_t done, int64_t total,
     int64_t rows, double secs, int width);
+/* The same with counting units (NULL or "": bytes). */
+size_t progress_format_unit(char *buf, size_t cap, const char *label, int64_t done, int64_t total,
+    int64_t rows, double secs, int width, const char *unit);
 
 #endif

@@ -1078,6 +1078,9 @@ test_progress(void)
 	ok(strstr(buf, "3.0MB") != NULL && strstr(buf, "%") == NULL, "progress without a total: '%s'", buf);
 	size_t n = progress_format(buf, sizeof buf, "a-very-long-label-for-a-narrow-terminal", 1, 2, 0, 1.0, 30);
 	ok(n <= 30, "progress line fits the width");
+	progress_format_unit(buf, sizeof buf, "gold.rf", 37, 100, 0, 2.0, 80, "trees");
+	ok(strstr(buf, "37/100 trees") != NULL && strstr(buf, "B/s") == NULL && strstr(buf, "ETA 0:03") != NULL,
+	    "progress in units: %s", buf);
 	struct progress *p = progress_new("x", 10);
 	progress_add(p, 5);
 	progress_add_rows(p, 5);

@@ -836,6 +836,11 @@ train_supervised(const struct ml_plan *pl, const struct stats_data *d, struct ml
 	}
 	if (ev->on_training)
 		note(m, "no held-out rows (data_split = 0): metrics are on the training rows");
+	goto out;
+fail:
+	ml_model_free(m);
+	m = NULL;
+out:
 	free(keep);
 	free(train);
 	free(eval);
@@ -847,19 +852,6 @@ train_supervised(const struct ml_plan *pl, const struct stats_data *d, struct ml
 	free(w);
 	sb_free(&sb);
 	return m;
-fail:
-	free(keep);
-	free(train);
-	free(eval);
-	free(cls);
-	free(x);
-	free(xv);
-	free(y);
-	free(yv);
-	free(w);
-	sb_free(&sb);
-	ml_model_free(m);
-	return NULL;
 }
 
 struct ml_model *

@@ -83,6 +83,10 @@ void
 vec_set_null(struct vec *v, int i)
 {
 	vec_nulls_writable(v)[i] = 1;
+	/* kernels that read every slot (length, hash) must not meet a
+	 * garbage string under a NULL */
+	if (v->type == WB_TYPE_VARCHAR && v->kind == VEC_FLAT && v->data != NULL)
+		vec_str(v)[i] = (wb_str){0};
 }
 
 char *

@@ -655,7 +655,10 @@ show_runs(struct session *s, struct arena *a, struct ml_stmt *stm, struct mlt_st
 	char *exp_id = NULL;
 	if (stm->experiment != NULL) {
 		struct mlt_experiment e = {0};
-		if (mlt_experiment_by_name(st, stm->experiment, &e, err) < 0) {
+		int found = mlt_experiment_by_name(st, stm->experiment, &e, err);
+		if (found <= 0) {
+			if (found == 0)
+				err_set(err, stm->pos, "experiment %s does not exist", stm->experiment);
 			err_hint(err, "SHOW EXPERIMENTS lists them");
 			return -1;
 		}
@@ -709,6 +712,18 @@ show_runs(struct session *s, struct arena *a, struct ml_stmt *stm, struct mlt_st
 	return rc;
 }
 
+/* The run with id: 0, or -1 with err set (a run that does not exist, too). */
+static int
+get_run(struct mlt_store *st, const char *id, int pos, struct mlt_run *r, struct wb_error *err)
+{
+	int found = mlt_run_get(st, id, r, err);
+	if (found == 0) {
+		err_set(err, pos, "run %s does not exist", id);
+		err_hint(err, "SHOW RUNS lists them");
+	}
+	return found > 0 ? 0 : -1;
+}
+
 static int
 compare_runs(struct session *s, struct ml_stmt *stm, struct mlt_store *st, struct wb_error *err)
 {
@@ -720,7 +735,7 @@ compare_runs(struct session *s, struct ml_stmt *stm, struct mlt_store *st, struc
 	struct mlt_run *runs = xcalloc((size_t)n, sizeof *runs);
 	int rc = 0;
 	for (int i = 0; i < n && rc == 0; i++)
-		rc = mlt_run_get(st, stm->run_ids[i], &runs[i], err);
+		rc = get_run(st, stm->run_ids[i], stm->pos, &runs[i], err);
 	if (rc < 0) {
 		mlt_runs_free(runs, n);
 		return -1;
@@ -834,7 +849,7 @@ register_model(struct session *s, struct ml_stmt *stm, struct mlt_store *st, str
 		sb_free(&ref);
 	}
 	struct mlt_run r = {0};
-	if (mlt_run_get(st, run_id, &r, err) < 0) {
+	if (get_run(st, run_id, stm->pos, &r, err) < 0) {
 		free(run_id);
 		return -1;
 	}

@@ -230,12 +230,14 @@ p_show_models(struct parser *p, void **data)
 	return end(p);
 }
 
+static int parse_ref_name(struct parser *p, struct ml_stmt *st);
+
+/* DESCRIBE MODEL takes any model reference, as ML.* do */
 static int
 p_describe(struct parser *p, void **data)
 {
 	struct ml_stmt *st = stmt_new(p, MLS_DESCRIBE, data);
-	st->ref_pos = parser_peek(p, 0)->pos;
-	if (!parser_qualified_name(p, &st->name))
+	if (parse_ref_name(p, st) < 0)
 		return -1;
 	return end(p);
 }
@@ -246,6 +248,12 @@ parse_ref(struct parser *p, struct ml_stmt *st)
 {
 	if (!parser_expect_word(p, "MODEL"))
 		return -1;
+	return parse_ref_name(p, st);
+}
+
+static int
+parse_ref_name(struct parser *p, struct ml_stmt *st)
+{
 	st->ref_pos = parser_peek(p, 0)->pos;
 	if (parser_peek(p, 0)->type == TOK_STRING) {
 		st->ref = parser_string(p, "a model");
@@ -495,7 +503,7 @@ EXT(e_create_or, "CREATE", "OR REPLACE MODEL", p_create_or_replace,
 EXT(e_drop, "DROP", "MODEL", p_drop, "DROP MODEL [IF EXISTS] name", "remove a trained model (its runs stay)")
 EXT(e_show_models, "SHOW", "MODELS", p_show_models, "SHOW MODELS [IN schema]", "list trained models",
     .bare = true)
-EXT(e_describe, "DESCRIBE", "MODEL", p_describe, "DESCRIBE MODEL name",
+EXT(e_describe, "DESCRIBE", "MODEL", p_describe, "DESCRIBE MODEL name | name@alias | name/N",
     "a model's type, features, options, metrics and notes")
 EXT(e_predict, "ML", "PREDICT", p_predict, "ML.PREDICT(MODEL m, TABLE t | (query) [, threshold => 0.5])",
     "the input's rows with predicted_<label> (and _probability) columns", .fn = true, .query = true)

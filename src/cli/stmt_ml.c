@@ -446,10 +446,7 @@ static int
 exec_describe(struct session *s, struct ml_stmt *st, struct wb_error *err)
 {
 	struct ml_resolved r = {0};
-	char *ref = name_text(&st->name);
-	int rc = ml_resolve(s, ref, st->ref_pos, &r, err);
-	free(ref);
-	if (rc < 0)
+	if (ml_resolve(s, st->ref, st->ref_pos, &r, err) < 0)
 		return -1;
 	const struct ml_model *m = ml_cache_acquire(r.path, err);
 	if (m == NULL) {

@@ -321,6 +321,13 @@ collect_schema(void *arg, const char *catalog, const char *schema)
 	l->v[l->n++] = xstrdup(schema);
 }
 
+/* qsort's comparator gets pointers to the char * elements */
+static int
+cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 static void
 show_schema(void *arg, const char *catalog, const char *schema)
 {
@@ -352,7 +359,7 @@ show_schema(void *arg, const char *catalog, const char *schema)
 		}
 	}
 	closedir(d);
-	qsort(names, nn, sizeof *names, (int (*)(const void *, const void *))strcmp);
+	qsort(names, nn, sizeof *names, cmp_name);
 	for (size_t i = 0; i < nn; i++) {
 		struct strbuf p = STRBUF_INIT;
 		sb_printf(&p, "%s/%s", mdir, names[i]);

@@ -299,6 +299,9 @@ parse_call(struct parser *p, void **data, enum ml_stmt_kind kind, bool input, bo
 		double v;
 		if (!parser_number(p, &v))
 			return -1;
+		/* 0 would read as "not given" */
+		if (!(v >= 1 && v <= 1000))
+			return parser_error(p, "ML.RECOMMEND: k = %g is out of range 1..1000", v);
 		st->k = (int64_t)v;
 	}
 	if (input && parser_peek(p, 0)->type == TOK_OP && parser_peek(p, 0)->text[0] == ',') {

@@ -333,7 +333,17 @@ score_input(struct session *s, struct arena *a, const struct ml_model *m, const 
 	}
 	stmt_free_columns(&d);
 	if (sc->n == 0) {
-		err_set(err, pos, "no rows to evaluate: the input has no rows with a label and a prediction");
+		if (sc->unknown > 0) {
+			err_set(err, pos, "no rows to evaluate: the labels of all %lld rows are classes model %s never saw",
+			    (long long)sc->unknown, m->name);
+			struct strbuf sb = STRBUF_INIT;
+			for (int c = 0; c < k; c++)
+				sb_printf(&sb, "%s%s", c ? ", " : "", m->label.classes[c]);
+			err_hint(err, "its classes: %s", sb_str(&sb));
+			sb_free(&sb);
+		} else {
+			err_set(err, pos, "no rows to evaluate: the input has no rows with a label and a prediction");
+		}
 		scored_free(sc);
 		return -1;
 	}

@@ -46,6 +46,13 @@ models_dir_of(const char *table_dir, const char **base)
 char *
 ml_model_file(struct session *s, const struct ast_name *n, struct wb_error *err)
 {
+	/* the name becomes a file name: no directories, no hidden files */
+	const char *last = n->n > 0 ? n->parts[n->n - 1] : "";
+	if (last[0] == '\0' || last[0] == '.' || strchr(last, '/') != NULL || strchr(last, '\\') != NULL) {
+		err_set(err, -1, "\"%s\" cannot name a model", last);
+		err_hint(err, "a model's name is a file name: no '/', no leading '.'");
+		return NULL;
+	}
 	char *dir = catalog_table_dir(s->catalog, (char *const *)n->parts, n->n, err);
 	if (dir == NULL)
 		return NULL;
@@ -158,8 +165,10 @@ static int
 exec_create(struct session *s, struct arena *a, struct ml_stmt *st, struct wb_error *err)
 {
 	char *path = ml_model_file(s, &st->name, err);
-	if (path == NULL)
+	if (path == NULL) {
+		err_at(err, st->pos);
 		return -1;
+	}
 	char *name = name_text(&st->name);
 	int rc = -1;
 	struct ml_run_ctx *run = NULL;

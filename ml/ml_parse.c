@@ -163,6 +163,9 @@ parse_create_tail(struct parser *p, struct ml_stmt *st)
 	if (parser_accept_word(p, "IF")) {
 		if (!parser_expect_word(p, "NOT") || !parser_expect_word(p, "EXISTS"))
 			return -1;
+		/* one says replace it, the other keep it */
+		if (st->or_replace)
+			return parser_error(p, "CREATE OR REPLACE MODEL and IF NOT EXISTS cannot be combined");
 		st->if_not_exists = true;
 	}
 	if (!parser_qualified_name(p, &st->name))

@@ -768,29 +768,37 @@ compare_runs(struct session *s, struct ml_stmt *stm, struct mlt_store *st, struc
 		for (int k = 0; k < nk; k++) {
 			rsb_str(&rb, 0, which == 0 ? "param" : "metric");
 			rsb_str(&rb, 1, keys[k]);
-			bool differs = false;
-			char first[64] = "";
+			/* differs compares the whole values (not what is shown) */
+			bool differs = false, first_has = false;
+			const char *first = NULL;
+			const struct mlt_metric *first_m = NULL;
 			for (int i = 0; i < n; i++) {
 				char buf[64];
 				const char *v;
+				const struct mlt_metric *mt = NULL;
 				if (which == 0) {
 					v = param_of(&runs[i], keys[k]);
 				} else {
-					const struct mlt_metric *mt = metric_of(&runs[i], keys[k]);
+					mt = metric_of(&runs[i], keys[k]);
 					if (mt)
-						snprintf(buf, sizeof buf, "%.6g", mt->value);
+						mlt_format_float(mt->value, buf);   /* as MLflow stores it */
 					v = mt ? buf : NULL;
 				}
 				if (v)
 					rsb_str(&rb, 2 + i, v);
 				else
 					rsb_null(&rb, 2 + i);
-				char cur[64];
-				snprintf(cur, sizeof cur, "%s", v ? v : "\x01");
-				if (i == 0)
-					snprintf(first, sizeof first, "%s", cur);
-				else
-					differs |= strcmp(first, cur) != 0;
+				if (i == 0) {
+					first_has = v != NULL;
+					first = which == 0 ? v : NULL;
+					first_m = mt;
+				} else if ((v != NULL) != first_has) {
+					differs = true;
+				} else if (v != NULL && which == 0) {
+					differs |= strcmp(first, v) != 0;
+				} else if (v != NULL) {
+					differs |= !(mt->value == first_m->value || (isnan(mt->value) && isnan(first_m->value)));
+				}
 			}
 			rsb_bool(&rb, 2 + n, differs);
 			rsb_end_row(&rb);

@@ -161,6 +161,21 @@ lacks "a deleted run is not listed" "$1" "$out"
 out=$(wbq -c "DELETE RUN '$1'")
 contains "deleting it again is an error" "no run '$1'" "$out"
 
+# differs compares whole values: params differing after 64 characters,
+# metrics differing in the 10th digit
+long=label_$(printf '%070d' 0)
+out=$(wbq -c "SET EXPERIMENT cmp" \
+	-c "CREATE MODEL c1 OPTIONS (model_type = 'logistic_reg', label = '${long}1', l2_reg = 1, data_split = 0) AS SELECT x1, bought AS ${long}1 FROM silver.d" \
+	-c "CREATE MODEL c2 OPTIONS (model_type = 'logistic_reg', label = '${long}2', l2_reg = 1.0000001, data_split = 0) AS SELECT x1, bought AS ${long}2 FROM silver.d")
+ids=$(wbq -c "SHOW RUNS IN cmp ORDER BY run_name" | tail -n +2 | cut -d, -f1)
+set -- $ids
+out=$(wbq -c "COMPARE RUNS '$1', '$2'")
+contains "COMPARE RUNS: params that differ only after 64 characters differ" "param,label,${long}1,${long}2,true" "$out"
+n=$((n + 1))
+if printf '%s\n' "$out" | grep -qE '^metric,roc_auc,0\.[0-9]{12,},0\.[0-9]{12,},false$'; then echo "ok $n - COMPARE RUNS: metrics shown in full (repr)"; else echo "not ok $n - COMPARE RUNS: metrics in full"; fail=1; fi
+n=$((n + 1))
+if printf '%s\n' "$out" | grep -q '^metric,log_loss,0\.[0-9]*,0\.[0-9]*,true$'; then echo "ok $n - COMPARE RUNS: a log_loss differing in the 10th digit differs"; else echo "not ok $n - COMPARE RUNS: log_loss"; printf '%s\n' "$out" | sed 's/^/# /'; fail=1; fi
+
 # ------------------------------------------------------------ the registry on disk
 out=$(wbq -c "REGISTER MODEL gold.lr AS champ" -c "ALTER MODEL champ SET ALIAS best VERSION 1")
 [ -f "$wh/mlruns/models/champ/meta.yaml" ] && [ -f "$wh/mlruns/models/champ/version-1/meta.yaml" ] &&

@@ -150,8 +150,8 @@ def main():
     emit("linear_reg: ML.EVALUATE on rows id % 3 = 0", [reg_metrics(spend[sel], fit[sel])])
     # R's lm must agree with numpy
     rcode = ('d <- read.csv("%s"); m <- lm(spend ~ x1 + x2 + x3 + region, data = d); '
-             'write.table(summary(m)$coefficients[, 1:2], sep = ",", col.names = FALSE, row.names = FALSE, '
-             'quote = FALSE); cat(R.version.string, "\\n", file = stderr())' % os.path.join(here, "sup_data.csv"))
+             'cf <- summary(m)$coefficients; cat(sprintf("%%.17g,%%.17g", cf[, 1], cf[, 2]), sep = "\\n"); '
+             'cat(R.version.string, "\\n", file = stderr())' % os.path.join(here, "sup_data.csv"))
     try:
         r = subprocess.run(["Rscript", "-e", "options(digits = 17); " + rcode], capture_output=True, text=True,
                            check=True)
@@ -160,6 +160,26 @@ def main():
             r.stderr.strip(), np.max(np.abs(rv[:, 0] - beta) / np.abs(beta)), np.max(np.abs(rv[:, 1] - se) / se)))
     except (OSError, subprocess.CalledProcessError) as e:
         print("# R not run: %s" % e, file=sys.stderr)
+    # unpenalized logistic_reg: R's glm (coefficients and standard errors
+    # are those of the raw design: standardizing is an affine map)
+    rcode = ('d <- read.csv("%s"); m <- glm(bought ~ x1 + x2 + x3 + region, family = binomial, data = d, '
+             'control = glm.control(epsilon = 1e-14, maxit = 100)); '
+             'cf <- summary(m)$coefficients; cat(sprintf("%%.17g,%%.17g", cf[, 1], cf[, 2]), sep = "\\n")'
+             % os.path.join(here, "sup_data.csv"))
+    try:
+        r = subprocess.run(["Rscript", "-e", "options(digits = 17); " + rcode], capture_output=True, text=True,
+                           check=True)
+        rv = np.loadtxt(io.StringIO(r.stdout), delimiter=",")
+        emit("logistic_reg without a penalty: R glm(binomial) weight, std_error", zip(terms, rv[:, 0], rv[:, 1]))
+    except (OSError, subprocess.CalledProcessError) as e:
+        print("# R not run: %s" % e, file=sys.stderr)
+    # linear_reg, l2_reg = 10: Ridge(alpha = 10) on the standardized design
+    from sklearn.linear_model import Ridge
+    rg = Ridge(alpha=10.0, tol=1e-14, solver="cholesky").fit(X, spend)
+    w = rg.coef_.copy()
+    w[:3] = rg.coef_[:3] / sd
+    w0 = rg.intercept_ - np.sum(rg.coef_[:3] * mean / sd)
+    emit("linear_reg l2_reg = 10: Ridge(alpha=10) weights mapped back", zip(terms, [w0] + list(w)))
     # multiclass: region from x1, x2, x3 (logistic_reg, l2_reg = 1, multinomial)
     Xm, _, _ = design(x1, x2, x3, region, True)
     Xm = Xm[:, :3]

@@ -46,11 +46,12 @@ models_dir_of(const char *table_dir, const char **base)
 char *
 ml_model_file(struct session *s, const struct ast_name *n, struct wb_error *err)
 {
-	/* the name becomes a file name: no directories, no hidden files */
+	/* the name becomes a file name (no directories, no hidden files) and
+	 * is written in references, which split at '.', '@' and '/' */
 	const char *last = n->n > 0 ? n->parts[n->n - 1] : "";
-	if (last[0] == '\0' || last[0] == '.' || strchr(last, '/') != NULL || strchr(last, '\\') != NULL) {
+	if (last[0] == '\0' || strpbrk(last, "./\\@") != NULL) {
 		err_set(err, -1, "\"%s\" cannot name a model", last);
-		err_hint(err, "a model's name is a file name: no '/', no leading '.'");
+		err_hint(err, "a model's name has no '.', '/', '\\' or '@'");
 		return NULL;
 	}
 	char *dir = catalog_table_dir(s->catalog, (char *const *)n->parts, n->n, err);

@@ -64,6 +64,8 @@ for name in m r; do
 		rc=$?
 		tried=$((tried + 1))
 		case "$out" in *"is corrupt"*) refused=$((refused + 1)) ;; esac
+		# a signal, or a sanitizer's report (their exit status is 1)
+		case "$out" in *AddressSanitizer*|*LeakSanitizer*|*"runtime error:"*) rc=255 ;; esac
 		if [ $rc -ge 128 ]; then
 			crashed=$((crashed + 1))
 			[ $crashed -le 3 ] && echo "# $name.wbm byte $off ^ 0x80: exit $rc" && printf '%s\n' "$out" | tail -5 | sed 's/^/#   /'

@@ -192,6 +192,9 @@ ok $? "another process predicts with the model and its registered version alike"
 out=$(wbq -c "CREATE TEMP TABLE x AS SELECT * FROM ML.PREDICT(MODEL gold.lr, TABLE silver.d)" \
 	-c "SELECT count(*) FROM x WHERE predicted_bought IS NULL")
 contains "every row scored" "$(printf 'count(*)\n0')" "$out"
+out=$(wbq -c "CREATE TABLE gold.scored AS SELECT * FROM ML.PREDICT(MODEL gold.lr, TABLE silver.d)")
+ls "$wh/main/gold/scored/_delta_log/"00000000000000000000.json >/dev/null 2>&1
+ok $? "CREATE TABLE gold.scored AS SELECT * FROM ML.PREDICT(...) is a Delta table (its _delta_log)"
 
 # ------------------------------------------------------------ corrupt model files
 cp "$wh/main/gold/_models/lr.wbm" "$tmp/lr.good"

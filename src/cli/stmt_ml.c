@@ -127,8 +127,8 @@ print_model_summary(struct session *s, const char *name, const struct ml_model *
 	if (m->als)
 		sb_printf(&sb, "model %s: als on %lld interactions", name, (long long)m->train_rows);
 	else
-		sb_printf(&sb, "model %s: %s on %lld rows, %d features", name, m->model_type, (long long)m->train_rows,
-		    m->p);
+		sb_printf(&sb, "model %s: %s on %lld rows, %d feature%s", name, m->model_type, (long long)m->train_rows,
+		    m->p, m->p == 1 ? "" : "s");
 	if (m->eval_rows > 0)
 		sb_printf(&sb, ", %lld held out", (long long)m->eval_rows);
 	for (int i = 0; i < m->nmetrics && i < 8; i++)

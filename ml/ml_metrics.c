@@ -4,6 +4,7 @@
 #include "ml/ml_metrics.h"
 #include "core/xmalloc.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,24 +127,36 @@ ml_metrics_classify(const int32_t *y, const double *prob, int64_t n, int nclass,
 	for (int c = 0; c < nclass; c++)
 		correct += (double)cm[c * nclass + c];
 	/* per class c: precision = tp / predicted c, recall = tp / actual c
-	 * (sklearn: 0 when the denominator is 0) */
-	int from = nclass == 2 ? 1 : 0;
+	 * (sklearn: 0 when the denominator is 0); multiclass averages over
+	 * the classes that are actual or predicted somewhere, as sklearn's
+	 * default label set (unique_labels(y_true, y_pred)) */
+	int from = nclass == 2 ? 1 : 0, k = 0;
 	for (int c = from; c < nclass; c++) {
 		double tp = (double)cm[c * nclass + c], pred = 0, act = 0;
-		for (int k = 0; k < nclass; k++) {
-			pred += (double)cm[k * nclass + c];
-			act += (double)cm[c * nclass + k];
+		for (int q = 0; q < nclass; q++) {
+			pred += (double)cm[q * nclass + c];
+			act += (double)cm[c * nclass + q];
 		}
+		if (nclass > 2 && pred == 0 && act == 0)
+			continue;
+		k++;
 		double pc = pred > 0 ? tp / pred : 0, rc = act > 0 ? tp / act : 0;
 		prec += pc;
 		rec += rc;
 		f1 += pc + rc > 0 ? 2 * pc * rc / (pc + rc) : 0;
 	}
-	int k = nclass - from;
+	/* sklearn 1.2's log_loss: each probability clipped to [eps, 1 - eps]
+	 * (eps = DBL_EPSILON, its "auto"), then the row renormalized */
 	for (int64_t i = 0; i < n; i++) {
-		double p = prob[i * nclass + y[i]];
-		p = p < 1e-15 ? 1e-15 : p > 1 - 1e-15 ? 1 - 1e-15 : p;
-		ll -= log(p);
+		double sum = 0, py = 0;
+		for (int c = 0; c < nclass; c++) {
+			double p = prob[i * nclass + c];
+			p = p < DBL_EPSILON ? DBL_EPSILON : p > 1 - DBL_EPSILON ? 1 - DBL_EPSILON : p;
+			sum += p;
+			if (c == y[i])
+				py = p;
+		}
+		ll -= log(py / sum);
 	}
 	double auc, ap;
 	if (nclass == 2) {

@@ -4,14 +4,19 @@
  * definitions:
  *   - binary classifiers: precision, recall and f1_score of class 1 (the
  *     label's larger value) at the threshold; multiclass: their macro
- *     averages (unweighted mean over classes), accuracy, log_loss
- *     (probabilities clipped to [1e-15, 1 - 1e-15]), roc_auc (binary: the
+ *     averages (unweighted mean over the classes that are actual or
+ *     predicted in the rows, sklearn's default labels), accuracy, log_loss
+ *     (sklearn 1.2's: probabilities clipped to [DBL_EPSILON, 1 -
+ *     DBL_EPSILON], each row renormalized), roc_auc (binary: the
  *     Mann-Whitney statistic with ties counted half; multiclass: the macro
- *     one-vs-rest mean), pr_auc (average precision, sklearn's
- *     average_precision_score: sum over thresholds of (R_k - R_k-1) P_k);
+ *     one-vs-rest mean over the classes that occur - sklearn refuses rows
+ *     lacking one of the model's classes), pr_auc (average precision,
+ *     sklearn's average_precision_score: sum over thresholds of
+ *     (R_k - R_k-1) P_k);
  *   - regressors: mean_absolute_error, mean_squared_error,
  *     root_mean_squared_error, median_absolute_error, r2_score (1 - SSE /
- *     SST) and explained_variance (1 - var(residual) / var(y)).
+ *     SST) and explained_variance (1 - var(residual) / var(y)); both NaN
+ *     for a constant y, where sklearn 1.2 (force_finite) says 1 or 0.
  * Row weights are not applied: metrics count rows.
  */
 #ifndef WB_ML_ML_METRICS_H

@@ -165,6 +165,9 @@ parse_create_tail(struct parser *p, struct ml_stmt *st)
 	if (parser_accept_word(p, "IF")) {
 		if (!parser_expect_word(p, "NOT") || !parser_expect_word(p, "EXISTS"))
 			return -1;
+		/* one says replace it, the other keep it */
+		if (st->or_replace)
+			return parser_error(p, "CREATE OR REPLACE MODEL and IF NOT EXISTS cannot be combined");
 		st->if_not_exists = true;
 	}
 	if (!parser_qualified_name(p, &st->name))
@@ -232,12 +235,14 @@ p_show_models(struct parser *p, void **data)
 	return end(p);
 }
 
+static int parse_ref_name(struct parser *p, struct ml_stmt *st);
+
+/* DESCRIBE MODEL takes any model reference, as ML.* do */
 static int
 p_describe(struct parser *p, void **data)
 {
 	struct ml_stmt *st = stmt_new(p, MLS_DESCRIBE, data);
-	st->ref_pos = parser_peek(p, 0)->pos;
-	if (!parser_qualified_name(p, &st->name))
+	if (parse_ref_name(p, st) < 0)
 		return -1;
 	return end(p);
 }
@@ -248,6 +253,12 @@ parse_ref(struct parser *p, struct ml_stmt *st)
 {
 	if (!parser_expect_word(p, "MODEL"))
 		return -1;
+	return parse_ref_name(p, st);
+}
+
+static int
+parse_ref_name(struct parser *p, struct ml_stmt *st)
+{
 	st->ref_pos = parser_peek(p, 0)->pos;
 	if (parser_peek(p, 0)->type == TOK_STRING) {
 		st->ref = parser_string(p, "a model");
@@ -293,6 +304,9 @@ parse_call(struct parser *p, void **data, enum ml_stmt_kind kind, bool input, bo
 		double v;
 		if (!parser_number(p, &v))
 			return -1;
+		/* 0 would read as "not given" */
+		if (!(v >= 1 && v <= 1000))
+			return parser_error(p, "ML.RECOMMEND: k = %g is out of range 1..1000", v);
 		st->k = (int64_t)v;
 	}
 	if (input && parser_peek(p, 0)->type == TOK_OP && parser_peek(p, 0)->text[0] == ',') {
@@ -504,7 +518,7 @@ static const struct stmt_ext e_create_or = {.word = "CREATE", .words2 = "OR REPL
 EXT(e_drop, "DROP", "MODEL", p_drop, "DROP MODEL [IF EXISTS] name", "remove a trained model (its runs stay)")
 EXT(e_show_models, "SHOW", "MODELS", p_show_models, "SHOW MODELS [IN schema]", "list trained models",
     .bare = true, .query = true)
-EXT(e_describe, "DESCRIBE", "MODEL", p_describe, "DESCRIBE MODEL name",
+EXT(e_describe, "DESCRIBE", "MODEL", p_describe, "DESCRIBE MODEL name | name@alias | name/N",
     "a model's type, features, options, metrics and notes", .query = true)
 EXT(e_predict, "ML", "PREDICT", p_predict, "ML.PREDICT(MODEL m, TABLE t | (query) [, threshold => 0.5])",
     "the input's rows with predicted_<label> (and _probability) columns", .fn = true, .query = true)

@@ -4,8 +4,9 @@
  *   __ml_predict(model_file, mode, feature1, feature2, ...)
  *
  * one DOUBLE per row: mode 'p1' the probability of class 1 (binary
- * classifiers), 'class' the predicted class code and 'pmax' its
- * probability (multiclass), 'value' a regressor's prediction. Features
+ * classifiers; 'p<c>' that of class code c of any classifier), 'class'
+ * the predicted class code and 'pmax' its probability (multiclass),
+ * 'value' a regressor's prediction. Features
  * arrive as the model's input columns in order, of the types it was
  * trained with; rows the model cannot score (a NULL under null_handling =
  * 'drop') are NULL.
@@ -111,11 +112,12 @@ ml_cache_release(const struct ml_model *m)
 
 /* ------------------------------------------------------------ function */
 
-enum mode { MODE_P1, MODE_CLASS, MODE_PMAX, MODE_VALUE };
+enum mode { MODE_PCLASS, MODE_CLASS, MODE_PMAX, MODE_VALUE };
 
 struct state {
 	const struct ml_model *m;
 	enum mode mode;
+	int cls;                 /* MODE_PCLASS: the class code */
 	double *x, *out;
 	bool *ok;
 };
@@ -152,10 +154,20 @@ prepare(const struct wb_value *consts, const bool *is_const, int nargs, struct w
 	memcpy(mode, md.p, md.n);
 	mode[md.n] = '\0';
 	struct state *s = xcalloc(1, sizeof *s);
-	s->mode = strcmp(mode, "p1") == 0 ? MODE_P1 : strcmp(mode, "class") == 0 ? MODE_CLASS
-	    : strcmp(mode, "pmax") == 0 ? MODE_PMAX : MODE_VALUE;
+	if (mode[0] == 'p' && mode[1] >= '0' && mode[1] <= '9') {
+		s->mode = MODE_PCLASS;
+		s->cls = (int)strtol(mode + 1, NULL, 10);
+	} else {
+		s->mode = strcmp(mode, "class") == 0 ? MODE_CLASS : strcmp(mode, "pmax") == 0 ? MODE_PMAX : MODE_VALUE;
+	}
 	s->m = ml_cache_acquire(path, err);
 	if (s->m == NULL) {
+		free(s);
+		return NULL;
+	}
+	if (s->m->kind == NULL || (s->mode != MODE_VALUE && s->cls >= s->m->label.nclass)) {
+		err_set(err, -1, "__ml_predict: mode '%s' does not apply to model %s", mode, s->m->name);
+		ml_cache_release(s->m);
 		free(s);
 		return NULL;
 	}
@@ -187,7 +199,7 @@ kernel(struct fn_call *call, struct vec **args, int nargs, int n, struct vec *ou
 			continue;
 		}
 		switch (s->mode) {
-		case MODE_P1: r[i] = s->out[(size_t)i * 2 + 1]; break;
+		case MODE_PCLASS: r[i] = s->out[(size_t)i * (size_t)k + (size_t)s->cls]; break;
 		case MODE_VALUE: r[i] = s->out[i]; break;
 		case MODE_CLASS:
 		case MODE_PMAX: {

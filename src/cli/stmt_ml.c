@@ -46,6 +46,14 @@ models_dir_of(const char *table_dir, const char **base)
 char *
 ml_model_file(struct session *s, const struct ast_name *n, struct wb_error *err)
 {
+	/* the name becomes a file name (no directories, no hidden files) and
+	 * is written in references, which split at '.', '@' and '/' */
+	const char *last = n->n > 0 ? n->parts[n->n - 1] : "";
+	if (last[0] == '\0' || strpbrk(last, "./\\@") != NULL) {
+		err_set(err, -1, "\"%s\" cannot name a model", last);
+		err_hint(err, "a model's name has no '.', '/', '\\' or '@'");
+		return NULL;
+	}
 	char *dir = catalog_table_dir(s->catalog, (char *const *)n->parts, n->n, err);
 	if (dir == NULL)
 		return NULL;
@@ -118,8 +126,8 @@ print_model_summary(struct session *s, const char *name, const struct ml_model *
 	if (m->als)
 		sb_printf(&sb, "model %s: als on %lld interactions", name, (long long)m->train_rows);
 	else
-		sb_printf(&sb, "model %s: %s on %lld rows, %d features", name, m->model_type, (long long)m->train_rows,
-		    m->p);
+		sb_printf(&sb, "model %s: %s on %lld rows, %d feature%s", name, m->model_type, (long long)m->train_rows,
+		    m->p, m->p == 1 ? "" : "s");
 	if (m->eval_rows > 0)
 		sb_printf(&sb, ", %lld held out", (long long)m->eval_rows);
 	for (int i = 0; i < m->nmetrics && i < 8; i++)
@@ -157,8 +165,10 @@ static int
 exec_create(struct session *s, struct arena *a, struct ml_stmt *st, struct wb_error *err)
 {
 	char *path = ml_model_file(s, &st->name, err);
-	if (path == NULL)
+	if (path == NULL) {
+		err_at(err, st->pos);
 		return -1;
+	}
 	char *name = name_text(&st->name);
 	int rc = -1;
 	struct ml_run_ctx *run = NULL;
@@ -326,6 +336,7 @@ collect_schema(void *arg, const char *catalog, const char *schema)
 	l->v[l->n++] = xstrdup(schema);
 }
 
+
 static void
 show_schema(void *arg, const char *catalog, const char *schema)
 {
@@ -451,10 +462,7 @@ static int
 exec_describe(struct session *s, struct ml_stmt *st, struct wb_error *err)
 {
 	struct ml_resolved r = {0};
-	char *ref = name_text(&st->name);
-	int rc = ml_resolve(s, ref, st->ref_pos, &r, err);
-	free(ref);
-	if (rc < 0)
+	if (ml_resolve(s, st->ref, st->ref_pos, &r, err) < 0)
 		return -1;
 	const struct ml_model *m = ml_cache_acquire(r.path, err);
 	if (m == NULL) {

@@ -103,6 +103,23 @@ find_name(int n, char *const *names, const char *name)
 	return -1;
 }
 
+/* Every feature of m is a column of the input. */
+static int
+check_features(const struct ml_model *m, int ncol, char *const *names, int pos, struct wb_error *err)
+{
+	for (int i = 0; i < m->nfeat; i++)
+		if (find_name(ncol, names, m->feat[i].name) < 0) {
+			err_set(err, pos, "the input has no column %s, a feature of model %s", m->feat[i].name, m->name);
+			struct strbuf sb = STRBUF_INIT;
+			for (int k = 0; k < m->nfeat; k++)
+				sb_printf(&sb, "%s%s", k ? ", " : "", m->feat[k].name);
+			err_hint(err, "the model's features: %s", sb_str(&sb));
+			sb_free(&sb);
+			return -1;
+		}
+	return 0;
+}
+
 /* __ml_predict('<file>', mode, features...) */
 static struct ast *
 predict_call(struct arena *a, const struct ml_model *m, const char *path, const char *mode, int pos)
@@ -126,18 +143,8 @@ predict_query(struct session *s, struct arena *a, const struct ml_model *m, cons
 	int ncol;
 	char **names;
 	wb_type *types;
-	if (input_columns(s, a, input, &ncol, &names, &types, err) < 0)
+	if (input_columns(s, a, input, &ncol, &names, &types, err) < 0 || check_features(m, ncol, names, pos, err) < 0)
 		return NULL;
-	for (int i = 0; i < m->nfeat; i++)
-		if (find_name(ncol, names, m->feat[i].name) < 0) {
-			err_set(err, pos, "the input has no column %s, a feature of model %s", m->feat[i].name, m->name);
-			struct strbuf sb = STRBUF_INIT;
-			for (int k = 0; k < m->nfeat; k++)
-				sb_printf(&sb, "%s%s", k ? ", " : "", m->feat[k].name);
-			err_hint(err, "the model's features: %s", sb_str(&sb));
-			sb_free(&sb);
-			return NULL;
-		}
 	struct ast *in = ast_mk_derived(a, input, "__wb_in");
 	char *pred_name = arena_printf(a, "predicted_%s", m->label.name);
 	char *prob_name = arena_printf(a, "predicted_%s_probability", m->label.name);
@@ -254,36 +261,37 @@ score_input(struct session *s, struct arena *a, const struct ml_model *m, const 
 		err_set(err, pos, "the input has no column %s, the label of model %s", m->label.name, m->name);
 		return -1;
 	}
+	if (check_features(m, ncol, names, pos, err) < 0)
+		return -1;
 	bool classify = m->label.nclass > 0;
 	int k = m->label.nclass;
-	/* SELECT label, p (, c) FROM (predict query) */
-	struct ast *pq = predict_query(s, a, m, path, input, 0.5, pos, err);
-	if (pq == NULL)
-		return -1;
-	struct ast *src = ast_mk_derived(a, pq, "__wb_q");
+	/* SELECT label, P(class 0), ..., P(class k-1) (binary: P(1); a
+	 * regressor: its prediction) FROM (input): metrics such as log_loss
+	 * and roc_auc need every class's probability */
+	int first = k == 2 ? 1 : 0, width = classify ? k - first : 1;
 	struct ast_list items = {0};
-	ast_list_add(a, &items, ast_mk_item(a, ast_mk_col(a, NULL, m->label.name, pos), NULL));
-	const char *pcol = classify ? arena_printf(a, "predicted_%s_probability", m->label.name)
-	    : arena_printf(a, "predicted_%s", m->label.name);
-	ast_list_add(a, &items, ast_mk_item(a, ast_mk_col(a, NULL, pcol, pos), NULL));
-	if (classify && k > 2)
-		ast_list_add(a, &items, ast_mk_item(a, ast_mk_col(a, NULL, arena_printf(a, "predicted_%s", m->label.name),
-		    pos), NULL));
-	struct ast *q = ast_mk_select(a, src, &items, NULL);
+	ast_list_add(a, &items, ast_mk_item(a, ast_mk_col(a, "__wb_in", arena_strdup(a, m->label.name), pos), NULL));
+	for (int c = 0; c < width; c++) {
+		const char *mode = classify ? arena_printf(a, "p%d", first + c) : "value";
+		ast_list_add(a, &items, ast_mk_item(a, predict_call(a, m, path, mode, pos), arena_printf(a, "__wb_p%d", c)));
+	}
+	struct ast *q = ast_mk_select(a, ast_mk_derived(a, input, "__wb_in"), &items, NULL);
 	struct binder b;
 	struct pnode *p = stmt_plan_query(s, &b, a, q, err);
 	if (p == NULL) {
 		stmt_finish(s, &b, NULL);
 		return -1;
 	}
-	enum stats_role roles[3] = {classify ? STATS_FACTOR : STATS_NUMERIC, STATS_NUMERIC, STATS_FACTOR};
+	enum stats_role *roles = arena_alloc(a, sizeof *roles * (size_t)(width + 1));
+	roles[0] = classify ? STATS_FACTOR : STATS_NUMERIC;
+	for (int c = 1; c <= width; c++)
+		roles[c] = STATS_NUMERIC;
 	struct stats_data d;
 	if (stmt_read_columns(s, &b, p, roles, "ML.EVALUATE", a, &d, err) < 0) {
 		stmt_free_columns(&d);
 		return -1;
 	}
-	int width = classify ? k : 1;
-	sc->prob = xmalloc(sizeof *sc->prob * (size_t)(d.n ? d.n : 1) * (size_t)width);
+	sc->prob = xmalloc(sizeof *sc->prob * (size_t)(d.n ? d.n : 1) * (size_t)(classify ? k : 1));
 	if (classify) {
 		sc->y = xmalloc(sizeof *sc->y * (size_t)(d.n ? d.n : 1));
 		/* the data's label levels -> the model's classes */
@@ -295,21 +303,9 @@ score_input(struct session *s, struct arena *a, const struct ml_model *m, const 
 				if (strcmp(lc->labels[l], m->label.classes[c]) == 0)
 					map[l] = c;
 		}
-		int32_t *cmap = NULL;
-		if (k > 2) {
-			const struct stats_column *pc = &d.col[2];
-			cmap = xmalloc(sizeof *cmap * (size_t)(pc->nlevels ? pc->nlevels : 1));
-			for (int l = 0; l < pc->nlevels; l++) {
-				cmap[l] = 0;
-				for (int c = 0; c < k; c++)
-					if (strcmp(pc->labels[l], m->label.classes[c]) == 0)
-						cmap[l] = c;
-			}
-		}
 		for (int64_t i = 0; i < d.n; i++) {
 			int lv = lc->level[i];
-			double pr = d.col[1].x[i];
-			if (lv < 0 || isnan(pr))
+			if (lv < 0 || isnan(d.col[1].x[i]))
 				continue;
 			if (map[lv] < 0) {
 				sc->unknown++;
@@ -317,19 +313,15 @@ score_input(struct session *s, struct arena *a, const struct ml_model *m, const 
 			}
 			double *row = sc->prob + sc->n * k;
 			if (k == 2) {
-				row[0] = 1 - pr;
-				row[1] = pr;
+				row[0] = 1 - d.col[1].x[i];
+				row[1] = d.col[1].x[i];
 			} else {
-				/* the predicted class's probability; the rest shared out */
-				int pcl = d.col[2].level[i] >= 0 ? cmap[d.col[2].level[i]] : 0;
 				for (int c = 0; c < k; c++)
-					row[c] = (1 - pr) / (k - 1);
-				row[pcl] = pr;
+					row[c] = d.col[1 + c].x[i];
 			}
 			sc->y[sc->n++] = map[lv];
 		}
 		free(map);
-		free(cmap);
 	} else {
 		sc->yreg = xmalloc(sizeof *sc->yreg * (size_t)(d.n ? d.n : 1));
 		for (int64_t i = 0; i < d.n; i++) {
@@ -341,7 +333,17 @@ score_input(struct session *s, struct arena *a, const struct ml_model *m, const 
 	}
 	stmt_free_columns(&d);
 	if (sc->n == 0) {
-		err_set(err, pos, "no rows to evaluate: the input has no rows with a label and a prediction");
+		if (sc->unknown > 0) {
+			err_set(err, pos, "no rows to evaluate: the labels of all %lld rows are classes model %s never saw",
+			    (long long)sc->unknown, m->name);
+			struct strbuf sb = STRBUF_INIT;
+			for (int c = 0; c < k; c++)
+				sb_printf(&sb, "%s%s", c ? ", " : "", m->label.classes[c]);
+			err_hint(err, "its classes: %s", sb_str(&sb));
+			sb_free(&sb);
+		} else {
+			err_set(err, pos, "no rows to evaluate: the input has no rows with a label and a prediction");
+		}
 		scored_free(sc);
 		return -1;
 	}

@@ -655,7 +655,10 @@ show_runs(struct session *s, struct arena *a, struct ml_stmt *stm, struct mlt_st
 	char *exp_id = NULL;
 	if (stm->experiment != NULL) {
 		struct mlt_experiment e = {0};
-		if (mlt_experiment_by_name(st, stm->experiment, &e, err) < 0) {
+		int found = mlt_experiment_by_name(st, stm->experiment, &e, err);
+		if (found <= 0) {
+			if (found == 0)
+				err_set(err, stm->pos, "experiment %s does not exist", stm->experiment);
 			err_hint(err, "SHOW EXPERIMENTS lists them");
 			return -1;
 		}
@@ -709,6 +712,18 @@ show_runs(struct session *s, struct arena *a, struct ml_stmt *stm, struct mlt_st
 	return rc;
 }
 
+/* The run with id: 0, or -1 with err set (a run that does not exist, too). */
+static int
+get_run(struct mlt_store *st, const char *id, int pos, struct mlt_run *r, struct wb_error *err)
+{
+	int found = mlt_run_get(st, id, r, err);
+	if (found == 0) {
+		err_set(err, pos, "run %s does not exist", id);
+		err_hint(err, "SHOW RUNS lists them");
+	}
+	return found > 0 ? 0 : -1;
+}
+
 static int
 compare_runs(struct session *s, struct ml_stmt *stm, struct mlt_store *st, struct wb_error *err)
 {
@@ -720,7 +735,7 @@ compare_runs(struct session *s, struct ml_stmt *stm, struct mlt_store *st, struc
 	struct mlt_run *runs = xcalloc((size_t)n, sizeof *runs);
 	int rc = 0;
 	for (int i = 0; i < n && rc == 0; i++)
-		rc = mlt_run_get(st, stm->run_ids[i], &runs[i], err);
+		rc = get_run(st, stm->run_ids[i], stm->pos, &runs[i], err);
 	if (rc < 0) {
 		mlt_runs_free(runs, n);
 		return -1;
@@ -753,29 +768,37 @@ compare_runs(struct session *s, struct ml_stmt *stm, struct mlt_store *st, struc
 		for (int k = 0; k < nk; k++) {
 			rsb_str(&rb, 0, which == 0 ? "param" : "metric");
 			rsb_str(&rb, 1, keys[k]);
-			bool differs = false;
-			char first[64] = "";
+			/* differs compares the whole values (not what is shown) */
+			bool differs = false, first_has = false;
+			const char *first = NULL;
+			const struct mlt_metric *first_m = NULL;
 			for (int i = 0; i < n; i++) {
 				char buf[64];
 				const char *v;
+				const struct mlt_metric *mt = NULL;
 				if (which == 0) {
 					v = param_of(&runs[i], keys[k]);
 				} else {
-					const struct mlt_metric *mt = metric_of(&runs[i], keys[k]);
+					mt = metric_of(&runs[i], keys[k]);
 					if (mt)
-						snprintf(buf, sizeof buf, "%.6g", mt->value);
+						mlt_format_float(mt->value, buf);   /* as MLflow stores it */
 					v = mt ? buf : NULL;
 				}
 				if (v)
 					rsb_str(&rb, 2 + i, v);
 				else
 					rsb_null(&rb, 2 + i);
-				char cur[64];
-				snprintf(cur, sizeof cur, "%s", v ? v : "\x01");
-				if (i == 0)
-					snprintf(first, sizeof first, "%s", cur);
-				else
-					differs |= strcmp(first, cur) != 0;
+				if (i == 0) {
+					first_has = v != NULL;
+					first = which == 0 ? v : NULL;
+					first_m = mt;
+				} else if ((v != NULL) != first_has) {
+					differs = true;
+				} else if (v != NULL && which == 0) {
+					differs |= strcmp(first, v) != 0;
+				} else if (v != NULL) {
+					differs |= !(mt->value == first_m->value || (isnan(mt->value) && isnan(first_m->value)));
+				}
 			}
 			rsb_bool(&rb, 2 + n, differs);
 			rsb_end_row(&rb);
@@ -857,7 +880,7 @@ register_model(struct session *s, struct arena *a, struct ml_stmt *stm, struct m
 		sb_free(&ref);
 	}
 	struct mlt_run r = {0};
-	if (mlt_run_get(st, run_id, &r, err) < 0) {
+	if (get_run(st, run_id, stm->pos, &r, err) < 0) {
 		free(run_id);
 		return -1;
 	}

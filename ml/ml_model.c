@@ -3,17 +3,17 @@
  */
 #include "ml/ml_model.h"
 #include "ml/ml_als.h"
+#include "ml/ml_yaml.h"
 #include "core/digest.h"
 #include "core/hash.h"
 #include "core/strbuf.h"
 #include "core/xmalloc.h"
 
-#include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #define MAGIC "WBMODEL"
 #define FORMAT_VERSION 1
@@ -73,6 +73,25 @@ ml_model_free(struct ml_model *m)
 	free(m->split_method);
 	free(m->split_col);
 	free(m);
+}
+
+void
+ml_model_add_metric(struct ml_model *m, const char *name, double v)
+{
+	m->metrics = xrealloc(m->metrics, sizeof *m->metrics * (size_t)(m->nmetrics + 1));
+	m->metrics[m->nmetrics++] = (struct ml_metric){xstrdup(name), v};
+}
+
+void
+ml_model_note(struct ml_model *m, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	struct strbuf sb = STRBUF_INIT;
+	sb_vprintf(&sb, fmt, ap);
+	va_end(ap);
+	m->notes = xrealloc(m->notes, sizeof *m->notes * (size_t)(m->nnotes + 1));
+	m->notes[m->nnotes++] = sb_detach(&sb);
 }
 
 /* ------------------------------------------------------------ level lookup */
@@ -613,57 +632,19 @@ ml_model_save(const struct ml_model *m, const char *path, struct wb_error *err)
 {
 	struct ml_wbuf b = {0};
 	ml_model_write(m, &b);
-	struct strbuf tmp = STRBUF_INIT;
-	sb_printf(&tmp, "%s.tmp%ld", path, (long)getpid());
-	FILE *f = fopen(sb_str(&tmp), "wb");
-	int rc = -1;
-	if (f == NULL) {
-		err_set(err, -1, "cannot write model file %s: %s", sb_str(&tmp), strerror(errno));
-		goto out;
-	}
-	bool ok = fwrite(b.p, 1, b.n, f) == b.n;
-	ok = fflush(f) == 0 && ok;
-	ok = fsync(fileno(f)) == 0 && ok;
-	ok = fclose(f) == 0 && ok;
-	if (!ok || rename(sb_str(&tmp), path) < 0) {
-		err_set(err, -1, "cannot write model file %s: %s", path, strerror(errno));
-		unlink(sb_str(&tmp));
-		goto out;
-	}
-	rc = 0;
-out:
-	sb_free(&tmp);
+	int rc = ml_yaml_file_write(path, NULL, (const char *)b.p, b.n, false, err);
 	ml_wbuf_free(&b);
-	return rc;
+	return rc < 0 ? -1 : 0;
 }
 
 struct ml_model *
 ml_model_load(const char *path, struct wb_error *err)
 {
-	FILE *f = fopen(path, "rb");
-	if (f == NULL) {
-		err_set(err, -1, "cannot read model file %s: %s", path, strerror(errno));
+	size_t n;
+	char *buf = ml_yaml_file_read(path, &n, NULL, err);
+	if (buf == NULL)
 		return NULL;
-	}
-	uint8_t *buf = NULL;
-	size_t n = 0, cap = 0;
-	for (;;) {
-		if (n == cap) {
-			cap = cap ? 2 * cap : 1 << 16;
-			buf = xrealloc(buf, cap);
-		}
-		size_t got = fread(buf + n, 1, cap - n, f);
-		n += got;
-		if (got == 0)
-			break;
-	}
-	bool rerr = ferror(f) != 0;
-	fclose(f);
-	struct ml_model *m = NULL;
-	if (rerr)
-		err_set(err, -1, "cannot read model file %s", path);
-	else
-		m = ml_model_read(buf, n, path, err);
+	struct ml_model *m = ml_model_read((const uint8_t *)buf, n, path, err);
 	free(buf);
 	return m;
 }

@@ -111,6 +111,9 @@ struct ml_model {
 };
 
 void ml_model_free(struct ml_model *m);
+/* Add a metric / a note (printf-style) to the training record. */
+void ml_model_add_metric(struct ml_model *m, const char *name, double v);
+void ml_model_note(struct ml_model *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Save to path (temporary file + rename) / load with every check. */
 int ml_model_save(const struct ml_model *m, const char *path, struct wb_error *err);

@@ -8,10 +8,10 @@
 #include "core/hash.h"
 #include "core/pool.h"
 #include "core/strbuf.h"
+#include "core/strutil.h"
 #include "core/xmalloc.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -70,28 +70,6 @@ known_option(const struct ml_plan *pl, const char *key)
 }
 
 static int
-edit_distance(const char *a, const char *b)
-{
-	int la = (int)strlen(a), lb = (int)strlen(b), d[64];
-	if (la > 60 || lb > 60)
-		return 99;
-	for (int j = 0; j <= lb; j++)
-		d[j] = j;
-	for (int i = 1; i <= la; i++) {
-		int prev = d[0];
-		d[0] = i;
-		for (int j = 1; j <= lb; j++) {
-			int cur = d[j];
-			int sub = prev + (a[i - 1] != b[j - 1]);
-			int v = d[j] + 1 < d[j - 1] + 1 ? d[j] + 1 : d[j - 1] + 1;
-			d[j] = v < sub ? v : sub;
-			prev = cur;
-		}
-	}
-	return d[lb];
-}
-
-static int
 check_options(const struct ml_plan *pl, struct wb_error *err)
 {
 	for (int i = 0; i < pl->opts->n; i++) {
@@ -99,17 +77,14 @@ check_options(const struct ml_plan *pl, struct wb_error *err)
 		if (known_option(pl, v->key))
 			continue;
 		err_set(err, v->pos, "unknown option %s for model_type '%s'", v->key, pl->model_type);
-		const char *best = NULL;
-		int bd = 4;
+		/* the closest of the common and the kind's own options */
+		const char *cands[128];
+		int nc = 0;
 		const char *const *lists[2] = {ml_common_options, pl->als ? ml_als_options : pl->kind->options};
 		for (int l = 0; l < 2; l++)
-			for (int k = 0; lists[l] && lists[l][k]; k++) {
-				int dd = edit_distance(v->key, lists[l][k]);
-				if (dd < bd) {
-					bd = dd;
-					best = lists[l][k];
-				}
-			}
+			for (int k = 0; lists[l] && lists[l][k] && nc < 128; k++)
+				cands[nc++] = lists[l][k];
+		const char *best = str_suggest(v->key, cands, nc);
 		if (best)
 			err_hint(err, "did you mean %s?", best);
 		else
@@ -421,28 +396,6 @@ ml_eval_free(struct ml_eval *ev)
 
 /* ------------------------------------------------------------ supervised */
 
-static void
-note(struct ml_model *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void
-note(struct ml_model *m, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	struct strbuf sb = STRBUF_INIT;
-	sb_vprintf(&sb, fmt, ap);
-	va_end(ap);
-	m->notes = xrealloc(m->notes, sizeof *m->notes * (size_t)(m->nnotes + 1));
-	m->notes[m->nnotes++] = sb_detach(&sb);
-}
-
-static void
-add_metric(struct ml_model *m, const char *name, double v)
-{
-	m->metrics = xrealloc(m->metrics, sizeof *m->metrics * (size_t)(m->nmetrics + 1));
-	m->metrics[m->nmetrics++] = (struct ml_metric){xstrdup(name), v};
-}
-
 /* "0: 900 (90.0%), 1: 100 (10.0%)" */
 static void
 distribution(struct strbuf *sb, const struct ml_label *lab, const int32_t *cls, const bool *sel, int64_t n)
@@ -679,9 +632,9 @@ train_supervised(const struct ml_plan *pl, const struct stats_data *d, struct ml
 				}
 	}
 	if (no_label)
-		note(m, "%lld row%s without a label left out", (long long)no_label, no_label == 1 ? "" : "s");
+		ml_model_note(m, "%lld row%s without a label left out", (long long)no_label, no_label == 1 ? "" : "s");
 	if (nnull_feat)
-		note(m, m->drop_nulls ? "NULL features (%s): %lld rows dropped" : "NULL features (%s) imputed: numbers by the training mean, categories as none",
+		ml_model_note(m, m->drop_nulls ? "NULL features (%s): %lld rows dropped" : "NULL features (%s) imputed: numbers by the training mean, categories as none",
 		    sb_str(&sb), (long long)null_rows);
 	sb_clear(&sb);
 	int64_t nkeep = 0;
@@ -744,11 +697,11 @@ train_supervised(const struct ml_plan *pl, const struct stats_data *d, struct ml
 			goto fail;
 		}
 		distribution(&sb, &m->label, cls, train, n);
-		note(m, "label %s in training rows (%lld): %s", m->label.name, (long long)ntrain, sb_str(&sb));
+		ml_model_note(m, "label %s in training rows (%lld): %s", m->label.name, (long long)ntrain, sb_str(&sb));
 		sb_clear(&sb);
 		if (neval) {
 			distribution(&sb, &m->label, cls, eval, n);
-			note(m, "label %s in held-out rows (%lld): %s", m->label.name, (long long)neval, sb_str(&sb));
+			ml_model_note(m, "label %s in held-out rows (%lld): %s", m->label.name, (long long)neval, sb_str(&sb));
 			sb_clear(&sb);
 		}
 	}
@@ -822,7 +775,7 @@ train_supervised(const struct ml_plan *pl, const struct stats_data *d, struct ml
 		ml_metrics_regress(ev->yreg, ev->pred, en, &ms);
 	}
 	for (int i = 0; i < ms.n; i++)
-		add_metric(m, ms.names[i], ms.values[i]);
+		ml_model_add_metric(m, ms.names[i], ms.values[i]);
 	if (classify) {
 		m->cm = xmalloc(sizeof *m->cm * (size_t)m->label.nclass * (size_t)m->label.nclass);
 		ml_confusion(ev->y, ev->pred, en, m->label.nclass, m->threshold, m->cm);
@@ -835,7 +788,7 @@ train_supervised(const struct ml_plan *pl, const struct stats_data *d, struct ml
 		}
 	}
 	if (ev->on_training)
-		note(m, "no held-out rows (data_split = 0): metrics are on the training rows");
+		ml_model_note(m, "no held-out rows (data_split = 0): metrics are on the training rows");
 	goto out;
 fail:
 	ml_model_free(m);
@@ -867,7 +820,7 @@ ml_train_run(const struct ml_plan *pl, const struct stats_data *d, struct ml_log
 	if (m == NULL)
 		return NULL;
 	for (int i = 0; i < log->nnotes; i++)
-		note(m, "%s", log->notes[i]);
+		ml_model_note(m, "%s", log->notes[i]);
 	m->nsteps = log->nsteps;
 	m->steps = xmalloc(sizeof *m->steps * (size_t)(log->nsteps ? log->nsteps : 1));
 	memcpy(m->steps, log->steps, sizeof *m->steps * (size_t)log->nsteps);

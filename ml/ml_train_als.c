@@ -47,20 +47,6 @@ copy_labels(const struct stats_column *c)
 	return v;
 }
 
-static void
-add_metric(struct ml_model *m, const char *name, double v)
-{
-	m->metrics = xrealloc(m->metrics, sizeof *m->metrics * (size_t)(m->nmetrics + 1));
-	m->metrics[m->nmetrics++] = (struct ml_metric){xstrdup(name), v};
-}
-
-static void
-add_note(struct ml_model *m, char *text)
-{
-	m->notes = xrealloc(m->notes, sizeof *m->notes * (size_t)(m->nnotes + 1));
-	m->notes[m->nnotes++] = text;
-}
-
 /* Ranking metrics over users with held-out pairs (ho: sorted by user). */
 static void
 ranking_metrics(struct ml_model *m, const struct pair *tr, int64_t ntr, const struct pair *ho, int64_t nho, int k)
@@ -119,11 +105,11 @@ ranking_metrics(struct ml_model *m, const struct pair *tr, int64_t ntr, const st
 	}
 	char name[40];
 	snprintf(name, sizeof name, "precision_at_%d", k);
-	add_metric(m, name, nreq ? prec / nreq : NAN);
+	ml_model_add_metric(m, name, nreq ? prec / nreq : NAN);
 	snprintf(name, sizeof name, "recall_at_%d", k);
-	add_metric(m, name, nreq ? rec / nreq : NAN);
+	ml_model_add_metric(m, name, nreq ? rec / nreq : NAN);
 	snprintf(name, sizeof name, "ndcg_at_%d", k);
-	add_metric(m, name, nreq ? ndcg / nreq : NAN);
+	ml_model_add_metric(m, name, nreq ? ndcg / nreq : NAN);
 	free(off);
 	free(seen);
 	free(users);
@@ -245,7 +231,8 @@ ml_train_als(const struct ml_plan *pl, const struct stats_data *d, struct ml_log
 	    (long long)np, (long long)ntr, (long long)nho);
 	if (dropped)
 		sb_printf(&sb, "; %lld rows with a NULL user, item or rating left out", (long long)dropped);
-	add_note(m, sb_detach(&sb));
+	ml_model_note(m, "%s", sb_str(&sb));
+	sb_free(&sb);
 	if (nho > 0) {
 		if (implicit) {
 			ranking_metrics(m, tr, ntr, ho, nho, pl->k);
@@ -256,9 +243,9 @@ ml_train_als(const struct ml_plan *pl, const struct stats_data *d, struct ml_log
 				sae += fabs(e);
 				sse += e * e;
 			}
-			add_metric(m, "mean_absolute_error", sae / (double)nho);
-			add_metric(m, "mean_squared_error", sse / (double)nho);
-			add_metric(m, "root_mean_squared_error", sqrt(sse / (double)nho));
+			ml_model_add_metric(m, "mean_absolute_error", sae / (double)nho);
+			ml_model_add_metric(m, "mean_squared_error", sse / (double)nho);
+			ml_model_add_metric(m, "root_mean_squared_error", sqrt(sse / (double)nho));
 		}
 	}
 	free(pr);

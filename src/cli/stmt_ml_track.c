@@ -20,6 +20,7 @@
 #include "config.h"
 #include "cli/stmt_ml_int.h"
 #include "ml/ml_track.h"
+#include "ml/ml_yaml.h"
 #include "core/strbuf.h"
 #include "core/xmalloc.h"
 #include "store/delta/delta.h"
@@ -86,7 +87,6 @@ run_free(struct ml_run_ctx *r)
 
 struct versions {
 	struct session *s;
-	struct strbuf tags;    /* "name=version;" to avoid duplicates */
 	struct mlt_store *store;
 	const char *run_id;
 };
@@ -183,7 +183,6 @@ ml_track_start(struct session *s, const struct ml_stmt *st, const char *model_na
 		goto fail;
 	struct versions v = {.s = s, .store = r->store, .run_id = r->run_id};
 	walk_query(&v, st->query);
-	sb_free(&v.tags);
 	return r;
 fail:
 	if (r->run_id) {
@@ -198,43 +197,19 @@ fail:
 static int
 copy_file(const char *from, const char *to, struct wb_error *err)
 {
-	FILE *in = fopen(from, "rb");
-	if (in == NULL) {
-		err_set(err, -1, "cannot read %s: %s", from, strerror(errno));
-		return -1;
-	}
-	FILE *out = fopen(to, "wb");
-	if (out == NULL) {
-		fclose(in);
-		err_set(err, -1, "cannot write %s: %s", to, strerror(errno));
-		return -1;
-	}
-	char buf[65536];
 	size_t n;
-	bool ok = true;
-	while ((n = fread(buf, 1, sizeof buf, in)) > 0)
-		ok = ok && fwrite(buf, 1, n, out) == n;
-	ok = ok && !ferror(in);
-	fclose(in);
-	ok = fclose(out) == 0 && ok;
-	if (!ok)
-		err_set(err, -1, "cannot copy %s to %s", from, to);
-	return ok ? 0 : -1;
+	char *data = ml_yaml_file_read(from, &n, NULL, err);
+	if (data == NULL)
+		return -1;
+	int rc = ml_yaml_file_write(to, NULL, data, n, false, err);
+	free(data);
+	return rc < 0 ? -1 : 0;
 }
 
 static int
 write_text(const char *path, const char *text, struct wb_error *err)
 {
-	FILE *f = fopen(path, "wb");
-	if (f == NULL) {
-		err_set(err, -1, "cannot write %s: %s", path, strerror(errno));
-		return -1;
-	}
-	bool ok = fputs(text, f) >= 0;
-	ok = fclose(f) == 0 && ok;
-	if (!ok)
-		err_set(err, -1, "cannot write %s", path);
-	return ok ? 0 : -1;
+	return ml_yaml_file_write(path, NULL, text, strlen(text), false, err) < 0 ? -1 : 0;
 }
 
 static int

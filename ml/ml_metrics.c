@@ -32,13 +32,12 @@ ml_confusion(const int32_t *y, const double *prob, int64_t n, int nclass, double
 }
 
 /* Row indexes ordered by score, descending (ties in index order). */
-static const double *sort_score;
-
 static int
-cmp_desc(const void *a, const void *b)
+cmp_desc(const void *a, const void *b, void *arg)
 {
+	const double *score = arg;
 	int64_t i = *(const int64_t *)a, j = *(const int64_t *)b;
-	double x = sort_score[i], y = sort_score[j];
+	double x = score[i], y = score[j];
 	if (x != y)
 		return x > y ? -1 : 1;
 	return i < j ? -1 : i > j;
@@ -50,8 +49,7 @@ order_desc(const double *score, int64_t n)
 	int64_t *ord = xmalloc(sizeof *ord * (size_t)(n ? n : 1));
 	for (int64_t i = 0; i < n; i++)
 		ord[i] = i;
-	sort_score = score;
-	qsort(ord, (size_t)n, sizeof *ord, cmp_desc);
+	qsort_r(ord, (size_t)n, sizeof *ord, cmp_desc, (void *)score);
 	return ord;
 }
 

@@ -620,12 +620,11 @@ exec_weights(struct session *s, const struct ml_stmt *st, const struct ml_model 
 
 /* ------------------------------------------------------------ ML.RECOMMEND */
 
-static char *const *sort_users;
-
 static int
-cmp_user(const void *a, const void *b)
+cmp_user(const void *a, const void *b, void *arg)
 {
-	return strcmp(sort_users[*(const int32_t *)a], sort_users[*(const int32_t *)b]);
+	char *const *users = arg;
+	return strcmp(users[*(const int32_t *)a], users[*(const int32_t *)b]);
 }
 
 static int
@@ -678,8 +677,7 @@ exec_recommend(struct session *s, struct arena *a, const struct ml_stmt *st, con
 		int32_t *byname = xmalloc(sizeof *byname * (size_t)(m->nusers ? m->nusers : 1));
 		for (int u = 0; u < m->nusers; u++)
 			byname[u] = u;
-		sort_users = m->users;
-		qsort(byname, (size_t)m->nusers, sizeof *byname, cmp_user);
+		qsort_r(byname, (size_t)m->nusers, sizeof *byname, cmp_user, m->users);
 		for (int l = 0; l < c->nlevels; l++) {
 			int found = -1, lo = 0, hi = m->nusers - 1;
 			while (lo <= hi && found < 0) {

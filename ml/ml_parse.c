@@ -26,8 +26,7 @@ stmt_new(struct parser *p, enum ml_stmt_kind kind, void **data)
 static int
 end(struct parser *p)
 {
-	const struct token *t = parser_peek(p, 0);
-	if (!parser_at_end(p) && !(t->type == TOK_OP && t->len == 1 && t->text[0] == ')'))
+	if (!parser_at_query_end(p))
 		return parser_syntax_error(p, "the end of the statement");
 	return 0;
 }

@@ -82,8 +82,7 @@ stats_parse_from(struct parser *p, struct stats_stmt *st)
 			return -1;
 	}
 	/* ")" ends it where it stands as a query: FROM (TTEST ...) */
-	const struct token *t = parser_peek(p, 0);
-	if (!parser_at_end(p) && !(t->type == TOK_OP && t->len == 1 && t->text[0] == ')'))
+	if (!parser_at_query_end(p))
 		return parser_syntax_error(p, "WHERE or the end of the statement");
 	return 0;
 }

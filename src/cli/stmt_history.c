@@ -74,7 +74,7 @@ parse_history(struct parser *p, void **data)
 		}
 		h->limit = (int64_t)d;
 	}
-	return parser_at_end(p) ? 0 : parser_syntax_error(p, "LIMIT or the end of the statement");
+	return parser_at_query_end(p) ? 0 : parser_syntax_error(p, "LIMIT or the end of the statement");
 }
 
 static int
@@ -136,6 +136,7 @@ const struct stmt_ext stmt_ext_describe_history = {
 	.exec = (void *)exec_history,
 	.usage = "DESCRIBE HISTORY table [LIMIT n]",
 	.summary = "the commits of a Delta table, newest first",
+	.query = true,   /* SELECT ... FROM (DESCRIBE HISTORY t) */
 };
 
 /* ------------------------------------------------------- details */
@@ -234,7 +235,7 @@ parse_detail(struct parser *p, void **data)
 	*data = d;
 	if (!stmt_parse_target(p, &d->target))
 		return -1;
-	return parser_at_end(p) ? 0 : parser_syntax_error(p, "the end of the statement");
+	return parser_at_query_end(p) ? 0 : parser_syntax_error(p, "the end of the statement");
 }
 
 static int
@@ -296,6 +297,7 @@ const struct stmt_ext stmt_ext_describe_detail = {
 	.exec = (void *)exec_detail,
 	.usage = "DESCRIBE DETAIL table",
 	.summary = "a Delta table's location, version, files, size, properties and protocol",
+	.query = true,
 };
 
 void

@@ -9,6 +9,7 @@
 #include "store/lake/lake.h"
 #include "store/parquet/pq.h"
 #include "store/delta/delta.h"
+#include "core/json.h"
 #include "core/pool.h"
 #include "core/strbuf.h"
 #include "core/xmalloc.h"
@@ -19,6 +20,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 bool
 stmt_lake_wanted(struct session *s, const struct ast *st)
@@ -299,6 +301,32 @@ copy_files(const char *path, struct name_list *out, struct wb_error *err)
 	return 0;
 }
 
+/* The files as COPY INTO's commitInfo.operationParameters.files: a JSON
+ * array of {path, size, modificationTime (ms)}, so the log says what each
+ * commit loaded (the txn actions say which paths are done). */
+static char *
+copy_files_json(const struct name_list *files)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct json_writer w;
+	json_w_init(&w, &sb);
+	json_w_array(&w);
+	for (int i = 0; i < files->n; i++) {
+		struct stat st;
+		bool ok = stat(files->v[i], &st) == 0;
+		json_w_object(&w);
+		json_w_key(&w, "path");
+		json_w_string(&w, files->v[i]);
+		json_w_key(&w, "size");
+		json_w_int(&w, ok ? (int64_t)st.st_size : -1);
+		json_w_key(&w, "modificationTime");
+		json_w_int(&w, ok ? (int64_t)st.st_mtim.tv_sec * 1000 + st.st_mtim.tv_nsec / 1000000 : -1);
+		json_w_end(&w);
+	}
+	json_w_end(&w);
+	return sb_detach(&sb);
+}
+
 static void
 sql_string(struct strbuf *sb, const char *s)
 {
@@ -364,6 +392,16 @@ stmt_copy_into(struct session *s, struct arena *a, struct ast *st, struct wb_err
 		err_hint(err, "INSERT INTO %s SELECT * FROM read_csv('...') loads any table", t->name);
 		goto out;
 	}
+	struct stat pst;
+	size_t plen = strlen(st->u.copy.path);
+	if (plen > 0 && st->u.copy.path[plen - 1] == '/' && stat(st->u.copy.path, &pst) != 0) {
+		char *cwd = getcwd(NULL, 0);
+		err_set(err, st->pos, "COPY INTO %s: the folder '%s' does not exist", t->name, st->u.copy.path);
+		err_hint(err, "create it (files land there) or give the right path; relative paths start at %s",
+		    cwd ? cwd : "the current directory");
+		free(cwd);
+		goto out;
+	}
 	if (copy_files(st->u.copy.path, &files, err) < 0) {
 		err_at(err, st->pos);
 		goto out;
@@ -415,8 +453,13 @@ stmt_copy_into(struct session *s, struct arena *a, struct ast *st, struct wb_err
 		err_at(err, st->pos);
 		goto out;
 	}
-	struct lake_write_options o = {.operation = "COPY INTO", .txn_ids = txns.v, .ntxns = txns.n};
+	/* what was loaded, as the log's record: path, size and mtime of each file */
+	char *files_json = copy_files_json(&fresh);
+	char *pkey = "files";
+	struct lake_write_options o = {.operation = "COPY INTO", .txn_ids = txns.v, .ntxns = txns.n,
+	    .param_keys = &pkey, .param_values = &files_json, .nparams = 1};
 	rc = stmt_insert(s, a, ins, &o, err);
+	free(files_json);
 	if (rc < 0)
 		err_at(err, st->pos);
 	else

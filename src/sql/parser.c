@@ -124,6 +124,12 @@ parser_at_end(struct parser *p)
 }
 
 bool
+parser_at_query_end(struct parser *p)
+{
+	return parser_at_end(p) || P_is_op(p, ")");
+}
+
+bool
 parser_accept_word(struct parser *p, const char *word)
 {
 	const struct token *t = P_tok(p);
@@ -836,7 +842,7 @@ P_copy_pairs(struct parser *p, struct ast_list *out)
 	return parser_expect_op(p, ")");
 }
 
-/* COPY INTO t FROM 'path' [FILEFORMAT = fmt] [FORMAT_OPTIONS (...)]
+/* COPY INTO t FROM 'path' [FILEFORMAT = fmt | FORMAT fmt] [FORMAT_OPTIONS (...)]
  * [COPY_OPTIONS (...)] */
 static struct ast *
 P_copy_into(struct parser *p, struct ast *n)
@@ -851,9 +857,11 @@ P_copy_into(struct parser *p, struct ast *n)
 		if (!P_is_name(p))
 			break;
 		const char *w = P_tok_text(p, P_tok(p));
-		if (strcasecmp(w, "FILEFORMAT") == 0) {
+		if (strcasecmp(w, "FILEFORMAT") == 0 || strcasecmp(w, "FORMAT") == 0) {
+			/* FILEFORMAT = csv (Databricks) or FORMAT csv */
+			bool eq = strcasecmp(w, "FILEFORMAT") == 0;
 			p->cur++;
-			if (!parser_expect_op(p, "="))
+			if (eq ? !parser_expect_op(p, "=") : (parser_accept_op(p, "="), false))
 				return NULL;
 			n->u.copy.fileformat = parser_ident(p, "CSV or PARQUET");
 			if (n->u.copy.fileformat == NULL)

@@ -75,6 +75,8 @@ const struct stmt_ext *parse_ext_at(int i);
  * error set when they fail (except the accept_* probes). */
 const struct token *parser_peek(struct parser *p, int ahead);
 bool parser_at_end(struct parser *p);   /* EOF or ';' */
+/* The end of a statement that may stand in FROM (...): EOF, ';' or ')'. */
+bool parser_at_query_end(struct parser *p);
 bool parser_accept_word(struct parser *p, const char *word);   /* keyword or identifier, case-insensitive */
 bool parser_expect_word(struct parser *p, const char *word);
 bool parser_accept_op(struct parser *p, const char *op);

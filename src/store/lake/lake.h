@@ -112,6 +112,9 @@ struct lake_write_options {
 	                                  schema in the same commit (schema evolution) */
 	char *const *txn_ids;          /* txn actions (appId, version 1) to record, */
 	int ntxns;                     /* e.g. the files COPY INTO loaded */
+	char *const *param_keys;       /* extra commitInfo.operationParameters */
+	char *const *param_values;     /* (e.g. COPY INTO's files with size and mtime) */
+	int nparams;
 	char *const *partition_by;     /* CREATE/REPLACE: partition columns (PARTITIONED BY) */
 	int npartition;
 };

@@ -735,6 +735,8 @@ lake_write_begin(const char *dir, enum lake_write_mode mode, int ncol, char *con
 	set_layout(w, names, types);
 	for (int i = 0; o && i < o->ntxns; i++)
 		delta_commit_set_txn(w->commit, o->txn_ids[i], 1);
+	for (int i = 0; o && i < o->nparams; i++)
+		lake_write_param(w, o->param_keys[i], o->param_values[i]);
 	if (mode == LAKE_OVERWRITE_PARTITIONS)
 		delta_commit_reads_table(w->commit);
 	if (mode == LAKE_REPLACE || mode == LAKE_OVERWRITE) {

@@ -1,6 +1,7 @@
 /* The dot-command table and its dispatcher. One handler per command,
  * each preceded by its syntax (as Redis documents its commands). */
 #include "cli/cmd.h"
+#include "gen/gen.h"
 #include "core/strutil.h"
 #include "core/xmalloc.h"
 #include "sql/parser.h"
@@ -411,6 +412,35 @@ cmd_cd(struct session *s, int argc, char **argv, struct wb_error *err)
 	return 0;
 }
 
+/* .generate ecommerce [--rows N] [--seed S] [--start DATE] [--days D] -o FILE:
+ * `wb generate` inside a script, so a notebook can make its own data */
+static int
+cmd_generate(struct session *s, int argc, char **argv, struct wb_error *err)
+{
+	if (strcmp(argv[1], "ecommerce") != 0) {
+		err_set(err, -1, ".generate: unknown dataset '%s'", argv[1]);
+		err_hint(err, "the dataset is 'ecommerce': %s", gen_synopsis);
+		return -1;
+	}
+	struct gen_options o;
+	gen_options_init(&o);
+	if (gen_parse_args(argc - 2, argv + 2, &o, err) < 0)
+		return -1;
+	if (o.help) {
+		fputs(gen_usage, session_output(s));
+		return 0;
+	}
+	if (o.output == NULL || strcmp(o.output, "-") == 0) {
+		err_set(err, -1, ".generate writes a file: give -o FILE");
+		err_hint(err, "e.g. .generate ecommerce --rows 100000 -o events.csv");
+		return -1;
+	}
+	if (gen_ecommerce(&o, err) < 0)
+		return -1;
+	session_message(s, "%lld rows written to %s", (long long)o.rows, o.output);
+	return 0;
+}
+
 /* .shell COMMAND... */
 static int
 cmd_shell(struct session *s, int argc, char **argv, struct wb_error *err)
@@ -446,6 +476,13 @@ static const struct cmd cmd_table[] = {
 	    .summary = "change the working directory", .exec = cmd_cd},
 	{.name = "echo", .args = "on|off", .minargs = 1, .maxargs = 1, .complete = "onoff",
 	    .summary = "print each statement before running it", .exec = cmd_echo},
+	{.name = "generate", .args = "ecommerce [--rows N] [--seed S] [--start DATE] [--days D] -o FILE", .minargs = 1,
+	    .maxargs = -1, .complete = "- file",
+	    .summary = "write generated e-commerce events to a CSV file (as wb generate)",
+	    .help = "Runs the generator of `wb generate ecommerce` from a script or notebook, so that it can make the data it needs. "
+	            "The output is a function of the options alone: the same options write the same bytes.",
+	    .example = ".generate ecommerce --rows 1000 --seed 7 --days 1 -o /tmp/wb_gen_example.csv",
+	    .exec = cmd_generate},
 	{.name = "headers", .args = "on|off", .minargs = 1, .maxargs = 1, .complete = "onoff",
 	    .summary = "write a header line in csv and tsv modes", .exec = cmd_headers},
 	{.name = "help", .args = "[COMMAND]", .minargs = 0, .maxargs = 1, .complete = "command",

@@ -327,6 +327,22 @@ copy_files_json(const struct name_list *files)
 	return sb_detach(&sb);
 }
 
+/* Does COPY INTO infer the CSV's column types ('inferSchema' = 'true')?
+ * By default, as in Databricks, it reads text and casts it to the table's
+ * columns: "2019-10-01 00:00:00 UTC" stays as-is in a STRING column, and a
+ * value that does not fit a typed column is an error naming it. */
+static bool
+copy_infers(const struct ast_list *opts)
+{
+	for (int i = 0; i < opts->n; i++) {
+		const struct ast *v = opts->v[i]->u.named.value;
+		if (strcasecmp(opts->v[i]->u.named.name, "inferSchema") == 0 && v->kind == AST_LITERAL)
+			return (v->u.lit.type == WB_TYPE_BOOL && v->u.lit.u.b) ||
+			    (v->u.lit.type == WB_TYPE_VARCHAR && strcasecmp(v->u.lit.u.s.p, "true") == 0);
+	}
+	return false;
+}
+
 static void
 sql_string(struct strbuf *sb, const char *s)
 {
@@ -346,7 +362,7 @@ format_option(struct strbuf *sb, const struct ast *o)
 {
 	const char *k = o->u.named.name;
 	if (strcasecmp(k, "inferSchema") == 0 || strcasecmp(k, "mergeSchema") == 0)
-		return;    /* wb always infers; columns are matched by name */
+		return;    /* see copy_infers; columns are matched by name */
 	if (strcasecmp(k, "delimiter") == 0 || strcasecmp(k, "sep") == 0)
 		k = "delim";
 	else if (strcasecmp(k, "nullValue") == 0)
@@ -444,6 +460,8 @@ stmt_copy_into(struct session *s, struct arena *a, struct ast *st, struct wb_err
 	sb_putc(&sql, ']');
 	for (int i = 0; i < st->u.copy.options.n; i++)
 		format_option(&sql, st->u.copy.options.v[i]);
+	if (csv && !copy_infers(&st->u.copy.options))
+		sb_puts(&sql, ", all_varchar = true");
 	/* Bronze lineage columns, when the table has them */
 	if (csv && table_column(t, "_source_file") >= 0 && table_column(t, "_ingested_at") >= 0)
 		sb_puts(&sql, ", metadata = true");

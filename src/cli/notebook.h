@@ -61,9 +61,10 @@ struct nb_test_totals {
 	int passed, failed;
 };
 /* Run the notebook at path as a test (fresh temporary warehouse, every
- * cell's output compared with its expected block). Adds to *t; returns 0
- * when nothing failed. */
-int nb_test_file(const char *path, struct nb_test_totals *t);
+ * cell's output compared with its expected block); reports name it as
+ * shown (the path as the user gave it). Adds to *t; returns 0 when
+ * nothing failed. */
+int nb_test_file(const char *path, const char *shown, struct nb_test_totals *t);
 /* Does this path name a notebook (ends in .wb)? */
 bool nb_is_notebook_path(const char *path);
 
@@ -97,8 +98,8 @@ struct nb_cell {
 	int first, end;    /* the cell's lines after its marker */
 	int code_end;      /* sql: lines [first, code_end) are run */
 	int out_first, out_end;   /* the expected block's lines; out_first 0: none */
-	int last;          /* last non-blank line of the code (0: none): where
-			    * --update adds a block */
+	int last;          /* last line of code, not blank nor a comment (0:
+			    * none): where --update adds a block */
 };
 
 struct notebook {

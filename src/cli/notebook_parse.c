@@ -288,9 +288,11 @@ scan_sql_cell(struct notebook *nb, struct nb_cell *c, struct wb_error *err)
 			    nb_cell_label(c, b, sizeof b), c->out_first);
 		}
 	}
+	/* a new block goes under the last line of code, before any
+	 * comments that end the cell (they introduce what follows) */
 	c->last = 0;
 	for (int i = c->code_end - 1; i >= c->first; i--)
-		if (!nb_line_is_blank(LN(nb, i)->p, LN(nb, i)->len)) {
+		if (!nb_line_is_comment(LN(nb, i)->p, LN(nb, i)->len)) {
 			c->last = i;
 			break;
 		}

@@ -17,6 +17,7 @@
  *       -> <now>; today's date (+-1 day) -> <today>; epoch seconds or
  *       milliseconds within two days of now -> <now>
  *     uuid4 ids (table ids; run ids as 32 hex digits) -> <uuid>, <run_id>
+ *     wb/0.1.0 (engineInfo) -> wb/<version>
  *     the temporary warehouse -> <warehouse>; other paths under $TMPDIR
  *       or /tmp: their first component -> <tmp>
  *   comparison (line by line, after both sides are normalised: runs of
@@ -226,6 +227,15 @@ mask_line(const struct nb_mask *m, const char *s, size_t n, struct strbuf *out)
 			while (k < left && (isalnum((unsigned char)p[k]) || p[k] == '.'))
 				k++;
 			sb_add(out, p, k);
+			i += k;
+			continue;
+		}
+		if (left > 4 && memcmp(p, "wb/", 3) == 0 && isdigit((unsigned char)p[3]) && (i == 0 || !word_char(s[i - 1]))) {
+			/* engineInfo wb/0.1.0: the same notebook under the next release */
+			k = 3;
+			while (k < left && (isalnum((unsigned char)p[k]) || p[k] == '.' || p[k] == '-'))
+				k++;
+			sb_puts(out, "wb/<version>");
 			i += k;
 			continue;
 		}
@@ -672,7 +682,7 @@ base_name(const char *path)
 }
 
 int
-nb_test_file(const char *path, struct nb_test_totals *t)
+nb_test_file(const char *path, const char *shown, struct nb_test_totals *t)
 {
 	struct wb_error err = WB_ERROR_INIT;
 	struct nb_vars vars = {0};
@@ -681,7 +691,7 @@ nb_test_file(const char *path, struct nb_test_totals *t)
 	struct notebook *nb = nb_load(path, &err);
 	if (nb == NULL || nb_vars_resolve(nb, NULL, 0, &vars, &err) < 0) {
 		char *d = xasprintf("%s%s%s", err.msg, err.hint ? "\nHINT: " : "", err.hint ? err.hint : "");
-		char *w = xasprintf("%s: the notebook cannot run", path);
+		char *w = xasprintf("%s: the notebook cannot run", shown);
 		point(t, false, w, d);
 		free(w);
 		free(d);
@@ -693,7 +703,7 @@ nb_test_file(const char *path, struct nb_test_totals *t)
 	char tmp_wh[4096];
 	struct session *s = nb_session_new(NULL, tmp_wh, sizeof tmp_wh);
 	if (nb_vars_bind(&vars, s, &err) < 0) {
-		point(t, false, path, err.msg);
+		point(t, false, shown, err.msg);
 		err_clear(&err);
 		nb_session_free(s, tmp_wh);
 		nb_vars_free(&vars);
@@ -711,7 +721,7 @@ nb_test_file(const char *path, struct nb_test_totals *t)
 		if (c->kind != NB_SQL || !o->ran)
 			continue;
 		char lb[64];
-		char *what = xasprintf("%s:%d %s", path, c->marker ? c->marker : c->first, nb_cell_label(c, lb, sizeof lb));
+		char *what = xasprintf("%s:%d %s", shown, c->marker ? c->marker : c->first, nb_cell_label(c, lb, sizeof lb));
 		char *got = nb_mask_output(&mk, o->text ? o->text : "");
 		if (c->out_first) {
 			int nw;
@@ -720,14 +730,22 @@ nb_test_file(const char *path, struct nb_test_totals *t)
 			char *label = xasprintf("%s:%d", base, c->out_first);
 			bool ok = nb_expect_match(want, nw, got, label, &diff);
 			if (!ok)
-				sb_printf(&diff, "(wb run --update %s rewrites the blocks from a run)", path);
+				sb_printf(&diff, "(wb run --update %s rewrites the blocks from a run)", shown);
 			point(t, ok, what, sb_str(&diff));
 			free(label);
 			sb_free(&diff);
 			free_lines(want, nw);
 			compared++;
 		} else if (o->failed) {
-			char *d = xasprintf("the cell failed (it has no expected block):\n%s", got);
+			/* the end of its output, where the error is */
+			const char *tail = got + strlen(got);
+			int lines = 0;
+			while (tail > got && lines <= 30)
+				if (*--tail == '\n')
+					lines++;
+			if (tail > got)
+				tail++;
+			char *d = xasprintf("the cell failed (it has no expected block):\n%s%s", tail > got ? "...\n" : "", tail);
 			point(t, false, what, d);
 			free(d);
 		} else {
@@ -744,14 +762,14 @@ nb_test_file(const char *path, struct nb_test_totals *t)
 			snprintf(rest, sizeof rest, "cell %d", nb->ncells);
 		else
 			snprintf(rest, sizeof rest, "cells %d-%d", c->number + 1, nb->ncells);
-		char *what = xasprintf("%s: the run stopped at %s (line %d); %s did not run", path,
+		char *what = xasprintf("%s: the run stopped at %s (line %d); %s did not run", shown,
 		    nb_cell_label(c, lb, sizeof lb), c->marker ? c->marker : c->first, rest);
 		point(t, false, what, "a failing cell stops the run; if its error is expected, start the cell with .bail off");
 		free(what);
 	}
 	if (compared == 0 && unchecked == 0 && t->failed == failed0)
-		point(t, true, path, NULL);   /* nothing to compare, and it ran */
-	note(t, "%s: %d cell%s compared with expected output, %d run but not compared (no expected block)", path, compared,
+		point(t, true, shown, NULL);   /* nothing to compare, and it ran */
+	note(t, "%s: %d cell%s compared with expected output, %d run but not compared (no expected block)", shown, compared,
 	    compared == 1 ? "" : "s", unchecked);
 	nb_run_free(&r);
 	nb_session_free(s, tmp_wh);

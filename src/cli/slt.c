@@ -502,7 +502,7 @@ slt_main(int argc, char **argv)
 		if (nb_is_notebook_path(path)) {
 			/* a notebook: its cells' output against its expected blocks */
 			struct nb_test_totals t = {.tap = r.tap, .tapn = r.tapn};
-			nb_test_file(path, &t);
+			nb_test_file(path, argv[i], &t);
 			r.tapn = t.tapn;
 			r.passed += t.passed;
 			r.failed += t.failed;

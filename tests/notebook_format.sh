@@ -163,5 +163,20 @@ out=$("$WB" run 2>&1)
 check "wb run without a notebook: a usage error" 2 $?
 contains "wb run without a notebook: says so" "which notebook?" "$out"
 
+# the notebook in wb-notebook(5) is a valid notebook
+src=${WB_SRCDIR:-$(dirname "$0")/..}
+case $src in /*) ;; *) src=$OLDPWD/$src ;; esac
+awk '/^A small notebook:/ { want = 1 } want && /^\.nf/ { on = 1; next } on && /^\.fi/ { exit } on { print }' \
+	"$src/man/wb-notebook.5" | sed -e 's/\\-/-/g' -e "s/\\\\(aq/'/g" -e 's/\\&//g' > man.wb
+out=$("$WB" notebook cells man.wb 2>&1 | sed -n '5,8p' | sed 's/  */ /g')
+check "the notebook of wb-notebook(5) parses: md, two named sql cells, a chart" "│ 1 │ md │ NULL │ 6 │ NULL │ # Orders │
+│ 2 │ sql │ load │ 11 │ false │ CREATE OR REPLACE TABLE bronze.orders AS │
+│ 3 │ sql │ top_brands │ 15 │ false │ SELECT brand, count(*) AS orders │
+│ 4 │ chart │ NULL │ 21 │ NULL │ title: orders by brand │" "$out"
+out=$("$WB" notebook params man.wb 2>&1 | sed -n '5,7p' | sed 's/  */ /g')
+check "... and declares its three parameters" "│ run_date │ DATE │ 2019-10-01 │ 2 │
+│ top │ BIGINT │ 5 │ 3 │
+│ source │ VARCHAR │ orders.csv │ 4 │" "$out"
+
 echo "1..$n"
 exit $fail

@@ -248,13 +248,10 @@ nb_report_cell_begin(struct nb_report *r, const struct notebook *nb, int cell, c
 			sb_putc(&t, '\n');
 		}
 		if (c->kind == NB_CHART) {
-			struct strbuf note = STRBUF_INIT;
-			nb_chart_note(c, &note);
-			sb_printf(&r->md, "*%.*s*\n\n", (int)note.len - 1, note.s);
+			/* the spec; the runner's note follows as a message */
 			sb_printf(&r->md, "```text\n%%%% chart%s%s\n", c->opts[0] ? " " : "", c->opts);
 			trimmed_block(sb_str(&t), &r->md);
 			sb_puts(&r->md, "```\n\n");
-			sb_free(&note);
 		} else {
 			size_t before = r->md.len;
 			trimmed_block(sb_str(&t), &r->md);

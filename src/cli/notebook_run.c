@@ -148,12 +148,13 @@ nb_run_cells(struct nb_run *r)
 		if (r->report)
 			nb_report_cell_begin(r->report, nb, i, code);
 		if (c->kind == NB_CHART) {
+			/* a status line like "Table t created": shown in the
+			 * modes meant for people, left out of csv and json */
 			struct strbuf note = STRBUF_INIT;
 			nb_chart_note(c, &note);
-			if (r->pass) {
-				fputs(sb_str(&note), stdout);
-				fflush(stdout);
-			}
+			note.s[--note.len] = '\0';
+			session_message(s, "%s", note.s);
+			fflush(session_output(s));
 			sb_free(&note);
 			o->ran = true;
 		} else if (c->kind == NB_SQL) {

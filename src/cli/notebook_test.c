@@ -16,7 +16,9 @@
  *     timestamps within two days of now (commit times, run starts)
  *       -> <now>; today's date (+-1 day) -> <today>; epoch seconds or
  *       milliseconds within two days of now -> <now>
- *     uuid4 ids (table ids; run ids as 32 hex digits) -> <uuid>, <run_id>
+ *     uuid4 ids (table ids; run ids as 32 hex digits) -> <uuid>, <run_id>;
+ *       MLflow experiment ids (18 random digits) in an experiment_id
+ *       column, after mlruns/ and in "(id N)" -> <experiment_id>
  *     wb/0.1.0 (engineInfo) -> wb/<version>
  *     the temporary warehouse -> <warehouse>; other paths under $TMPDIR
  *       or /tmp: their first component -> <tmp>
@@ -239,6 +241,20 @@ mask_line(const struct nb_mask *m, const char *s, size_t n, struct strbuf *out)
 			i += k;
 			continue;
 		}
+		if ((left > 7 && memcmp(p, "mlruns/", 7) == 0) || (left > 4 && memcmp(p, "(id ", 4) == 0)) {
+			/* MLflow experiment ids: 18 random digits, in artifact
+			 * paths and in "experiment x (id N)" */
+			size_t pre = *p == 'm' ? 7 : 4, d = pre;
+			while (d < left && isdigit((unsigned char)p[d]))
+				d++;
+			sb_add(out, p, pre);
+			i += pre;
+			if (d - pre >= 15) {
+				sb_puts(out, "<experiment_id>");
+				i += d - pre;
+			}
+			continue;
+		}
 		if (left > 8 && memcmp(p, "TimeMs\":", 8) == 0) {
 			sb_add(out, p, 8);
 			i += 8;
@@ -264,7 +280,7 @@ struct vol_col {
 
 static const struct vol_col vol_cols[] = {
 	{"time_ms", "<time>"}, {"duration_s", "<time>"}, {"duration_ms", "<time>"},
-	{"memory_mb", "<memory>"}, {"workers", "<workers>"},
+	{"memory_mb", "<memory>"}, {"workers", "<workers>"}, {"experiment_id", "<experiment_id>"},
 };
 
 #define BOX_V "\xe2\x94\x82"   /* │ */

@@ -97,6 +97,19 @@ out=$("$WB" --warehouse lake1 --csv -c "SELECT count(*) FROM silver.ev")
 check "the committed table has its rows" "count(*)
 6" "$out"
 
+# a syntax error in cell 7: file:line, cells 1-6 committed
+: > seven.wb
+for i in 1 2 3 4 5 6; do
+	printf -- '-- %%%% sql name=c%d\nCREATE TABLE t%d AS SELECT %d AS x;\n\n' "$i" "$i" "$i" >> seven.wb
+done
+printf -- '-- %%%% sql name=c7\nSELECT x\nFROM t1\nWHERE x => 1;\n' >> seven.wb
+out=$("$WB" run seven.wb --warehouse lake7 2>&1)
+check "a syntax error in cell 7: exit 1" 1 $?
+contains "a syntax error in cell 7: file:line:col of the error" "seven.wb:22:9: Error: syntax error" "$out"
+contains "a syntax error in cell 7: the cell and what ran" "wb run: seven.wb:19: cell 7 (c7) failed; the run stopped there. Cells 1-6 ran and what they wrote is committed." "$out"
+check "a syntax error in cell 7: the tables of cells 1-6 are committed" \
+	"default,t1 default,t2 default,t3 default,t4 default,t5 default,t6 " "$(tables lake7)"
+
 # a cell with .bail off keeps going, and so does the run; the exit status says a cell failed
 cat > keep.wb <<'EOF'
 -- %% sql

@@ -4,6 +4,7 @@
 #include "store/lake/lake.h"
 #include "cli/cmd.h"
 #include "cli/docgen.h"
+#include "cli/notebook.h"
 #include "cli/repl.h"
 #include "cli/session.h"
 #include "cli/slt.h"
@@ -23,7 +24,10 @@ int gen_cli(int argc, char **argv);
 static const char usage_text[] =
     "usage: wb [OPTIONS] [FILE.wb ...]\n"
     "       wb generate ecommerce [--rows N] [--seed S] [--start DATE] [--days D] [-o FILE]\n"
-    "       wb test [--tap] FILE.slt ...\n"
+    "       wb test [--tap] FILE.slt|NOTEBOOK.wb ...\n"
+    "       wb run NOTEBOOK.wb [-p NAME=VALUE ...] [--from CELL | --only CELL]\n"
+    "              [--output REPORT.md] [--update] [OPTIONS]\n"
+    "       wb notebook cells|params|export|import FILE [-o FILE]\n"
     "\n"
     "Runs SQL statements and dot-commands from -c arguments, from files, from\n"
     "standard input when it is not a terminal, or interactively.\n"
@@ -71,6 +75,10 @@ main(int argc, char **argv)
 		return slt_main(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "generate") == 0)
 		return gen_cli(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "run") == 0)
+		return nb_run_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "notebook") == 0)
+		return nb_notebook_main(argc - 1, argv + 1);
 
 	enum { OPT_CSV = 256, OPT_JSON, OPT_MD, OPT_BAIL, OPT_ECHO, OPT_THREADS, OPT_MAN, OPT_MANFN, OPT_EXAMPLES, OPT_WAREHOUSE };
 	static const struct option longopts[] = {

@@ -41,6 +41,9 @@ struct session {
 	char *redirect_path;
 	struct wb_sink *sink;    /* the renderer for the current mode */
 	struct wb_sink *override_sink;   /* tests/TUI: receive results instead */
+	struct wb_sink *show_sink;       /* an override_sink that still shows results to a
+	                                    person (a notebook report's tee): statements format
+	                                    for a person when override_sink is NULL or this */
 	bool timer;
 	bool bail;
 	bool echo;

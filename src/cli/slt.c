@@ -1,6 +1,7 @@
 /* sqllogictest runner. */
 #include "store/lake/lake.h"
 #include "cli/slt.h"
+#include "cli/notebook.h"
 #include "cli/session.h"
 #include "core/digest.h"
 #include "core/pool.h"
@@ -480,7 +481,7 @@ slt_main(int argc, char **argv)
 		first = 2;
 	}
 	if (first >= argc) {
-		fprintf(stderr, "usage: wb test [--tap] FILE.slt ...\n");
+		fprintf(stderr, "usage: wb test [--tap] FILE.slt|NOTEBOOK.wb ...\n");
 		return 2;
 	}
 	/* make check runs from the build directory; test files name their
@@ -497,6 +498,15 @@ slt_main(int argc, char **argv)
 			snprintf(abs, sizeof abs, "%s/%s", cwd, path);
 			if (access(abs, R_OK) == 0)
 				path = abs;
+		}
+		if (nb_is_notebook_path(path)) {
+			/* a notebook: its cells' output against its expected blocks */
+			struct nb_test_totals t = {.tap = r.tap, .tapn = r.tapn};
+			nb_test_file(path, argv[i], &t);
+			r.tapn = t.tapn;
+			r.passed += t.passed;
+			r.failed += t.failed;
+			continue;
 		}
 		run_file(&r, path);
 	}

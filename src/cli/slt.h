@@ -11,6 +11,9 @@
  * with a relative tolerance of 1e-9 (absolute 1e-12). Results longer than
  * hash-threshold values compare by "N values hashing to <md5>".
  *
+ * Files ending in .wb are notebooks, run by nb_test_file() (cli/notebook.h)
+ * into the same counts and TAP stream.
+ *
  * Prints failures with file:line and a diff, then "N passed, N failed";
  * with --tap prints TAP ("ok N - file:line") for automake's driver.
  */

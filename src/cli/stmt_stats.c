@@ -581,7 +581,7 @@ static int
 emit_result(struct session *s, struct stats_result *res, struct wb_error *err)
 {
 	struct rowset *rs = rsb_finish(&res->rows);
-	bool person = s->override_sink == NULL && s->render.mode == RENDER_BOX;
+	bool person = (s->override_sink == NULL || s->override_sink == s->show_sink) && s->render.mode == RENDER_BOX;
 	int rc;
 	if (person) {
 		if (res->title)

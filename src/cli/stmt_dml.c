@@ -11,6 +11,7 @@
  * hold affected rows (stmt_lake_dml.c).
  */
 #include "cli/stmt_int.h"
+#include "cli/expect.h"
 #include "store/lake/lake.h"
 #include "store/parquet/pq.h"
 #include "core/json.h"
@@ -47,6 +48,7 @@ struct dml_feed {
 	struct dml_counts *counts;       /* per worker */
 	int ncol;                        /* columns written (the action follows) */
 	const char *violation;
+	struct expect_guard *guard;      /* the table's constraints and expectations, or NULL */
 };
 
 static bool
@@ -84,6 +86,8 @@ dml_consume(void *arg, int worker, struct chunk *c, struct wb_error *err)
 		if (kept(a))
 			sel[nsel++] = (uint32_t)i;
 	}
+	if (f->guard && expect_guard_rows(f->guard, worker, c, sel, &nsel, err) < 0)
+		return -1;
 	if (nsel == 0)
 		return 0;
 	struct chunk view = *c;
@@ -106,6 +110,9 @@ dml_run(struct session *s, struct pnode *p, struct lake_write *w, struct mt_rowg
 	struct dml_feed f = {0};
 	f.ncol = p->ncol - 1;
 	f.violation = violation;
+	memset(counts, 0, sizeof *counts);
+	if (w && expect_guard_prepare(s, w, &p, f.ncol, true, &f.guard, err) < 0)
+		return -1;
 	f.scratch = xcalloc((size_t)nw, sizeof *f.scratch);
 	f.counts = xcalloc((size_t)nw, sizeof *f.counts);
 	if (w) {
@@ -267,11 +274,13 @@ memtable_rewrite(struct session *s, struct arena *a, struct table *t, struct ast
 static void
 rows_message(struct session *s, int64_t n, const char *what, int64_t version)
 {
+	struct strbuf msg = STRBUF_INIT;
+	sb_printf(&msg, "%lld row%s %s", (long long)n, n == 1 ? "" : "s", what);
 	if (version >= 0)
-		session_message(s, "%lld row%s %s (Delta version %lld)", (long long)n, n == 1 ? "" : "s", what,
-		    (long long)version);
-	else
-		session_message(s, "%lld row%s %s", (long long)n, n == 1 ? "" : "s", what);
+		sb_printf(&msg, " (Delta version %lld)", (long long)version);
+	expect_note_append(s, &msg);
+	session_message(s, "%s", sb_str(&msg));
+	sb_free(&msg);
 }
 
 /* DELETE FROM t [[AS] alias] [WHERE cond] */

@@ -506,7 +506,11 @@ stmt_copy_into(struct session *s, struct arena *a, struct ast *st, struct wb_err
 			sb_printf(&sql, *c == '`' ? "``" : "%c", *c);
 		sb_putc(&sql, '`');
 	}
-	sb_printf(&sql, " BY NAME SELECT * FROM %s([", csv ? "read_csv" : "read_parquet");
+	/* Bronze lineage columns, when the table has them (_source_line only
+	 * to a table that has that one too) */
+	bool meta = csv && table_column(t, "_source_file") >= 0 && table_column(t, "_ingested_at") >= 0;
+	sb_printf(&sql, " BY NAME SELECT *%s FROM %s([", meta && table_column(t, "_source_line") < 0 ?
+	    " EXCLUDE (_source_line)" : "", csv ? "read_csv" : "read_parquet");
 	for (int i = 0; i < fresh.n; i++) {
 		if (i)
 			sb_puts(&sql, ", ");
@@ -517,8 +521,7 @@ stmt_copy_into(struct session *s, struct arena *a, struct ast *st, struct wb_err
 		format_option(&sql, st->u.copy.options.v[i]);
 	if (csv && !copy_infers(&st->u.copy.options))
 		sb_puts(&sql, ", all_varchar = true");
-	/* Bronze lineage columns, when the table has them */
-	if (csv && table_column(t, "_source_file") >= 0 && table_column(t, "_ingested_at") >= 0)
+	if (meta)
 		sb_puts(&sql, ", metadata = true");
 	sb_puts(&sql, ")");
 	struct ast *ins = parse_statement(sb_str(&sql), (int)sql.len, a, err);

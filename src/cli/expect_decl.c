@@ -9,6 +9,7 @@
 #include "core/json.h"
 #include "core/strbuf.h"
 #include "core/xmalloc.h"
+#include "func/agg.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -290,6 +291,9 @@ find_unfit(void *arg, const struct ast *n)
 	} else if (n->kind == AST_FUNC && n->u.func.over) {
 		u->at = n;
 		u->what = "a window function";
+	} else if (n->kind == AST_FUNC && (n->u.func.star || agg_lookup(n->u.func.name) != NULL)) {
+		u->at = n;
+		u->what = "an aggregate";
 	}
 }
 

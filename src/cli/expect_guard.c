@@ -24,6 +24,7 @@
 #include "core/xmalloc.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -476,9 +477,22 @@ quarantine_part(struct expect_guard *g, int worker, struct wb_error *err)
 		bool exists = delta_table_exists(g->qdir);
 		struct lake_write_options o = {.merge_schema = exists};
 		g->qw = lake_write_begin(g->qdir, exists ? LAKE_APPEND : LAKE_CREATE, n, names, types, &o, err);
-		if (g->qw) {
+		if (g->qw && delta_has_constraints(lake_write_configuration(g->qw))) {
+			/* rows that failed one table's rules are kept as they are */
+			err_set(err, -1, "quarantine table %s has CHECK constraints; the rows %s quarantines are kept as they "
+			    "came, unchecked", g->qname, g->table);
+			err_hint(err, "ALTER TABLE %s DROP CONSTRAINT ...", g->qname);
+			lake_write_abort(g->qw);
+			g->qw = NULL;
+		} else if (g->qw) {
 			g->qncol = n;
+			/* which write of the table these rows came from: it commits
+			 * on top of this version (a crash in between leaves the
+			 * quarantine ahead of the table) */
 			lake_write_param(g->qw, "quarantineOf", g->dir);
+			char v[32];
+			snprintf(v, sizeof v, "%lld", (long long)lake_write_read_version(g->w));
+			lake_write_param(g->qw, "tableReadVersion", v);
 		} else {
 			err_hint(err, "%s holds the rows %s's expectations quarantine; drop or fix it", g->qname, g->table);
 		}

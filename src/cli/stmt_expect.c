@@ -64,8 +64,8 @@ add_constraint(struct session *s, struct arena *a, struct ast *st, struct table 
 	expect_rule_from_node(a, c, &r);
 	const struct expect_rule *old = expect_rule_find(rules, r.name);
 	if (old) {
-		err_set(err, c->pos, "table \"%s\" already has a %s named \"%s\" (%s)", t->name, expect_kind_name(old->action),
-		    old->name, old->cond);
+		err_set(err, c->pos, "table \"%s\" already has %s %s named \"%s\" (%s)", t->name,
+		    old->action == EXPECT_CHECK ? "a" : "an", expect_kind_name(old->action), old->name, old->cond);
 		err_hint(err, "drop it first: ALTER TABLE %s DROP CONSTRAINT %s", t->name, old->name);
 		return -1;
 	}

@@ -202,6 +202,8 @@ void *lake_write_attached(const struct lake_write *w, const struct lake_write_ho
  * commit (the new table's properties when creating or replacing it). */
 const char *lake_write_dir(const struct lake_write *w);
 const struct delta_map *lake_write_configuration(const struct lake_write *w);
+/* The version the write commits on top of (-1: it creates the table). */
+int64_t lake_write_read_version(const struct lake_write *w);
 /* A further commitInfo member (key, JSON text). */
 void lake_write_info(struct lake_write *w, const char *key, const char *json);
 

@@ -982,6 +982,12 @@ lake_write_dir(const struct lake_write *w)
 	return w->dir;
 }
 
+int64_t
+lake_write_read_version(const struct lake_write *w)
+{
+	return w->read ? w->read->version : -1;
+}
+
 const struct delta_map *
 lake_write_configuration(const struct lake_write *w)
 {

@@ -482,6 +482,7 @@ test_constraint_hook(void)
 		struct lake_part *part = lake_write_part(w);
 		struct chunk c;
 		chunk_init(&c, 2, types);
+		chunk_reset(&c);
 		fill_xy(&c, 0, 3, mods);
 		c.n = c.cols[0].n = c.cols[1].n = 3;
 		lake_part_write(part, &c, &err);

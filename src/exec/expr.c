@@ -328,6 +328,7 @@ struct expr_state {
 	/* CASE */
 	struct chunk tmp;
 	bool tmp_init;
+	bool *tmp_used;               /* the columns the CASE reads (only those are gathered) */
 	uint32_t *sel_a, *sel_b, *sel_c;
 	/* IN */
 	struct in_set in;
@@ -521,6 +522,7 @@ expr_state_free(struct expr_state *s)
 	free(s->cache_data);
 	free(s->cache_nulls);
 	arena_free(s->cache_heap);
+	free(s->tmp_used);
 	if (s->tmp_init)
 		chunk_free(&s->tmp);
 	free(s->sel_a);
@@ -890,8 +892,15 @@ gather_chunk(struct expr_state *s, const struct chunk *in, const uint32_t *sel, 
 		chunk_init(&s->tmp, in->ncol, types);
 		free(types);
 		s->tmp_init = true;
+		/* a join's pair chunk fills only the columns its residual reads:
+		 * the others must not be touched */
+		free(s->tmp_used);
+		s->tmp_used = xcalloc((size_t)(in->ncol ? in->ncol : 1), sizeof *s->tmp_used);
+		bexpr_columns_used(s->e, s->tmp_used, in->ncol);
 	}
 	for (int c = 0; c < in->ncol; c++) {
+		if (!s->tmp_used[c])
+			continue;
 		if (s->tmp.cols[c].type != in->cols[c].type)
 			vec_retype(&s->tmp.cols[c], in->cols[c].type);
 		vec_gather(&s->tmp.cols[c], &in->cols[c], sel, m);

@@ -629,6 +629,12 @@ ast_expr_sql(const struct ast *n, struct strbuf *o)
 			ast_expr_sql(n->u.func.args.v[i], o);
 		}
 		sb_putc(o, ')');
+		/* count(*) FILTER (WHERE x) and ... (WHERE y) are different columns */
+		if (n->u.func.filter) {
+			sb_puts(o, " FILTER (WHERE ");
+			ast_expr_sql(n->u.func.filter, o);
+			sb_putc(o, ')');
+		}
 		if (n->u.func.over)
 			sb_puts(o, " OVER (...)");
 		break;

@@ -26,8 +26,6 @@ bind_expr_name(struct binder *b, struct ast *e)
 	struct strbuf sb = STRBUF_INIT;
 	if (e->kind == AST_COLREF) {
 		sb_puts(&sb, e->u.name.parts[e->u.name.n - 1]);
-	} else if (e->kind == AST_FUNC && e->u.func.star) {
-		sb_printf(&sb, "%s(*)%s", e->u.func.name, e->u.func.over ? " OVER (...)" : "");
 	} else {
 		ast_expr_sql(e, &sb);
 		/* drop the outer parentheses of a binary expression */

@@ -66,6 +66,33 @@ dml_write(struct dml_feed *f, int worker, const struct chunk *c, struct wb_error
 	return 0;
 }
 
+/* The table's constraints and expectations on the rows kept (sel): the
+ * rows they leave out (dropped, quarantined) are counted as what they now
+ * are - a changed target row that is gone a DELETE, a new row never
+ * written a DROP - so the statement's counts and metrics say what was
+ * written. */
+static int
+guard_rows(struct dml_feed *f, int worker, const struct chunk *c, const struct vec *act, uint32_t *sel, int *nsel,
+    struct wb_error *err)
+{
+	uint32_t before[WB_VEC_SIZE];
+	int n = *nsel;
+	memcpy(before, sel, sizeof(uint32_t) * (size_t)n);
+	if (expect_guard_rows(f->guard, worker, c, sel, nsel, err) < 0)
+		return -1;
+	int64_t *cnt = f->counts[worker].n;
+	for (int i = 0, j = 0; i < n; i++) {
+		if (j < *nsel && sel[j] == before[i]) {
+			j++;
+			continue;
+		}
+		int64_t a = vec_i64(act)[act->kind == VEC_CONST ? 0 : before[i]];
+		cnt[a]--;
+		cnt[a == DML_INSERT ? DML_DROP : a == DML_SRC_UPDATE ? DML_SRC_DELETE : DML_DELETE]++;
+	}
+	return 0;
+}
+
 static int
 dml_consume(void *arg, int worker, struct chunk *c, struct wb_error *err)
 {
@@ -86,7 +113,7 @@ dml_consume(void *arg, int worker, struct chunk *c, struct wb_error *err)
 		if (kept(a))
 			sel[nsel++] = (uint32_t)i;
 	}
-	if (f->guard && expect_guard_rows(f->guard, worker, c, sel, &nsel, err) < 0)
+	if (f->guard && guard_rows(f, worker, c, act, sel, &nsel, err) < 0)
 		return -1;
 	if (nsel == 0)
 		return 0;

@@ -54,6 +54,7 @@ session_free(struct session *s)
 		fclose(s->redirect);
 	free(s->redirect_path);
 	free(s->ml_experiment);
+	free(s->expect_note);
 	for (int i = 0; i < s->nparams; i++) {
 		free(s->params[i].name);
 		free(s->params[i].text);

@@ -71,6 +71,8 @@ struct session {
 	int source_line;         /* line of the first character of the text */
 	struct wb_error last_error;   /* copy of the last error (tests, TUI) */
 	char *ml_experiment;     /* SET EXPERIMENT: where CREATE MODEL's runs go (NULL: Default) */
+	char *expect_note;       /* what a write's expectations did, for the statement's message
+	                            (cli/expect.h: expect_note_append) */
 };
 
 struct session *session_new(void);

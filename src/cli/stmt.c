@@ -1,5 +1,6 @@
 /* Statement execution. */
 #include "cli/stmt_int.h"
+#include "cli/expect.h"
 #include "store/lake/lake.h"
 #include "core/pool.h"
 #include "core/strutil.h"
@@ -286,6 +287,12 @@ create_table(struct session *s, struct arena *a, struct ast *st, struct wb_error
 	}
 	if (stmt_lake_wanted(s, st))
 		return stmt_lake_create(s, a, st, err);
+	if (st->u.create.constraints.n > 0) {
+		err_set(err, st->u.create.constraints.v[0]->pos, "constraints and expectations belong to Delta tables; "
+		    "\"%s\" would be in memory", name);
+		err_hint(err, "drop TEMP / USING MEMORY (or SET default_table_format = delta)");
+		return -1;
+	}
 	struct table *t;
 	int64_t rows = 0;
 	if (st->u.create.query) {
@@ -964,6 +971,8 @@ stmt_run(struct session *s, const char *sql, int len, struct wb_error *err)
 	struct arena *a = arena_new(64 * 1024);
 	long long t0 = exec_now_ns();
 	int rc = -1;
+	free(s->expect_note);      /* a note is about this statement's writes */
+	s->expect_note = NULL;
 	struct ast *st = parse_statement(sql, len, a, err);
 	if (st == NULL)
 		goto done;
@@ -1045,6 +1054,7 @@ stmt_run(struct session *s, const char *sql, int len, struct wb_error *err)
 		err_set(err, st->pos, "%s statements are not supported", ast_kind_name(st->kind));
 	}
 done:
+	expect_note_flush(s);
 	if (s->timer) {
 		double ms = (double)(exec_now_ns() - t0) / 1e6;
 		fprintf(s->errout, "Run Time: %.3f s\n", ms / 1000);

@@ -9,11 +9,13 @@
  *                        wb does not support yet) - refused, as Databricks
  *                        refuses it on such tables
  *   SET / UNSET TBLPROPERTIES, ALTER COLUMN c COMMENT   Delta only
+ *   ADD / DROP CONSTRAINT   Delta only (stmt_expect.c)
  *
  * A table whose columns change gets a new table object in the catalog
  * (catalog_swap); queries already running keep the old one.
  */
 #include "cli/stmt_int.h"
+#include "cli/expect.h"
 #include "store/lake/lake.h"
 #include "core/strbuf.h"
 #include "core/xmalloc.h"
@@ -173,6 +175,14 @@ properties(struct session *s, struct arena *a, struct ast *st, struct table *t, 
 	char **values = arena_alloc(a, sizeof(char *) * (size_t)n);
 	for (int i = 0; i < n; i++) {
 		const struct ast *pr = st->u.alter.props.v[i];
+		if (expect_reserved_key(pr->u.prop.key)) {
+			/* so that a CHECK constraint is never added unchecked */
+			err_set(err, pr->pos, "table property '%s' holds a constraint: it is changed with ADD CONSTRAINT and "
+			    "DROP CONSTRAINT", pr->u.prop.key);
+			err_hint(err, "ALTER TABLE %s ADD CONSTRAINT name CHECK (...) | EXPECT (...); ALTER TABLE %s DROP "
+			    "CONSTRAINT name", t->name, t->name);
+			return -1;
+		}
 		keys[i] = pr->u.prop.key;
 		values[i] = NULL;
 		if (unset)
@@ -236,6 +246,10 @@ stmt_alter(struct session *s, struct arena *a, struct ast *st, struct wb_error *
 			break;
 		}
 		rc = 0;
+		break;
+	case ALTER_ADD_CONSTRAINT:
+	case ALTER_DROP_CONSTRAINT:
+		rc = expect_alter(s, a, st, t, err);
 		break;
 	case ALTER_RENAME_TABLE:
 		err_set(err, st->pos, "ALTER TABLE ... RENAME TO is not supported yet");

@@ -11,6 +11,7 @@
  * hold affected rows (stmt_lake_dml.c).
  */
 #include "cli/stmt_int.h"
+#include "cli/expect.h"
 #include "store/lake/lake.h"
 #include "store/parquet/pq.h"
 #include "core/json.h"
@@ -47,6 +48,7 @@ struct dml_feed {
 	struct dml_counts *counts;       /* per worker */
 	int ncol;                        /* columns written (the action follows) */
 	const char *violation;
+	struct expect_guard *guard;      /* the table's constraints and expectations, or NULL */
 };
 
 static bool
@@ -61,6 +63,33 @@ dml_write(struct dml_feed *f, int worker, const struct chunk *c, struct wb_error
 	if (f->parts)
 		return lake_part_write(f->parts[worker], c, err);
 	mt_builder_append(f->builders[worker], c);
+	return 0;
+}
+
+/* The table's constraints and expectations on the rows kept (sel): the
+ * rows they leave out (dropped, quarantined) are counted as what they now
+ * are - a changed target row that is gone a DELETE, a new row never
+ * written a DROP - so the statement's counts and metrics say what was
+ * written. */
+static int
+guard_rows(struct dml_feed *f, int worker, const struct chunk *c, const struct vec *act, uint32_t *sel, int *nsel,
+    struct wb_error *err)
+{
+	uint32_t before[WB_VEC_SIZE];
+	int n = *nsel;
+	memcpy(before, sel, sizeof(uint32_t) * (size_t)n);
+	if (expect_guard_rows(f->guard, worker, c, sel, nsel, err) < 0)
+		return -1;
+	int64_t *cnt = f->counts[worker].n;
+	for (int i = 0, j = 0; i < n; i++) {
+		if (j < *nsel && sel[j] == before[i]) {
+			j++;
+			continue;
+		}
+		int64_t a = vec_i64(act)[act->kind == VEC_CONST ? 0 : before[i]];
+		cnt[a]--;
+		cnt[a == DML_INSERT ? DML_DROP : a == DML_SRC_UPDATE ? DML_SRC_DELETE : DML_DELETE]++;
+	}
 	return 0;
 }
 
@@ -84,6 +113,8 @@ dml_consume(void *arg, int worker, struct chunk *c, struct wb_error *err)
 		if (kept(a))
 			sel[nsel++] = (uint32_t)i;
 	}
+	if (f->guard && guard_rows(f, worker, c, act, sel, &nsel, err) < 0)
+		return -1;
 	if (nsel == 0)
 		return 0;
 	struct chunk view = *c;
@@ -106,6 +137,9 @@ dml_run(struct session *s, struct pnode *p, struct lake_write *w, struct mt_rowg
 	struct dml_feed f = {0};
 	f.ncol = p->ncol - 1;
 	f.violation = violation;
+	memset(counts, 0, sizeof *counts);
+	if (w && expect_guard_prepare(s, w, &p, f.ncol, true, &f.guard, err) < 0)
+		return -1;
 	f.scratch = xcalloc((size_t)nw, sizeof *f.scratch);
 	f.counts = xcalloc((size_t)nw, sizeof *f.counts);
 	if (w) {
@@ -267,11 +301,13 @@ memtable_rewrite(struct session *s, struct arena *a, struct table *t, struct ast
 static void
 rows_message(struct session *s, int64_t n, const char *what, int64_t version)
 {
+	struct strbuf msg = STRBUF_INIT;
+	sb_printf(&msg, "%lld row%s %s", (long long)n, n == 1 ? "" : "s", what);
 	if (version >= 0)
-		session_message(s, "%lld row%s %s (Delta version %lld)", (long long)n, n == 1 ? "" : "s", what,
-		    (long long)version);
-	else
-		session_message(s, "%lld row%s %s", (long long)n, n == 1 ? "" : "s", what);
+		sb_printf(&msg, " (Delta version %lld)", (long long)version);
+	expect_note_append(s, &msg);
+	session_message(s, "%s", sb_str(&msg));
+	sb_free(&msg);
 }
 
 /* DELETE FROM t [[AS] alias] [WHERE cond] */

@@ -21,6 +21,7 @@
  * the same semantics.
  */
 #include "cli/stmt_int.h"
+#include "cli/expect.h"
 #include "store/lake/lake.h"
 #include "store/delta/delta.h"
 #include "core/json.h"
@@ -541,11 +542,13 @@ stmt_insert(struct session *s, struct arena *a, struct ast *st, const struct lak
 		rc = memory_insert(s, t, cast, st->u.insert.overwrite, &rows, err);
 	}
 	if (rc == 0) {
+		struct strbuf msg = STRBUF_INIT;
+		sb_printf(&msg, "%lld row%s inserted", (long long)rows, rows == 1 ? "" : "s");
 		if (ic.nnew > 0)
-			session_message(s, "%lld row%s inserted; %d new column%s", (long long)rows, rows == 1 ? "" : "s", ic.nnew,
-			    ic.nnew == 1 ? "" : "s");
-		else
-			session_message(s, "%lld row%s inserted", (long long)rows, rows == 1 ? "" : "s");
+			sb_printf(&msg, "; %d new column%s", ic.nnew, ic.nnew == 1 ? "" : "s");
+		expect_note_append(s, &msg);
+		session_message(s, "%s", sb_str(&msg));
+		sb_free(&msg);
 	}
 out:
 	stmt_finish(s, &b, p);

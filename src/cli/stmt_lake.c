@@ -5,6 +5,7 @@
  * commit; this file runs the query into it).
  */
 #include "cli/stmt_int.h"
+#include "cli/expect.h"
 #include "store/files.h"
 #include "store/lake/lake.h"
 #include "store/parquet/pq.h"
@@ -34,23 +35,55 @@ stmt_lake_wanted(struct session *s, const struct ast *st)
 
 struct lake_feed {
 	struct lake_part **parts;
+	struct expect_guard *guard;    /* the table's constraints and expectations, or NULL */
+	int ncol;                      /* the written columns (the guard's follow) */
+	struct chunk *scratch;         /* per worker: the rows the guard keeps */
 };
 
 static int
 lake_consume(void *arg, int worker, struct chunk *c, struct wb_error *err)
 {
 	struct lake_feed *f = arg;
-	return lake_part_write(f->parts[worker], c, err);
+	if (f->guard == NULL)
+		return lake_part_write(f->parts[worker], c, err);
+	uint32_t sel[WB_VEC_SIZE];
+	int nsel = c->n;
+	for (int i = 0; i < nsel; i++)
+		sel[i] = (uint32_t)i;
+	if (expect_guard_rows(f->guard, worker, c, sel, &nsel, err) < 0)
+		return -1;
+	if (nsel == 0)
+		return 0;
+	struct chunk view = *c;
+	view.ncol = f->ncol;
+	if (nsel == c->n)
+		return lake_part_write(f->parts[worker], &view, err);
+	struct chunk *sc = &f->scratch[worker];
+	for (int j = 0; j < f->ncol; j++)
+		vec_gather(&sc->cols[j], &c->cols[j], sel, nsel);
+	sc->n = nsel;
+	sc->seq = c->seq;
+	return lake_part_write(f->parts[worker], sc, err);
 }
 
 /* Run plan p into w and commit. Returns the version or -1 (w freed). */
 static int64_t
 run_into(struct session *s, struct pnode *p, struct lake_write *w, int64_t *rows, struct wb_error *err)
 {
+	int nw = pool_size();
+	struct lake_feed f = {.ncol = p->ncol};
+	if (expect_guard_prepare(s, w, &p, f.ncol, false, &f.guard, err) < 0) {
+		lake_write_abort(w);
+		return -1;
+	}
+	if (f.guard) {
+		f.scratch = xcalloc((size_t)nw, sizeof *f.scratch);
+		for (int i = 0; i < nw; i++)
+			chunk_init(&f.scratch[i], f.ncol, p->types);
+	}
 	struct exec_ctx ctx;
 	stmt_ctx_setup(s, &ctx);
-	int nw = pool_size();
-	struct lake_feed f = {xcalloc((size_t)nw, sizeof *f.parts)};
+	f.parts = xcalloc((size_t)nw, sizeof *f.parts);
 	lake_write_set_limits(w, s->max_records_per_file, s->delta_target_file_size);
 	for (int i = 0; i < nw; i++)
 		f.parts[i] = lake_write_part(w);
@@ -66,6 +99,11 @@ run_into(struct session *s, struct pnode *p, struct lake_write *w, int64_t *rows
 		v = lake_write_commit(w, rows, err);
 	}
 	free(f.parts);
+	if (f.scratch) {
+		for (int i = 0; i < nw; i++)
+			chunk_free(&f.scratch[i]);
+		free(f.scratch);
+	}
 	exec_ctx_fini(&ctx);
 	return v;
 }
@@ -82,6 +120,12 @@ props_of(struct arena *a, const struct ast *st, struct lake_write_options *o, st
 	for (int i = 0; i < n; i++) {
 		const struct ast *pr = st->u.create.props.v[i];
 		const struct ast *val = pr->u.prop.value;
+		if (expect_reserved_key(pr->u.prop.key)) {
+			err_set(err, pr->pos, "table property '%s' holds a constraint: declare it in the column list",
+			    pr->u.prop.key);
+			err_hint(err, "CREATE TABLE t (..., CONSTRAINT name CHECK (...)) or CONSTRAINT name EXPECT (...)");
+			return -1;
+		}
 		if (val == NULL || val->kind != AST_LITERAL || val->u.lit.is_null) {
 			err_set(err, pr->pos, "table property '%s' needs a literal value", pr->u.prop.key);
 			return -1;
@@ -140,14 +184,18 @@ stmt_lake_create(struct session *s, struct arena *a, struct ast *st, struct wb_e
 	int rc = -1;
 	int64_t rows = 0, version = -1;
 	bool register_only = external && st->u.create.query == NULL && st->u.create.columns.n == 0;
-	if (register_only) {
+	if (register_only && st->u.create.constraints.n > 0) {
+		err_set(err, st->u.create.constraints.v[0]->pos, "constraints are declared with the table's columns or query");
+		err_hint(err, "ALTER TABLE %s ADD CONSTRAINT ... adds one to an existing table", name);
+		goto out;
+	} else if (register_only) {
 		/* CREATE TABLE t LOCATION '/path': an existing table */
 		if (!delta_table_exists(dir)) {
 			err_set(err, st->pos, "there is no Delta table at '%s'", dir);
 			err_hint(err, "give columns or AS query to create one there");
 			goto out;
 		}
-	} else if (props_of(a, st, &o, err) < 0) {
+	} else if (props_of(a, st, &o, err) < 0 || expect_add_props(a, &st->u.create.constraints, &o, err) < 0) {
 		goto out;
 	} else {
 		enum lake_write_mode mode = st->u.create.or_replace ? LAKE_REPLACE : LAKE_CREATE;
@@ -170,7 +218,9 @@ stmt_lake_create(struct session *s, struct arena *a, struct ast *st, struct wb_e
 				p = bind_cast_columns(&b, p, types, names, n, st->u.create.query->pos);
 			}
 			if (p == NULL || stmt_check_names(p->names, p->ncol, st->u.create.query->pos, err) < 0 ||
-			    check_storable(p->names, p->types, p->ncol, st->pos, err) < 0) {
+			    check_storable(p->names, p->types, p->ncol, st->pos, err) < 0 ||
+			    (st->u.create.constraints.n > 0 && expect_check_conditions(s, &b, a,
+			    bind_bound_relation(&b, p, name, st->pos), p, &st->u.create.constraints, err) < 0)) {
 				stmt_finish(s, &b, p);
 				goto out;
 			}
@@ -186,7 +236,8 @@ stmt_lake_create(struct session *s, struct arena *a, struct ast *st, struct wb_e
 				names[i] = st->u.create.columns.v[i]->u.coldef.name;
 				types[i] = st->u.create.columns.v[i]->u.coldef.type;
 			}
-			if (stmt_check_names(names, n, st->pos, err) < 0 || check_storable(names, types, n, st->pos, err) < 0)
+			if (stmt_check_names(names, n, st->pos, err) < 0 || check_storable(names, types, n, st->pos, err) < 0 ||
+			    expect_check_columns(s, a, &st->u.create.constraints, n, names, types, name, err) < 0)
 				goto out;
 			o.operation = st->u.create.or_replace ? "CREATE OR REPLACE TABLE" : "CREATE TABLE";
 			struct lake_write *w = lake_write_begin(dir, mode, n, names, types, &o, err);
@@ -210,9 +261,13 @@ stmt_lake_create(struct session *s, struct arena *a, struct ast *st, struct wb_e
 		err_at(err, st->pos);
 		goto out;
 	}
-	if (st->u.create.query)
-		session_message(s, "Table %s created (%lld rows, Delta version %lld)", name, (long long)rows,
-		    (long long)version);
+	if (st->u.create.query) {
+		struct strbuf msg = STRBUF_INIT;
+		sb_printf(&msg, "Table %s created (%lld rows, Delta version %lld)", name, (long long)rows, (long long)version);
+		expect_note_append(s, &msg);
+		session_message(s, "%s", sb_str(&msg));
+		sb_free(&msg);
+	}
 	rc = 0;
 out:
 	free(dir);
@@ -451,7 +506,11 @@ stmt_copy_into(struct session *s, struct arena *a, struct ast *st, struct wb_err
 			sb_printf(&sql, *c == '`' ? "``" : "%c", *c);
 		sb_putc(&sql, '`');
 	}
-	sb_printf(&sql, " BY NAME SELECT * FROM %s([", csv ? "read_csv" : "read_parquet");
+	/* Bronze lineage columns, when the table has them (_source_line only
+	 * to a table that has that one too) */
+	bool meta = csv && table_column(t, "_source_file") >= 0 && table_column(t, "_ingested_at") >= 0;
+	sb_printf(&sql, " BY NAME SELECT *%s FROM %s([", meta && table_column(t, "_source_line") < 0 ?
+	    " EXCLUDE (_source_line)" : "", csv ? "read_csv" : "read_parquet");
 	for (int i = 0; i < fresh.n; i++) {
 		if (i)
 			sb_puts(&sql, ", ");
@@ -462,8 +521,7 @@ stmt_copy_into(struct session *s, struct arena *a, struct ast *st, struct wb_err
 		format_option(&sql, st->u.copy.options.v[i]);
 	if (csv && !copy_infers(&st->u.copy.options))
 		sb_puts(&sql, ", all_varchar = true");
-	/* Bronze lineage columns, when the table has them */
-	if (csv && table_column(t, "_source_file") >= 0 && table_column(t, "_ingested_at") >= 0)
+	if (meta)
 		sb_puts(&sql, ", metadata = true");
 	sb_puts(&sql, ")");
 	struct ast *ins = parse_statement(sb_str(&sql), (int)sql.len, a, err);

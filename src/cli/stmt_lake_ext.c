@@ -5,6 +5,7 @@
  * target table and building a small result.
  */
 #include "cli/stmt_int.h"
+#include "cli/expect.h"
 #include "store/lake/lake.h"
 #include "core/xmalloc.h"
 
@@ -18,6 +19,7 @@ stmt_register_exts(void)
 	static const struct stmt_ext *const exts[] = {
 		&stmt_ext_describe_history, &stmt_ext_describe_detail, &stmt_ext_show_tblproperties, &stmt_ext_comment_on,
 		&stmt_ext_restore, &stmt_ext_optimize, &stmt_ext_vacuum, &stmt_ext_show_partitions,
+		&expect_ext_describe,
 	};
 	for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++)
 		parse_register_ext(exts[i]);

@@ -38,6 +38,7 @@
  * rewritten whole, with one FULL (or RIGHT) join.
  */
 #include "cli/stmt_int.h"
+#include "cli/expect.h"
 #include "store/lake/lake.h"
 #include "store/delta/delta.h"
 #include "core/json.h"
@@ -719,6 +720,7 @@ stmt_merge(struct session *s, struct arena *a, struct ast *st, struct wb_error *
 		    (long long)del, (long long)counts.n[DML_INSERT]);
 		if (version >= 0)
 			sb_printf(&sb, " (Delta version %lld)", (long long)version);
+		expect_note_append(s, &sb);
 		session_message(s, "%s", sb_str(&sb));
 		sb_free(&sb);
 	} else {

@@ -45,7 +45,7 @@ static const char *const kind_names[] = {
 	[AST_DELETE] = "delete", [AST_EXPLAIN] = "explain", [AST_SHOW] = "show",
 	[AST_DESCRIBE] = "describe", [AST_SET] = "set", [AST_USE] = "use", [AST_COPY] = "copy", [AST_CACHE] = "cache",
 	[AST_EXT] = "ext", [AST_MERGE] = "merge", [AST_MERGE_CLAUSE] = "when", [AST_ALTER_TABLE] = "alter-table",
-	[AST_TRUNCATE] = "truncate",
+	[AST_TRUNCATE] = "truncate", [AST_CONSTRAINT] = "constraint",
 };
 
 const char *
@@ -295,6 +295,13 @@ dump(const struct ast *n, struct strbuf *o)
 		sb_printf(o, " %s ", n->u.prop.key);
 		dump(n->u.prop.value, o);
 		break;
+	case AST_CONSTRAINT: {
+		static const char *const kinds[] = {"check", "expect", "expect-drop-row", "expect-fail-update",
+		    "expect-quarantine"};
+		sb_printf(o, " %s %s ", n->u.constraint.name, kinds[n->u.constraint.kind]);
+		dump(n->u.constraint.cond, o);
+		break;
+	}
 	case AST_SELECT:
 		if (n->u.select.distinct)
 			sb_puts(o, " distinct");
@@ -401,6 +408,7 @@ dump(const struct ast *n, struct strbuf *o)
 		sb_putc(o, ' ');
 		dump_name(&n->u.create.name, o);
 		dump_list("columns", &n->u.create.columns, o);
+		dump_list("constraints", &n->u.create.constraints, o);
 		dump_list("partitioned", &n->u.create.partitioned, o);
 		dump_list("props", &n->u.create.props, o);
 		if (n->u.create.location)
@@ -459,7 +467,7 @@ dump(const struct ast *n, struct strbuf *o)
 	}
 	case AST_ALTER_TABLE: {
 		static const char *const what[] = {"add-columns", "rename-column", "drop-columns", "set-props",
-		    "unset-props", "column-comment", "rename-table"};
+		    "unset-props", "column-comment", "rename-table", "add-constraint", "drop-constraint"};
 		sb_printf(o, " %s ", what[n->u.alter.what]);
 		dump_name(&n->u.alter.name, o);
 		if (n->u.alter.column)
@@ -470,6 +478,10 @@ dump(const struct ast *n, struct strbuf *o)
 			sb_printf(o, " (comment '%s')", n->u.alter.comment);
 		dump_list("cols", &n->u.alter.columns, o);
 		dump_list("props", &n->u.alter.props, o);
+		if (n->u.alter.constraint) {
+			sb_putc(o, ' ');
+			dump(n->u.alter.constraint, o);
+		}
 		break;
 	}
 	case AST_EXPLAIN:

@@ -93,6 +93,7 @@ enum ast_kind {
 	AST_MERGE_CLAUSE,  /* mclause: one WHEN ... THEN ... of a MERGE */
 	AST_ALTER_TABLE,   /* alter */
 	AST_TRUNCATE,      /* del (no where): TRUNCATE TABLE t */
+	AST_CONSTRAINT,    /* constraint: CONSTRAINT name CHECK (cond) | EXPECT (cond) [ON VIOLATION ...] */
 };
 
 enum ast_join_type { JOIN_INNER, JOIN_LEFT, JOIN_RIGHT, JOIN_FULL, JOIN_CROSS, JOIN_SEMI, JOIN_ANTI };
@@ -114,6 +115,17 @@ enum ast_alter_kind {
 	ALTER_UNSET_PROPS,     /* props (keys only) */
 	ALTER_COLUMN_COMMENT,  /* column, comment */
 	ALTER_RENAME_TABLE,    /* new_name */
+	ALTER_ADD_CONSTRAINT,  /* constraint */
+	ALTER_DROP_CONSTRAINT, /* column: the constraint's name; if_exists */
+};
+/* What a table constraint is: a Delta CHECK constraint, or a data-quality
+ * expectation (Delta Live Tables) with what to do with a row that fails it. */
+enum ast_constraint_kind {
+	CONSTRAINT_CHECK,         /* CHECK (cond): a failing row fails the statement */
+	CONSTRAINT_EXPECT,        /* EXPECT (cond): warn, keep the row */
+	CONSTRAINT_DROP_ROW,      /* ... ON VIOLATION DROP ROW */
+	CONSTRAINT_FAIL_UPDATE,   /* ... ON VIOLATION FAIL UPDATE */
+	CONSTRAINT_QUARANTINE,    /* ... ON VIOLATION QUARANTINE: to <table>_quarantine */
 };
 
 struct ast_frame_bound {
@@ -246,6 +258,12 @@ struct ast {
 			struct ast *value;
 		} prop;
 		struct {
+			char *name;
+			enum ast_constraint_kind kind;
+			struct ast *cond;
+			char *cond_text;          /* the condition as written (without the parentheses) */
+		} constraint;
+		struct {
 			bool distinct;
 			struct ast_list distinct_on;
 			struct ast_list items;      /* SELECT_ITEM */
@@ -336,6 +354,7 @@ struct ast {
 			char *comment;
 			char *location;
 			char *using_format;
+			struct ast_list constraints; /* CONSTRAINT, from the column list */
 		} create;
 		struct {
 			enum ast_object_kind what;
@@ -375,11 +394,12 @@ struct ast {
 			struct ast_name name;
 			enum ast_alter_kind what;
 			struct ast_list columns;     /* ADD COLUMNS: COLDEF; DROP COLUMNS: COLREF */
-			char *column;                /* RENAME COLUMN / ALTER COLUMN */
+			char *column;                /* RENAME COLUMN / ALTER COLUMN; DROP CONSTRAINT's name */
 			char *new_name;              /* RENAME COLUMN ... TO / RENAME TO */
 			char *comment;
 			struct ast_list props;       /* PROPERTY */
-			bool if_exists;              /* UNSET TBLPROPERTIES IF EXISTS */
+			bool if_exists;              /* UNSET TBLPROPERTIES / DROP CONSTRAINT IF EXISTS */
+			struct ast *constraint;      /* ADD CONSTRAINT: CONSTRAINT */
 		} alter;
 		struct {
 			struct ast *table;           /* TABLE */
@@ -464,7 +484,7 @@ struct ast *ast_mk_case(struct arena *a, int pos);
 void ast_case_when(struct arena *a, struct ast *kase, struct ast *cond, struct ast *then);
 struct ast *ast_mk_func(struct arena *a, const char *name, int pos, int nargs, ...);
 struct ast *ast_mk_item(struct arena *a, struct ast *e, const char *alias);
-/* SELECT items FROM from [WHERE where] as a QUERY */
+/* SELECT items [FROM from] [WHERE where] as a QUERY (from may be NULL) */
 struct ast *ast_mk_select(struct arena *a, struct ast *from, struct ast_list *items, struct ast *where);
 /* A named table; object: a struct table bound instead of the name (AST_TABLE) */
 struct ast *ast_mk_table(struct arena *a, const struct ast_name *name, const char *alias, void *object, int pos);

@@ -134,8 +134,9 @@ ast_mk_item(struct arena *a, struct ast *e, const char *alias)
 struct ast *
 ast_mk_select(struct arena *a, struct ast *from, struct ast_list *items, struct ast *where)
 {
-	struct ast *q = ast_new(a, AST_QUERY, from->pos);
-	struct ast *sel = ast_new(a, AST_SELECT, from->pos);
+	int pos = from ? from->pos : 0;
+	struct ast *q = ast_new(a, AST_QUERY, pos);
+	struct ast *sel = ast_new(a, AST_SELECT, pos);
 	sel->u.select.items = *items;
 	sel->u.select.from = from;
 	sel->u.select.where = where;

@@ -8,6 +8,9 @@
  *   ALTER TABLE t SET TBLPROPERTIES ('k' = 'v', ...)
  *   ALTER TABLE t UNSET TBLPROPERTIES [IF EXISTS] ('k', ...)
  *   ALTER TABLE t ALTER | CHANGE [COLUMN] c COMMENT 'text'
+ *   ALTER TABLE t ADD CONSTRAINT c CHECK (cond)
+ *   ALTER TABLE t ADD CONSTRAINT c EXPECT (cond) [ON VIOLATION DROP ROW | FAIL UPDATE | QUARANTINE]
+ *   ALTER TABLE t DROP CONSTRAINT [IF EXISTS] c
  *   TRUNCATE TABLE t
  */
 #include "sql/parse_int.h"
@@ -65,7 +68,13 @@ P_alter(struct parser *p, int pos)
 	struct ast *n = ast_new(p->arena, AST_ALTER_TABLE, pos);
 	if (!P_expect_kw(p, KW_TABLE) || !parser_qualified_name(p, &n->u.alter.name))
 		return NULL;
-	if (P_accept_kw(p, KW_ADD)) {
+	bool add = P_accept_kw(p, KW_ADD), drop = !add && P_accept_kw(p, KW_DROP);
+	if (add && P_at_constraint(p)) {
+		n->u.alter.what = ALTER_ADD_CONSTRAINT;
+		n->u.alter.constraint = P_constraint(p);
+		if (n->u.alter.constraint == NULL)
+			return NULL;
+	} else if (add) {
 		n->u.alter.what = ALTER_ADD_COLUMNS;
 		if (!P_accept_kw(p, KW_COLUMNS))
 			P_accept_kw(p, KW_COLUMN);
@@ -88,7 +97,17 @@ P_alter(struct parser *p, int pos)
 		n->u.alter.new_name = parser_ident(p, "a new name");
 		if (n->u.alter.new_name == NULL)
 			return NULL;
-	} else if (P_accept_kw(p, KW_DROP)) {
+	} else if (drop && parser_accept_word(p, "CONSTRAINT")) {
+		n->u.alter.what = ALTER_DROP_CONSTRAINT;
+		if (P_accept_kw(p, KW_IF)) {
+			if (!P_expect_kw(p, KW_EXISTS))
+				return NULL;
+			n->u.alter.if_exists = true;
+		}
+		n->u.alter.column = parser_ident(p, "a constraint name");
+		if (n->u.alter.column == NULL)
+			return NULL;
+	} else if (drop) {
 		n->u.alter.what = ALTER_DROP_COLUMNS;
 		if (!P_accept_kw(p, KW_COLUMNS) && !P_expect_kw(p, KW_COLUMN))
 			return NULL;
@@ -126,7 +145,7 @@ P_alter(struct parser *p, int pos)
 			return NULL;
 	} else {
 		return parser_syntax_error(p, "ADD COLUMNS, RENAME COLUMN, RENAME TO, DROP COLUMN, SET TBLPROPERTIES, "
-		    "UNSET TBLPROPERTIES or ALTER COLUMN"), NULL;
+		    "UNSET TBLPROPERTIES, ALTER COLUMN, ADD CONSTRAINT or DROP CONSTRAINT"), NULL;
 	}
 	return n;
 }

@@ -55,6 +55,11 @@ static inline void P_leave(struct parser *p) { p->depth--; }
 /* parser.c */
 bool P_props(struct parser *p, struct ast_list *out);              /* ( 'k' = v, ... ) */
 bool P_column_defs(struct parser *p, struct ast_list *out);        /* col type [NOT NULL] [COMMENT 'c'], ... */
+struct ast *P_column_def(struct parser *p);                        /* one of them */
+
+/* parse_constraint.c: CONSTRAINT name CHECK (...) | EXPECT (...) [ON VIOLATION ...] */
+bool P_at_constraint(struct parser *p);
+struct ast *P_constraint(struct parser *p);
 
 /* parse_merge.c, parse_alter.c: after the statement's first word */
 struct ast *P_merge(struct parser *p, int pos);

@@ -373,36 +373,45 @@ P_props(struct parser *p, struct ast_list *out)
 	return parser_expect_op(p, ")");
 }
 
+struct ast *
+P_column_def(struct parser *p)
+{
+	struct ast *c = ast_new(p->arena, AST_COLDEF, P_tok(p)->pos);
+	c->u.coldef.name = parser_ident(p, "a column name");
+	if (c->u.coldef.name == NULL)
+		return NULL;
+	if (!P_type_name(p, &c->u.coldef.type, &c->u.coldef.type_text))
+		return NULL;
+	for (;;) {
+		if (P_is_kw(p, KW_NOT) && P_is_kw_at(p, 1, KW_NULL)) {
+			p->cur += 2;
+			c->u.coldef.not_null = true;
+		} else if (P_accept_kw(p, KW_NULL)) {
+		} else if (P_accept_kw(p, KW_COMMENT)) {
+			c->u.coldef.comment = parser_string(p, "a comment string");
+			if (c->u.coldef.comment == NULL)
+				return NULL;
+		} else if (parser_accept_word(p, "DEFAULT")) {
+			c->u.coldef.default_value = P_expr(p);
+			if (c->u.coldef.default_value == NULL)
+				return NULL;
+		} else if (parser_accept_word(p, "PRIMARY")) {
+			if (!parser_expect_word(p, "KEY"))
+				return NULL;
+		} else {
+			break;
+		}
+	}
+	return c;
+}
+
 bool
 P_column_defs(struct parser *p, struct ast_list *out)
 {
 	do {
-		struct ast *c = ast_new(p->arena, AST_COLDEF, P_tok(p)->pos);
-		c->u.coldef.name = parser_ident(p, "a column name");
-		if (c->u.coldef.name == NULL)
+		struct ast *c = P_column_def(p);
+		if (c == NULL)
 			return false;
-		if (!P_type_name(p, &c->u.coldef.type, &c->u.coldef.type_text))
-			return false;
-		for (;;) {
-			if (P_is_kw(p, KW_NOT) && P_is_kw_at(p, 1, KW_NULL)) {
-				p->cur += 2;
-				c->u.coldef.not_null = true;
-			} else if (P_accept_kw(p, KW_NULL)) {
-			} else if (P_accept_kw(p, KW_COMMENT)) {
-				c->u.coldef.comment = parser_string(p, "a comment string");
-				if (c->u.coldef.comment == NULL)
-					return false;
-			} else if (parser_accept_word(p, "DEFAULT")) {
-				c->u.coldef.default_value = P_expr(p);
-				if (c->u.coldef.default_value == NULL)
-					return false;
-			} else if (parser_accept_word(p, "PRIMARY")) {
-				if (!parser_expect_word(p, "KEY"))
-					return false;
-			} else {
-				break;
-			}
-		}
 		ast_list_add(p->arena, out, c);
 	} while (parser_accept_op(p, ","));
 	return true;
@@ -480,11 +489,8 @@ P_create(struct parser *p, int pos)
 	}
 	if (!parser_qualified_name(p, &n->u.create.name))
 		return NULL;
-	if (P_is_op(p, "(")) {
-		p->cur++;
-		if (!P_column_defs(p, &n->u.create.columns) || !parser_expect_op(p, ")"))
-			return NULL;
-	}
+	if (P_is_op(p, "(") && !parser_table_elements(p, &n->u.create.columns, &n->u.create.constraints))
+		return NULL;
 	for (;;) {
 		if (P_accept_kw(p, KW_USING)) {
 			n->u.create.using_format = parser_ident(p, "a table format (DELTA)");
@@ -525,7 +531,7 @@ P_create(struct parser *p, int pos)
 	} else if (P_is_kw(p, KW_SELECT) || P_is_kw(p, KW_WITH)) {
 		return parser_syntax_error(p, "AS before the query"), NULL;
 	} else if (n->u.create.columns.n == 0 && n->u.create.location == NULL) {
-		parser_syntax_error(p, "a column list or AS query");
+		parser_syntax_error(p, n->u.create.constraints.n ? "AS query (the table's columns)" : "a column list or AS query");
 		return NULL;
 	}
 	return n;

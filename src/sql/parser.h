@@ -91,6 +91,12 @@ struct ast *parser_table_ref(struct parser *p);
 char *parser_string(struct parser *p, const char *what);
 bool parser_number(struct parser *p, double *out);
 int parser_error(struct parser *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A CREATE TABLE element list, parentheses included: column definitions
+ * (COLDEF nodes, to columns) and table constraints (CONSTRAINT nodes, to
+ * constraints) in any order, as Delta Live Tables writes them:
+ *   (id BIGINT, CONSTRAINT c EXPECT (id > 0) ON VIOLATION DROP ROW, ...)
+ * (parse_constraint.c). */
+bool parser_table_elements(struct parser *p, struct ast_list *columns, struct ast_list *constraints);
 /* "syntax error at or near ..." for the current token, with a hint. */
 int parser_syntax_error(struct parser *p, const char *expected);
 

@@ -100,8 +100,9 @@ struct csv_options {
 	char **null_strings; int nnull_strings;          /* see NULLs above */
 	bool filename;         /* add a trailing VARCHAR column `filename` */
 	bool metadata;         /* then Bronze ingestion columns: `_source_file`
-	                          VARCHAR (the path) and `_ingested_at`
-	                          TIMESTAMP (when the source was opened) */
+	                          VARCHAR (the path), `_ingested_at`
+	                          TIMESTAMP (when the source was opened) and
+	                          `_source_line` BIGINT (the line the row starts on) */
 	bool ignore_errors;    /* skip bad rows */
 	bool store_rejects;    /* keep bad rows for csv_source_rejects() */
 	int compression;       /* CSV_COMPRESSION_* */

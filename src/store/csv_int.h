@@ -301,7 +301,8 @@ struct csv_src {
 	char *first_name;
 	int ncol_file;        /* columns in the files (without `filename`) */
 	bool filename_col;
-	bool metadata_cols;   /* _source_file, _ingested_at after `filename` */
+	bool metadata_cols;   /* _source_file, _ingested_at, _source_line after `filename` */
+	int line_col;         /* the _source_line column, or -1 */
 	int64_t ingested_at;  /* microseconds since the epoch, UTC */
 	bool ignore_errors;
 	bool store_rejects;

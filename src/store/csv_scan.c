@@ -547,6 +547,27 @@ convert(struct csv_src *cs, struct csv_reader *r, const char *base, struct chunk
 			vec_retype(v, s->types[c]);
 		else
 			vec_reset(v);
+		if (c == cs->line_col) {
+			/* _source_line: the line each row starts on. Rows come in
+			 * file order, so the first row's line (csv_reader_line
+			 * counts on from the reader's last position) plus the line
+			 * ends between row starts gives the others; the reader's
+			 * position is then moved to the last row. */
+			int64_t *lines = vec_i64(v);
+			if (n > 0) {
+				int64_t line = csv_reader_line(cs, r, base, (size_t)(t->org + t->rstart[0] - base));
+				lines[0] = line;
+				for (int i = 1; i < n; i++) {
+					const char *q = t->org + t->rstart[i - 1], *e = t->org + t->rstart[i];
+					for (; q < e; q++)
+						line += *q == '\n' || (*q == '\r' && q[1] != '\n');
+					lines[i] = line;
+				}
+				csv_reader_line(cs, r, base, (size_t)(t->org + t->rstart[n - 1] - base));
+			}
+			v->n = n;
+			continue;
+		}
 		if (c >= cs->ncol_file) {
 			/* filename / _source_file: the path; _ingested_at: the open time */
 			struct wb_value val = {.type = s->types[c], .is_null = false};

@@ -305,13 +305,14 @@ csv_source_open_list(const char *const *patterns, int npatterns, const struct cs
 	cs->ncol_file = cs->sn.ncol;
 	cs->filename_col = o->filename;
 	cs->metadata_cols = o->metadata;
+	cs->line_col = -1;
 	if (o->metadata) {
 		struct timespec ts;
 		clock_gettime(CLOCK_REALTIME, &ts);
 		cs->ingested_at = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 	}
 	source_fini(&cs->s);
-	source_init(&cs->s, &csv_source_ops, cs->ncol_file + (o->filename ? 1 : 0) + (o->metadata ? 2 : 0));
+	source_init(&cs->s, &csv_source_ops, cs->ncol_file + (o->filename ? 1 : 0) + (o->metadata ? 3 : 0));
 	cs->s.impl = cs;
 	for (int c = 0; c < cs->ncol_file; c++)
 		source_set_column(&cs->s, c, cs->sn.names[c], cs->sn.types[c]);
@@ -335,6 +336,8 @@ csv_source_open_list(const char *const *patterns, int npatterns, const struct cs
 		int at = cs->ncol_file + (o->filename ? 1 : 0);
 		source_set_column(&cs->s, at, "_source_file", WB_TYPE_VARCHAR);
 		source_set_column(&cs->s, at + 1, "_ingested_at", WB_TYPE_TIMESTAMP);
+		source_set_column(&cs->s, at + 2, "_source_line", WB_TYPE_BIGINT);
+		cs->line_col = at + 2;
 	}
 
 	/* nulls */

@@ -513,6 +513,69 @@ test_write_protocol(void)
 	delta_snapshot_free(s);
 }
 
+/* CHECK constraints (delta.constraints.*) raise the protocol to writer
+ * version 3 (or add the checkConstraints feature at 7); wb writes such
+ * tables unless they ask for checkpoint statistics it does not write. */
+static void
+test_constraints_protocol(void)
+{
+	struct wb_error err = WB_ERROR_INIT;
+	const char *t = table("chk");
+	struct delta_commit *c = delta_commit_begin(t, NULL, "CREATE TABLE", &err);
+	struct delta_schema sc = schema();
+	struct delta_metadata m;
+	delta_metadata_new(&sc, NULL, 0, &A, &m);
+	const char *keys[] = {"delta.constraints.pos"}, *vals[] = {"id > 0"};
+	m.configuration = (struct delta_map){1, keys, vals};
+	delta_commit_set_metadata(c, &m);
+	ok(delta_commit_publish(c, NULL, &err) == 0, "a table created with a CHECK constraint");
+	delta_commit_free(c);
+	struct delta_snapshot *s = latest(t);
+	is_int(s->protocol.min_writer_version, 3, "has writer version 3");
+	ok(append(t, s, "x", NULL, &err) == 1, "and wb writes to it");
+	err_clear(&err);
+	delta_snapshot_free(s);
+
+	/* a constraint added to a writer-version-2 table raises it */
+	t = table("chk2");
+	ok(create(t, NULL, 0) == 0, "a writer-version-2 table");
+	s = latest(t);
+	c = delta_commit_begin(t, s, "ADD CONSTRAINT", &err);
+	struct delta_metadata m2 = s->metadata;
+	m2.configuration = (struct delta_map){1, keys, vals};
+	delta_commit_set_metadata(c, &m2);
+	ok(delta_commit_publish(c, NULL, &err) == 1, "gets a CHECK constraint");
+	delta_commit_free(c);
+	delta_snapshot_free(s);
+	s = latest(t);
+	is_int(s->protocol.min_writer_version, 3, "and writer version 3 in the same commit");
+	delta_snapshot_free(s);
+
+	/* writer version 7: the feature is added to its list */
+	struct delta_protocol p7 = {.min_reader_version = 1, .min_writer_version = 7}, out;
+	const char *wf[] = {"appendOnly"};
+	p7.writer_features = wf;
+	p7.nwriter_features = 1;
+	ok(delta_protocol_raise(&p7, &m2, &A, &out) && out.nwriter_features == 2 &&
+	    strcmp(out.writer_features[1], "checkConstraints") == 0, "writer version 7 gets the checkConstraints feature");
+	ok(!delta_protocol_raise(&out, &m2, &A, &p7), "and keeps it");
+	struct delta_protocol p3 = {.min_reader_version = 1, .min_writer_version = 3};
+	ok(!delta_protocol_raise(&p3, &m2, &A, &out), "writer version 3 is enough");
+	struct delta_metadata none = m2;
+	none.configuration = (struct delta_map){0, NULL, NULL};
+	struct delta_protocol p2 = {.min_reader_version = 1, .min_writer_version = 2};
+	ok(!delta_protocol_raise(&p2, &none, &A, &out), "no constraint, no raise");
+
+	/* statistics as structs are not written by wb */
+	s = latest(t);
+	const char *k2[] = {"delta.constraints.pos", "delta.checkpoint.writeStatsAsStruct"}, *v2[] = {"id > 0", "true"};
+	s->metadata.configuration = (struct delta_map){2, k2, v2};
+	ok(delta_commit_begin(t, s, "WRITE", &err) == NULL && strstr(err.msg, "writeStatsAsStruct"),
+	    "a writer-version-3 table asking for struct statistics is refused");
+	err_clear(&err);
+	delta_snapshot_free(s);
+}
+
 /* ---- checkpoint hook with a stand-in Parquet layer ---- */
 
 static struct arena cp_arena;
@@ -683,6 +746,7 @@ main(void)
 	test_thread_race();
 	test_crash_leftovers();
 	test_write_protocol();
+	test_constraints_protocol();
 	test_checkpoint_hook();
 	test_partitioned();
 	rm_rf(tmproot);

@@ -416,6 +416,102 @@ test_restore_vacuum(void)
 	err_clear(&e2);
 }
 
+/* The checks' hook of a lake_write: a table with CHECK constraints takes
+ * rows only with checks attached; the hook is told before the commit
+ * (and may refuse it), told the version, and released either way. */
+struct hook_log {
+	int before, committed, released;
+	int64_t version;
+	bool refuse;
+};
+
+static int
+hk_before(void *arg, struct lake_write *w, struct wb_error *err)
+{
+	struct hook_log *h = arg;
+	h->before++;
+	if (h->refuse) {
+		err_set(err, -1, "refused by the hook");
+		return -1;
+	}
+	lake_write_info(w, "wb.test", "[1,2]");
+	return 0;
+}
+
+static void
+hk_committed(void *arg, int64_t v)
+{
+	struct hook_log *h = arg;
+	h->committed++;
+	h->version = v;
+}
+
+static void
+hk_release(void *arg)
+{
+	((struct hook_log *)arg)->released++;
+}
+
+static const struct lake_write_hook test_hook = {hk_before, hk_committed, hk_release};
+
+static void
+test_constraint_hook(void)
+{
+	char dir[1100];
+	snprintf(dir, sizeof dir, "%s/checked", root);
+	char *names[] = {"x", "y"};
+	wb_type types[] = {WB_TYPE_BIGINT, WB_TYPE_BIGINT};
+	char *pk[] = {"delta.constraints.pos"}, *pv[] = {"x >= 0"};
+	struct lake_write_options o = {.prop_keys = pk, .prop_values = pv, .nprops = 1};
+	int64_t mods[] = {10, 10};
+	ok(write_commit(dir, LAKE_CREATE, 2, names, types, &o, 0, 0, fill_xy, mods) == 0,
+	    "a table with a CHECK constraint is created (no rows)");
+	ok(write_xy(dir, LAKE_APPEND, 0, 5, 10, 10) < 0, "rows without checks attached are refused");
+	struct delta_snapshot *s = latest(dir);
+	ok(s && s->version == 0 && s->nfiles == 0 && s->protocol.min_writer_version == 3,
+	    "the table is unchanged (version 0, writer version 3)");
+	delta_snapshot_free(s);
+
+	struct hook_log h = {0};
+	for (int pass = 0; pass < 2; pass++) {
+		struct wb_error err = WB_ERROR_INIT;
+		struct lake_write *w = lake_write_begin(dir, LAKE_APPEND, 2, names, types, NULL, &err);
+		h.refuse = pass == 0;
+		lake_write_attach(w, &test_hook, &h);
+		ok(lake_write_attached(w, &test_hook) == &h, "the hook's argument is found again");
+		struct lake_part *part = lake_write_part(w);
+		struct chunk c;
+		chunk_init(&c, 2, types);
+		chunk_reset(&c);
+		fill_xy(&c, 0, 3, mods);
+		c.n = c.cols[0].n = c.cols[1].n = 3;
+		lake_part_write(part, &c, &err);
+		chunk_free(&c);
+		int64_t rows;
+		int64_t v = lake_write_commit(w, &rows, &err);
+		if (pass == 0) {
+			ok(v < 0 && err.msg && strstr(err.msg, "refused by the hook"), "a hook refusing the commit stops it");
+			s = latest(dir);
+			ok(s && s->version == 0, "nothing committed");
+			delta_snapshot_free(s);
+		} else {
+			ok(v == 1 && h.version == 1, "with the hook attached the rows are committed");
+			char path[1200];
+			snprintf(path, sizeof path, "%s/_delta_log/%020d.json", dir, 1);
+			FILE *f = fopen(path, "r");
+			char buf[4096] = {0};
+			if (f) {
+				size_t n = fread(buf, 1, sizeof buf - 1, f);
+				buf[n] = '\0';
+				fclose(f);
+			}
+			ok(strstr(buf, "\"wb.test\":[1,2]") != NULL, "the hook's commitInfo member is in the commit");
+		}
+		err_clear(&err);
+	}
+	ok(h.before == 2 && h.committed == 1 && h.released == 2, "told before each commit, once committed, released twice");
+}
+
 int
 main(void)
 {
@@ -430,6 +526,7 @@ main(void)
 	test_zorder();
 	test_optimize_partitioned();
 	test_restore_vacuum();
+	test_constraint_hook();
 	struct wb_error err = WB_ERROR_INIT;
 	lake_remove_tree(root, &err);
 	err_clear(&err);

@@ -128,6 +128,9 @@ struct delta_action {
 };
 
 const char *delta_map_get(const struct delta_map *m, const char *key, bool *found);
+/* Does a table configuration hold a CHECK constraint (delta.constraints.*;
+ * delta_protocol.c)? */
+bool delta_has_constraints(const struct delta_map *conf);
 /* A copy of src, keys and values (NULL stays NULL) in a. */
 void delta_map_copy(struct arena *a, const struct delta_map *src, struct delta_map *dst);
 
@@ -362,6 +365,9 @@ void delta_commit_reads_table(struct delta_commit *c);
  * writes them). */
 void delta_commit_param(struct delta_commit *c, const char *key, const char *value);
 void delta_commit_metric(struct delta_commit *c, const char *key, int64_t value);
+/* A further commitInfo member: key and its value as JSON text (readers
+ * ignore members they do not know; wb records expectation counts so). */
+void delta_commit_info(struct delta_commit *c, const char *key, const char *json);
 /* Publish; returns the version, or -1 with err (and res->conflict for a
  * conflict). res may be NULL. */
 int64_t delta_commit_publish(struct delta_commit *c, struct delta_commit_result *res, struct wb_error *err);

@@ -45,6 +45,8 @@ struct delta_commit {
 	size_t nparams, capparams;
 	struct kv *metrics;
 	size_t nmetrics, capmetrics;
+	struct kv *infos;                /* further commitInfo members: key, JSON text */
+	size_t ninfos, capinfos;
 };
 
 static int
@@ -92,6 +94,7 @@ delta_commit_free(struct delta_commit *c)
 	free(c->acts);
 	free(c->params);
 	free(c->metrics);
+	free(c->infos);
 	free(c->operation);
 	free(c->table);
 	free(c);
@@ -173,6 +176,14 @@ delta_commit_metric(struct delta_commit *c, const char *key, int64_t value)
 	c->metrics[c->nmetrics++] = (struct kv){arena_strdup(&c->a, key), arena_printf(&c->a, "%lld", (long long)value)};
 }
 
+void
+delta_commit_info(struct delta_commit *c, const char *key, const char *json)
+{
+	if (c->ninfos == c->capinfos)
+		c->infos = xgrow(c->infos, &c->capinfos, c->ninfos + 1, sizeof *c->infos);
+	c->infos[c->ninfos++] = (struct kv){arena_strdup(&c->a, key), arena_strdup(&c->a, json)};
+}
+
 struct delta_remove
 delta_remove_for(const struct delta_add *add, int64_t now_ms)
 {
@@ -252,6 +263,12 @@ validate(struct delta_commit *c, struct wb_error *err)
 				p = cur->protocol;
 			if (!c->has_metadata)
 				m = cur->metadata;
+		}
+		struct delta_protocol raised;
+		if (c->has_metadata && delta_protocol_raise(&p, &m, &c->a, &raised)) {
+			/* the new metadata needs a protocol feature (CHECK constraints) */
+			delta_commit_set_protocol(c, &raised);
+			p = c->protocol;
 		}
 		int rc = delta_protocol_check_write(c->table, &p, &m, err);
 		if (rc == 0 && c->has_metadata) {
@@ -447,6 +464,10 @@ serialize(const struct delta_commit *c, int64_t now, struct strbuf *out)
 		json_w_string(&w, c->metrics[i].value);
 	}
 	json_w_end(&w);
+	for (size_t i = 0; i < c->ninfos; i++) {
+		json_w_key(&w, c->infos[i].key);
+		json_w_raw(&w, c->infos[i].value, strlen(c->infos[i].value));
+	}
 	json_w_key(&w, "engineInfo");
 	json_w_string(&w, "wb/" PACKAGE_VERSION);
 	json_w_key(&w, "txnId");

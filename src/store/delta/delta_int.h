@@ -68,9 +68,16 @@ const char *delta_action_name(enum delta_action_type t);   /* "add", "metaData",
 /* Can wb read the table correctly? Names the table and the feature. */
 int delta_protocol_check_read(const char *table, const struct delta_protocol *p,
     const struct delta_metadata *m, struct wb_error *err);
-/* Can wb write it (writer version <= 2 or 7 with features it respects)? */
+/* Can wb write it (writer version <= 3 or 7 with features it respects)? */
 int delta_protocol_check_write(const char *table, const struct delta_protocol *p,
     const struct delta_metadata *m, struct wb_error *err);
+/* The protocol a table with metadata m needs when it has protocol p: CHECK
+ * constraints (delta.constraints.* in the configuration) need writer
+ * version 3, or the checkConstraints feature at writer version 7. true
+ * (and *out, strings in a) when p must be raised; the protocol is never
+ * lowered. */
+bool delta_protocol_raise(const struct delta_protocol *p, const struct delta_metadata *m, struct arena *a,
+    struct delta_protocol *out);
 
 /* ---- paths (delta_path.c) ---- */
 

@@ -15,8 +15,12 @@
  * (affects VACUUM only), columnMapping in mode "none".
  *
  * Writing: versions 1 and 2 (append-only tables and column invariants;
- * invariants are refused until the SQL layer can evaluate them), or 7 with
- * only such features.
+ * invariants are refused until the SQL layer can evaluate them), 3 (CHECK
+ * constraints, which the SQL layer evaluates on every row it writes - a
+ * lake_write refuses to commit rows to such a table unless its checks
+ * were attached, lake.h - and the checkpoint statistics properties, of
+ * which wb honours the defaults: statistics as JSON, not as structs), or
+ * 7 with only such features.
  */
 #include "store/delta/delta_int.h"
 
@@ -26,7 +30,19 @@
 static const char *const reader_ok[] = {"columnMapping", "timestampNtz", "vacuumProtocolCheck"};
 static const char *const writer_ok[] = {
 	"appendOnly", "invariants", "columnMapping", "timestampNtz", "vacuumProtocolCheck", "domainMetadata",
+	"checkConstraints",
 };
+
+#define CONSTRAINT_PREFIX "delta.constraints."
+
+bool
+delta_has_constraints(const struct delta_map *conf)
+{
+	for (int i = 0; i < conf->n; i++)
+		if (strncasecmp(conf->keys[i], CONSTRAINT_PREFIX, strlen(CONSTRAINT_PREFIX)) == 0)
+			return true;
+	return false;
+}
 
 static bool
 in(const char *f, const char *const *set, size_t n)
@@ -121,14 +137,26 @@ delta_protocol_check_write(const char *table, const struct delta_protocol *p, co
 		return -1;
 	int w = p->min_writer_version;
 	if (w > 7) {
-		err_set(err, -1, "Delta table %s requires writer version %d; wb writes versions 1, 2 and 7", table, w);
+		err_set(err, -1, "Delta table %s requires writer version %d; wb writes versions 1, 2, 3 and 7", table, w);
 		return -1;
 	}
-	if (w >= 3 && w <= 6) {
-		err_set(err, -1, "Delta table %s requires writer version %d (%s); wb can write tables of writer version 2",
-		    table, w, by_version[w]);
+	if (w >= 4 && w <= 6) {
+		err_set(err, -1, "Delta table %s requires writer version %d (%s); wb can write tables of writer versions "
+		    "up to 3", table, w, by_version[w]);
 		err_hint(err, "wb can still read the table");
 		return -1;
+	}
+	if (w >= 3) {
+		/* wb's checkpoints keep add statistics as JSON only */
+		const char *json = delta_map_get(&m->configuration, "delta.checkpoint.writeStatsAsJson", NULL);
+		const char *strct = delta_map_get(&m->configuration, "delta.checkpoint.writeStatsAsStruct", NULL);
+		if ((json && strcasecmp(json, "false") == 0) || (strct && strcasecmp(strct, "true") == 0)) {
+			err_set(err, -1, "Delta table %s asks for checkpoint statistics %s (delta.checkpoint.writeStatsAs%s), "
+			    "which wb does not write", table, strct && strcasecmp(strct, "true") == 0 ? "as structs" : "without JSON",
+			    strct && strcasecmp(strct, "true") == 0 ? "Struct" : "Json");
+			err_hint(err, "wb can still read the table");
+			return -1;
+		}
 	}
 	if (w == 7) {
 		for (int i = 0; i < p->nwriter_features; i++) {
@@ -162,4 +190,29 @@ delta_protocol_check_write(const char *table, const struct delta_protocol *p, co
 			return -1;
 	}
 	return 0;
+}
+
+bool
+delta_protocol_raise(const struct delta_protocol *p, const struct delta_metadata *m, struct arena *a,
+    struct delta_protocol *out)
+{
+	if (!delta_has_constraints(&m->configuration))
+		return false;
+	*out = *p;
+	if (p->min_writer_version < 3) {
+		out->min_writer_version = 3;
+		return true;
+	}
+	if (p->min_writer_version < 7)
+		return false;
+	for (int i = 0; i < p->nwriter_features; i++)
+		if (strcmp(p->writer_features[i], "checkConstraints") == 0)
+			return false;
+	const char **f = arena_alloc(a, sizeof(char *) * (size_t)(p->nwriter_features + 1));
+	for (int i = 0; i < p->nwriter_features; i++)
+		f[i] = p->writer_features[i];
+	f[p->nwriter_features] = "checkConstraints";
+	out->writer_features = f;
+	out->nwriter_features = p->nwriter_features + 1;
+	return true;
 }

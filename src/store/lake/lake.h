@@ -181,6 +181,32 @@ int lake_write_next_file(struct lake_write *w, struct wb_error *err);
 void lake_write_file_metrics(struct lake_write *w, const char *added_files, const char *removed_files,
     const char *added_bytes, const char *removed_bytes);
 
+/*
+ * The SQL layer's checks of a write (CHECK constraints and expectations,
+ * src/cli/expect.h) travel with the lake_write: attached once, told just
+ * before the commit is published (they may commit something first - the
+ * quarantine table -, add commitInfo members, or refuse: -1 with err
+ * aborts the write), told the version when it stood, and released with w
+ * (committed or aborted). A lake_write refuses to commit rows to a table
+ * whose configuration holds CHECK constraints unless checks are attached.
+ */
+struct lake_write_hook {
+	int (*before_commit)(void *arg, struct lake_write *w, struct wb_error *err);
+	void (*committed)(void *arg, int64_t version);
+	void (*release)(void *arg);
+};
+void lake_write_attach(struct lake_write *w, const struct lake_write_hook *h, void *arg);
+/* The arg attached with hook h, or NULL. */
+void *lake_write_attached(const struct lake_write *w, const struct lake_write_hook *h);
+/* The table's directory, and its configuration as it will be after the
+ * commit (the new table's properties when creating or replacing it). */
+const char *lake_write_dir(const struct lake_write *w);
+const struct delta_map *lake_write_configuration(const struct lake_write *w);
+/* The version the write commits on top of (-1: it creates the table). */
+int64_t lake_write_read_version(const struct lake_write *w);
+/* A further commitInfo member (key, JSON text). */
+void lake_write_info(struct lake_write *w, const char *key, const char *json);
+
 /* ------------------------------------------------------------ ALTER TABLE */
 
 /* Metadata-only commits on the latest version of the table in dir (Spark's
@@ -195,6 +221,15 @@ int64_t lake_add_columns(const char *dir, int n, char *const *names, const wb_ty
 int64_t lake_set_properties(const char *dir, int n, char *const *keys, char *const *values, bool unset,
     bool if_exists, struct wb_error *err);
 int64_t lake_comment_column(const char *dir, const char *column, const char *comment, struct wb_error *err);
+/* A metadata commit op (ADD CONSTRAINT, ...) on snapshot read - the
+ * version the caller checked; a commit since then that changed data or
+ * metadata makes this one fail with a conflict: configuration keys set to
+ * values (nset) and removed (nunset), with operationParameters params.
+ * The protocol is raised as the new configuration needs (CHECK
+ * constraints: writer version 3). The version committed, or -1 with err. */
+int64_t lake_change_properties(const char *dir, struct delta_snapshot *read, const char *op, int nset, char *const *keys,
+    char *const *values, int nunset, char *const *unset, int nparams, char *const *pkeys, char *const *pvalues,
+    struct wb_error *err);
 
 /* rm -rf path (a missing path is no error). */
 int lake_remove_tree(const char *path, struct wb_error *err);

@@ -280,3 +280,46 @@ lake_comment_column(const char *dir, const char *column, const char *comment, st
 	arena_release(&a);
 	return v;
 }
+
+int64_t
+lake_change_properties(const char *dir, struct delta_snapshot *read, const char *op, int nset, char *const *keys,
+    char *const *values, int nunset, char *const *unset, int nparams, char *const *pkeys, char *const *pvalues,
+    struct wb_error *err)
+{
+	struct delta_commit *c = delta_commit_begin(dir, read, op, err);
+	if (c == NULL)
+		return -1;
+	struct arena a;
+	arena_init(&a, 0);
+	const struct delta_map *old = &read->metadata.configuration;
+	int cap = old->n + nset;
+	const char **k = arena_alloc(&a, sizeof(char *) * (size_t)(cap ? cap : 1));
+	const char **v = arena_alloc(&a, sizeof(char *) * (size_t)(cap ? cap : 1));
+	int m = 0;
+	for (int i = 0; i < old->n; i++) {
+		bool drop = false;
+		for (int j = 0; j < nset && !drop; j++)
+			drop = strcmp(old->keys[i], keys[j]) == 0;
+		for (int j = 0; j < nunset && !drop; j++)
+			drop = strcmp(old->keys[i], unset[j]) == 0;
+		if (!drop) {
+			k[m] = old->keys[i];
+			v[m++] = old->values[i];
+		}
+	}
+	for (int j = 0; j < nset; j++) {
+		k[m] = keys[j];
+		v[m++] = values[j];
+	}
+	for (int j = 0; j < nparams; j++)
+		delta_commit_param(c, pkeys[j], pvalues[j]);
+	struct delta_metadata md = read->metadata;
+	md.configuration.n = m;
+	md.configuration.keys = k;
+	md.configuration.values = v;
+	delta_commit_set_metadata(c, &md);
+	int64_t ver = delta_commit_publish(c, NULL, err);
+	delta_commit_free(c);
+	arena_release(&a);
+	return ver;
+}

@@ -86,6 +86,9 @@ struct lake_write {
 	int ndone;
 	size_t done_cap, done_keys_cap;
 	int64_t added_rows, added_bytes;
+	struct delta_map conf;         /* the table's configuration after the commit */
+	const struct lake_write_hook *hook;   /* the SQL layer's checks (lake_write_attach) */
+	void *hook_arg;
 };
 
 static struct lw_out *
@@ -123,6 +126,8 @@ clear_outs(struct lake_write *w)
 static void
 lw_free(struct lake_write *w)
 {
+	if (w->hook && w->hook->release)
+		w->hook->release(w->hook_arg);
 	free_parts(w);
 	clear_outs(w);
 	for (size_t b = 0; b < sizeof w->blocks / sizeof w->blocks[0] && w->blocks[b]; b++)
@@ -237,9 +242,14 @@ set_new_metadata(struct lake_write *w, int ncol, char *const *names, const wb_ty
 		md.description = o->comment;
 	if (o && o->nprops > 0) {
 		md.configuration.n = o->nprops;
-		md.configuration.keys = (const char **)o->prop_keys;
-		md.configuration.values = (const char **)o->prop_values;
+		md.configuration.keys = arena_alloc(&w->arena, sizeof(char *) * (size_t)o->nprops);
+		md.configuration.values = arena_alloc(&w->arena, sizeof(char *) * (size_t)o->nprops);
+		for (int i = 0; i < o->nprops; i++) {
+			md.configuration.keys[i] = arena_strdup(&w->arena, o->prop_keys[i]);
+			md.configuration.values[i] = arena_strdup(&w->arena, o->prop_values[i]);
+		}
 	}
+	w->conf = md.configuration;
 	delta_commit_set_metadata(w->commit, &md);
 	return 0;
 }
@@ -731,6 +741,7 @@ lake_write_begin(const char *dir, enum lake_write_mode mode, int ncol, char *con
 		goto fail;
 	} else {
 		w->prop_target = target_property(&w->read->metadata.configuration);
+		w->conf = w->read->metadata.configuration;
 	}
 	set_layout(w, names, types);
 	for (int i = 0; o && i < o->ntxns; i++)
@@ -778,6 +789,7 @@ lake_write_begin_at(const char *dir, struct delta_snapshot *read, const char *op
 		goto fail;
 	delta_commit_reads_table(w->commit);
 	w->prop_target = target_property(&read->metadata.configuration);
+	w->conf = read->metadata.configuration;
 	if (ncol > 0) {
 		if (map_columns(w, ncol, names, types, merge_schema, err) < 0)
 			goto fail;
@@ -927,10 +939,63 @@ lake_write_commit(struct lake_write *w, int64_t *rows, struct wb_error *err)
 		if (w->m_removed_bytes)
 			delta_commit_metric(w->commit, w->m_removed_bytes, w->removed_bytes);
 	}
+	/* rows of a table with CHECK constraints are written only through
+	 * the SQL layer's checks (delta_protocol.c: writer version 3) */
+	if (w->added_rows > 0 && w->hook == NULL && delta_has_constraints(&w->conf)) {
+		err_set(err, -1, "internal error: rows written to Delta table %s, which has CHECK constraints, "
+		    "were not checked against them; nothing was committed", w->dir);
+		lw_unlink_all(w);
+		lw_free(w);
+		return -1;
+	}
+	if (w->hook && w->hook->before_commit && w->hook->before_commit(w->hook_arg, w, err) < 0) {
+		lw_unlink_all(w);
+		lw_free(w);
+		return -1;
+	}
 	struct delta_commit_result res;
 	int64_t v = delta_commit_publish(w->commit, &res, err);
 	if (v < 0)
 		lw_unlink_all(w);
+	else if (w->hook && w->hook->committed)
+		w->hook->committed(w->hook_arg, v);
 	lw_free(w);
 	return v;
+}
+
+void
+lake_write_attach(struct lake_write *w, const struct lake_write_hook *h, void *arg)
+{
+	w->hook = h;
+	w->hook_arg = arg;
+}
+
+void *
+lake_write_attached(const struct lake_write *w, const struct lake_write_hook *h)
+{
+	return w->hook == h ? w->hook_arg : NULL;
+}
+
+const char *
+lake_write_dir(const struct lake_write *w)
+{
+	return w->dir;
+}
+
+int64_t
+lake_write_read_version(const struct lake_write *w)
+{
+	return w->read ? w->read->version : -1;
+}
+
+const struct delta_map *
+lake_write_configuration(const struct lake_write *w)
+{
+	return &w->conf;
+}
+
+void
+lake_write_info(struct lake_write *w, const char *key, const char *json)
+{
+	delta_commit_info(w->commit, key, json);
 }

@@ -86,6 +86,8 @@ struct lake_write {
 	int ndone;
 	size_t done_cap, done_keys_cap;
 	int64_t added_rows, added_bytes;
+	char *op;                      /* commitInfo.operation, for the commit observer */
+	int64_t copied_rows, deleted_rows;   /* a rewrite's metrics, for the observer's rows */
 };
 
 static struct lw_out *
@@ -134,6 +136,7 @@ lw_free(struct lake_write *w)
 	if (w->own_read)
 		delta_snapshot_free(w->read);
 	free(w->dir);
+	free(w->op);
 	free(w->scol);
 	for (int i = 0; i < w->ndone; i++) {
 		free(w->done[i]);
@@ -716,6 +719,7 @@ lake_write_begin(const char *dir, enum lake_write_mode mode, int ncol, char *con
 		w->own_read = true;
 	}
 	const char *op = o && o->operation ? o->operation : default_operation(mode);
+	w->op = xstrdup(op);
 	w->commit = delta_commit_begin(dir, w->read, op, err);
 	if (w->commit == NULL)
 		goto fail;
@@ -771,6 +775,7 @@ lake_write_begin_at(const char *dir, struct delta_snapshot *read, const char *op
 	w->mode = LAKE_APPEND;
 	w->rewrite = true;
 	w->read = read;
+	w->op = xstrdup(op);
 	w->commit = delta_commit_begin(dir, read, op, err);
 	if (w->commit == NULL)
 		goto fail;
@@ -808,6 +813,10 @@ lake_write_param(struct lake_write *w, const char *key, const char *value)
 void
 lake_write_metric(struct lake_write *w, const char *key, int64_t value)
 {
+	if (strcmp(key, "numCopiedRows") == 0 || strcmp(key, "numTargetRowsCopied") == 0)
+		w->copied_rows = value;
+	else if (strcmp(key, "numDeletedRows") == 0 || strcmp(key, "numTargetRowsDeleted") == 0)
+		w->deleted_rows = value;
 	delta_commit_metric(w->commit, key, value);
 }
 
@@ -929,6 +938,9 @@ lake_write_commit(struct lake_write *w, int64_t *rows, struct wb_error *err)
 	int64_t v = delta_commit_publish(w->commit, &res, err);
 	if (v < 0)
 		lw_unlink_all(w);
+	else
+		lake_commit_notify(w->dir, v, w->op,
+		    w->rewrite ? w->added_rows - w->copied_rows + w->deleted_rows : w->added_rows);
 	lw_free(w);
 	return v;
 }

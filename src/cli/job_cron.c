@@ -102,6 +102,8 @@ parse_field(const char *expr, const struct field *f, const char *t, uint64_t *bi
 			p++;
 		} else {
 			lo = value(f, &p);
+			if (lo < 0 && (*item == ',' || *item == '\0'))
+				return cerr(err, expr, "%s: an empty item in a list", f->name);
 			if (lo < 0) {
 				char tok[64];
 				snprintf(tok, sizeof tok, "%.*s", (int)strcspn(item, ",-/"), item);
@@ -191,8 +193,10 @@ job_cron_parse(const char *expr, struct job_cron *c, struct wb_error *err)
 	}
 	if (n != 5) {
 		free(copy);
-		return cerr(err, expr, "%s fields; cron has 5 (minute hour day-of-month month day-of-week)",
-		    n > 5 ? "more than 5" : n == 0 ? "no" : n == 1 ? "1 field, not" : "too few");
+		if (n > 5)
+			return cerr(err, expr, "more than 5 fields; cron has 5 (minute hour day-of-month month day-of-week)");
+		return cerr(err, expr, "%d field%s; cron has 5 (minute hour day-of-month month day-of-week)", n,
+		    n == 1 ? "" : "s");
 	}
 	uint64_t bits[5];
 	bool star[5];

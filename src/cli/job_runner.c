@@ -406,8 +406,22 @@ launch(struct runner *rn, int t)
 		struct strbuf h = STRBUF_INIT;
 		sb_printf(&h, "# wb job %s, run %lld, task %s, attempt %d%s in %s:\n#", rn->r->job_name,
 		    (long long)rn->r->run_id, k->key, a->attempt, rn->repair ? " (repair)" : "", rn->j->dir);
-		for (char **p = argv; *p; p++)
-			sb_printf(&h, " %s", *p);
+		for (char **p = argv; *p; p++) {
+			/* quoted where a shell would need it, to copy and re-run */
+			if (**p && strspn(*p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./=:,+@%") ==
+			    strlen(*p)) {
+				sb_printf(&h, " %s", *p);
+				continue;
+			}
+			sb_puts(&h, " '");
+			for (const char *c = *p; *c; c++) {
+				if (*c == '\'')
+					sb_puts(&h, "'\\''");
+				else
+					sb_putc(&h, *c);
+			}
+			sb_putc(&h, '\'');
+		}
 		sb_putc(&h, '\n');
 		ssize_t w = write(s->logfd, h.s, h.len);
 		(void)w;

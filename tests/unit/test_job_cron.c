@@ -116,15 +116,15 @@ main(void)
 	ok(strstr(error_of("0 0 0 * *"), "day of month: '0' is out of range 1-31") != NULL, "day 0: %s", msg);
 	ok(strstr(error_of("0 0 * 13 *"), "month") != NULL, "month 13: %s", msg);
 	ok(strstr(error_of("0 0 * * 8"), "day of week") != NULL, "weekday 8: %s", msg);
-	ok(strstr(error_of("0 0 * *"), "cron has 5") != NULL, "four fields: %s", msg);
+	ok(strstr(error_of("0 0 * *"), "4 fields; cron has 5") != NULL, "four fields: %s", msg);
 	ok(strstr(error_of("0 0 * * * *"), "more than 5") != NULL, "six fields: %s", msg);
 	ok(strstr(error_of("0 0 * foo *"), "'foo' is not a number or name") != NULL, "bad name: %s", msg);
 	ok(strstr(error_of("*/0 * * * *"), "step of 0") != NULL, "step 0: %s", msg);
 	ok(strstr(error_of("10-5 * * * *"), "runs backwards") != NULL, "backwards range: %s", msg);
 	ok(strstr(error_of("1-x * * * *"), "a range needs an end") != NULL, "range without end: %s", msg);
-	ok(strstr(error_of("1,,2 * * * *"), "not a number") != NULL, "empty list item: %s", msg);
+	ok(strstr(error_of("1,,2 * * * *"), "minute: an empty item in a list") != NULL, "empty list item: %s", msg);
 	ok(strstr(error_of("@reboot"), "unknown @reboot") != NULL, "@reboot: %s", msg);
-	ok(strstr(error_of(""), "no fields") != NULL, "empty: %s", msg);
+	ok(strstr(error_of(""), "0 fields") != NULL, "empty: %s", msg);
 	ok(strstr(error_of("5 4 * * sun"), "") != NULL && msg[0] == '\0', "a valid one has no error");
 
 	/* matching */

@@ -90,6 +90,9 @@ is "SHOW JOB RUNS is a query like any other" "$got" "3,6033"
 "$WB" job show 99 --warehouse "$lake" > "$tmp/err" 2>&1
 [ $? -eq 1 ] && grep -q 'no run 99 in the warehouse' "$tmp/err"
 t "wb job show of an unknown run says so" $? "$(cat "$tmp/err")"
+"$WB" job runs pipleine --warehouse "$lake" > "$tmp/err" 2>&1
+[ $? -eq 1 ] && grep -q 'job pipleine has no runs in the warehouse' "$tmp/err" && grep -q 'did you mean pipeline?' "$tmp/err"
+t "wb job runs of a job that never ran here says so, with a suggestion" $? "$(cat "$tmp/err")"
 # the warehouse's tables are not confused by _jobs
 "$WB" --warehouse "$lake" -c ".tables" > "$tmp/tables" 2>&1
 grep -q '_jobs' "$tmp/tables"

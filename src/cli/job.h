@@ -69,6 +69,8 @@ struct job_kv {
 	char *value;
 	int line;                  /* in the job file, 0 when not from it */
 };
+/* Free kv[0..n) and the array. */
+void job_kv_free(struct job_kv *kv, int n);
 
 struct job_task {
 	char *key;                 /* [task KEY] */
@@ -261,7 +263,7 @@ int job_run_load(const char *path, struct job_run *r, struct wb_error *err);
 int job_run_find(const char *warehouse, int64_t run_id, struct job_run *r, struct wb_error *err);
 /* Every recorded run of job name (NULL: of every job), newest first.
  * Records that cannot be read are reported through wb_notice and left
- * out. */
+ * out. -1 with err when job name never ran in the warehouse. */
 int job_runs_list(const char *warehouse, const char *name, struct job_run **out, int *n, struct wb_error *err);
 /* Read a task's commits file (one JSON line per commit, as
  * job_commit_log_install writes them); table folders under warehouse

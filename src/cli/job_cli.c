@@ -379,8 +379,9 @@ cmd_run(struct opts *o)
 	fresh_tasks(&j, &r);
 	struct job_run_options ro = {.self = self, .warehouse = wh, .max_parallel = default_parallel(&j, o),
 	    .out = stdout};
-	printf("run %lld of %s: %d task%s, at most %d at once", (long long)r.run_id, r.job_name, j.ntasks,
-	    j.ntasks == 1 ? "" : "s", ro.max_parallel);
+	printf("run %lld of %s: %d task%s", (long long)r.run_id, r.job_name, j.ntasks, j.ntasks == 1 ? "" : "s");
+	if (j.ntasks > 1)
+		printf(", at most %d at once", ro.max_parallel);
 	for (int i = 0; i < r.nparams; i++)
 		printf("%s%s=%s", i ? ", " : "; parameters ", r.params[i].key, r.params[i].value);
 	printf("\n");

@@ -135,8 +135,8 @@ job_parse_duration(const char *s, int64_t *ms)
 
 /* ------------------------------------------------------------ freeing */
 
-static void
-kv_free(struct job_kv *kv, int n)
+void
+job_kv_free(struct job_kv *kv, int n)
 {
 	for (int i = 0; i < n; i++) {
 		free(kv[i].key);
@@ -154,7 +154,7 @@ job_free(struct job *j)
 	free(j->name);
 	free(j->description);
 	free(j->schedule);
-	kv_free(j->params, j->nparams);
+	job_kv_free(j->params, j->nparams);
 	for (int t = 0; t < j->ntasks; t++) {
 		struct job_task *k = &j->tasks[t];
 		free(k->key);
@@ -163,7 +163,7 @@ job_free(struct job *j)
 			free(k->deps[d]);
 		free(k->deps);
 		free(k->dep);
-		kv_free(k->params, k->nparams);
+		job_kv_free(k->params, k->nparams);
 		free(k->description);
 	}
 	free(j->tasks);
@@ -837,7 +837,7 @@ job_parse(const char *text, size_t len, const char *path, bool check_files, stru
 	}
 	struct pstate ps = {.path = path, .j = j, .err = err, .task = -1};
 	int rc = parse_lines(&ps, text, len);
-	kv_free(ps.seen, ps.nseen);
+	job_kv_free(ps.seen, ps.nseen);
 	if (rc == 0 && j->name == NULL) {
 		j->name = default_name(path);
 		if (!job_name_ok(j->name, false)) {

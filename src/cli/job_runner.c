@@ -316,11 +316,7 @@ task_params(struct runner *rn, int t, struct job_kv **out, int *nout, struct wb_
 			continue;
 		char *v = job_expand(k->params[i].value, &ctx, err);
 		if (v == NULL) {
-			for (int m = 0; m < n; m++) {
-				free(kv[m].key);
-				free(kv[m].value);
-			}
-			free(kv);
+			job_kv_free(kv, n);
 			return -1;
 		}
 		kv[n++] = (struct job_kv){xstrdup(k->params[i].key), v, 0};
@@ -330,16 +326,6 @@ task_params(struct runner *rn, int t, struct job_kv **out, int *nout, struct wb_
 	*out = kv;
 	*nout = n;
 	return 0;
-}
-
-static void
-kv_free(struct job_kv *kv, int n)
-{
-	for (int i = 0; i < n; i++) {
-		free(kv[i].key);
-		free(kv[i].value);
-	}
-	free(kv);
 }
 
 static struct job_attempt *
@@ -391,7 +377,7 @@ launch(struct runner *rn, int t)
 	s->logfd = -1;
 	if (task_params(rn, t, &params, &nparams, &err) < 0 || lake_mkdirs(logdir, &err) < 0)
 		goto fail;
-	kv_free(tr->params, tr->nparams);
+	job_kv_free(tr->params, tr->nparams);
 	tr->params = params;
 	tr->nparams = nparams;
 	s->logfd = open(logpath, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
@@ -493,7 +479,7 @@ fail:
 	free(logdir);
 	free(logpath);
 	if (params != tr->params)
-		kv_free(params, nparams);
+		job_kv_free(params, nparams);
 	sb_puts(&s->tail, "wb: ");
 	sb_puts(&s->tail, err.msg ? err.msg : "the task could not start");
 	err_clear(&err);

@@ -147,6 +147,10 @@ load_runs(struct session *s, const struct show_job *sj, struct job_run **runs, i
 		rc = job_runs_list(wh, sj->job, runs, n, err);
 	}
 	free(wh);
+	if (rc < 0 && sj->run_id >= 0) {
+		free(*runs);
+		*runs = NULL;
+	}
 	return rc;
 }
 

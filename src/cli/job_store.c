@@ -16,6 +16,7 @@
 #include "cli/job.h"
 #include "core/json.h"
 #include "core/strbuf.h"
+#include "core/strutil.h"
 #include "core/xmalloc.h"
 #include "ml/ml_yaml.h"
 #include "store/lake/lake.h"
@@ -39,16 +40,6 @@ job_home(const char *warehouse, const char *job_name)
 /* ------------------------------------------------------------ freeing */
 
 static void
-kv_free(struct job_kv *kv, int n)
-{
-	for (int i = 0; i < n; i++) {
-		free(kv[i].key);
-		free(kv[i].value);
-	}
-	free(kv);
-}
-
-static void
 strv_free(char **v, int n)
 {
 	for (int i = 0; i < n; i++)
@@ -64,7 +55,7 @@ job_run_free(struct job_run *r)
 	free(r->warehouse);
 	free(r->trigger);
 	free(r->dir);
-	kv_free(r->params, r->nparams);
+	job_kv_free(r->params, r->nparams);
 	for (int i = 0; i < r->nrepairs; i++)
 		strv_free(r->repairs[i].tasks, r->repairs[i].ntasks);
 	free(r->repairs);
@@ -75,7 +66,7 @@ job_run_free(struct job_run *r)
 		strv_free(k->deps, k->ndeps);
 		free(k->error);
 		free(k->log);
-		kv_free(k->params, k->nparams);
+		job_kv_free(k->params, k->nparams);
 		for (int c = 0; c < k->ncommits; c++) {
 			free(k->commits[c].table);
 			free(k->commits[c].operation);
@@ -535,13 +526,31 @@ cmp_newest(const void *a, const void *b)
 int
 job_runs_list(const char *warehouse, const char *name, struct job_run **out, int *n, struct wb_error *err)
 {
-	(void)err;
 	char *jobs = xasprintf("%s/_jobs", warehouse);
 	struct names js = {NULL, 0};
-	if (name)
+	lake_each_dir(jobs, false, collect, &js);
+	if (name) {
+		/* one job: it must have run here (a typo, or another warehouse) */
+		int found = -1;
+		for (int i = 0; i < js.n; i++)
+			if (strcmp(js.v[i], name) == 0)
+				found = i;
+		if (found < 0) {
+			err_set(err, -1, "job %s has no runs in the warehouse %s", name, warehouse);
+			const char *s = str_suggest(name, (const char *const *)js.v, js.n);
+			if (s)
+				err_hint(err, "did you mean %s?", s);
+			else
+				err_hint(err, "wb job run FILE runs it; --warehouse DIR (or $WB_WAREHOUSE) names another warehouse");
+			strv_free(js.v, js.n);
+			free(jobs);
+			return -1;
+		}
+		strv_free(js.v, js.n);
+		js.v = NULL;
+		js.n = 0;
 		collect(&js, name);
-	else
-		lake_each_dir(jobs, false, collect, &js);
+	}
 	struct job_run *v = NULL;
 	int nv = 0;
 	for (int i = 0; i < js.n; i++) {

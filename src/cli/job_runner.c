@@ -338,9 +338,12 @@ new_attempt(struct job_task_run *tr)
 	return a;
 }
 
-/* The attempt could not start (no log file, no fork): it failed. */
+/* An attempt ended (status from waitpid; -1: it could not start). */
 static void finish(struct runner *rn, int t, int status);
 
+/* Start an attempt of task t. When it cannot start (no log file, no
+ * fork), the attempt fails like one that ran, with the reason as its
+ * error, and is retried like one. */
 static void
 launch(struct runner *rn, int t)
 {
@@ -435,6 +438,8 @@ launch(struct runner *rn, int t)
 		int devnull = open("/dev/null", O_RDONLY);
 		if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(s->logfd, 1) < 0 || dup2(pipefd[1], 2) < 0)
 			_exit(126);
+		if (devnull > 2)
+			close(devnull);
 		if (chdir(rn->j->dir) < 0) {
 			static const char m[] = "wb job: cannot enter the job file's folder\n";
 			ssize_t w = write(2, m, sizeof m - 1);

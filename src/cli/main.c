@@ -5,6 +5,7 @@
 #include "cli/cmd.h"
 #include "cli/docgen.h"
 #include "cli/notebook.h"
+#include "cli/job.h"
 #include "cli/repl.h"
 #include "cli/session.h"
 #include "cli/slt.h"
@@ -28,6 +29,7 @@ static const char usage_text[] =
     "       wb run NOTEBOOK.wb [-p NAME=VALUE ...] [--from CELL | --only CELL]\n"
     "              [--output REPORT.md] [--update] [OPTIONS]\n"
     "       wb notebook cells|params|export|import FILE [-o FILE]\n"
+    "       wb job run|validate|runs|show|repair|schedule|daemon ...   (jobs of notebooks: wb-job(5))\n"
     "\n"
     "Runs SQL statements and dot-commands from -c arguments, from files, from\n"
     "standard input when it is not a terminal, or interactively.\n"
@@ -71,8 +73,12 @@ read_all(FILE *f, const char *name)
 int
 main(int argc, char **argv)
 {
+	job_register_sql();      /* SHOW JOB RUNS / TASKS */
 	if (argc > 1 && strcmp(argv[1], "test") == 0)
 		return slt_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "job") == 0)
+		return job_main(argc - 1, argv + 1);
+	job_commit_log_install();   /* a task of `wb job run`: report its commits */
 	if (argc > 1 && strcmp(argv[1], "generate") == 0)
 		return gen_cli(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "run") == 0)

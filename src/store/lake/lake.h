@@ -206,6 +206,25 @@ const struct delta_map *lake_write_configuration(const struct lake_write *w);
 int64_t lake_write_read_version(const struct lake_write *w);
 /* A further commitInfo member (key, JSON text). */
 void lake_write_info(struct lake_write *w, const char *key, const char *json);
+/* ------------------------------------------------------------ commit observer */
+
+/* Called after each commit this process publishes to a Delta table
+ * (writes, DELETE/UPDATE/MERGE, ALTER, COMMENT, RESTORE, OPTIMIZE,
+ * VACUUM): the table's directory, the version committed,
+ * commitInfo.operation, and the rows the commit wrote - a write's
+ * numOutputRows; for DELETE, UPDATE, MERGE and REPLACE WHERE the rows
+ * deleted, updated and inserted (rows only copied into new files are not
+ * counted); 0 for metadata and maintenance commits. `wb job` records it
+ * per task (rows written). */
+typedef void (*lake_commit_observer)(void *arg, const char *dir, int64_t version, const char *operation,
+    int64_t rows);
+/* One observer per process (fn NULL removes it). Set it at start-up,
+ * before statements run; it is called on the committing thread and must
+ * not fail the commit (it cannot: the commit already stands). */
+void lake_set_commit_observer(lake_commit_observer fn, void *arg);
+/* For lake's commit sites (and any module that publishes a Delta commit
+ * itself): tell the observer, if there is one. */
+void lake_commit_notify(const char *dir, int64_t version, const char *operation, int64_t rows);
 
 /* ------------------------------------------------------------ ALTER TABLE */
 

@@ -155,6 +155,7 @@ lake_add_columns(const char *dir, int n, char *const *names, const wb_type *type
 	delta_commit_param(c, "columns", sb_str(&params));
 	sb_free(&params);
 	int64_t v = alter_publish(c, snap, &md, err);
+	lake_commit_notify(dir, v, "ADD COLUMNS", 0);
 	arena_release(&a);
 	return v;
 fail:
@@ -244,6 +245,7 @@ lake_set_properties(const char *dir, int n, char *const *keys, char *const *valu
 	md.configuration.keys = k;
 	md.configuration.values = v;
 	int64_t ver = alter_publish(c, snap, &md, err);
+	lake_commit_notify(dir, ver, unset ? "UNSET TBLPROPERTIES" : "SET TBLPROPERTIES", 0);
 	arena_release(&a);
 	return ver;
 }
@@ -277,6 +279,7 @@ lake_comment_column(const char *dir, const char *column, const char *comment, st
 	delta_commit_param(c, "column", sb_str(&params));
 	sb_free(&params);
 	int64_t v = alter_publish(c, snap, &md, err);
+	lake_commit_notify(dir, v, "CHANGE COLUMN", 0);
 	arena_release(&a);
 	return v;
 }

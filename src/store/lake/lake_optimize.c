@@ -434,6 +434,7 @@ commit_optimize(const char *dir, const struct delta_snapshot *snap, const struct
 	delta_commit_metric(c, "numAddedBytes", m->added.bytes);
 	delta_commit_metric(c, "numDeletionVectorsRemoved", 0);
 	int64_t v = delta_commit_publish(c, NULL, err);
+	lake_commit_notify(dir, v, "OPTIMIZE", 0);
 	delta_commit_free(c);
 	return v;
 }

@@ -37,6 +37,7 @@ lake_set_comment(const char *dir, const char *comment, struct wb_error *err)
 		}
 		sb_free(&sb);
 		v = delta_commit_publish(c, NULL, err);
+		lake_commit_notify(dir, v, comment ? "SET TBLPROPERTIES" : "UNSET TBLPROPERTIES", 0);
 		delta_commit_free(c);
 	}
 	delta_snapshot_free(snap);

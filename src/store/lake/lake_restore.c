@@ -146,6 +146,7 @@ lake_restore(const char *dir, const struct lake_restore_options *o, struct lake_
 	delta_commit_metric(c, "numOfFilesAfterRestore", m->num_files_after);
 	delta_commit_metric(c, "tableSizeAfterRestore", m->table_size_after);
 	v = delta_commit_publish(c, NULL, err);
+	lake_commit_notify(dir, v, "RESTORE", 0);
 	m->version = v;
 out:
 	delta_commit_free(c);

@@ -143,6 +143,7 @@ commit_info_only(const char *dir, const struct delta_snapshot *snap, const char 
 	for (int i = 0; i < nmetrics; i++)
 		delta_commit_metric(c, metric_names[i], metrics[i]);
 	int64_t v = delta_commit_publish(c, NULL, err);
+	lake_commit_notify(dir, v, op, 0);
 	delta_commit_free(c);
 	return v;
 }

@@ -89,6 +89,8 @@ struct lake_write {
 	struct delta_map conf;         /* the table's configuration after the commit */
 	const struct lake_write_hook *hook;   /* the SQL layer's checks (lake_write_attach) */
 	void *hook_arg;
+	char *op;                      /* commitInfo.operation, for the commit observer */
+	int64_t copied_rows, deleted_rows;   /* a rewrite's metrics, for the observer's rows */
 };
 
 static struct lw_out *
@@ -139,6 +141,7 @@ lw_free(struct lake_write *w)
 	if (w->own_read)
 		delta_snapshot_free(w->read);
 	free(w->dir);
+	free(w->op);
 	free(w->scol);
 	for (int i = 0; i < w->ndone; i++) {
 		free(w->done[i]);
@@ -726,6 +729,7 @@ lake_write_begin(const char *dir, enum lake_write_mode mode, int ncol, char *con
 		w->own_read = true;
 	}
 	const char *op = o && o->operation ? o->operation : default_operation(mode);
+	w->op = xstrdup(op);
 	w->commit = delta_commit_begin(dir, w->read, op, err);
 	if (w->commit == NULL)
 		goto fail;
@@ -784,6 +788,7 @@ lake_write_begin_at(const char *dir, struct delta_snapshot *read, const char *op
 	w->mode = LAKE_APPEND;
 	w->rewrite = true;
 	w->read = read;
+	w->op = xstrdup(op);
 	w->commit = delta_commit_begin(dir, read, op, err);
 	if (w->commit == NULL)
 		goto fail;
@@ -822,6 +827,10 @@ lake_write_param(struct lake_write *w, const char *key, const char *value)
 void
 lake_write_metric(struct lake_write *w, const char *key, int64_t value)
 {
+	if (strcmp(key, "numCopiedRows") == 0 || strcmp(key, "numTargetRowsCopied") == 0)
+		w->copied_rows = value;
+	else if (strcmp(key, "numDeletedRows") == 0 || strcmp(key, "numTargetRowsDeleted") == 0)
+		w->deleted_rows = value;
 	delta_commit_metric(w->commit, key, value);
 }
 
@@ -955,10 +964,14 @@ lake_write_commit(struct lake_write *w, int64_t *rows, struct wb_error *err)
 	}
 	struct delta_commit_result res;
 	int64_t v = delta_commit_publish(w->commit, &res, err);
-	if (v < 0)
+	if (v < 0) {
 		lw_unlink_all(w);
-	else if (w->hook && w->hook->committed)
-		w->hook->committed(w->hook_arg, v);
+	} else {
+		if (w->hook && w->hook->committed)
+			w->hook->committed(w->hook_arg, v);
+		lake_commit_notify(w->dir, v, w->op,
+		    w->rewrite ? w->added_rows - w->copied_rows + w->deleted_rows : w->added_rows);
+	}
 	lw_free(w);
 	return v;
 }

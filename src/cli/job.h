@@ -299,7 +299,7 @@ struct job_run_options {
 };
 
 /* The command line of a task's process (NULL-terminated, malloc'd; free
- * with job_argv_free): the notebook run as a script with its parameters.
+ * with job_argv_free): `wb run NOTEBOOK` with the parameters it declares.
  * The one place that says how a notebook is run. */
 char **job_task_argv(const char *self, const char *warehouse, const char *notebook, const struct job_kv *params,
     int nparams);

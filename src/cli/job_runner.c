@@ -23,6 +23,7 @@
  * pool), which is what makes fork() and the blocked signal mask safe.
  */
 #include "cli/job.h"
+#include "cli/notebook.h"
 #include "core/strbuf.h"
 #include "core/xmalloc.h"
 #include "store/lake/lake.h"
@@ -35,6 +36,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
@@ -81,24 +83,46 @@ job_self_path(const char *argv0)
 	return xstrdup(argv0 ? argv0 : "wb");
 }
 
+/* Does the notebook take parameter name? A notebook that declares
+ * parameters is given only those (a job's parameters go to every task,
+ * and a task needs only what its notebook reads; `wb run` refuses the
+ * others); one that declares none, or cannot be read (its run then says
+ * why), takes them all. */
+static bool
+task_takes(const struct notebook *nb, const char *name)
+{
+	if (nb == NULL || nb->nparams == 0)
+		return true;
+	for (int i = 0; i < nb->nparams; i++)
+		if (strcasecmp(nb->params[i].name, name) == 0)
+			return true;
+	return false;
+}
+
 char **
 job_task_argv(const char *self, const char *warehouse, const char *notebook, const struct job_kv *params,
     int nparams)
 {
-	/* A notebook runs as a script that stops at its first error, which
-	 * then fails the task (non-zero exit status). */
+	/* `wb run`: cell by cell, stopping at the first failing cell, which
+	 * then fails the task (non-zero exit status) */
+	struct wb_error err = WB_ERROR_INIT;
+	struct notebook *nb = nb_load(notebook, &err);
+	err_clear(&err);
 	char **argv = xcalloc((size_t)(nparams * 2 + 6), sizeof *argv);
 	int n = 0;
 	argv[n++] = xstrdup(self);
-	argv[n++] = xstrdup("--bail");
+	argv[n++] = xstrdup("run");
+	argv[n++] = xstrdup(notebook);
 	argv[n++] = xstrdup("--warehouse");
 	argv[n++] = xstrdup(warehouse);
 	for (int i = 0; i < nparams; i++) {
+		if (!task_takes(nb, params[i].key))
+			continue;
 		argv[n++] = xstrdup("-p");
 		argv[n++] = xasprintf("%s=%s", params[i].key, params[i].value);
 	}
-	argv[n++] = xstrdup(notebook);
 	argv[n] = NULL;
+	nb_free(nb);
 	return argv;
 }
 

@@ -59,6 +59,8 @@ struct nb_test_totals {
 	bool tap;        /* print "ok N - ..." lines (and diagnostics as # comments) */
 	int tapn;        /* last TAP test number used */
 	int passed, failed;
+	const char *warehouse;   /* wb test --warehouse DIR: run there (notebooks that
+	                            build on each other's tables); NULL: a fresh one */
 };
 /* Run the notebook at path as a test (fresh temporary warehouse, every
  * cell's output compared with its expected block); reports name it as

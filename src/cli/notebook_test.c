@@ -717,7 +717,8 @@ nb_test_file(const char *path, const char *shown, struct nb_test_totals *t)
 		return -1;
 	}
 	char tmp_wh[4096];
-	struct session *s = nb_session_new(NULL, tmp_wh, sizeof tmp_wh);
+	struct session *s = nb_session_new(t->warehouse, tmp_wh, sizeof tmp_wh);
+	const char *wh = t->warehouse ? t->warehouse : tmp_wh;
 	if (nb_vars_bind(&vars, s, &err) < 0) {
 		point(t, false, shown, err.msg);
 		err_clear(&err);
@@ -729,7 +730,7 @@ nb_test_file(const char *path, const char *shown, struct nb_test_totals *t)
 	struct nb_run r = {.nb = nb, .s = s, .vars = &vars, .from = 0, .to = nb->ncells - 1, .capture = true,
 	    .shown_path = base};
 	nb_run_cells(&r);
-	struct nb_mask mk = {.warehouse = tmp_wh, .path = path, .base = base, .now = (long long)time(NULL)};
+	struct nb_mask mk = {.warehouse = wh, .path = path, .base = base, .now = (long long)time(NULL)};
 	int compared = 0, unchecked = 0;
 	for (int i = 0; i < nb->ncells; i++) {
 		const struct nb_cell *c = &nb->cells[i];

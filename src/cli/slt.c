@@ -476,12 +476,25 @@ slt_main(int argc, char **argv)
 {
 	struct slt_run r = {0};
 	int first = 1;
-	if (argc > 1 && strcmp(argv[1], "--tap") == 0) {
-		r.tap = true;
-		first = 2;
+	char *warehouse = NULL;   /* --warehouse DIR: where notebooks run */
+	for (;;) {
+		if (first < argc && strcmp(argv[first], "--tap") == 0) {
+			r.tap = true;
+			first++;
+		} else if (first + 1 < argc && strcmp(argv[first], "--warehouse") == 0) {
+			/* absolute: the runner may move to WB_SRCDIR */
+			const char *w = argv[first + 1];
+			char here[4096];
+			free(warehouse);
+			warehouse = w[0] == '/' || getcwd(here, sizeof here) == NULL ? xstrdup(w) : xasprintf("%s/%s", here, w);
+			first += 2;
+		} else {
+			break;
+		}
 	}
 	if (first >= argc) {
-		fprintf(stderr, "usage: wb test [--tap] FILE.slt|NOTEBOOK.wb ...\n");
+		fprintf(stderr, "usage: wb test [--tap] [--warehouse DIR] FILE.slt|NOTEBOOK.wb ...\n");
+		free(warehouse);
 		return 2;
 	}
 	/* make check runs from the build directory; test files name their
@@ -501,7 +514,7 @@ slt_main(int argc, char **argv)
 		}
 		if (nb_is_notebook_path(path)) {
 			/* a notebook: its cells' output against its expected blocks */
-			struct nb_test_totals t = {.tap = r.tap, .tapn = r.tapn};
+			struct nb_test_totals t = {.tap = r.tap, .tapn = r.tapn, .warehouse = warehouse};
 			nb_test_file(path, argv[i], &t);
 			r.tapn = t.tapn;
 			r.passed += t.passed;
@@ -519,5 +532,6 @@ slt_main(int argc, char **argv)
 	if (!r.tap && r.skipped)
 		printf("(%d skipped)\n", r.skipped);
 	pool_shutdown();
+	free(warehouse);
 	return r.failed ? 1 : 0;
 }

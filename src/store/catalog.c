@@ -1,4 +1,5 @@
 #include "store/catalog.h"
+#include "store/catalog_int.h"
 #include "store/delta/delta.h"
 #include "store/lake/lake.h"
 #include "core/strutil.h"
@@ -11,8 +12,6 @@
 #include <string.h>
 #include <strings.h>
 
-#define CATALOG_NAME "main"
-#define TEMP_SCHEMA "temp"
 
 struct cat_table {
 	char *name;
@@ -167,6 +166,8 @@ warehouse_load(struct catalog *c, struct cat_schema *s, const char *name, struct
 		t = lake_table_open(name, dir, false, err);
 		if (t)
 			table_insert(s, name, t);
+	} else if ((t = catalog_view_load(c->warehouse, s->name, name, err)) != NULL) {
+		table_insert(s, name, t);
 	}
 	free(dir);
 	return t;
@@ -198,6 +199,7 @@ warehouse_load_all(struct catalog *c, struct cat_schema *s)
 	char *dir = lake_warehouse_path(c->warehouse, CATALOG_NAME, s->name, NULL);
 	struct load_all la = {c, s};
 	lake_each_dir(dir, true, load_one, &la);
+	catalog_view_each(c->warehouse, s->name, load_one, &la);
 	free(dir);
 }
 
@@ -342,6 +344,18 @@ catalog_get(struct catalog *c, char *const *parts, int n, struct wb_error *err)
 	return t;
 }
 
+/* A view of a warehouse schema is kept on disk (catalog_views.c); a table
+ * put in place of a stored view removes its file. */
+static int
+view_store(struct catalog *c, struct cat_schema *s, const char *name, const struct table *t, struct wb_error *err)
+{
+	if (c->warehouse == NULL || strcasecmp(s->name, TEMP_SCHEMA) == 0)
+		return 0;
+	if (t->view_sql)
+		return catalog_view_save(c->warehouse, s->name, name, t, err);
+	return catalog_view_remove(c->warehouse, s->name, name, err);
+}
+
 int
 catalog_put(struct catalog *c, char *const *parts, int n, struct table *t, bool temp, bool replace,
     bool if_not_exists, struct wb_error *err)
@@ -369,6 +383,13 @@ catalog_put(struct catalog *c, char *const *parts, int n, struct table *t, bool 
 		return -1;
 	}
 	int i = table_index(s, name);
+	if (i < 0 && t->view_sql) {
+		/* a stored view of another session counts as existing */
+		struct wb_error e = WB_ERROR_INIT;
+		if (warehouse_load(c, s, name, &e))
+			i = table_index(s, name);
+		err_clear(&e);
+	}
 	if (i >= 0) {
 		if (if_not_exists) {
 			pthread_mutex_unlock(&c->mu);
@@ -382,11 +403,21 @@ catalog_put(struct catalog *c, char *const *parts, int n, struct table *t, bool 
 			table_unref(t);
 			return -1;
 		}
+		if (view_store(c, s, name, t, err) < 0) {
+			pthread_mutex_unlock(&c->mu);
+			table_unref(t);
+			return -1;
+		}
 		struct table *old = s->tables[i].t;
 		s->tables[i].t = t;
 		pthread_mutex_unlock(&c->mu);
 		table_unref(old);
 		return 0;
+	}
+	if (view_store(c, s, name, t, err) < 0) {
+		pthread_mutex_unlock(&c->mu);
+		table_unref(t);
+		return -1;
 	}
 	table_insert(s, name, t);
 	pthread_mutex_unlock(&c->mu);
@@ -438,6 +469,11 @@ catalog_drop(struct catalog *c, char *const *parts, int n, bool view, bool if_ex
 	}
 	/* a managed Delta table's files go with it; an external one keeps them */
 	if (lake_table_dir(t) && !lake_table_is_external(t) && lake_drop_files(lake_table_dir(t), err) < 0) {
+		pthread_mutex_unlock(&c->mu);
+		return -1;
+	}
+	if (t->view_sql && c->warehouse && strcasecmp(s->name, TEMP_SCHEMA) != 0 &&
+	    catalog_view_remove(c->warehouse, s->name, name, err) < 0) {
 		pthread_mutex_unlock(&c->mu);
 		return -1;
 	}

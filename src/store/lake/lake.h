@@ -112,8 +112,16 @@ struct lake_write_options {
 	                                  schema in the same commit (schema evolution) */
 	char *const *txn_ids;          /* txn actions (appId, version 1) to record, */
 	int ntxns;                     /* e.g. the files COPY INTO loaded */
+	char *const *param_keys;       /* extra commitInfo.operationParameters */
+	char *const *param_values;     /* (e.g. COPY INTO's files with size and mtime) */
+	int nparams;
 	char *const *partition_by;     /* CREATE/REPLACE: partition columns (PARTITIONED BY) */
 	int npartition;
+
+	const char *txn_app_id;        /* one more txn action, (txn_app_id, txn_version): a
+	                                  streaming table's batch (NULL: none). A concurrent
+	                                  commit setting the same appId conflicts. */
+	int64_t txn_version;
 };
 
 struct lake_write;

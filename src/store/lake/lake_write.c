@@ -719,6 +719,8 @@ lake_write_begin(const char *dir, enum lake_write_mode mode, int ncol, char *con
 	w->commit = delta_commit_begin(dir, w->read, op, err);
 	if (w->commit == NULL)
 		goto fail;
+	if (o && o->txn_app_id)
+		delta_commit_set_txn(w->commit, o->txn_app_id, o->txn_version);
 	if (mode == LAKE_CREATE || mode == LAKE_REPLACE) {
 		if (set_new_metadata(w, ncol, names, types, o, err) < 0)
 			goto fail;
@@ -735,6 +737,8 @@ lake_write_begin(const char *dir, enum lake_write_mode mode, int ncol, char *con
 	set_layout(w, names, types);
 	for (int i = 0; o && i < o->ntxns; i++)
 		delta_commit_set_txn(w->commit, o->txn_ids[i], 1);
+	for (int i = 0; o && i < o->nparams; i++)
+		lake_write_param(w, o->param_keys[i], o->param_values[i]);
 	if (mode == LAKE_OVERWRITE_PARTITIONS)
 		delta_commit_reads_table(w->commit);
 	if (mode == LAKE_REPLACE || mode == LAKE_OVERWRITE) {

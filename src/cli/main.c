@@ -7,6 +7,7 @@
 #include "cli/repl.h"
 #include "cli/session.h"
 #include "cli/slt.h"
+#include "cli/stream.h"
 #include "core/pool.h"
 #include "core/xmalloc.h"
 
@@ -24,6 +25,7 @@ static const char usage_text[] =
     "usage: wb [OPTIONS] [FILE.wb ...]\n"
     "       wb generate ecommerce [--rows N] [--seed S] [--start DATE] [--days D] [-o FILE]\n"
     "       wb test [--tap] FILE.slt ...\n"
+    "       wb stream run TABLE [--every DURATION] [--warehouse DIR]\n"
     "\n"
     "Runs SQL statements and dot-commands from -c arguments, from files, from\n"
     "standard input when it is not a terminal, or interactively.\n"
@@ -71,6 +73,8 @@ main(int argc, char **argv)
 		return slt_main(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "generate") == 0)
 		return gen_cli(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "stream") == 0)
+		return stream_cli(argc - 1, argv + 1);
 
 	enum { OPT_CSV = 256, OPT_JSON, OPT_MD, OPT_BAIL, OPT_ECHO, OPT_THREADS, OPT_MAN, OPT_MANFN, OPT_EXAMPLES, OPT_WAREHOUSE };
 	static const struct option longopts[] = {

@@ -5,6 +5,7 @@
  * target table and building a small result.
  */
 #include "cli/stmt_int.h"
+#include "cli/stream.h"
 #include "store/lake/lake.h"
 #include "core/xmalloc.h"
 
@@ -23,6 +24,7 @@ stmt_register_exts(void)
 		parse_register_ext(exts[i]);
 	stmt_register_stats();
 	stmt_register_ml();
+	stmt_register_stream();
 }
 
 /* ------------------------------------------------------------ targets */

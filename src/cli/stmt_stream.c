@@ -312,7 +312,7 @@ exec_create(struct session *s, struct arena *a, void *data, struct wb_error *err
 	}
 	struct stream st;
 	int rc = -1;
-	if (stream_open(&st, s, nm, c->create.pos, &c->create, c->query, c->query_len, c->query_pos, err) == 0 &&
+	if (stream_open(&st, s, nm, c->create.pos, &c->create, c->query, c->query_len, c->query_pos, false, err) == 0 &&
 	    stream_run_available(&st, err) == 0) {
 		if (!delta_table_exists(st.dir)) {
 			err_set(err, st.def.pos0 + st.def.src_pos, "no file in '%s' yet: a streaming table takes its columns "
@@ -356,7 +356,7 @@ exec_refresh(struct session *s, struct arena *a, void *data, struct wb_error *er
 	struct refresh_stmt *r = data;
 	struct stream st;
 	int rc = -1;
-	if (stream_open(&st, s, &r->name, r->pos, NULL, NULL, 0, 0, err) == 0 && (!r->full || stream_reset(&st, err) == 0) &&
+	if (stream_open(&st, s, &r->name, r->pos, NULL, NULL, 0, 0, r->full, err) == 0 &&
 	    stream_run_available(&st, err) == 0) {
 		summary(&st, r->full ? "Full refresh of" : "Refresh of");
 		rc = 0;
@@ -443,6 +443,13 @@ out:
 	return rc;
 }
 
+/* The end of a statement that may stand where a query does: (DESCRIBE STREAM t) */
+static bool
+at_query_end(struct parser *p)
+{
+	return parser_at_end(p) || tok_op(parser_peek(p, 0), ")");
+}
+
 struct describe_stmt {
 	struct ast_name name;
 	int pos;
@@ -456,7 +463,7 @@ parse_describe(struct parser *p, void **data)
 	d->pos = parser_peek(p, 0)->pos;
 	if (!parser_qualified_name(p, &d->name))
 		return -1;
-	return parser_at_end(p) ? 0 : parser_syntax_error(p, "the end of the statement");
+	return at_query_end(p) ? 0 : parser_syntax_error(p, "the end of the statement");
 }
 
 static void
@@ -612,7 +619,7 @@ parse_show(struct parser *p, void **data)
 		if (!parser_qualified_name(p, &sh->in))
 			return -1;
 	}
-	return parser_at_end(p) ? 0 : parser_syntax_error(p, "IN schema or the end of the statement");
+	return at_query_end(p) ? 0 : parser_syntax_error(p, "IN schema or the end of the statement");
 }
 
 struct show_ctx {
@@ -718,6 +725,7 @@ static const struct stmt_ext ext_describe = {
 	.exec = (void *)exec_describe,
 	.usage = "DESCRIBE STREAM name",
 	.summary = "where a streaming table's stream is: checkpoint, batches, files, rows, watermark",
+	.query = true,
 };
 
 static const struct stmt_ext ext_show = {
@@ -727,6 +735,7 @@ static const struct stmt_ext ext_show = {
 	.exec = (void *)exec_show,
 	.usage = "SHOW STREAMING TABLES [IN schema]",
 	.summary = "the streaming tables and how far each has read",
+	.query = true,
 	.bare = true,
 };
 

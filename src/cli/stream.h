@@ -260,6 +260,7 @@ struct stream {
 	volatile sig_atomic_t *stop;          /* set: finish the batch running and stop */
 	bool aggregate;             /* a stateful aggregation (stream_agg.c) */
 	bool declared;              /* the columns were listed: later files add none */
+	int64_t signature;          /* the aggregation's (stream_agg_signature) */
 	bool created_dir;           /* CREATE made the table's folder: removed if no table came of it */
 	/* called after each batch (NULL: a session message) */
 	void (*on_batch)(struct stream *st, const struct stream_commit *c, bool recovered);
@@ -269,16 +270,20 @@ struct stream {
 };
 
 /* Open the streaming table tname (or, with create, the one to create with
- * def) for running: its directory, id and definition, the checkpoint
- * checked against the table and locked. 0 or -1 with err. */
+ * the query query[0, query_len), which starts at query_pos in the
+ * statement) for running: its directory, id and definition, the
+ * checkpoint locked and checked against the table; full: REFRESH ... FULL
+ * (stream_reset first). pos: where errors point. 0 or -1 with err; call
+ * stream_close either way. */
 int stream_open(struct stream *st, struct session *s, const struct ast_name *tname, int pos,
-    const struct stream_create *create, const char *query, int query_len, int query_pos, struct wb_error *err);
+    const struct stream_create *create, const char *query, int query_len, int query_pos, bool full,
+    struct wb_error *err);
 /* Release st (and the lock); a CREATE that made no table removes the
  * folder it made. */
 void stream_close(struct stream *st);
-/* REFRESH ... FULL: one commit empties the table and gives the stream a
- * new id (so no batch of the old one counts), then the checkpoint starts
- * over. */
+/* REFRESH ... FULL (stream_open does it): one commit empties the table
+ * and gives the stream a new id (so no batch of the old one counts), then
+ * the checkpoint starts over. */
 int stream_reset(struct stream *st, struct wb_error *err);
 /* The line a batch reports ("batch 3: 2 files, 400 rows (Delta version 5)"). */
 void stream_batch_line(const struct stream *st, const struct stream_commit *c, bool recovered, struct strbuf *sb);
@@ -301,6 +306,10 @@ int stream_cli(int argc, char **argv);
  * or WATERMARK in such a query is an error). */
 int stream_agg_analyze(const struct stream_def *d, struct ast *q, struct arena *a, struct stream_agg **out,
     struct wb_error *err);
+/* A number that changes when the state's layout does (window, keys,
+ * aggregates): kept with the state, so that a changed definition is
+ * refused instead of merged with a state it does not fit. */
+int64_t stream_agg_signature(const struct stream_agg *g);
 
 /* Run an aggregation batch: the query q (a batch's text parsed into a;
  * NULL when none of its files is left), the previous batch's state (prev:

@@ -265,6 +265,28 @@ probe_slot(void *arg, struct ast **slot, struct wb_error *err)
 	return each_child(*slot, probe_slot, arg, err);
 }
 
+static int
+over_slot(void *arg, struct ast **slot, struct wb_error *err)
+{
+	int *at = arg;
+	if ((*slot)->kind == AST_FUNC && (*slot)->u.func.over) {
+		*at = (*slot)->pos;
+		return -1;
+	}
+	return each_child(*slot, over_slot, arg, err);
+}
+
+/* Where e calls a window function (OVER), or -1. */
+static int
+over_at(struct ast *e)
+{
+	int at = -1;
+	struct wb_error e2 = WB_ERROR_INIT;
+	over_slot(&at, &e, &e2);
+	err_clear(&e2);
+	return at;
+}
+
 /* Does e hold an aggregate call (outside window functions' OVER)? */
 static bool
 has_aggregate(struct ast *e)
@@ -279,8 +301,8 @@ has_aggregate(struct ast *e)
 static int
 refuse(struct wb_error *err, int pos, const char *what)
 {
-	err_set(err, pos, "a streaming aggregation cannot use %s", what);
-	err_hint(err, "apply it when reading the table: SELECT ... FROM the_table %s", what);
+	err_set(err, pos, "a streaming table cannot use %s", what);
+	err_hint(err, "apply it when you read the table");
 	return -1;
 }
 
@@ -317,31 +339,35 @@ stream_agg_analyze(const struct stream_def *d, struct ast *q, struct arena *a, s
 {
 	*out = NULL;
 	struct ast *sel = q->kind == AST_QUERY ? q->u.query.body : q;
-	bool windows = false;
-	for (int i = 0; i < d->nedits; i++)
-		windows |= d->edits[i].text && strcmp(d->edits[i].text, STREAM_WINDOW_FN) == 0;
-	bool agg = false;
-	if (sel->kind == AST_SELECT) {
-		agg = sel->u.select.group.n > 0 || sel->u.select.group_kind != GROUP_PLAIN || sel->u.select.having;
-		for (int i = 0; i < sel->u.select.items.n && !agg; i++)
-			agg = sel->u.select.items.v[i]->u.item.expr->kind != AST_STAR &&
-			    has_aggregate(sel->u.select.items.v[i]->u.item.expr);
+	if (sel->kind != AST_SELECT) {
+		err_set(err, sel->pos, "a streaming table's query is one SELECT over its stream (no UNION, INTERSECT, "
+		    "EXCEPT or VALUES)");
+		err_hint(err, "make one streaming table per source, and combine them when reading");
+		return -1;
 	}
+	bool agg = sel->u.select.group.n > 0 || sel->u.select.group_kind != GROUP_PLAIN || sel->u.select.having;
+	for (int i = 0; i < sel->u.select.items.n && !agg; i++)
+		agg = sel->u.select.items.v[i]->u.item.expr->kind != AST_STAR &&
+		    has_aggregate(sel->u.select.items.v[i]->u.item.expr);
 	if (!agg) {
-		int at = -1;
-		for (int i = 0; i < d->nedits && at < 0; i++)
-			if (d->edits[i].text && strcmp(d->edits[i].text, STREAM_WINDOW_FN) == 0)
-				at = d->edits[i].start;
-		if (windows) {
-			err_set(err, at, "window() groups the rows of a streaming aggregation");
-			err_hint(err, "GROUP BY window(event_time, '10 minutes'), ... with a WATERMARK on event_time");
-			return -1;
-		}
-		if (d->wm_column) {
-			err_set(err, d->wm_pos, "WATERMARK applies to a streaming aggregation, and this query aggregates "
-			    "nothing");
-			err_hint(err, "drop the WATERMARK clause, or GROUP BY window(%s, '10 minutes'), ...", d->wm_column);
-			return -1;
+		/* rows as they come: what would only hold within one batch is refused */
+		if (sel->u.select.distinct)
+			return refuse(err, sel->pos, "SELECT DISTINCT (it would remove duplicates only within each batch)");
+		if (q->kind == AST_QUERY && (q->u.query.order.n > 0 || q->u.query.order_all))
+			return refuse(err, q->pos, "ORDER BY");
+		if (q->kind == AST_QUERY && (q->u.query.limit || q->u.query.offset))
+			return refuse(err, q->u.query.limit_pos, "LIMIT");
+		if (sel->u.select.qualify)
+			return refuse(err, sel->u.select.qualify->pos, "QUALIFY");
+		for (int i = 0; i < sel->u.select.items.n; i++) {
+			struct ast *e = sel->u.select.items.v[i]->u.item.expr;
+			int at = e->kind == AST_STAR ? -1 : over_at(e);
+			if (at >= 0) {
+				err_set(err, at, "a streaming table cannot use window functions (OVER): a batch sees only its "
+				    "own rows");
+				err_hint(err, "compute them when reading the table");
+				return -1;
+			}
 		}
 		return 0;
 	}
@@ -440,6 +466,12 @@ stream_agg_analyze(const struct stream_def *d, struct ast *q, struct arena *a, s
 	sb_free(&sig);
 	*out = g;
 	return 0;
+}
+
+int64_t
+stream_agg_signature(const struct stream_agg *g)
+{
+	return g->signature;
 }
 
 /* ------------------------------------------------------------ running a batch */

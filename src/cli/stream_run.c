@@ -150,7 +150,7 @@ quiet_message(struct wb_sink *sk, const char *text)
 {
 	struct quiet_sink *q = (struct quiet_sink *)sk;
 	size_t n = strspn(text, "0123456789");
-	if ((n > 0 && (strncmp(text + n, " rows inserted", 14) == 0 || strncmp(text + n, " row inserted", 13) == 0)) ||
+	if ((n > 0 && (strcmp(text + n, " rows inserted") == 0 || strcmp(text + n, " row inserted") == 0)) ||
 	    (strncmp(text, "Table ", 6) == 0 && strstr(text, " created (") != NULL))
 		return;
 	if (q->next && q->next->message)
@@ -574,6 +574,8 @@ out:
 
 /* ------------------------------------------------------------ opening */
 
+static int check_state(struct stream *st, struct wb_error *err);
+
 /* Check what the definition does: an aggregation (stream_agg.c) or rows
  * as they come; window() and WATERMARK only make sense in the former. */
 static int
@@ -607,6 +609,7 @@ check_query(struct stream *st, struct wb_error *err)
 			err_hint(err, "GROUP BY window(event_time, '10 minutes'), ... with a WATERMARK on event_time");
 		} else {
 			st->aggregate = g != NULL;
+			st->signature = g ? stream_agg_signature(g) : 0;
 			rc = 0;
 		}
 	}
@@ -618,7 +621,8 @@ check_query(struct stream *st, struct wb_error *err)
 
 int
 stream_open(struct stream *st, struct session *s, const struct ast_name *tname, int pos,
-    const struct stream_create *create, const char *query, int query_len, int query_pos, struct wb_error *err)
+    const struct stream_create *create, const char *query, int query_len, int query_pos, bool full,
+    struct wb_error *err)
 {
 	memset(st, 0, sizeof *st);
 	arena_init(&st->arena, 0);
@@ -676,15 +680,6 @@ stream_open(struct stream *st, struct session *s, const struct ast_name *tname, 
 	}
 	if (check_query(st, err) < 0)
 		goto out;
-	if (create && t && strcmp(def, copy) != 0) {
-		/* CREATE OR REFRESH with a new query: the table keeps its data,
-		 * its checkpoint and its id; later batches run the new query */
-		char *k[] = {STREAM_PROP_DEFINITION}, *v[] = {copy};
-		if (lake_set_properties(st->dir, 1, k, v, false, false, err) < 0) {
-			err_at(err, pos);
-			goto out;
-		}
-	}
 	st->ckpt = xasprintf("%s/%s", st->dir, STREAM_CHECKPOINT_DIR);
 	if (stream_ckpt_mkdirs(st->ckpt, err) < 0 || (st->lock_fd = stream_ckpt_lock(st->ckpt, err)) < 0) {
 		err_at(err, pos);
@@ -693,6 +688,14 @@ stream_open(struct stream *st, struct session *s, const struct ast_name *tname, 
 	/* the checkpoint must be this stream's: a table holding batches of the
 	 * stream without its checkpoint would read every file again */
 	char *ckid = stream_ckpt_id(st->ckpt);
+	if (full && t) {
+		free(ckid);
+		if (stream_reset(st, err) < 0) {
+			err_at(err, pos);
+			goto out;
+		}
+		ckid = xstrdup(st->id);
+	}
 	if (ckid == NULL || strcmp(ckid, st->id) != 0) {
 		int64_t v = table_txn(st, err);
 		if (v >= 0) {
@@ -708,6 +711,22 @@ stream_open(struct stream *st, struct session *s, const struct ast_name *tname, 
 		}
 	}
 	free(ckid);
+	int fits = check_state(st, err);
+	if (create && t && strcmp(def, copy) != 0) {
+		/* CREATE OR REFRESH with a new query (under the lock): the table
+		 * keeps its data, its checkpoint and its id; later batches run
+		 * the new query - or, when its state does not fit the
+		 * checkpoint's, REFRESH ... FULL does */
+		char *k[] = {STREAM_PROP_DEFINITION}, *v[] = {copy};
+		if (lake_set_properties(st->dir, 1, k, v, false, false, err) < 0) {
+			err_at(err, pos);
+			goto out;
+		}
+	}
+	if (fits < 0) {
+		err->pos = create ? st->def.pos0 : pos;
+		goto out;
+	}
 	if (create && t == NULL && create->columns.n > 0) {
 		struct arena a;
 		arena_init(&a, 0);
@@ -724,13 +743,58 @@ out:
 	return rc;
 }
 
+/* The last batch's state must fit the definition's aggregation: a
+ * changed window, key or aggregate needs a FULL refresh. */
+static int
+check_state(struct stream *st, struct wb_error *err)
+{
+	int64_t *coms;
+	int n;
+	if (stream_ckpt_list(st->ckpt, "commits", &coms, &n, err) < 0)
+		return -1;
+	int64_t last = n ? coms[n - 1] : -1;
+	free(coms);
+	struct stream_commit c;
+	if (last < 0 || stream_ckpt_read_commit(st->ckpt, "commits", last, &c, err) < 0)
+		return err_isset(err) ? -1 : 0;
+	if (!st->aggregate && c.signature == 0)
+		return 0;
+	if (st->aggregate && c.signature == st->signature)
+		return 0;
+	if (st->aggregate && c.signature)
+		err_set(err, st->def.pos0, "the definition's windows, keys or aggregates changed since batch %lld: its state "
+		    "does not fit them", (long long)last);
+	else
+		err_set(err, st->def.pos0, "the definition %s since batch %lld: its checkpoint cannot go on with it",
+		    st->aggregate ? "aggregates now, and did not" : "no longer aggregates, and did", (long long)last);
+	err_hint(err, "the definition is kept: REFRESH STREAMING TABLE %s FULL empties the table and processes every file "
+	    "again with it", st->name);
+	return -1;
+}
+
+/* Does dir hold nothing but a checkpoint (a CREATE that stopped before
+ * its table was made)? */
+static bool
+only_checkpoint(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	bool only = d != NULL;
+	while (d && (e = readdir(d)) != NULL)
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 && strcmp(e->d_name, STREAM_CHECKPOINT_DIR) != 0)
+			only = false;
+	if (d)
+		closedir(d);
+	return only;
+}
+
 void
 stream_close(struct stream *st)
 {
 	if (st->lock_fd >= 0)
 		close(st->lock_fd);
 	/* a CREATE that made no table leaves no folder behind */
-	if (st->created_dir && st->dir && !delta_table_exists(st->dir)) {
+	if (st->create && st->dir && !delta_table_exists(st->dir) && (st->created_dir || only_checkpoint(st->dir))) {
 		struct wb_error e = WB_ERROR_INIT;
 		lake_remove_tree(st->dir, &e);
 		err_clear(&e);
@@ -901,7 +965,7 @@ stream_cli(int argc, char **argv)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	if (stream_open(&st, s, &name, -1, NULL, NULL, 0, 0, &err) < 0) {
+	if (stream_open(&st, s, &name, -1, NULL, NULL, 0, 0, false, &err) < 0) {
 		cli_error(&err);
 		goto done;
 	}

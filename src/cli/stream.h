@@ -264,6 +264,8 @@ struct stream {
 	bool created_dir;           /* CREATE made the table's folder: removed if no table came of it */
 	/* called after each batch (NULL: a session message) */
 	void (*on_batch)(struct stream *st, const struct stream_commit *c, bool recovered);
+	struct stream_seen seen;    /* the files of every plan read so far */
+	int64_t seen_upto;          /* ... up to this batch id */
 	/* this run */
 	int64_t batches, files, rows, late_rows, young;
 	int64_t first_version, last_version;

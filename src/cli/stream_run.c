@@ -492,7 +492,6 @@ stream_run_available(struct stream *st, struct wb_error *err)
 {
 	int64_t *offs = NULL, *coms = NULL;
 	int noffs = 0, ncoms = 0, nlisted = 0, rc = -1;
-	struct stream_seen seen = {0};
 	struct stream_file *listed = NULL;
 	struct arena a;
 	arena_init(&a, 0);
@@ -511,16 +510,21 @@ stream_run_available(struct stream *st, struct wb_error *err)
 		    "STREAMING TABLE %s FULL to process everything again", st->ckpt, st->name);
 		goto out;
 	}
-	/* every file planned before is processed (or being processed) */
+	/* every file planned before is processed (or being processed); a
+	 * process running the stream in a loop reads each plan once (it holds
+	 * the lock: no other process plans) */
 	for (int i = 0; i < noffs; i++) {
 		struct stream_offsets o;
+		if (offs[i] <= st->seen_upto)
+			continue;
 		arena_reset(&a);
 		if (stream_ckpt_read_offsets(st->ckpt, offs[i], &a, &o, err) < 0)
 			goto out;
 		for (int k = 0; k < o.nfiles; k++)
-			stream_seen_add(&seen, o.files[k].path);
+			stream_seen_add(&st->seen, o.files[k].path);
+		st->seen_upto = offs[i];
 	}
-	stream_seen_sort(&seen);
+	stream_seen_sort(&st->seen);
 	/* a batch planned but not recorded as committed: finish it */
 	for (int64_t b = last_com + 1; b <= last_off && !stopped(st); b++) {
 		struct stream_offsets o;
@@ -539,7 +543,7 @@ stream_run_available(struct stream *st, struct wb_error *err)
 	while (!stopped(st)) {
 		struct stream_file *files;
 		int n, young;
-		if (stream_plan_batch(&st->def, listed, nlisted, &seen, &files, &n, &young, err) < 0)
+		if (stream_plan_batch(&st->def, listed, nlisted, &st->seen, &files, &n, &young, err) < 0)
 			goto out;
 		st->young = young;
 		if (n == 0) {
@@ -551,8 +555,9 @@ stream_run_available(struct stream *st, struct wb_error *err)
 		if (r == 0) {
 			crash_point("after_offsets", next);
 			for (int k = 0; k < n; k++)
-				stream_seen_add(&seen, files[k].path);
-			stream_seen_sort(&seen);
+				stream_seen_add(&st->seen, files[k].path);
+			stream_seen_sort(&st->seen);
+			st->seen_upto = next;
 			r = run_batch(st, &o, err);
 		}
 		stream_files_free(files, n);
@@ -565,7 +570,6 @@ out:
 	if (rc < 0 && err_isset(err) && err->pos < 0)
 		err->pos = st->err_pos;
 	stream_files_free(listed, nlisted);
-	stream_seen_free(&seen);
 	free(offs);
 	free(coms);
 	arena_release(&a);
@@ -632,6 +636,7 @@ stream_open(struct stream *st, struct session *s, const struct ast_name *tname, 
 	st->create = create;
 	st->err_pos = create ? -1 : pos;
 	st->first_version = st->last_version = -1;
+	st->seen_upto = -1;
 	struct strbuf nb = STRBUF_INIT;
 	name_text(tname, &nb);
 	st->name = arena_strdup(&st->arena, sb_str(&nb));
@@ -801,6 +806,7 @@ stream_close(struct stream *st)
 	}
 	free(st->dir);
 	free(st->ckpt);
+	stream_seen_free(&st->seen);
 	arena_release(&st->arena);
 	memset(st, 0, sizeof *st);
 	st->lock_fd = -1;

@@ -21,16 +21,13 @@
  */
 #include "cli/stream.h"
 #include "cli/stmt_int.h"
-#include "store/delta/delta.h"
-#include "store/lake/lake.h"
 #include "core/datetime.h"
 #include "core/xmalloc.h"
-#include "sql/parser.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 /* ------------------------------------------------------------ CREATE */
 

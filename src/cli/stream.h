@@ -13,7 +13,10 @@
  *                      WATERMARK clause, and each batch's query text
  *   stream_ckpt.c      the checkpoint directory: offsets, commits, state
  *   stream_plan.c      which files the next batch takes
- *   stream_run.c       running batches exactly once; `wb stream run`
+ *   stream_open.c      opening a stream: table, definition, checkpoint, lock
+ *   stream_run.c       running batches exactly once
+ *   stream_table.c     the Delta side: creating the table, a batch's commit
+ *   stream_cli.c       `wb stream run`
  *   stream_agg.c       stateful window aggregation with a watermark
  *
  * Exactly once. A streaming table has an id (table property wb.stream.id)
@@ -228,7 +231,7 @@ void stream_seen_free(struct stream_seen *s);
 int stream_plan_batch(const struct stream_def *d, struct stream_file *listed, int nlisted, const struct stream_seen *seen,
     struct stream_file **out, int *n, int *young, struct wb_error *err);
 
-/* ------------------------------------------------------------ running (stream_run.c) */
+/* ------------------------------------------------------------ running (stream_open.c, stream_run.c) */
 
 /* What CREATE STREAMING TABLE gives beyond the definition, to create the
  * table at its first batch (or at once, when it lists its columns). */
@@ -296,7 +299,29 @@ int stream_run_available(struct stream *st, struct wb_error *err);
  * (malloc'd; NULL when it is not a streaming table); declared: CREATE
  * listed the columns (later files add none). */
 int stream_table_props(const char *dir, char **definition, char **id, bool *declared, struct wb_error *err);
-/* `wb stream run TABLE [--every 10s] [--warehouse DIR]`: exit status. */
+/* The last batch of this stream the table holds (its txn version), -1
+ * for none (or no table yet), -2 with err. */
+int64_t stream_table_txn(const struct stream *st, struct wb_error *err);
+/* Point err into the definition (CREATE: map a batch's position through
+ * sql, which may be NULL) or at the statement (REFRESH). */
+void stream_map_error(const struct stream *st, const struct stream_sql *sql, struct wb_error *err);
+/* An error found in a stored definition says so (REFRESH, wb stream run). */
+void stream_definition_error(const struct stream *st, struct wb_error *err);
+
+/* ------------------------------------------------------------ the table (stream_table.c) */
+
+/* CREATE the streaming table: the columns listed, or those of query q (a
+ * batch's rows), with the definition and the stream's id as properties. */
+int stream_create_table(struct stream *st, struct arena *a, struct ast *q, struct wb_error *err);
+/* INSERT INTO the table BY NAME q, in a commit with batch's txn action. */
+int stream_insert_batch(struct stream *st, struct arena *a, struct ast *q, int64_t batch, struct wb_error *err);
+/* A commit with batch's txn action and no rows. */
+int stream_commit_empty(struct stream *st, struct arena *a, int64_t batch, struct wb_error *err);
+/* Batch's Delta commit, found in the table's history: its version (-1:
+ * none) and rows written. */
+void stream_find_commit(const struct stream *st, int64_t batch, int64_t *version, int64_t *rows);
+
+/* `wb stream run TABLE [--every 10s] [--warehouse DIR]` (stream_cli.c): exit status. */
 int stream_cli(int argc, char **argv);
 
 /* ------------------------------------------------------------ aggregation (stream_agg.c) */

@@ -39,8 +39,6 @@
  */
 #include "cli/stream.h"
 #include "cli/stmt_int.h"
-#include "exec/exec.h"
-#include "func/agg.h"
 #include "store/parquet/pq.h"
 #include "core/hash.h"
 #include "core/pool.h"

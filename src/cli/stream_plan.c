@@ -20,8 +20,8 @@
 #include "cli/stream.h"
 #include "core/xmalloc.h"
 
-#include <errno.h>
 #include <dirent.h>
+#include <errno.h>
 #include <glob.h>
 #include <stdlib.h>
 #include <string.h>

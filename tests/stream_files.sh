@@ -7,6 +7,8 @@
 #     after planning): the batch fails naming the file, again at the next
 #     refresh, until the definition says ignoreMissingFiles => true; then
 #     the batch runs without it, and the file put back is not read again;
+#   - an aggregation batch whose only file is gone keeps its state and
+#     commits its txn action;
 #   - a file still being written is left until its size and mtime hold
 #     still for fileStableMs;
 #   - the checkpoint deleted under a table that holds batches: refused
@@ -81,6 +83,24 @@ gen c.csv 10 3
 out=$("$WB" --warehouse "$wh" -c "REFRESH STREAMING TABLE bronze.ev" 2>&1)
 ok "$(has "$out" "up to date, no new files")" "the file put back under its old name is not read again" "$out"
 ok "$(same "$(q "SELECT count(*) FROM bronze.ev")" 57)" "... still 57 rows"
+
+# ---- an aggregation batch whose only file is gone: its state carries over
+wm=$tmp/wm
+mkdir -p "$wm"
+cp "$srcdir/tests/data/stream/wm/1.csv" "$srcdir/tests/data/stream/wm/2.csv" "$wm/"
+touch -d '2024-01-01 00:00:01' "$wm/1.csv"
+touch -d '2024-01-01 00:00:02' "$wm/2.csv"
+gdef="CREATE OR REFRESH STREAMING TABLE gold.v AS SELECT window(event_time, '10 minutes') AS w, count(*) AS n FROM STREAM read_csv('$wm/', maxFilesPerTrigger => 1, fileStableMs => 0, ignoreMissingFiles => true) WATERMARK event_time DELAY OF INTERVAL 10 MINUTES GROUP BY ALL"
+"$WB" --warehouse "$wh" -c "$gdef" >/dev/null 2>&1
+cp "$srcdir/tests/data/stream/wm/3.csv" "$wm/"
+WB_TEST_CRASH_AT=after_offsets "$WB" --warehouse "$wh" -c "REFRESH STREAMING TABLE gold.v" >/dev/null 2>&1
+rm "$wm/3.csv"
+out=$("$WB" --warehouse "$wh" -c "REFRESH STREAMING TABLE gold.v" 2>&1)
+ok "$(has "$out" "batch 2: 0 files (1 missing, skipped), 0 rows read")" "an aggregation batch with its only file gone commits nothing but its txn" "$out"
+ok "$(same "$(q "SELECT count(*) || ' ' || sum(n) FROM gold.v")" "2 4")" "... the two windows closed before stay, the [10:30) one stays open"
+printf 'event_time,event_type,price\n2024-01-01 11:30:00,view,1.0\n' >"$wm/4.csv"
+"$WB" --warehouse "$wh" -c "REFRESH STREAMING TABLE gold.v" >/dev/null 2>&1
+ok "$(same "$(q "SELECT n FROM gold.v WHERE w_start = TIMESTAMP '2024-01-01 10:30:00'")" 1)" "a later file closes the window kept through the empty batch"
 
 # ---- a file still being written
 "$WB" --warehouse "$wh" -c "$(def ", fileStableMs => 800")" >/dev/null 2>&1

@@ -338,14 +338,15 @@ int stream_agg_analyze(const struct stream_def *d, struct ast *q, struct arena *
  * refused instead of merged with a state it does not fit. */
 int64_t stream_agg_signature(const struct stream_agg *g);
 
-/* Run an aggregation batch: the query q (a batch's text parsed into a;
- * NULL when none of its files is left), the previous batch's state (prev:
- * its record, NULL for the first); the new state is written to
- * state/N.parquet and state/N.json, and *c filled (watermark, late rows,
- * windows); *emit receives the query of the rows to write (the windows
- * the watermark closed; NULL when there is no state at all), to insert in
- * the batch's commit. */
-int stream_agg_batch(struct stream *st, struct arena *a, struct ast *q, const struct stream_commit *prev,
+/* Run aggregation batch N: the query q (a batch's text parsed into a;
+ * rows false when none of its files is left: q then only gives the
+ * query's shape), the previous batch's state (prev: its record, NULL for
+ * the first); the new state is written to state/N.parquet and
+ * state/N.json, and *c filled (watermark, late rows, windows); *emit
+ * receives the query of the rows to write (the windows the watermark
+ * closed; NULL when there is no state at all), to insert in the batch's
+ * commit. */
+int stream_agg_batch(struct stream *st, struct arena *a, struct ast *q, bool rows, const struct stream_commit *prev,
     int64_t batch, struct stream_commit *c, struct ast **emit, struct wb_error *err);
 
 /* ------------------------------------------------------------ statements (stmt_stream.c) */

@@ -770,8 +770,8 @@ max_time(int64_t x, int64_t y)
 }
 
 int
-stream_agg_batch(struct stream *st, struct arena *a, struct ast *q, const struct stream_commit *prev, int64_t batch,
-    struct stream_commit *c, struct ast **emit, struct wb_error *err)
+stream_agg_batch(struct stream *st, struct arena *a, struct ast *q, bool rows, const struct stream_commit *prev,
+    int64_t batch, struct stream_commit *c, struct ast **emit, struct wb_error *err)
 {
 	struct session *s = st->s;
 	const struct stream_def *d = &st->def;
@@ -798,7 +798,7 @@ stream_agg_batch(struct stream *st, struct arena *a, struct ast *q, const struct
 	struct strbuf sb = STRBUF_INIT;
 	int rc = -1;
 	bool have_prev = prev_state && file_exists(prev_state);
-	bool have_rows = q != NULL;
+	bool have_rows = rows;
 	int64_t v[3] = {0, 0, INT64_MIN};
 	if (have_rows) {
 		struct ast *pq = partial_query(d, g, a, q, w_prev, err);

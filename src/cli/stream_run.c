@@ -191,13 +191,14 @@ run_batch(struct stream *st, const struct stream_offsets *o, struct wb_error *er
 		names[n++] = f->path;
 	}
 	c.files = n;
-	if (n > 0) {
+	if (n > 0 || st->aggregate) {
+		/* (an aggregation with no file left still needs its query's shape) */
 		stream_sql_build(&st->def, names, n, &sql);
 		q = parse_statement(sql.text, sql.len, &a, err);
 		if (q == NULL)
 			goto out;
 	}
-	ins = q;
+	ins = n > 0 ? q : NULL;
 	if (st->aggregate) {
 		struct stream_commit prev;
 		if (batch > 0 && stream_ckpt_read_commit(st->ckpt, "state", batch - 1, &prev, err) < 0) {
@@ -205,7 +206,7 @@ run_batch(struct stream *st, const struct stream_offsets *o, struct wb_error *er
 			    st->name);
 			goto out;
 		}
-		if (stream_agg_batch(st, &a, q, batch > 0 ? &prev : NULL, batch, &c, &ins, err) < 0)
+		if (stream_agg_batch(st, &a, q, n > 0, batch > 0 ? &prev : NULL, batch, &c, &ins, err) < 0)
 			goto out;
 		crash_point("after_state", batch);
 	}

@@ -258,19 +258,20 @@ stream_interval_us(const struct ast *v, const char *what, struct arena *a, struc
 static int
 parse_watermark(struct parser *p, struct arena *a, struct stream_def *d)
 {
+	int at = parser_peek(p, 0)->pos;
 	struct ast *e = parser_expr(p);
 	if (e == NULL)
 		return -1;
 	if (parser_accept_word(p, "AS")) {
-		int at = parser_peek(p, -1)->pos;
-		d->wm_expr = arena_strndup(a, p->src + e->pos, (size_t)(at - e->pos));
+		int as = parser_peek(p, -1)->pos;
+		d->wm_expr = arena_strndup(a, p->src + at, (size_t)(as - at));
 		d->wm_column = parser_ident(p, "a name for the watermark column");
 		if (d->wm_column == NULL)
 			return -1;
 	} else if (e->kind == AST_COLREF) {
 		d->wm_column = e->u.name.parts[e->u.name.n - 1];
 	} else {
-		err_set(p->err, e->pos, "WATERMARK: an expression needs a name");
+		err_set(p->err, at, "WATERMARK: an expression needs a name");
 		err_hint(p->err, "WATERMARK to_timestamp(ts_text) AS event_time DELAY OF INTERVAL 10 MINUTES");
 		return -1;
 	}

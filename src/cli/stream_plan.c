@@ -258,9 +258,14 @@ stream_plan_batch(const struct stream_def *d, struct stream_file *listed, int nl
 		restat(&listed[i], &k);
 		if (!k.ok)
 			continue;    /* gone before it was planned: nothing to do */
+		/* (a clock ahead of ours - mtime in the future - waits the
+		 * whole period, no more) */
 		int64_t age = now - k.ns;
-		if (age < stable && stable - age > wait)
-			wait = stable - age;
+		if (age < stable) {
+			int64_t w = age < 0 ? stable : stable - age;
+			if (w > wait)
+				wait = w;
+		}
 		c[nc++] = k;
 	}
 	if (wait > 0) {

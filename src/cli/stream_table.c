@@ -6,6 +6,7 @@
  */
 #include "cli/stream.h"
 #include "cli/stmt_int.h"
+#include "core/xmalloc.h"
 #include "core/json.h"
 
 #include <stdio.h>
@@ -30,8 +31,15 @@ quiet_message(struct wb_sink *sk, const char *text)
 	if ((n > 0 && (strcmp(text + n, " rows inserted") == 0 || strcmp(text + n, " row inserted") == 0)) ||
 	    (strncmp(text, "Table ", 6) == 0 && strstr(text, " created (") != NULL))
 		return;
-	if (q->next && q->next->message)
+	const char *evolved = n > 0 ? strstr(text, " inserted; ") : NULL;
+	if (q->next && q->next->message && evolved) {
+		/* schema evolution: "400 rows inserted; 1 new column" */
+		char *msg = xasprintf("the batch's files add %s to the table", evolved + strlen(" inserted; "));
+		q->next->message(q->next, msg);
+		free(msg);
+	} else if (q->next && q->next->message) {
 		q->next->message(q->next, text);
+	}
 }
 
 static void

@@ -76,62 +76,68 @@ stream_parse_constraints(struct parser *p, char *text, int open, int close, stru
 	*out = NULL;
 	*n = 0;
 	*ncols = 0;
-	int start = open + 1, depth = 0, prev_comma = -1;
-	bool first_kept = true;
+	/* the items: tokens [start, end) between top-level commas */
+	int depth = 0, start = open + 1, prev_end = -1;
+	int body = tk[open].pos + 1;
+	char *orig = arena_strndup(p->arena, text + body, (size_t)(tk[close].pos - body));
+	memset(text + body, ' ', (size_t)(tk[close].pos - body));
 	for (int i = open + 1; i <= close; i++) {
-		if (tok_op(&tk[i], "(")) {
+		if (i < close && tok_op(&tk[i], "(")) {
 			depth++;
 			continue;
 		}
-		if (depth > 0 && tok_op(&tk[i], ")")) {
+		if (i < close && depth > 0 && tok_op(&tk[i], ")")) {
 			depth--;
 			continue;
 		}
-		if (depth > 0 || !(tok_op(&tk[i], ",") || i == close))
+		if (depth > 0 || !(i == close || tok_op(&tk[i], ",")))
 			continue;
-		/* an item: tokens [start, i) */
-		if (start < i && tok_is(&tk[start], "CONSTRAINT")) {
-			struct stream_constraint c = {.pos = tk[start].pos};
-			int k = start + 1;
-			if (k + 2 >= i || !tok_is(&tk[k + 1], "EXPECT") || !tok_op(&tk[k + 2], "(")) {
-				err_set(p->err, tk[start].pos, "a constraint of a streaming table is CONSTRAINT name EXPECT "
-				    "(condition) [ON VIOLATION DROP ROW | FAIL UPDATE]");
+		int end = i;
+		if (start == end) {
+			start = i + 1;
+			continue;
+		}
+		if (!tok_is(&tk[start], "CONSTRAINT")) {
+			/* a column definition: back in place, after a comma if one came before */
+			int from = tk[start].pos, to = tk[end - 1].pos + tk[end - 1].len;
+			if (tk[end - 1].type == TOK_STRING || tk[end - 1].type == TOK_QIDENT)
+				to = (int)(tk[end - 1].text - p->src) + tk[end - 1].len + 1;
+			memcpy(text + from, orig + (from - body), (size_t)(to - from));
+			if (prev_end >= 0)
+				text[tk[prev_end].pos] = ',';
+			prev_end = i;
+			(*ncols)++;
+			start = i + 1;
+			continue;
+		}
+		struct stream_constraint c = {.pos = tk[start].pos};
+		int k = start + 1;
+		if (k + 2 >= end || !tok_is(&tk[k + 1], "EXPECT") || !tok_op(&tk[k + 2], "(")) {
+			err_set(p->err, tk[start].pos, "a constraint of a streaming table is CONSTRAINT name EXPECT "
+			    "(condition) [ON VIOLATION DROP ROW | FAIL UPDATE]");
+			return -1;
+		}
+		c.name = arena_strndup(p->arena, tk[k].text, (size_t)tk[k].len);
+		int d = 0, j = k + 2;
+		for (; j < end; j++) {
+			d += tok_op(&tk[j], "(") - tok_op(&tk[j], ")");
+			if (d == 0)
+				break;
+		}
+		c.cond = arena_strndup(p->arena, p->src + tk[k + 2].pos + 1, (size_t)(tk[j].pos - tk[k + 2].pos - 1));
+		if (j + 1 < end) {
+			if (!tok_is(&tk[j + 1], "ON") || j + 3 >= end || !tok_is(&tk[j + 2], "VIOLATION")) {
+				err_set(p->err, tk[j + 1].pos, "after EXPECT (...) comes ON VIOLATION DROP ROW | FAIL UPDATE");
 				return -1;
 			}
-			c.name = arena_strndup(p->arena, tk[k].text, (size_t)tk[k].len);
-			int d = 0, j = k + 2;
-			for (; j < i; j++) {
-				d += tok_op(&tk[j], "(") - tok_op(&tk[j], ")");
-				if (d == 0)
-					break;
-			}
-			c.cond = arena_strndup(p->arena, p->src + tk[k + 2].pos + 1, (size_t)(tk[j].pos - tk[k + 2].pos - 1));
-			if (j + 1 < i) {
-				if (!tok_is(&tk[j + 1], "ON") || j + 3 >= i + 1 || !tok_is(&tk[j + 2], "VIOLATION")) {
-					err_set(p->err, tk[j + 1].pos, "after EXPECT (...) comes ON VIOLATION DROP ROW | FAIL UPDATE");
-					return -1;
-				}
-				int e = tk[i - 1].pos + tk[i - 1].len;
-				c.action = arena_strndup(p->arena, p->src + tk[j + 3].pos, (size_t)(e - tk[j + 3].pos));
-			}
-			struct stream_constraint *v = arena_alloc(p->arena, sizeof *v * (size_t)(*n + 1));
-			if (*n)
-				memcpy(v, *out, sizeof *v * (size_t)*n);
-			v[(*n)++] = c;
-			*out = v;
-			int to = i == close ? tk[i].pos : tk[i].pos + 1;
-			memset(text + tk[start].pos, ' ', (size_t)(to - tk[start].pos));
-			if (i == close && prev_comma >= 0 && !first_kept)
-				text[tk[prev_comma].pos] = ' ';
-		} else if (start < i) {
-			if (first_kept && prev_comma >= 0)
-				text[tk[prev_comma].pos] = ' ';   /* the list now starts here */
-			if (!first_kept && prev_comma >= 0)
-				text[tk[prev_comma].pos] = ',';
-			first_kept = false;
-			(*ncols)++;
+			int e = tk[end - 1].pos + tk[end - 1].len;
+			c.action = arena_strndup(p->arena, p->src + tk[j + 3].pos, (size_t)(e - tk[j + 3].pos));
 		}
-		prev_comma = i < close ? i : prev_comma;
+		struct stream_constraint *v = arena_alloc(p->arena, sizeof *v * (size_t)(*n + 1));
+		if (*n)
+			memcpy(v, *out, sizeof *v * (size_t)*n);
+		v[(*n)++] = c;
+		*out = v;
 		start = i + 1;
 	}
 	return 0;

@@ -9,6 +9,7 @@
 #include "cli/repl.h"
 #include "cli/session.h"
 #include "cli/slt.h"
+#include "cli/stream.h"
 #include "core/pool.h"
 #include "core/xmalloc.h"
 
@@ -30,6 +31,7 @@ static const char usage_text[] =
     "              [--output REPORT.md] [--update] [OPTIONS]\n"
     "       wb notebook cells|params|export|import FILE [-o FILE]\n"
     "       wb job run|validate|runs|show|repair|schedule|daemon ...   (jobs of notebooks: wb-job(5))\n"
+    "       wb stream run TABLE [--every DURATION] [--warehouse DIR]\n"
     "\n"
     "Runs SQL statements and dot-commands from -c arguments, from files, from\n"
     "standard input when it is not a terminal, or interactively.\n"
@@ -85,6 +87,8 @@ main(int argc, char **argv)
 		return nb_run_main(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "notebook") == 0)
 		return nb_notebook_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "stream") == 0)
+		return stream_cli(argc - 1, argv + 1);
 
 	enum { OPT_CSV = 256, OPT_JSON, OPT_MD, OPT_BAIL, OPT_ECHO, OPT_THREADS, OPT_MAN, OPT_MANFN, OPT_EXAMPLES, OPT_WAREHOUSE };
 	static const struct option longopts[] = {

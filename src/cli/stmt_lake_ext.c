@@ -6,6 +6,7 @@
  */
 #include "cli/stmt_int.h"
 #include "cli/expect.h"
+#include "cli/stream.h"
 #include "store/lake/lake.h"
 #include "core/xmalloc.h"
 
@@ -25,6 +26,7 @@ stmt_register_exts(void)
 		parse_register_ext(exts[i]);
 	stmt_register_stats();
 	stmt_register_ml();
+	stmt_register_stream();
 }
 
 /* ------------------------------------------------------------ targets */

@@ -1133,6 +1133,13 @@ parser_init(struct parser *p, const char *src, int len, struct arena *arena, str
 	p->err = err;
 }
 
+bool
+parser_open(struct parser *p, const char *src, int len, struct arena *arena, struct wb_error *err)
+{
+	parser_init(p, src, len, arena, err);
+	return tokenize(p, src, len);
+}
+
 struct ast *
 parse_statement(const char *src, int len, struct arena *arena, struct wb_error *err)
 {

@@ -62,6 +62,10 @@ struct stmt_ext {
 	bool fn;
 };
 
+/* Set p up to read src with the parser_* helpers below (tokenized
+ * whole; false with err set on a lexical error) - for statements that
+ * parse a text of their own, such as a definition kept in a table. */
+bool parser_open(struct parser *p, const char *src, int len, struct arena *arena, struct wb_error *err);
 /* Parse one statement. Returns NULL on error (err set). */
 struct ast *parse_statement(const char *src, int len, struct arena *arena, struct wb_error *err);
 /* Parse a standalone expression (used by tests and `.chart` options). */

@@ -117,6 +117,11 @@ struct lake_write_options {
 	int nparams;
 	char *const *partition_by;     /* CREATE/REPLACE: partition columns (PARTITIONED BY) */
 	int npartition;
+
+	const char *txn_app_id;        /* one more txn action, (txn_app_id, txn_version): a
+	                                  streaming table's batch (NULL: none). A concurrent
+	                                  commit setting the same appId conflicts. */
+	int64_t txn_version;
 };
 
 struct lake_write;

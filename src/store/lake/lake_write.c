@@ -733,6 +733,8 @@ lake_write_begin(const char *dir, enum lake_write_mode mode, int ncol, char *con
 	w->commit = delta_commit_begin(dir, w->read, op, err);
 	if (w->commit == NULL)
 		goto fail;
+	if (o && o->txn_app_id)
+		delta_commit_set_txn(w->commit, o->txn_app_id, o->txn_version);
 	if (mode == LAKE_CREATE || mode == LAKE_REPLACE) {
 		if (set_new_metadata(w, ncol, names, types, o, err) < 0)
 			goto fail;

@@ -373,7 +373,7 @@ parse_props(struct parser *p, void **data)
 		if (d->key == NULL || !parser_expect_op(p, ")"))
 			return -1;
 	}
-	return parser_at_end(p) ? 0 : parser_syntax_error(p, "('key') or the end of the statement");
+	return parser_at_query_end(p) ? 0 : parser_syntax_error(p, "('key') or the end of the statement");
 }
 
 static int
@@ -442,6 +442,7 @@ const struct stmt_ext stmt_ext_show_tblproperties = {
 	.exec = (void *)exec_props,
 	.usage = "SHOW TBLPROPERTIES table [('key')]",
 	.summary = "a Delta table's properties (configuration and protocol versions)",
+	.query = true,   /* SELECT ... FROM (SHOW TBLPROPERTIES t) */
 };
 
 /* ------------------------------------------------------- COMMENT ON */

@@ -19,6 +19,7 @@
  * the table and processes every file again. Each says how many batches,
  * files and rows.
  */
+#include "cli/expect.h"
 #include "cli/stream.h"
 #include "cli/stmt_int.h"
 #include "core/datetime.h"
@@ -31,21 +32,11 @@
 
 /* ------------------------------------------------------------ CREATE */
 
-/* An expectation: CONSTRAINT name EXPECT (cond) [ON VIOLATION action]. */
-struct stream_constraint {
-	char *name;
-	char *cond;                 /* the condition's text */
-	char *action;               /* "DROP ROW", "FAIL UPDATE", "QUARANTINE" or NULL (keep and count) */
-	int pos;
-};
-
 struct create_stmt {
 	bool or_refresh, if_not_exists;
 	struct stream_create create;
 	char *query;
 	int query_len, query_pos;
-	struct stream_constraint *cons;
-	int ncons;
 };
 
 static bool
@@ -60,89 +51,6 @@ tok_op(const struct token *t, const char *op)
 	return t->type == TOK_OP && (size_t)t->len == strlen(op) && strncmp(t->text, op, (size_t)t->len) == 0;
 }
 
-/*
- * The constraint items of a CREATE STREAMING TABLE's element list - the
- * tokens toks[open] '(' ... toks[close] ')' of text - go to *out, and are
- * blanked out of text (with their commas), leaving the column definitions
- * for the CREATE TABLE grammar; *ncols: the items left. One small function
- * on purpose: when expectations are part of CREATE TABLE's own grammar it
- * is replaced by theirs.
- */
-static int
-stream_parse_constraints(struct parser *p, char *text, int open, int close, struct stream_constraint **out, int *n,
-    int *ncols)
-{
-	struct token *tk = p->toks;
-	*out = NULL;
-	*n = 0;
-	*ncols = 0;
-	/* the items: tokens [start, end) between top-level commas */
-	int depth = 0, start = open + 1, prev_end = -1;
-	int body = tk[open].pos + 1;
-	char *orig = arena_strndup(p->arena, text + body, (size_t)(tk[close].pos - body));
-	memset(text + body, ' ', (size_t)(tk[close].pos - body));
-	for (int i = open + 1; i <= close; i++) {
-		if (i < close && tok_op(&tk[i], "(")) {
-			depth++;
-			continue;
-		}
-		if (i < close && depth > 0 && tok_op(&tk[i], ")")) {
-			depth--;
-			continue;
-		}
-		if (depth > 0 || !(i == close || tok_op(&tk[i], ",")))
-			continue;
-		int end = i;
-		if (start == end) {
-			start = i + 1;
-			continue;
-		}
-		if (!tok_is(&tk[start], "CONSTRAINT")) {
-			/* a column definition: back in place, after a comma if one came before */
-			int from = tk[start].pos, to = tk[end - 1].pos + tk[end - 1].len;
-			if (tk[end - 1].type == TOK_STRING || tk[end - 1].type == TOK_QIDENT)
-				to = (int)(tk[end - 1].text - p->src) + tk[end - 1].len + 1;
-			memcpy(text + from, orig + (from - body), (size_t)(to - from));
-			if (prev_end >= 0)
-				text[tk[prev_end].pos] = ',';
-			prev_end = i;
-			(*ncols)++;
-			start = i + 1;
-			continue;
-		}
-		struct stream_constraint c = {.pos = tk[start].pos};
-		int k = start + 1;
-		if (k + 2 >= end || !tok_is(&tk[k + 1], "EXPECT") || !tok_op(&tk[k + 2], "(")) {
-			err_set(p->err, tk[start].pos, "a constraint of a streaming table is CONSTRAINT name EXPECT "
-			    "(condition) [ON VIOLATION DROP ROW | FAIL UPDATE]");
-			return -1;
-		}
-		c.name = arena_strndup(p->arena, tk[k].text, (size_t)tk[k].len);
-		int d = 0, j = k + 2;
-		for (; j < end; j++) {
-			d += tok_op(&tk[j], "(") - tok_op(&tk[j], ")");
-			if (d == 0)
-				break;
-		}
-		c.cond = arena_strndup(p->arena, p->src + tk[k + 2].pos + 1, (size_t)(tk[j].pos - tk[k + 2].pos - 1));
-		if (j + 1 < end) {
-			if (!tok_is(&tk[j + 1], "ON") || j + 3 >= end || !tok_is(&tk[j + 2], "VIOLATION")) {
-				err_set(p->err, tk[j + 1].pos, "after EXPECT (...) comes ON VIOLATION DROP ROW | FAIL UPDATE");
-				return -1;
-			}
-			int e = tk[end - 1].pos + tk[end - 1].len;
-			c.action = arena_strndup(p->arena, p->src + tk[j + 3].pos, (size_t)(e - tk[j + 3].pos));
-		}
-		struct stream_constraint *v = arena_alloc(p->arena, sizeof *v * (size_t)(*n + 1));
-		if (*n)
-			memcpy(v, *out, sizeof *v * (size_t)*n);
-		v[(*n)++] = c;
-		*out = v;
-		start = i + 1;
-	}
-	return 0;
-}
-
 /* The clauses between the name and AS - (elements), PARTITIONED BY,
  * COMMENT, TBLPROPERTIES - through CREATE TABLE's grammar: the text is
  * parsed as "CREATE TABLE x <clauses>", at the same offsets so that errors
@@ -155,25 +63,21 @@ parse_clauses(struct parser *p, struct create_stmt *c, int first, int as)
 	memset(text, ' ', (size_t)to);
 	memcpy(text, "CREATE TABLE x", 14);
 	memcpy(text + from, p->src + from, (size_t)(to - from));
-	int ncols = 0;
-	bool list = tok_op(&p->toks[first], "(");
-	if (list) {
-		int d = 0, close = first;
-		for (; close < as; close++) {
-			d += tok_op(&p->toks[close], "(") - tok_op(&p->toks[close], ")");
-			if (d == 0)
-				break;
-		}
-		if (stream_parse_constraints(p, text, first, close, &c->cons, &c->ncons, &ncols) < 0)
-			return -1;
-		if (ncols == 0) {
-			/* only constraints: no column list */
-			text[p->toks[first].pos] = ' ';
-			text[p->toks[close].pos] = ' ';
+	int len = to;
+	/* columns and CONSTRAINT items as CREATE TABLE takes them (cli/expect.h:
+	 * EXPECT [ON VIOLATION ...]); a list of constraints alone needs a query
+	 * in that grammar: the columns come from the stream's first files */
+	bool cols = false;
+	if (tok_op(&p->toks[first], "(")) {
+		const struct token *t = &p->toks[first + 1];
+		cols = !tok_is(t, "CONSTRAINT");
+		for (int i = first + 1, d = 1; i < as && d > 0 && !cols; i++) {
+			d += tok_op(&p->toks[i], "(") - tok_op(&p->toks[i], ")");
+			if (d == 1 && tok_op(&p->toks[i], ",") && !tok_is(&p->toks[i + 1], "CONSTRAINT"))
+				cols = true;
 		}
 	}
-	int len = to;
-	if (ncols == 0) {
+	if (!cols) {
 		memcpy(text + len, " AS SELECT 1", 12);
 		len += 12;
 	}
@@ -192,8 +96,9 @@ parse_clauses(struct parser *p, struct create_stmt *c, int first, int as)
 		err_set(p->err, from, "a streaming table is a Delta table (USING %s)", ct->u.create.using_format);
 		return -1;
 	}
-	if (ncols > 0)
+	if (cols)
 		c->create.columns = ct->u.create.columns;
+	c->create.constraints = ct->u.create.constraints;
 	c->create.partitioned = ct->u.create.partitioned;
 	c->create.props = ct->u.create.props;
 	c->create.comment = ct->u.create.comment;
@@ -291,18 +196,18 @@ summary(struct stream *st, const char *what)
 static int
 exec_create(struct session *s, struct arena *a, void *data, struct wb_error *err)
 {
-	(void)a;
 	struct create_stmt *c = data;
 	struct ast_name *nm = &c->create.name;
-	if (c->ncons > 0) {
-		err_set(err, c->cons[0].pos, "expectations (CONSTRAINT %s EXPECT ...) are not available in this build of wb",
-		    c->cons[0].name);
-		err_hint(err, "drop the CONSTRAINT items; filter rows in the query's WHERE clause meanwhile");
-		return -1;
-	}
 	struct table *t = catalog_find(s->catalog, nm->parts, nm->n);
 	if (t) {
+		/* CREATE OR REFRESH: the table's expectations become the ones
+		 * declared now (a new table gets them as it is created) */
+		int64_t v;
+		int src = t->view_sql || lake_table_dir(t) == NULL ? 0 :
+		    expect_store(s, a, t, &c->create.constraints, &v, err);
 		table_unref(t);
+		if (src < 0)
+			return -1;
 		if (c->if_not_exists) {
 			session_message(s, "%s exists already; nothing done (IF NOT EXISTS)", nm->parts[nm->n - 1]);
 			return 0;

@@ -240,6 +240,7 @@ struct stream_create {
 	struct ast_list columns;    /* COLDEF; empty: the first batch's columns */
 	struct ast_list partitioned;
 	struct ast_list props;      /* PROPERTY (user TBLPROPERTIES) */
+	struct ast_list constraints; /* CONSTRAINT ... EXPECT (cli/expect.h) */
 	char *comment;
 	int pos;
 };

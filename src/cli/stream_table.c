@@ -76,6 +76,7 @@ stream_create_table(struct stream *st, struct arena *a, struct ast *q, struct wb
 	struct ast *ct = ast_new(a, AST_CREATE_TABLE, c->pos);
 	ct->u.create.name = c->name;
 	ct->u.create.columns = c->columns;
+	ct->u.create.constraints = c->constraints;
 	ct->u.create.partitioned = c->partitioned;
 	ct->u.create.comment = c->comment;
 	ct->u.create.using_format = "delta";

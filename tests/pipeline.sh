@@ -14,7 +14,7 @@ set -u
 src=$(cd "${WB_SRCDIR:-.}" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-echo "1..18"
+echo "1..21"
 n=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 nok() { n=$((n + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
@@ -27,9 +27,10 @@ q() { "$WB" --warehouse "$wh" --csv -c "$1" 2>&1 | tail -n +2; }
 
 # 1. the notebooks as tests, in order, in one warehouse (landing/ is here)
 cp "$src"/notebooks/00_landing.wb "$src"/notebooks/01_bronze.wb "$src"/notebooks/02_silver.wb \
-	"$src"/notebooks/03_gold.wb .
-if env -u WB_SRCDIR "$WB" test --warehouse "$wh" 00_landing.wb 01_bronze.wb 02_silver.wb 03_gold.wb > out 2>&1; then
-	ok "the pipeline notebooks pass wb test (day 2019-10-01)"
+	"$src"/notebooks/03_gold.wb "$src"/notebooks/ecommerce_stream.wb .
+if env -u WB_SRCDIR "$WB" test --warehouse "$wh" 00_landing.wb 01_bronze.wb 02_silver.wb 03_gold.wb \
+	ecommerce_stream.wb > out 2>&1; then
+	ok "the pipeline notebooks and the streaming variant pass wb test (day 2019-10-01)"
 else
 	nok "the pipeline notebooks fail wb test" "$(tail -30 out)"
 fi
@@ -73,6 +74,20 @@ check "gold.dim_product: prices that changed between the days have a closed vers
 	                QUALIFY row_number() OVER (PARTITION BY event_date, product_id ORDER BY event_time DESC, price DESC, brand, category_code) = 1)
 	      SELECT count(*) FROM d a JOIN d b ON a.product_id = b.product_id
 	      WHERE a.event_date = DATE '2019-10-01' AND b.event_date = DATE '2019-10-08' AND (a.price <> b.price OR a.brand IS DISTINCT FROM b.brand)")"
+
+# the streaming variant picks up the new day's file, and only it
+if "$WB" run ecommerce_stream.wb --warehouse "$wh" -p landing="$tmp/landing" > stream.out 2>&1; then
+	ok "the streaming notebook runs again"
+else
+	nok "the streaming notebook fails" "$(tail -20 stream.out)"
+fi
+files="read_csv('$tmp/landing/events_*.csv')"
+check "bronze.events_stream: every delivered row with a user and a price, once" \
+	"$(q "SELECT (SELECT count(*) FROM bronze.events_stream), (SELECT count(*) FROM bronze.events_stream_quarantine), (SELECT max(value) FROM (DESCRIBE STREAM bronze.events_stream) WHERE name = 'batches')")" \
+	"$(q "SELECT count(*) FILTER (WHERE user_id IS NOT NULL AND price > 0), count(*) FILTER (WHERE user_id IS NOT NULL AND NOT coalesce(price > 0, false)), 2 FROM $files")"
+check "gold.activity_10m: the closed windows hold every event before the last one's end" \
+	"$(q "SELECT sum(events), sum(purchases), round(sum(revenue), 2) FROM gold.activity_10m")" \
+	"$(q "SELECT count(*), count(*) FILTER (WHERE event_type = 'purchase'), round(sum(price) FILTER (WHERE event_type = 'purchase'), 2) FROM $files WHERE event_time < (SELECT max(w_end) FROM delta_scan('$wh/main/gold/activity_10m'))")"
 
 # 3. the same day again: nothing changes
 before=$(q "SELECT (SELECT count(*) FROM bronze.events), (SELECT count(*) FROM silver.events), (SELECT sum(revenue) FROM gold.daily_sales), (SELECT count(*) FROM gold.dim_product)")

@@ -31,12 +31,20 @@ quiet_message(struct wb_sink *sk, const char *text)
 	if ((n > 0 && (strcmp(text + n, " rows inserted") == 0 || strcmp(text + n, " row inserted") == 0)) ||
 	    (strncmp(text, "Table ", 6) == 0 && strstr(text, " created (") != NULL))
 		return;
-	const char *evolved = n > 0 ? strstr(text, " inserted; ") : NULL;
-	if (q->next && q->next->message && evolved) {
-		/* schema evolution: "400 rows inserted; 1 new column" */
-		char *msg = xasprintf("the batch's files add %s to the table", evolved + strlen(" inserted; "));
-		q->next->message(q->next, msg);
-		free(msg);
+	const char *tail = n > 0 ? strstr(text, " inserted; ") : NULL;
+	if (q->next && q->next->message && tail) {
+		/* "400 rows inserted; 1 new column; expectation e: 3 failed (dropped)":
+		 * schema evolution and expectations' counts, each a line */
+		tail += strlen(" inserted; ");
+		while (*tail) {
+			size_t len = strcspn(tail, ";");
+			char *msg = strncmp(tail, "expectation ", 12) == 0 ? xasprintf("%.*s", (int)len, tail) :
+			    xasprintf("the batch's files add %.*s to the table", (int)len, tail);
+			q->next->message(q->next, msg);
+			free(msg);
+			tail += len;
+			tail += strspn(tail, "; ");
+		}
 	} else if (q->next && q->next->message) {
 		q->next->message(q->next, text);
 	}

@@ -807,6 +807,81 @@ out:
 	return m;
 }
 
+/* Rows in an order fixed by their values: by a hash of all of them, ties
+ * (equal hashes) by the values themselves. */
+static int
+cmp_canonical(const void *a, const void *b, void *arg)
+{
+	const struct stats_data *d = arg;
+	const struct keyed *x = a, *y = b;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	for (int j = 0; j < d->ncol; j++) {
+		const struct stats_column *c = &d->col[j];
+		if (c->role == STATS_FACTOR) {
+			int32_t u = c->level[x->row], v = c->level[y->row];
+			if (u != v)
+				return u < v ? -1 : 1;
+		} else {
+			double u = c->x[x->row], v = c->x[y->row];
+			bool nu = isnan(u), nv = isnan(v);
+			if (nu != nv)
+				return nu ? 1 : -1;
+			if (!nu && u != v)
+				return u < v ? -1 : 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * A copy of d with its rows in canonical order (free with
+ * free_canonical). Training sees rows in this order so that a model is a
+ * function of the rows and the seed alone: a query run in parallel returns
+ * its rows in an order that varies from run to run, and the row positions
+ * bootstrap samples and shuffles draw from would follow it.
+ */
+static struct stats_data *
+canonical_order(const struct stats_data *d)
+{
+	int64_t n = d->n;
+	struct keyed *k = xmalloc(sizeof *k * (size_t)n);
+	for (int64_t i = 0; i < n; i++)
+		k[i] = (struct keyed){row_hash(d, i, 0, -1), i};
+	qsort_r(k, (size_t)n, sizeof *k, cmp_canonical, (void *)d);
+	struct stats_data *o = xcalloc(1, sizeof *o);
+	o->n = n;
+	o->ncol = d->ncol;
+	o->col = xcalloc((size_t)(d->ncol ? d->ncol : 1), sizeof *o->col);
+	for (int j = 0; j < d->ncol; j++) {
+		const struct stats_column *c = &d->col[j];
+		o->col[j] = *c;   /* names and labels are shared */
+		if (c->x) {
+			o->col[j].x = xmalloc(sizeof *c->x * (size_t)n);
+			for (int64_t i = 0; i < n; i++)
+				o->col[j].x[i] = c->x[k[i].row];
+		}
+		if (c->level) {
+			o->col[j].level = xmalloc(sizeof *c->level * (size_t)n);
+			for (int64_t i = 0; i < n; i++)
+				o->col[j].level[i] = c->level[k[i].row];
+		}
+	}
+	free(k);
+	return o;
+}
+
+static void
+free_canonical(struct stats_data *o)
+{
+	for (int j = 0; j < o->ncol; j++) {
+		free(o->col[j].x);
+		free(o->col[j].level);
+	}
+	free(o->col);
+	free(o);
+}
+
 struct ml_model *
 ml_train_run(const struct ml_plan *pl, const struct stats_data *d, struct ml_log *log, struct ml_eval *ev,
     struct wb_error *err)
@@ -816,7 +891,9 @@ ml_train_run(const struct ml_plan *pl, const struct stats_data *d, struct ml_log
 		err_set(err, -1, "the training query returned no rows");
 		return NULL;
 	}
-	struct ml_model *m = pl->als ? ml_train_als(pl, d, log, ev, err) : train_supervised(pl, d, log, ev, err);
+	struct stats_data *cd = canonical_order(d);
+	struct ml_model *m = pl->als ? ml_train_als(pl, cd, log, ev, err) : train_supervised(pl, cd, log, ev, err);
+	free_canonical(cd);
 	if (m == NULL)
 		return NULL;
 	for (int i = 0; i < log->nnotes; i++)

@@ -16,6 +16,8 @@
  * 130 the run was canceled (SIGINT, SIGTERM, SIGHUP).
  */
 #include "cli/job.h"
+#include "core/datetime.h"
+#include "sql/lexer.h"
 #include "cli/session.h"
 #include "core/strbuf.h"
 #include "core/strutil.h"
@@ -217,14 +219,6 @@ warehouse_abs(const char *given)
 	return abs;
 }
 
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int
 default_parallel(const struct job *j, const struct opts *o)
 {
@@ -361,7 +355,7 @@ cmd_run(struct opts *o)
 	r.job_file = xstrdup(j.abs_path);
 	r.warehouse = xstrdup(wh);
 	r.trigger = xstrdup(o->trigger ? o->trigger : "ONE_TIME");
-	r.start_ms = now_ms();
+	r.start_ms = dt_now_ms();
 	r.end_ms = -1;
 	char *home = job_home(wh, j.name);
 	r.dir = xasprintf("%s/runs/%lld", home, (long long)r.run_id);
@@ -512,7 +506,7 @@ cmd_repair(struct opts *o)
 	struct job_repair *rp = &r.repairs[r.nrepairs++];
 	memset(rp, 0, sizeof *rp);
 	rp->id = r.nrepairs;
-	rp->start_ms = now_ms();
+	rp->start_ms = dt_now_ms();
 	rp->end_ms = -1;
 	rp->status = JOB_RUNNING;
 	rp->tasks = xcalloc((size_t)nrun, sizeof *rp->tasks);
@@ -630,19 +624,6 @@ run_sql(const struct opts *o, const char *sql)
 	return rc;
 }
 
-/* 'text' as a SQL string literal. */
-static void
-sql_quote(struct strbuf *b, const char *s)
-{
-	sb_putc(b, '\'');
-	for (; *s; s++) {
-		if (*s == '\'')
-			sb_putc(b, '\'');
-		sb_putc(b, *s);
-	}
-	sb_putc(b, '\'');
-}
-
 static int
 cmd_runs(struct opts *o)
 {
@@ -672,7 +653,7 @@ cmd_runs(struct opts *o)
 	    "repairs FROM (SHOW JOB RUNS", name ? "" : "job_name, ");
 	if (name) {
 		sb_puts(&q, " IN ");
-		sql_quote(&q, name);
+		lex_put_string(&q, name);
 	}
 	if (o->limit > 0)
 		sb_printf(&q, " LIMIT %lld", (long long)o->limit);

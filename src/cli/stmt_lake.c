@@ -5,6 +5,7 @@
  * commit; this file runs the query into it).
  */
 #include "cli/stmt_int.h"
+#include "sql/lexer.h"
 #include "cli/expect.h"
 #include "store/files.h"
 #include "store/lake/lake.h"
@@ -398,18 +399,6 @@ copy_infers(const struct ast_list *opts)
 	return false;
 }
 
-static void
-sql_string(struct strbuf *sb, const char *s)
-{
-	sb_putc(sb, '\'');
-	for (; *s; s++) {
-		if (*s == '\'')
-			sb_putc(sb, '\'');
-		sb_putc(sb, *s);
-	}
-	sb_putc(sb, '\'');
-}
-
 /* A FORMAT_OPTIONS pair as a read_csv / read_parquet argument (Spark's
  * option names mapped to wb's). */
 static void
@@ -432,7 +421,7 @@ format_option(struct strbuf *sb, const struct ast *o)
 	    (strcasecmp(x, "true") == 0 || strcasecmp(x, "false") == 0))
 		sb_puts(sb, strcasecmp(x, "true") == 0 ? "true" : "false");
 	else if (v->kind == AST_LITERAL && v->u.lit.type == WB_TYPE_VARCHAR)
-		sql_string(sb, x);
+		lex_put_string(sb, x);
 	else
 		sb_puts(sb, x);
 	sb_free(&t);
@@ -514,7 +503,7 @@ stmt_copy_into(struct session *s, struct arena *a, struct ast *st, struct wb_err
 	for (int i = 0; i < fresh.n; i++) {
 		if (i)
 			sb_puts(&sql, ", ");
-		sql_string(&sql, fresh.v[i]);
+		lex_put_string(&sql, fresh.v[i]);
 	}
 	sb_putc(&sql, ']');
 	for (int i = 0; i < st->u.copy.options.n; i++)

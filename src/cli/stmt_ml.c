@@ -10,6 +10,7 @@
  * artifacts hold a copy of the model, which registered versions point at.
  */
 #include "cli/stmt_ml_int.h"
+#include "core/datetime.h"
 #include "ml/ml_als.h"
 #include "ml/ml_train.h"
 #include "core/progress.h"
@@ -141,14 +142,6 @@ print_model_summary(struct session *s, const char *name, const struct ml_model *
 	return 0;
 }
 
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void
 record_options(struct ml_model *m, const struct ml_opts *o)
 {
@@ -218,7 +211,7 @@ exec_create(struct session *s, struct arena *a, struct ml_stmt *st, struct wb_er
 	if (m == NULL)
 		goto failed;
 	m->name = xstrdup(name);
-	m->created_ms = now_ms();
+	m->created_ms = dt_now_ms();
 	m->eval_query = xstrdup(st->query_text ? st->query_text : "");
 	record_options(m, &st->opts);
 	if (run != NULL) {

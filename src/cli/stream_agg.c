@@ -38,6 +38,7 @@
  * run again after a crash starts from the same state N-1.
  */
 #include "cli/stream.h"
+#include "sql/lexer.h"
 #include "cli/stmt_int.h"
 #include "store/parquet/pq.h"
 #include "core/hash.h"
@@ -565,18 +566,6 @@ query_ints(struct session *s, const char *sql, int64_t *v, int n, struct wb_erro
 	return rc;
 }
 
-static void
-sql_string(struct strbuf *sb, const char *s)
-{
-	sb_putc(sb, '\'');
-	for (; *s; s++) {
-		if (*s == '\'')
-			sb_putc(sb, '\'');
-		sb_putc(sb, *s);
-	}
-	sb_putc(sb, '\'');
-}
-
 static struct ast *
 expr(struct arena *a, const char *text, struct wb_error *err)
 {
@@ -723,7 +712,7 @@ emit_query(const struct stream_agg *g, struct arena *a, const char *state, int64
 {
 	struct strbuf sb = STRBUF_INIT;
 	sb_puts(&sb, "SELECT 1 FROM read_parquet(");
-	sql_string(&sb, state);
+	lex_put_string(&sb, state);
 	if (wm == STREAM_NO_TIME)
 		sb_puts(&sb, ") WHERE false");
 	else
@@ -806,7 +795,7 @@ stream_agg_batch(struct stream *st, struct arena *a, struct ast *q, bool rows, c
 			goto out;
 		sb_puts(&sb, "SELECT coalesce(sum(__n), 0), coalesce(sum(__n) FILTER (WHERE __late), 0), "
 		    "unix_micros(max(__maxts)) FROM read_parquet(");
-		sql_string(&sb, partial);
+		lex_put_string(&sb, partial);
 		sb_puts(&sb, ")");
 		if (query_ints(s, sb_str(&sb), v, 3, err) < 0)
 			goto out;
@@ -828,7 +817,7 @@ stream_agg_batch(struct stream *st, struct arena *a, struct ast *q, bool rows, c
 			sb_puts(&sb, "SELECT ");
 			state_columns(g, false, &sb);
 			sb_puts(&sb, " FROM read_parquet(");
-			sql_string(&sb, prev_state);
+			lex_put_string(&sb, prev_state);
 			sb_puts(&sb, ")");
 			if (w_prev != STREAM_NO_TIME)
 				sb_printf(&sb, " WHERE unix_micros(__ws) + %lld > %lld", (long long)g->window_us, (long long)w_prev);
@@ -839,7 +828,7 @@ stream_agg_batch(struct stream *st, struct arena *a, struct ast *q, bool rows, c
 			sb_puts(&sb, "SELECT ");
 			state_columns(g, false, &sb);
 			sb_puts(&sb, " FROM read_parquet(");
-			sql_string(&sb, partial);
+			lex_put_string(&sb, partial);
 			sb_puts(&sb, ") WHERE NOT __late");
 		}
 		sb_puts(&sb, ") GROUP BY ALL");
@@ -854,7 +843,7 @@ stream_agg_batch(struct stream *st, struct arena *a, struct ast *q, bool rows, c
 			sb_printf(&sb, "SELECT count(*) FILTER (WHERE unix_micros(__ws) + %lld <= %lld), count(*) FILTER (WHERE "
 			    "unix_micros(__ws) + %lld > %lld) FROM read_parquet(", (long long)g->window_us,
 			    (long long)c->watermark_us, (long long)g->window_us, (long long)c->watermark_us);
-		sql_string(&sb, state);
+		lex_put_string(&sb, state);
 		sb_puts(&sb, ")");
 		int64_t w[2];
 		if (query_ints(s, sb_str(&sb), w, 2, err) < 0)

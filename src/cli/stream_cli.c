@@ -14,14 +14,6 @@
 #include <string.h>
 #include <time.h>
 
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static volatile sig_atomic_t cli_stop;
 
 static void
@@ -63,7 +55,7 @@ cli_batch(struct stream *st, const struct stream_commit *c, bool recovered)
 {
 	struct strbuf sb = STRBUF_INIT;
 	char ts[40];
-	dt_format_timestamp(now_ms() * 1000, ts);
+	dt_format_timestamp(dt_now_ms() * 1000, ts);
 	stream_batch_line(st, c, recovered, &sb);
 	printf("%s %s %s\n", ts, st->name, sb_str(&sb));
 	fflush(stdout);
@@ -144,16 +136,16 @@ stream_cli(int argc, char **argv)
 	}
 	st.stop = &cli_stop;
 	st.on_batch = cli_batch;
-	int64_t t0 = now_ms();
+	int64_t t0 = dt_now_ms();
 	rc = 0;
 	while (!cli_stop) {
-		int64_t start = now_ms();
+		int64_t start = dt_now_ms();
 		if (stream_run_available(&st, &err) < 0) {
 			cli_error(&err);
 			rc = 1;
 			break;
 		}
-		while (!cli_stop && now_ms() - start < every) {
+		while (!cli_stop && dt_now_ms() - start < every) {
 			struct timespec ts = {0, 50 * 1000000};
 			nanosleep(&ts, NULL);
 		}
@@ -163,7 +155,7 @@ stream_cli(int argc, char **argv)
 	    st.files == 1 ? "" : "s", (long long)st.rows, st.rows == 1 ? "" : "s");
 	if (st.aggregate)
 		printf(", %lld late row%s dropped", (long long)st.late_rows, st.late_rows == 1 ? "" : "s");
-	printf(" in %.1f s\n", (double)(now_ms() - t0) / 1000);
+	printf(" in %.1f s\n", (double)(dt_now_ms() - t0) / 1000);
 	fflush(stdout);
 done:
 	stream_close(&st);

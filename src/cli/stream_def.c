@@ -22,6 +22,7 @@
  * the definition's text (stream_sql_pos).
  */
 #include "cli/stream.h"
+#include "sql/lexer.h"
 #include "func/func.h"
 #include "sql/parser.h"
 #include "core/xmalloc.h"
@@ -342,18 +343,6 @@ out:
 }
 
 static void
-sql_string(struct strbuf *sb, const char *s)
-{
-	sb_putc(sb, '\'');
-	for (; *s; s++) {
-		if (*s == '\'')
-			sb_putc(sb, '\'');
-		sb_putc(sb, *s);
-	}
-	sb_putc(sb, '\'');
-}
-
-static void
 source_text(const struct stream_def *d, char *const *files, int nfiles, struct strbuf *sb)
 {
 	if (d->wm_expr)
@@ -369,7 +358,7 @@ source_text(const struct stream_def *d, char *const *files, int nfiles, struct s
 	for (int i = 0; i < nfiles; i++) {
 		if (i)
 			sb_puts(sb, ", ");
-		sql_string(sb, files[i]);
+		lex_put_string(sb, files[i]);
 	}
 	sb_puts(sb, "]");
 	sb_puts(sb, d->options);

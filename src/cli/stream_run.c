@@ -31,14 +31,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* WB_TEST_CRASH_AT=point[:batch]: the tests' way to die at a chosen moment
  * (after_offsets, after_state, before_commit, after_commit, after_batch)
  * as a kill -9 would: no clean-up of any kind. */
@@ -147,7 +139,7 @@ recover_batch(struct stream *st, const struct stream_offsets *o, struct wb_error
 	}
 	c.files = o->nfiles;
 	stream_find_commit(st, o->batch, &c.delta_version, &c.rows);
-	c.time_ms = now_ms();
+	c.time_ms = dt_now_ms();
 	if (stream_ckpt_write_commit(st->ckpt, "commits", &c, err) < 0)
 		return -1;
 	if (st->aggregate)
@@ -159,7 +151,7 @@ recover_batch(struct stream *st, const struct stream_offsets *o, struct wb_error
 static int
 run_batch(struct stream *st, const struct stream_offsets *o, struct wb_error *err)
 {
-	int64_t t0 = now_ms(), batch = o->batch;
+	int64_t t0 = dt_now_ms(), batch = o->batch;
 	struct arena a;
 	arena_init(&a, 0);
 	struct stream_sql sql = {0};
@@ -224,7 +216,7 @@ run_batch(struct stream *st, const struct stream_offsets *o, struct wb_error *er
 		goto out;
 	crash_point("after_commit", batch);
 	stream_find_commit(st, batch, &c.delta_version, &c.rows);
-	c.time_ms = now_ms();
+	c.time_ms = dt_now_ms();
 	c.duration_ms = c.time_ms - t0;
 	if (stream_ckpt_write_commit(st->ckpt, "commits", &c, err) < 0)
 		goto out;
@@ -304,7 +296,7 @@ stream_run_available(struct stream *st, struct wb_error *err)
 			free(files);
 			break;
 		}
-		struct stream_offsets o = {next, now_ms(), n, files};
+		struct stream_offsets o = {next, dt_now_ms(), n, files};
 		int r = stream_ckpt_write_offsets(st->ckpt, &o, err);
 		if (r == 0) {
 			crash_point("after_offsets", next);

@@ -1,5 +1,7 @@
 #include "core/datetime.h"
 
+#include <time.h>
+
 #include <stdio.h>
 #include <string.h>
 
@@ -230,4 +232,12 @@ dt_add_months(int64_t days, int64_t months)
 	if (d > dim)
 		d = dim;
 	return dt_days_from_civil(ny, (unsigned)nm, (unsigned)d);
+}
+
+int64_t
+dt_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }

@@ -13,6 +13,8 @@
 #define DT_US_PER_SEC INT64_C(1000000)
 #define DT_US_PER_DAY INT64_C(86400000000)
 
+/* The wall clock: milliseconds since 1970-01-01 UTC. */
+int64_t dt_now_ms(void);
 int64_t dt_days_from_civil(int64_t y, unsigned m, unsigned d);
 void dt_civil_from_days(int64_t days, int *y, int *m, int *d);
 bool dt_valid_date(int y, int m, int d);

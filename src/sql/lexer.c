@@ -1,4 +1,5 @@
 #include "sql/lexer.h"
+#include "core/strbuf.h"
 #include "core/xmalloc.h"
 
 #include <ctype.h>
@@ -443,4 +444,16 @@ lex_is_blank(const char *text, int len)
 	int r = lex_next(&lx, &t, &err);
 	err_clear(&err);
 	return r == 0 && t.type == TOK_EOF;
+}
+
+void
+lex_put_string(struct strbuf *sb, const char *s)
+{
+	sb_putc(sb, '\'');
+	for (; *s; s++) {
+		if (*s == '\'')
+			sb_putc(sb, '\'');
+		sb_putc(sb, *s);
+	}
+	sb_putc(sb, '\'');
 }

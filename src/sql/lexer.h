@@ -74,5 +74,9 @@ bool lex_is_blank(const char *text, int len);
  * the ';'. Empty statements are skipped. Returns the number of spans;
  * the arrays in starts and lens are malloc'd. */
 int lex_split_statements(const char *text, int len, int **starts, int **lens);
+/* Append s as a SQL string literal ('it''s'): what statements built as
+ * text (COPY INTO, streaming batches) write for a path or a value. */
+struct strbuf;
+void lex_put_string(struct strbuf *sb, const char *s);
 
 #endif

@@ -3,6 +3,7 @@
  * once and then searched - the sizes here are file counts of one table.
  */
 #include "store/lake/lake_maint.h"
+#include "core/datetime.h"
 #include "core/strbuf.h"
 #include "core/xmalloc.h"
 
@@ -14,9 +15,7 @@
 int64_t
 lake_now_ms(void)
 {
-	struct timeval tv;
-	gettimeofday(&tv, NULL);
-	return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+	return dt_now_ms();
 }
 
 void

@@ -38,10 +38,7 @@ slurp(const char *path, struct wb_error *err)
 		return NULL;
 	}
 	struct strbuf b = STRBUF_INIT;
-	char buf[65536];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-		sb_add(&b, buf, n);
+	sb_read_stream(&b, f);
 	fclose(f);
 	if (memchr(b.s ? b.s : "", '\0', b.len) != NULL) {
 		err_set(err, -1, "'%s' is not a text file (it contains NUL bytes)", path);

@@ -75,10 +75,7 @@ crontab_read(struct wb_error *err)
 		return NULL;
 	}
 	struct strbuf b = STRBUF_INIT;
-	char buf[4096];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-		sb_add(&b, buf, n);
+	sb_read_stream(&b, f);
 	int st = pclose(f);
 	if (st != 0 && WIFEXITED(st) && WEXITSTATUS(st) == 127) {
 		sb_free(&b);

@@ -55,10 +55,7 @@ static char *
 read_all(FILE *f, const char *name)
 {
 	struct strbuf b = STRBUF_INIT;
-	char buf[65536];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-		sb_add(&b, buf, n);
+	sb_read_stream(&b, f);
 	if (ferror(f)) {
 		fprintf(stderr, "wb: cannot read %s: %s\n", name, strerror(errno));
 		sb_free(&b);

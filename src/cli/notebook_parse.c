@@ -475,10 +475,7 @@ nb_read_file(const char *path, size_t *len, struct wb_error *err)
 		return NULL;
 	}
 	struct strbuf b = STRBUF_INIT;
-	char buf[65536];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-		sb_add(&b, buf, n);
+	sb_read_stream(&b, f);
 	bool bad = ferror(f);
 	fclose(f);
 	if (bad) {

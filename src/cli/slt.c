@@ -333,10 +333,7 @@ run_file(struct slt_run *r, const char *path)
 		return -1;
 	}
 	struct strbuf b = STRBUF_INIT;
-	char buf[65536];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-		sb_add(&b, buf, n);
+	sb_read_stream(&b, f);
 	fclose(f);
 	char *text = sb_detach(&b);
 	struct lines L;

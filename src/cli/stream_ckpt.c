@@ -127,10 +127,7 @@ read_text(const char *path, size_t *len)
 	if (f == NULL)
 		return NULL;
 	struct strbuf sb = STRBUF_INIT;
-	char buf[8192];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-		sb_add(&sb, buf, n);
+	sb_read_stream(&sb, f);
 	fclose(f);
 	*len = sb.len;
 	char *s = sb_detach(&sb);

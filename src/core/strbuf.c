@@ -104,3 +104,13 @@ sb_free(struct strbuf *b)
 	free(b->s);
 	sb_init(b);
 }
+
+bool
+sb_read_stream(struct strbuf *b, FILE *f)
+{
+	char buf[65536];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		sb_add(b, buf, n);
+	return !ferror(f);
+}

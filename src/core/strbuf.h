@@ -6,6 +6,8 @@
 
 #include <stddef.h>
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
 
 struct strbuf {
 	char *s;     /* always NUL-terminated once anything was added */
@@ -18,6 +20,9 @@ struct strbuf {
 void sb_init(struct strbuf *b);
 void sb_reserve(struct strbuf *b, size_t extra);
 void sb_add(struct strbuf *b, const char *s, size_t n);
+/* Append everything f has left to read; false when reading failed
+ * (ferror(f), errno set). */
+bool sb_read_stream(struct strbuf *b, FILE *f);
 void sb_puts(struct strbuf *b, const char *s);
 void sb_putc(struct strbuf *b, char c);
 void sb_printf(struct strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -112,10 +112,7 @@ catalog_view_load(const char *warehouse, const char *schema, const char *name, s
 		return NULL;
 	}
 	struct strbuf sb = STRBUF_INIT;
-	char buf[8192];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-		sb_add(&sb, buf, n);
+	sb_read_stream(&sb, f);
 	fclose(f);
 	struct arena a;
 	arena_init(&a, 0);

@@ -247,8 +247,11 @@ parser_number(struct parser *p, double *out)
 
 /* ---- extension registry ---- */
 
-static const struct stmt_ext *exts[64];
+/* Registered at start-up (session_new), before any thread parses; the
+ * table grows as modules add statements. */
+static const struct stmt_ext **exts;
 static int nexts;
+static size_t exts_cap;
 
 void
 parse_register_ext(const struct stmt_ext *ext)
@@ -256,8 +259,8 @@ parse_register_ext(const struct stmt_ext *ext)
 	for (int i = 0; i < nexts; i++)
 		if (exts[i] == ext)
 			return;
-	if (nexts < (int)(sizeof exts / sizeof exts[0]))
-		exts[nexts++] = ext;
+	exts = xgrow(exts, &exts_cap, (size_t)nexts + 1, sizeof *exts);
+	exts[nexts++] = ext;
 }
 
 int

@@ -427,6 +427,100 @@ format_option(struct strbuf *sb, const struct ast *o)
 	sb_free(&t);
 }
 
+/* Run a generated query to its end (its rows are not kept), or with
+ * names set only plan it: *names / *ncol its columns (in a). */
+static int
+copy_run_query(struct session *s, const char *sql, char ***names, int *ncol, struct arena *a, struct wb_error *err)
+{
+	struct binder b;
+	struct pnode *p = NULL;
+	struct rowset *rs = NULL;
+	struct ast *q = parse_statement(sql, (int)strlen(sql), a, err);
+	int rc = -1;
+	if (q && (p = stmt_plan_query(s, &b, a, q, err)) != NULL) {
+		if (names) {
+			*ncol = p->ncol;
+			*names = arena_alloc(a, sizeof **names * (size_t)(p->ncol ? p->ncol : 1));
+			for (int c = 0; c < p->ncol; c++)
+				(*names)[c] = arena_strdup(a, p->names[c]);
+			rc = 0;
+		} else {
+			rc = stmt_collect(s, p, &rs, err);
+		}
+	}
+	if (q)
+		stmt_finish(s, &b, p);
+	rowset_free(rs);
+	return rc;
+}
+
+/*
+ * COPY INTO read the files as text and the cast to a typed column failed
+ * ("could not convert 'abc' to DOUBLE"), which says nothing of where. Read
+ * each file again with the table's types for its typed columns, so that
+ * the CSV reader's own error names the file, line and column; err becomes
+ * that error (it is left alone when no file fails that way).
+ */
+static void
+copy_locate_bad_value(struct session *s, struct table *t, const struct name_list *files, const struct ast_list *opts,
+    struct wb_error *err)
+{
+	for (int f = 0; f < files->n; f++) {
+		struct arena a;
+		arena_init(&a, 0);
+		struct strbuf args = STRBUF_INIT, sql = STRBUF_INIT;
+		lex_put_string(&args, files->v[f]);
+		for (int i = 0; i < opts->n; i++)
+			format_option(&args, opts->v[i]);
+		/* the file's columns */
+		sb_printf(&sql, "SELECT * FROM read_csv(%s, all_varchar = true) LIMIT 0", sb_str(&args));
+		struct wb_error e = WB_ERROR_INIT;
+		char **names;
+		int ncol;
+		bool found = false;
+		if (copy_run_query(s, sb_str(&sql), &names, &ncol, &a, &e) == 0) {
+			struct strbuf types = STRBUF_INIT, reads = STRBUF_INIT;
+			for (int c = 0; c < ncol; c++) {
+				int tc = table_column(t, names[c]);
+				wb_type ty = tc >= 0 ? t->types[tc] : WB_TYPE_VARCHAR;
+				if (ty != WB_TYPE_BOOL && ty != WB_TYPE_BIGINT && ty != WB_TYPE_DOUBLE && ty != WB_TYPE_DATE &&
+				    ty != WB_TYPE_TIMESTAMP)
+					continue;
+				sb_puts(&types, types.len ? ", " : "{");
+				lex_put_string(&types, names[c]);
+				sb_printf(&types, ": '%s'", type_name(ty));
+				/* count(col) reads the column, so its values are converted */
+				sb_printf(&reads, "%scount(\"", reads.len ? ", " : "");
+				for (const char *ch = names[c]; *ch; ch++)
+					sb_printf(&reads, *ch == '"' ? "\"\"" : "%c", *ch);
+				sb_puts(&reads, "\")");
+			}
+			if (types.len) {
+				sb_clear(&sql);
+				sb_printf(&sql, "SELECT %s FROM read_csv(%s, all_varchar = true, types = %s})", sb_str(&reads),
+				    sb_str(&args), sb_str(&types));
+				err_clear(&e);
+				found = copy_run_query(s, sb_str(&sql), NULL, NULL, &a, &e) < 0 && e.msg &&
+				    strstr(e.msg, "could not convert") != NULL;
+			}
+			sb_free(&types);
+			sb_free(&reads);
+		}
+		if (found) {
+			err_clear(err);
+			err_set(err, -1, "COPY INTO %s: %s", t->name, e.msg);
+			err_hint(err, "fix the file (it was not loaded: nothing was committed), or make the column STRING "
+			    "and cast in the next layer");
+		}
+		err_clear(&e);
+		sb_free(&args);
+		sb_free(&sql);
+		arena_release(&a);
+		if (found)
+			return;
+	}
+}
+
 int
 stmt_copy_into(struct session *s, struct arena *a, struct ast *st, struct wb_error *err)
 {
@@ -525,6 +619,8 @@ stmt_copy_into(struct session *s, struct arena *a, struct ast *st, struct wb_err
 	    .param_keys = &pkey, .param_values = &files_json, .nparams = 1};
 	rc = stmt_insert(s, a, ins, &o, err);
 	free(files_json);
+	if (rc < 0 && csv && !copy_infers(&st->u.copy.options) && err->msg && strstr(err->msg, "could not convert"))
+		copy_locate_bad_value(s, t, &fresh, &st->u.copy.options, err);
 	if (rc < 0)
 		err_at(err, st->pos);
 	else

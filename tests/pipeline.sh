@@ -14,7 +14,7 @@ set -u
 src=$(cd "${WB_SRCDIR:-.}" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-echo "1..21"
+echo "1..22"
 n=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 nok() { n=$((n + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
@@ -55,6 +55,9 @@ check "silver has the day's distinct rows with a price" \
 check "the quarantine holds the day's rows without a valid price, named by rule" \
 	"$(q "SELECT count(*), count(*) FILTER (WHERE _expectation LIKE '%valid_price%') FROM silver.events_quarantine WHERE event_time >= TIMESTAMP '2019-10-08 00:00:00'")" \
 	"$(q "SELECT count(*), count(*) FROM (SELECT DISTINCT * FROM $day) WHERE NOT coalesce(TRY_CAST(price AS DOUBLE) > 0, false)")"
+nq=$(q "SELECT count(*) FROM (SELECT DISTINCT * FROM $day) WHERE NOT coalesce(TRY_CAST(price AS DOUBLE) > 0, false)")
+check "the job's history has what silver's expectations did" \
+	"$(q "SELECT count(*) FROM (SHOW JOB TASKS IN ecommerce_daily) WHERE task_key = 'silver' AND expectations LIKE 'main.silver.events v%: valid_price: $nq of % failed (quarantine);%'")" 1
 check "gold.daily_sales matches the day's purchases computed from the file" \
 	"$(q "SELECT purchases, buyers, revenue FROM gold.daily_sales WHERE day = DATE '2019-10-08'")" \
 	"$(q "SELECT count(*), count(DISTINCT user_id), round(sum(CAST(price AS DOUBLE)), 2) FROM (SELECT DISTINCT * FROM $day) WHERE event_type = 'purchase' AND TRY_CAST(price AS DOUBLE) > 0")"

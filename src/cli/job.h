@@ -184,6 +184,7 @@ struct job_commit {
 	int64_t version;
 	char *operation;
 	int64_t rows;
+	char *expectations;        /* what its expectations did, or NULL (job_commits.c) */
 };
 
 struct job_attempt {

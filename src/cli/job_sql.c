@@ -225,12 +225,13 @@ exec_tasks(struct session *s, struct arena *a, void *data, struct wb_error *err)
 	if (load_runs(s, sj, &runs, &n, err) < 0)
 		return -1;
 	static const char *const names[] = {"run_id", "job_name", "task_key", "status", "attempts", "start_time",
-	    "end_time", "duration_s", "rows_written", "run_if", "depends_on", "notebook", "error", "log", "parameters"};
+	    "end_time", "duration_s", "rows_written", "run_if", "depends_on", "notebook", "error", "log", "parameters",
+	    "expectations"};
 	static const wb_type types[] = {WB_TYPE_BIGINT, WB_TYPE_VARCHAR, WB_TYPE_VARCHAR, WB_TYPE_VARCHAR,
 	    WB_TYPE_BIGINT, WB_TYPE_TIMESTAMP, WB_TYPE_TIMESTAMP, WB_TYPE_DOUBLE, WB_TYPE_BIGINT, WB_TYPE_VARCHAR,
-	    WB_TYPE_VARCHAR, WB_TYPE_VARCHAR, WB_TYPE_VARCHAR, WB_TYPE_VARCHAR, WB_TYPE_VARCHAR};
+	    WB_TYPE_VARCHAR, WB_TYPE_VARCHAR, WB_TYPE_VARCHAR, WB_TYPE_VARCHAR, WB_TYPE_VARCHAR, WB_TYPE_VARCHAR};
 	struct rowset_builder r;
-	rsb_init(&r, 15, names, types);
+	rsb_init(&r, 16, names, types);
 	struct strbuf sb = STRBUF_INIT;
 	for (int i = 0; i < n; i++) {
 		const struct job_run *x = &runs[i];
@@ -261,6 +262,16 @@ exec_tasks(struct session *s, struct arena *a, void *data, struct wb_error *err)
 			}
 			params_json(k->params, k->nparams, &sb);
 			rsb_str(&r, 14, sb_str(&sb));
+			/* what the expectations of the tables it wrote did, per commit */
+			sb_clear(&sb);
+			for (int c = 0; c < k->ncommits; c++)
+				if (k->commits[c].expectations)
+					sb_printf(&sb, "%s%s v%lld: %s", sb.len ? "; " : "", k->commits[c].table,
+					    (long long)k->commits[c].version, k->commits[c].expectations);
+			if (sb.len)
+				rsb_str(&r, 15, sb_str(&sb));
+			else
+				rsb_null(&r, 15);
 			rsb_end_row(&r);
 		}
 	}

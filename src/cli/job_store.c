@@ -70,6 +70,7 @@ job_run_free(struct job_run *r)
 		for (int c = 0; c < k->ncommits; c++) {
 			free(k->commits[c].table);
 			free(k->commits[c].operation);
+			free(k->commits[c].expectations);
 		}
 		free(k->commits);
 		for (int a = 0; a < k->nattempts; a++) {
@@ -201,6 +202,10 @@ w_task(struct json_writer *w, const struct job_task_run *k)
 		json_w_string(w, k->commits[c].operation);
 		json_w_key(w, "rows");
 		json_w_int(w, k->commits[c].rows);
+		if (k->commits[c].expectations) {
+			json_w_key(w, "expectations");
+			json_w_string(w, k->commits[c].expectations);
+		}
 		json_w_end(w);
 	}
 	json_w_end(w);
@@ -374,6 +379,7 @@ read_task(const struct json *o, struct job_task_run *k)
 			struct job_commit *jc = &k->commits[k->ncommits++];
 			jc->table = dup_str(e, "table");
 			jc->operation = dup_str(e, "operation");
+			jc->expectations = dup_str(e, "expectations");
 			if (!json_get_int(e, "version", &jc->version))
 				jc->version = -1;
 			if (!json_get_int(e, "rows", &jc->rows))
@@ -643,7 +649,9 @@ job_commits_read(const char *path, const char *warehouse, struct job_commit **c,
 		}
 		const char *op = json_get_str(o, "operation");
 		*c = xrealloc(*c, sizeof **c * (size_t)(*n + 1));
-		(*c)[(*n)++] = (struct job_commit){table_name(dir, warehouse), version, xstrdup(op ? op : ""), r};
+		const char *ex = json_get_str(o, "expectations");
+		(*c)[(*n)++] = (struct job_commit){table_name(dir, warehouse), version, xstrdup(op ? op : ""), r,
+		    ex ? xstrdup(ex) : NULL};
 		*rows += r;
 		line = nl + 1;
 	}

@@ -320,25 +320,19 @@ centred_label(struct canvas *cv, int c, int y, const char *s, int maxw, int *las
 	*last = start + lw;
 }
 
-/* how many category slots share one label on an axis of w columns */
+/* how many category slots share one label on an axis of w columns: as
+ * few as give each label its whole text (or 12 columns of it) */
 static int
 cat_every(const struct axis *a, int w, bool ascii, int *labw)
 {
 	int n = a->nt;
 	int longest = axis_label_width(a, ascii);
-	int want = longest < 3 ? longest : 3;   /* a label is worth showing from 3 columns */
-	int k = 1;
-	for (;;) {
+	for (int k = 1;; k++) {
 		int room = (int)((double)w * k / n) - 1;
 		if (room >= longest || room >= 12 || k >= n) {
 			*labw = room < 1 ? 1 : room;
 			return k;
 		}
-		if (room >= want && room >= (longest < 8 ? longest : 8)) {
-			*labw = room;
-			return k;
-		}
-		k++;
 	}
 }
 
@@ -408,6 +402,23 @@ chart_ytarget(int h)
 {
 	int t = h / 3 + 1;
 	return t < 2 ? 2 : t > 10 ? 10 : t;
+}
+
+void
+axis_y(struct axis *a, enum axis_kind k, double lo, double hi, int h, bool include_zero)
+{
+	int t = chart_ytarget(h);
+	axis_make(a, k, lo, hi, t, include_zero, false);
+	if (k != AXIS_LINEAR)
+		return;
+	/* a tick or two more may fit the data more tightly (0..15 rather than
+	 * 0..20 for 10.5); ticks stay two rows apart at least */
+	for (int more = t + 1; more <= h / 2 + 1 && more <= t + 3; more++) {
+		struct axis b;
+		axis_make(&b, k, lo, hi, more, include_zero, false);
+		if (b.nt <= h / 2 + 1 && b.hi - b.lo < (a->hi - a->lo) * 0.9)
+			*a = b;
+	}
 }
 
 void

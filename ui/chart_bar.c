@@ -78,7 +78,7 @@ value_axis(struct chart_ctx *cx, struct axis *a, int len, bool along_x)
 	if (along_x)
 		axis_fit(a, b->vkind, b->lo, b->hi, len, !b->log, false, cx->ascii);
 	else
-		axis_make(a, b->vkind, b->lo, b->hi, chart_ytarget(len), !b->log, false);
+		axis_y(a, b->vkind, b->lo, b->hi, len, !b->log);
 }
 
 static void
@@ -450,7 +450,7 @@ yaxis_counts(struct chart_ctx *cx, struct axis *a, int h)
 	if (hs->log)
 		axis_log(a, 0, log10(hs->maxc > 1 ? hs->maxc : 10), chart_ytarget(h));
 	else
-		axis_linear(a, 0, hs->maxc, chart_ytarget(h), true);
+		axis_y(a, AXIS_LINEAR, 0, hs->maxc, h, true);
 }
 
 static void
@@ -573,8 +573,12 @@ chart_draw_hist(struct chart_ctx *cx)
 		int e = (int)lround(fmin(fy, 1) * p->h * 8);
 		if (e == 0)
 			e = 1;   /* a bin with values is never invisible */
-		for (int c = c0; c < c1; c++)
-			canvas_vbar(cx->cv, c, p->y + p->h - 1, e, chart_fill(cx, 0), chart_attr(cx, 0));
+		for (int c = c0; c < c1; c++) {
+			if (e < 4 && (cx->ascii || chart_fill(cx, 0) != 0x2588))   /* whole cells only: a low mark */
+				canvas_put(cx->cv, c, p->y + p->h - 1, chart_glyph(cx, 0x2581, '_'), chart_attr(cx, 0));
+			else
+				canvas_vbar(cx->cv, c, p->y + p->h - 1, e, chart_fill(cx, 0), chart_attr(cx, 0));
+		}
 	}
 	rc = 0;
 out:

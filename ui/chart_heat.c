@@ -208,24 +208,46 @@ chart_draw_heatmap(struct chart_ctx *cx)
 	}
 	if (sp->ylabel)
 		canvas_text(cv, 0, top - 1, sp->ylabel, -1, 0);
-	/* the key: what each shade stands for */
+	/* the key: what each shade stands for - each step's range when they
+	 * fit, else the shades and the whole range */
 	row++;
-	int x = px;
+	struct strbuf key = STRBUF_INIT;
+	int nkey = 0;
 	for (int lv = 0; lv < 4; lv++) {
+		if (hi == lo && lv < 3)
+			continue;
 		char a[CHART_LABEL_MAX], z[CHART_LABEL_MAX];
 		chart_fmt_value(lo + (hi - lo) * lv / 4, a);
 		chart_fmt_value(lo + (hi - lo) * (lv + 1) / 4, z);
-		if (hi == lo && lv < 3)
-			continue;
-		char t[3 * CHART_LABEL_MAX];
-		snprintf(t, sizeof t, "%s-%s", a, z);
-		if (hi == lo)
-			snprintf(t, sizeof t, "%s", a);
-		canvas_put(cv, x, row, chart_glyph(cx, shades[lv], ascii[lv]), attr);
-		x += 2 + canvas_text(cv, x + 2, row, t, -1, 0) + 2;
+		if (nkey++)
+			sb_puts(&key, "  ");
+		sb_printf(&key, "%c %s", (char)('0' + lv), a);
+		if (hi > lo)
+			sb_printf(&key, "-%s", z);
 	}
 	if (vc < 0)
-		canvas_text(cv, x, row, "(rows)", -1, 0);
+		sb_puts(&key, "  (rows)");
+	char a[CHART_LABEL_MAX], z[CHART_LABEL_MAX];
+	chart_fmt_value(lo, a);
+	chart_fmt_value(hi, z);
+	if (px + canvas_text_width(sb_str(&key), true) > cv->w) {
+		/* ░▒▓█ 277 to 10k */
+		for (int lv = 0; lv < 4; lv++)
+			canvas_put(cv, px + lv, row, chart_glyph(cx, shades[lv], ascii[lv]), attr);
+		char t[3 * CHART_LABEL_MAX];
+		snprintf(t, sizeof t, "%s to %s%s", a, z, vc < 0 ? " (rows)" : "");
+		canvas_text(cv, px + 5, row, t, -1, 0);
+	} else {
+		/* the digit before each entry stands for its shade */
+		int x = px;
+		for (const char *p = sb_str(&key); *p; p++, x++) {
+			if (*p >= '0' && *p <= '3' && (p == key.s || p[-1] == ' ') && p[1] == ' ')
+				canvas_put(cv, x, row, chart_glyph(cx, shades[*p - '0'], ascii[*p - '0']), attr);
+			else
+				canvas_put(cv, x, row, (uint32_t)(unsigned char)*p, 0);
+		}
+	}
+	sb_free(&key);
 	rc = 0;
 out:
 	free(cell);

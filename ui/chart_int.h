@@ -18,8 +18,8 @@
  * round: the nearest such number, else the smallest one >= x. */
 double chart_nice(double x, bool round);
 /* Nice ticks covering [lo, hi] (lo <= hi, finite) about `target` of them:
- * a 1-2-5 step and the multiples of it from floor(lo / step) * step to
- * ceil(hi / step) * step. lo == hi is widened first (by a tenth of the
+ * the step is chart_nice((hi - lo) / (target - 1), true), the ticks its
+ * multiples from floor(lo / step) * step to ceil(hi / step) * step. lo == hi is widened first (by a tenth of the
  * value, or 1 around 0). Returns the count (2 .. max); *step is the step. */
 int chart_ticks(double lo, double hi, int target, double *ticks, int max, double *step);
 /* Ticks of a log10 axis over [lo, hi] (exponents, i.e. log10 of the
@@ -169,6 +169,9 @@ void axis_time(struct axis *a, double lo, double hi, int target, bool date_only)
 void axis_make(struct axis *a, enum axis_kind k, double lo, double hi, int target, bool include_zero, bool date_only);
 void axis_fit(struct axis *a, enum axis_kind k, double lo, double hi, int w, bool include_zero, bool date_only,
     bool ascii);
+/* A y axis over h rows: about a tick every 3 rows, more when they fit
+ * the data more tightly. */
+void axis_y(struct axis *a, enum axis_kind k, double lo, double hi, int h, bool include_zero);
 /* A y axis' tick target for h rows: about one tick every 3 rows. */
 int chart_ytarget(int h);
 /* The position of v along an axis, 0 .. 1 (NaN: off the axis - a log

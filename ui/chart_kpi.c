@@ -289,12 +289,12 @@ big_text(struct canvas *cv, int x, int y, const char *t, uint8_t attr)
 	}
 }
 
-/* the KPI's value: whole numbers in full below a million */
+/* the KPI's value: whole below a million (from 100 on, rounded) */
 static void
 kpi_text(double v, char *buf)
 {
-	if (v == floor(v) && fabs(v) < 1e6) {
-		chart_fmt_tick(v, 1, 1, buf);   /* digits grouped: 846,919 */
+	if (fabs(v) < 1e6 && (v == floor(v) || fabs(v) >= 100)) {
+		chart_fmt_tick(round(v), 1, 1, buf);   /* digits grouped: 846,919 */
 		return;
 	}
 	chart_fmt_value(v, buf);

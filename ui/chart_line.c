@@ -140,7 +140,7 @@ static void
 yaxis(struct chart_ctx *cx, struct axis *a, int h)
 {
 	struct lines *L = cx->priv;
-	axis_make(a, L->yk, L->ylo, L->yhi, chart_ytarget(h), false, false);
+	axis_y(a, L->yk, L->ylo, L->yhi, h, false);
 }
 
 static void

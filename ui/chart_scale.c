@@ -1,7 +1,8 @@
 /*
  * chart_scale: axis arithmetic - nice numbers and ticks in 1-2-5 steps
- * (Heckbert, "Nice numbers for graph labels", Graphics Gems, 1990: the
- * "loose" labelling, whose outer ticks enclose the data), log10 axes,
+ * (after Heckbert, "Nice numbers for graph labels", Graphics Gems, 1990:
+ * the step is the nice number nearest to range / (target - 1), and the
+ * "loose" labelling's outer ticks enclose the data), log10 axes,
  * calendar ticks for time axes, and the text of numbers (thousands
  * separators, SI suffixes).
  */
@@ -60,7 +61,7 @@ chart_ticks(double lo, double hi, int target, double *ticks, int max, double *st
 	double range = hi - lo;
 	double step;
 	if (isfinite(range))
-		step = chart_nice(chart_nice(range, false) / (target - 1), true);
+		step = chart_nice(range / (target - 1), true);
 	else   /* near the ends of the doubles: do not overflow */
 		step = chart_nice(hi / (target - 1) - lo / (target - 1), true);
 	double a = floor(lo / step), b = ceil(hi / step);

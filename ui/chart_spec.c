@@ -300,9 +300,10 @@ set_kind(struct chart_spec *sp, enum chart_kind k, bool hbar, int pos, struct wb
 	return 0;
 }
 
-/* every kind and option name, for did-you-mean */
+/* every kind and option name, for did-you-mean: the closest into out
+ * (NULL when none is close) */
 static const char *
-suggest(const char *w, bool with_kinds)
+suggest(const char *w, bool with_kinds, char out[32])
 {
 	const char *cands[NOPTS * 6 + CHART__COUNT + 16];
 	char alias[NOPTS * 6][16];
@@ -324,7 +325,11 @@ suggest(const char *w, bool with_kinds)
 		for (size_t i = 0; i < sizeof kind_aliases / sizeof kind_aliases[0]; i++)
 			cands[n++] = kind_aliases[i].word;
 	}
-	return str_suggest(w, cands, n);
+	const char *r = str_suggest(w, cands, n);
+	if (r == NULL)
+		return NULL;
+	snprintf(out, 32, "%s", r);
+	return out;
 }
 
 static int
@@ -497,7 +502,8 @@ static int
 unknown_option(const char *w, size_t n, int pos, bool word, struct wb_error *err)
 {
 	char *t = xstrndup(w, n);
-	const char *s = suggest(t, word);
+	char buf[32];
+	const char *s = suggest(t, word, buf);
 	if (word)
 		err_set(err, pos, "chart spec: unknown word '%s' (not a chart kind or modifier)", t);
 	else

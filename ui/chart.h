@@ -97,6 +97,7 @@ struct chart_spec {
 	/* set by chart_resolve() for the shapes it recognises */
 	bool diagonal;           /* a y = x reference line (ROC curves) */
 	bool zero_line;          /* a reference line at 0 (lifts, differences) */
+	bool count;              /* bars: no y, the rows of each x are counted */
 	double xmin, xmax, ymin, ymax;   /* fixed axis ranges (NaN: from the data) */
 };
 

@@ -18,6 +18,8 @@
  *   two numbers                                -> scatter (a line when the
  *                                                 first only increases)
  *   one number                                 -> histogram
+ *   no number                                  -> bars counting the rows
+ *                                                 of each value
  * Explicit kinds get their missing columns the same way (wb-chart(7)).
  */
 #include "ui/chart_int.h"
@@ -383,6 +385,15 @@ by_types(struct chart_spec *sp, const struct rowset *rs, struct wb_error *err)
 		xt = first_of(sp, rs, TC_TIME);
 	else if (!cd_is_time(rs->types[xt]))
 		xt = -1;
+	if (nnum == 0 && sp->ny == 0 && (sp->nx || first_of(sp, rs, TC_NOTNUM) >= 0)) {
+		/* no numbers: count the rows of each value */
+		int xc = sp->nx ? col_named(rs, sp->x[0].name) : first_of(sp, rs, TC_NOTNUM);
+		sp->kind = CHART_BAR;
+		if (sp->nx == 0)
+			set_one(&sp->x, &sp->nx, rs->names[xc]);
+		sp->count = true;
+		return 0;
+	}
 	if (nnum == 0 && sp->ny == 0) {
 		struct strbuf b = STRBUF_INIT;
 		for (int i = 0; i < rs->ncol && i < 8; i++)
@@ -478,11 +489,17 @@ fill_defaults(struct chart_spec *sp, const struct rowset *rs, struct wb_error *e
 				return missing("no column for the categories", sp->kind, "name one: x=COLUMN", err);
 			set_one(&sp->x, &sp->nx, rs->names[c]);
 		}
-		if (sp->ny == 0) {
+		if (sp->ny == 0 && !sp->count) {
 			c = first_of(sp, rs, TC_NUM);
-			if (c < 0)
-				return missing("no numeric column for the bars", sp->kind, "name one: y=COLUMN", err);
-			set_one(&sp->y, &sp->ny, rs->names[c]);
+			if (c >= 0)
+				set_one(&sp->y, &sp->ny, rs->names[c]);
+			else
+				sp->count = true;   /* no numbers: count the rows */
+		}
+		if (sp->count && sp->series.name) {
+			err_set(err, sp->series.pos, "bar chart: series=%s needs values to split (y=COLUMN); without y the "
+			    "bars count rows", sp->series.name);
+			return -1;
 		}
 		if (!sp->horizontal && !sp->vertical) {
 			/* names read across; dates and numbers along an axis */

@@ -405,6 +405,8 @@ chart_draw_bar(struct chart_ctx *cx)
 		err_hint(cx->err, "check the query, or chart another column");
 		goto out;
 	}
+	if (sp->count)
+		chart_note(cx, "the bars count the rows of each %s", sp->x[0].name);
 	if (b.t.skipped)
 		chart_note(cx, "%lld NULL value%s left out", (long long)b.t.skipped, b.t.skipped == 1 ? "" : "s");
 	if (b.t.summed)

@@ -171,7 +171,9 @@ cd_table_build(const struct chart_spec *sp, const struct rowset *rs, struct cd_t
 	for (int j = 0; j < ny; j++)
 		yc[j] = col_of(rs, &sp->y[j]);
 	int sc = sp->series.name ? col_of(rs, &sp->series) : -1;
-	if (sc < 0)
+	if (sp->count && sc < 0)
+		cd_cat_add(&t->sers, "rows");
+	else if (sc < 0)
 		for (int j = 0; j < ny; j++)
 			cd_cat_add(&t->sers, rs->names[yc[j]]);
 	/* first pass: the categories and series, in order of appearance */
@@ -193,8 +195,8 @@ cd_table_build(const struct chart_spec *sp, const struct rowset *rs, struct cd_t
 	for (size_t i = 0; i < cells; i++)
 		t->v[i] = NAN;
 	for (int64_t r = 0; r < rs->nrows; r++)
-		for (int j = 0; j < (sc >= 0 ? 1 : ny); j++) {
-			double v = cd_num(rs, r, yc[j]);
+		for (int j = 0; j < (sc >= 0 || sp->count ? 1 : ny); j++) {
+			double v = sp->count ? 1 : cd_num(rs, r, yc[j]);
 			if (!isfinite(v)) {
 				t->skipped++;
 				continue;
@@ -205,7 +207,7 @@ cd_table_build(const struct chart_spec *sp, const struct rowset *rs, struct cd_t
 				*cell = v;
 			else {
 				*cell += v;
-				t->summed++;
+				t->summed += !sp->count;
 			}
 		}
 	free(rcat);

@@ -110,14 +110,16 @@ chart_render(const struct chart_spec *sp, const struct rowset *rs, const struct 
 	free(cx.legend_glyph);
 	free(cx.legend_attr);
 	if (rc == 0 && sp->kind == CHART_AUTO && notes != NULL) {
-		/* what was chosen: kind and columns (the titles show) */
+		/* what was chosen: the kind and the columns (not the titles and
+		 * sizes, which show or were given) */
 		struct strbuf b = STRBUF_INIT;
-		char *t = r.title, *xl = r.xlabel, *yl = r.ylabel;
-		r.title = r.xlabel = r.ylabel = NULL;
-		chart_spec_format(&r, &b);
-		r.title = t;
-		r.xlabel = xl;
-		r.ylabel = yl;
+		struct chart_spec c = r;
+		c.title = c.xlabel = c.ylabel = NULL;
+		c.width = c.height = c.bins = 0;
+		c.binwidth = 0;
+		c.ascii = c.unicode = false;
+		c.legend = -1;
+		chart_spec_format(&c, &b);
 		chart_note(&cx, "auto chart: %s", sb_str(&b));
 		sb_free(&b);
 	}

@@ -101,7 +101,7 @@ contains ".chart: a quoted title with spaces" "            Revenue by brand" "$o
 # the last result is bounded; the chart says what it saw
 out=$(LC_ALL=C "$WB" -c ".maxrows 2" -c "SELECT range AS i, range % 7 AS k FROM range(250000)" -c ".chart histogram y=k width=40 height=8" 2>&1)
 contains "a large result: the first 100,000 rows are kept and charted, and it says so" "the first 100,000 of 250,000 rows are charted; aggregate in SQL first to chart them all" "$out"
-contains "a large result: the histogram counts what was kept" "histogram of k: 100,000 values" "$(printf '%s\n' "$out" | sed 's/100000/100,000/')"
+contains "a large result: the histogram counts what was kept" "histogram of k: 100,000 values" "$out"
 
 # machine modes: a table of lines, and the last result stays the one charted
 out=$(LC_ALL=C "$WB" -c "$brands" -c "SELECT * FROM b" -m csv -c ".chart bar x=brand y=revenue width=40 height=8" -c ".chart sparkline y=revenue" 2>&1)

@@ -336,6 +336,13 @@ cat_every(const struct axis *a, int w, bool ascii, int *labw)
 	}
 }
 
+/* the value of tick i (log axes keep exponents) */
+static double
+tick_value(const struct axis *a, int i)
+{
+	return a->kind == AXIS_LOG ? pow(10, a->ticks[i]) : a->ticks[i];
+}
+
 void
 chart_xy_axes(struct chart_ctx *cx, const struct xy_layout *L)
 {
@@ -350,7 +357,7 @@ chart_xy_axes(struct chart_ctx *cx, const struct xy_layout *L)
 		canvas_put(cv, p->x - 1, r, vline, 0);
 	int lastrow = -1;
 	for (int i = 0; i < ya->nt; i++) {
-		double f = axis_frac(ya, ya->ticks[i]);
+		double f = axis_frac(ya, tick_value(ya, i));
 		if (!(f >= -1e-9 && f <= 1 + 1e-9))
 			continue;
 		int r = area_row(p, f);
@@ -378,7 +385,7 @@ chart_xy_axes(struct chart_ctx *cx, const struct xy_layout *L)
 		}
 	} else {
 		for (int i = 0; i < xa->nt; i++) {
-			double f = axis_frac(xa, xa->ticks[i]);
+			double f = axis_frac(xa, tick_value(xa, i));
 			if (!(f >= -1e-9 && f <= 1 + 1e-9))
 				continue;
 			int c = area_col(p, f);

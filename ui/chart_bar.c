@@ -18,6 +18,7 @@
 #include "ui/chart_int.h"
 
 #include "core/xmalloc.h"
+#include "ui/render.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -547,7 +548,9 @@ chart_draw_hist(struct chart_ctx *cx)
 	char wb[CHART_LABEL_MAX], sb[CHART_LABEL_MAX];
 	chart_fmt_value(w, wb);
 	chart_fmt_value(hs.edges[0], sb);
-	chart_note(cx, "histogram of %s: %lld value%s in %d bin%s of width %s from %s (%s)", sp->y[0].name, (long long)n,
+	char nb[32];
+	render_group_digits(n, nb);
+	chart_note(cx, "histogram of %s: %s value%s in %d bin%s of width %s from %s (%s)", sp->y[0].name, nb,
 	    n == 1 ? "" : "s", hs.nb, hs.nb == 1 ? "" : "s", wb, sb, rule);
 	cx->priv = &hs;
 	struct axis xa, ya;

@@ -363,17 +363,21 @@ chart_draw_interval(struct chart_ctx *cx)
 	if (skipped)
 		chart_note(cx, "%lld row%s without an estimate or interval left out", (long long)skipped,
 		    skipped == 1 ? "" : "s");
-	/* the numbers on the right: "est [lo, hi]" */
+	/* the numbers on the right: "est [lo, hi]", all with the decimals of
+	 * a hundredth of a tick step, so that they line up */
 	char (*num)[3 * CHART_LABEL_MAX + 8] = xcalloc((size_t)m, sizeof *num);
 	int nw = 0;
+	double tk[CHART_MAX_TICKS], step;
+	chart_ticks(vlo, vhi, 5, tk, CHART_MAX_TICKS, &step);
+	double maxabs = fmax(fabs(vlo), fabs(vhi));
 	for (int64_t i = 0; i < m; i++) {
 		char a[CHART_LABEL_MAX] = "", l[CHART_LABEL_MAX] = "", h[CHART_LABEL_MAX] = "";
 		if (!isnan(est[i]))
-			chart_fmt_value(est[i], a);
+			chart_fmt_tick(est[i], step / 100, maxabs, a);
 		if (!isnan(lo[i]))
-			chart_fmt_value(lo[i], l);
+			chart_fmt_tick(lo[i], step / 100, maxabs, l);
 		if (!isnan(hi[i]))
-			chart_fmt_value(hi[i], h);
+			chart_fmt_tick(hi[i], step / 100, maxabs, h);
 		if (!isnan(lo[i]) || !isnan(hi[i]))
 			snprintf(num[i], sizeof num[i], "%s [%s, %s]", a, l[0] ? l : "?", h[0] ? h : "?");
 		else

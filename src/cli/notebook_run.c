@@ -146,7 +146,7 @@ chart_cell(struct nb_run *r, const struct nb_cell *c, const char *shown)
 		char b[64];
 		err_set(&err, -1, "%s: nothing to chart: the SQL cell before it showed no result", nb_cell_label(c, b, sizeof b));
 		err_hint(&err, "a chart cell draws the last result of the SQL cell above it: end that cell with a query "
-		    "(with --from or --only, start at that cell)");
+		    "(with --from or --only, start at that SQL cell)");
 		rc = -1;
 	}
 	if (rc == 0)

@@ -189,9 +189,9 @@ contains "wb run: a KPI of the other SQL cell's result" "revenue 6.5 v -35.0% (-
 "$WB" run nb.wb --warehouse lake2 -o report.md > /dev/null 2>&1
 check "wb run -o: exit 0" 0 $?
 r=$(cat report.md)
-contains "report: the chart cell's spec" '```text
+contains "report: the chart cell's spec, as it ran" '```text
 %% chart bar x=brand y=revenue
-title: revenue, top ${top}' "$r"
+title: revenue, top 3' "$r"
 contains "report: the chart as text in a fenced block" '```text
              revenue, top 3
 apple |############################# 14' "$r"

@@ -408,6 +408,9 @@ chart_draw_bar(struct chart_ctx *cx)
 	}
 	if (sp->count)
 		chart_note(cx, "the bars count the rows of each %s", sp->x[0].name);
+	if (b.t.dropped)
+		chart_note(cx, "%d of %d series shown (the first); filter the rows or aggregate to see the others",
+		    b.t.sers.n, b.t.nseries_all);
 	if (b.t.skipped)
 		chart_note(cx, "%lld NULL value%s left out", (long long)b.t.skipped, b.t.skipped == 1 ? "" : "s");
 	if (b.t.summed)

@@ -150,6 +150,20 @@ cd_cats_free(struct cd_cats *c)
 
 /* ------------------------------------------------------------ tables */
 
+/* The series of a value: its index among the first CHART_MAX_SERIES
+ * values seen, else -1 (all are counted in seen). */
+static int
+seen_series(struct cd_cats *seen, struct cd_cats *sers, const char *v)
+{
+	cd_cat_add(seen, v);
+	int k = cd_cat_find(sers, v);
+	if (k >= 0)
+		return k;
+	if (sers->n >= CHART_MAX_SERIES)
+		return -1;
+	return cd_cat_add(sers, v);
+}
+
 /* the resolved columns of a spec (checked by chart_resolve) */
 static int
 col_of(const struct rowset *rs, const struct chart_col *c)
@@ -180,6 +194,7 @@ cd_table_build(const struct chart_spec *sp, const struct rowset *rs, struct cd_t
 	struct strbuf b = STRBUF_INIT;
 	int *rcat = xmalloc(sizeof *rcat * (size_t)(rs->nrows + 1));
 	int *rser = sc >= 0 ? xmalloc(sizeof *rser * (size_t)(rs->nrows + 1)) : NULL;
+	struct cd_cats seen = {0};
 	for (int64_t r = 0; r < rs->nrows; r++) {
 		sb_clear(&b);
 		cd_label(rs, r, xc, sp->nx, &b);
@@ -187,9 +202,11 @@ cd_table_build(const struct chart_spec *sp, const struct rowset *rs, struct cd_t
 		if (sc >= 0) {
 			sb_clear(&b);
 			cd_text(rs, r, sc, &b);
-			rser[r] = cd_cat_add(&t->sers, sb_str(&b));
+			rser[r] = seen_series(&seen, &t->sers, sb_str(&b));
 		}
 	}
+	t->nseries_all = sc >= 0 ? seen.n : t->sers.n;
+	cd_cats_free(&seen);
 	size_t cells = (size_t)t->sers.n * (size_t)t->cats.n;
 	t->v = xmalloc(sizeof *t->v * (cells ? cells : 1));
 	for (size_t i = 0; i < cells; i++)
@@ -202,6 +219,10 @@ cd_table_build(const struct chart_spec *sp, const struct rowset *rs, struct cd_t
 				continue;
 			}
 			int s = sc >= 0 ? rser[r] : j;
+			if (s < 0) {
+				t->dropped++;
+				continue;
+			}
 			double *cell = &t->v[(size_t)s * (size_t)t->cats.n + (size_t)rcat[r]];
 			if (isnan(*cell))
 				*cell = v;
@@ -258,6 +279,7 @@ cd_points_build(const struct chart_spec *sp, const struct rowset *rs, struct cd_
 		for (int j = 0; j < ny; j++)
 			cd_cat_add(&names, rs->names[yc[j]]);
 	struct strbuf b = STRBUF_INIT;
+	struct cd_cats seen = {0};
 	size_t scap = 0;
 	for (int64_t r = 0; r < rs->nrows; r++) {
 		double x;
@@ -272,7 +294,11 @@ cd_points_build(const struct chart_spec *sp, const struct rowset *rs, struct cd_
 		if (sc >= 0) {
 			sb_clear(&b);
 			cd_text(rs, r, sc, &b);
-			s0 = cd_cat_add(&names, sb_str(&b));
+			s0 = seen_series(&seen, &names, sb_str(&b));
+			if (s0 < 0) {
+				p->dropped++;
+				continue;
+			}
 		}
 		for (int j = 0; j < (sc >= 0 ? 1 : ny); j++) {
 			int s = sc >= 0 ? s0 : j;
@@ -296,6 +322,8 @@ cd_points_build(const struct chart_spec *sp, const struct rowset *rs, struct cd_
 		p->s[p->n].name = xstrdup(names.names[p->n]);
 		p->n++;
 	}
+	p->nseries_all = sc >= 0 ? seen.n : names.n;
+	cd_cats_free(&seen);
 	cd_cats_free(&names);
 	free(yc);
 	sb_free(&b);

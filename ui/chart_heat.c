@@ -95,11 +95,15 @@ chart_draw_heatmap(struct chart_ctx *cx)
 	bool ys = cd_is_num(rs->types[yc]) || cd_is_time(rs->types[yc]);
 	cats_order(&X, xs);
 	cats_order(&Y, ys);
-	int nx = X.c.n, ny = Y.c.n;
-	double *cell = xmalloc(sizeof *cell * (size_t)nx * (size_t)ny);
+	/* cells for the categories a canvas can show at all: a column and a
+	 * row each at least */
+	int nx = X.c.n < cv->w ? X.c.n : cv->w, ny = Y.c.n < cv->h ? Y.c.n : cv->h;
+	double *cell = xmalloc(sizeof *cell * (size_t)nx * (size_t)ny + sizeof *cell);
 	for (size_t i = 0; i < (size_t)nx * (size_t)ny; i++)
 		cell[i] = NAN;
 	for (int64_t r = 0; r < n; r++) {
+		if (X.pos[rx[r]] >= nx || Y.pos[ry[r]] >= ny)
+			continue;
 		double v = vc >= 0 ? cd_num(rs, r, vc) : 1;
 		if (!isfinite(v)) {
 			skipped++;
@@ -157,9 +161,9 @@ chart_draw_heatmap(struct chart_ctx *cx)
 	if (cw < 1)
 		cw = 1;
 	int showx = avail / cw < nx ? avail / cw : nx;
-	if (showx < nx || showy < ny)
-		chart_note(cx, "%d of %d %s and %d of %d %s shown (the first); give it width=N and height=N", showx, nx,
-		    sp->x[0].name, showy, ny, sp->y[0].name);
+	if (showx < X.c.n || showy < Y.c.n)
+		chart_note(cx, "%d of %d %s and %d of %d %s shown (the first); give it width=N and height=N", showx, X.c.n,
+		    sp->x[0].name, showy, Y.c.n, sp->y[0].name);
 	/* the grid */
 	static const uint32_t shades[4] = {0x2591, 0x2592, 0x2593, 0x2588};
 	static const char ascii[4] = {'.', '+', '*', '#'};
@@ -211,43 +215,42 @@ chart_draw_heatmap(struct chart_ctx *cx)
 	/* the key: what each shade stands for - each step's range when they
 	 * fit, else the shades and the whole range */
 	row++;
-	struct strbuf key = STRBUF_INIT;
-	int nkey = 0;
+	char keys[4][3 * CHART_LABEL_MAX];
+	int lvs[4], nkey = 0, keyw = 0;
 	for (int lv = 0; lv < 4; lv++) {
 		if (hi == lo && lv < 3)
 			continue;
 		char a[CHART_LABEL_MAX], z[CHART_LABEL_MAX];
 		chart_fmt_value(lo + (hi - lo) * lv / 4, a);
 		chart_fmt_value(lo + (hi - lo) * (lv + 1) / 4, z);
-		if (nkey++)
-			sb_puts(&key, "  ");
-		sb_printf(&key, "%c %s", (char)('0' + lv), a);
 		if (hi > lo)
-			sb_printf(&key, "-%s", z);
+			snprintf(keys[nkey], sizeof keys[nkey], "%s-%s", a, z);
+		else
+			snprintf(keys[nkey], sizeof keys[nkey], "%s", a);
+		lvs[nkey] = lv;
+		keyw += (nkey ? 2 : 0) + 2 + (int)strlen(keys[nkey]);
+		nkey++;
 	}
-	if (vc < 0)
-		sb_puts(&key, "  (rows)");
-	char a[CHART_LABEL_MAX], z[CHART_LABEL_MAX];
-	chart_fmt_value(lo, a);
-	chart_fmt_value(hi, z);
-	if (px + canvas_text_width(sb_str(&key), true) > cv->w) {
+	const char *rows_note = vc < 0 ? " (rows)" : "";
+	keyw += (int)strlen(rows_note);
+	if (px + keyw > cv->w) {
 		/* ░▒▓█ 277 to 10k */
+		char a[CHART_LABEL_MAX], z[CHART_LABEL_MAX], t[3 * CHART_LABEL_MAX];
+		chart_fmt_value(lo, a);
+		chart_fmt_value(hi, z);
 		for (int lv = 0; lv < 4; lv++)
 			canvas_put(cv, px + lv, row, chart_glyph(cx, shades[lv], ascii[lv]), attr);
-		char t[3 * CHART_LABEL_MAX];
-		snprintf(t, sizeof t, "%s to %s%s", a, z, vc < 0 ? " (rows)" : "");
+		snprintf(t, sizeof t, "%s to %s%s", a, z, rows_note);
 		canvas_text(cv, px + 5, row, t, -1, 0);
 	} else {
-		/* the digit before each entry stands for its shade */
+		/* ░ 0-25  ▒ 25-50  ... : each step's range */
 		int x = px;
-		for (const char *p = sb_str(&key); *p; p++, x++) {
-			if (*p >= '0' && *p <= '3' && (p == key.s || p[-1] == ' ') && p[1] == ' ')
-				canvas_put(cv, x, row, chart_glyph(cx, shades[*p - '0'], ascii[*p - '0']), attr);
-			else
-				canvas_put(cv, x, row, (uint32_t)(unsigned char)*p, 0);
+		for (int k = 0; k < nkey; k++) {
+			canvas_put(cv, x, row, chart_glyph(cx, shades[lvs[k]], ascii[lvs[k]]), attr);
+			x += 2 + canvas_text(cv, x + 2, row, keys[k], -1, 0) + 2;
 		}
+		canvas_text(cv, x - 2, row, rows_note, -1, 0);
 	}
-	sb_free(&key);
 	rc = 0;
 out:
 	free(cell);

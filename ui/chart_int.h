@@ -78,6 +78,9 @@ int cd_cat_add(struct cd_cats *c, const char *s);   /* its index */
 int cd_cat_find(const struct cd_cats *c, const char *s);   /* -1: none */
 void cd_cats_free(struct cd_cats *c);
 
+/* Series drawn at most (more cannot be told apart): the first ones. */
+#define CHART_MAX_SERIES 16
+
 /* Values by category and series: a bar chart's table. */
 struct cd_table {
 	struct cd_cats cats;     /* categories (x), in order of appearance */
@@ -85,6 +88,8 @@ struct cd_table {
 	double *v;               /* sers.n * cats.n; v[s * cats.n + c]; NaN: none */
 	int64_t skipped;         /* rows left out (NULL or non-finite y) */
 	int64_t summed;          /* rows added to a cell that had a value */
+	int64_t dropped;         /* rows of series beyond CHART_MAX_SERIES */
+	int nseries_all;         /* series there were */
 };
 /* Build the table of sp (resolved: x, y, series) from rs. */
 void cd_table_build(const struct chart_spec *sp, const struct rowset *rs, struct cd_table *t);
@@ -101,6 +106,8 @@ struct cd_points {
 	struct cd_series *s;
 	int n;
 	int64_t skipped;           /* rows with a NULL or non-finite x or y */
+	int64_t dropped;           /* rows of series beyond CHART_MAX_SERIES */
+	int nseries_all;           /* series there were */
 	bool x_time, x_date, x_cat;   /* x is a time / a date / categories (then x = index) */
 	struct cd_cats xcats;      /* x_cat: the categories */
 };

@@ -294,6 +294,9 @@ chart_draw_line(struct chart_ctx *cx)
 	if (L.pts.skipped)
 		chart_note(cx, "%lld row%s with a NULL (or non-finite) x or y left out", (long long)L.pts.skipped,
 		    L.pts.skipped == 1 ? "" : "s");
+	if (L.pts.dropped)
+		chart_note(cx, "%d of %d series shown (the first); filter the rows or aggregate to see the others", L.pts.n,
+		    L.pts.nseries_all);
 	if (nonpos)
 		chart_note(cx, "%lld point%s <= 0 left out (log scale)", (long long)nonpos, nonpos == 1 ? "" : "s");
 	L.xk = L.pts.x_cat ? AXIS_CAT : sp->logx ? AXIS_LOG : L.pts.x_time ? AXIS_TIME : AXIS_LINEAR;

@@ -923,6 +923,51 @@ test_canvas(void)
 	sb_free(&sp);
 }
 
+/* Every option of the spec's table (what .chart help prints) is in
+ * wb-chart(7), with its aliases. */
+static void
+test_man(void)
+{
+	char path[1024];
+	snprintf(path, sizeof path, "%s/man/wb-chart.7", WB_SRCDIR);
+	char *man = slurp(path);
+	if (!ok(man != NULL, "man/wb-chart.7 is readable"))
+		return;
+	struct strbuf b = STRBUF_INIT;
+	chart_spec_help(&b);
+	int opts = 0;
+	for (const char *p = sb_str(&b); *p;) {
+		const char *e = strchr(p, '\n');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		if (len > 2 && p[0] == ' ' && p[1] == ' ' && p[2] != ' ') {
+			char name[64];
+			size_t n = strcspn(p + 2, "=[ ");
+			snprintf(name, sizeof name, "%.*s", (int)n, p + 2);
+			bool valued = p[2 + n] == '=';
+			char want[80];
+			snprintf(want, sizeof want, valued ? "%s=" : "%s", name);
+			ok(strstr(man, want) != NULL, "wb-chart(7) documents %s", want);
+			opts++;
+			/* its aliases: "(also: a b c)" */
+			const char *al = strstr(p, "(also: ");
+			if (al && al < p + len) {
+				al += 7;
+				while (*al && *al != ')') {
+					size_t k = strcspn(al, " )");
+					snprintf(want, sizeof want, "%.*s%s", (int)k, al, valued ? "=" : "");
+					ok(strstr(man, want) != NULL, "wb-chart(7) documents the alias %s", want);
+					al += k;
+					al += *al == ' ';
+				}
+			}
+		}
+		p += len + (e ? 1 : 0);
+	}
+	ok(opts >= 20, "the option table has its options (%d)", opts);
+	sb_free(&b);
+	free(man);
+}
+
 int
 main(void)
 {
@@ -933,5 +978,6 @@ main(void)
 	test_canvas();
 	test_kinds();
 	test_degenerate();
+	test_man();
 	return done_testing();
 }

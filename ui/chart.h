@@ -22,11 +22,25 @@
  * source, and (later) the TUI and dashboards, which draw into a rectangle
  * of their own canvas with chart_draw().
  *
+ * A front end with a screen of its own (the TUI, dashboards):
+ *
+ *   chart_spec_init(&sp); chart_spec_parse(&sp, "line x=day y=n", 0, &err);
+ *   struct chart_opts o = {.ascii = !chart_locale_utf8(), .color = true};
+ *   chart_draw(&sp, rs, &o, cv, x, y, w, h, &notes, &err);
+ *   for each cell: canvas_cell_text(cv, cx, cy, text, &attr) and a colour
+ *   pair for canvas_attr_color(attr) (curses' COLOR_* numbers), bold for
+ *   CANVAS_BOLD, dim for CANVAS_DIM;
+ *
+ * and a sparkline per row of a list: chart_sparkline_draw(cv, x, y, w,
+ * values, n, canvas_series_attr(0)), or chart_sparkline() as a string.
+ *
  * Files, one responsibility each:
  *   chart_spec.c    the grammar: parsing, the option table, did-you-mean
  *   chart_scale.c   nice numbers and ticks (1-2-5 steps), log scales, time
  *                   axes, number labels (thousands separators, k M G)
- *   chart_data.c    columns by name, values, series; the auto chart
+ *   chart_data.c    columns by name, values, categories, series
+ *   chart_auto.c    the spec drawn: columns checked, the auto chart, what
+ *                   each kind fills in
  *   chart_axes.c    layout: title, axes, tick labels, legend
  *   chart_bar.c     bars (vertical, horizontal, grouped, stacked), histograms
  *   chart_line.c    line, area, scatter

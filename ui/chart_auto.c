@@ -13,7 +13,8 @@
  *     (DESCRIBE STATS, TTEST, CORR, REGRESS, ANOVA ... TUKEY)
  *                                              -> interval chart
  *   a date/time and numbers                    -> line (a text column: series)
- *   two text columns and a number (few values) -> heat map
+ *   two text columns and a number (few values, making a grid)
+ *                                              -> heat map
  *   text and a number                          -> horizontal bar
  *   two numbers                                -> scatter (a line when the
  *                                                 first only increases)
@@ -165,6 +166,27 @@ distinct(const struct rowset *rs, int c, int cap)
 	int n = cats.n;
 	cd_cats_free(&cats);
 	sb_free(&b);
+	return n;
+}
+
+/* distinct pairs of values of columns a and b: more than either has
+ * alone when they make a grid (not when b only names a's group, as
+ * ML.FEATURE_IMPORTANCE's input does its features) */
+static int
+pairs(const struct rowset *rs, int a, int b)
+{
+	struct cd_cats cats = {0};
+	struct strbuf s = STRBUF_INIT;
+	for (int64_t r = 0; r < rs->nrows && cats.n <= 2400; r++) {
+		sb_clear(&s);
+		cd_text(rs, r, a, &s);
+		sb_putc(&s, '\x1f');
+		cd_text(rs, r, b, &s);
+		cd_cat_add(&cats, sb_str(&s));
+	}
+	int n = cats.n;
+	cd_cats_free(&cats);
+	sb_free(&s);
 	return n;
 }
 
@@ -416,7 +438,8 @@ by_types(struct chart_spec *sp, const struct rowset *rs, struct wb_error *err)
 		for (int i = a + 1; i < rs->ncol && b < 0; i++)
 			if (is_text(rs->types[i]))
 				b = i;
-		if (distinct(rs, a, 40) <= 40 && distinct(rs, b, 60) <= 60) {
+		int da = distinct(rs, a, 40), db = distinct(rs, b, 60);
+		if (da <= 40 && db <= 60 && pairs(rs, a, b) > (da > db ? da : db)) {
 			sp->kind = CHART_HEATMAP;
 			set_one(&sp->x, &sp->nx, rs->names[b]);
 			set_one(&sp->y, &sp->ny, rs->names[a]);

@@ -1,6 +1,6 @@
 #!/bin/sh
 # The .EX/.EE example blocks of the man pages are real: each block of a
-# page (wb-sql(7), wb-stats(7), wb-ml(7)) runs without error after the blocks of
+# page (wb-sql(7), wb-stats(7), wb-ml(7), wb-chart(7)) runs without error after the blocks of
 # that page before it that ran (which set up its tables). Roff escapes
 # are undone first.
 set -u
@@ -9,7 +9,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
 t=0
-for page in wb-sql.7 wb-stats.7 wb-ml.7; do
+for page in wb-sql.7 wb-stats.7 wb-ml.7 wb-chart.7; do
 rm -f "$tmp"/block*.sql
 awk -v dir="$tmp" '
 	/^\.EX/ { n++; inblock = 1; next }

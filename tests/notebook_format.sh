@@ -47,7 +47,7 @@ SELECT count(*) AS n FROM t;
 -- %% [markdown]
 -- jupytext's spelling of a markdown cell
 
--- %% chart type=bar x=x name=bars
+-- %% chart type=kpi y=n ascii height=1 name=bars
 -- title: bars
 
 -- %% sql name=last
@@ -70,13 +70,18 @@ out=$("$WB" notebook params nb.wb)
 contains "params: the header's parameter with its type, default and line" "│ top     │ BIGINT  │ 2       │      2 │" "$out"
 
 out=$("$WB" run --csv --warehouse lake nb.wb 2>&1)
-# (csv output leaves out messages such as "Table t created" and the chart note)
-check "run: sql cells in order, markdown silent" "n
+# (csv output leaves out messages such as "Table t created"; a chart is a
+# table of its lines there)
+check "run: sql cells in order, markdown silent, the chart as a table" "n
 5
+chart
+bars 5
 m
 4" "$out"
 out=$("$WB" run --warehouse lake3 nb.wb 2>&1)
-contains "a chart cell prints a one-line note" "cell 5 (bars): chart not drawn: chart rendering is not available yet (the spec is kept as written)" "$out"
+contains "a chart cell draws the SQL cell's result before it" "│      5 │
+└────────┘
+bars 5" "$out"
 # the same file is still a plain script: markers and markdown are comments
 out=$("$WB" --csv --warehouse lake2 nb.wb 2>&1)
 check "a notebook still runs as a script (wb FILE.wb)" "n

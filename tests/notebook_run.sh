@@ -169,14 +169,17 @@ contains "report: results as markdown tables" "| day | amount |
 contains "report: messages in a text fence" '```text
 Table orders created (3 rows, Delta version 0)
 ```' "$r"
-contains "report: the chart cell's spec and note" '```text
+contains "report: the chart cell's spec" '```text
 %% chart type=line x=day y=amount
 title: amount by day
-```
+```' "$r"
+contains "report: the chart, drawn on the SQL cell's result, in a text fence" '```
 
 ```text
-cell 4: chart not drawn: chart rendering is not available yet (the spec is kept as written)
-```' "$r"
+                                 amount by day
+' "$r"
+contains "report: the chart's x axis: the result's days" "2019-10-02                                                            2019-10-03
+\`\`\`" "$r"
 contains "report: a long result shows its first rows and a count" "*100 rows (40 shown)*" "$r"
 lacks "report: a long result's row 41 is left out" "| 40 |" "$r"
 contains "report: statistics keep their title (a person reads the report)" "Welch Two Sample t-test" "$r"

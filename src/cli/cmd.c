@@ -1,6 +1,7 @@
 /* The dot-command table and its dispatcher. One handler per command,
  * each preceded by its syntax (as Redis documents its commands). */
 #include "cli/cmd.h"
+#include "cli/stmt_chart.h"
 #include "gen/gen.h"
 #include "core/strutil.h"
 #include "core/xmalloc.h"
@@ -471,6 +472,16 @@ static const struct cmd cmd_table[] = {
 	    .example = ".bail on", .exec = cmd_bail},
 	{.name = "cd", .args = "DIR", .minargs = 1, .maxargs = 1, .complete = "file",
 	    .summary = "change the working directory", .exec = cmd_cd},
+	{.name = "chart", .args = "[KIND] [MODIFIER ...] [KEY=VALUE ...]", .minargs = 0, .maxargs = -1,
+	    .summary = "draw the last result as a text chart",
+	    .help = "Draws the last result shown (its first 100,000 rows) as a chart: bar, line, area, histogram, "
+		"scatter, box, heatmap, interval, sparkline or kpi, or, without a kind, the chart that suits its "
+		"columns. Options name the columns (x=brand y=revenue,orders series=event_type) and the look "
+		"(horizontal, stacked, log, title='...', width=N, height=N, bins=N, ascii). The size is the "
+		"terminal's (80x20 when not writing to one); colour when writing to a terminal and NO_COLOR is "
+		"not set. .chart help lists the options; man wb-chart describes them, and CHART ... FROM source "
+		"charts any query.",
+	    .example = ".chart bar x=brand y=revenue title='Revenue by brand'", .exec = stmt_chart_command},
 	{.name = "echo", .args = "on|off", .minargs = 1, .maxargs = 1, .complete = "onoff",
 	    .summary = "print each statement before running it", .exec = cmd_echo},
 	{.name = "generate", .args = "ecommerce [--rows N] [--seed S] [--start DATE] [--days D] -o FILE", .minargs = 1,

@@ -211,8 +211,8 @@ struct nb_run {
 	int failed;               /* cells that failed */
 };
 /* Run cells [from, to] in order; each SQL cell through session_run with
- * the file's line numbers; a chart cell prints that charts cannot be drawn
- * yet. Stops at a failing cell when the session's bail is on (the default
+ * the file's line numbers; a chart cell draws the last result of the SQL
+ * cell before it (an error in its spec reported at its line). Stops at a failing cell when the session's bail is on (the default
  * for notebooks). Returns 0 when no cell failed. */
 int nb_run_cells(struct nb_run *r);
 void nb_run_free(struct nb_run *r);
@@ -227,8 +227,6 @@ void nb_session_free(struct session *s, const char *tmp_wh);
  * the run. tmp_wh: the temporary warehouse, masked. Returns the exit
  * status. */
 int nb_update(struct nb_run *r, const char *tmp_wh);
-/* The one-line note a chart cell prints. */
-void nb_chart_note(const struct nb_cell *c, struct strbuf *out);
 
 /* ------------------------------------------------------------ tests */
 

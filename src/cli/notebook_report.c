@@ -5,7 +5,9 @@
  * cells as markdown, each SQL cell's code (parameters substituted) in a
  * ```sql fence followed by what it printed, in order - result tables as
  * markdown tables (the first rows of long ones, then a row count), and
- * messages, warnings, errors and dot-command output in ```text fences -
+ * messages, warnings, errors and dot-command output in ```text fences;
+ * each chart cell's spec in a ```text fence, then its chart, as text, in
+ * another -
  * and, when a cell failed, where the run stopped.
  *
  * Tables come from a tee sink installed as the session's override (and as
@@ -39,6 +41,7 @@ struct nb_report {
 	size_t mdlen, mdused;
 	bool in_sink;
 	int64_t rows;
+	const struct nb_vars *vars;   /* for a chart cell's spec, as it ran */
 };
 
 static void
@@ -166,6 +169,7 @@ nb_report_new(const struct notebook *nb, const struct nb_vars *v)
 	render_options_init(&o);
 	o.mode = RENDER_MARKDOWN;
 	r->mdsink = render_sink_new(&o, r->mdf);
+	r->vars = v;
 	const char *base = strrchr(nb->path, '/') ? strrchr(nb->path, '/') + 1 : nb->path;
 	sb_printf(&r->md, "# %s\n\n", base);
 	sb_printf(&r->md, "Report of a run of `%s` by wb %s.\n\n", nb->path, PACKAGE_VERSION);
@@ -248,10 +252,20 @@ nb_report_cell_begin(struct nb_report *r, const struct notebook *nb, int cell, c
 			sb_putc(&t, '\n');
 		}
 		if (c->kind == NB_CHART) {
-			/* the spec; the runner's note follows as a message */
-			sb_printf(&r->md, "```text\n%%%% chart%s%s\n", c->opts[0] ? " " : "", c->opts);
-			trimmed_block(sb_str(&t), &r->md);
+			/* the spec (parameters substituted, as the cell ran it); the
+			 * chart follows in a fence of its own, as the cell's output */
+			struct strbuf spec = STRBUF_INIT, sub = STRBUF_INIT;
+			sb_printf(&spec, "%%%% chart%s%s\n", c->opts[0] ? " " : "", c->opts);
+			trimmed_block(sb_str(&t), &spec);
+			if (r->vars)
+				nb_vars_substitute(r->vars, sb_str(&spec), spec.len, &sub);
+			else
+				sb_add(&sub, sb_str(&spec), spec.len);
+			sb_puts(&r->md, "```text\n");
+			sb_add(&r->md, sb_str(&sub), sub.len);
 			sb_puts(&r->md, "```\n\n");
+			sb_free(&spec);
+			sb_free(&sub);
 		} else {
 			size_t before = r->md.len;
 			trimmed_block(sb_str(&t), &r->md);

@@ -17,6 +17,7 @@
  */
 #include "cli/notebook.h"
 #include "cli/session.h"
+#include "cli/stmt_chart.h"
 
 #include "core/pool.h"
 #include "core/xmalloc.h"
@@ -81,12 +82,99 @@ stream_open(struct nb_stream *st)
 	return f;
 }
 
-void
-nb_chart_note(const struct nb_cell *c, struct strbuf *out)
+/* A copy of line n of the notebook with what is not the chart spec
+ * blanked out (the comment's "--", the marker's "%% chart" and its
+ * name=), so that positions in it are positions in the line. */
+static char *
+spec_line(const struct nb_run *r, int n, bool marker)
 {
-	char b[64];
-	sb_printf(out, "%s: chart not drawn: chart rendering is not available yet (the spec is kept as written)\n",
-	    nb_cell_label(c, b, sizeof b));
+	const struct nb_line *l = &r->nb->lines[n - 1];
+	char *t = xstrndup(l->p, (size_t)l->len);
+	const char *body;
+	int blen;
+	nb_comment_text(l->p, l->len, &body, &blen);
+	memset(t, ' ', (size_t)(body - l->p));
+	if (!marker)
+		return t;
+	/* "%% chart": the first two words after the comment's "--" */
+	char *p = t + (body - l->p);
+	for (int w = 0; w < 2 && *p; w++) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		while (*p && *p != ' ' && *p != '\t')
+			*p++ = ' ';
+	}
+	for (char *q = p; *q;) {
+		while (*q == ' ' || *q == '\t')
+			q++;
+		char *e = q;
+		while (*e && *e != ' ' && *e != '\t')
+			e++;
+		if (e - q > 5 && strncmp(q, "name=", 5) == 0)
+			memset(q, ' ', (size_t)(e - q));
+		q = e;
+	}
+	return t;
+}
+
+/* A chart cell: its spec (the marker's options, then its lines, ${NAME}
+ * substituted) drawn on the last result of the SQL cell before it. An
+ * error is reported at the line and column it is about. */
+static int
+chart_cell(struct nb_run *r, const struct nb_cell *c, const char *shown)
+{
+	struct session *s = r->s;
+	struct chart_spec sp;
+	chart_spec_init(&sp);
+	struct wb_error err = WB_ERROR_INIT;
+	int rc = 0;
+	for (int n = c->marker ? c->marker : c->first; rc == 0 && n < c->end; n++) {
+		bool marker = n == c->marker;
+		char *t = spec_line(r, n, marker);
+		if (r->vars && strstr(t, "${")) {
+			struct strbuf b = STRBUF_INIT;
+			nb_vars_substitute(r->vars, t, strlen(t), &b);
+			free(t);
+			t = sb_detach(&b);
+			t = t ? t : xstrdup("");
+		}
+		int base = (int)r->nb->lines[n - 1].off;
+		rc = marker ? chart_spec_parse(&sp, t, base, &err) : chart_spec_parse_line(&sp, t, base, &err);
+		free(t);
+	}
+	if (rc == 0 && s->last == NULL) {
+		char b[64];
+		err_set(&err, -1, "%s: nothing to chart: the SQL cell before it showed no result", nb_cell_label(c, b, sizeof b));
+		err_hint(&err, "a chart cell draws the last result of the SQL cell above it: end that cell with a query "
+		    "(with --from or --only, start at that SQL cell)");
+		rc = -1;
+	}
+	if (rc == 0)
+		rc = stmt_chart_show(s, &sp, s->last, s->last_rows, &err);
+	chart_spec_free(&sp);
+	if (rc < 0) {
+		/* the line the error is about, else the marker's */
+		int line = c->marker ? c->marker : c->first, pos = -1;
+		for (int n = line; err.pos >= 0 && n < c->end; n++) {
+			const struct nb_line *l = &r->nb->lines[n - 1];
+			if ((size_t)err.pos >= l->off && (size_t)err.pos <= l->off + (size_t)l->len) {
+				line = n;
+				pos = err.pos - (int)l->off;
+			}
+		}
+		const struct nb_line *l = &r->nb->lines[line - 1];
+		const char *saved_name = s->source_name;
+		int saved_line = s->source_line;
+		s->source_name = shown;
+		s->source_line = line;
+		err.pos = pos;
+		session_report(s, l->p, l->len, &err);
+		s->source_name = saved_name;
+		s->source_line = saved_line;
+		s->errors++;
+	}
+	err_clear(&err);
+	return rc;
 }
 
 /* the code of a SQL cell, parameters substituted */
@@ -148,19 +236,18 @@ nb_run_cells(struct nb_run *r)
 		if (r->report)
 			nb_report_cell_begin(r->report, nb, i, code);
 		if (c->kind == NB_CHART) {
-			/* a status line like "Table t created": shown in the
-			 * modes meant for people, left out of csv and json */
-			struct strbuf note = STRBUF_INIT;
-			nb_chart_note(c, &note);
-			note.s[--note.len] = '\0';
-			session_message(s, "%s", note.s);
+			int rc = chart_cell(r, c, shown);
 			fflush(session_output(s));
-			sb_free(&note);
 			o->ran = true;
+			o->failed = rc < 0;
 		} else if (c->kind == NB_SQL) {
 			/* each cell starts with bail on: `.bail off` in a cell lets
 			 * that cell's errors pass (an expected error, in a test) */
 			s->bail = true;
+			/* a chart cell after this one draws this cell's last result */
+			rowset_free(s->last);
+			s->last = NULL;
+			s->last_rows = 0;
 			int rc = session_run(s, code, shown, c->first);
 			fflush(session_output(s));
 			o->ran = true;

@@ -735,7 +735,8 @@ nb_test_file(const char *path, const char *shown, struct nb_test_totals *t)
 	for (int i = 0; i < nb->ncells; i++) {
 		const struct nb_cell *c = &nb->cells[i];
 		const struct nb_cell_out *o = &r.outs[i];
-		if (c->kind != NB_SQL || !o->ran)
+		/* chart cells have no expected block; one that fails is a failure */
+		if (!o->ran || c->kind == NB_MD || (c->kind == NB_CHART && !o->failed))
 			continue;
 		char lb[64];
 		char *what = xasprintf("%s:%d %s", shown, c->marker ? c->marker : c->first, nb_cell_label(c, lb, sizeof lb));

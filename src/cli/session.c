@@ -49,7 +49,7 @@ session_free(struct session *s)
 	if (s == NULL)
 		return;
 	wb_notice_set(NULL, NULL);   /* notices go to stderr again */
-	render_sink_free(s->sink);
+	session_keep_sink_free(s->sink);
 	if (s->redirect)
 		fclose(s->redirect);
 	free(s->redirect_path);
@@ -75,7 +75,7 @@ session_output(struct session *s)
 void
 session_reset_sink(struct session *s)
 {
-	render_sink_free(s->sink);
+	session_keep_sink_free(s->sink);
 	FILE *out = session_output(s);
 	struct render_options o = s->render;
 	if (o.max_width == 0 && isatty(fileno(out))) {
@@ -83,7 +83,7 @@ session_reset_sink(struct session *s)
 		if (ioctl(fileno(out), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
 			o.max_width = ws.ws_col;
 	}
-	s->sink = render_sink_new(&o, out);
+	s->sink = session_keep_sink_new(s, render_sink_new(&o, out));   /* keeps s->last */
 }
 
 struct wb_sink *

@@ -65,7 +65,9 @@ struct session {
 	int nparams;
 	size_t pcap;
 	int errors;              /* statements that failed */
-	struct rowset *last;     /* last query result (small ones), for .chart later */
+	struct rowset *last;     /* the last result shown (its first SESSION_LAST_MAX_ROWS
+	                            rows), for .chart and notebook chart cells; NULL: none */
+	int64_t last_rows;       /* rows that result had (last->nrows when all are kept) */
 	/* where the text being run comes from, for error locations */
 	const char *source_name; /* NULL for interactive / -c */
 	int source_line;         /* line of the first character of the text */
@@ -96,6 +98,11 @@ void session_message(struct session *s, const char *fmt, ...) __attribute__((for
 /* Parameters (.param set, -p). */
 int session_set_param(struct session *s, const char *name, const char *value, struct wb_error *err);
 const struct wb_value *session_get_param(struct session *s, const char *name);
+/* session_last.c: the sink that keeps the results the session shows in
+ * s->last, wrapping the renderer `next` (which it owns and frees). */
+#define SESSION_LAST_MAX_ROWS 100000
+struct wb_sink *session_keep_sink_new(struct session *s, struct wb_sink *next);
+void session_keep_sink_free(struct wb_sink *k);
 /* Send a rowset to the current sink as one result. */
 int session_emit(struct session *s, const struct rowset *rs, struct wb_error *err);
 

@@ -6,6 +6,7 @@
  */
 #include "cli/stmt_int.h"
 #include "cli/expect.h"
+#include "cli/stmt_chart.h"
 #include "cli/stream.h"
 #include "store/lake/lake.h"
 #include "core/xmalloc.h"
@@ -27,6 +28,7 @@ stmt_register_exts(void)
 	stmt_register_stats();
 	stmt_register_ml();
 	stmt_register_stream();
+	stmt_register_chart();
 }
 
 /* ------------------------------------------------------------ targets */

@@ -177,12 +177,22 @@ user_run_done(struct tui_app *app, struct tui_job *job)
 	/* opened from a list (catalog, history): the result is where to go on */
 	if (job->focus_result)
 		tui_focus(app, TUI_PANE_RESULT);
+	/* Enter cleared the editor for the next statement; a failed one comes
+	 * back to be fixed */
+	if (run->errors > 0 && !run->cancelled && job->cleared && tui_editor_text(app->ed)[0] == '\0')
+		tui_editor_set_text(app->ed, job->sql);
 	/* statements may have created, dropped or trained something */
 	tui_tree_refresh(app);
 }
 
 void
 tui_run_user_sql(struct tui_app *app, const char *sql, bool show_in_editor)
+{
+	tui_run_sql_job(app, sql, show_in_editor, false);
+}
+
+void
+tui_run_sql_job(struct tui_app *app, const char *sql, bool show_in_editor, bool cleared)
 {
 	if (show_in_editor) {
 		const char *draft = tui_editor_text(app->ed);
@@ -193,6 +203,7 @@ tui_run_user_sql(struct tui_app *app, const char *sql, bool show_in_editor)
 	tui_editor_remember(app->ed, sql);
 	struct tui_job *job = tui_job_new("the statement", sql, NULL, user_run_done, NULL);
 	job->focus_result = show_in_editor;
+	job->cleared = cleared;
 	tui_job_start(app, job);
 }
 

@@ -17,14 +17,14 @@ static bool utf8_mode;
 static attr_t styles[TUI_ST__COUNT];
 
 static const struct tui_glyphs glyphs_utf8 = {
-	"─", "│", "┌", "┐", "└", "┘", "├", "┤",
+	"─", "│", "┌", "┐", "└", "┘", "├", "┤", "║",
 	"▾", "▸", " ", "…", "↑", "↓",
 	{" ", "▏", "▎", "▍", "▌", "▋", "▊", "▉", "█"},
 	{"⠋", "⠙", "⠸", "⠴"},
 };
 
 static const struct tui_glyphs glyphs_ascii = {
-	"-", "|", "+", "+", "+", "+", "+", "+",
+	"-", "|", "+", "+", "+", "+", "+", "+", "#",
 	"v", ">", " ", "~", "^", "v",
 	{" ", " ", " ", " ", "#", "#", "#", "#", "#"},
 	{"-", "\\", "|", "/"},
@@ -114,6 +114,7 @@ ascii_for(uint32_t cp)
 	case 0x2193: return 'v';
 	case 0x2500: return '-';
 	case 0x2502: return '|';
+	case 0x2551: return '#';
 	case 0x250C: case 0x2510: case 0x2514: case 0x2518: case 0x251C: case 0x2524: return '+';
 	case 0x25B8: return '>';
 	case 0x25BE: return 'v';

@@ -481,7 +481,7 @@ tui_editor_key(struct tui_editor *ed, struct tui_app *app, int key, enum tui_act
 		if (enter_runs(ed)) {
 			char *text = xstrdup(sb_str(&ed->text));
 			tui_editor_set_text(ed, "");
-			tui_run_user_sql(app, text, false);
+			tui_run_sql_job(app, text, false, true);
 			free(text);
 			break;
 		}

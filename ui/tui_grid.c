@@ -46,6 +46,8 @@ struct grid_view {
 	int col, left;           /* cursor column, first shown column */
 	int *width;
 	int *sampled;            /* widths from the sample (for _ again) */
+	int *order;              /* real columns in display order: frozen ones first */
+	int nfrozen;
 	int sort_col;            /* -1: the query's order */
 	bool sort_desc;
 	pcre2_code *re;
@@ -57,6 +59,7 @@ struct grid_view {
 };
 
 static const struct tui_view_ops grid_ops;
+static void grid_freeze(struct tui_app *app, struct grid_view *g, int c);
 
 static int64_t
 nrows(const struct grid_view *g)
@@ -117,10 +120,17 @@ tui_grid_new(struct tui_app *app, struct tui_table *t, enum tui_grid_kind kind, 
 	int ncol = t->rs->ncol > 0 ? t->rs->ncol : 1;
 	g->width = xcalloc((size_t)ncol, sizeof *g->width);
 	g->sampled = xcalloc((size_t)ncol, sizeof *g->sampled);
+	g->order = xcalloc((size_t)ncol, sizeof *g->order);
+	for (int c = 0; c < ncol; c++)
+		g->order[c] = c;
 	g->sort_col = -1;
 	g->rank_col = -1;
 	g->rownum = kind == TUI_GRID_RUNS;
 	sample_widths(g);
+	if (kind == TUI_GRID_RUNS)
+		for (int c = 0; c < t->rs->ncol; c++)
+			if (strcmp(t->rs->names[c], "run_name") == 0)
+				grid_freeze(app, g, c);
 	return &g->base;
 }
 
@@ -171,6 +181,7 @@ grid_free(struct tui_view *v)
 	free(g->idx);
 	free(g->width);
 	free(g->sampled);
+	free(g->order);
 	if (g->re)
 		pcre2_code_free(g->re);
 	free(g->pattern);
@@ -194,7 +205,28 @@ gutter_width(const struct grid_view *g)
 	return render_group_digits(nrows(g), b) + 1;
 }
 
-/* Keep the cursor on screen: rows of `page`, columns within `avail`. */
+/* Position of real column c in the display order. */
+static int
+pos_of(const struct grid_view *g, int c)
+{
+	for (int p = 0; p < g->t->rs->ncol; p++)
+		if (g->order[p] == c)
+			return p;
+	return 0;
+}
+
+static int
+frozen_width(const struct grid_view *g)
+{
+	int w = 0;
+	for (int p = 0; p < g->nfrozen; p++)
+		w += g->width[g->order[p]] + 3;
+	return w;
+}
+
+/* Keep the cursor on screen: rows of `page`, columns within `avail`
+ * (the frozen columns first, then the scrolled ones from g->left, a
+ * position in the display order). */
 static void
 scroll_into_view(struct grid_view *g, int page, int avail)
 {
@@ -218,16 +250,39 @@ scroll_into_view(struct grid_view *g, int page, int avail)
 		g->col = ncol - 1;
 	if (g->col < 0)
 		g->col = 0;
-	if (g->col < g->left)
-		g->left = g->col;
+	if (g->left < g->nfrozen)
+		g->left = g->nfrozen;
+	int cp = pos_of(g, g->col);
+	if (cp < g->nfrozen)
+		return;
+	if (cp < g->left)
+		g->left = cp;
+	avail -= frozen_width(g);
 	for (;;) {
 		int used = 0;
-		for (int c = g->left; c <= g->col; c++)
-			used += g->width[c] + 3;
-		if (used <= avail || g->left >= g->col)
+		for (int p = g->left; p <= cp; p++)
+			used += g->width[g->order[p]] + 3;
+		if (used <= avail || g->left >= cp)
 			break;
 		g->left++;
 	}
+}
+
+/* The real columns on screen, in the order they are drawn; returns how
+ * many (into cols, which has room for every column). */
+static int
+shown_columns(const struct grid_view *g, int avail, int *cols)
+{
+	int n = 0, used = 0;
+	for (int p = 0; p < g->nfrozen && used < avail; p++) {
+		cols[n++] = g->order[p];
+		used += g->width[g->order[p]] + 3;
+	}
+	for (int p = g->left; p < g->t->rs->ncol && used < avail; p++) {
+		cols[n++] = g->order[p];
+		used += g->width[g->order[p]] + 3;
+	}
+	return n;
 }
 
 /* Widen the columns on screen to what their shown cells need (up to the
@@ -238,10 +293,12 @@ grow_widths(struct grid_view *g, int page, int avail)
 {
 	const struct rowset *rs = g->t->rs;
 	struct strbuf sb = STRBUF_INIT;
-	int used = 0;
-	for (int c = g->left; c < rs->ncol && used < avail; c++) {
+	int *cols = xcalloc((size_t)rs->ncol, sizeof *cols);
+	int nc = shown_columns(g, avail, cols);
+	for (int k = 0; k < nc; k++) {
+		int c = cols[k];
 		if (g->width[c] != g->sampled[c])
-			goto next;      /* fitted by hand (_) */
+			continue;       /* fitted by hand (_) */
 		int w = g->width[c];
 		int hw = tui_width(rs->names[c], strlen(rs->names[c])) + (g->sort_col == c);
 		if (hw > w)
@@ -256,9 +313,8 @@ grow_widths(struct grid_view *g, int page, int avail)
 		if (w > MAX_COL_WIDTH)
 			w = MAX_COL_WIDTH;
 		g->width[c] = g->sampled[c] = w;
-	next:
-		used += g->width[c] + 3;
 	}
+	free(cols);
 	sb_free(&sb);
 }
 
@@ -278,11 +334,14 @@ grid_draw(struct tui_view *v, struct tui_app *app, struct tui_rect r, bool focus
 	scroll_into_view(g, page, r.w - gut);
 	grow_widths(g, page, r.w - gut);
 	scroll_into_view(g, page, r.w - gut);
+	int *cols = xcalloc((size_t)rs->ncol, sizeof *cols);
+	int nc = shown_columns(g, r.w - gut, cols);
 	/* header */
 	int x = r.x + gut;
 	int xend = r.x + r.w;
 	attr_t ha = tui_attr(TUI_ST_HEADER);
-	for (int c = g->left; c < rs->ncol && x < xend; c++) {
+	for (int k = 0; k < nc && x < xend; k++) {
+		int c = cols[k];
 		int w = g->width[c];
 		char name[256];
 		snprintf(name, sizeof name, "%s%s", rs->names[c],
@@ -291,7 +350,7 @@ grid_draw(struct tui_view *v, struct tui_app *app, struct tui_rect r, bool focus
 		attr_t a = ha | (c == g->col ? A_UNDERLINE : 0);
 		tui_put_cell(r.y, x + 1, cw, name, strlen(name), is_numeric(rs->types[c]), a);
 		if (x + w + 2 < xend)
-			tui_puts(r.y, x + w + 2, 1, gl->v, tui_attr(TUI_ST_DIM));
+			tui_puts(r.y, x + w + 2, 1, k + 1 == g->nfrozen ? gl->v2 : gl->v, tui_attr(TUI_ST_DIM));
 		x += w + 3;
 	}
 	/* rows */
@@ -312,7 +371,8 @@ grid_draw(struct tui_view *v, struct tui_app *app, struct tui_rect r, bool focus
 			tui_put_cell(y, r.x, gut - 1, num, strlen(num), true, cur ? rowa : tui_attr(TUI_ST_DIM));
 		}
 		x = r.x + gut;
-		for (int c = g->left; c < rs->ncol && x < xend; c++) {
+		for (int k = 0; k < nc && x < xend; k++) {
+			int c = cols[k];
 			int w = g->width[c];
 			bool null;
 			sb_clear(&sb);
@@ -327,10 +387,11 @@ grid_draw(struct tui_view *v, struct tui_app *app, struct tui_rect r, bool focus
 			int cw = w < xend - x - 1 ? w : xend - x - 1;
 			tui_put_cell(y, x + 1, cw, sb_str(&sb), sb.len, is_numeric(rs->types[c]) && !null, a);
 			if (x + w + 2 < xend)
-				tui_puts(y, x + w + 2, 1, gl->v, cur ? rowa : tui_attr(TUI_ST_DIM));
+				tui_puts(y, x + w + 2, 1, k + 1 == g->nfrozen ? gl->v2 : gl->v, cur ? rowa : tui_attr(TUI_ST_DIM));
 			x += w + 3;
 		}
 	}
+	free(cols);
 	if (n == 0)
 		tui_puts(r.y + 1, r.x + 1, r.w - 1, "(no rows)", tui_attr(TUI_ST_DIM));
 	if (md)
@@ -346,6 +407,23 @@ grid_draw(struct tui_view *v, struct tui_app *app, struct tui_rect r, bool focus
 		pn = r.w - 2;
 	if (pn > 0)
 		tui_puts(r.y + r.h, r.x + r.w - pn, pn, pos, tui_attr(focused ? TUI_ST_BORDER_FOCUS : TUI_ST_BORDER));
+}
+
+/* ! on a column: freeze it at the left (as a key column), or unfreeze it. */
+static void
+grid_freeze(struct tui_app *app, struct grid_view *g, int c)
+{
+	int p = pos_of(g, c);
+	if (p < g->nfrozen) {
+		/* back among the others, after the frozen ones */
+		memmove(g->order + p, g->order + p + 1, sizeof *g->order * (size_t)(g->nfrozen - p - 1));
+		g->order[g->nfrozen - 1] = c;
+		g->nfrozen--;
+	} else {
+		memmove(g->order + g->nfrozen + 1, g->order + g->nfrozen, sizeof *g->order * (size_t)(p - g->nfrozen));
+		g->order[g->nfrozen++] = c;
+	}
+	g->left = g->nfrozen;
 }
 
 static void
@@ -364,8 +442,14 @@ grid_title(struct tui_view *v, struct strbuf *out)
 		sb_printf(out, " · %s row%s", n, nrows(g) == 1 ? "" : "s");
 	}
 	sb_printf(out, " × %d col%s", t->rs->ncol, t->rs->ncol == 1 ? "" : "s");
-	if (g->sort_col >= 0)
+	if (g->sort_col >= 0 && g->kind == TUI_GRID_RUNS && g->sort_col == g->rank_col) {
+		bool desc;
+		sb_printf(out, " · ranked by %s, %s", t->rs->names[g->sort_col], tui_runs_metric_dir(t->rs->names[g->sort_col], &desc));
+	} else if (g->sort_col >= 0) {
 		sb_printf(out, " · sorted by %s %s", t->rs->names[g->sort_col], g->sort_desc ? "desc" : "asc");
+	} else if (g->kind == TUI_GRID_RUNS) {
+		sb_puts(out, " · m ranks by a metric");
+	}
 	if (g->pattern)
 		sb_printf(out, " · /%s/", g->pattern);
 	if (g->kind == TUI_GRID_RUNS && g->rank_col >= 0) {
@@ -985,6 +1069,7 @@ freq_open(struct tui_app *app, struct grid_view *f)
 
 struct search_job {
 	struct tui_table *t;
+	int *cols;               /* columns in display order */
 	int64_t *order;          /* shown order (copy), or NULL */
 	int64_t n;
 	int64_t row;
@@ -1028,11 +1113,11 @@ search_work(struct tui_app *app, struct tui_job *job)
 		if ((k & 16383) == 0 && tui_job_cancelled(app))
 			break;
 		sb_clear(&sb);
-		tui_cell_text(sj->t, sj->order ? sj->order[r] : r, c, &sb, NULL);
+		tui_cell_text(sj->t, sj->order ? sj->order[r] : r, sj->cols[c], &sb, NULL);
 		if (cell_matches(sj->re, md, sb_str(&sb), sb.len)) {
 			sj->found = true;
 			sj->frow = r;
-			sj->fcol = c;
+			sj->fcol = sj->cols[c];
 			break;
 		}
 	}
@@ -1046,6 +1131,7 @@ search_job_free(void *arg)
 	struct search_job *sj = arg;
 	tui_table_unref(sj->t);
 	free(sj->order);
+	free(sj->cols);
 	pcre2_code_free(sj->re);
 	free(sj);
 }
@@ -1086,7 +1172,9 @@ grid_search(struct tui_app *app, struct grid_view *g, int dir)
 			sj->order[i] = row_at(g, i);
 	}
 	sj->row = g->row;
-	sj->col = g->col;
+	sj->col = pos_of(g, g->col);
+	sj->cols = xmalloc(sizeof *sj->cols * (size_t)(g->t->rs->ncol ? g->t->rs->ncol : 1));
+	memcpy(sj->cols, g->order, sizeof *sj->cols * (size_t)g->t->rs->ncol);
 	sj->dir = dir;
 	sj->re = pcre2_code_copy(g->re);
 	struct tui_job *job = tui_job_new("searching", NULL, search_work, search_done, sj);
@@ -1218,8 +1306,14 @@ grid_key(struct tui_view *v, struct tui_app *app, enum tui_action a)
 	case TUI_A_PAGE_DOWN: g->row += page; g->top += page; break;
 	case TUI_A_TOP: g->row = 0; break;
 	case TUI_A_BOTTOM: g->row = n - 1; break;
-	case TUI_A_LEFT: g->col--; break;
-	case TUI_A_RIGHT: g->col++; break;
+	case TUI_A_LEFT:
+	case TUI_A_RIGHT: {
+		int p = pos_of(g, g->col) + (a == TUI_A_RIGHT ? 1 : -1);
+		if (p >= 0 && p < g->t->rs->ncol)
+			g->col = g->order[p];
+		break;
+	}
+	case TUI_A_FREEZE: grid_freeze(app, g, g->col); return 1;
 	case TUI_A_SORT_ASC: grid_sort(app, g, false); return 1;
 	case TUI_A_SORT_DESC: grid_sort(app, g, true); return 1;
 	case TUI_A_SEARCH:

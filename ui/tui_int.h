@@ -130,6 +130,7 @@ enum tui_scope {
 	    "in a frequency table, the rows with that value", TUI_ENTER, 0, 0) \
 	A(FIT, GRID, "fit the current column to its values (again: back to the sampled width)", '_', 0, 0) \
 	A(ROWNUM, GRID, "show or hide row numbers", '#', 0, 0) \
+	A(FREEZE, GRID, "keep the current column at the left while scrolling (again: let it go)", '!', 0, 0) \
 	A(PREV_RESULT, GRID, "previous result of the last run", '<', 0, 0) \
 	A(NEXT_RESULT, GRID, "next result of the last run", '>', 0, 0) \
 	A(CHART, GRID, "chart the current column against the first one", '.', 0, 0) \
@@ -203,6 +204,7 @@ enum tui_style {
 /* Glyphs: Unicode lines in a UTF-8 locale, ASCII otherwise. */
 struct tui_glyphs {
 	const char *h, *v, *tl, *tr, *bl, *br, *ltee, *rtee;
+	const char *v2;                     /* after the frozen columns */
 	const char *open, *closed, *leaf;   /* tree markers */
 	const char *ell;                    /* a cut value */
 	const char *up, *down;              /* sort direction */
@@ -354,6 +356,7 @@ struct tui_job {
 	uint64_t target;          /* the view the outcome belongs to (0: none) */
 	bool quiet;               /* a catalog refresh: not the user's */
 	bool focus_result;        /* opened from a list: focus the result when done */
+	bool cleared;             /* Enter took the text out of the editor */
 	char label[48];           /* "running", "sorting" */
 	struct tui_run *run;      /* what it produced (tables, log) */
 	int64_t t0;
@@ -379,9 +382,14 @@ int64_t tui_job_rows(struct tui_app *app);
 bool tui_job_cancelled(struct tui_app *app);
 void tui_job_free(struct tui_job *job);
 
-/* Run SQL the user sees: shown in the editor (the draft goes to the
- * history), run, results in the result pane. */
-void tui_run_user_sql(struct tui_app *app, const char *sql, bool keep_text);
+/* Run SQL for the user, results in the result pane (the text goes to the
+ * history). show_in_editor: the SQL replaces the editor's text (the draft
+ * goes to the history) and the result pane gets the focus - what the
+ * catalog and history views do, so that the SQL they run can be edited. */
+void tui_run_user_sql(struct tui_app *app, const char *sql, bool show_in_editor);
+/* The same; cleared: the editor was emptied for it (Enter), and gets the
+ * text back if it fails. */
+void tui_run_sql_job(struct tui_app *app, const char *sql, bool show_in_editor, bool cleared);
 
 /* ------------------------------------------------------------ editor */
 

@@ -100,7 +100,7 @@ tui_view_for_table(struct tui_app *app, struct tui_table *t)
 	if (tui_sql_starts(t->sql, "DESCRIBE", "HISTORY") || tui_sql_starts(t->sql, "DESC", "HISTORY")) {
 		char *name = tui_history_table(t->sql);
 		struct strbuf l = STRBUF_INIT;
-		sb_printf(&l, "History of %s (Enter: the table as of a version)", name ? name : "?");
+		sb_printf(&l, "History of %s (Enter: as of that version)", name ? name : "?");
 		struct tui_view *v = tui_grid_new(app, t, TUI_GRID_HISTORY, sb_str(&l));
 		tui_grid_set_source(v, name);
 		free(name);
@@ -108,7 +108,7 @@ tui_view_for_table(struct tui_app *app, struct tui_table *t)
 		return v;
 	}
 	if (tui_sql_starts(t->sql, "SHOW", "RUNS"))
-		return tui_grid_new(app, t, TUI_GRID_RUNS, "Runs (m: rank by a metric)");
+		return tui_grid_new(app, t, TUI_GRID_RUNS, "Runs");
 	return tui_grid_new(app, t, TUI_GRID_PLAIN, label);
 }
 

@@ -118,10 +118,10 @@ tui_show_run(struct tui_app *app, struct tui_run *run)
 	if (run->ntables > 0) {
 		tui_show_table(app, run->ntables - 1);
 		if (run->errors > 0)
-			tui_push(app, tui_text_new(app, "Messages", sb_str(&run->log), -1));
+			tui_push(app, tui_text_new(app, "Messages", sb_str(&run->log), 2));
 	} else {
 		const char *log = run->log.len ? sb_str(&run->log) : run->cancelled ? "Cancelled.\n" : "Done.\n";
-		app->top = tui_text_new(app, "Messages", log, -1);
+		app->top = tui_text_new(app, "Messages", log, 2);
 	}
 }
 
@@ -434,7 +434,7 @@ global_action(struct tui_app *app, enum tui_action a)
 			tui_status(app, false, "Nothing has run yet");
 			break;
 		}
-		tui_push(app, tui_text_new(app, "Messages", app->last->log.len ? sb_str(&app->last->log) : "(none)\n", -1));
+		tui_push(app, tui_text_new(app, "Messages", app->last->log.len ? sb_str(&app->last->log) : "(none)\n", 2));
 		break;
 	case TUI_A_TOGGLE_CATALOG:
 		app->show_catalog = !app->show_catalog;

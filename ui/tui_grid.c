@@ -401,12 +401,12 @@ grid_draw(struct tui_view *v, struct tui_app *app, struct tui_rect r, bool focus
 	char pos[200], a[32], b[32];
 	render_group_digits(n ? g->row + 1 : 0, a);
 	render_group_digits(n, b);
-	int pn = snprintf(pos, sizeof pos, " row %s of %s %s %s %s ", a, b, gl->h, rs->names[g->col],
-	    type_name(rs->types[g->col]));
-	if (pn > r.w - 2)
-		pn = r.w - 2;
-	if (pn > 0)
-		tui_puts(r.y + r.h, r.x + r.w - pn, pn, pos, tui_attr(focused ? TUI_ST_BORDER_FOCUS : TUI_ST_BORDER));
+	snprintf(pos, sizeof pos, " row %s of %s %s %s %s ", a, b, gl->h, rs->names[g->col], type_name(rs->types[g->col]));
+	int pw = tui_width(pos, strlen(pos));
+	if (pw > r.w - 2)
+		pw = r.w - 2;
+	if (pw > 0)
+		tui_puts(r.y + r.h, r.x + r.w - pw - 1, pw, pos, tui_attr(focused ? TUI_ST_BORDER_FOCUS : TUI_ST_BORDER));
 }
 
 /* ! on a column: freeze it at the left (as a key column), or unfreeze it. */
@@ -640,8 +640,13 @@ sort_done(struct tui_app *app, struct tui_job *job)
 			g->row = i;
 			break;
 		}
-	tui_status(app, false, "Sorted by %s, %s (in memory; NULLs last)", g->t->rs->names[sj->col],
-	    sj->desc ? "descending" : "ascending");
+	bool desc;
+	if (g->kind == TUI_GRID_RUNS && g->rank_col == sj->col)
+		tui_status(app, false, "Ranked by %s, %s", g->t->rs->names[sj->col],
+		    tui_runs_metric_dir(g->t->rs->names[sj->col], &desc));
+	else
+		tui_status(app, false, "Sorted by %s, %s (in memory; NULLs last)", g->t->rs->names[sj->col],
+		    sj->desc ? "descending" : "ascending");
 }
 
 static void
@@ -652,7 +657,7 @@ sql_view_done(struct tui_app *app, struct tui_job *job)
 	if (run->errors > 0 || run->ntables == 0) {
 		tui_status(app, true, "Error: %s", run->error ? run->error : run->cancelled ? "cancelled" : "no result");
 		if (run->log.len)
-			tui_push(app, tui_text_new(app, "Messages", sb_str(&run->log), -1));
+			tui_push(app, tui_text_new(app, "Messages", sb_str(&run->log), 2));
 		return;
 	}
 	struct tui_table *t = run->tables[run->ntables - 1];
@@ -690,10 +695,17 @@ grid_sort(struct tui_app *app, struct grid_view *g, bool desc)
 	if (rs->ncol == 0)
 		return;
 	if (g->sort_col == g->col && g->sort_desc == desc) {
-		/* the same sort again: back to the query's order */
+		/* the same sort again: back to the query's order, the cursor
+		 * staying on its row */
+		int64_t cur = nrows(g) ? row_at(g, g->row) : 0;
 		free(g->idx);
 		g->idx = NULL;
 		g->sort_col = -1;
+		for (int64_t i = 0; i < nrows(g); i++)
+			if (row_at(g, i) == cur) {
+				g->row = i;
+				break;
+			}
 		tui_status(app, false, "In the query's order");
 		return;
 	}
@@ -1076,6 +1088,7 @@ struct search_job {
 	int col;
 	int dir;
 	pcre2_code *re;
+	char *pattern;
 	bool found;
 	bool wrapped;
 	int64_t frow;
@@ -1132,6 +1145,7 @@ search_job_free(void *arg)
 	tui_table_unref(sj->t);
 	free(sj->order);
 	free(sj->cols);
+	free(sj->pattern);
 	pcre2_code_free(sj->re);
 	free(sj);
 }
@@ -1144,15 +1158,14 @@ search_done(struct tui_app *app, struct tui_job *job)
 	if (g == NULL)
 		return;
 	if (!sj->found) {
-		tui_status(app, true, "%s /%s/", tui_job_cancelled(app) ? "Search cancelled:" : "No match for",
-		    g->pattern ? g->pattern : "");
+		tui_status(app, true, "%s /%s/", tui_job_cancelled(app) ? "Search cancelled:" : "No match for", sj->pattern);
 		return;
 	}
 	g->row = sj->frow;
 	g->col = sj->fcol;
 	char n[32];
 	render_group_digits(sj->frow + 1, n);
-	tui_status(app, false, "/%s/ at row %s, %s%s", g->pattern, n, g->t->rs->names[sj->fcol],
+	tui_status(app, false, "/%s/ at row %s, %s%s", sj->pattern, n, g->t->rs->names[sj->fcol],
 	    sj->wrapped ? " (search wrapped around)" : "");
 }
 
@@ -1177,6 +1190,7 @@ grid_search(struct tui_app *app, struct grid_view *g, int dir)
 	memcpy(sj->cols, g->order, sizeof *sj->cols * (size_t)g->t->rs->ncol);
 	sj->dir = dir;
 	sj->re = pcre2_code_copy(g->re);
+	sj->pattern = xstrdup(g->pattern);
 	struct tui_job *job = tui_job_new("searching", NULL, search_work, search_done, sj);
 	job->free_arg = search_job_free;
 	job->target = g->base.id;
@@ -1189,6 +1203,10 @@ search_accept(struct tui_app *app, const char *text, void *arg)
 	struct grid_view *g = (struct grid_view *)tui_find_view(app, (uint64_t)(uintptr_t)arg);
 	if (g == NULL || *text == '\0')
 		return;
+	if (tui_job_busy(app) && !app->job->quiet) {
+		tui_status(app, true, "busy: %s is still running (Ctrl-C cancels it)", app->job->label);
+		return;
+	}
 	/* smart case: a pattern without capitals ignores case */
 	uint32_t opts = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF;
 	bool upper = false;

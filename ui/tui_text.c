@@ -57,8 +57,10 @@ layout(struct text_view *t, int w)
 			off += skip;
 			rest -= skip;
 		}
+		/* an error's statement line and its caret stay as they are */
+		bool keep = strncmp(t->text + off, "LINE ", 5) == 0 || strspn(t->text + off, " ^") == rest;
 		int indent = 0;
-		while (t->wrap_indent >= 0 && !heading && tui_width(t->text + off, rest) > w - indent && w - indent > 10) {
+		while (t->wrap_indent >= 0 && !heading && !keep && tui_width(t->text + off, rest) > w - indent && w - indent > 10) {
 			size_t fit = tui_fit(t->text + off, rest, w - indent);
 			size_t cut = fit;
 			while (cut > 0 && t->text[off + cut] != ' ')

@@ -247,6 +247,29 @@ add_table(struct tui_tree *t, int64_t row, const char *schema)
 	free(rows);
 }
 
+static void
+add_schema(struct tui_tree *t, const char *cat, const char *schema)
+{
+	int ntab = 0;
+	for (int64_t r = 0; t->tables && r < t->tables->rs->nrows; r++) {
+		char *ts = cell(t->tables, r, "schema");
+		ntab += ts && strcmp(ts, schema) == 0;
+		free(ts);
+	}
+	char detail[32], key[300];
+	snprintf(detail, sizeof detail, "%d", ntab);
+	snprintf(key, sizeof key, "s:%s.%s", cat, schema);
+	add(t, N_SCHEMA, 1, schema, detail, key, schema, true);
+	if (!t->n[t->count - 1].open)
+		return;
+	for (int64_t r = 0; t->tables && r < t->tables->rs->nrows; r++) {
+		char *ts = cell(t->tables, r, "schema");
+		if (ts && strcmp(ts, schema) == 0)
+			add_table(t, r, schema);
+		free(ts);
+	}
+}
+
 /* Rebuild the shown nodes from the loaded tables and the open set,
  * keeping the cursor on the node it was on. */
 static void
@@ -282,28 +305,29 @@ rebuild(struct tui_tree *t)
 			for (int64_t j = 0; j < ss->nrows; j++) {
 				char *c2 = cell(t->schemas, j, "catalog");
 				char *schema = cell(t->schemas, j, "schema");
-				if (c2 && schema && strcmp(c2, cat) == 0) {
-					int ntab = 0;
-					for (int64_t r = 0; t->tables && r < t->tables->rs->nrows; r++) {
-						char *ts = cell(t->tables, r, "schema");
-						ntab += ts && strcmp(ts, schema) == 0;
-						free(ts);
-					}
-					char detail[32];
-					snprintf(detail, sizeof detail, "%d", ntab);
-					snprintf(key, sizeof key, "s:%s.%s", cat, schema);
-					add(t, N_SCHEMA, 1, schema, detail, key, schema, true);
-					if (t->n[t->count - 1].open) {
-						for (int64_t r = 0; t->tables && r < t->tables->rs->nrows; r++) {
-							char *ts = cell(t->tables, r, "schema");
-							if (ts && strcmp(ts, schema) == 0)
-								add_table(t, r, schema);
-							free(ts);
-						}
-					}
-				}
+				if (c2 && schema && strcmp(c2, cat) == 0)
+					add_schema(t, cat, schema);
 				free(c2);
 				free(schema);
+			}
+			/* schemas SHOW SCHEMAS does not list (temp) hold tables too:
+			 * under the first catalog */
+			for (int64_t r = 0; i == 0 && t->tables && r < t->tables->rs->nrows; r++) {
+				char *ts = cell(t->tables, r, "schema");
+				bool known = ts == NULL;
+				for (int64_t j = 0; j < ss->nrows && !known; j++) {
+					char *s2 = cell(t->schemas, j, "schema");
+					known = s2 && strcmp(s2, ts) == 0;
+					free(s2);
+				}
+				for (int64_t q = 0; q < r && !known; q++) {
+					char *t2 = cell(t->tables, q, "schema");
+					known = t2 && strcmp(t2, ts) == 0;
+					free(t2);
+				}
+				if (!known)
+					add_schema(t, cat, ts);
+				free(ts);
 			}
 			free(cat);
 		}
@@ -534,7 +558,7 @@ tui_tree_draw(struct tui_tree *t, struct tui_app *app, struct tui_rect r, bool f
 		used += tui_puts(y, r.x + 1 + used, w - used, " ", a);
 		int dw = n->detail ? tui_width(n->detail, strlen(n->detail)) : 0;
 		int room = w - used - (dw ? dw + 1 : 0);
-		if (room < 4) {
+		if (room < 2) {
 			room = w - used;
 			dw = 0;
 		}

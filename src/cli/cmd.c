@@ -532,13 +532,13 @@ static const struct cmd cmd_table[] = {
 	    .summary = "show the current settings", .exec = cmd_show},
 	{.name = "tables", .args = "[PATTERN]", .minargs = 0, .maxargs = 1, .complete = "table",
 	    .summary = "list tables and views (PATTERN uses % and _ or *)", .exec = cmd_tables},
+	{.name = "timer", .args = "on|off", .minargs = 1, .maxargs = 1, .complete = "onoff",
+	    .summary = "print the run time of each statement", .exec = cmd_timer},
 	{.name = "tui", .args = NULL, .minargs = 0, .maxargs = 0,
 	    .summary = "open the full-screen workbench on this session (as wb tui)",
 	    .help = "The catalog, a SQL editor and a result grid on the whole terminal, with the session's tables, "
 		"settings and parameters; C-q comes back. See wb-tui(1). Needs a terminal.",
 	    .exec = cmd_tui},
-	{.name = "timer", .args = "on|off", .minargs = 1, .maxargs = 1, .complete = "onoff",
-	    .summary = "print the run time of each statement", .exec = cmd_timer},
 };
 
 #define NCMD (int)(sizeof cmd_table / sizeof cmd_table[0])

@@ -34,7 +34,7 @@ tui_start
 t "SELECT count(*) FROM range(100000000) a, range(100000000) b;"
 k Enter
 wait_for "running the statement"; ok $? "a long query shows that it runs, with elapsed time"
-wait_for "(Ctrl-C cancels)"; ok $? "and how to cancel it"
+wait_for "C-c cancels  F1 help"; ok $? "and how to cancel it"
 k C-c
 wait_for "Cancelled after"; ok $? "Ctrl-C cancels it"
 wait_for "Error: interrupted"; ok $? "the statement reports the interruption"

@@ -151,7 +151,11 @@ run_status(struct tui_app *app, struct tui_run *run)
 		}
 		return;
 	}
-	/* the last line of the log ("Table t created ...") */
+	if (run->message != NULL) {
+		tui_status(app, false, "%s (%s)", run->message, secs);
+		return;
+	}
+	/* text a dot-command wrote: its last line */
 	const char *log = sb_str(&run->log);
 	size_t len = run->log.len;
 	while (len > 0 && log[len - 1] == '\n')
@@ -281,11 +285,12 @@ draw_status(struct tui_app *app)
 		tui_prompt_draw(app, r);
 		return;
 	}
-	const char *hints = "F1 help  F5 run  C-q quit ";
+	bool running = app->job != NULL && !app->job->quiet;
+	const char *hints = running ? "C-c cancels  F1 help " : "F1 help  F5 run  C-q quit ";
 	int hw = (int)strlen(hints);
 	int room = r.w - (r.w > hw + 20 ? hw : 0) - 1;
 	char line[600];
-	if (app->job != NULL && !app->job->quiet) {
+	if (running) {
 		const struct tui_glyphs *g = tui_glyphs();
 		double secs = (double)(dt_now_ms() - app->job->t0) / 1000.0;
 		char rows[32], prog[256];
@@ -296,8 +301,7 @@ draw_status(struct tui_app *app)
 		if (tui_job_rows(app) > 0)
 			n += snprintf(line + n, sizeof line - (size_t)n, " · %s rows", rows);
 		if (pn > 0)
-			n += snprintf(line + n, sizeof line - (size_t)n, " · %s", prog);
-		snprintf(line + n, sizeof line - (size_t)n, "  (Ctrl-C cancels)");
+			snprintf(line + n, sizeof line - (size_t)n, " · %s", prog);
 		tui_puts(r.y, 0, room, line, a | A_BOLD);
 	} else {
 		snprintf(line, sizeof line, " %s", app->status);
@@ -654,6 +658,25 @@ term_close(struct term_state *ts, struct tui_app *app)
 	free(ts->saved_ctype);
 }
 
+/* A statement that ends the process (exit() from deep inside) must not
+ * leave the terminal raw and its last words in the capture file. */
+static struct term_state *live_term;
+static struct tui_app *live_app;
+
+static void
+emergency_exit(void)
+{
+	if (live_term == NULL)
+		return;
+	struct strbuf rest = STRBUF_INIT;
+	tui_capture_drain(live_app, &rest);
+	term_close(live_term, live_app);
+	live_term = NULL;
+	if (rest.len)
+		fputs(sb_str(&rest), stderr);
+	sb_free(&rest);
+}
+
 static char *
 history_file(const struct tui_options *o)
 {
@@ -693,6 +716,11 @@ tui_run(struct session *s, const struct tui_options *o, struct wb_error *err)
 		return -1;
 	}
 	active = true;
+	static bool registered;
+	if (!registered && atexit(emergency_exit) == 0)
+		registered = true;
+	live_term = &ts;
+	live_app = app;
 	bool was_interactive = s->interactive;
 	s->interactive = true;
 	char *hist = history_file(o);
@@ -771,6 +799,7 @@ tui_run(struct session *s, const struct tui_options *o, struct wb_error *err)
 	tui_editor_free(app->ed);
 	tui_tree_free(app->tree);
 	sb_free(&app->prompt.text);
+	live_term = NULL;
 	term_close(&ts, app);
 	s->interactive = was_interactive;
 	free(app);

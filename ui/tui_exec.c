@@ -86,6 +86,7 @@ tui_run_free(struct tui_run *r)
 	free(r->tables);
 	sb_free(&r->log);
 	free(r->error);
+	free(r->message);
 	free(r);
 }
 
@@ -150,6 +151,12 @@ sink_message(struct wb_sink *base, const char *text)
 	tui_capture_drain(k->app, &k->run->log);
 	sb_puts(&k->run->log, text);
 	sb_putc(&k->run->log, '\n');
+	/* a message's first line says what happened; the lines after it
+	 * ("  training info: ...") are its details */
+	if (text[0] != ' ' && text[0] != '\0') {
+		free(k->run->message);
+		k->run->message = xstrndup(text, strcspn(text, "\n"));
+	}
 }
 
 /* ------------------------------------------------------------ jobs */

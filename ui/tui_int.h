@@ -259,6 +259,7 @@ struct tui_run {
 	struct strbuf log;    /* messages, output and errors in order */
 	int errors;           /* statements that failed */
 	char *error;          /* the last error's message (first line) */
+	char *message;        /* the last message's first line ("Table t created ...") */
 	bool cancelled;
 	int64_t ms;           /* wall time */
 };

@@ -192,6 +192,27 @@ sql_name(struct strbuf *sb, const char *name)
 		tui_quote_ident(sb, name);
 }
 
+/* A row count in few columns, the pane being narrow: 999,999 in full,
+ * then 4.2M, 42M, 1.5G. */
+static void
+compact_count(int64_t v, char *buf, size_t cap)
+{
+	static const char units[] = "kMGT";
+	if (v < 1000000) {
+		char b[32];
+		render_group_digits(v, b);
+		snprintf(buf, cap, "%s", b);
+		return;
+	}
+	double d = (double)v;
+	int u = -1;
+	while (d >= 999.5 && u < 3) {
+		d /= 1000;
+		u++;
+	}
+	snprintf(buf, cap, d < 9.95 ? "%.1f%c" : "%.0f%c", d, units[u]);
+}
+
 static void
 add_table(struct tui_tree *t, int64_t row, const char *schema)
 {
@@ -205,10 +226,8 @@ add_table(struct tui_tree *t, int64_t row, const char *schema)
 	}
 	bool view = kind && strcmp(kind, "view") == 0;
 	char detail[48] = "";
-	if (rows) {
-		int64_t v = strtoll(rows, NULL, 10);
-		render_group_digits(v, detail);
-	} else if (view) {
+	if (rows)
+		compact_count(strtoll(rows, NULL, 10), detail, sizeof detail); else if (view) {
 		snprintf(detail, sizeof detail, "view");
 	}
 	struct strbuf q = STRBUF_INIT, key = STRBUF_INIT;

@@ -395,7 +395,11 @@ in_quotes(const struct tui_editor *ed)
 static void
 complete(struct tui_editor *ed, struct tui_app *app)
 {
-	if (tui_job_busy(app) && !app->job->quiet) {
+	/* completion reads the catalog, which a running statement may change:
+	 * a catalog refresh is short, wait for it; a statement, not */
+	if (tui_job_busy(app) && app->job->quiet)
+		tui_job_wait(app, 2000);
+	if (tui_job_busy(app)) {
 		tui_status(app, false, "Completion reads the catalog: it waits for the running statement (Ctrl-C cancels it)");
 		return;
 	}

@@ -238,6 +238,23 @@ tui_job_busy(struct tui_app *app)
 	return app->job != NULL;
 }
 
+void
+tui_job_wait(struct tui_app *app, int ms)
+{
+	int64_t until = dt_now_ms() + ms;
+	while (app->job != NULL && !atomic_load(&app->job_finished) && dt_now_ms() < until)
+		napms(5);
+	/* reap it, but start nothing queued: the caller is about to use the
+	 * session */
+	struct tui_job *queued = app->queued;
+	app->queued = NULL;
+	tui_job_poll(app);
+	if (app->queued == NULL)
+		app->queued = queued;
+	else
+		tui_job_free(queued);
+}
+
 int64_t
 tui_job_rows(struct tui_app *app)
 {

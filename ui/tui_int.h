@@ -374,6 +374,8 @@ int tui_job_start(struct tui_app *app, struct tui_job *job);
 /* From the UI loop: reap a finished job (its done callback runs). */
 void tui_job_poll(struct tui_app *app);
 bool tui_job_busy(struct tui_app *app);
+/* Wait up to ms for the running job to end (and reap it). */
+void tui_job_wait(struct tui_app *app, int ms);
 /* On the worker, inside a job's work: run sql through the session into
  * job->run (as a SQL job does). Returns session_run's status. */
 int tui_job_sql(struct tui_app *app, struct tui_job *job, const char *sql);

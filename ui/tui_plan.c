@@ -86,7 +86,7 @@ plan_draw(struct tui_view *v, struct tui_app *app, struct tui_rect r, bool focus
 		}
 		right += w[c] + 2;
 	}
-	int lw = r.w - 1 - right;
+	int lw = r.w - 2 - right;     /* a column free before the border */
 	if (lw < 10)
 		lw = 10;
 	attr_t ha = tui_attr(TUI_ST_HEADER);

@@ -2,7 +2,8 @@
 # wb tui: the result grid over a 100,001-row result - scrolling to the end
 # and back, sorting by a column and back, regex search with n, the
 # frequency view of a column and its rows, describe (SUMMARIZE), and a
-# result cut short by --max-rows (sorted and counted through the query).
+# result cut short by --max-rows (sorted and counted through the query),
+# the mouse.
 . "${WB_SRCDIR:-.}/tests/tui_lib.sh"
 tui_begin
 tui_start
@@ -50,5 +51,11 @@ wait_for "Sorted by k asc (by the query)"; ok $? "a result cut short is sorted b
 k q F
 wait_for "Frequency of k in 100,001 rows (by the query)"; ok $? "and counted by the query"
 wait_for " 14286 │"; ok $? "over all its rows"
+k q
+wait_gone "Frequency of k"
+mouse 0 35 14; mouse 3 35 14
+wait_for "row 4 of 1,000 ─ s VARCHAR"; ok $? "a click puts the cursor on the cell under it"
+mouse 65 35 14
+wait_for "row 7 of 1,000 ─ s VARCHAR"; ok $? "the wheel scrolls"
 tui_quit; ok $? "C-q leaves with status 0"
 tui_end

@@ -33,6 +33,12 @@ t() {
 	esac
 }
 screen() { T capture-pane -t w -p 2>/dev/null; }
+# mouse BUTTON X Y: an X10 mouse report (what TERM=tmux-256color's kmous
+# announces) for button 0 (press), 3 (release), 65 (wheel down) at a
+# 0-based screen cell
+mouse() {
+	T send-keys -t w -H 1b 5b 4d "$(printf '%x' $((32 + $1)))" "$(printf '%x' $((33 + $2)))" "$(printf '%x' $((33 + $3)))"
+}
 
 ok() {   # ok STATUS DESCRIPTION
 	n=$((n + 1))

@@ -272,7 +272,8 @@ draw_view_box(struct tui_app *app, struct tui_view *v, struct tui_rect r, bool f
 	v->ops->title(v, &t);
 	tui_box(r, sb_str(&t), focused);
 	sb_free(&t);
-	v->ops->draw(v, app, inner(r), focused);
+	v->at = inner(r);
+	v->ops->draw(v, app, v->at, focused);
 }
 
 static void
@@ -570,6 +571,68 @@ handle_key(struct tui_app *app, int key)
 		global_action(app, g);
 }
 
+/* ------------------------------------------------------------ the mouse */
+
+static bool
+inside(struct tui_rect r, int y, int x)
+{
+	return y >= r.y && y < r.y + r.h && x >= r.x && x < r.x + r.w;
+}
+
+/* A click focuses a pane and puts its cursor on the row (or, in the
+ * editor, the character) clicked; the wheel scrolls what is under it. */
+static void
+handle_mouse(struct tui_app *app)
+{
+	MEVENT ev;
+	if (getmouse(&ev) != OK || app->too_small || tui_prompt_active(app))
+		return;
+	int wheel = 0;
+#ifdef BUTTON5_PRESSED
+	if (ev.bstate & BUTTON5_PRESSED)
+		wheel = 1;
+#endif
+	if (ev.bstate & BUTTON4_PRESSED)
+		wheel = -1;
+	struct tui_view *v = app->overlay ? app->overlay : NULL;
+	enum tui_pane pane;
+	if (v != NULL)
+		pane = TUI_PANE_RESULT;
+	else if (app->show_catalog && inside(app->r_cat, ev.y, ev.x))
+		pane = TUI_PANE_CATALOG;
+	else if (inside(app->r_edit, ev.y, ev.x))
+		pane = TUI_PANE_EDITOR;
+	else if (inside(app->r_res, ev.y, ev.x))
+		pane = TUI_PANE_RESULT, v = app->top;
+	else
+		return;
+	if (app->overlay == NULL) {
+		if (tui_editor_menu_open(app->ed))
+			tui_editor_key(app->ed, app, 0, TUI_A_NONE);     /* closes it */
+		tui_focus(app, pane);
+	}
+	if (wheel != 0) {
+		enum tui_action a = wheel > 0 ? TUI_A_DOWN : TUI_A_UP;
+		for (int i = 0; i < 3; i++) {
+			if (pane == TUI_PANE_CATALOG)
+				tui_tree_key(app->tree, app, a);
+			else if (pane == TUI_PANE_EDITOR)
+				tui_editor_key(app->ed, app, 0, wheel > 0 ? TUI_A_LINE_DOWN : TUI_A_LINE_UP);
+			else if (v != NULL)
+				v->ops->key(v, app, a);
+		}
+		return;
+	}
+	if (!(ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)))
+		return;
+	if (pane == TUI_PANE_CATALOG)
+		tui_tree_click(app->tree, app, ev.y);
+	else if (pane == TUI_PANE_EDITOR)
+		tui_editor_click(app->ed, ev.y, ev.x);
+	else if (v != NULL && v->ops->click != NULL && inside(v->at, ev.y, ev.x))
+		v->ops->click(v, app, ev.y, ev.x);
+}
+
 /* ------------------------------------------------------------ the terminal */
 
 struct term_state {
@@ -630,6 +693,13 @@ term_open(struct term_state *ts, struct tui_app *app, struct wb_error *err)
 	nonl();
 	keypad(stdscr, TRUE);
 	set_escdelay(25);
+	/* clicks and the wheel; Shift still selects text in most terminals */
+	mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED
+#ifdef BUTTON5_PRESSED
+	    | BUTTON5_PRESSED
+#endif
+	    , NULL);
+	mouseinterval(0);
 	tui_draw_init(app->utf8, getenv("NO_COLOR") == NULL);
 	return 0;
 }
@@ -769,6 +839,10 @@ tui_run(struct session *s, const struct tui_options *o, struct wb_error *err)
 		int key = tui_key_from_curses(ret, wc);
 		if (key == TK(KEY_RESIZE)) {
 			layout(app);
+			continue;
+		}
+		if (key == TK(KEY_MOUSE)) {
+			handle_mouse(app);
 			continue;
 		}
 		handle_key(app, key);

@@ -730,3 +730,17 @@ tui_editor_cursor(struct tui_editor *ed, int *y, int *x)
 	if (ed->cx >= ed->r.x + ed->r.w - 1)
 		*x = ed->r.x + ed->r.w - 2;
 }
+
+void
+tui_editor_click(struct tui_editor *ed, int y, int x)
+{
+	int h = ed->r.h - 2;
+	int line = ed->top + (y - (ed->r.y + 1));
+	if (y < ed->r.y + 1 || y >= ed->r.y + 1 + h || line >= nlines(ed))
+		return;
+	int gut = nlines(ed) >= 100 ? 4 : 3;
+	int col = x - (ed->r.x + 1 + gut + 1) + ed->left;
+	goto_line(ed, line, col < 0 ? 0 : col);
+	ed->goal = -1;
+	menu_close(ed);
+}

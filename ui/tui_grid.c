@@ -1394,6 +1394,29 @@ grid_key(struct tui_view *v, struct tui_app *app, enum tui_action a)
 	return 1;
 }
 
+/* A click: that row, and the column under the pointer. */
+static void
+grid_click(struct tui_view *v, struct tui_app *app, int y, int x)
+{
+	struct grid_view *g = (struct grid_view *)v;
+	int64_t r = g->top + (y - v->at.y - 1);
+	if (y > v->at.y && r < nrows(g))
+		g->row = r;
+	int gut = gutter_width(g);
+	int *cols = xcalloc((size_t)(g->t->rs->ncol ? g->t->rs->ncol : 1), sizeof *cols);
+	int nc = shown_columns(g, v->at.w - gut, cols);
+	int cx = v->at.x + gut;
+	for (int k = 0; k < nc; k++) {
+		int w = g->width[cols[k]] + 3;
+		if (x >= cx && x < cx + w) {
+			g->col = cols[k];
+			break;
+		}
+		cx += w;
+	}
+	free(cols);
+}
+
 static const struct tui_view_ops grid_ops = {
 	.name = "grid",
 	.scope = TUI_SC_GRID,
@@ -1401,4 +1424,5 @@ static const struct tui_view_ops grid_ops = {
 	.key = grid_key,
 	.title = grid_title,
 	.free = grid_free,
+	.click = grid_click,
 };

@@ -279,6 +279,8 @@ struct tui_view_ops {
 	int (*key)(struct tui_view *v, struct tui_app *app, enum tui_action a);
 	void (*title)(struct tui_view *v, struct strbuf *out);
 	void (*free)(struct tui_view *v);
+	/* a mouse click at row y, column x of the rect drawn last (NULL: none) */
+	void (*click)(struct tui_view *v, struct tui_app *app, int y, int x);
 };
 
 struct tui_view {
@@ -286,6 +288,7 @@ struct tui_view {
 	struct tui_view *below;
 	uint64_t id;              /* jobs find their target by it */
 	int page;                 /* rows shown at the last draw */
+	struct tui_rect at;       /* where it was drawn last (inside the box) */
 };
 
 /* Push v on the result pane (focuses it). */
@@ -410,6 +413,8 @@ void tui_editor_remember(struct tui_editor *ed, const char *text);   /* into the
 void tui_editor_save_history(struct tui_editor *ed);
 /* Cursor position for the terminal cursor (-1 when hidden). */
 void tui_editor_cursor(struct tui_editor *ed, int *y, int *x);
+/* A click at screen row y, column x inside the editor: the cursor goes there. */
+void tui_editor_click(struct tui_editor *ed, int y, int x);
 /* The completion menu, drawn last (over the other panes). */
 void tui_editor_draw_menu(struct tui_editor *ed, struct tui_app *app);
 
@@ -420,6 +425,7 @@ struct tui_tree *tui_tree_new(void);
 void tui_tree_free(struct tui_tree *t);
 void tui_tree_draw(struct tui_tree *t, struct tui_app *app, struct tui_rect r, bool focused);
 int tui_tree_key(struct tui_tree *t, struct tui_app *app, enum tui_action a);
+void tui_tree_click(struct tui_tree *t, struct tui_app *app, int y);
 /* Reload from the session (a quiet job). */
 void tui_tree_refresh(struct tui_app *app);
 

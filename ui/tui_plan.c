@@ -208,6 +208,18 @@ plan_free(struct tui_view *v)
 	free(p);
 }
 
+static void
+plan_click(struct tui_view *v, struct tui_app *app, int y, int x)
+{
+	struct plan_view *p = (struct plan_view *)v;
+	int k = p->top + (y - v->at.y - 1);
+	if (y > v->at.y && k >= 0 && k < p->nvis) {
+		if (k == p->cur)
+			plan_key(v, app, TUI_A_TOGGLE);   /* a second click folds */
+		p->cur = k;
+	}
+}
+
 static const struct tui_view_ops plan_ops = {
 	.name = "plan",
 	.scope = TUI_SC_PLAN,
@@ -215,6 +227,7 @@ static const struct tui_view_ops plan_ops = {
 	.key = plan_key,
 	.title = plan_title,
 	.free = plan_free,
+	.click = plan_click,
 };
 
 struct tui_view *

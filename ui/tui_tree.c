@@ -38,6 +38,7 @@ struct columns {
 };
 
 struct tui_tree {
+	struct tui_rect at;      /* where the nodes were drawn */
 	struct node *n;
 	int count;
 	size_t cap;
@@ -560,6 +561,7 @@ tui_tree_draw(struct tui_tree *t, struct tui_app *app, struct tui_rect r, bool f
 		t->top = t->count - h;
 	if (t->top < 0)
 		t->top = 0;
+	t->at = (struct tui_rect){r.y + 1, r.x + 1, h, w};
 	const struct tui_glyphs *g = tui_glyphs();
 	for (int i = 0; i < h && t->top + i < t->count; i++) {
 		const struct node *n = &t->n[t->top + i];
@@ -682,4 +684,15 @@ tui_tree_key(struct tui_tree *t, struct tui_app *app, enum tui_action a)
 	if (t->cur < 0)
 		t->cur = 0;
 	return 1;
+}
+
+void
+tui_tree_click(struct tui_tree *t, struct tui_app *app, int y)
+{
+	int i = t->top + (y - t->at.y);
+	if (y >= t->at.y && i >= 0 && i < t->count) {
+		if (i == t->cur && t->n[i].kids)
+			toggle(app, t, &t->n[i], !t->n[i].open);   /* a second click opens */
+		t->cur = i;
+	}
 }

@@ -1,6 +1,6 @@
 #!/bin/sh
-# wb tui and the terminal: no terminal (refused with a message and a
-# non-zero status), a terminal too small (a message, until it is enlarged),
+# wb tui and the terminal: no terminal or one that cannot move its cursor
+# (refused with a message and a non-zero status), a terminal too small (a message, until it is enlarged),
 # resizing, a locale that is not UTF-8 (ASCII lines), and Ctrl-C
 # cancelling a long query while the workbench stays.
 . "${WB_SRCDIR:-.}/tests/tui_lib.sh"
@@ -13,6 +13,10 @@ ok $? "wb tui without a terminal: status 2 and a message, nothing drawn"
 rc=$?
 [ $rc = 1 ] && grep -q "needs a terminal" "$tui_dir/err"
 ok $? ".tui without a terminal: an error"
+tui_new_server
+T new-session -d -s w -x 100 -y 30 "cd '$tui_dir' && TERM=dumb '$WB' tui --warehouse '$lake'; echo status=\$?; sleep 30"
+wait_for "the terminal type 'dumb' cannot move the cursor" && wait_for "status=1"
+ok $? "a terminal that cannot move the cursor: refused with a message, status 1"
 tui_new_server
 T new-session -d -s w -x 50 -y 12 \
 	"cd '$tui_dir' && HOME='$home' LANG=C.UTF-8 '$WB' tui --warehouse '$lake'; sleep 30"

@@ -674,6 +674,17 @@ term_open(struct term_state *ts, struct tui_app *app, struct wb_error *err)
 		return -1;
 	}
 	set_term(ts->screen);
+	char *cup = tigetstr("cup");
+	if (cup == NULL || cup == (char *)-1) {
+		err_set(err, -1, "the terminal type '%s' cannot move the cursor", term ? term : "(TERM is not set)");
+		err_hint(err, "set TERM to your terminal's type, e.g. TERM=xterm-256color");
+		endwin();
+		delscreen(ts->screen);
+		fclose(ts->tty_out);
+		setlocale(LC_CTYPE, ts->saved_ctype);
+		free(ts->saved_ctype);
+		return -1;
+	}
 	/* capture descriptors 1 and 2 */
 	const char *tmp = getenv("TMPDIR");
 	char *path = xasprintf("%s/wb-tui-XXXXXX", tmp && *tmp ? tmp : "/tmp");

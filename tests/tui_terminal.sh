@@ -1,7 +1,8 @@
 #!/bin/sh
 # wb tui and the terminal: no terminal or one that cannot move its cursor
-# (refused with a message and a non-zero status), a terminal too small (a message, until it is enlarged),
-# resizing, a locale that is not UTF-8 (ASCII lines), and Ctrl-C
+# (refused with a message and a non-zero status), a terminal too small (a
+# message, until it is enlarged), resizing, a locale that is not UTF-8
+# (ASCII lines), and Ctrl-C
 # cancelling a long query while the workbench stays.
 . "${WB_SRCDIR:-.}/tests/tui_lib.sh"
 tui_begin

@@ -1,34 +1,19 @@
 /*
- * tui_app: the workbench's terminal, layout and event loop, and `wb tui`.
+ * tui_app: the workbench's layout, event loop and panes (tui_run).
  *
  * The loop draws the whole screen from state, waits for a key (100 ms at
  * most while a job runs, so elapsed time and progress move), and sends
- * the key through the action table to the focused pane. Nothing blocks the
- * loop: statements run on the worker (tui_exec.c).
- *
- * The terminal: curses draws on a duplicate of the terminal's descriptor
- * while descriptors 1 and 2 point at an unlinked temporary file for as
- * long as the workbench runs, so that nothing a statement, a dot-command
- * (.shell) or a library prints can scribble over the screen; the
- * workbench reads that file into the run's log. Both are restored on the
- * way out. Only LC_CTYPE follows the environment (number formatting must
- * not change with the locale); a locale that is not UTF-8 gets ASCII lines.
+ * the key through the action table to the focused pane; the mouse focuses
+ * and points. Nothing blocks the loop: statements run on the worker
+ * (tui_exec.c). A user run's results replace the result pane's views; the
+ * catalog reloads after every run. The terminal itself is tui_term.c's.
  */
-#include "config.h"
-
 #include "ui/tui_int.h"
 #include "core/datetime.h"
-#include "core/pool.h"
 #include "core/progress.h"
 #include "core/xmalloc.h"
-#include "store/lake/lake.h"
 #include "ui/render.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <getopt.h>
-#include <langinfo.h>
-#include <locale.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -633,131 +618,6 @@ handle_mouse(struct tui_app *app)
 		v->ops->click(v, app, ev.y, ev.x);
 }
 
-/* ------------------------------------------------------------ the terminal */
-
-struct term_state {
-	SCREEN *screen;
-	FILE *tty_out;
-	int saved_out, saved_err;
-	char *saved_ctype;
-};
-
-static int
-term_open(struct term_state *ts, struct tui_app *app, struct wb_error *err)
-{
-	memset(ts, 0, sizeof *ts);
-	ts->saved_out = ts->saved_err = -1;
-	const char *cur = setlocale(LC_CTYPE, NULL);
-	ts->saved_ctype = xstrdup(cur ? cur : "C");
-	setlocale(LC_CTYPE, "");
-	app->utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
-	fflush(stdout);
-	fflush(stderr);
-	int fd = dup(STDOUT_FILENO);
-	ts->tty_out = fd >= 0 ? fdopen(fd, "w") : NULL;
-	if (ts->tty_out == NULL) {
-		err_set(err, -1, "cannot open the terminal for output: %s", strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		setlocale(LC_CTYPE, ts->saved_ctype);
-		free(ts->saved_ctype);
-		return -1;
-	}
-	const char *term = getenv("TERM");
-	ts->screen = newterm(NULL, ts->tty_out, stdin);
-	if (ts->screen == NULL) {
-		err_set(err, -1, "cannot drive the terminal type '%s'", term ? term : "(TERM is not set)");
-		err_hint(err, "set TERM to your terminal's type, e.g. TERM=xterm-256color");
-		fclose(ts->tty_out);
-		setlocale(LC_CTYPE, ts->saved_ctype);
-		free(ts->saved_ctype);
-		return -1;
-	}
-	set_term(ts->screen);
-	char *cup = tigetstr("cup");
-	if (cup == NULL || cup == (char *)-1) {
-		err_set(err, -1, "the terminal type '%s' cannot move the cursor", term ? term : "(TERM is not set)");
-		err_hint(err, "set TERM to your terminal's type, e.g. TERM=xterm-256color");
-		endwin();
-		delscreen(ts->screen);
-		fclose(ts->tty_out);
-		setlocale(LC_CTYPE, ts->saved_ctype);
-		free(ts->saved_ctype);
-		return -1;
-	}
-	/* capture descriptors 1 and 2 */
-	const char *tmp = getenv("TMPDIR");
-	char *path = xasprintf("%s/wb-tui-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	app->capture_fd = mkstemp(path);
-	if (app->capture_fd >= 0) {
-		unlink(path);
-		int fl = fcntl(app->capture_fd, F_GETFL);
-		fcntl(app->capture_fd, F_SETFL, fl | O_APPEND);
-		ts->saved_out = dup(STDOUT_FILENO);
-		ts->saved_err = dup(STDERR_FILENO);
-		dup2(app->capture_fd, STDOUT_FILENO);
-		dup2(app->capture_fd, STDERR_FILENO);
-	}
-	free(path);
-	raw();
-	noecho();
-	nonl();
-	keypad(stdscr, TRUE);
-	set_escdelay(25);
-	/* clicks and the wheel; Shift still selects text in most terminals */
-	mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED
-#ifdef BUTTON5_PRESSED
-	    | BUTTON5_PRESSED
-#endif
-	    , NULL);
-	mouseinterval(0);
-	tui_draw_init(app->utf8, getenv("NO_COLOR") == NULL);
-	return 0;
-}
-
-static void
-term_close(struct term_state *ts, struct tui_app *app)
-{
-	curs_set(1);
-	endwin();
-	delscreen(ts->screen);
-	fclose(ts->tty_out);
-	fflush(stdout);
-	fflush(stderr);
-	if (ts->saved_out >= 0) {
-		dup2(ts->saved_out, STDOUT_FILENO);
-		close(ts->saved_out);
-	}
-	if (ts->saved_err >= 0) {
-		dup2(ts->saved_err, STDERR_FILENO);
-		close(ts->saved_err);
-	}
-	if (app->capture_fd >= 0)
-		close(app->capture_fd);
-	app->capture_fd = -1;
-	setlocale(LC_CTYPE, ts->saved_ctype);
-	free(ts->saved_ctype);
-}
-
-/* A statement that ends the process (exit() from deep inside) must not
- * leave the terminal raw and its last words in the capture file. */
-static struct term_state *live_term;
-static struct tui_app *live_app;
-
-static void
-emergency_exit(void)
-{
-	if (live_term == NULL)
-		return;
-	struct strbuf rest = STRBUF_INIT;
-	tui_capture_drain(live_app, &rest);
-	term_close(live_term, live_app);
-	live_term = NULL;
-	if (rest.len)
-		fputs(sb_str(&rest), stderr);
-	sb_free(&rest);
-}
-
 static char *
 history_file(const struct tui_options *o)
 {
@@ -791,17 +651,12 @@ tui_run(struct session *s, const struct tui_options *o, struct wb_error *err)
 	atomic_init(&app->job_finished, false);
 	atomic_init(&app->cancel, false);
 	atomic_init(&app->job_rows, 0);
-	struct term_state ts;
-	if (term_open(&ts, app, err) < 0) {
+	struct tui_term ts;
+	if (tui_term_open(&ts, app, err) < 0) {
 		free(app);
 		return -1;
 	}
 	active = true;
-	static bool registered;
-	if (!registered && atexit(emergency_exit) == 0)
-		registered = true;
-	live_term = &ts;
-	live_app = app;
 	bool was_interactive = s->interactive;
 	s->interactive = true;
 	char *hist = history_file(o);
@@ -884,111 +739,10 @@ tui_run(struct session *s, const struct tui_options *o, struct wb_error *err)
 	tui_editor_free(app->ed);
 	tui_tree_free(app->tree);
 	sb_free(&app->prompt.text);
-	live_term = NULL;
-	term_close(&ts, app);
+	tui_term_close(&ts, app);
 	s->interactive = was_interactive;
 	free(app);
 	active = false;
 	return 0;
 }
 
-/* ------------------------------------------------------------ wb tui */
-
-static const char tui_usage[] =
-    "usage: wb tui [--warehouse DIR] [--threads N] [--max-rows N] [-c SQL ...]\n"
-    "\n"
-    "The full-screen workbench: catalog, SQL editor and result grid (man wb-tui).\n"
-    "\n"
-    "  -c SQL            run a statement or dot-command at start (repeatable)\n"
-    "      --warehouse DIR  where Delta tables live (default: $WB_WAREHOUSE, else ./wb.lake)\n"
-    "      --threads N   worker threads (default: the number of CPUs)\n"
-    "      --max-rows N  rows kept per result for the grid (default 1,000,000)\n"
-    "  -h, --help        this help\n";
-
-int
-tui_main(int argc, char **argv)
-{
-	enum { OPT_WAREHOUSE = 256, OPT_THREADS, OPT_MAX_ROWS };
-	static const struct option longopts[] = {
-		{"warehouse", required_argument, NULL, OPT_WAREHOUSE},
-		{"threads", required_argument, NULL, OPT_THREADS},
-		{"max-rows", required_argument, NULL, OPT_MAX_ROWS},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	const char *warehouse = NULL;
-	int threads = 0;
-	int64_t max_rows = 0;
-	const char **run = xcalloc((size_t)argc + 1, sizeof *run);
-	int nrun = 0;
-	int opt;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'c':
-			run[nrun++] = optarg;
-			break;
-		case OPT_WAREHOUSE:
-			warehouse = optarg;
-			break;
-		case OPT_THREADS:
-			threads = atoi(optarg);
-			if (threads < 1) {
-				fprintf(stderr, "wb tui: --threads needs a positive number, got '%s'\n", optarg);
-				free(run);
-				return 2;
-			}
-			break;
-		case OPT_MAX_ROWS: {
-			char *end;
-			long long v = strtoll(optarg, &end, 10);
-			if (*end != '\0' || v < 1) {
-				fprintf(stderr, "wb tui: --max-rows needs a positive number, got '%s'\n", optarg);
-				free(run);
-				return 2;
-			}
-			max_rows = v;
-			break;
-		}
-		case 'h':
-			fputs(tui_usage, stdout);
-			free(run);
-			return 0;
-		default:
-			fputs(tui_usage, stderr);
-			free(run);
-			return 2;
-		}
-	}
-	if (optind < argc) {
-		fprintf(stderr, "wb tui: unexpected argument '%s'\n%s", argv[optind], tui_usage);
-		free(run);
-		return 2;
-	}
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		fprintf(stderr, "wb tui: the workbench needs a terminal (standard input and output must both be one)\n"
-		    "HINT: in scripts and pipes run statements with wb -c SQL or wb FILE\n");
-		free(run);
-		return 2;
-	}
-	if (threads > 0)
-		pool_init(threads);
-	struct session *s = session_new();
-	char *root = lake_warehouse_root(warehouse);
-	catalog_set_warehouse(s->catalog, root);
-	free(root);
-	struct tui_options o = {.max_rows = max_rows, .run = run};
-	struct wb_error err = WB_ERROR_INIT;
-	int rc = tui_run(s, &o, &err);
-	if (rc < 0) {
-		fprintf(stderr, "wb tui: %s\n", err.msg);
-		if (err.hint)
-			fprintf(stderr, "HINT: %s\n", err.hint);
-		err_clear(&err);
-	}
-	int failed = rc < 0;
-	session_free(s);
-	pool_shutdown();
-	free(run);
-	return failed ? 1 : 0;
-}

@@ -5,10 +5,13 @@
  * Shape (after tig): the screen is three panes and a status line - the
  * catalog tree (tui_tree.c), the SQL editor (tui_edit.c) and the result
  * pane, which holds a stack of views behind one ops struct (grid, plan
- * tree, text, chart; tui_grid.c, tui_plan.c, tui_text.c, tui_chart.c).
- * Opening a frequency table, a describe, a history pushes a view; q pops
- * it. Every key goes through one table of actions (tui_keys.c), from which
- * the help view and the man page's key table are generated too.
+ * tree, text, chart; tui_grid*.c, tui_plan.c, tui_text.c, tui_chart.c;
+ * which one a result opens in: tui_views.c). Opening a frequency table, a
+ * describe, a history pushes a view; q pops it. Every key goes through one
+ * table of actions (tui_keys.c), from which the help view and the man
+ * page's key table are generated too. tui_app.c runs the loop and the
+ * layout, tui_term.c owns the terminal, tui_draw.c puts text on it,
+ * tui_prompt.c is the search prompt, tui_main.c is `wb tui`.
  *
  * Threads: only the UI thread (tui_app.c) touches curses and the views.
  * Statements run on one worker thread (tui_exec.c) through the session,
@@ -26,6 +29,8 @@
 #define NCURSES_WIDECHAR 1
 #endif
 #include <curses.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -325,6 +330,52 @@ struct tui_view *tui_text_new(struct tui_app *app, const char *title, const char
 struct tui_view *tui_chart_new(struct tui_app *app, struct tui_table *t, const int64_t *idx, int64_t n,
     int xcol, int ycol);
 
+/* A grid's insides, shared by tui_grid*.c only: the view, what the user
+ * did to it (order, frozen columns, search), and the frequency table's
+ * parent. */
+struct tui_grid {
+	struct tui_view base;
+	struct tui_table *t;
+	enum tui_grid_kind kind;
+	char *label;
+	char *source;            /* a history's table */
+	int64_t *orig;           /* the rows in their own order (NULL: all, in order) */
+	int64_t norig;
+	int64_t *idx;            /* the rows as shown (sorted), or NULL: orig */
+	int64_t row, top;        /* cursor and first shown, in shown order */
+	int col, left;           /* cursor column, first shown column */
+	int *width;
+	int *sampled;            /* widths from the sample (for _ again) */
+	int *order;              /* real columns in display order: frozen ones first */
+	int nfrozen;
+	int sort_col;            /* -1: the query's order */
+	bool sort_desc;
+	pcre2_code *re;
+	char *pattern;
+	bool rownum;
+	uint64_t parent;         /* a frequency table's grid */
+	int parent_col;
+	int rank_col;            /* a leaderboard's metric, or -1 */
+};
+extern const struct tui_view_ops tui_grid_ops;
+int64_t tui_grid_nrows(const struct tui_grid *g);
+/* The rowset row shown at position r (the grid's order). */
+int64_t tui_grid_row(const struct tui_grid *g, int64_t r);
+/* Position of real column c in the display order. */
+int tui_grid_pos(const struct tui_grid *g, int c);
+bool tui_grid_matches(const pcre2_code *re, pcre2_match_data *md, const char *s, size_t n);
+/* The query behind g (for a subquery), or NULL with the status saying
+ * why "what" cannot be done. */
+const char *tui_grid_query(struct tui_app *app, struct tui_grid *g, const char *what);
+/* Run sql as a derived view labelled label (a new grid on top). */
+void tui_grid_derived(struct tui_app *app, const char *what, const char *sql, const char *label);
+int tui_value_cmp(const struct wb_value *a, const struct wb_value *b);
+void tui_grid_sort(struct tui_app *app, struct tui_grid *g, bool desc);
+void tui_grid_freq(struct tui_app *app, struct tui_grid *g);
+void tui_grid_freq_open(struct tui_app *app, struct tui_grid *f);
+void tui_grid_search(struct tui_app *app, struct tui_grid *g, int dir);
+void tui_grid_search_prompt(struct tui_app *app, struct tui_grid *g);
+
 /* Kind-specific grid actions (tui_views.c): time travel from a history
  * row, which way a leaderboard's metric ranks ("loss": ascending). */
 int tui_history_open(struct tui_app *app, struct tui_table *t, int64_t row, const char *table);
@@ -436,6 +487,22 @@ void tui_prompt_open(struct tui_app *app, const char *label, tui_prompt_fn accep
 bool tui_prompt_active(struct tui_app *app);
 int tui_prompt_key(struct tui_app *app, int key, enum tui_action a);
 void tui_prompt_draw(struct tui_app *app, struct tui_rect r);
+
+/* ------------------------------------------------------------ the terminal */
+
+struct tui_term {
+	SCREEN *screen;
+	FILE *tty_out;            /* the terminal (descriptor 1 goes elsewhere) */
+	int saved_out, saved_err;
+	char *saved_ctype;
+};
+
+/* Take the terminal (tui_term.c): curses on it, descriptors 1 and 2 into
+ * app->capture_fd, app->utf8 from the locale. -1 with err set, nothing
+ * changed, when the terminal cannot be driven. */
+int tui_term_open(struct tui_term *ts, struct tui_app *app, struct wb_error *err);
+/* Give it back as it was. */
+void tui_term_close(struct tui_term *ts, struct tui_app *app);
 
 /* ------------------------------------------------------------ the app */
 

@@ -2,8 +2,8 @@
 # wb tui and the terminal: no terminal or one that cannot move its cursor
 # (refused with a message and a non-zero status), a terminal too small (a
 # message, until it is enlarged), resizing, a locale that is not UTF-8
-# (ASCII lines), and Ctrl-C
-# cancelling a long query while the workbench stays.
+# (ASCII lines), and Ctrl-C cancelling a long query while the workbench
+# stays.
 . "${WB_SRCDIR:-.}/tests/tui_lib.sh"
 tui_begin
 "$WB" tui --warehouse "$lake" </dev/null >"$tui_dir/out" 2>"$tui_dir/err"

@@ -18,7 +18,10 @@ fi
 tui_dir=$(mktemp -d)
 tui_srv=0
 tui_sock="wb-tui-test-$$-0"
-trap 'tmux -L "$tui_sock" kill-server 2>/dev/null; rm -rf "$tui_dir"' EXIT
+# a killed server's socket stays behind: remove it too
+tui_socket_dir="${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)"
+tui_kill() { tmux -L "$tui_sock" kill-server 2>/dev/null; rm -f "$tui_socket_dir/$tui_sock"; }
+trap 'tui_kill; rm -rf "$tui_dir"' EXIT
 n=0
 fail=0
 TUI_WAIT=${TUI_WAIT:-10}     # seconds before a wait gives up
@@ -115,7 +118,7 @@ tui_begin() {
 # A fresh tmux server for the next session (a server that is shutting
 # down cannot take a new session).
 tui_new_server() {
-	T kill-server 2>/dev/null
+	tui_kill
 	tui_srv=$((tui_srv + 1))
 	tui_sock="wb-tui-test-$$-$tui_srv"
 }

@@ -23,5 +23,6 @@ check() {
 }
 check wb.1 BEGIN-COMMANDS END-COMMANDS --man-commands
 check wb-sql.7 BEGIN-FUNCTIONS END-FUNCTIONS --man-functions
+check wb-tui.1 BEGIN-KEYS END-KEYS --man-tui-keys
 echo "1..$n"
 exit $fail

@@ -6,6 +6,7 @@
 #include "core/strutil.h"
 #include "core/xmalloc.h"
 #include "sql/parser.h"
+#include "ui/tui.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -456,6 +457,13 @@ cmd_shell(struct session *s, int argc, char **argv, struct wb_error *err)
 	return 0;
 }
 
+/* .tui: the full-screen workbench on this session (ui/tui.h) */
+static int
+cmd_tui(struct session *s, int argc, char **argv, struct wb_error *err)
+{
+	return tui_run(s, NULL, err);
+}
+
 /* .quit [CODE] */
 static int
 cmd_quit(struct session *s, int argc, char **argv, struct wb_error *err)
@@ -537,6 +545,11 @@ static const struct cmd cmd_table[] = {
 	    .summary = "list tables and views (PATTERN uses % and _ or *)", .exec = cmd_tables},
 	{.name = "timer", .args = "on|off", .minargs = 1, .maxargs = 1, .complete = "onoff",
 	    .summary = "print the run time of each statement", .exec = cmd_timer},
+	{.name = "tui", .args = NULL, .minargs = 0, .maxargs = 0,
+	    .summary = "open the full-screen workbench on this session (as wb tui)",
+	    .help = "The catalog, a SQL editor and a result grid on the whole terminal, with the session's tables, "
+		"settings and parameters; C-q comes back. See wb-tui(1). Needs a terminal.",
+	    .exec = cmd_tui},
 };
 
 #define NCMD (int)(sizeof cmd_table / sizeof cmd_table[0])

@@ -12,6 +12,7 @@
 #include "cli/stream.h"
 #include "core/pool.h"
 #include "core/xmalloc.h"
+#include "ui/tui.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -32,6 +33,7 @@ static const char usage_text[] =
     "       wb notebook cells|params|export|import FILE [-o FILE]\n"
     "       wb job run|validate|runs|show|repair|schedule|daemon ...   (jobs of notebooks: wb-job(5))\n"
     "       wb stream run TABLE [--every DURATION] [--warehouse DIR]\n"
+    "       wb tui [--warehouse DIR] [-c SQL ...]   (the full-screen workbench: wb-tui(1))\n"
     "\n"
     "Runs SQL statements and dot-commands from -c arguments, from files, from\n"
     "standard input when it is not a terminal, or interactively.\n"
@@ -48,6 +50,7 @@ static const char usage_text[] =
     "      --man-commands  print the COMMANDS section of wb(1)\n"
     "      --man-functions print the FUNCTIONS section of wb-sql(7)\n"
     "      --examples-slt  print every documented example as a sqllogictest file\n"
+    "      --man-tui-keys  print the KEYS section of wb-tui(1)\n"
     "  -h, --help        this help\n"
     "  -V, --version     print the version\n";
 
@@ -86,8 +89,11 @@ main(int argc, char **argv)
 		return nb_notebook_main(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "stream") == 0)
 		return stream_cli(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "tui") == 0)
+		return tui_main(argc - 1, argv + 1);
 
-	enum { OPT_CSV = 256, OPT_JSON, OPT_MD, OPT_BAIL, OPT_ECHO, OPT_THREADS, OPT_MAN, OPT_MANFN, OPT_EXAMPLES, OPT_WAREHOUSE };
+	enum { OPT_CSV = 256, OPT_JSON, OPT_MD, OPT_BAIL, OPT_ECHO, OPT_THREADS, OPT_MAN, OPT_MANFN, OPT_EXAMPLES, OPT_WAREHOUSE,
+		OPT_MANKEYS };
 	static const struct option longopts[] = {
 		{"mode", required_argument, NULL, 'm'},
 		{"csv", no_argument, NULL, OPT_CSV},
@@ -100,6 +106,7 @@ main(int argc, char **argv)
 		{"man-commands", no_argument, NULL, OPT_MAN},
 		{"man-functions", no_argument, NULL, OPT_MANFN},
 		{"examples-slt", no_argument, NULL, OPT_EXAMPLES},
+		{"man-tui-keys", no_argument, NULL, OPT_MANKEYS},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -154,6 +161,7 @@ main(int argc, char **argv)
 		case OPT_MAN:
 		case OPT_MANFN:
 		case OPT_EXAMPLES:
+		case OPT_MANKEYS:
 		case 'h':
 		case 'V':
 			info = opt;
@@ -171,6 +179,7 @@ main(int argc, char **argv)
 		case OPT_MAN: cmd_write_man(stdout); break;
 		case OPT_MANFN: docgen_functions_man(stdout); break;
 		case OPT_EXAMPLES: docgen_examples_slt(stdout); break;
+		case OPT_MANKEYS: tui_write_man_keys(stdout); break;
 		case 'h': fputs(usage_text, stdout); break;
 		default: printf("wb %s\n", PACKAGE_VERSION); break;
 		}

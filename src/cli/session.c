@@ -247,7 +247,13 @@ session_exec_sql(struct session *s, const char *sql, int len)
 {
 	struct wb_error err = WB_ERROR_INIT;
 	s->cancel = 0;
+	const char *outer_text = s->stmt_text;   /* a statement may run others */
+	int outer_len = s->stmt_len;
+	s->stmt_text = sql;
+	s->stmt_len = len;
 	int rc = stmt_run(s, sql, len, &err);
+	s->stmt_text = outer_text;
+	s->stmt_len = outer_len;
 	if (rc < 0) {
 		if (!err_isset(&err))
 			err_set(&err, -1, "statement failed");

@@ -75,6 +75,11 @@ struct session {
 	char *ml_experiment;     /* SET EXPERIMENT: where CREATE MODEL's runs go (NULL: Default) */
 	char *expect_note;       /* what a write's expectations did, for the statement's message
 	                            (cli/expect.h: expect_note_append) */
+	/* the SQL statement being run by session_exec_sql (not NUL-terminated;
+	 * NULL between statements): front ends label the results a sink
+	 * receives with the statement that made them (the TUI's derived views) */
+	const char *stmt_text;
+	int stmt_len;
 };
 
 struct session *session_new(void);

@@ -447,7 +447,8 @@ key_union(const struct mlt_run *runs, int n, int which, int *count)
 			}
 		}
 	}
-	qsort(v, k, sizeof *v, cmp_str);
+	if (k > 1)      /* v is NULL when no run has any */
+		qsort(v, k, sizeof *v, cmp_str);
 	*count = (int)k;
 	return v;
 }

@@ -26,7 +26,14 @@ struct progress {
 	int64_t t0;
 	pthread_mutex_t mu;
 	char unit[24];               /* counting units ("trees"), or "" for bytes */
+	struct progress *older;      /* the live list, under live_mu */
+	struct progress *newer;
 };
+
+/* Jobs that have not finished, newest last, for progress_latest(); guarded
+ * by live_mu (a job leaves the list under it before it can be freed). */
+static pthread_mutex_t live_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct progress *live_newest;
 
 static int64_t
 now_ns(void)
@@ -50,6 +57,12 @@ progress_new(const char *label, int64_t total_bytes)
 	atomic_init(&p->next_draw, p->t0 + PROGRESS_DELAY_NS);
 	atomic_init(&p->finished, false);
 	pthread_mutex_init(&p->mu, NULL);
+	pthread_mutex_lock(&live_mu);
+	p->older = live_newest;
+	if (live_newest != NULL)
+		live_newest->newer = p;
+	live_newest = p;
+	pthread_mutex_unlock(&live_mu);
 	return p;
 }
 
@@ -207,8 +220,19 @@ progress_add_rows(struct progress *p, int64_t rows)
 void
 progress_done(struct progress *p)
 {
-	if (p == NULL || atomic_exchange(&p->finished, true))
+	if (p == NULL)
 		return;
+	if (atomic_exchange(&p->finished, true))
+		return;
+	pthread_mutex_lock(&live_mu);
+	if (p->older != NULL)
+		p->older->newer = p->newer;
+	if (p->newer != NULL)
+		p->newer->older = p->older;
+	else
+		live_newest = p->older;
+	p->older = p->newer = NULL;
+	pthread_mutex_unlock(&live_mu);
 	pthread_mutex_lock(&p->mu);
 	if (p->drawn) {
 		fputs("\r\033[K", stderr);
@@ -227,4 +251,20 @@ progress_free(struct progress *p)
 	pthread_mutex_destroy(&p->mu);
 	free(p->label);
 	free(p);
+}
+
+size_t
+progress_latest(char *buf, size_t cap, int width)
+{
+	size_t n = 0;
+	if (cap == 0)
+		return 0;
+	buf[0] = '\0';
+	pthread_mutex_lock(&live_mu);
+	struct progress *p = live_newest;
+	if (p != NULL)
+		n = progress_format_unit(buf, cap, p->label, atomic_load(&p->done), p->total, atomic_load(&p->rows),
+		    (double)(now_ns() - p->t0) / 1e9, width, p->unit);
+	pthread_mutex_unlock(&live_mu);
+	return n;
 }

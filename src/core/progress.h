@@ -27,6 +27,14 @@ void progress_done(struct progress *p);
 /* progress_done + release. */
 void progress_free(struct progress *p);
 
+/* Front ends that own the terminal (the TUI) draw the bar themselves: the
+ * line of the most recently started job that is still running, formatted as
+ * progress_format() does (at most width columns) into buf; returns its
+ * length, 0 when no job is running. Any thread. The bar is drawn on stderr
+ * only when stderr is a terminal, so a front end that redirects stderr
+ * shows it through this alone. */
+size_t progress_latest(char *buf, size_t cap, int width);
+
 /* Count in units ("trees", "iterations") instead of bytes: the bar shows
  * "37/100 trees" and the ETA from their rate. */
 void progress_set_unit(struct progress *p, const char *unit);

@@ -1,7 +1,8 @@
 #!/bin/sh
 # wb tui: the views a statement opens - EXPLAIN as a collapsible tree, a
 # table's history with time travel (from the catalog), the runs
-# leaderboard ranked by a metric, and the chart view's hook.
+# leaderboard ranked by a metric (with its trend as a sparkline), and the
+# chart view.
 . "${WB_SRCDIR:-.}/tests/tui_lib.sh"
 tui_begin
 "$WB" --warehouse "$lake" \
@@ -37,7 +38,8 @@ expect_screen views_runs "run numbers and names frozen at the left, the best run
 k m
 wait_for "Ranked by metrics.explained_variance, higher is better"; ok $? "m again: the next metric"
 k "."
-wait_for "charts are not built into this wb yet"; ok $? ". opens the chart view, which names its missing renderer"
+wait_for "Chart of metrics.explained_variance by run_name"; ok $? ". opens the chart view of the ranked column"
+expect_screen views_chart "the metric of each run drawn by the chart renderer"
 k q
 wait_for "Runs · 2 rows"; ok $? "q goes back to the leaderboard"
 tui_quit; ok $? "C-q leaves with status 0"

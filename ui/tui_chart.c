@@ -1,38 +1,96 @@
 /*
- * tui_chart: the chart view, and the two places where the curses-free
- * chart renderer (ui/chart*.c, ui/canvas.c) plugs into the workbench.
+ * tui_chart: the chart view, and where the curses-free chart renderer
+ * (ui/chart.h) plugs into the workbench.
  *
  * The view asks tui_hook_chart() for a W x H grid of cells (a code point
- * and a style each) for a table's column against another and draws it;
- * the runs leaderboard asks tui_hook_sparkline() for a one-line trend of
- * its ranking metric. The workbench itself draws no chart: until the
- * renderer is wired in here, the chart view says so and the leaderboard
- * shows no trend. Wiring it means filling in these two functions (a chart
- * spec from xcol/ycol, the rows in idx order, the renderer's cell
- * attributes mapped onto enum tui_style) - nothing else changes.
+ * and a style each): the table's rows in the grid's order (sorted or
+ * filtered), column ycol against xcol, drawn by the auto chart (bars for a
+ * text x, a line for a time x, a scatter for two numbers, a histogram when
+ * x is y), with the renderer's colour roles mapped onto the workbench's
+ * styles. The runs leaderboard asks tui_hook_sparkline() for a one-line
+ * trend of its ranking metric.
  */
 #include "ui/tui_int.h"
+#include "ui/canvas.h"
+#include "ui/chart.h"
+#include "core/rowset.h"
 #include "core/utf8.h"
 #include "core/xmalloc.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+/* The renderer's attribute as one of the workbench's styles. */
+static enum tui_style
+style_of(uint8_t attr)
+{
+	int c = attr & CANVAS_COLOR_MASK;
+	if (c == CANVAS_BAD)
+		return TUI_ST_ERROR;
+	if (c == CANVAS_GOOD)
+		return TUI_ST_STRING;
+	if (c >= CANVAS_SERIES && c < CANVAS_SERIES + CANVAS_NSERIES)
+		return (c - CANVAS_SERIES) % 2 ? TUI_ST_NUMBER : TUI_ST_BAR;
+	if (attr & CANVAS_BOLD)
+		return TUI_ST_TITLE;
+	if (attr & CANVAS_DIM)
+		return TUI_ST_DIM;
+	return TUI_ST_NORMAL;
+}
+
 int
 tui_hook_chart(const struct rowset *rs, const int64_t *idx, int64_t n, int xcol, int ycol, int w, int h,
     struct tui_cell *cells, struct wb_error *err)
 {
-	(void)rs, (void)idx, (void)n, (void)xcol, (void)ycol, (void)w, (void)h, (void)cells;
-	err_set(err, -1, "charts are not built into this wb yet");
-	err_hint(err, "the chart renderer (ui/chart) plugs in at tui_hook_chart() in ui/tui_chart.c");
-	return -1;
+	/* the two columns, in the grid's order */
+	int nc = xcol == ycol ? 1 : 2;
+	const char *names[2] = {rs->names[xcol], rs->names[ycol]};
+	wb_type types[2] = {rs->types[xcol], rs->types[ycol]};
+	struct rowset_builder b;
+	rsb_init(&b, nc, names, types);
+	int64_t rows = idx ? n : rs->nrows;
+	for (int64_t i = 0; i < rows; i++) {
+		int64_t r = idx ? idx[i] : i;
+		struct wb_value v;
+		rowset_get(rs, r, xcol, &v);
+		rsb_value(&b, 0, &v);
+		if (nc == 2) {
+			rowset_get(rs, r, ycol, &v);
+			rsb_value(&b, 1, &v);
+		}
+		rsb_end_row(&b);
+	}
+	struct rowset *sub = rsb_finish(&b);
+	struct chart_spec sp;
+	chart_spec_init(&sp);
+	struct canvas *cv = canvas_new(w, h, !chart_locale_utf8());
+	struct chart_opts o = {.width = w, .height = h, .ascii = !chart_locale_utf8(), .color = true};
+	int rc = chart_draw(&sp, sub, &o, cv, 0, 0, w, h, NULL, err);
+	if (rc == 0) {
+		for (int y = 0; y < h; y++)
+			for (int x = 0; x < w; x++) {
+				char buf[8];
+				uint8_t attr;
+				int len = canvas_cell_text(cv, x, y, buf, &attr);
+				uint32_t cp = 0;
+				if (len > 0 && utf8_decode((const unsigned char *)buf, (size_t)len, &cp) <= 0)
+					cp = (unsigned char)buf[0];
+				cells[(size_t)y * (size_t)w + (size_t)x] = (struct tui_cell){cp == ' ' ? 0 : cp, style_of(attr)};
+			}
+	}
+	canvas_free(cv);
+	chart_spec_free(&sp);
+	rowset_free(sub);
+	return rc;
 }
 
 int
 tui_hook_sparkline(const double *v, int n, int width, struct strbuf *out)
 {
-	(void)v, (void)n, (void)width, (void)out;
-	return -1;
+	if (n < 1 || width < 1)
+		return -1;
+	chart_sparkline(v, n, width, !chart_locale_utf8(), out);
+	return 0;
 }
 
 struct chart_view {
@@ -44,7 +102,7 @@ struct chart_view {
 };
 
 static void
-chart_draw(struct tui_view *v, struct tui_app *app, struct tui_rect r, bool focused)
+view_draw(struct tui_view *v, struct tui_app *app, struct tui_rect r, bool focused)
 {
 	struct chart_view *c = (struct chart_view *)v;
 	v->page = r.h;
@@ -99,7 +157,7 @@ chart_free(struct tui_view *v)
 static const struct tui_view_ops chart_ops = {
 	.name = "chart",
 	.scope = TUI_SC_LIST,
-	.draw = chart_draw,
+	.draw = view_draw,
 	.key = chart_key,
 	.title = chart_title,
 	.free = chart_free,

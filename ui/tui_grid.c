@@ -581,7 +581,11 @@ grid_key(struct tui_view *v, struct tui_app *app, enum tui_action a)
 			for (int64_t i = 0; i < n; i++)
 				order[i] = tui_grid_row(g, i);
 		}
-		tui_push(app, tui_chart_new(app, g->t, order, n, 0, g->col));
+		/* the cursor's column against the key the grid keeps at the left
+		 * (the first frozen column: a leaderboard's run name), else the
+		 * first column */
+		int xcol = g->nfrozen > 0 ? g->order[0] : 0;
+		tui_push(app, tui_chart_new(app, g->t, order, n, xcol, g->col));
 		free(order);
 		return 1;
 	}

@@ -138,7 +138,7 @@ enum tui_scope {
 	A(FREEZE, GRID, "keep the current column at the left while scrolling (again: let it go)", '!', 0, 0) \
 	A(PREV_RESULT, GRID, "previous result of the last run", '<', 0, 0) \
 	A(NEXT_RESULT, GRID, "next result of the last run", '>', 0, 0) \
-	A(CHART, GRID, "chart the current column against the first one", '.', 0, 0) \
+	A(CHART, GRID, "chart the current column against the key column (the first frozen one, else the first)", '.', 0, 0) \
 	A(RANK, RUNS, "rank by the next metric (losses and errors ascending, other metrics descending)", 'm', 0, 0) \
 	A(TOGGLE, PLAN, "collapse or expand the operator's inputs", TUI_ENTER, ' ', 0) \
 	A(COLLAPSE, PLAN, "collapse (on a collapsed operator: go to its parent)", TK(KEY_LEFT), 'h', 0) \

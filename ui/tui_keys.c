@@ -5,6 +5,7 @@
  * it takes for a key to work, be listed in the help and be documented.
  */
 #include "ui/tui_int.h"
+#include "core/strutil.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -146,23 +147,6 @@ tui_keys_text(struct strbuf *out)
 	}
 }
 
-static void
-roff(FILE *out, const char *s)
-{
-	bool bol = true;
-	for (; *s; s++) {
-		if (bol && (*s == '.' || *s == '\''))
-			fputs("\\&", out);
-		if (*s == '\\')
-			fputs("\\e", out);
-		else if (*s == '-')
-			fputs("\\-", out);
-		else
-			fputc(*s, out);
-		bol = *s == '\n';
-	}
-}
-
 void
 tui_write_man_keys(FILE *out)
 {
@@ -171,7 +155,7 @@ tui_write_man_keys(FILE *out)
 	    "C\\-x is Control and x, S\\- is Shift.\n");
 	for (int sc = 0; sc < TUI_SC__COUNT; sc++) {
 		fprintf(out, ".SS ");
-		roff(out, scope_heading[sc]);
+		str_write_roff(out, scope_heading[sc]);
 		fputc('\n', out);
 		for (int i = 0; i < NBINDINGS; i++) {
 			if ((int)bindings[i].scope != sc)
@@ -179,11 +163,11 @@ tui_write_man_keys(FILE *out)
 			char keys[64];
 			keys_of(&bindings[i], keys, sizeof keys);
 			fprintf(out, ".TP\n.B ");
-			roff(out, keys);
+			str_write_roff(out, keys);
 			fputc('\n', out);
 			char first[2] = {(char)toupper((unsigned char)bindings[i].help[0]), '\0'};
-			roff(out, first);
-			roff(out, bindings[i].help + 1);
+			str_write_roff(out, first);
+			str_write_roff(out, bindings[i].help + 1);
 			fputs(".\n", out);
 		}
 		if (sc == TUI_SC_EDIT)

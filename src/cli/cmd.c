@@ -714,24 +714,6 @@ cmd_run(struct session *s, const char *line, struct wb_error *err)
 	return rc;
 }
 
-static void
-roff_text(FILE *out, const char *s)
-{
-	/* escape backslashes and leading dots/quotes for roff */
-	bool bol = true;
-	for (; *s; s++) {
-		if (bol && (*s == '.' || *s == '\''))
-			fputs("\\&", out);
-		if (*s == '\\')
-			fputs("\\e", out);
-		else if (*s == '-')
-			fputs("\\-", out);
-		else
-			fputc(*s, out);
-		bol = *s == '\n';
-	}
-}
-
 void
 cmd_write_man(FILE *out)
 {
@@ -743,27 +725,27 @@ cmd_write_man(FILE *out)
 		fprintf(out, ".TP\n.B .%s", c->name);
 		if (c->args) {
 			fputs(" \\fI", out);
-			roff_text(out, c->args);
+			str_write_roff(out, c->args);
 			fputs("\\fR", out);
 		}
 		fputc('\n', out);
 		/* capitalise the summary as a sentence */
 		char first[2] = {(char)toupper((unsigned char)c->summary[0]), '\0'};
 		fputs(first, out);
-		roff_text(out, c->summary + 1);
+		str_write_roff(out, c->summary + 1);
 		fputs(".\n", out);
 		if (c->help) {
-			roff_text(out, c->help);
+			str_write_roff(out, c->help);
 			fputc('\n', out);
 		}
 		if (c->aliases) {
 			fputs(".br\nAlias: \\fB.", out);
-			roff_text(out, c->aliases);
+			str_write_roff(out, c->aliases);
 			fputs("\\fR\n", out);
 		}
 		if (c->example) {
 			fputs(".br\nExample: \\fB", out);
-			roff_text(out, c->example);
+			str_write_roff(out, c->example);
 			fputs("\\fR\n", out);
 		}
 	}

@@ -2,29 +2,13 @@
  * function reference of wb-sql(7) and a sqllogictest file of every
  * documented example (so the manual's examples run as tests). */
 #include "cli/docgen.h"
+#include "core/strutil.h"
 #include "func/agg.h"
 #include "func/func.h"
 #include "func/tablefn.h"
 
 #include <ctype.h>
 #include <string.h>
-
-static void
-roff(FILE *out, const char *s)
-{
-	bool bol = true;
-	for (; *s; s++) {
-		if (bol && (*s == '.' || *s == '\''))
-			fputs("\\&", out);
-		if (*s == '\\')
-			fputs("\\e", out);
-		else if (*s == '-')
-			fputs("\\-", out);
-		else
-			fputc(*s, out);
-		bol = *s == '\n';
-	}
-}
 
 static bool
 is_operator(const char *name)
@@ -44,15 +28,15 @@ docgen_functions_man(FILE *out)
 		if (is_operator(f->name))
 			continue;
 		fprintf(out, ".TP\n.B ");
-		roff(out, f->usage ? f->usage : f->name);
+		str_write_roff(out, f->usage ? f->usage : f->name);
 		fputc('\n', out);
-		roff(out, f->doc ? f->doc : "");
+		str_write_roff(out, f->doc ? f->doc : "");
 		fputs(".\n", out);
 		if (f->example && f->example_result) {
 			fputs("Example: \\fB", out);
-			roff(out, f->example);
+			str_write_roff(out, f->example);
 			fputs("\\fR \\(-> ", out);
-			roff(out, f->example_result);
+			str_write_roff(out, f->example_result);
 			fputc('\n', out);
 		}
 	}
@@ -60,15 +44,15 @@ docgen_functions_man(FILE *out)
 	for (int i = 0; i < agg_count(); i++) {
 		const struct agg_fn *f = agg_at(i);
 		fprintf(out, ".TP\n.B ");
-		roff(out, f->usage);
+		str_write_roff(out, f->usage);
 		fputc('\n', out);
-		roff(out, f->doc);
+		str_write_roff(out, f->doc);
 		fputs(".\n", out);
 		if (f->example) {
 			fputs("Example: \\fB", out);
-			roff(out, f->example);
+			str_write_roff(out, f->example);
 			fputs("\\fR \\(-> ", out);
-			roff(out, f->example_result);
+			str_write_roff(out, f->example_result);
 			fputc('\n', out);
 		}
 	}
@@ -76,9 +60,9 @@ docgen_functions_man(FILE *out)
 	for (int i = 0; i < tablefn_count(); i++) {
 		const struct table_fn *f = tablefn_at(i);
 		fprintf(out, ".TP\n.B ");
-		roff(out, f->usage);
+		str_write_roff(out, f->usage);
 		fputc('\n', out);
-		roff(out, f->doc);
+		str_write_roff(out, f->doc);
 		fputs(".\n", out);
 	}
 }

@@ -80,3 +80,20 @@ str_like(const char *s, const char *p)
 	}
 	return *s == '\0';
 }
+
+void
+str_write_roff(FILE *out, const char *s)
+{
+	bool bol = true;
+	for (; *s; s++) {
+		if (bol && (*s == '.' || *s == '\''))
+			fputs("\\&", out);
+		if (*s == '\\')
+			fputs("\\e", out);
+		else if (*s == '-')
+			fputs("\\-", out);
+		else
+			fputc(*s, out);
+		bol = *s == '\n';
+	}
+}

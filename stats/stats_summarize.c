@@ -59,24 +59,6 @@ struct summ_ctx {
 };
 
 static struct ast *
-lit_str(struct arena *a, const char *s, int pos)
-{
-	struct ast *l = ast_new(a, AST_LITERAL, pos);
-	l->u.lit.type = WB_TYPE_VARCHAR;
-	l->u.lit.u.s = wb_str_c(s);
-	return l;
-}
-
-static struct ast *
-lit_double(struct arena *a, double v, int pos)
-{
-	struct ast *l = ast_new(a, AST_LITERAL, pos);
-	l->u.lit.type = WB_TYPE_DOUBLE;
-	l->u.lit.u.d = v;
-	return l;
-}
-
-static struct ast *
 typed_null(struct arena *a, wb_type t, int pos)
 {
 	return ast_mk_cast(a, ast_mk_null(a, pos), t);
@@ -167,7 +149,7 @@ agg_query(const struct summ_ctx *c, int ncol, const wb_type *types)
 		static const char *const q[3] = {"q25", "q50", "q75"};
 		for (int k = 0; k < 3; k++)
 			add_item(c, &items,
-			    ast_mk_func(a, "quantile_cont", c->pos, 2, col(c, c->ref[j]), lit_double(a, 0.25 * (k + 1), c->pos)),
+			    ast_mk_func(a, "quantile_cont", c->pos, 2, col(c, c->ref[j]), ast_mk_double(a, 0.25 * (k + 1), c->pos)),
 			    alias(c, q[k], j));
 	}
 	return ast_mk_select(a, source_ref(c), &items, c->direct ? c->st->where : NULL);
@@ -206,11 +188,11 @@ top_query(const struct summ_ctx *c, const char *name)
 	inner->u.query.limit = ast_mk_int(a, TOP_VALUES, c->pos);
 	inner->u.query.limit_pos = c->pos;
 
-	struct ast *text = ast_mk_binary(a, "||", ast_mk_cast(a, col(c, V_NAME), WB_TYPE_VARCHAR), lit_str(a, " (", c->pos));
+	struct ast *text = ast_mk_binary(a, "||", ast_mk_cast(a, col(c, V_NAME), WB_TYPE_VARCHAR), ast_mk_str(a, " (", c->pos));
 	text = ast_mk_binary(a, "||", text, ast_mk_cast(a, col(c, K_NAME), WB_TYPE_VARCHAR));
-	text = ast_mk_binary(a, "||", text, lit_str(a, ")", c->pos));
+	text = ast_mk_binary(a, "||", text, ast_mk_str(a, ")", c->pos));
 	struct ast_list outer = {0};
-	add_item(c, &outer, ast_mk_func(a, "string_agg", c->pos, 2, text, lit_str(a, ", ", c->pos)), TOP_NAME);
+	add_item(c, &outer, ast_mk_func(a, "string_agg", c->pos, 2, text, ast_mk_str(a, ", ", c->pos)), TOP_NAME);
 	return ast_mk_select(a, ast_mk_derived(a, inner, "summarize#t"), &outer, NULL);
 }
 
@@ -221,8 +203,8 @@ column_row(const struct summ_ctx *c, int j, const char *name, wb_type type, cons
 	struct arena *a = c->a;
 	struct ast_list items = {0};
 	add_item(c, &items, ast_mk_int(a, j, c->pos), ORD_NAME);
-	add_item(c, &items, lit_str(a, name, c->pos), "column_name");
-	add_item(c, &items, lit_str(a, type_name(type), c->pos), "column_type");
+	add_item(c, &items, ast_mk_str(a, name, c->pos), "column_name");
+	add_item(c, &items, ast_mk_str(a, type_name(type), c->pos), "column_type");
 	add_item(c, &items, col(c, alias(c, "min", j)), "min");
 	add_item(c, &items, col(c, alias(c, "max", j)), "max");
 	add_item(c, &items, col(c, alias(c, "u", j)), "approx_unique");
@@ -232,7 +214,7 @@ column_row(const struct summ_ctx *c, int j, const char *name, wb_type type, cons
 		    num[k]);
 	add_item(c, &items, col(c, N_NAME), "count");
 	/* CASE WHEN n = 0 THEN NULL ELSE round(100.0 * (n - c#j) / n, 2) END */
-	struct ast *pct = ast_mk_binary(a, "*", lit_double(a, 100.0, c->pos),
+	struct ast *pct = ast_mk_binary(a, "*", ast_mk_double(a, 100.0, c->pos),
 	    ast_mk_binary(a, "-", col(c, N_NAME), col(c, alias(c, "c", j))));
 	pct = ast_mk_func(a, "round", c->pos, 2, ast_mk_binary(a, "/", pct, col(c, N_NAME)), ast_mk_int(a, 2, c->pos));
 	struct ast *kase = ast_mk_case(a, c->pos);

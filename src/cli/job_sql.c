@@ -40,21 +40,6 @@ parse_in(struct parser *p, struct show_job *sj)
 }
 
 static int
-parse_limit(struct parser *p, int64_t *out, const char *what)
-{
-	double d;
-	int at = p->cur;
-	if (!parser_number(p, &d))
-		return -1;
-	if (d < 1 || d > 1e18 || d != (double)(int64_t)d) {
-		p->cur = at;
-		return parser_error(p, "%s needs a positive whole number", what);
-	}
-	*out = (int64_t)d;
-	return 0;
-}
-
-static int
 parse_runs(struct parser *p, void **data)
 {
 	struct show_job *sj = arena_zalloc(p->arena, sizeof *sj);
@@ -63,7 +48,7 @@ parse_runs(struct parser *p, void **data)
 	*data = sj;
 	if (parse_in(p, sj) < 0)
 		return -1;
-	if (parser_accept_word(p, "LIMIT") && parse_limit(p, &sj->limit, "LIMIT") < 0)
+	if (parser_accept_word(p, "LIMIT") && parser_count(p, &sj->limit, "LIMIT", NULL) < 0)
 		return -1;
 	return 0;      /* what follows is the caller's: the end, or ')' in FROM (SHOW ...) */
 }
@@ -78,7 +63,7 @@ parse_tasks(struct parser *p, void **data)
 	if (parse_in(p, sj) < 0)
 		return -1;
 	if (parser_accept_word(p, "FOR")) {
-		if (!parser_expect_word(p, "RUN") || parse_limit(p, &sj->run_id, "FOR RUN") < 0)
+		if (!parser_expect_word(p, "RUN") || parser_count(p, &sj->run_id, "FOR RUN", NULL) < 0)
 			return -1;
 	}
 	return 0;

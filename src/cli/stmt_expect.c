@@ -186,17 +186,8 @@ parse_describe(struct parser *p, void **data)
 	*data = d;
 	if (!stmt_parse_target(p, &d->target))
 		return -1;
-	if (parser_accept_word(p, "LIMIT")) {
-		double n;
-		int at = p->cur;
-		if (!parser_number(p, &n))
-			return -1;
-		if (n < 1 || n > 1e18 || n != (double)(int64_t)n) {
-			p->cur = at;
-			return parser_error(p, "LIMIT needs a positive whole number of writes");
-		}
-		d->limit = (int64_t)n;
-	}
+	if (parser_accept_word(p, "LIMIT") && parser_count(p, &d->limit, "LIMIT", "writes") < 0)
+		return -1;
 	return parser_at_query_end(p) ? 0 : parser_syntax_error(p, "LIMIT or the end of the statement");
 }
 

@@ -63,17 +63,8 @@ parse_history(struct parser *p, void **data)
 	*data = h;
 	if (!stmt_parse_target(p, &h->target))
 		return -1;
-	if (parser_accept_word(p, "LIMIT")) {
-		double d;
-		int at = p->cur;
-		if (!parser_number(p, &d))
-			return -1;
-		if (d < 1 || d > 1e18 || d != (double)(int64_t)d) {
-			p->cur = at;
-			return parser_error(p, "LIMIT needs a positive whole number of commits");
-		}
-		h->limit = (int64_t)d;
-	}
+	if (parser_accept_word(p, "LIMIT") && parser_count(p, &h->limit, "LIMIT", "commits") < 0)
+		return -1;
 	return parser_at_query_end(p) ? 0 : parser_syntax_error(p, "LIMIT or the end of the statement");
 }
 

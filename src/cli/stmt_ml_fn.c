@@ -42,24 +42,6 @@ opt_threshold(const struct ml_stmt *st, const struct ml_model *m, double *thr, s
 	return 0;
 }
 
-static struct ast *
-lit_str(struct arena *a, const char *s, int pos)
-{
-	struct ast *l = ast_new(a, AST_LITERAL, pos);
-	l->u.lit.type = WB_TYPE_VARCHAR;
-	l->u.lit.u.s = wb_str_c(arena_strdup(a, s));
-	return l;
-}
-
-static struct ast *
-lit_double(struct arena *a, double v, int pos)
-{
-	struct ast *l = ast_new(a, AST_LITERAL, pos);
-	l->u.lit.type = WB_TYPE_DOUBLE;
-	l->u.lit.u.d = v;
-	return l;
-}
-
 /* A class of the label as a literal of the label's type. */
 static struct ast *
 lit_class(struct arena *a, const struct ml_model *m, int c, int pos)
@@ -69,7 +51,7 @@ lit_class(struct arena *a, const struct ml_model *m, int c, int pos)
 		return ast_mk_int(a, strtoll(t, NULL, 10), pos);
 	if (m->label.type == WB_TYPE_BOOL)
 		return ast_mk_bool(a, strcmp(t, "true") == 0, pos);
-	return lit_str(a, t, pos);
+	return ast_mk_str(a, t, pos);
 }
 
 /* The input's column names (binding it, not running it). */
@@ -125,8 +107,8 @@ static struct ast *
 predict_call(struct arena *a, const struct ml_model *m, const char *path, const char *mode, int pos)
 {
 	struct ast *f = ast_mk_func(a, "__ml_predict", pos, 0);
-	ast_list_add(a, &f->u.func.args, lit_str(a, path, pos));
-	ast_list_add(a, &f->u.func.args, lit_str(a, mode, pos));
+	ast_list_add(a, &f->u.func.args, ast_mk_str(a, path, pos));
+	ast_list_add(a, &f->u.func.args, ast_mk_str(a, mode, pos));
 	for (int i = 0; i < m->nfeat; i++)
 		ast_list_add(a, &f->u.func.args, ast_mk_col(a, "__wb_in", arena_strdup(a, m->feat[i].name), pos));
 	return f;
@@ -171,11 +153,11 @@ predict_query(struct session *s, struct arena *a, const struct ml_model *m, cons
 	struct ast *kase = ast_mk_case(a, pos);
 	struct ast *pcol = ast_mk_col(a, NULL, "__wb_p", pos);
 	if (binary) {
-		ast_case_when(a, kase, ast_mk_binary(a, ">=", pcol, lit_double(a, thr, pos)), lit_class(a, m, 1, pos));
-		ast_case_when(a, kase, ast_mk_binary(a, "<", pcol, lit_double(a, thr, pos)), lit_class(a, m, 0, pos));
+		ast_case_when(a, kase, ast_mk_binary(a, ">=", pcol, ast_mk_double(a, thr, pos)), lit_class(a, m, 1, pos));
+		ast_case_when(a, kase, ast_mk_binary(a, "<", pcol, ast_mk_double(a, thr, pos)), lit_class(a, m, 0, pos));
 	} else {
 		for (int c = 0; c < m->label.nclass; c++)
-			ast_case_when(a, kase, ast_mk_binary(a, "=", ast_mk_col(a, NULL, "__wb_c", pos), lit_double(a, c, pos)),
+			ast_case_when(a, kase, ast_mk_binary(a, "=", ast_mk_col(a, NULL, "__wb_c", pos), ast_mk_double(a, c, pos)),
 			    lit_class(a, m, c, pos));
 	}
 	ast_list_add(a, &out, ast_mk_item(a, kase, pred_name));

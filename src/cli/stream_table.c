@@ -67,10 +67,7 @@ prop(struct arena *a, const char *key, const char *value)
 {
 	struct ast *p = ast_new(a, AST_PROPERTY, 0);
 	p->u.prop.key = arena_strdup(a, key);
-	struct ast *v = ast_new(a, AST_LITERAL, 0);
-	v->u.lit.type = WB_TYPE_VARCHAR;
-	v->u.lit.u.s = wb_str_c(arena_strdup(a, value));
-	p->u.prop.value = v;
+	p->u.prop.value = ast_mk_str(a, value, 0);
 	return p;
 }
 

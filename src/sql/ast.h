@@ -472,6 +472,9 @@ struct ast *ast_mk_col(struct arena *a, const char *qual, const char *name, int 
 struct ast *ast_mk_int(struct arena *a, int64_t v, int pos);
 struct ast *ast_mk_bool(struct arena *a, bool v, int pos);
 struct ast *ast_mk_null(struct arena *a, int pos);
+struct ast *ast_mk_double(struct arena *a, double v, int pos);
+/* A VARCHAR literal of a copy of s (in a). */
+struct ast *ast_mk_str(struct arena *a, const char *s, int pos);
 struct ast *ast_mk_binary(struct arena *a, const char *op, struct ast *l, struct ast *r);
 struct ast *ast_mk_not(struct arena *a, struct ast *e);
 /* e IS TRUE: NULL counts as false */

@@ -46,6 +46,24 @@ ast_mk_null(struct arena *a, int pos)
 }
 
 struct ast *
+ast_mk_double(struct arena *a, double v, int pos)
+{
+	struct ast *l = ast_new(a, AST_LITERAL, pos);
+	l->u.lit.type = WB_TYPE_DOUBLE;
+	l->u.lit.u.d = v;
+	return l;
+}
+
+struct ast *
+ast_mk_str(struct arena *a, const char *s, int pos)
+{
+	struct ast *l = ast_new(a, AST_LITERAL, pos);
+	l->u.lit.type = WB_TYPE_VARCHAR;
+	l->u.lit.u.s = wb_str_c(arena_strdup(a, s));
+	return l;
+}
+
+struct ast *
 ast_mk_binary(struct arena *a, const char *op, struct ast *l, struct ast *r)
 {
 	struct ast *e = ast_new(a, AST_BINARY, l->pos);

@@ -129,6 +129,21 @@ parser_at_query_end(struct parser *p)
 	return parser_at_end(p) || P_is_op(p, ")");
 }
 
+int
+parser_count(struct parser *p, int64_t *out, const char *what, const char *unit)
+{
+	double d;
+	int at = p->cur;
+	if (!parser_number(p, &d))
+		return -1;
+	if (d < 1 || d > 1e18 || d != (double)(int64_t)d) {
+		p->cur = at;
+		return parser_error(p, "%s needs a positive whole number%s%s", what, unit ? " of " : "", unit ? unit : "");
+	}
+	*out = (int64_t)d;
+	return 0;
+}
+
 bool
 parser_accept_word(struct parser *p, const char *word)
 {

@@ -81,6 +81,9 @@ const struct token *parser_peek(struct parser *p, int ahead);
 bool parser_at_end(struct parser *p);   /* EOF or ';' */
 /* The end of a statement that may stand in FROM (...): EOF, ';' or ')'. */
 bool parser_at_query_end(struct parser *p);
+/* A positive whole number (LIMIT n, FOR RUN n) into *out; -1 with the
+ * error "<what> needs a positive whole number[ of <unit>]" at it. */
+int parser_count(struct parser *p, int64_t *out, const char *what, const char *unit);
 bool parser_accept_word(struct parser *p, const char *word);   /* keyword or identifier, case-insensitive */
 bool parser_expect_word(struct parser *p, const char *word);
 bool parser_accept_op(struct parser *p, const char *op);

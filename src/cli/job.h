@@ -118,9 +118,6 @@ int job_parse(const char *text, size_t len, const char *path, bool check_files, 
 void job_free(struct job *j);
 /* The task called key, or -1. */
 int job_task_find(const struct job *j, const char *key);
-/* A duration: "90" (seconds), "1.5s", "500ms", "2m", "1h30m". false when
- * it is not one. */
-bool job_parse_duration(const char *s, int64_t *ms);
 /* A job or task name wb can use as a folder and file name. */
 bool job_name_ok(const char *s, bool task);
 

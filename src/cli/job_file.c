@@ -21,6 +21,7 @@
  * a typo never silently changes what runs).
  */
 #include "cli/job.h"
+#include "core/datetime.h"
 #include "core/strbuf.h"
 #include "core/strutil.h"
 #include "core/types.h"
@@ -88,49 +89,6 @@ param_name_ok(const char *s)
 		if (!isalnum((unsigned char)*p) && *p != '_')
 			return false;
 	return strlen(s) <= 100;
-}
-
-bool
-job_parse_duration(const char *s, int64_t *ms)
-{
-	const char *p = s;
-	double total = 0;
-	bool any = false;
-	while (*p) {
-		char *end;
-		errno = 0;
-		double v = strtod(p, &end);
-		if (end == p || errno != 0 || v < 0 || !(v == v))
-			return false;
-		p = end;
-		double unit;
-		if (strncmp(p, "ms", 2) == 0) {
-			unit = 1;
-			p += 2;
-		} else if (*p == 's') {
-			unit = 1000;
-			p++;
-		} else if (*p == 'm') {
-			unit = 60e3;
-			p++;
-		} else if (*p == 'h') {
-			unit = 3600e3;
-			p++;
-		} else if (*p == 'd') {
-			unit = 86400e3;
-			p++;
-		} else if (*p == '\0' && !any) {
-			unit = 1000;      /* a bare number is seconds */
-		} else {
-			return false;
-		}
-		total += v * unit;
-		any = true;
-	}
-	if (!any || total > 1e15)
-		return false;
-	*ms = (int64_t)(total + 0.5);
-	return true;
 }
 
 /* ------------------------------------------------------------ freeing */
@@ -450,7 +408,7 @@ parse_int_value(struct pstate *ps, const char *key, const char *v, int lo, int h
 static int
 parse_duration_value(struct pstate *ps, const char *key, const char *v, int64_t *out)
 {
-	if (!job_parse_duration(v, out)) {
+	if (!dt_parse_duration(v, out)) {
 		char hint[160];
 		snprintf(hint, sizeof hint, "write %s = 30s (or 90, 500ms, 5m, 1h30m)", key);
 		return perr(ps, hint, "%s: '%s' is not a duration", key, v);

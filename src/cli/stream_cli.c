@@ -30,26 +30,6 @@ static const char cli_usage[] =
     "then looks again every DURATION (default 1s; e.g. 500ms, 10s, 5m). Stops on\n"
     "Ctrl-C or SIGTERM after the batch running, with a summary line.\n";
 
-/* "10s", "500ms", "5m", "1h", "2" (seconds): milliseconds, or -1. */
-static int64_t
-parse_duration(const char *s)
-{
-	char *end;
-	double v = strtod(s, &end);
-	if (end == s || v < 0)
-		return -1;
-	double ms = v * 1000;
-	if (strcmp(end, "ms") == 0)
-		ms = v;
-	else if (strcmp(end, "m") == 0 || strcmp(end, "min") == 0)
-		ms = v * 60000;
-	else if (strcmp(end, "h") == 0)
-		ms = v * 3600000;
-	else if (*end != '\0' && strcmp(end, "s") != 0)
-		return -1;
-	return (int64_t)ms;
-}
-
 static void
 cli_batch(struct stream *st, const struct stream_commit *c, bool recovered)
 {
@@ -86,7 +66,7 @@ stream_cli(int argc, char **argv)
 		if ((strcmp(a, "--every") == 0 || strcmp(a, "--warehouse") == 0) && i + 1 < argc) {
 			if (strcmp(a, "--warehouse") == 0) {
 				warehouse = argv[++i];
-			} else if ((every = parse_duration(argv[++i])) < 0) {
+			} else if (!dt_parse_duration(argv[++i], &every)) {
 				fprintf(stderr, "wb stream run: --every takes a duration such as 10s, 500ms or 5m, got '%s'\n", argv[i]);
 				return 2;
 			}

@@ -2,7 +2,9 @@
 
 #include <time.h>
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Howard Hinnant's civil-date algorithms (public domain description of the
@@ -240,4 +242,50 @@ dt_now_ms(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+bool
+dt_parse_duration(const char *s, int64_t *ms)
+{
+	const char *p = s;
+	double total = 0;
+	bool any = false;
+	while (*p) {
+		char *end;
+		errno = 0;
+		double v = strtod(p, &end);
+		if (end == p || errno != 0 || v < 0 || !(v == v))
+			return false;
+		p = end;
+		double unit;
+		if (strncmp(p, "ms", 2) == 0) {
+			unit = 1;
+			p += 2;
+		} else if (*p == 's') {
+			unit = 1000;
+			p++;
+		} else if (strncmp(p, "min", 3) == 0) {
+			unit = 60e3;
+			p += 3;
+		} else if (*p == 'm') {
+			unit = 60e3;
+			p++;
+		} else if (*p == 'h') {
+			unit = 3600e3;
+			p++;
+		} else if (*p == 'd') {
+			unit = 86400e3;
+			p++;
+		} else if (*p == '\0' && !any) {
+			unit = 1000;      /* a bare number is seconds */
+		} else {
+			return false;
+		}
+		total += v * unit;
+		any = true;
+	}
+	if (!any || total > 1e15)
+		return false;
+	*ms = (int64_t)(total + 0.5);
+	return true;
 }

@@ -15,6 +15,10 @@
 
 /* The wall clock: milliseconds since 1970-01-01 UTC. */
 int64_t dt_now_ms(void);
+/* A duration: "90" (seconds), "1.5s", "500ms", "2m" (or "2min"), "1h30m",
+ * "1d"; into *ms. false when it is not one (empty, negative, unknown unit,
+ * a bare number after a unit as in "1h30"). */
+bool dt_parse_duration(const char *s, int64_t *ms);
 int64_t dt_days_from_civil(int64_t y, unsigned m, unsigned d);
 void dt_civil_from_days(int64_t days, int *y, int *m, int *d);
 bool dt_valid_date(int y, int m, int d);

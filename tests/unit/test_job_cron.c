@@ -8,6 +8,7 @@
  */
 #include "tests/tap.h"
 #include "cli/job.h"
+#include "core/datetime.h"
 
 #include <stdlib.h>
 #include <time.h>
@@ -158,13 +159,13 @@ main(void)
 
 	/* durations of job files */
 	int64_t ms;
-	ok(job_parse_duration("90", &ms) && ms == 90000, "90 is seconds");
-	ok(job_parse_duration("1.5s", &ms) && ms == 1500, "1.5s");
-	ok(job_parse_duration("500ms", &ms) && ms == 500, "500ms");
-	ok(job_parse_duration("2m", &ms) && ms == 120000, "2m");
-	ok(job_parse_duration("1h30m", &ms) && ms == 5400000, "1h30m");
-	ok(!job_parse_duration("", &ms) && !job_parse_duration("5x", &ms) && !job_parse_duration("-1s", &ms) &&
-	    !job_parse_duration("1h30", &ms), "not durations: '', 5x, -1s, 1h30");
+	ok(dt_parse_duration("90", &ms) && ms == 90000, "90 is seconds");
+	ok(dt_parse_duration("1.5s", &ms) && ms == 1500, "1.5s");
+	ok(dt_parse_duration("500ms", &ms) && ms == 500, "500ms");
+	ok(dt_parse_duration("2m", &ms) && ms == 120000, "2m");
+	ok(dt_parse_duration("1h30m", &ms) && ms == 5400000, "1h30m");
+	ok(!dt_parse_duration("", &ms) && !dt_parse_duration("5x", &ms) && !dt_parse_duration("-1s", &ms) &&
+	    !dt_parse_duration("1h30", &ms), "not durations: '', 5x, -1s, 1h30");
 
 	/* run_if */
 	enum job_status why;

@@ -216,6 +216,19 @@ struct nb_run {
  * for notebooks). Returns 0 when no cell failed. */
 int nb_run_cells(struct nb_run *r);
 void nb_run_free(struct nb_run *r);
+/* A SQL cell's code (lines [first, code_end)) with ${NAME} substituted
+ * from vars (NULL: as written); caller frees. */
+char *nb_cell_code(const struct notebook *nb, const struct nb_vars *vars, const struct nb_cell *c);
+/* A chart cell's spec: its marker's options, then its lines (${NAME}
+ * substituted), parsed into sp (initialised by the caller). On an error,
+ * when line is not NULL, *line and *col (-1: none) say where in the file
+ * it is. */
+struct chart_spec;
+int nb_chart_spec(const struct notebook *nb, const struct nb_vars *vars, const struct nb_cell *c, struct chart_spec *sp,
+    struct wb_error *err, int *line, int *col);
+/* The line and column of byte offset pos (-1: none) within cell c: the
+ * line holding it, else the cell's marker line (*col -1). */
+void nb_error_line(const struct notebook *nb, const struct nb_cell *c, int pos, int *line, int *col);
 /* A session for a notebook: bail on, Delta tables in warehouse (NULL: the
  * default), or, when tmp_wh is given and warehouse is NULL, in a fresh
  * temporary directory whose path is written to tmp_wh. */

@@ -86,9 +86,9 @@ stream_open(struct nb_stream *st)
  * blanked out (the comment's "--", the marker's "%% chart" and its
  * name=), so that positions in it are positions in the line. */
 static char *
-spec_line(const struct nb_run *r, int n, bool marker)
+spec_line(const struct notebook *nb, int n, bool marker)
 {
-	const struct nb_line *l = &r->nb->lines[n - 1];
+	const struct nb_line *l = &nb->lines[n - 1];
 	char *t = xstrndup(l->p, (size_t)l->len);
 	const char *body;
 	int blen;
@@ -117,9 +117,47 @@ spec_line(const struct nb_run *r, int n, bool marker)
 	return t;
 }
 
-/* A chart cell: its spec (the marker's options, then its lines, ${NAME}
- * substituted) drawn on the last result of the SQL cell before it. An
- * error is reported at the line and column it is about. */
+int
+nb_chart_spec(const struct notebook *nb, const struct nb_vars *vars, const struct nb_cell *c, struct chart_spec *sp,
+    struct wb_error *err, int *line, int *col)
+{
+	int rc = 0;
+	for (int n = c->marker ? c->marker : c->first; rc == 0 && n < c->end; n++) {
+		bool marker = n == c->marker;
+		char *t = spec_line(nb, n, marker);
+		if (vars && strstr(t, "${")) {
+			struct strbuf b = STRBUF_INIT;
+			nb_vars_substitute(vars, t, strlen(t), &b);
+			free(t);
+			t = sb_detach(&b);
+			t = t ? t : xstrdup("");
+		}
+		int base = (int)nb->lines[n - 1].off;
+		rc = marker ? chart_spec_parse(sp, t, base, err) : chart_spec_parse_line(sp, t, base, err);
+		free(t);
+	}
+	if (rc < 0 && line != NULL)
+		nb_error_line(nb, c, err->pos, line, col);
+	return rc;
+}
+
+void
+nb_error_line(const struct notebook *nb, const struct nb_cell *c, int pos, int *line, int *col)
+{
+	/* the line the error is about, else the marker's */
+	*line = c->marker ? c->marker : c->first;
+	*col = -1;
+	for (int n = *line; pos >= 0 && n < c->end; n++) {
+		const struct nb_line *l = &nb->lines[n - 1];
+		if ((size_t)pos >= l->off && (size_t)pos <= l->off + (size_t)l->len) {
+			*line = n;
+			*col = pos - (int)l->off;
+		}
+	}
+}
+
+/* A chart cell: its spec drawn on the last result of the SQL cell before
+ * it. An error is reported at the line and column it is about. */
 static int
 chart_cell(struct nb_run *r, const struct nb_cell *c, const char *shown)
 {
@@ -127,21 +165,7 @@ chart_cell(struct nb_run *r, const struct nb_cell *c, const char *shown)
 	struct chart_spec sp;
 	chart_spec_init(&sp);
 	struct wb_error err = WB_ERROR_INIT;
-	int rc = 0;
-	for (int n = c->marker ? c->marker : c->first; rc == 0 && n < c->end; n++) {
-		bool marker = n == c->marker;
-		char *t = spec_line(r, n, marker);
-		if (r->vars && strstr(t, "${")) {
-			struct strbuf b = STRBUF_INIT;
-			nb_vars_substitute(r->vars, t, strlen(t), &b);
-			free(t);
-			t = sb_detach(&b);
-			t = t ? t : xstrdup("");
-		}
-		int base = (int)r->nb->lines[n - 1].off;
-		rc = marker ? chart_spec_parse(&sp, t, base, &err) : chart_spec_parse_line(&sp, t, base, &err);
-		free(t);
-	}
+	int rc = nb_chart_spec(r->nb, r->vars, c, &sp, &err, NULL, NULL);
 	if (rc == 0 && s->last == NULL) {
 		char b[64];
 		err_set(&err, -1, "%s: nothing to chart: the SQL cell before it showed no result", nb_cell_label(c, b, sizeof b));
@@ -153,15 +177,8 @@ chart_cell(struct nb_run *r, const struct nb_cell *c, const char *shown)
 		rc = stmt_chart_show(s, &sp, s->last, s->last_rows, &err);
 	chart_spec_free(&sp);
 	if (rc < 0) {
-		/* the line the error is about, else the marker's */
-		int line = c->marker ? c->marker : c->first, pos = -1;
-		for (int n = line; err.pos >= 0 && n < c->end; n++) {
-			const struct nb_line *l = &r->nb->lines[n - 1];
-			if ((size_t)err.pos >= l->off && (size_t)err.pos <= l->off + (size_t)l->len) {
-				line = n;
-				pos = err.pos - (int)l->off;
-			}
-		}
+		int line, pos;
+		nb_error_line(r->nb, c, err.pos, &line, &pos);
 		const struct nb_line *l = &r->nb->lines[line - 1];
 		const char *saved_name = s->source_name;
 		int saved_line = s->source_line;
@@ -177,14 +194,13 @@ chart_cell(struct nb_run *r, const struct nb_cell *c, const char *shown)
 	return rc;
 }
 
-/* the code of a SQL cell, parameters substituted */
-static char *
-cell_code(const struct nb_run *r, const struct nb_cell *c)
+char *
+nb_cell_code(const struct notebook *nb, const struct nb_vars *vars, const struct nb_cell *c)
 {
 	struct strbuf raw = STRBUF_INIT, out = STRBUF_INIT;
-	nb_lines_text(r->nb, c->first, c->code_end, &raw);
-	if (r->vars)
-		nb_vars_substitute(r->vars, raw.s ? raw.s : "", raw.len, &out);
+	nb_lines_text(nb, c->first, c->code_end, &raw);
+	if (vars)
+		nb_vars_substitute(vars, raw.s ? raw.s : "", raw.len, &out);
 	else
 		sb_add(&out, raw.s ? raw.s : "", raw.len);
 	sb_free(&raw);
@@ -232,7 +248,7 @@ nb_run_cells(struct nb_run *r)
 		struct nb_cell_out *o = &r->outs[i];
 		sb_clear(&cap.cell);
 		cap.truncated = false;
-		char *code = c->kind == NB_SQL ? cell_code(r, c) : NULL;
+		char *code = c->kind == NB_SQL ? nb_cell_code(nb, r->vars, c) : NULL;
 		if (r->report)
 			nb_report_cell_begin(r->report, nb, i, code);
 		if (c->kind == NB_CHART) {

@@ -18,3 +18,4 @@ update() {
 update wb.1 BEGIN-COMMANDS END-COMMANDS --man-commands
 update wb-sql.7 BEGIN-FUNCTIONS END-FUNCTIONS --man-functions
 update wb-tui.1 BEGIN-KEYS END-KEYS --man-tui-keys
+update wb-dashboard.1 BEGIN-KEYS END-KEYS --man-dashboard-keys

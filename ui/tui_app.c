@@ -82,7 +82,30 @@ tui_find_view(struct tui_app *app, uint64_t id)
 	for (struct tui_view *v = app->top; v != NULL; v = v->below)
 		if (v->id == id)
 			return v;
+	for (struct tui_view *v = app->overlay; v != NULL; v = v->below)
+		if (v->id == id)
+			return v;
 	return NULL;
+}
+
+void
+tui_overlay_push(struct tui_app *app, struct tui_view *v)
+{
+	v->below = app->overlay;
+	app->overlay = v;
+}
+
+void
+tui_overlay_pop(struct tui_app *app)
+{
+	struct tui_view *v = app->overlay;
+	if (v == NULL)
+		return;
+	/* wb dashboard: the help closes back to it; closing the dashboard leaves */
+	if (app->dash_only && v->ops->scope == TUI_SC_DASH)
+		app->quit = true;
+	app->overlay = v->below;
+	v->ops->free(v);
 }
 
 void
@@ -183,6 +206,8 @@ tui_run_user_sql(struct tui_app *app, const char *sql, bool show_in_editor)
 void
 tui_run_sql_job(struct tui_app *app, const char *sql, bool show_in_editor, bool cleared)
 {
+	if (tui_dash_command(app, sql))
+		return;
 	if (show_in_editor) {
 		const char *draft = tui_editor_text(app->ed);
 		if (strcmp(draft, sql) != 0)
@@ -253,6 +278,11 @@ inner(struct tui_rect r)
 static void
 draw_view_box(struct tui_app *app, struct tui_view *v, struct tui_rect r, bool focused)
 {
+	if (v->ops->frameless) {
+		v->at = r;
+		v->ops->draw(v, app, r, focused);
+		return;
+	}
 	struct strbuf t = STRBUF_INIT;
 	v->ops->title(v, &t);
 	tui_box(r, sb_str(&t), focused);
@@ -273,6 +303,8 @@ draw_status(struct tui_app *app)
 	}
 	bool running = app->job != NULL && !app->job->quiet;
 	const char *hints = running ? "C-c cancels  F1 help " : "F1 help  F5 run  C-q quit ";
+	if (!running && app->overlay != NULL && app->overlay->ops->hints != NULL)
+		hints = app->dash_only ? "r refresh  f filters  Enter zoom  q quit  F1 help " : app->overlay->ops->hints;
 	int hw = (int)strlen(hints);
 	int room = r.w - (r.w > hw + 20 ? hw : 0) - 1;
 	char line[600];
@@ -307,6 +339,8 @@ draw(struct tui_app *app)
 		refresh();
 		return;
 	}
+	if (app->dash_only && app->overlay != NULL)
+		goto overlay;   /* the dashboard is the whole workbench */
 	if (app->show_catalog)
 		tui_tree_draw(app->tree, app, app->r_cat, app->focus == TUI_PANE_CATALOG && !app->overlay);
 	tui_editor_draw(app->ed, app, app->r_edit, app->focus == TUI_PANE_EDITOR && !app->overlay);
@@ -320,6 +354,7 @@ draw(struct tui_app *app)
 		    tui_attr(TUI_ST_DIM));
 		tui_puts(in.y + 1, in.x + 1, in.w - 1, "F1 lists every key.", tui_attr(TUI_ST_DIM));
 	}
+overlay:
 	if (app->overlay != NULL) {
 		struct tui_rect r = {0, 0, app->rows - 1, app->cols};
 		for (int y = 0; y < r.h; y++)
@@ -384,13 +419,13 @@ global_action(struct tui_app *app, enum tui_action a)
 		app->quit = true;
 		break;
 	case TUI_A_HELP:
-		if (app->overlay != NULL) {
-			app->overlay->ops->free(app->overlay);
-			app->overlay = NULL;
+		if (app->overlay != NULL && app->overlay->ops->scope != TUI_SC_DASH) {
+			tui_overlay_pop(app);
 		} else {
+			/* over a dashboard too: q comes back to it */
 			struct strbuf t = STRBUF_INIT;
-			tui_keys_text(&t);
-			app->overlay = tui_text_new(app, "Help (q closes)", sb_str(&t), TUI_HELP_INDENT);
+			tui_keys_text(&t, app->dash_only || (app->overlay != NULL && app->overlay->ops->scope == TUI_SC_DASH));
+			tui_overlay_push(app, tui_text_new(app, "Help (q closes)", sb_str(&t), TUI_HELP_INDENT));
 			sb_free(&t);
 		}
 		break;
@@ -479,8 +514,7 @@ view_key(struct tui_app *app, struct tui_view *v, int key, bool overlay)
 			return;
 		if (a == TUI_A_CLOSE) {
 			if (overlay) {
-				app->overlay->ops->free(app->overlay);
-				app->overlay = NULL;
+				tui_overlay_pop(app);
 			} else if (v->below != NULL) {
 				tui_pop(app);
 			} else {
@@ -665,7 +699,23 @@ tui_run(struct session *s, const struct tui_options *o, struct wb_error *err)
 	app->tree = tui_tree_new();
 	tui_status(app, false, "Ready");
 	layout(app);
-	tui_tree_refresh(app);
+	if (o && o->dashboard) {
+		struct tui_view *dv = tui_dash_new(app, o->dashboard, err);
+		if (dv == NULL) {
+			tui_editor_free(app->ed);
+			tui_tree_free(app->tree);
+			tui_term_close(&ts, app);
+			s->interactive = was_interactive;
+			free(app);
+			active = false;
+			return -1;
+		}
+		app->dash_only = true;
+		app->show_catalog = false;
+		tui_overlay_push(app, dv);
+	} else {
+		tui_tree_refresh(app);
+	}
 	if (o && o->run && o->run[0]) {
 		struct strbuf sql = STRBUF_INIT;
 		for (const char *const *r = o->run; *r; r++) {
@@ -686,9 +736,24 @@ tui_run(struct session *s, const struct tui_options *o, struct wb_error *err)
 		tui_job_poll(app);
 		if (app->quit)
 			break;
+		/* views' timers (a dashboard's refresh) */
+		app->wake_ms = 0;
+		for (struct tui_view *v = app->overlay; v != NULL; v = v->below)
+			if (v->ops->tick)
+				v->ops->tick(v, app);
+		for (struct tui_view *v = app->top; v != NULL; v = v->below)
+			if (v->ops->tick)
+				v->ops->tick(v, app);
 		app->spin++;
 		draw(app);
-		timeout(app->job != NULL || app->queued != NULL ? 100 : -1);
+		int wait = -1;
+		if (app->job != NULL || app->queued != NULL) {
+			wait = 100;
+		} else if (app->wake_ms > 0) {
+			int64_t left = app->wake_ms - dt_now_ms();
+			wait = left < 0 ? 0 : left > 60000 ? 60000 : (int)left;
+		}
+		timeout(wait);
 		wint_t wc;
 		int ret;
 		if (app->utf8) {
@@ -733,8 +798,11 @@ tui_run(struct session *s, const struct tui_options *o, struct wb_error *err)
 	tui_job_free(app->queued);
 	tui_editor_save_history(app->ed);
 	clear_views(app);
-	if (app->overlay)
-		app->overlay->ops->free(app->overlay);
+	while (app->overlay) {
+		struct tui_view *v = app->overlay;
+		app->overlay = v->below;
+		v->ops->free(v);
+	}
 	tui_run_free(app->last);
 	tui_editor_free(app->ed);
 	tui_tree_free(app->tree);

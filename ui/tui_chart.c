@@ -38,6 +38,19 @@ style_of(uint8_t attr)
 	return TUI_ST_NORMAL;
 }
 
+void
+tui_blit(const struct canvas *cv, struct tui_rect r)
+{
+	for (int y = 0; y < r.h && y < cv->h; y++)
+		for (int x = 0; x < r.w && x < cv->w; x++) {
+			char buf[8];
+			uint8_t attr;
+			int len = canvas_cell_text(cv, x, y, buf, &attr);
+			if (len > 0 && !(len == 1 && buf[0] == ' ' && attr == 0))
+				tui_put(r.y + y, r.x + x, r.w - x, buf, (size_t)len, tui_attr(style_of(attr)));
+		}
+}
+
 int
 tui_hook_chart(const struct rowset *rs, const int64_t *idx, int64_t n, int xcol, int ycol, int w, int h,
     struct tui_cell *cells, struct wb_error *err)

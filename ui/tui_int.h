@@ -64,7 +64,8 @@
 	S(RUNS, "Runs leaderboard (SHOW RUNS)") \
 	S(PLAN, "Plan tree (EXPLAIN, EXPLAIN ANALYZE)") \
 	S(TREE, "Catalog") \
-	S(PROMPT, "Prompt (search)")
+	S(DASH, "Dashboard (wb dashboard, .dashboard FILE.wb)") \
+	S(PROMPT, "Prompt (search, a filter's value)")
 
 enum tui_scope {
 #define TUI_SCOPE_ENUM(id, heading) TUI_SC_##id,
@@ -154,7 +155,21 @@ enum tui_scope {
 	A(TREE_DESCRIBE, TREE, "describe the table (SUMMARIZE)", 'I', 0, 0) \
 	A(TREE_INSERT, TREE, "insert the name into the editor", 'i', 0, 0) \
 	A(TREE_REFRESH, TREE, "reload the catalog", 'r', 0, 0) \
-	A(PROMPT_ACCEPT, PROMPT, "search", TUI_ENTER, 0, 0) \
+	A(DASH_REFRESH, DASH, "run the tiles' cells again now (the filters' cells too)", 'r', TK(KEY_F(5)), TUI_CTRL('r')) \
+	A(DASH_NEXT, DASH, "select the next tile (in the filter bar: the next filter)", TUI_TAB, 0, 0) \
+	A(DASH_PREV, DASH, "select the previous tile (in the filter bar: the previous filter)", TK(KEY_BTAB), 0, 0) \
+	A(DASH_LEFT, DASH, "select the tile to the left (in the filter bar: the filter to the left)", TK(KEY_LEFT), 'h', 0) \
+	A(DASH_RIGHT, DASH, "select the tile to the right (in the filter bar: the filter to the right)", TK(KEY_RIGHT), \
+	    'l', 0) \
+	A(DASH_UP, DASH, "select the tile above", TK(KEY_UP), 'k', 0) \
+	A(DASH_DOWN, DASH, "select the tile below", TK(KEY_DOWN), 'j', 0) \
+	A(DASH_ZOOM, DASH, "zoom the selected tile to the whole screen (again, or Esc: back to the grid); " \
+	    "in the filter bar: edit the filter", TUI_ENTER, 'z', 0) \
+	A(DASH_FILTERS, DASH, "go to the filter bar (the notebook's parameters): Left and Right choose a filter, Enter " \
+	    "edits its value and runs the cells again, Esc or f goes back to the tiles", 'f', 0, 0) \
+	A(DASH_RESET, DASH, "put every filter back to its default and run again", 'x', 0, 0) \
+	A(DASH_PAUSE, DASH, "pause or resume the auto-refresh (--refresh, -- refresh: in the file)", 'p', 0, 0) \
+	A(PROMPT_ACCEPT, PROMPT, "accept (search, set the filter)", TUI_ENTER, 0, 0) \
 	A(PROMPT_CANCEL, PROMPT, "cancel", TUI_ESC, TUI_CTRL('g'), 0)
 
 enum tui_action {
@@ -169,10 +184,10 @@ enum tui_action {
 enum tui_action tui_key_action(enum tui_scope scope, int key);
 /* "F5", "C-r", "Enter", "[": a key as the help shows it. */
 const char *tui_key_label(int key, char *buf, size_t cap);
-/* The help page: one line per action, a heading per scope (headings
+/* The help page (dashboard: only the keys a dashboard uses): one line per action, a heading per scope (headings
  * start with '#'); descriptions start at column TUI_HELP_INDENT. */
 #define TUI_HELP_INDENT 19
-void tui_keys_text(struct strbuf *out);
+void tui_keys_text(struct strbuf *out, bool dashboard);
 /* Curses' key from wget_wch (ret is its return value) as a tui key:
  * Enter as TUI_ENTER, the backspace variants as TUI_BACKSPACE. */
 int tui_key_from_curses(int ret, wint_t wc);
@@ -286,6 +301,11 @@ struct tui_view_ops {
 	void (*free)(struct tui_view *v);
 	/* a mouse click at row y, column x of the rect drawn last (NULL: none) */
 	void (*click)(struct tui_view *v, struct tui_app *app, int y, int x);
+	/* called on every turn of the loop (NULL: none): timers; a view that
+	 * wants a turn at a given time lowers app->wake_ms to it */
+	void (*tick)(struct tui_view *v, struct tui_app *app);
+	const char *hints;        /* the status line's key hints (NULL: the workbench's) */
+	bool frameless;           /* drawn over its whole rectangle, no box (its own title) */
 };
 
 struct tui_view {
@@ -300,6 +320,11 @@ struct tui_view {
 void tui_push(struct tui_app *app, struct tui_view *v);
 /* Pop and free the top view (not the last one). */
 void tui_pop(struct tui_app *app);
+/* A view over the whole screen (the help, a dashboard), over the one
+ * there; pop closes the top one. */
+void tui_overlay_push(struct tui_app *app, struct tui_view *v);
+void tui_overlay_pop(struct tui_app *app);
+/* The view with this id, in the result pane or over the screen. */
 struct tui_view *tui_find_view(struct tui_app *app, uint64_t id);
 uint64_t tui_view_id(struct tui_app *app);
 
@@ -385,6 +410,20 @@ char *tui_history_table(const char *sql);
 /* Does the statement start with the words w1 and w2 (NULL: any)? What
  * made a table: "EXPLAIN", "DESCRIBE HISTORY", "SHOW RUNS". */
 bool tui_sql_starts(const char *sql, const char *w1, const char *w2);
+
+/* A dashboard (tui_dash.c): the view of a loaded dashboard, its first run
+ * started; NULL with err set when it does not load or its filters are
+ * wrong. */
+struct dash_args;
+struct tui_view *tui_dash_new(struct tui_app *app, const struct dash_args *a, struct wb_error *err);
+/* `.dashboard FILE.wb [-p NAME=VALUE ...]` typed in the editor: opens the
+ * dashboard over the workbench. false when text is not that command. */
+bool tui_dash_command(struct tui_app *app, const char *text);
+
+/* Draw a canvas (ui/canvas.h) into r, the renderer's colour roles mapped
+ * onto the workbench's styles (tui_chart.c). */
+struct canvas;
+void tui_blit(const struct canvas *cv, struct tui_rect r);
 
 /* The chart hooks (tui_chart.c): where ui/chart plugs in. */
 struct tui_cell {
@@ -552,6 +591,8 @@ struct tui_app {
 	bool status_error;
 	bool quit;
 	int spin;
+	int64_t wake_ms;              /* a view's timer (tick): the loop wakes by then (0: none) */
+	bool dash_only;               /* wb dashboard: the dashboard is the workbench; closing it leaves */
 };
 
 /* Status line text (printf-like); error shows it in the error style. */

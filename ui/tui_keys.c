@@ -127,16 +127,52 @@ keys_of(const struct binding *b, char *buf, size_t cap)
 	}
 }
 
-void
-tui_keys_text(struct strbuf *out)
+/* Is the binding one a dashboard uses? Its own keys, the prompt's (a
+ * filter's value), and the few global ones that mean something there. */
+static bool
+for_dashboard(const struct binding *b)
 {
-	sb_puts(out, "# wb tui - keys\n");
-	sb_puts(out, "Panes: the catalog (left), the SQL editor (top) and the results (below). Statements run\n"
-	    "through the session on a worker thread: the screen stays live, Ctrl-C cancels.\n");
+	switch (b->scope) {
+	case TUI_SC_DASH:
+	case TUI_SC_PROMPT:
+		return true;
+	case TUI_SC_GLOBAL:
+		return b->action == TUI_A_QUIT || b->action == TUI_A_HELP || b->action == TUI_A_CANCEL ||
+		    b->action == TUI_A_REDRAW;
+	case TUI_SC_LIST:
+		return b->action == TUI_A_CLOSE;
+	default:
+		return false;
+	}
+}
+
+static bool
+scope_shown(int sc, bool dashboard)
+{
+	for (int i = 0; i < NBINDINGS; i++)
+		if ((int)bindings[i].scope == sc && (!dashboard || for_dashboard(&bindings[i])))
+			return true;
+	return false;
+}
+
+void
+tui_keys_text(struct strbuf *out, bool dashboard)
+{
+	if (dashboard) {
+		sb_puts(out, "# wb dashboard - keys\n");
+		sb_puts(out, "A notebook's cells as tiles; its parameters are the filters. Runs go on a worker\n"
+		    "thread: the screen stays live, Ctrl-C cancels.\n");
+	} else {
+		sb_puts(out, "# wb tui - keys\n");
+		sb_puts(out, "Panes: the catalog (left), the SQL editor (top) and the results (below). Statements run\n"
+		    "through the session on a worker thread: the screen stays live, Ctrl-C cancels.\n");
+	}
 	for (int sc = 0; sc < TUI_SC__COUNT; sc++) {
+		if (!scope_shown(sc, dashboard))
+			continue;
 		sb_printf(out, "\n# %s\n", scope_heading[sc]);
 		for (int i = 0; i < NBINDINGS; i++) {
-			if ((int)bindings[i].scope != sc)
+			if ((int)bindings[i].scope != sc || (dashboard && !for_dashboard(&bindings[i])))
 				continue;
 			char keys[64];
 			keys_of(&bindings[i], keys, sizeof keys);
@@ -148,17 +184,19 @@ tui_keys_text(struct strbuf *out)
 }
 
 void
-tui_write_man_keys(FILE *out)
+tui_write_man_keys(FILE *out, bool dashboard)
 {
 	fprintf(out, ".SH KEYS\n");
 	fprintf(out, "Generated from the workbench's key table, as the help view (F1) is.\n"
 	    "C\\-x is Control and x, S\\- is Shift.\n");
 	for (int sc = 0; sc < TUI_SC__COUNT; sc++) {
+		if (!scope_shown(sc, dashboard))
+			continue;
 		fprintf(out, ".SS ");
 		str_write_roff(out, scope_heading[sc]);
 		fputc('\n', out);
 		for (int i = 0; i < NBINDINGS; i++) {
-			if ((int)bindings[i].scope != sc)
+			if ((int)bindings[i].scope != sc || (dashboard && !for_dashboard(&bindings[i])))
 				continue;
 			char keys[64];
 			keys_of(&bindings[i], keys, sizeof keys);

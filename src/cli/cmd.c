@@ -6,6 +6,7 @@
 #include "core/strutil.h"
 #include "core/xmalloc.h"
 #include "sql/parser.h"
+#include "ui/dash.h"
 #include "ui/tui.h"
 
 #include <ctype.h>
@@ -464,6 +465,35 @@ cmd_tui(struct session *s, int argc, char **argv, struct wb_error *err)
 	return tui_run(s, NULL, err);
 }
 
+/* .dashboard FILE.wb [-p NAME=VALUE ...] [--once ...]: a dashboard on
+ * this session, full screen or (--once) as text on the output */
+static int
+cmd_dashboard(struct session *s, int argc, char **argv, struct wb_error *err)
+{
+	struct dash_args a;
+	int rc = dash_args_parse(argc, argv, &a, err);
+	if (rc == 0 && a.help) {
+		err_set(err, -1, "usage: .dashboard FILE.wb [-p NAME=VALUE ...] [--refresh DURATION] [--zoom TILE] "
+		    "[--once [--width N] [--height N] [--ascii]]");
+		rc = -1;
+	} else if (rc == 0 && (a.warehouse || a.threads)) {
+		err_set(err, -1, ".dashboard runs on this session: --warehouse and --threads are wb dashboard's");
+		rc = -1;
+	} else if (rc == 0 && a.once) {
+		fflush(session_output(s));
+		rc = dash_once(s, &a, session_output(s), err);
+		if (rc > 0) {
+			err_set(err, -1, "%s: a cell failed; its tile shows the error", a.path);
+			rc = -1;
+		}
+	} else if (rc == 0) {
+		struct tui_options o = {.dashboard = &a};
+		rc = tui_run(s, &o, err);
+	}
+	dash_args_free(&a);
+	return rc;
+}
+
 /* .quit [CODE] */
 static int
 cmd_quit(struct session *s, int argc, char **argv, struct wb_error *err)
@@ -490,6 +520,14 @@ static const struct cmd cmd_table[] = {
 		"not set. .chart help lists the options; man wb-chart describes them, and CHART ... FROM source "
 		"charts any query.",
 	    .example = ".chart bar x=brand y=revenue title='Revenue by brand'", .exec = stmt_chart_command},
+	{.name = "dashboard", .args = "FILE.wb [-p NAME=VALUE ...] [--refresh DURATION] [--once [--width N] [--height N]]",
+	    .minargs = 1, .maxargs = -1, .complete = "file",
+	    .summary = "show a notebook as a dashboard of tiles (as wb dashboard)",
+	    .help = "Runs the notebook's cells on this session and shows its chart, table and text cells as tiles laid "
+		"out by its header's layout, its parameters as filters: full screen (r refreshes, f edits the filters, "
+		"Enter zooms a tile, q comes back), or with --once as text at the terminal's size (or --width and "
+		"--height). See wb-dashboard(1). In wb tui, type it in the editor.",
+	    .example = ".dashboard notebooks/ecommerce_dashboard.wb --once --width 100 --height 40", .exec = cmd_dashboard},
 	{.name = "echo", .args = "on|off", .minargs = 1, .maxargs = 1, .complete = "onoff",
 	    .summary = "print each statement before running it", .exec = cmd_echo},
 	{.name = "generate", .args = "ecommerce [--rows N] [--seed S] [--start DATE] [--days D] -o FILE", .minargs = 1,

@@ -12,6 +12,7 @@
 #include "cli/stream.h"
 #include "core/pool.h"
 #include "core/xmalloc.h"
+#include "ui/dash.h"
 #include "ui/tui.h"
 
 #include <errno.h>
@@ -34,6 +35,7 @@ static const char usage_text[] =
     "       wb job run|validate|runs|show|repair|schedule|daemon ...   (jobs of notebooks: wb-job(5))\n"
     "       wb stream run TABLE [--every DURATION] [--warehouse DIR]\n"
     "       wb tui [--warehouse DIR] [-c SQL ...]   (the full-screen workbench: wb-tui(1))\n"
+    "       wb dashboard NOTEBOOK.wb [-p NAME=VALUE ...] [--refresh DURATION] [--once]   (wb-dashboard(1))\n"
     "\n"
     "Runs SQL statements and dot-commands from -c arguments, from files, from\n"
     "standard input when it is not a terminal, or interactively.\n"
@@ -51,6 +53,7 @@ static const char usage_text[] =
     "      --man-functions print the FUNCTIONS section of wb-sql(7)\n"
     "      --examples-slt  print every documented example as a sqllogictest file\n"
     "      --man-tui-keys  print the KEYS section of wb-tui(1)\n"
+    "      --man-dashboard-keys  print the KEYS section of wb-dashboard(1)\n"
     "  -h, --help        this help\n"
     "  -V, --version     print the version\n";
 
@@ -91,9 +94,11 @@ main(int argc, char **argv)
 		return stream_cli(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "tui") == 0)
 		return tui_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "dashboard") == 0)
+		return dash_main(argc - 1, argv + 1);
 
 	enum { OPT_CSV = 256, OPT_JSON, OPT_MD, OPT_BAIL, OPT_ECHO, OPT_THREADS, OPT_MAN, OPT_MANFN, OPT_EXAMPLES, OPT_WAREHOUSE,
-		OPT_MANKEYS };
+		OPT_MANKEYS, OPT_MANDASH };
 	static const struct option longopts[] = {
 		{"mode", required_argument, NULL, 'm'},
 		{"csv", no_argument, NULL, OPT_CSV},
@@ -107,6 +112,7 @@ main(int argc, char **argv)
 		{"man-functions", no_argument, NULL, OPT_MANFN},
 		{"examples-slt", no_argument, NULL, OPT_EXAMPLES},
 		{"man-tui-keys", no_argument, NULL, OPT_MANKEYS},
+		{"man-dashboard-keys", no_argument, NULL, OPT_MANDASH},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -162,6 +168,7 @@ main(int argc, char **argv)
 		case OPT_MANFN:
 		case OPT_EXAMPLES:
 		case OPT_MANKEYS:
+		case OPT_MANDASH:
 		case 'h':
 		case 'V':
 			info = opt;
@@ -179,7 +186,8 @@ main(int argc, char **argv)
 		case OPT_MAN: cmd_write_man(stdout); break;
 		case OPT_MANFN: docgen_functions_man(stdout); break;
 		case OPT_EXAMPLES: docgen_examples_slt(stdout); break;
-		case OPT_MANKEYS: tui_write_man_keys(stdout); break;
+		case OPT_MANKEYS: tui_write_man_keys(stdout, false); break;
+		case OPT_MANDASH: tui_write_man_keys(stdout, true); break;
 		case 'h': fputs(usage_text, stdout); break;
 		default: printf("wb %s\n", PACKAGE_VERSION); break;
 		}

@@ -127,6 +127,7 @@ session_report(struct session *s, const char *text, int len, struct wb_error *er
 	FILE *f = s->errout;
 	const char *msg = err->msg ? err->msg : "unknown error";
 	int pos = err->pos;
+	s->last_error_line = s->source_line;
 	if (pos < 0 || pos > len || text == NULL) {
 		if (s->source_name)
 			fprintf(f, "%s:%d: Error: %s\n", s->source_name, s->source_line, msg);
@@ -147,6 +148,7 @@ session_report(struct session *s, const char *text, int len, struct wb_error *er
 		int le = ls;
 		while (le < len && text[le] != '\n')
 			le++;
+		s->last_error_line = s->source_line + line - 1;
 		if (s->source_name)
 			fprintf(f, "%s:%d:%d: Error: %s\n", s->source_name, s->source_line + line - 1, col, msg);
 		else

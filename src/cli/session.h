@@ -72,6 +72,7 @@ struct session {
 	const char *source_name; /* NULL for interactive / -c */
 	int source_line;         /* line of the first character of the text */
 	struct wb_error last_error;   /* copy of the last error (tests, TUI) */
+	int last_error_line;     /* its line in the source (source_line based; dashboards) */
 	char *ml_experiment;     /* SET EXPERIMENT: where CREATE MODEL's runs go (NULL: Default) */
 	char *expect_note;       /* what a write's expectations did, for the statement's message
 	                            (cli/expect.h: expect_note_append) */

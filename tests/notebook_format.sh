@@ -63,7 +63,7 @@ check "cells: numbered from 1 over every kind, with names and marker lines" \
 │      2 │ sql     │ load    │      9 │ false    │ CREATE TABLE t AS SELECT range AS x FROM range(5); │
 │      3 │ sql     │ NULL    │     12 │ false    │ SELECT count(*) AS n FROM t;                       │
 │      4 │ md      │ NULL    │     15 │ NULL     │ jupytext's spelling of a markdown cell             │
-│      5 │ chart   │ bars    │     18 │ NULL     │ title: bars                                        │
+│      5 │ chart   │ bars    │     18 │ false    │ title: bars                                        │
 │      6 │ sql     │ last    │     21 │ false    │ SELECT max(x) AS m FROM t;                         │
 └────────┴─────────┴─────────┴────────┴──────────┴────────────────────────────────────────────────────┘" "$out"
 out=$("$WB" notebook params nb.wb)
@@ -178,7 +178,7 @@ out=$("$WB" notebook cells man.wb 2>&1 | sed -n '5,8p' | sed 's/  */ /g')
 check "the notebook of wb-notebook(5) parses: md, two named sql cells, a chart" "│ 1 │ md │ NULL │ 6 │ NULL │ # Orders │
 │ 2 │ sql │ load │ 11 │ false │ CREATE OR REPLACE TABLE bronze.orders AS │
 │ 3 │ sql │ top_brands │ 15 │ false │ SELECT brand, count(*) AS orders │
-│ 4 │ chart │ NULL │ 21 │ NULL │ title: orders by brand │" "$out"
+│ 4 │ chart │ NULL │ 21 │ false │ title: orders by brand │" "$out"
 out=$("$WB" notebook params man.wb 2>&1 | sed -n '5,7p' | sed 's/  */ /g')
 check "... and declares its three parameters" "│ run_date │ DATE │ 2019-10-01 │ 2 │
 │ top │ BIGINT │ 5 │ 3 │

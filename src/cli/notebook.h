@@ -8,8 +8,9 @@
  * markers is one SQL cell. `-- param NAME TYPE [= DEFAULT]` lines at the
  * top declare typed parameters, used as :NAME (a typed value bound by the
  * session) or ${NAME} (text substituted before the statement runs). An
- * expected-output block, `-- > ` lines right after a SQL cell's code, makes
- * the notebook a test (`wb test NB.wb`); `wb run --update` rewrites them.
+ * expected-output block, `-- > ` lines right after a SQL cell's code or a
+ * chart cell's spec lines, makes the notebook a test (`wb test NB.wb`);
+ * `wb run --update` rewrites them.
  *
  * Files, one responsibility each:
  *   notebook_parse.c   the format: lines, header, parameters' declarations,
@@ -98,10 +99,14 @@ struct nb_cell {
 	char *opts;        /* the other options, as written ("" when none) */
 	int marker;        /* line of the `-- %%` marker; 0: the implicit first cell */
 	int first, end;    /* the cell's lines after its marker */
-	int code_end;      /* sql: lines [first, code_end) are run */
-	int out_first, out_end;   /* the expected block's lines; out_first 0: none */
-	int last;          /* last line of code, not blank nor a comment (0:
-			    * none): where --update adds a block */
+	int code_end;      /* sql: lines [first, code_end) are run; chart:
+			    * they are its spec lines; md: code_end == end */
+	int out_first, out_end;   /* sql and chart: the expected block's lines;
+				   * out_first 0: none */
+	int last;          /* where --update adds a block: sql, the last line
+			    * of code, not blank nor a comment (0: none);
+			    * chart, its last spec line with text, else its
+			    * marker */
 };
 
 struct notebook {
@@ -212,8 +217,12 @@ struct nb_run {
 };
 /* Run cells [from, to] in order; each SQL cell through session_run with
  * the file's line numbers; a chart cell draws the last result of the SQL
- * cell before it (an error in its spec reported at its line). Stops at a failing cell when the session's bail is on (the default
- * for notebooks). Returns 0 when no cell failed. */
+ * cell before it (an error in its spec reported at its line) - when
+ * capturing, at a fixed size and character set (stmt_chart_show_fixed),
+ * so that tests do not depend on the terminal or the locale. Stops at a
+ * failing cell when the session's bail is on (the default for notebooks;
+ * a chart cell runs under the bail its SQL cell left). Returns 0 when no
+ * cell failed. */
 int nb_run_cells(struct nb_run *r);
 void nb_run_free(struct nb_run *r);
 /* A SQL cell's code (lines [first, code_end)) with ${NAME} substituted
@@ -254,8 +263,11 @@ struct nb_mask {
  * text, lines ended by "\n". */
 char *nb_mask_output(const struct nb_mask *m, const char *text);
 /* Compare masked output with the expected lines; returns true when they
- * match, else appends a unified diff to diff (when not NULL). */
-bool nb_expect_match(char **want, int nwant, const char *got, const char *label, struct strbuf *diff);
+ * match, else appends a unified diff to diff (when not NULL). exact (chart
+ * cells: where a mark is drawn is what is tested): blanks count, only
+ * trailing ones are dropped; else runs of blanks and of box rules count
+ * as one. */
+bool nb_expect_match(char **want, int nwant, const char *got, const char *label, bool exact, struct strbuf *diff);
 
 /* ------------------------------------------------------------ report */
 

@@ -619,7 +619,7 @@ list_cells(const struct notebook *nb)
 		rsb_str(&b, 1, nb_kind_name(c->kind));
 		rsb_str(&b, 2, c->name);
 		rsb_int(&b, 3, c->marker ? c->marker : c->first);
-		rsb_bool(&b, 4, c->kind == NB_SQL ? c->out_first != 0 : -1);
+		rsb_bool(&b, 4, c->kind != NB_MD ? c->out_first != 0 : -1);
 		char *t = first_text(nb, c);
 		rsb_str(&b, 5, t);
 		free(t);

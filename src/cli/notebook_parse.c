@@ -11,11 +11,15 @@
  *   SELECT ...;
  *   -- > the expected output, one `-- > ` line per line
  *
+ *   -- %% chart bar x=day
+ *   -- title: orders by day
+ *   -- > the chart as text, after the spec lines
+ *
  * The parser keeps the file's text and indexes it by line, so that
  * --update can rewrite expected blocks leaving every other byte as it was.
  * It checks everything that can be checked without running: markers,
- * options, parameter lines, markdown cells holding only comments, an
- * expected block ending its cell.
+ * options, parameter lines, markdown and chart cells holding only
+ * comments, an expected block ending its cell.
  */
 #include "cli/notebook.h"
 
@@ -339,6 +343,62 @@ check_comment_cell(struct notebook *nb, struct nb_cell *c, struct wb_error *err)
 	return 0;
 }
 
+/* a blank line, or a comment with nothing in it ("--") */
+static bool
+empty_comment(const char *p, int len)
+{
+	const char *t;
+	int tl;
+	nb_comment_text(p, len, &t, &tl);
+	return nb_line_is_blank(t, tl);
+}
+
+/* A chart cell: comment lines, its spec, then maybe an expected block.
+ * Every comment of a chart cell is read as spec, so only empty lines may
+ * follow the block (a markdown cell's `-- > ` lines are a quote, not a
+ * block: only sql and chart cells have blocks). */
+static int
+scan_chart_cell(struct notebook *nb, struct nb_cell *c, struct wb_error *err)
+{
+	if (check_comment_cell(nb, c, err) < 0)
+		return -1;
+	c->out_first = c->out_end = 0;
+	for (int i = c->first; i < c->end; i++) {
+		const struct nb_line *l = LN(nb, i);
+		char b[64];
+		if (c->out_first == 0) {
+			if (is_output(l->p, l->len)) {
+				c->out_first = i;
+				c->code_end = i;
+				int j = i;
+				while (j < c->end && is_output(LN(nb, j)->p, LN(nb, j)->len))
+					j++;
+				c->out_end = j;
+				i = j - 1;
+			}
+			continue;
+		}
+		if (is_output(l->p, l->len))
+			return fail_at(err, nb, i,
+			    "a cell has one expected block, right after its spec lines; start a new cell with -- %% chart",
+			    "%s has a second expected-output block (the first is at line %d)", nb_cell_label(c, b, sizeof b),
+			    c->out_first);
+		if (!empty_comment(l->p, l->len))
+			return fail_at(err, nb, i, "move the line above the block: a chart's spec lines come first, then its -- > lines",
+			    "a spec line after the expected-output block of %s (line %d): the block must end its cell",
+			    nb_cell_label(c, b, sizeof b), c->out_first);
+	}
+	/* a new block goes under the last spec line that says something,
+	 * else under the marker (empty lines stay after it) */
+	c->last = c->marker;
+	for (int i = c->code_end - 1; i >= c->first; i--)
+		if (!empty_comment(LN(nb, i)->p, LN(nb, i)->len)) {
+			c->last = i;
+			break;
+		}
+	return 0;
+}
+
 /* the parameter lines among the leading comments [1, end) */
 static int
 parse_params(struct notebook *nb, int end, struct wb_error *err)
@@ -457,7 +517,8 @@ nb_parse(const char *path, const char *text, size_t len, struct wb_error *err)
 	}
 	for (int i = 0; i < nb->ncells; i++) {
 		struct nb_cell *c = &nb->cells[i];
-		int rc = c->kind == NB_SQL ? scan_sql_cell(nb, c, err) : check_comment_cell(nb, c, err);
+		int rc = c->kind == NB_SQL ? scan_sql_cell(nb, c, err)
+		    : c->kind == NB_CHART ? scan_chart_cell(nb, c, err) : check_comment_cell(nb, c, err);
 		if (rc < 0) {
 			nb_free(nb);
 			return NULL;

@@ -243,7 +243,8 @@ nb_report_cell_begin(struct nb_report *r, const struct notebook *nb, int cell, c
 	flush_pending(r);
 	if (c->kind == NB_MD || c->kind == NB_CHART) {
 		struct strbuf t = STRBUF_INIT;
-		for (int ln = c->first; ln < c->end; ln++) {
+		/* not a chart's expected block: the chart itself follows */
+		for (int ln = c->first; ln < c->code_end; ln++) {
 			const struct nb_line *l = &nb->lines[ln - 1];
 			const char *x;
 			int xl;

@@ -7,7 +7,11 @@
  * starts with the session's bail on: a failing statement ends its cell,
  * and a failing cell ends the run, unless the cell said `.bail off` (its
  * statements then all run, and the run goes on). Markdown cells do not
- * run; a chart cell prints a one-line note until charts can be drawn.
+ * run; a chart cell draws the last result of the SQL cell before it, from
+ * its spec lines (not its expected block), under the bail that cell left.
+ * A run that captures (tests, --update) draws charts at a fixed size, in
+ * UTF-8 unless the spec says ascii and without colour, so that their
+ * expected blocks hold on any terminal and in any locale.
  *
  * Output: by default cells write straight to stdout and stderr. A run that
  * captures (tests, --update) or reports (--output) replaces the session's
@@ -122,7 +126,7 @@ nb_chart_spec(const struct notebook *nb, const struct nb_vars *vars, const struc
     struct wb_error *err, int *line, int *col)
 {
 	int rc = 0;
-	for (int n = c->marker ? c->marker : c->first; rc == 0 && n < c->end; n++) {
+	for (int n = c->marker ? c->marker : c->first; rc == 0 && n < c->code_end; n++) {
 		bool marker = n == c->marker;
 		char *t = spec_line(nb, n, marker);
 		if (vars && strstr(t, "${")) {
@@ -147,7 +151,7 @@ nb_error_line(const struct notebook *nb, const struct nb_cell *c, int pos, int *
 	/* the line the error is about, else the marker's */
 	*line = c->marker ? c->marker : c->first;
 	*col = -1;
-	for (int n = *line; pos >= 0 && n < c->end; n++) {
+	for (int n = *line; pos >= 0 && n < c->code_end; n++) {
 		const struct nb_line *l = &nb->lines[n - 1];
 		if ((size_t)pos >= l->off && (size_t)pos <= l->off + (size_t)l->len) {
 			*line = n;
@@ -157,7 +161,8 @@ nb_error_line(const struct notebook *nb, const struct nb_cell *c, int pos, int *
 }
 
 /* A chart cell: its spec drawn on the last result of the SQL cell before
- * it. An error is reported at the line and column it is about. */
+ * it (under tests at a fixed size: stmt_chart_show_fixed). An error is
+ * reported at the line and column it is about. */
 static int
 chart_cell(struct nb_run *r, const struct nb_cell *c, const char *shown)
 {
@@ -174,7 +179,8 @@ chart_cell(struct nb_run *r, const struct nb_cell *c, const char *shown)
 		rc = -1;
 	}
 	if (rc == 0)
-		rc = stmt_chart_show(s, &sp, s->last, s->last_rows, &err);
+		rc = r->capture ? stmt_chart_show_fixed(s, &sp, s->last, s->last_rows, &err)
+				: stmt_chart_show(s, &sp, s->last, s->last_rows, &err);
 	chart_spec_free(&sp);
 	if (rc < 0) {
 		int line, pos;

@@ -4,9 +4,11 @@
  *
  * A SQL cell's expected block is the `-- > ` lines right after its code:
  * what the cell printed (results in the session's mode, messages, errors,
- * warnings, timings), with volatile values masked. A test runs the whole
- * notebook in a fresh temporary warehouse, masks each cell's output the
- * same way and compares it with the block:
+ * warnings, timings), with volatile values masked. A chart cell's is the
+ * `-- > ` lines after its spec lines: its chart as text and its notes (or
+ * its error), drawn at a fixed size and character set (notebook_run.c).
+ * A test runs the whole notebook in a fresh temporary warehouse, masks
+ * each cell's output the same way and compares it with the block:
  *
  *   masking (actual output; --update writes the masked text):
  *     Run Time: 0.012 s             -> Run Time: <time>
@@ -24,7 +26,9 @@
  *       or /tmp: their first component -> <tmp>
  *   comparison (line by line, after both sides are normalised: runs of
  *   blanks are one blank, trailing blanks and the widths of box rules do
- *   not count, so a masked value may change a column's width):
+ *   not count, so a masked value may change a column's width; in a chart
+ *   cell's block only trailing blanks do not count, since where a bar or
+ *   a dot is drawn is what the block pins):
  *     <any> in an expected line matches any text within the line;
  *     a line "..." matches any number of lines.
  *
@@ -385,23 +389,25 @@ nb_mask_output(const struct nb_mask *m, const char *text)
 
 /* ------------------------------------------------------------ comparing */
 
-/* blanks collapsed, trailing blanks dropped, runs of ─ as one */
+/* trailing blanks dropped; unless exact, blanks collapsed and runs of ─
+ * as one */
 static char *
-normalise(const char *s)
+normalise(const char *s, bool exact)
 {
 	struct strbuf b = STRBUF_INIT;
-	bool blank = false;
+	size_t blank = 0;
 	for (const char *p = s; *p;) {
 		if (*p == ' ' || *p == '\t' || *p == '\r') {
-			blank = true;
+			blank++;
 			p++;
 			continue;
 		}
 		if (blank) {
-			sb_putc(&b, ' ');
-			blank = false;
+			/* exact: blanks as written (a tab is a blank) */
+			sb_repeat(&b, " ", exact ? (int)blank : 1);
+			blank = 0;
 		}
-		if (memcmp(p, "\xe2\x94\x80", 3) == 0) {
+		if (!exact && memcmp(p, "\xe2\x94\x80", 3) == 0) {
 			sb_add(&b, p, 3);
 			while (memcmp(p, "\xe2\x94\x80", 3) == 0)
 				p += 3;
@@ -506,7 +512,7 @@ print_diff(struct op *ops, int nops, char **want, char **got, const char *label,
 }
 
 bool
-nb_expect_match(char **want, int nwant, const char *got_text, const char *label, struct strbuf *diff)
+nb_expect_match(char **want, int nwant, const char *got_text, const char *label, bool exact, struct strbuf *diff)
 {
 	/* the actual lines */
 	char **got = NULL;
@@ -524,11 +530,11 @@ nb_expect_match(char **want, int nwant, const char *got_text, const char *label,
 	char **nw = xcalloc((size_t)nwant + 1, sizeof *nw), **ng = xcalloc((size_t)ngot + 1, sizeof *ng);
 	bool *dots = xcalloc((size_t)nwant + 1, sizeof *dots);
 	for (int i = 0; i < nwant; i++) {
-		nw[i] = normalise(want[i]);
+		nw[i] = normalise(want[i], exact);
 		dots[i] = strcmp(nw[i], "...") == 0;
 	}
 	for (int j = 0; j < ngot; j++)
-		ng[j] = normalise(got[j]);
+		ng[j] = normalise(got[j], exact);
 	bool ok;
 	size_t cells = (size_t)(nwant + 1) * (size_t)(ngot + 1);
 	struct op *ops = NULL;
@@ -735,8 +741,7 @@ nb_test_file(const char *path, const char *shown, struct nb_test_totals *t)
 	for (int i = 0; i < nb->ncells; i++) {
 		const struct nb_cell *c = &nb->cells[i];
 		const struct nb_cell_out *o = &r.outs[i];
-		/* chart cells have no expected block; one that fails is a failure */
-		if (!o->ran || c->kind == NB_MD || (c->kind == NB_CHART && !o->failed))
+		if (!o->ran || c->kind == NB_MD)
 			continue;
 		char lb[64];
 		char *what = xasprintf("%s:%d %s", shown, c->marker ? c->marker : c->first, nb_cell_label(c, lb, sizeof lb));
@@ -746,7 +751,7 @@ nb_test_file(const char *path, const char *shown, struct nb_test_totals *t)
 			char **want = block_lines(nb, c, &nw);
 			struct strbuf diff = STRBUF_INIT;
 			char *label = xasprintf("%s:%d", base, c->out_first);
-			bool ok = nb_expect_match(want, nw, got, label, &diff);
+			bool ok = nb_expect_match(want, nw, got, label, c->kind == NB_CHART, &diff);
 			if (!ok)
 				sb_printf(&diff, "(wb run --update %s rewrites the blocks from a run)", shown);
 			point(t, ok, what, sb_str(&diff));
@@ -782,7 +787,10 @@ nb_test_file(const char *path, const char *shown, struct nb_test_totals *t)
 			snprintf(rest, sizeof rest, "cells %d-%d", c->number + 1, nb->ncells);
 		char *what = xasprintf("%s: the run stopped at %s (line %d); %s did not run", shown,
 		    nb_cell_label(c, lb, sizeof lb), c->marker ? c->marker : c->first, rest);
-		point(t, false, what, "a failing cell stops the run; if its error is expected, start the cell with .bail off");
+		point(t, false, what,
+		    c->kind == NB_CHART ? "a failing cell stops the run; if the chart's error is expected, start the SQL cell "
+					  "before it with .bail off (a chart cell runs under the bail its SQL cell left)"
+					: "a failing cell stops the run; if its error is expected, start the cell with .bail off");
 		free(what);
 	}
 	if (compared == 0 && unchecked == 0 && t->failed == failed0)
@@ -900,7 +908,11 @@ nb_update(struct nb_run *r, const char *tmp_wh)
 		fprintf(stderr, "%s", r->outs[r->stopped].text ? r->outs[r->stopped].text : "");
 		fprintf(stderr, "wb run --update: %s:%d: %s failed, so no block was written (%s is as it was)\n", path,
 		    c->marker ? c->marker : c->first, nb_cell_label(c, lb, sizeof lb), path);
-		fprintf(stderr, "HINT: fix the cell, or start it with .bail off if its error is the expected output\n");
+		if (c->kind == NB_CHART)
+			fprintf(stderr, "HINT: fix the chart's spec, or start the SQL cell before it with .bail off if the chart's "
+			    "error is the expected output\n");
+		else
+			fprintf(stderr, "HINT: fix the cell, or start it with .bail off if its error is the expected output\n");
 		return 1;
 	}
 	struct nb_mask mk = {.warehouse = tmp_wh, .path = path, .base = base_name(path), .now = (long long)time(NULL)};
@@ -910,7 +922,7 @@ nb_update(struct nb_run *r, const char *tmp_wh)
 	int delta = 0;   /* lines added above the current cell by new blocks */
 	for (int i = 0; i < nb->ncells; i++) {
 		const struct nb_cell *c = &nb->cells[i];
-		if (c->kind != NB_SQL || !r->outs[i].ran)
+		if (c->kind == NB_MD || !r->outs[i].ran)
 			continue;
 		masked[i] = nb_mask_output(&mk, r->outs[i].text ? r->outs[i].text : "");
 		if (delta != 0) {
@@ -923,7 +935,7 @@ nb_update(struct nb_run *r, const char *tmp_wh)
 		if (c->out_first) {
 			int nw;
 			char **want = block_lines(nb, c, &nw);
-			bool ok = nb_expect_match(want, nw, masked[i], "", NULL);
+			bool ok = nb_expect_match(want, nw, masked[i], "", c->kind == NB_CHART, NULL);
 			free_lines(want, nw);
 			act[i] = ok ? UPD_KEEP : empty ? UPD_REMOVE : UPD_REPLACE;
 		} else {

@@ -31,13 +31,15 @@ for_person(const struct session *s)
 	return own && (m == RENDER_BOX || m == RENDER_MARKDOWN || m == RENDER_LINE);
 }
 
-int
-stmt_chart_show(struct session *s, const struct chart_spec *sp, const struct rowset *rs, int64_t total_rows,
+/* fixed: 80 x 20, no colour, UTF-8 unless the spec says ascii, whatever
+ * the output and the locale (notebook tests) */
+static int
+show(struct session *s, const struct chart_spec *sp, const struct rowset *rs, int64_t total_rows, bool fixed,
     struct wb_error *err)
 {
 	bool person = for_person(s);
 	FILE *out = session_output(s);
-	int fd = person ? fileno(out) : -1;
+	int fd = person && !fixed ? fileno(out) : -1;
 	bool tty = fd >= 0 && isatty(fd);
 	int dw = 80, dh = 20;
 	if (tty) {
@@ -49,7 +51,7 @@ stmt_chart_show(struct session *s, const struct chart_spec *sp, const struct row
 		}
 	}
 	const char *nc = getenv("NO_COLOR");
-	struct chart_opts o = {.ascii = !chart_locale_utf8(), .color = tty && (nc == NULL || nc[0] == '\0')};
+	struct chart_opts o = {.ascii = !fixed && !chart_locale_utf8(), .color = tty && (nc == NULL || nc[0] == '\0')};
 	chart_size(sp, dw, dh, &o.width, &o.height);
 	struct strbuf notes = STRBUF_INIT;
 	if (rs != NULL && total_rows > rs->nrows) {
@@ -108,6 +110,20 @@ stmt_chart_show(struct session *s, const struct chart_spec *sp, const struct row
 	sb_free(&text);
 	sb_free(&notes);
 	return rc;
+}
+
+int
+stmt_chart_show(struct session *s, const struct chart_spec *sp, const struct rowset *rs, int64_t total_rows,
+    struct wb_error *err)
+{
+	return show(s, sp, rs, total_rows, false, err);
+}
+
+int
+stmt_chart_show_fixed(struct session *s, const struct chart_spec *sp, const struct rowset *rs, int64_t total_rows,
+    struct wb_error *err)
+{
+	return show(s, sp, rs, total_rows, true, err);
 }
 
 /* ------------------------------------------------------------ .chart */

@@ -26,6 +26,12 @@
  * sp says, where the session's results go now. */
 int stmt_chart_show(struct session *s, const struct chart_spec *sp, const struct rowset *rs, int64_t total_rows,
     struct wb_error *err);
+/* The same drawn the same everywhere (notebook tests and --update: the
+ * text is compared with an expected block): 80 x 20 unless the spec gives
+ * a size, no colour, UTF-8 unless the spec says ascii - whatever the
+ * terminal and the locale. */
+int stmt_chart_show_fixed(struct session *s, const struct chart_spec *sp, const struct rowset *rs,
+    int64_t total_rows, struct wb_error *err);
 /* .chart [SPEC]: the last result (`.chart help` lists the options). */
 int stmt_chart_command(struct session *s, int argc, char **argv, struct wb_error *err);
 /* Register the CHART statement (called by stmt_register_exts). */

@@ -63,10 +63,10 @@ once() { LANG=C.UTF-8 "$WB" dashboard "$@" --warehouse "$tmp/lake"; }
 once "$tiles" --once --width 100 --height 36 > out.txt 2> err.txt
 check "a failing cell: exit status 1" 1 $?
 golden tiles.utf8 out.txt "UTF-8 at 100x36: KPIs, a line chart, a table, text, an error in its tile"
-check "no line is wider than --width" 0 "$(awk '{ if (length($0) > 100) n++ } END { print n + 0 }' out.txt)"
+check "no line is wider than --width" 100 "$(LC_ALL=C.UTF-8 wc -L < out.txt | tr -d ' ')"
 check "exactly --height lines" 36 "$(wc -l < out.txt | tr -d ' ')"
 contains "the failure is named on stderr with its line" \
-	'tiles.wb:37: Cell 8 (broken) failed: column "nosuchcolumn" does not exist' "$(cat err.txt)"
+	'tiles.wb:38: cell 8 (broken) failed: column "nosuchcolumn" does not exist' "$(cat err.txt)"
 once "$tiles" --once --width 100 --height 36 --ascii > out.txt 2>/dev/null
 golden tiles.ascii out.txt "--ascii: the same dashboard in ASCII"
 check "--ascii writes only ASCII" 0 "$(LC_ALL=C grep -c '[^ -~]' out.txt)"
@@ -93,7 +93,7 @@ check "--zoom: one box" 1 "$(grep -c '┌' out.txt)"
 contains "--zoom: the tile named" "Revenue per day (a)" "$(cat out.txt)"
 once "$tiles" --once --zoom nosuch > out.txt 2> err.txt
 check "--zoom of no tile: exit status 2" 2 $?
-contains "and the tiles are listed" "tiles: daily, total, mean, top, broken, notes" "$(cat err.txt)"
+contains "and the tiles are listed" "tiles: total, mean, daily, top, broken, notes" "$(cat err.txt)"
 
 # ---- the layout's errors, at their line, before anything runs
 layout() {   # layout ROWS...: a dashboard with that layout
@@ -131,7 +131,7 @@ SELECT range AS d, range * 2 AS v FROM range(10);
 EOF
 once auto.wb --once --width 60 --height 24 > out.txt 2>&1
 check "without a layout: exit 0" 0 $?
-check "the KPI is the first tile" "┌ K" "$(sed -n 3p out.txt | cut -c1-3)"
+sed -n 2p out.txt | grep -q '^┌ K '; ok $? "the KPI is the first tile"
 
 # ---- no terminal
 "$WB" dashboard "$tiles" < /dev/null > out.txt 2> err.txt

@@ -82,7 +82,9 @@ wait_gone() {
 masked() {
 	screen | sed -E \
 		-e 's/[0-9]+\.[0-9]{3}s/N.NNNs/g' \
-		-e 's/20[0-9]{2}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9.]*.*/<a timestamp and what follows>/'
+		-e 's/20[0-9]{2}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9.]*.*/<a timestamp and what follows>/' \
+		-e 's/refreshed [0-9]{2}:[0-9]{2}:[0-9]{2}/refreshed HH:MM:SS/' \
+		-e 's/(Ran in|Cancelled after) [0-9]+\.[0-9]s/\1 N.Ns/'
 }
 
 # expect_screen NAME DESCRIPTION: the masked screen is tests/tui/NAME.screen
@@ -131,6 +133,25 @@ tui_start() {
 	T new-session -d -s w -x "${TUI_COLS:-100}" -y "${TUI_ROWS:-30}" \
 		"cd '$tui_dir' && HOME='$home' LANG='${TUI_LANG:-C.UTF-8}' LC_ALL= '$WB' tui --warehouse '$lake' $*; echo \$? > '$tui_dir/status'; sleep 30"
 	wait_for "Catalog" && wait_for "models"
+}
+
+# dash_start FILE [ARGS]: wb dashboard FILE in a 100x30 terminal (as
+# tui_start) on a warehouse of its own
+dash_start() {
+	tui_new_server
+	: > "$tui_dir/status"
+	T new-session -d -s w -x "${TUI_COLS:-100}" -y "${TUI_ROWS:-30}" \
+		"cd '$tui_dir' && HOME='$home' LANG='${TUI_LANG:-C.UTF-8}' LC_ALL= '$WB' dashboard $* --warehouse '$tui_dir/dlake'; echo \$? > '$tui_dir/status'; sleep 30"
+}
+
+# wait_status: until the program has exited; 0 when its status was 0
+wait_status() {
+	i=0
+	while [ ! -s "$tui_dir/status" ] && [ $i -lt $((TUI_WAIT * 20)) ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	[ "$(cat "$tui_dir/status" 2>/dev/null)" = 0 ]
 }
 
 # Leave with C-q; the program must exit with status 0.

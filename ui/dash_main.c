@@ -111,13 +111,13 @@ dash_args_parse(int argc, char **argv, struct dash_args *a, struct wb_error *err
 			return 0;
 		default:
 			err_set(err, -1, "unknown option '%s'", argv[optind - 1]);
-			err_hint(err, "%s", dash_usage);
+			err_hint(err, "wb dashboard --help lists the options");
 			return -1;
 		}
 	}
 	if (optind != argc - 1) {
 		err_set(err, -1, "%s", optind >= argc ? "which dashboard? give one .wb file" : "give one dashboard");
-		err_hint(err, "%s", dash_usage);
+		err_hint(err, "wb dashboard NOTEBOOK.wb [-p NAME=VALUE ...] [--once]; --help lists the options");
 		return -1;
 	}
 	a->path = argv[optind];
@@ -207,7 +207,7 @@ dash_main(int argc, char **argv)
 	if (dash_args_parse(argc, argv, &a, &err) < 0) {
 		fprintf(stderr, "wb dashboard: %s\n", err.msg);
 		if (err.hint)
-			fprintf(stderr, "HINT: %s", err.hint);
+			fprintf(stderr, "HINT: %s\n", err.hint);
 		err_clear(&err);
 		dash_args_free(&a);
 		return 2;

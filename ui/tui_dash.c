@@ -180,7 +180,15 @@ set_filter(struct tui_app *app, const char *text, void *arg)
 	if (v == NULL || v->filter < 0)
 		return;
 	const struct notebook *nb = v->ref->d->nb;
-	const char *name = nb->params[v->filter].name;
+	const struct nb_param *p = &nb->params[v->filter];
+	const char *name = p->name;
+	struct wb_value val;
+	const char *why = NULL;
+	if (!nb_value_parse(p->type, text, &val, &why)) {
+		tui_status(app, true, "%s: '%s' is not %s (a %s)", name, text, why ? why : "a value of its type",
+		    nb_type_name(p->type));
+		return;
+	}
 	/* the new assignments: this one replaced */
 	char **a = xcalloc((size_t)v->nassigns + 2, sizeof *a);
 	int n = 0;

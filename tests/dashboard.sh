@@ -110,7 +110,7 @@ contains "an unknown name: its line" "bad.wb:2: the layout names 'bb', which is 
 contains "with a did-you-mean" "did you mean b?" "$out"
 contains "exit status 2" "status 2" "$out"
 out=$(layout "a b" "a")
-contains "rows of different lengths" "bad.wb:3: this layout row has 1 places" "$out"
+contains "rows of different lengths" "bad.wb:3: this layout row has 1 place" "$out"
 out=$(layout "a b" "b a")
 contains "a tile that is not a rectangle" "is in two places apart" "$out"
 out=$(layout "a b *0")

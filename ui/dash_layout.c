@@ -237,8 +237,8 @@ parse_layout(struct dashboard *d, int line, int *end_line, struct wb_error *err)
 			snprintf(hint, sizeof hint, "every row of a layout has as many places (the first row has %d); "
 			    "repeat a name to widen its tile, '.' leaves a place empty", cols);
 			char what[32];
-			snprintf(what, sizeof what, "%d", k);
-			return fail_line(err, d, n, hint, "this layout row has %s places", what);
+			snprintf(what, sizeof what, "%d place%s", k, k == 1 ? "" : "s");
+			return fail_line(err, d, n, hint, "this layout row has %s", what);
 		}
 		cols = k;
 		rows++;

@@ -104,6 +104,12 @@ gen_start(struct source *s, struct wb_error *err)
 	const char *const *v;
 	int n;
 
+	atomic_store(&gs->next_win, 0);
+	if (gs->m) {
+		/* a second scan of the same source */
+		gen_model_rewind(gs->m);
+		return 0;
+	}
 	gs->m = gen_model_new(&gs->o, err);
 	if (gs->m == NULL)
 		return -1;

@@ -36,6 +36,7 @@ const char *const gen_event_types[3] = {"view", "cart", "purchase"};
 struct gen_model {
 	struct gen_ctx x;
 	int64_t *need_lo;       /* first block that may reach window w */
+	int64_t *refs0;         /* refs at the start of a scan */
 	uint8_t *opened;        /* window w was opened (each is read once) */
 	/* under mu */
 	pthread_mutex_t mu;
@@ -91,12 +92,29 @@ gen_model_new(const struct gen_options *o, struct wb_error *err)
 		diff[m->need_lo[w]]++;
 		diff[w + 1]--;
 	}
+	m->refs0 = xmalloc((size_t)nb * sizeof *m->refs0);
 	for (int64_t k = 0, run = 0; k < nb; k++) {
 		run += diff[k];
-		m->refs[k] = run;
+		m->refs0[k] = m->refs[k] = run;
 	}
 	free(diff);
 	return m;
+}
+
+void
+gen_model_rewind(struct gen_model *m)
+{
+	int64_t nb = m->x.nb;
+	pthread_mutex_lock(&m->mu);
+	for (int64_t j = 0; j < nb; j++) {
+		gen_block_free(m->x.blk[j]);
+		m->x.blk[j] = NULL;
+	}
+	memcpy(m->refs, m->refs0, (size_t)nb * sizeof *m->refs);
+	memset(m->state, BLK_NONE, (size_t)nb);
+	memset(m->opened, 0, (size_t)nb);
+	m->broken = false;
+	pthread_mutex_unlock(&m->mu);
 }
 
 void
@@ -108,6 +126,7 @@ gen_model_free(struct gen_model *m)
 	pthread_mutex_destroy(&m->mu);
 	pthread_cond_destroy(&m->cv);
 	free(m->need_lo);
+	free(m->refs0);
 	free(m->opened);
 	free(m->refs);
 	free(m->state);

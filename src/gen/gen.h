@@ -132,6 +132,9 @@ struct gen_window;
 struct gen_model *gen_model_new(const struct gen_options *o, struct wb_error *err);
 /* Frees the model and any blocks still held (windows must be closed). */
 void gen_model_free(struct gen_model *m);
+/* Make every window readable again, for a second scan (windows must be
+ * closed): blocks still held are freed and made again when needed. */
+void gen_model_rewind(struct gen_model *m);
 /* Windows of a run with these options (known without building it). */
 int64_t gen_model_windows_for(const struct gen_options *o);
 int64_t gen_model_windows(const struct gen_model *m);
@@ -139,8 +142,9 @@ int64_t gen_model_windows(const struct gen_model *m);
 const char *const *gen_model_codes(const struct gen_model *m, int *n);
 const char *const *gen_model_brands(const struct gen_model *m, int *n);
 
-/* Open window w (0 <= w < gen_model_windows). NULL with err set only if the
- * generator broke its own bounds (a bug, reported rather than hidden). */
+/* Open window w (0 <= w < gen_model_windows), at most once per scan. NULL
+ * with err set only if the generator broke its own bounds (a bug, reported
+ * rather than hidden) or w was opened before. */
 struct gen_window *gen_window_open(struct gen_model *m, int64_t w, struct wb_error *err);
 /* The next up to max rows of the window into out; 0 when it is done. */
 int gen_window_read(struct gen_window *win, struct gen_event *out, int max);

@@ -567,15 +567,11 @@ event_text(struct strbuf *b, const struct gen_event *e, const char *const *codes
 /* The rows of the model, read window by window in the given direction,
  * as text in window order (header first). */
 static char *
-model_text(const struct gen_options *o, bool backwards, size_t *len)
+model_text(struct gen_model *m, bool backwards, size_t *len)
 {
 	struct wb_error err = WB_ERROR_INIT;
-	struct gen_model *m = gen_model_new(o, &err);
-	if (m == NULL) {
-		diag("gen_model_new: %s", err.msg);
-		err_clear(&err);
+	if (m == NULL)
 		return NULL;
-	}
 	int64_t nw = gen_model_windows(m);
 	int nc, nb;
 	const char *const *codes = gen_model_codes(m, &nc), *const *brands = gen_model_brands(m, &nb);
@@ -605,7 +601,6 @@ model_text(const struct gen_options *o, bool backwards, size_t *len)
 		sb_free(&parts[w]);
 	}
 	free(parts);
-	gen_model_free(m);
 	*len = all.len;
 	if (failed) {
 		sb_free(&all);
@@ -627,12 +622,26 @@ test_model(int64_t rows, uint64_t seed, const char *start, int days)
 		dt_parse_date(start, strlen(start), &o.start_day);
 	if (days)
 		o.days = days;
-	char *fwd = model_text(&o, false, &lm);
-	char *bwd = model_text(&o, true, &lb);
+	struct wb_error err = WB_ERROR_INIT;
+	struct gen_model *m = gen_model_new(&o, &err);
+	if (m == NULL) {
+		diag("gen_model_new: %s", err.msg);
+		err_clear(&err);
+	}
+	char *fwd = model_text(m, false, &lm);
+	/* a window is read once per scan */
+	struct gen_window *again = m ? gen_window_open(m, 0, &err) : NULL;
+	ok(m && again == NULL && err.msg && strstr(err.msg, "read twice"), "  a window read twice is an error");
+	err_clear(&err);
+	if (m)
+		gen_model_rewind(m);
+	char *bwd = model_text(m, true, &lb);
+	gen_model_free(m);
 	ok(file && fwd && lf == lm && memcmp(file, fwd, lf) == 0,
 	    "typed rows = the file's rows, in order (rows %lld, seed %llu, %s, %d days)",
 	    (long long)rows, (unsigned long long)seed, start ? start : "default start", days ? days : 31);
-	ok(file && bwd && lf == lb && memcmp(file, bwd, lf) == 0, "  the same when the windows are read last first");
+	ok(file && bwd && lf == lb && memcmp(file, bwd, lf) == 0,
+	    "  the same after a rewind, with the windows read last first");
 	is_int(gen_model_windows_for(&o), rows > 0 ? (rows + 65535) / 65536 : 1, "  windows known from the options");
 	free(file);
 	free(fwd);

@@ -534,7 +534,8 @@ static const struct cmd cmd_table[] = {
 	    .maxargs = -1, .complete = "- file",
 	    .summary = "write generated e-commerce events to a CSV file (as wb generate)",
 	    .help = "Runs the generator of `wb generate ecommerce` from a script or notebook, so that it can make the data it needs. "
-	            "The output is a function of the options alone: the same options write the same bytes.",
+	            "The output is a function of the options alone: the same options write the same bytes. "
+	            "In a query, generate_ecommerce(rows => N, seed => S, ...) yields the same rows without a file.",
 	    .example = ".generate ecommerce --rows 1000 --seed 7 --days 1 -o /tmp/wb_gen_example.csv",
 	    .exec = cmd_generate},
 	{.name = "headers", .args = "on|off", .minargs = 1, .maxargs = 1, .complete = "onoff",

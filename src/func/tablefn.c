@@ -12,6 +12,7 @@
 struct source *tf_read_csv_bind(const struct tf_args *args, struct wb_error *err);
 struct source *tf_read_parquet_bind(const struct tf_args *args, struct wb_error *err);
 struct source *tf_delta_scan_bind(const struct tf_args *args, struct wb_error *err);
+struct source *tf_generate_ecommerce_bind(const struct tf_args *args, struct wb_error *err);
 
 /* ---- helpers ---- */
 
@@ -236,6 +237,12 @@ series_bind(const struct tf_args *a, struct wb_error *err)
 }
 
 static const struct table_fn tf_table[] = {
+	{"generate_ecommerce",
+	    "generate_ecommerce([rows] [, rows => N] [, seed => S] [, start => DATE] [, days => D])",
+	    "synthetic e-commerce events, the rows `wb generate ecommerce` writes with the same options "
+	    "(defaults: 1000000 rows, seed 1, start 2019-10-01, 31 days), typed as read_csv reads that file",
+	    "SELECT event_type, count(*) FROM generate_ecommerce(rows => 1000, seed => 42) GROUP BY ALL",
+	    tf_generate_ecommerce_bind},
 	{"generate_series", "generate_series([start,] stop [, step])", "integers from start to stop inclusive",
 	    "SELECT * FROM generate_series(1, 3)", series_bind},
 	{"range", "range([start,] stop [, step])", "integers from start up to (not including) stop",

@@ -43,6 +43,7 @@
  * written in order, so the bytes never depend on the thread count.
  */
 #include "gen/gen.h"
+#include "gen/gen_int.h"
 
 #include "core/datetime.h"
 #include "core/error.h"
@@ -63,10 +64,7 @@
 /* ---- calibration constants ------------------------------------------ */
 
 #define FULL_ROWS 42448764.0          /* the October 2019 file */
-#define PRICE_CAP 257407u             /* cents: the real file's maximum price */
 #define CODED_SHARE 0.67              /* rows with a category_code */
-#define BLOCK_ROWS 65536              /* rows drawn per block (and window) */
-#define SESSION_MAX_SEC (3 * 3600)    /* a session's events span at most this */
 #define SESSION_MAX_VIEWS 1000
 
 /* catalog size at full scale and how it shrinks for smaller files: the
@@ -108,7 +106,6 @@
 #define P_CART_BURST 0.002            /* a cart event logged 5..78 times */
 #define P_PURCHASE_DUP 0.01
 
-enum { EV_VIEW, EV_CART, EV_PURCHASE };
 /* padded to 16 bytes: the formatter copies whole 16-byte chunks */
 static const char ev_name[][16] = {"view,", "cart,", "purchase,"};
 static const int ev_len[] = {5, 5, 9};
@@ -234,49 +231,11 @@ alias_draw(const float *prob, const uint32_t *alias, uint32_t n, uint64_t x)
 
 /* ---- the catalog ------------------------------------------------------ */
 
-struct gen_cat {
-	uint64_t id;
-	const char *code;       /* NULL: empty category_code */
-	double weight;          /* share of all rows */
-	double price;           /* median price */
-	double sigma;
-	double conv;
-	double nobrand;
-	int spec;               /* index into gen_categories */
-	int line;               /* product_id / 100000 */
-	uint32_t first, n;      /* its products */
-};
-
-struct gen_product {
-	uint32_t cat;
-	uint32_t price;         /* base price, cents */
-	uint32_t text;          /* "product_id,category_id,code,brand," in cat->text */
-	uint16_t len;
-};
-
 /* a brand group while the catalog is being built */
 struct group {
 	int brand;              /* index into names, -1: no brand */
 	double weight;          /* share of all rows */
 	double price;           /* median price */
-};
-
-struct catalog {
-	uint64_t seed;
-	int ncat;
-	struct gen_cat *cat;
-	float *cat_prob;
-	uint32_t *cat_alias;
-	uint32_t nprod;
-	struct gen_product *prod;
-	float *prod_prob;       /* per category, slots relative to cat->first */
-	uint32_t *prod_alias;
-	char *text;
-	size_t max_prefix;
-	uint32_t nusers;
-	uint32_t user_mul, user_add;  /* rank -> id slot permutation */
-	uint32_t n_old;               /* users with pre-2019 ids */
-	uint64_t step_old, step_new;
 };
 
 /* brand names: the named ones from the taxonomy, then synthetic tail ones */
@@ -313,14 +272,6 @@ names_push(struct names *nm, const char *s, size_t len)
 	nm->v = xgrow(nm->v, &nm->cap, nm->n + 1, sizeof *nm->v);
 	nm->v[nm->n] = xstrndup(s, len);
 	return (int)nm->n++;
-}
-
-static void
-names_free(struct names *nm)
-{
-	for (size_t i = 0; i < nm->n; i++)
-		free(nm->v[i]);
-	free(nm->v);
 }
 
 /* A pronounceable made-up brand name for tail brand k: 2 or 3
@@ -473,7 +424,7 @@ fmt_u64(char *p, uint64_t v)
  * tables that draw them. Everything comes from `seed`, in one thread.
  */
 static void
-catalog_build(struct catalog *c, int64_t rows, uint64_t seed)
+catalog_build(struct gen_catalog *c, int64_t rows, uint64_t seed)
 {
 	struct rng r;
 	struct names nm = {0};
@@ -543,6 +494,20 @@ catalog_build(struct catalog *c, int64_t rows, uint64_t seed)
 		}
 	}
 	c->ncat = ncat;
+
+	/* the distinct category codes, numbered for typed rows (events.c) */
+	c->codes = xmalloc((size_t)ncat * sizeof *c->codes);
+	for (int i = 0; i < ncat; i++) {
+		struct gen_cat *ct = &c->cat[i];
+		ct->code_index = -1;
+		for (int j = 0; ct->code && j < c->ncodes && ct->code_index < 0; j++)
+			if (strcmp(c->codes[j], ct->code) == 0)
+				ct->code_index = j;
+		if (ct->code && ct->code_index < 0) {
+			ct->code_index = c->ncodes;
+			c->codes[c->ncodes++] = ct->code;
+		}
+	}
 
 	/* named brand groups and the mass left to tail brands */
 	double *tailmass = xcalloc((size_t)ncat, sizeof *tailmass);
@@ -723,6 +688,8 @@ catalog_build(struct catalog *c, int64_t rows, uint64_t seed)
 		struct gen_product *pr = &c->prod[q];
 		const struct gen_cat *ct = &c->cat[pr->cat];
 		char *t0 = c->text + textlen, *t = t0;
+		pr->id = pid[q];
+		pr->brand = pbrand[q];
 		t += fmt_u64(t, pid[q]);
 		*t++ = ',';
 		t += fmt_u64(t, ct->id);
@@ -784,12 +751,18 @@ catalog_build(struct catalog *c, int64_t rows, uint64_t seed)
 	free(gsize);
 	free(gr.v);
 	free(gr.cat);
-	names_free(&nm);
+	/* the brand names stay, for typed rows (events.c) */
+	c->brands = nm.v;
+	c->nbrands = (int)nm.n;
 }
 
 static void
-catalog_free(struct catalog *c)
+catalog_free(struct gen_catalog *c)
 {
+	for (int i = 0; i < c->nbrands; i++)
+		free(c->brands[i]);
+	free(c->brands);
+	free(c->codes);
 	free(c->cat);
 	free(c->cat_prob);
 	free(c->cat_alias);
@@ -800,13 +773,13 @@ catalog_free(struct catalog *c)
 }
 
 static inline uint32_t
-cat_draw(const struct catalog *c, uint64_t x)
+cat_draw(const struct gen_catalog *c, uint64_t x)
 {
 	return alias_draw(c->cat_prob, c->cat_alias, (uint32_t)c->ncat, x);
 }
 
 static inline uint32_t
-product_draw(const struct catalog *c, uint32_t cat, uint64_t x)
+product_draw(const struct gen_catalog *c, uint32_t cat, uint64_t x)
 {
 	const struct gen_cat *ct = &c->cat[cat];
 	return ct->first + alias_draw(c->prod_prob + ct->first, c->prod_alias + ct->first, ct->n, x);
@@ -815,7 +788,7 @@ product_draw(const struct catalog *c, uint32_t cat, uint64_t x)
 /* The user of a session: rank ~ nusers * u^alpha, so rank 0 is the busiest
  * and the number of sessions falls off as a power of the rank. */
 static inline uint32_t
-user_draw(const struct catalog *c, struct rng *r)
+user_draw(const struct gen_catalog *c, struct rng *r)
 {
 	double x = pow(rng_unit(r), USER_ALPHA) * c->nusers;
 	uint32_t u = (uint32_t)x;
@@ -823,7 +796,7 @@ user_draw(const struct catalog *c, struct rng *r)
 }
 
 static uint64_t
-user_id(const struct catalog *c, uint32_t user)
+user_id(const struct gen_catalog *c, uint32_t user)
 {
 	uint64_t j = ((uint64_t)user * c->user_mul + c->user_add) % c->nusers;
 	uint64_t h = hash_u64(c->seed ^ (j * UINT64_C(0x2545f4914f6cdd1d)));
@@ -832,74 +805,12 @@ user_id(const struct catalog *c, uint32_t user)
 	return 512000000 + (j - c->n_old) * c->step_new + h % c->step_new;
 }
 
-/* Price of a product in a given week: the base price, or in a quarter of
- * product-weeks a promotion or mark-up of up to 10%. */
-static inline uint32_t
-price_at(const struct catalog *c, uint32_t product, uint32_t week)
-{
-	uint32_t base = c->prod[product].price;
-	uint64_t h = hash_combine(c->seed ^ UINT64_C(0x510e527fade682d1), ((uint64_t)product << 24) ^ week);
-	double v;
-	if ((h & 0xff) >= 64 || base == 0)
-		return base;
-	v = floor(base * (0.90 + 0.20 * (double)((h >> 8) & 0xffff) / 65536.0) + 0.5);
-	return v > PRICE_CAP ? PRICE_CAP : (uint32_t)v;
-}
-
 /* ---- time ------------------------------------------------------------- */
-
-struct ev {
-	uint32_t t;             /* seconds since the start of the period */
-	uint32_t product;
-	uint32_t sess;          /* index into its block's sessions */
-	uint32_t type;
-};
-
-struct sess {
-	char uuid[36];
-	char user[20];
-	uint32_t user_len;
-};
-
-struct block {
-	struct ev *ev;
-	size_t nev, evcap;
-	struct sess *sess;
-	size_t nsess, sesscap;
-	uint32_t max_t;
-};
-
-struct ctx {
-	struct catalog cat;
-	int64_t rows;
-	int64_t start_day;
-	int days;
-	uint32_t T;             /* period length, seconds */
-	int nhours;
-	double *hour_w;         /* traffic weight per hour of the period */
-	double *hour_cum;       /* nhours + 1 running sums */
-	int64_t nb;             /* blocks = windows */
-	double *m0;             /* nb + 1 window boundaries in traffic mass */
-	uint32_t *w0;           /* nb + 1 window starts in seconds; w0[nb] = T */
-	char (*day)[11];        /* "YYYY-MM-DD " per day of the period */
-	int level;              /* gzip level, 0: plain text */
-	struct block **blk;     /* generated blocks still needed, by index */
-	int64_t first_live;
-	/* per batch: two sets of output slots, one being written out while
-	 * the next batch is generated into the other */
-	int64_t batch0;
-	int slot0;              /* first slot of the set in use */
-	char **out;
-	size_t *outlen, *outcap;
-	char **zout;
-	size_t *zlen, *zcap;
-	int zerr;
-};
 
 /* Hourly traffic over the whole period: hour of day x day of week x a
  * little day-to-day noise and a gentle upward trend over the period. */
 static void
-rhythm_build(struct ctx *x, uint64_t seed)
+rhythm_build(struct gen_ctx *x, uint64_t seed)
 {
 	struct rng r;
 	rng_seed(&r, seed, 2);
@@ -921,7 +832,7 @@ rhythm_build(struct ctx *x, uint64_t seed)
 
 /* The second at which cumulative traffic reaches mass m. */
 static uint32_t
-time_at_mass(const struct ctx *x, double m)
+time_at_mass(const struct gen_ctx *x, double m)
 {
 	int lo = 0, hi = x->nhours;     /* find the last hour with cum <= m */
 	double t;
@@ -988,7 +899,7 @@ price_pull(uint32_t cents)
  * viewed and the more buyable (price_pull); returns how many (indices
  * into d*). */
 static int
-choose_viewed(const struct catalog *c, struct scratch *s, uint32_t nd, int k, struct rng *r,
+choose_viewed(const struct gen_catalog *c, struct scratch *s, uint32_t nd, int k, struct rng *r,
     uint32_t *out)
 {
 	double sum = 0;
@@ -1046,9 +957,9 @@ uuid_v4(struct rng *r, char *out)
  * the same session.
  */
 static void
-session(const struct ctx *x, int64_t b, struct block *blk, struct scratch *s, struct rng *r)
+session(const struct gen_ctx *x, int64_t b, struct gen_block *blk, struct scratch *s, struct rng *r)
 {
-	const struct catalog *c = &x->cat;
+	const struct gen_catalog *c = &x->cat;
 	uint32_t user = user_draw(c, r);
 	uint64_t uh = hash_combine(c->seed ^ UINT64_C(0x3c6ef372fe94f82b), user);
 	double lv = exp(SESSION_MU + SESSION_SIGMA * rng_normal(r));
@@ -1158,12 +1069,13 @@ session(const struct ctx *x, int64_t b, struct block *blk, struct scratch *s, st
 	f = off > limit ? limit / off : 1;
 
 	blk->sess = xgrow(blk->sess, &blk->sesscap, blk->nsess + 1, sizeof *blk->sess);
-	struct sess *se = &blk->sess[blk->nsess];
+	struct gen_sess *se = &blk->sess[blk->nsess];
 	uuid_v4(r, se->uuid);
-	se->user_len = (uint32_t)fmt_u64(se->user, user_id(c, user));
+	se->user_id = user_id(c, user);
+	se->user_len = (uint32_t)fmt_u64(se->user, se->user_id);
 	blk->ev = xgrow(blk->ev, &blk->evcap, blk->nev + s->npend, sizeof *blk->ev);
 	for (size_t i = 0; i < s->npend; i++) {
-		struct ev *e = &blk->ev[blk->nev++];
+		struct gen_ev *e = &blk->ev[blk->nev++];
 		e->t = start + (uint32_t)(s->pend[i].off * f);
 		e->product = s->pend[i].product;
 		e->sess = (uint32_t)blk->nsess;
@@ -1174,10 +1086,10 @@ session(const struct ctx *x, int64_t b, struct block *blk, struct scratch *s, st
 
 /* Stable LSD radix sort of events by time, 16 bits per pass. */
 static void
-sort_events(struct block *blk, uint32_t base)
+sort_events(struct gen_block *blk, uint32_t base)
 {
 	size_t n = blk->nev;
-	struct ev *tmp;
+	struct gen_ev *tmp;
 	uint32_t maxk = 0;
 	uint32_t *cnt;
 	if (n < 2)
@@ -1199,7 +1111,7 @@ sort_events(struct block *blk, uint32_t base)
 		}
 		for (size_t i = 0; i < n; i++)
 			tmp[cnt[((blk->ev[i].t - base) >> shift) & 0xffff]++] = blk->ev[i];
-		struct ev *sw = blk->ev;
+		struct gen_ev *sw = blk->ev;
 		blk->ev = tmp;
 		tmp = sw;
 	}
@@ -1208,19 +1120,16 @@ sort_events(struct block *blk, uint32_t base)
 }
 
 static int64_t
-block_quota(const struct ctx *x, int64_t b)
+block_quota(const struct gen_ctx *x, int64_t b)
 {
 	return x->rows / x->nb + (b < x->rows % x->nb ? 1 : 0);
 }
 
-/* pool task: generate block batch0 + task */
-static void
-block_task(void *arg, int task, int worker)
+struct gen_block *
+gen_block_make(const struct gen_ctx *x, int64_t b)
 {
-	struct ctx *x = arg;
-	int64_t b = x->batch0 + task;
 	int64_t quota = block_quota(x, b);
-	struct block *blk = xcalloc(1, sizeof *blk);
+	struct gen_block *blk = xcalloc(1, sizeof *blk);
 	struct scratch *s = xcalloc(1, sizeof *s);
 	struct rng r;
 
@@ -1232,7 +1141,25 @@ block_task(void *arg, int task, int worker)
 	blk->max_t = blk->nev ? blk->ev[blk->nev - 1].t : 0;
 	free(s->pend);
 	free(s);
-	x->blk[b] = blk;
+	return blk;
+}
+
+void
+gen_block_free(struct gen_block *blk)
+{
+	if (blk == NULL)
+		return;
+	free(blk->ev);
+	free(blk->sess);
+	free(blk);
+}
+
+/* pool task: generate block batch0 + task */
+static void
+block_task(void *arg, int task, int worker)
+{
+	struct gen_ctx *x = arg;
+	x->blk[x->batch0 + task] = gen_block_make(x, x->batch0 + task);
 }
 
 /* ---- text ------------------------------------------------------------- */
@@ -1256,35 +1183,16 @@ put_price(char *p, uint32_t cents)
 	return put2(p, cents % 100);
 }
 
-struct seg {
-	const struct block *blk;
-	size_t i, end;
-};
-
-static size_t
-lower_bound_t(const struct block *blk, uint32_t t)
-{
-	size_t lo = 0, hi = blk->nev;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (blk->ev[mid].t < t)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 /* pool task: format window batch0 + task (and gzip it) */
 static void
 window_task(void *arg, int task, int worker)
 {
-	struct ctx *x = arg;
-	const struct catalog *c = &x->cat;
+	struct gen_ctx *x = arg;
+	const struct gen_catalog *c = &x->cat;
 	int64_t b = x->batch0 + task;
 	int slot = x->slot0 + task;
 	uint32_t lo = x->w0[b], hi = x->w0[b + 1];
-	struct seg seg[64], *sv = seg;
+	struct gen_seg seg[64], *sv = seg;
 	int nseg = 0, segcap = 64;
 	size_t rows = 0, len = 0, need;
 	char ts[24], *o;
@@ -1292,23 +1200,23 @@ window_task(void *arg, int task, int worker)
 
 	/* the pieces of blocks <= b that fall into this window, in block order */
 	for (int64_t j = x->first_live; j <= b; j++) {
-		const struct block *blk = x->blk[j];
+		const struct gen_block *blk = x->blk[j];
 		size_t i, e;
 		if (!blk || blk->nev == 0 || blk->max_t < lo)
 			continue;
-		i = lower_bound_t(blk, lo);
-		e = lower_bound_t(blk, hi);
+		i = gen_lower_bound_t(blk, lo);
+		e = gen_lower_bound_t(blk, hi);
 		if (i == e)
 			continue;
 		if (nseg == segcap) {
-			struct seg *nsv = xmalloc((size_t)segcap * 2 * sizeof *nsv);
+			struct gen_seg *nsv = xmalloc((size_t)segcap * 2 * sizeof *nsv);
 			memcpy(nsv, sv, (size_t)nseg * sizeof *nsv);
 			if (sv != seg)
 				free(sv);
 			sv = nsv;
 			segcap *= 2;
 		}
-		sv[nseg++] = (struct seg){blk, i, e};
+		sv[nseg++] = (struct gen_seg){blk, i, e};
 		rows += e - i;
 	}
 
@@ -1324,16 +1232,12 @@ window_task(void *arg, int task, int worker)
 	memcpy(ts + 10, " 00:00:00 UTC,", 14);
 	for (;;) {
 		/* next event: earliest time, earlier block on ties */
-		int best = -1;
-		for (int k = 0; k < nseg; k++)
-			if (sv[k].i < sv[k].end &&
-			    (best < 0 || sv[k].blk->ev[sv[k].i].t < sv[best].blk->ev[sv[best].i].t))
-				best = k;
+		int best = gen_seg_pick(sv, nseg);
 		if (best < 0)
 			break;
-		const struct block *blk = sv[best].blk;
-		const struct ev *e = &blk->ev[sv[best].i++];
-		const struct sess *se = &blk->sess[e->sess];
+		const struct gen_block *blk = sv[best].blk;
+		const struct gen_ev *e = &blk->ev[sv[best].i++];
+		const struct gen_sess *se = &blk->sess[e->sess];
 		const struct gen_product *pr = &c->prod[e->product];
 		char *p = o + len;
 		if (e->t != last_t) {
@@ -1353,7 +1257,7 @@ window_task(void *arg, int task, int worker)
 		for (size_t k = 0; k < pr->len; k += 16)
 			memcpy(p + k, c->text + pr->text + k, 16);
 		p += pr->len;
-		p = put_price(p, price_at(c, e->product, (uint32_t)((x->start_day + e->t / 86400) / 7)));
+		p = put_price(p, gen_price_at(c, e->product, (uint32_t)((x->start_day + e->t / 86400) / 7)));
 		*p++ = ',';
 		memcpy(p, se->user, 16);
 		if (se->user_len > 16)
@@ -1403,7 +1307,7 @@ struct writer {
 	pthread_t th;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	struct ctx *x;
+	struct gen_ctx *x;
 	int fd;
 	int batch;              /* slots per set */
 	int queued[2];          /* buffers queued in each set, 0 when free */
@@ -1431,7 +1335,7 @@ static void *
 writer_main(void *arg)
 {
 	struct writer *w = arg;
-	struct ctx *x = w->x;
+	struct gen_ctx *x = w->x;
 	int set = 0;
 	pthread_mutex_lock(&w->mu);
 	for (;;) {
@@ -1456,63 +1360,82 @@ writer_main(void *arg)
 	return NULL;
 }
 
-static int
-check_options(const struct gen_options *o, struct wb_error *err)
+int
+gen_check_options(const struct gen_options *o, struct wb_error *err)
 {
-	int y, m, d;
-	if (o->rows < 0 || o->rows > GEN_MAX_ROWS) {
+	if (!gen_rows_ok(o->rows)) {
 		err_set(err, -1, "--rows must be between 0 and %lld, not %lld",
 		    (long long)GEN_MAX_ROWS, (long long)o->rows);
 		return -1;
 	}
-	if (o->days < 1 || o->days > GEN_MAX_DAYS) {
+	if (!gen_days_ok(o->days)) {
 		err_set(err, -1, "--days must be between 1 and %d, not %d", GEN_MAX_DAYS, o->days);
 		return -1;
 	}
-	dt_civil_from_days(o->start_day, &y, &m, &d);
-	if (y < 1970 || y > 9000) {
-		err_set(err, -1, "--start must be a date between 1970-01-01 and 9000-01-01");
+	if (!gen_start_ok(o->start_day)) {
+		err_set(err, -1, "--start must be a date from %s to %s", GEN_MIN_START, GEN_MAX_START);
 		return -1;
 	}
 	return 0;
+}
+
+void
+gen_ctx_setup(struct gen_ctx *x, const struct gen_options *o)
+{
+	memset(x, 0, sizeof *x);
+	x->rows = o->rows;
+	x->start_day = o->start_day;
+	x->days = o->days;
+	x->T = (uint32_t)o->days * 86400u;
+	catalog_build(&x->cat, o->rows, o->seed);
+	rhythm_build(x, o->seed);
+
+	/* windows of equal expected traffic, one per block of rows */
+	x->nb = (o->rows + BLOCK_ROWS - 1) / BLOCK_ROWS;
+	if (x->nb < 1)
+		x->nb = 1;
+	x->m0 = xmalloc(((size_t)x->nb + 1) * sizeof *x->m0);
+	x->w0 = xmalloc(((size_t)x->nb + 1) * sizeof *x->w0);
+	for (int64_t b = 0; b <= x->nb; b++) {
+		x->m0[b] = x->hour_cum[x->nhours] * (double)b / (double)x->nb;
+		x->w0[b] = b == 0 ? 0 : b == x->nb ? x->T : time_at_mass(x, x->m0[b]);
+	}
+	x->day = xmalloc((size_t)x->days * sizeof *x->day);
+	for (int d = 0; d < x->days; d++) {
+		char buf[32];
+		dt_format_date(x->start_day + d, buf);
+		memcpy(x->day[d], buf, 10);
+		x->day[d][10] = ' ';
+	}
+	x->blk = xcalloc((size_t)x->nb, sizeof *x->blk);
+}
+
+void
+gen_ctx_teardown(struct gen_ctx *x)
+{
+	for (int64_t j = 0; j < x->nb; j++)
+		gen_block_free(x->blk[j]);
+	free(x->blk);
+	free(x->day);
+	free(x->m0);
+	free(x->w0);
+	free(x->hour_w);
+	free(x->hour_cum);
+	catalog_free(&x->cat);
+	memset(x, 0, sizeof *x);
 }
 
 int
 gen_ecommerce_fd(const struct gen_options *o, int fd, bool gzip, struct wb_error *err)
 {
 	const char *name = o->output && strcmp(o->output, "-") != 0 ? o->output : "standard output";
-	struct ctx x;
+	struct gen_ctx x;
 	int batch, rc = 0;
 
-	if (check_options(o, err) < 0)
+	if (gen_check_options(o, err) < 0)
 		return -1;
-	memset(&x, 0, sizeof x);
-	x.rows = o->rows;
-	x.start_day = o->start_day;
-	x.days = o->days;
-	x.T = (uint32_t)o->days * 86400u;
+	gen_ctx_setup(&x, o);
 	x.level = gzip ? 1 : 0;
-	catalog_build(&x.cat, o->rows, o->seed);
-	rhythm_build(&x, o->seed);
-
-	/* windows of equal expected traffic, one per block of rows */
-	x.nb = (o->rows + BLOCK_ROWS - 1) / BLOCK_ROWS;
-	if (x.nb < 1)
-		x.nb = 1;
-	x.m0 = xmalloc(((size_t)x.nb + 1) * sizeof *x.m0);
-	x.w0 = xmalloc(((size_t)x.nb + 1) * sizeof *x.w0);
-	for (int64_t b = 0; b <= x.nb; b++) {
-		x.m0[b] = x.hour_cum[x.nhours] * (double)b / (double)x.nb;
-		x.w0[b] = b == 0 ? 0 : b == x.nb ? x.T : time_at_mass(&x, x.m0[b]);
-	}
-	x.day = xmalloc((size_t)x.days * sizeof *x.day);
-	for (int d = 0; d < x.days; d++) {
-		char buf[32];
-		dt_format_date(x.start_day + d, buf);
-		memcpy(x.day[d], buf, 10);
-		x.day[d][10] = ' ';
-	}
-	x.blk = xcalloc((size_t)x.nb, sizeof *x.blk);
 
 	batch = 2 * pool_size();
 	if (batch < 2)
@@ -1560,11 +1483,9 @@ gen_ecommerce_fd(const struct gen_options *o, int fd, bool gzip, struct wb_error
 
 		/* drop blocks that cannot reach the windows still to come */
 		for (int64_t j = x.first_live; j < end; j++) {
-			struct block *blk = x.blk[j];
+			struct gen_block *blk = x.blk[j];
 			if (blk && (end == x.nb || blk->max_t < x.w0[end])) {
-				free(blk->ev);
-				free(blk->sess);
-				free(blk);
+				gen_block_free(blk);
 				x.blk[j] = NULL;
 			}
 		}
@@ -1584,13 +1505,6 @@ gen_ecommerce_fd(const struct gen_options *o, int fd, bool gzip, struct wb_error
 	}
 	pthread_mutex_destroy(&w.mu);
 	pthread_cond_destroy(&w.cv);
-	for (int64_t j = 0; j < x.nb; j++) {
-		if (x.blk[j]) {
-			free(x.blk[j]->ev);
-			free(x.blk[j]->sess);
-			free(x.blk[j]);
-		}
-	}
 	for (int i = 0; i < 2 * batch; i++) {
 		free(x.out[i]);
 		free(x.zout[i]);
@@ -1601,13 +1515,7 @@ gen_ecommerce_fd(const struct gen_options *o, int fd, bool gzip, struct wb_error
 	free(x.zout);
 	free(x.zlen);
 	free(x.zcap);
-	free(x.blk);
-	free(x.day);
-	free(x.m0);
-	free(x.w0);
-	free(x.hour_w);
-	free(x.hour_cum);
-	catalog_free(&x.cat);
+	gen_ctx_teardown(&x);
 	return rc;
 }
 
@@ -1636,7 +1544,7 @@ gen_ecommerce(const struct gen_options *o, struct wb_error *err)
 		fflush(stdout);
 		return gen_ecommerce_fd(o, STDOUT_FILENO, false, err);
 	}
-	if (check_options(o, err) < 0)
+	if (gen_check_options(o, err) < 0)
 		return -1;
 	tmp = xasprintf("%s.tmp.%ld", o->output, (long)getpid());
 	slash = strrchr(o->output, '/');

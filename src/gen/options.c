@@ -85,8 +85,8 @@ usage_hint(struct wb_error *err, const char *suggest)
 }
 
 /* "123", "10M", "2k", "1G": a count with an optional decimal multiplier */
-static int
-parse_count(const char *s, int64_t *out)
+int
+gen_parse_count(const char *s, int64_t *out)
 {
 	char *end;
 	unsigned long long v;
@@ -109,8 +109,8 @@ parse_count(const char *s, int64_t *out)
 	return 0;
 }
 
-static int
-parse_seed(const char *s, uint64_t *out)
+int
+gen_parse_seed(const char *s, uint64_t *out)
 {
 	char *end;
 	if (*s == '\0' || *s == '-' || *s == '+' || *s == ' ')
@@ -118,6 +118,32 @@ parse_seed(const char *s, uint64_t *out)
 	errno = 0;
 	*out = strtoull(s, &end, 0);
 	return errno || *end != '\0' ? -1 : 0;
+}
+
+int
+gen_parse_start(const char *s, int64_t *day)
+{
+	return dt_parse_date(s, strlen(s), day) ? 0 : -1;
+}
+
+bool
+gen_rows_ok(int64_t rows)
+{
+	return rows >= 0 && rows <= GEN_MAX_ROWS;
+}
+
+bool
+gen_days_ok(int64_t days)
+{
+	return days >= 1 && days <= GEN_MAX_DAYS;
+}
+
+bool
+gen_start_ok(int64_t day)
+{
+	int y, m, d;
+	dt_civil_from_days(day, &y, &m, &d);
+	return y >= 1970 && y <= 9000;
 }
 
 int
@@ -172,7 +198,7 @@ gen_parse_args(int argc, char **argv, struct gen_options *o, struct wb_error *er
 
 		if (strcmp(name, "--rows") == 0) {
 			int64_t v;
-			if (parse_count(val, &v) < 0 || v > GEN_MAX_ROWS) {
+			if (gen_parse_count(val, &v) < 0 || !gen_rows_ok(v)) {
 				err_set(err, -1, "generate ecommerce: --rows wants a row count from 0 to "
 				    "10000000000 (suffixes k, M, G allowed), not '%s'", val);
 				usage_hint(err, NULL);
@@ -180,7 +206,7 @@ gen_parse_args(int argc, char **argv, struct gen_options *o, struct wb_error *er
 			}
 			o->rows = v;
 		} else if (strcmp(name, "--seed") == 0) {
-			if (parse_seed(val, &o->seed) < 0) {
+			if (gen_parse_seed(val, &o->seed) < 0) {
 				err_set(err, -1, "generate ecommerce: --seed wants a non-negative integer "
 				    "below 2^64 (decimal or 0x-hex), not '%s'", val);
 				usage_hint(err, NULL);
@@ -188,23 +214,21 @@ gen_parse_args(int argc, char **argv, struct gen_options *o, struct wb_error *er
 			}
 		} else if (strcmp(name, "--start") == 0) {
 			int64_t d;
-			int y, m, dd;
-			if (!dt_parse_date(val, strlen(val), &d)) {
+			if (gen_parse_start(val, &d) < 0) {
 				err_set(err, -1, "generate ecommerce: --start wants a date YYYY-MM-DD, not '%s'", val);
 				usage_hint(err, NULL);
 				return -1;
 			}
-			dt_civil_from_days(d, &y, &m, &dd);
-			if (y < 1970 || y > 9000) {
-				err_set(err, -1, "generate ecommerce: --start must be between 1970-01-01 "
-				    "and 9000-01-01, not '%s'", val);
+			if (!gen_start_ok(d)) {
+				err_set(err, -1, "generate ecommerce: --start must be between %s "
+				    "and %s, not '%s'", GEN_MIN_START, GEN_MAX_START, val);
 				usage_hint(err, NULL);
 				return -1;
 			}
 			o->start_day = d;
 		} else if (strcmp(name, "--days") == 0) {
 			int64_t v;
-			if (parse_count(val, &v) < 0 || v < 1 || v > GEN_MAX_DAYS) {
+			if (gen_parse_count(val, &v) < 0 || !gen_days_ok(v)) {
 				err_set(err, -1, "generate ecommerce: --days wants a whole number of days "
 				    "from 1 to %d, not '%s'", GEN_MAX_DAYS, val);
 				usage_hint(err, NULL);

@@ -2,6 +2,7 @@
  * LIMIT/OFFSET, VALUES, CTEs and views. */
 #include "sql/bind_int.h"
 #include "store/lake/lake.h"
+#include "core/strutil.h"
 #include "core/xmalloc.h"
 #include "func/agg.h"
 #include "func/func.h"
@@ -102,6 +103,27 @@ tf_value_of(struct binder *b, struct ast *a, struct tf_value *out)
 	return bind_constant(b, a, &out->v);
 }
 
+/* "did you mean generate_series?" or the list, from the function table */
+static void
+tablefn_hint(struct wb_error *err, const char *name)
+{
+	int n = tablefn_count();
+	const char **names = xmalloc(sizeof *names * (size_t)n);
+	for (int i = 0; i < n; i++)
+		names[i] = tablefn_at(i)->name;
+	const char *near = str_suggest(name, names, n);
+	if (near) {
+		err_hint(err, "did you mean %s()?", near);
+	} else {
+		struct strbuf hb = STRBUF_INIT;
+		for (int i = 0; i < n; i++)
+			sb_printf(&hb, "%s%s", i ? ", " : "", names[i]);
+		err_hint(err, "table functions: %s", sb_str(&hb));
+		sb_free(&hb);
+	}
+	free(names);
+}
+
 static struct pnode *
 bind_table_func(struct binder *b, struct ast *t, struct scope *s)
 {
@@ -121,7 +143,7 @@ bind_table_func(struct binder *b, struct ast *t, struct scope *s)
 			if (fn_lookup(name) || agg_lookup(name))
 				err_hint(b->err, "%s() is a scalar function: use it in the select list", name);
 			else
-				err_hint(b->err, "table functions: read_csv, range, generate_series");
+				tablefn_hint(b->err, name);
 			return NULL;
 		}
 	}

@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "core/hash.h"
 #include "core/pool.h"
+#include "core/strbuf.h"
 #include "core/xmalloc.h"
 #include "gen/gen.h"
 
@@ -547,6 +548,124 @@ test_calibration(const char *buf, size_t len)
 	free(pprice);
 }
 
+/* ---- typed rows (gen_model, for generate_ecommerce()) ----------------- */
+
+/* One typed row as the CSV text of the file writes it. */
+static void
+event_text(struct strbuf *b, const struct gen_event *e, const char *const *codes, const char *const *brands)
+{
+	char date[32];
+	int64_t day = e->time >= 0 ? e->time / 86400 : (e->time - 86399) / 86400, sec = e->time - day * 86400;
+	dt_format_date(day, date);
+	sb_printf(b, "%s %02d:%02d:%02d UTC,%s,%lld,%lld,%s,%s,%u.%02u,%lld,%.36s\n", date,
+	    (int)(sec / 3600), (int)(sec / 60 % 60), (int)(sec % 60), gen_event_types[e->type],
+	    (long long)e->product_id, (long long)e->category_id, e->code >= 0 ? codes[e->code] : "",
+	    e->brand >= 0 ? brands[e->brand] : "", e->price / 100, e->price % 100,
+	    (long long)e->user_id, e->session);
+}
+
+/* The rows of the model, read window by window in the given direction,
+ * as text in window order (header first). */
+static char *
+model_text(struct gen_model *m, bool backwards, size_t *len)
+{
+	struct wb_error err = WB_ERROR_INIT;
+	if (m == NULL)
+		return NULL;
+	int64_t nw = gen_model_windows(m);
+	int nc, nb;
+	const char *const *codes = gen_model_codes(m, &nc), *const *brands = gen_model_brands(m, &nb);
+	struct strbuf *parts = xcalloc((size_t)nw, sizeof *parts);
+	struct gen_event ev[1000];
+	bool failed = false;
+	for (int64_t k = 0; k < nw && !failed; k++) {
+		int64_t w = backwards ? nw - 1 - k : k;
+		struct gen_window *win = gen_window_open(m, w, &err);
+		int n;
+		if (win == NULL) {
+			diag("gen_window_open: %s", err.msg);
+			err_clear(&err);
+			failed = true;
+			break;
+		}
+		while ((n = gen_window_read(win, ev, 1000)) > 0)
+			for (int i = 0; i < n; i++)
+				event_text(&parts[w], &ev[i], codes, brands);
+		gen_window_close(win);
+	}
+	struct strbuf all = STRBUF_INIT;
+	sb_puts(&all, header);
+	for (int64_t w = 0; w < nw; w++) {
+		if (parts[w].len)
+			sb_puts(&all, sb_str(&parts[w]));
+		sb_free(&parts[w]);
+	}
+	free(parts);
+	*len = all.len;
+	if (failed) {
+		sb_free(&all);
+		return NULL;
+	}
+	return sb_detach(&all);
+}
+
+static void
+test_model(int64_t rows, uint64_t seed, const char *start, int days)
+{
+	struct gen_options o;
+	size_t lf, lm, lb;
+	char *file = generate(rows, seed, start, days, "model.csv", &lf);
+	gen_options_init(&o);
+	o.rows = rows;
+	o.seed = seed;
+	if (start)
+		dt_parse_date(start, strlen(start), &o.start_day);
+	if (days)
+		o.days = days;
+	struct wb_error err = WB_ERROR_INIT;
+	struct gen_model *m = gen_model_new(&o, &err);
+	if (m == NULL) {
+		diag("gen_model_new: %s", err.msg);
+		err_clear(&err);
+	}
+	char *fwd = model_text(m, false, &lm);
+	/* a window is read once per scan */
+	struct gen_window *again = m ? gen_window_open(m, 0, &err) : NULL;
+	ok(m && again == NULL && err.msg && strstr(err.msg, "read twice"), "  a window read twice is an error");
+	err_clear(&err);
+	if (m)
+		gen_model_rewind(m);
+	char *bwd = model_text(m, true, &lb);
+	gen_model_free(m);
+	ok(file && fwd && lf == lm && memcmp(file, fwd, lf) == 0,
+	    "typed rows = the file's rows, in order (rows %lld, seed %llu, %s, %d days)",
+	    (long long)rows, (unsigned long long)seed, start ? start : "default start", days ? days : 31);
+	ok(file && bwd && lf == lb && memcmp(file, bwd, lf) == 0,
+	    "  the same after a rewind, with the windows read last first");
+	is_int(gen_model_windows_for(&o), rows > 0 ? (rows + 65535) / 65536 : 1, "  windows known from the options");
+	free(file);
+	free(fwd);
+	free(bwd);
+}
+
+static void
+test_models(void)
+{
+	struct gen_options o;
+	struct wb_error err = WB_ERROR_INIT;
+	test_model(0, 1, NULL, 0);
+	test_model(1, 1, NULL, 0);
+	test_model(5000, 3, "2020-02-28", 2);
+	test_model(200000, 42, NULL, 0);
+	/* one day: windows of under an hour, so sessions cross several */
+	test_model(400000, 9, NULL, 1);
+	gen_options_init(&o);
+	o.days = 0;
+	ok(gen_model_new(&o, &err) == NULL && err.msg && strstr(err.msg, "--days"),
+	    "gen_model_new checks the options");
+	err_clear(&err);
+}
+
 /* ---- tests ------------------------------------------------------------ */
 
 static void
@@ -658,6 +777,7 @@ main(int argc, char **argv)
 	test_small();
 	test_format_20k();
 	test_determinism(argv[0]);
+	test_models();
 	rmdir(tmpdir);
 	pool_shutdown();
 	return done_testing();

@@ -8,8 +8,10 @@
 #include "ui/dash.h"
 
 /* rs as a table in (x, y, w, h): a bold header, numbers right-aligned,
- * columns narrowed to fit (cut values end in an ellipsis), and a last
- * line saying how many rows did not fit (total: the rows the result had). */
+ * text columns narrowed to fit (cut values end in an ellipsis; numbers are
+ * never cut: columns that do not fit are left out, "+N cols" says so), and
+ * a last line saying how many rows did not fit (total: the rows the
+ * result had). */
 void dash_tile_table(struct canvas *cv, int x, int y, int w, int h, const struct rowset *rs, int64_t total);
 /* text word-wrapped into (x, y, w, h) from row *row on, in attr; lines
  * starting with '#' are bold headings (the '#'s dropped). Advances *row. */

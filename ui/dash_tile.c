@@ -47,11 +47,12 @@ dash_tile_table(struct canvas *cv, int x, int y, int w, int h, const struct rows
 	int n = rs->ncol;
 	char ***text = xcalloc((size_t)n, sizeof *text);
 	int *width = xcalloc((size_t)n, sizeof *width);
+	int *least = xcalloc((size_t)n, sizeof *least);   /* narrowed no further */
 	bool *right = xcalloc((size_t)n, sizeof *right);
 	struct strbuf b = STRBUF_INIT;
 	for (int c = 0; c < n; c++) {
 		right[c] = type_is_numeric(rs->types[c]);
-		width[c] = canvas_text_width(rs->names[c], cv->ascii);
+		int vw = 0;
 		text[c] = xcalloc((size_t)(shown > 0 ? shown : 1), sizeof *text[c]);
 		for (int64_t r = 0; r < shown; r++) {
 			struct wb_value v;
@@ -60,35 +61,48 @@ dash_tile_table(struct canvas *cv, int x, int y, int w, int h, const struct rows
 			value_format(&v, &b, "NULL");
 			text[c][r] = xstrdup(sb_str(&b));
 			int tw = canvas_text_width(text[c][r], cv->ascii);
-			if (tw > width[c])
-				width[c] = tw;
+			if (tw > vw)
+				vw = tw;
 		}
+		int hw = canvas_text_width(rs->names[c], cv->ascii);
+		width[c] = hw > vw ? hw : vw;
 		if (width[c] > COL_MAX)
 			width[c] = COL_MAX;
+		/* a number cut is a wrong number: numbers keep their width,
+		 * only their header may be cut; text narrows to COL_MIN */
+		least[c] = right[c] ? (vw > COL_MIN ? vw : COL_MIN) : COL_MIN;
+		if (least[c] > width[c])
+			least[c] = width[c];
 	}
 	sb_free(&b);
-	/* narrow the widest column until the row fits (a space between) */
+	/* narrow the widest column that can be until the row fits (a space
+	 * between columns); what still does not fit is left out at the right */
 	for (;;) {
-		int sum = n - 1, widest = 0;
+		int sum = n - 1, widest = -1;
 		for (int c = 0; c < n; c++) {
 			sum += width[c];
-			if (width[c] > width[widest])
+			if (width[c] > least[c] && (widest < 0 || width[c] > width[widest]))
 				widest = c;
 		}
-		if (sum <= w || width[widest] <= COL_MIN)
+		if (sum <= w || widest < 0)
 			break;
 		width[widest]--;
 	}
-	int cx = x;
-	for (int c = 0; c < n && cx < x + w; c++) {
-		int cw = width[c] < x + w - cx ? width[c] : x + w - cx;
-		put_cut(cv, cx, y, cw, rs->names[c], right[c], CANVAS_BOLD);
+	int cx = x, drawn = 0;
+	for (int c = 0; c < n && cx + width[c] <= x + w; c++, drawn++) {
+		put_cut(cv, cx, y, width[c], rs->names[c], right[c], CANVAS_BOLD);
 		for (int64_t r = 0; r < shown; r++) {
 			struct wb_value v;
 			rowset_get(rs, r, c, &v);
-			put_cut(cv, cx, y + 1 + (int)r, cw, text[c][r], right[c], v.is_null ? CANVAS_DIM : CANVAS_PLAIN);
+			put_cut(cv, cx, y + 1 + (int)r, width[c], text[c][r], right[c], v.is_null ? CANVAS_DIM : CANVAS_PLAIN);
 		}
 		cx += width[c] + 1;
+	}
+	if (drawn < n && cx < x + w) {
+		/* say what is left out, where a column would have started */
+		char note[32];
+		snprintf(note, sizeof note, "+%d col%s", n - drawn, n - drawn == 1 ? "" : "s");
+		put_cut(cv, cx, y, x + w - cx, note, false, CANVAS_DIM);
 	}
 	if (more) {
 		char a[32], t[32], line[96];
@@ -104,6 +118,7 @@ dash_tile_table(struct canvas *cv, int x, int y, int w, int h, const struct rows
 	}
 	free(text);
 	free(width);
+	free(least);
 	free(right);
 }
 

@@ -173,6 +173,9 @@ struct dash_args {
 /* Parse argv[1..] (argv[0] is the command's name). -1 with err set. */
 int dash_args_parse(int argc, char **argv, struct dash_args *a, struct wb_error *err);
 void dash_args_free(struct dash_args *a);
+/* Load a->path and resolve its filters from a's -p (into vars) and its
+ * --zoom (into *zoom, -1: none). NULL with err set. */
+struct dashboard *dash_open(const struct dash_args *a, struct nb_vars *vars, int *zoom, struct wb_error *err);
 /* --once: run every cell on s and write the dashboard to out. Returns 0,
  * 1 when a cell failed (each named on stderr), -1 with err set when the
  * dashboard does not load or its filters are wrong. */

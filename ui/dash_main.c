@@ -135,6 +135,22 @@ dash_args_free(struct dash_args *a)
 	a->assigns = NULL;
 }
 
+struct dashboard *
+dash_open(const struct dash_args *a, struct nb_vars *vars, int *zoom, struct wb_error *err)
+{
+	struct dashboard *d = dash_load(a->path, err);
+	if (d == NULL)
+		return NULL;
+	*zoom = -1;
+	if (nb_vars_resolve(d->nb, a->assigns, a->nassigns, vars, err) < 0 ||
+	    (a->zoom && (*zoom = dash_find_tile(d, a->zoom, err)) < 0)) {
+		nb_vars_free(vars);
+		dash_free(d);
+		return NULL;
+	}
+	return d;
+}
+
 /* The size --once draws at. */
 static void
 once_size(const struct dash_args *a, int *w, int *h)
@@ -156,17 +172,11 @@ once_size(const struct dash_args *a, int *w, int *h)
 int
 dash_once(struct session *s, const struct dash_args *a, FILE *out, struct wb_error *err)
 {
-	struct dashboard *d = dash_load(a->path, err);
+	struct nb_vars vars = {0};
+	int zoom;
+	struct dashboard *d = dash_open(a, &vars, &zoom, err);
 	if (d == NULL)
 		return -1;
-	struct nb_vars vars = {0};
-	int zoom = -1;
-	if (nb_vars_resolve(d->nb, a->assigns, a->nassigns, &vars, err) < 0 ||
-	    (a->zoom && (zoom = dash_find_tile(d, a->zoom, err)) < 0)) {
-		nb_vars_free(&vars);
-		dash_free(d);
-		return -1;
-	}
 	struct dash_results *r = dash_run(d, s, &vars, true, NULL);
 	int w, h;
 	once_size(a, &w, &h);

@@ -19,47 +19,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* the cell's results: each into a bounded rowset (rs), the last complete
+ * one kept, and the last message */
 struct keep {
-	struct wb_sink base;
-	struct rowset *rs;        /* being received */
-	int64_t rows;
-	struct rowset *last;      /* the last complete result */
+	struct rowset_sink rs;
+	struct rowset *last;
 	int64_t last_rows;
 	char *message;
 };
 
 static int
-keep_begin(struct wb_sink *sk, int ncol, char *const *names, const wb_type *types, struct wb_error *err)
-{
-	struct keep *k = (struct keep *)sk;
-	rowset_free(k->rs);
-	k->rs = rowset_new(ncol, names, types);
-	k->rows = 0;
-	return 0;
-}
-
-static int
-keep_chunk(struct wb_sink *sk, const struct chunk *c, struct wb_error *err)
-{
-	struct keep *k = (struct keep *)sk;
-	if (k->rs != NULL && c->ncol == k->rs->ncol && k->rs->nrows < DASH_MAX_ROWS) {
-		int64_t room = DASH_MAX_ROWS - k->rs->nrows;
-		rowset_append(k->rs, c, 0, c->n < room ? c->n : (int)room);
-	}
-	k->rows += c->n;
-	return 0;
-}
-
-static int
 keep_end(struct wb_sink *sk, struct wb_error *err)
 {
 	struct keep *k = (struct keep *)sk;
-	if (k->rs != NULL) {
-		rowset_free(k->last);
-		k->last = k->rs;
-		k->last_rows = k->rows;
-		k->rs = NULL;
-	}
+	rowset_free(k->last);
+	k->last = k->rs.rs;
+	k->last_rows = k->rs.rows;
+	k->rs.rs = NULL;
 	return 0;
 }
 
@@ -100,7 +76,11 @@ static void
 run_sql(const struct dashboard *d, struct session *s, const struct nb_vars *vars, int i, struct dash_cell *out)
 {
 	const struct nb_cell *c = &d->nb->cells[i];
-	struct keep k = {.base = {keep_begin, keep_chunk, keep_end, keep_message}};
+	struct keep k = {.last = NULL};
+	rowset_sink_init(&k.rs);
+	k.rs.max = DASH_MAX_ROWS;
+	k.rs.base.end = keep_end;
+	k.rs.base.message = keep_message;
 	struct wb_sink *saved_override = s->override_sink, *saved_show = s->show_sink;
 	FILE *saved_out = s->out, *saved_err = s->errout;
 	char *scratch = NULL;
@@ -110,8 +90,8 @@ run_sql(const struct dashboard *d, struct session *s, const struct nb_vars *vars
 		s->out = f;
 		s->errout = f;
 	}
-	s->override_sink = &k.base;
-	s->show_sink = &k.base;
+	s->override_sink = &k.rs.base;
+	s->show_sink = &k.rs.base;
 	s->bail = true;
 	int errors = s->errors;
 	char *code = nb_cell_code(d->nb, vars, c);
@@ -132,7 +112,7 @@ run_sql(const struct dashboard *d, struct session *s, const struct nb_vars *vars
 		out->rs = k.last;
 		out->rows = k.last_rows;
 	}
-	rowset_free(k.rs);
+	rowset_free(k.rs.rs);
 	out->message = k.message;
 }
 

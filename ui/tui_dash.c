@@ -474,17 +474,11 @@ static const struct tui_view_ops dash_ops = {
 struct tui_view *
 tui_dash_new(struct tui_app *app, const struct dash_args *a, struct wb_error *err)
 {
-	struct dashboard *d = dash_load(a->path, err);
+	struct nb_vars vars = {0};
+	int zoom;
+	struct dashboard *d = dash_open(a, &vars, &zoom, err);
 	if (d == NULL)
 		return NULL;
-	struct nb_vars vars = {0};
-	int zoom = -1;
-	if (nb_vars_resolve(d->nb, a->assigns, a->nassigns, &vars, err) < 0 ||
-	    (a->zoom && (zoom = dash_find_tile(d, a->zoom, err)) < 0)) {
-		nb_vars_free(&vars);
-		dash_free(d);
-		return NULL;
-	}
 	struct dash_tv *v = xcalloc(1, sizeof *v);
 	v->base.ops = &dash_ops;
 	v->base.id = tui_view_id(app);

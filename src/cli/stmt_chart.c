@@ -219,34 +219,6 @@ parse_chart(struct parser *p, void **data)
 	return 0;
 }
 
-/* rows into a rowset, the first max of them kept, all counted */
-struct bounded_sink {
-	struct wb_sink base;
-	struct rowset *rs;
-	int64_t rows, max;
-};
-
-static int
-bs_begin(struct wb_sink *sk, int ncol, char *const *names, const wb_type *types, struct wb_error *err)
-{
-	struct bounded_sink *b = (struct bounded_sink *)sk;
-	rowset_free(b->rs);
-	b->rs = rowset_new(ncol, names, types);
-	b->rows = 0;
-	return 0;
-}
-
-static int
-bs_chunk(struct wb_sink *sk, const struct chunk *c, struct wb_error *err)
-{
-	struct bounded_sink *b = (struct bounded_sink *)sk;
-	int64_t room = b->max - b->rs->nrows;
-	if (room > 0)
-		rowset_append(b->rs, c, 0, c->n < room ? c->n : (int)room);
-	b->rows += c->n;
-	return 0;
-}
-
 static int
 exec_chart(struct session *s, struct arena *a, void *data, struct wb_error *err)
 {
@@ -261,7 +233,9 @@ exec_chart(struct session *s, struct arena *a, void *data, struct wb_error *err)
 		stmt_finish(s, &b, NULL);
 		return -1;
 	}
-	struct bounded_sink bs = {.base = {.begin = bs_begin, .chunk = bs_chunk}, .max = CHART_MAX_ROWS};
+	struct rowset_sink bs;
+	rowset_sink_init(&bs);
+	bs.max = CHART_MAX_ROWS;
 	struct exec_ctx ctx;
 	stmt_ctx_setup(s, &ctx);
 	int rc = exec_run(p, &ctx, &bs.base);

@@ -107,6 +107,7 @@ rs_begin(struct wb_sink *s, int ncol, char *const *names, const wb_type *types, 
 	struct rowset_sink *r = (struct rowset_sink *)s;
 	rowset_free(r->rs);
 	r->rs = rowset_new(ncol, names, types);
+	r->rows = 0;
 	return 0;
 }
 
@@ -114,7 +115,13 @@ static int
 rs_chunk(struct wb_sink *s, const struct chunk *c, struct wb_error *err)
 {
 	struct rowset_sink *r = (struct rowset_sink *)s;
-	rowset_append(r->rs, c, 0, -1);
+	if (r->max <= 0) {
+		rowset_append(r->rs, c, 0, -1);
+	} else if (r->rs->nrows < r->max) {
+		int64_t room = r->max - r->rs->nrows;
+		rowset_append(r->rs, c, 0, c->n < room ? c->n : (int)room);
+	}
+	r->rows += c->n;
 	return 0;
 }
 

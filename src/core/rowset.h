@@ -32,10 +32,13 @@ void rowset_free(struct rowset *rs);
 void rowset_append(struct rowset *rs, const struct chunk *c, int from, int n);
 /* Value of a cell (strings point into the rowset). */
 void rowset_get(const struct rowset *rs, int64_t row, int col, struct wb_value *out);
-/* A sink that appends everything it receives into *out (created at begin). */
+/* A sink that appends what it receives into rs (made at begin): every
+ * row, or with max > 0 the first max rows; rows counts them all. */
 struct rowset_sink {
 	struct wb_sink base;
 	struct rowset *rs;
+	int64_t max;
+	int64_t rows;
 };
 void rowset_sink_init(struct rowset_sink *s);
 

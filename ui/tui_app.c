@@ -12,6 +12,7 @@
 #include "core/datetime.h"
 #include "core/progress.h"
 #include "core/xmalloc.h"
+#include "ui/dash.h"
 #include "ui/render.h"
 
 #include <stdarg.h>
@@ -304,7 +305,7 @@ draw_status(struct tui_app *app)
 	bool running = app->job != NULL && !app->job->quiet;
 	const char *hints = running ? "C-c cancels  F1 help " : "F1 help  F5 run  C-q quit ";
 	if (!running && app->overlay != NULL && app->overlay->ops->hints != NULL)
-		hints = app->dash_only ? "r refresh  f filters  Enter zoom  q quit  F1 help " : app->overlay->ops->hints;
+		hints = app->overlay->ops->hints;
 	int hw = (int)strlen(hints);
 	int room = r.w - (r.w > hw + 20 ? hw : 0) - 1;
 	char line[600];
@@ -674,6 +675,16 @@ tui_run(struct session *s, const struct tui_options *o, struct wb_error *err)
 		err_set(err, -1, "the workbench needs a terminal: standard input and output must both be one");
 		err_hint(err, "in scripts and pipes run statements with wb -c SQL or wb FILE");
 		return -1;
+	}
+	if (o && o->dashboard) {
+		/* a dashboard that does not load says so before the screen is taken */
+		struct nb_vars vars = {0};
+		int zoom;
+		struct dashboard *d = dash_open(o->dashboard, &vars, &zoom, err);
+		if (d == NULL)
+			return -1;
+		nb_vars_free(&vars);
+		dash_free(d);
 	}
 	struct tui_app *app = xcalloc(1, sizeof *app);
 	app->s = s;

@@ -467,7 +467,7 @@ static const struct tui_view_ops dash_ops = {
 	.free = dash_view_free,
 	.click = dash_click,
 	.tick = dash_tick,
-	.hints = "r refresh  f filters  Enter zoom  q close  F1 help ",
+	.hints = "r refresh  f filters  Enter zoom  q leaves  F1 help ",
 	.frameless = true,
 };
 

@@ -3,7 +3,8 @@
 # tiles, zoom, the filter bar (editing a filter runs the tiles again, a bad
 # value is refused), reset, the dashboard's help, the refresh timer and
 # what it runs again (not the setup), pausing, the mouse, a terminal too
-# small, and `.dashboard` typed in wb tui (q comes back to the workbench).
+# small, Ctrl-C, and `.dashboard` typed in wb tui (q comes back to the
+# workbench).
 . "${WB_SRCDIR:-.}/tests/tui_lib.sh"
 tui_begin
 tiles="$src/tests/dashboards/tiles.wb"
@@ -59,6 +60,16 @@ wait_status; ok $? "q leaves"
 v2=$("$WB" --warehouse "$tui_dir/dlake" --csv -c "SELECT max(version) FROM (DESCRIBE HISTORY t)" | tail -1)
 # the second dashboard's opening ran the setup once more: one version more, not one per refresh
 [ "$v2" = $((v + 1)) ]; ok $? "refreshes did not run the setup cell again (versions $v then $v2)"
+
+# Ctrl-C cancels a run and the dashboard stays
+printf -- '-- %%%% sql name=slow\nSELECT count(*) AS n FROM range(20000000000);\n' > "$tui_dir/slow.wb"
+dash_start "$tui_dir/slow.wb"
+wait_for "running the dashboard"; ok $? "a long run shows in the status line"
+k C-c
+wait_for "Cancelled: tiles keep their last results"; ok $? "C-c cancels it"
+wait_for "not run (cancelled): r runs it"; ok $? "the tile says how to run it"
+k q
+wait_status; ok $? "and q leaves with status 0"
 
 # too small, then enlarged
 TUI_COLS=50 dash_start "$tiles"

@@ -143,6 +143,7 @@ struct dash_view {
 	int zoomed;               /* the one tile drawn over the grid, or -1 */
 	int filter;               /* the filter shown as selected, or -1 */
 	const char *status;       /* the title bar's right side ("refreshed 10:42:07"), or NULL */
+	bool idle;                /* no run is going on: a tile without results says how to run it */
 };
 
 /* The dashboard at w x h cells: the title bar, the filter bar (when it has

@@ -153,7 +153,7 @@ tile_body(const struct dashboard *d, const struct dash_results *r, const struct 
 	}
 	const struct dash_cell *own = r ? &r->cells[tile->cell] : NULL;
 	if (own == NULL || !own->ran) {
-		dash_tile_text(cv, x, y, w, h, "running...", CANVAS_DIM, &row);
+		dash_tile_text(cv, x, y, w, h, v->idle ? "not run (cancelled): r runs it" : "running...", CANVAS_DIM, &row);
 		return;
 	}
 	int failed = dash_tile_failed(d, r, t);

@@ -39,6 +39,7 @@ struct dash_tv {
 	int64_t refresh_ms;      /* 0: none */
 	int64_t next_at;         /* when the timer runs it again */
 	bool paused, running, first_done;
+	bool want_first;         /* the first run has not started yet */
 	int selected, zoomed, filter;   /* filter >= 0: the filter bar has the keys */
 	struct canvas *cv;       /* the last drawing, while nothing changed */
 	int cv_w, cv_h;
@@ -120,9 +121,10 @@ job_done(struct tui_app *app, struct tui_job *job)
 	if (v == NULL)
 		return;   /* closed meanwhile */
 	v->running = false;
+	dirty(v);
 	v->next_at = v->refresh_ms > 0 ? dt_now_ms() + v->refresh_ms : 0;
 	if (j->res == NULL || j->res->cancelled || job->run->cancelled) {
-		tui_status(app, true, "Cancelled: the tiles show the last complete run");
+		tui_status(app, true, "Cancelled: tiles keep their last results");
 		return;
 	}
 	/* the cells this run did not run keep what they had */
@@ -152,7 +154,8 @@ job_done(struct tui_app *app, struct tui_job *job)
 static bool
 start_run(struct tui_app *app, struct dash_tv *v, bool all)
 {
-	if (v->running || tui_job_busy(app))
+	/* behind a catalog refresh it queues; behind the user's statement it waits */
+	if (v->running || (app->job != NULL && !app->job->quiet))
 		return false;
 	struct dash_job *j = xcalloc(1, sizeof *j);
 	j->ref = v->ref;
@@ -167,6 +170,8 @@ start_run(struct tui_app *app, struct dash_tv *v, bool all)
 	if (tui_job_start(app, job) < 0)
 		return false;
 	v->running = true;
+	v->want_first = false;
+	dirty(v);
 	return true;
 }
 
@@ -396,7 +401,7 @@ dash_draw_view(struct tui_view *vv, struct tui_app *app, struct tui_rect r, bool
 				    (long long)(v->refresh_ms / 1000));
 		}
 		struct dash_view dv = {.ascii = !app->utf8, .color = true, .selected = v->selected, .zoomed = v->zoomed,
-		    .filter = v->filter, .status = status[0] ? status : NULL};
+		    .filter = v->filter, .status = status[0] ? status : NULL, .idle = !v->running};
 		v->cv = dash_draw(v->ref->d, v->res, &v->vars, &dv, r.w, r.h);
 		v->cv_w = r.w;
 		v->cv_h = r.h;
@@ -435,6 +440,11 @@ static void
 dash_tick(struct tui_view *vv, struct tui_app *app)
 {
 	struct dash_tv *v = (struct dash_tv *)vv;
+	if (v->want_first && !v->running) {
+		/* the first run could not start (the worker was busy): now */
+		start_run(app, v, true);
+		return;
+	}
 	if (v->refresh_ms <= 0 || v->paused || !v->first_done)
 		return;
 	int64_t now = dt_now_ms();
@@ -494,6 +504,7 @@ tui_dash_new(struct tui_app *app, const struct dash_args *a, struct wb_error *er
 	if (zoom >= 0)
 		v->selected = zoom;
 	v->filter = -1;
+	v->want_first = true;
 	start_run(app, v, true);
 	return &v->base;
 }

@@ -106,7 +106,11 @@ tui_overlay_pop(struct tui_app *app)
 	if (app->dash_only && v->ops->scope == TUI_SC_DASH)
 		app->quit = true;
 	app->overlay = v->below;
+	bool dash = v->ops->scope == TUI_SC_DASH;
 	v->ops->free(v);
+	/* its setup may have made tables */
+	if (dash && !app->quit)
+		tui_tree_refresh(app);
 }
 
 void

@@ -1,9 +1,13 @@
 #!/bin/sh
 # wb tui: the views a statement opens - EXPLAIN as a collapsible tree, a
 # table's history with time travel (from the catalog), the runs
-# leaderboard ranked by a metric (with its trend as a sparkline), and the
-# chart view.
+# leaderboard ranked by a metric (its trend across runs as a sparkline in
+# the title, each run's metric history as a sparkline in a column), and
+# the chart view.
 . "${WB_SRCDIR:-.}/tests/tui_lib.sh"
+# the leaderboard rows whose history column shows a sparkline (m_tree logs
+# eval_loss and training_loss per depth, m_lin by QR one value of each)
+trends() { screen | grep -cE '││[0-9]+ +m_[a-z]+ +│ (▁|▂|▃|▄|▅|▆|▇|█)'; }
 tui_begin
 "$WB" --warehouse "$lake" \
 	-c "CREATE TABLE u AS SELECT range AS x, (range * 7) % 13 AS y FROM range(200)" \
@@ -32,6 +36,9 @@ wait_for "100,000 rows in"; ok $? "and runs it: the table as of version 0"
 expect_screen views_timetravel "the table as it was at version 0"
 k F2 G Enter
 wait_for "Runs · 2 rows"; ok $? "Enter on runs opens the leaderboard (SHOW RUNS)"
+wait_for "│ eval_loss history ║"; ok $? "the leaderboard loads each run's eval_loss history (SHOW METRIC HISTORY)"
+[ "$(trends)" = 1 ]; ok $? "... one run with a history drawn (m_tree's four depths)"
+screen | grep -qE '││[0-9]+ +m_lin +│ +║'; ok $? "... and nothing for the run with one value (m_lin)"
 k m
 wait_for "Ranked by metrics.eval_loss, lower is better"; ok $? "m ranks by the first metric"
 expect_screen views_runs "run numbers and names frozen at the left, the best run first"
@@ -42,5 +49,16 @@ wait_for "Chart of metrics.explained_variance by run_name"; ok $? ". opens the c
 expect_screen views_chart "the metric of each run drawn by the chart renderer"
 k q
 wait_for "Runs · 2 rows"; ok $? "q goes back to the leaderboard"
+# one m at a time (a key pressed while a sort runs is refused)
+for metric in mean_absolute_error mean_squared_error median_absolute_error r2_score root_mean_squared_error; do
+	k m
+	wait_for "Ranked by metrics.$metric," || break
+done
+k m
+wait_for "Ranked by metrics.training_loss, lower is better"; ok $? "m through the metrics to training_loss"
+wait_for "│ training_loss history ║"; ok $? "the history column follows the ranked metric when it has a history"
+[ "$(trends)" = 1 ]; ok $? "... drawn for the same one run"
+k m
+wait_for "│ eval_loss history ║"; ok $? "m again (eval_loss): its history"
 tui_quit; ok $? "C-q leaves with status 0"
 tui_end

@@ -12,8 +12,14 @@
  * What a grid does to its rows - sorting (tui_grid_sort.c), the frequency
  * table (tui_grid_freq.c), search (tui_grid_search.c) - runs as jobs.
  * Describe is SUMMARIZE of the query, through the session.
+ *
+ * A runs leaderboard has one more column, drawn after the frozen ones and
+ * not a column of the table: each run's metric history as a sparkline
+ * (struct tui_trend, loaded by tui_views.c). The cursor never stands on
+ * it, so every action on "the current column" still has a real one.
  */
 #include "ui/tui_int.h"
+#include "core/datetime.h"
 #include "core/xmalloc.h"
 #include "ui/render.h"
 
@@ -24,6 +30,8 @@
 #define SAMPLE_ROWS 1000
 #define FIT_ROWS 100000
 #define MAX_COL_WIDTH 40
+/* How long m rests before the new metric's histories load. */
+#define TREND_DELAY_MS 150
 
 static void grid_freeze(struct tui_app *app, struct tui_grid *g, int c);
 
@@ -94,9 +102,13 @@ tui_grid_new(struct tui_app *app, struct tui_table *t, enum tui_grid_kind kind, 
 	g->rownum = kind == TUI_GRID_RUNS;
 	sample_widths(g);
 	if (kind == TUI_GRID_RUNS)
-		for (int c = 0; c < t->rs->ncol; c++)
+		for (int c = 0; c < t->rs->ncol; c++) {
 			if (strcmp(t->rs->names[c], "run_name") == 0)
 				grid_freeze(app, g, c);
+			/* the histories are found by run id */
+			if (strcmp(t->rs->names[c], "run_id") == 0 && t->rs->types[c] == WB_TYPE_VARCHAR)
+				g->trend = tui_trend_new();
+		}
 	return &g->base;
 }
 
@@ -148,6 +160,7 @@ grid_free(struct tui_view *v)
 	free(g->width);
 	free(g->sampled);
 	free(g->order);
+	tui_trend_free(g->trend);
 	if (g->re)
 		pcre2_code_free(g->re);
 	free(g->pattern);
@@ -181,10 +194,18 @@ tui_grid_pos(const struct tui_grid *g, int c)
 	return 0;
 }
 
+/* Columns the history column takes with its border (0: none). */
+static int
+trend_width(const struct tui_grid *g)
+{
+	return g->trend != NULL && g->trend->w > 0 ? g->trend->w + 3 : 0;
+}
+
+/* The frozen columns and the history column after them. */
 static int
 frozen_width(const struct tui_grid *g)
 {
-	int w = 0;
+	int w = trend_width(g);
 	for (int p = 0; p < g->nfrozen; p++)
 		w += g->width[g->order[p]] + 3;
 	return w;
@@ -244,6 +265,7 @@ shown_columns(const struct tui_grid *g, int avail, int *cols)
 		cols[n++] = g->order[p];
 		used += g->width[g->order[p]] + 3;
 	}
+	used += trend_width(g);
 	for (int p = g->left; p < g->t->rs->ncol && used < avail; p++) {
 		cols[n++] = g->order[p];
 		used += g->width[g->order[p]] + 3;
@@ -284,6 +306,27 @@ grow_widths(struct tui_grid *g, int page, int avail)
 	sb_free(&sb);
 }
 
+/* The history column at x on row y: its header (rr < 0) or table row
+ * rr's sparkline (nothing for a run with fewer than two values), then the
+ * border that ends the columns kept at the left. Returns its width. */
+static int
+draw_trend(const struct tui_grid *g, int y, int x, int xend, int64_t rr, attr_t a, attr_t border)
+{
+	const struct tui_trend *tr = g->trend;
+	int cw = tr->w < xend - x - 1 ? tr->w : xend - x - 1;
+	if (cw > 0 && rr < 0) {
+		tui_put_cell(y, x + 1, cw, tr->header, strlen(tr->header), false, a);
+	} else if (cw > 0 && rr < tr->nrows && tr->v[rr] != NULL) {
+		struct strbuf sb = STRBUF_INIT;
+		if (tui_hook_sparkline(tr->v[rr], tr->n[rr], tr->w, &sb) == 0)
+			tui_put_cell(y, x + 1, cw, sb_str(&sb), sb.len, false, a);
+		sb_free(&sb);
+	}
+	if (x + tr->w + 2 < xend)
+		tui_puts(y, x + tr->w + 2, 1, tui_glyphs()->v2, border);
+	return tr->w + 3;
+}
+
 static void
 grid_draw(struct tui_view *v, struct tui_app *app, struct tui_rect r, bool focused)
 {
@@ -306,7 +349,15 @@ grid_draw(struct tui_view *v, struct tui_app *app, struct tui_rect r, bool focus
 	int x = r.x + gut;
 	int xend = r.x + r.w;
 	attr_t ha = tui_attr(TUI_ST_HEADER);
-	for (int k = 0; k < nc && x < xend; k++) {
+	/* the history column comes after the frozen ones, and ends them */
+	bool trend = trend_width(g) > 0;
+	const char *v2 = trend ? gl->v : gl->v2;
+	int tk = nc < g->nfrozen ? nc : g->nfrozen;
+	for (int k = 0; k <= nc && x < xend; k++) {
+		if (trend && k == tk)
+			x += draw_trend(g, r.y, x, xend, -1, ha, tui_attr(TUI_ST_DIM));
+		if (k == nc || x >= xend)
+			break;
 		int c = cols[k];
 		int w = g->width[c];
 		char name[256];
@@ -316,7 +367,7 @@ grid_draw(struct tui_view *v, struct tui_app *app, struct tui_rect r, bool focus
 		attr_t a = ha | (c == g->col ? A_UNDERLINE : 0);
 		tui_put_cell(r.y, x + 1, cw, name, strlen(name), is_numeric(rs->types[c]), a);
 		if (x + w + 2 < xend)
-			tui_puts(r.y, x + w + 2, 1, k + 1 == g->nfrozen ? gl->v2 : gl->v, tui_attr(TUI_ST_DIM));
+			tui_puts(r.y, x + w + 2, 1, k + 1 == g->nfrozen ? v2 : gl->v, tui_attr(TUI_ST_DIM));
 		x += w + 3;
 	}
 	/* rows */
@@ -337,7 +388,11 @@ grid_draw(struct tui_view *v, struct tui_app *app, struct tui_rect r, bool focus
 			tui_put_cell(y, r.x, gut - 1, num, strlen(num), true, cur ? rowa : tui_attr(TUI_ST_DIM));
 		}
 		x = r.x + gut;
-		for (int k = 0; k < nc && x < xend; k++) {
+		for (int k = 0; k <= nc && x < xend; k++) {
+			if (trend && k == tk)
+				x += draw_trend(g, y, x, xend, rr, cur ? rowa : tui_attr(TUI_ST_BAR), cur ? rowa : tui_attr(TUI_ST_DIM));
+			if (k == nc || x >= xend)
+				break;
 			int c = cols[k];
 			int w = g->width[c];
 			bool null;
@@ -353,7 +408,7 @@ grid_draw(struct tui_view *v, struct tui_app *app, struct tui_rect r, bool focus
 			int cw = w < xend - x - 1 ? w : xend - x - 1;
 			tui_put_cell(y, x + 1, cw, sb_str(&sb), sb.len, is_numeric(rs->types[c]) && !null, a);
 			if (x + w + 2 < xend)
-				tui_puts(y, x + w + 2, 1, k + 1 == g->nfrozen ? gl->v2 : gl->v, cur ? rowa : tui_attr(TUI_ST_DIM));
+				tui_puts(y, x + w + 2, 1, k + 1 == g->nfrozen ? v2 : gl->v, cur ? rowa : tui_attr(TUI_ST_DIM));
 			x += w + 3;
 		}
 	}
@@ -477,6 +532,11 @@ grid_rank(struct tui_app *app, struct tui_grid *g)
 			continue;
 		bool desc;
 		tui_runs_metric_dir(rs->names[c], &desc);
+		/* another metric: its history (loaded when the worker is free) */
+		if (g->trend != NULL && c != g->rank_col) {
+			g->trend->pending = true;
+			g->trend->due_ms = dt_now_ms() + TREND_DELAY_MS;
+		}
 		g->rank_col = c;
 		g->col = c;
 		/* ranking again by the same metric keeps it */
@@ -617,7 +677,10 @@ grid_click(struct tui_view *v, struct tui_app *app, int y, int x)
 	int *cols = xcalloc((size_t)(g->t->rs->ncol ? g->t->rs->ncol : 1), sizeof *cols);
 	int nc = shown_columns(g, v->at.w - gut, cols);
 	int cx = v->at.x + gut;
+	int tk = nc < g->nfrozen ? nc : g->nfrozen;
 	for (int k = 0; k < nc; k++) {
+		if (k == tk)
+			cx += trend_width(g);     /* the history column: not a column to stand on */
 		int w = g->width[cols[k]] + 3;
 		if (x >= cx && x < cx + w) {
 			g->col = cols[k];
@@ -628,6 +691,26 @@ grid_click(struct tui_view *v, struct tui_app *app, int y, int x)
 	free(cols);
 }
 
+/* A leaderboard loads its histories once the worker is free (it opens
+ * while the catalog refreshes, and m starts a sort) and m has rested a
+ * moment. */
+static void
+grid_tick(struct tui_view *v, struct tui_app *app)
+{
+	struct tui_grid *g = (struct tui_grid *)v;
+	struct tui_trend *tr = g->trend;
+	if (tr == NULL || !tr->pending)
+		return;
+	int64_t now = dt_now_ms();
+	if (now < tr->due_ms) {
+		if (app->wake_ms == 0 || tr->due_ms < app->wake_ms)
+			app->wake_ms = tr->due_ms;
+		return;
+	}
+	if (app->job == NULL && app->queued == NULL)
+		tui_trend_load(app, g);
+}
+
 const struct tui_view_ops tui_grid_ops = {
 	.name = "grid",
 	.scope = TUI_SC_GRID,
@@ -636,4 +719,5 @@ const struct tui_view_ops tui_grid_ops = {
 	.title = grid_title,
 	.free = grid_free,
 	.click = grid_click,
+	.tick = grid_tick,
 };

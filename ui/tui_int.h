@@ -381,6 +381,7 @@ struct tui_grid {
 	uint64_t parent;         /* a frequency table's grid */
 	int parent_col;
 	int rank_col;            /* a leaderboard's metric, or -1 */
+	struct tui_trend *trend; /* a leaderboard's history column, or NULL */
 };
 extern const struct tui_view_ops tui_grid_ops;
 int64_t tui_grid_nrows(const struct tui_grid *g);
@@ -400,6 +401,28 @@ void tui_grid_freq(struct tui_app *app, struct tui_grid *g);
 void tui_grid_freq_open(struct tui_app *app, struct tui_grid *f);
 void tui_grid_search(struct tui_app *app, struct tui_grid *g, int dir);
 void tui_grid_search_prompt(struct tui_app *app, struct tui_grid *g);
+
+/* A leaderboard's history column: each run's values of one metric by
+ * step, drawn as a sparkline after the frozen columns (tui_grid.c) and
+ * loaded with SHOW METRIC HISTORY on the worker (tui_views.c): for the
+ * ranked metric when it has a history, else eval_loss, else
+ * training_loss; runs with fewer than two values show nothing. */
+struct tui_trend {
+	bool pending;            /* to load when the worker is free, from due_ms on */
+	int64_t due_ms;          /* (m waits a moment: stepping through metrics loads the last) */
+	char *want;              /* the ranked metric of the last load ("": none) */
+	char *key;               /* the metric drawn; NULL: none, no column */
+	char *header;            /* "<key> history" */
+	double **v;              /* per row of the table: the values by step, or NULL */
+	int *n;
+	int64_t nrows;
+	int w;                   /* the column's width; 0: no column */
+	int runs;                /* rows with a trend */
+};
+struct tui_trend *tui_trend_new(void);
+void tui_trend_free(struct tui_trend *tr);
+/* Start loading g's trend for its ranked metric (a quiet job). */
+void tui_trend_load(struct tui_app *app, struct tui_grid *g);
 
 /* Kind-specific grid actions (tui_views.c): time travel from a history
  * row, which way a leaderboard's metric ranks ("loss": ascending). */

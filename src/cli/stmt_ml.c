@@ -579,4 +579,5 @@ stmt_register_ml(void)
 		parse_register_ext(&copies[i]);
 		n++;
 	}
+	ml_register_history();
 }

@@ -44,5 +44,11 @@ const char *ml_track_experiment_id(const struct ml_run_ctx *r);
 int ml_track_end(struct session *s, struct ml_run_ctx *r, const struct ml_model *m, const char *model_file,
     const struct wb_error *failure, struct wb_error *err);
 int ml_exec_track(struct session *s, struct arena *a, struct ml_stmt *st, struct wb_error *err);
+/* The session's run store (<warehouse>/mlruns; nothing is created), or
+ * NULL with err when the session has no warehouse. */
+struct mlt_store;
+struct mlt_store *ml_track_store(struct session *s, struct wb_error *err);
+/* SHOW METRIC HISTORY (stmt_ml_history.c), registered with the ML statements. */
+void ml_register_history(void);
 
 #endif

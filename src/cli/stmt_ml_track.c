@@ -39,8 +39,8 @@ struct ml_run_ctx {
 	char *run_id, *exp_id;
 };
 
-static struct mlt_store *
-store_open(struct session *s, struct wb_error *err)
+struct mlt_store *
+ml_track_store(struct session *s, struct wb_error *err)
 {
 	const char *wh = catalog_warehouse(s->catalog);
 	if (wh == NULL) {
@@ -156,7 +156,7 @@ struct ml_run_ctx *
 ml_track_start(struct session *s, const struct ml_stmt *st, const char *model_name, struct wb_error *err)
 {
 	struct ml_run_ctx *r = xcalloc(1, sizeof *r);
-	r->store = store_open(s, err);
+	r->store = ml_track_store(s, err);
 	if (r->store == NULL || mlt_experiment_get_or_create(r->store, experiment_name(s), &r->exp_id, err) < 0)
 		goto fail;
 	const char *user = getenv("USER");
@@ -347,7 +347,7 @@ ml_resolve(struct session *s, const char *ref, int pos, struct ml_resolved *r, s
 		free(path);
 		err_clear(&e);
 	}
-	struct mlt_store *st = store_open(s, err);
+	struct mlt_store *st = ml_track_store(s, err);
 	if (st == NULL)
 		return -1;
 	struct mlt_model_version v = {0};
@@ -917,7 +917,7 @@ show_versions(struct session *s, struct ml_stmt *stm, struct mlt_store *st, stru
 int
 ml_exec_track(struct session *s, struct arena *a, struct ml_stmt *stm, struct wb_error *err)
 {
-	struct mlt_store *st = store_open(s, err);
+	struct mlt_store *st = ml_track_store(s, err);
 	if (st == NULL)
 		return -1;
 	int rc = -1;

@@ -396,6 +396,7 @@ struct eval_ctx {
 	double *dcov, *dstat;
 	double *pred;                 /* n: final prediction (p1 for two classes, mean) */
 	uint8_t *covered;             /* n */
+	const struct ml_log *log;     /* cancelled: blocks are skipped (zeros) */
 };
 
 static int
@@ -416,6 +417,14 @@ eval_block(void *arg, int blk, int worker)
 	int nv = f->nval, T = f->ntrees;
 	int64_t b0 = (int64_t)blk * EVAL_BLOCK, b1 = b0 + EVAL_BLOCK < c->n ? b0 + EVAL_BLOCK : c->n;
 	int len = (int)(b1 - b0);
+	if (ml_log_cancelled(c->log)) {
+		/* the pass is discarded: zeros, so that nothing reads garbage */
+		memset(c->dcov + (size_t)blk * (size_t)T, 0, sizeof *c->dcov * (size_t)T);
+		memset(c->dstat + (size_t)blk * (size_t)T, 0, sizeof *c->dstat * (size_t)T);
+		memset(c->pred + b0, 0, sizeof *c->pred * (size_t)len);
+		memset(c->covered + b0, 0, (size_t)len);
+		return;
+	}
 	double *acc = xcalloc((size_t)len * (size_t)nv, sizeof *acc);
 	int *cnt = xcalloc((size_t)len, sizeof *cnt);
 	int32_t rows[EVAL_BLOCK], node[EVAL_BLOCK];
@@ -533,9 +542,10 @@ auc(const double *s, const double *y, const uint8_t *keep, int64_t n)
  * so far into err_so_far. */
 static void
 oob_scores(struct forest *f, const struct ml_data *d, const struct ml_tree_bins *bins, const uint64_t *inbag,
-    size_t words, double *err_so_far)
+    size_t words, const struct ml_log *log, double *err_so_far)
 {
-	struct eval_ctx c = {.f = f, .n = d->n, .y = d->y, .code = bins->code, .inbag = inbag, .words = words};
+	struct eval_ctx c = {.f = f, .n = d->n, .y = d->y, .code = bins->code, .inbag = inbag, .words = words,
+	    .log = log};
 	int64_t cov = ensemble_errors(&c, err_so_far);
 	f->oob_rows = cov;
 	double e = err_so_far[f->ntrees - 1];
@@ -607,10 +617,10 @@ log_training(struct forest *f, const struct ml_data *d, const struct ml_tree_bin
 	}
 	double *oob = xmalloc((size_t)T * sizeof *oob), *ev = xmalloc((size_t)T * sizeof *ev);
 	if (f->oob)
-		oob_scores(f, d, bins, c->inbag, c->words, oob);
+		oob_scores(f, d, bins, c->inbag, c->words, log, oob);
 	bool held = d->nv > 0 && d->xv && d->yv;
 	if (held) {
-		struct eval_ctx e = {.f = f, .n = d->nv, .y = d->yv, .x = d->xv};
+		struct eval_ctx e = {.f = f, .n = d->nv, .y = d->yv, .x = d->xv, .log = log};
 		ensemble_errors(&e, ev);
 		free(e.pred);
 		free(e.covered);
@@ -739,6 +749,12 @@ train(const struct ml_data *d, const struct ml_opts *o, struct ml_log *log, stru
 		for (int t = 0; t < f->ntrees; t++) {
 			free(f->trees[t].tbin);
 			f->trees[t].tbin = NULL;
+		}
+		/* the out-of-bag and held-out passes stop early when cancelled */
+		if (ml_log_cancelled(log)) {
+			err_set(err, -1, "training cancelled");
+			forest_free(f);
+			ret = NULL;
 		}
 	}
 	for (int i = 0; i < nw; i++) {

@@ -360,6 +360,7 @@ struct pred_job {
 	int64_t n;
 	double *out;
 	int width;
+	const struct ml_log *log;     /* cancelled: the remaining chunks are skipped */
 };
 
 static void
@@ -367,6 +368,8 @@ pred_task(void *arg, int task, int worker)
 {
 	(void)worker;
 	struct pred_job *j = arg;
+	if (ml_log_cancelled(j->log))
+		return;
 	int64_t lo = (int64_t)task * ML_CHUNK, hi = lo + ML_CHUNK < j->n ? lo + ML_CHUNK : j->n;
 	int cn = (int)(hi - lo), p = j->m->p;
 	double *buf = xmalloc(sizeof *buf * (size_t)cn * (size_t)(p ? p : 1));
@@ -376,13 +379,21 @@ pred_task(void *arg, int task, int worker)
 	free(buf);
 }
 
-void
-ml_predict_matrix(const struct ml_model *m, const double *x, int64_t n, double *out)
+/* ml_predict_matrix, stopping early (out then partly unset) when log
+ * says the statement was cancelled. */
+static void
+predict_matrix(const struct ml_model *m, const double *x, int64_t n, double *out, const struct ml_log *log)
 {
-	struct pred_job j = {m, x, n, out, m->label.nclass ? m->label.nclass : 1};
+	struct pred_job j = {m, x, n, out, m->label.nclass ? m->label.nclass : 1, log};
 	int64_t tasks = (n + ML_CHUNK - 1) / ML_CHUNK;
 	if (tasks > 0)
 		pool_run((int)tasks, pred_task, &j);
+}
+
+void
+ml_predict_matrix(const struct ml_model *m, const double *x, int64_t n, double *out)
+{
+	predict_matrix(m, x, n, out, NULL);
 }
 
 void
@@ -748,7 +759,9 @@ train_supervised(const struct ml_plan *pl, const struct stats_data *d, struct ml
 		.n = ntrain, .p = m->p, .x = x, .y = y, .w = w, .nclass = m->label.nclass, .names = m->fnames,
 		.nv = neval, .xv = xv, .yv = yv,
 	};
-	m->impl = pl->kind->train(&data, pl->opts, log, err);
+	m->impl = ml_log_cancelled(log) ? NULL : pl->kind->train(&data, pl->opts, log, err);
+	if (m->impl == NULL && ml_log_cancelled(log) && !err_isset(err))
+		err_set(err, -1, "training cancelled");
 	if (m->impl == NULL) {
 		if (!err_isset(err))
 			err_set(err, -1, "%s: training failed", pl->kind->name);
@@ -762,7 +775,11 @@ train_supervised(const struct ml_plan *pl, const struct stats_data *d, struct ml
 	ev->nclass = m->label.nclass;
 	ev->on_training = neval == 0;
 	ev->pred = xmalloc(sizeof *ev->pred * (size_t)en * (size_t)width);
-	ml_predict_matrix(m, ex, en, ev->pred);
+	predict_matrix(m, ex, en, ev->pred, log);
+	if (ml_log_cancelled(log)) {
+		err_set(err, -1, "training cancelled");
+		goto fail;
+	}
 	struct ml_metric_set ms;
 	if (classify) {
 		ev->y = xmalloc(sizeof *ev->y * (size_t)(en ? en : 1));

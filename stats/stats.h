@@ -50,6 +50,7 @@
 #ifndef WB_STATS_STATS_H
 #define WB_STATS_STATS_H
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -122,6 +123,9 @@ struct stats_stmt {
 	struct ast *(*rewrite)(const struct stats_stmt *st, struct arena *a, int ncol, char *const *names,
 	    const wb_type *types);
 	void *opt;             /* the statement's own options (arena) */
+	/* set by the executor for the run: non-zero asks a long computation
+	 * (BOOTSTRAP's replicates) to stop with an error; NULL: never */
+	volatile sig_atomic_t *cancel;
 };
 
 /* Statements, for the session to register (NULL-terminated). */

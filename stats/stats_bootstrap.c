@@ -26,6 +26,9 @@
  * BOOLEAN is 0/1, so avg(flag) is a proportion. The others resample the
  * non-missing values.
  *
+ * Cancellation (the statement's cancel flag, Ctrl-C) is looked at before
+ * every replicate: a replicate of a million values takes milliseconds.
+ *
  * Determinism: replicates are drawn in blocks of BLOCK; block j of group k
  * comes from GSL's mt19937 seeded with a 32-bit value mixed (splitmix64)
  * from SEED, k and j, and its indices are Lemire's unbiased multiply-shift
@@ -242,6 +245,7 @@ struct bs_job {
 	double *rep;           /* out: nrep replicates */
 	struct bs_worker *w;   /* per pool worker */
 	bool oom;
+	volatile sig_atomic_t *cancel;   /* non-zero: the remaining replicates are skipped */
 };
 
 /* Draw m indices into idx. Drawing a batch before reading the values
@@ -361,8 +365,11 @@ bs_task(void *arg, int task, int worker)
 	}
 	gsl_rng_set(w->rng, (unsigned long)(mix64(j->seed ^ mix64((uint64_t)task)) & 0xffffffffu));
 	int64_t lo = (int64_t)task * BLOCK, hi = lo + BLOCK < j->nrep ? lo + BLOCK : j->nrep;
-	for (int64_t b = lo; b < hi; b++)
+	for (int64_t b = lo; b < hi; b++) {
+		if (j->cancel && *j->cancel)
+			return;
 		j->rep[b] = replicate(j, w);
+	}
 }
 
 /* ------------------------------------------------------------ intervals */
@@ -403,6 +410,7 @@ struct bs_run {
 	int64_t Lcap;
 	bool extreme;          /* an interval used extreme order statistics */
 	struct strbuf bca_notes;
+	volatile sig_atomic_t *cancel;   /* the statement's (NULL: none) */
 };
 
 static void
@@ -497,7 +505,8 @@ interval(struct bs_run *b, const char *label, const double *x, int64_t n, double
 }
 
 /* Bootstrap one group's values x[0..n) (sorted here when needed) and add
- * its row(s). k, the group's level number, goes into the seeds. */
+ * its row(s). k, the group's level number, goes into the seeds. -1: out
+ * of memory, -2: cancelled. */
 static int
 bootstrap_group(struct bs_run *b, const char *label, double *x, int64_t n, int k)
 {
@@ -515,11 +524,12 @@ bootstrap_group(struct bs_run *b, const char *label, double *x, int64_t n, int k
 		stats_mean_ss(x, n, &shift, &ss);
 	struct bs_job j = {.stat = o->stat, .p = o->p, .x = x, .n = n, .shift = shift,
 		.seed = mix64(o->seed ^ mix64(UINT64_C(0x5eed) + (uint64_t)k)), .nrep = o->nrep, .rep = b->rep,
-		.w = b->w};
+		.w = b->w, .cancel = b->cancel};
 	pool_run((int)((o->nrep + BLOCK - 1) / BLOCK), bs_task, &j);
-	if (j.oom) {
+	if (j.oom)
 		return -1;
-	}
+	if (j.cancel && *j.cancel)
+		return -2;
 	if (o->replicates) {
 		for (int64_t i = 0; i < o->nrep; i++) {
 			group_cell(b, label);
@@ -644,7 +654,7 @@ bootstrap_run(const struct stats_stmt *st, const struct stats_data *d, struct st
 		return -1;
 	}
 	result_init(o, d, r, off);
-	struct bs_run b = {.o = o, .r = r, .off = off, .nworkers = pool_size()};
+	struct bs_run b = {.o = o, .r = r, .off = off, .nworkers = pool_size(), .cancel = st->cancel};
 	sb_init(&b.bca_notes);
 	b.w = xcalloc((size_t)b.nworkers, sizeof *b.w);
 	b.rep = xmalloc(sizeof *b.rep * (size_t)o->nrep);
@@ -659,7 +669,11 @@ bootstrap_run(const struct stats_stmt *st, const struct stats_data *d, struct st
 			empty_row(&b, g->labels[l], 0);
 		}
 	}
-	if (rc < 0) {
+	if (rc == -2) {
+		err_set(err, st->pos, "BOOTSTRAP cancelled");
+		err_hint(err, "Ctrl-C stopped it; a smaller N or a sample of the rows takes less time");
+		rc = -1;
+	} else if (rc < 0) {
 		err_set(err, st->pos, "BOOTSTRAP: out of memory for the random number generators");
 	}
 	if (gs.dropped > 0 && o->stat != BS_COUNT)

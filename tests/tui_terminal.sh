@@ -42,7 +42,7 @@ wait_for "running the statement"; ok $? "a long query shows that it runs, with e
 wait_for "C-c cancels  F1 help"; ok $? "and how to cancel it"
 k C-c
 wait_for "Cancelled after"; ok $? "Ctrl-C cancels it"
-wait_for "Error: interrupted"; ok $? "the statement reports the interruption"
+wait_for "Error: statement cancelled"; ok $? "the statement reports the interruption"
 t "SELECT 42 AS answer;"
 k Enter
 wait_for "1 row in"; ok $? "the workbench stays: the next statement runs"

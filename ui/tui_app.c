@@ -595,6 +595,35 @@ handle_key(struct tui_app *app, int key)
 		global_action(app, g);
 }
 
+/* Bracketed paste: the text goes where typing goes - the editor or the
+ * open prompt - as text, never as keys (a pasted "q" must not close a
+ * view, a pasted line break must not run a statement); elsewhere it is
+ * dropped. */
+static void
+paste(struct tui_app *app)
+{
+	struct strbuf text = STRBUF_INIT;
+	bool whole = tui_term_read_paste(app, &text);
+	const char *s = sb_str(&text);
+	if (app->too_small) {
+		/* nothing shows where it would go */
+	} else if (tui_prompt_active(app)) {
+		tui_prompt_paste(app, s, text.len);
+	} else if (app->overlay == NULL && app->focus == TUI_PANE_EDITOR) {
+		tui_editor_paste(app->ed, s, text.len);
+		int lines = 0;
+		for (size_t i = 0; i < text.len; i++)
+			lines += s[i] == '\n';
+		tui_status(app, false, "Pasted %zu bytes, %d line break%s (F5 runs the editor)", text.len, lines,
+		    lines == 1 ? "" : "s");
+	} else {
+		tui_status(app, false, "Paste dropped: pasted text goes into the SQL editor (F3)");
+	}
+	if (!whole)
+		tui_status(app, true, "The paste was cut short (no end mark within a second, or over 16 MiB)");
+	sb_free(&text);
+}
+
 /* ------------------------------------------------------------ the mouse */
 
 static bool
@@ -783,6 +812,10 @@ tui_run(struct session *s, const struct tui_options *o, struct wb_error *err)
 		if (ret == ERR)
 			continue;
 		int key = tui_key_from_curses(ret, wc);
+		if (key == TK(TUI_CODE_PASTE_BEGIN)) {
+			paste(app);
+			continue;
+		}
 		if (key == TK(KEY_RESIZE)) {
 			layout(app);
 			continue;

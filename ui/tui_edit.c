@@ -7,6 +7,9 @@
  * lex_complete_statement), or the text is one dot-command line, the text
  * runs and the editor clears (Up brings it back); otherwise Enter breaks
  * the line, keeping its indentation. F5 runs the text and keeps it.
+ * Pasted text (bracketed paste, tui_term.c) is not typed: it goes in at
+ * the cursor in one insertion, line breaks as line breaks, tabs as spaces,
+ * so that pasting a script runs nothing.
  *
  * Highlighting comes from the SQL lexer (lex_all) and the keyword table,
  * plus the leading words of extension statements (SUMMARIZE, OPTIMIZE);
@@ -283,6 +286,33 @@ tui_editor_insert(struct tui_editor *ed, const char *text)
 	insert(ed, text, strlen(text));
 }
 
+void
+tui_editor_paste(struct tui_editor *ed, const char *text, size_t n)
+{
+	menu_close(ed);
+	/* columns as the text will stand: from the cursor's on the first line */
+	size_t ls = line_start(ed, ed->cur);
+	int col = tui_width(ed->text.s + ls, ed->cur - ls);
+	struct strbuf t = STRBUF_INIT;
+	for (size_t i = 0; i < n; i++) {
+		char c = text[i];
+		if (c == '\t') {
+			int k = 8 - col % 8;
+			for (int j = 0; j < k; j++)
+				sb_putc(&t, ' ');
+			col += k;
+			continue;
+		}
+		sb_putc(&t, c);
+		if (c == '\n')
+			col = 0;
+		else if (((unsigned char)c & 0xc0) != 0x80)
+			col++;
+	}
+	insert(ed, sb_str(&t), t.len);
+	sb_free(&t);
+}
+
 static size_t
 prev_char(const struct tui_editor *ed, size_t at)
 {
@@ -550,6 +580,17 @@ tui_editor_key(struct tui_editor *ed, struct tui_app *app, int key, enum tui_act
 
 /* ------------------------------------------------------------ drawing */
 
+/* Columns of the line-number gutter: the widest number and a space (at
+ * least 3: a pasted script can have thousands of lines). */
+static int
+gutter(int total)
+{
+	int digits = 1;
+	for (int n = total; n >= 10; n /= 10)
+		digits++;
+	return digits < 2 ? 3 : digits + 1;
+}
+
 #define COVERED 0x80             /* a byte of a token (not a gap between tokens) */
 
 struct hl {
@@ -645,7 +686,7 @@ tui_editor_draw(struct tui_editor *ed, struct tui_app *app, struct tui_rect r, b
 		ed->top = total - 1;
 	if (ed->top < 0)
 		ed->top = 0;
-	int gut = total >= 100 ? 4 : 3;
+	int gut = gutter(total);
 	int tw = w - gut - 1;
 	int col = cursor_col(ed);
 	if (col < ed->left)
@@ -660,8 +701,8 @@ tui_editor_draw(struct tui_editor *ed, struct tui_app *app, struct tui_rect r, b
 	for (int i = 0; i < h && ed->top + i < total; i++) {
 		int y = r.y + 1 + i;
 		char num[16];
-		snprintf(num, sizeof num, "%*d", gut - 1, ed->top + i + 1);
-		tui_puts(y, r.x + 1, gut, num, tui_attr(TUI_ST_DIM));
+		int nw = snprintf(num, sizeof num, "%d", ed->top + i + 1);
+		tui_puts(y, r.x + 1 + (gut - 1 - nw), gut, num, tui_attr(TUI_ST_DIM));   /* right-aligned */
 		size_t e = line_end(ed, at);
 		/* skip ed->left columns, then draw style runs */
 		size_t p = at + tui_fit(s + at, e - at, ed->left);
@@ -738,7 +779,7 @@ tui_editor_click(struct tui_editor *ed, int y, int x)
 	int line = ed->top + (y - (ed->r.y + 1));
 	if (y < ed->r.y + 1 || y >= ed->r.y + 1 + h || line >= nlines(ed))
 		return;
-	int gut = nlines(ed) >= 100 ? 4 : 3;
+	int gut = gutter(nlines(ed));
 	int col = x - (ed->r.x + 1 + gut + 1) + ed->left;
 	goto_line(ed, line, col < 0 ? 0 : col);
 	ed->goal = -1;

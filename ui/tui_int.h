@@ -191,6 +191,11 @@ void tui_keys_text(struct strbuf *out, bool dashboard);
 /* Curses' key from wget_wch (ret is its return value) as a tui key:
  * Enter as TUI_ENTER, the backspace variants as TUI_BACKSPACE. */
 int tui_key_from_curses(int ret, wint_t wc);
+/* Bracketed paste: the curses key codes tui_term.c gives the terminal's
+ * paste brackets (ESC [ 200 ~, ESC [ 201 ~), far above the codes ncurses
+ * hands out to a terminal's extended keys. */
+#define TUI_CODE_PASTE_BEGIN 0x7f00
+#define TUI_CODE_PASTE_END 0x7f01
 
 /* ------------------------------------------------------------ drawing */
 
@@ -522,6 +527,10 @@ bool tui_editor_menu_open(struct tui_editor *ed);
 const char *tui_editor_text(struct tui_editor *ed);
 void tui_editor_set_text(struct tui_editor *ed, const char *text);
 void tui_editor_insert(struct tui_editor *ed, const char *text);
+/* Pasted text (n bytes of UTF-8, lines ending in \n) goes in at the
+ * cursor as it is - one insertion, tabs expanded to the next multiple of
+ * 8 columns, nothing completed or run. */
+void tui_editor_paste(struct tui_editor *ed, const char *text, size_t n);
 void tui_editor_remember(struct tui_editor *ed, const char *text);   /* into the history */
 void tui_editor_save_history(struct tui_editor *ed);
 /* Cursor position for the terminal cursor (-1 when hidden). */
@@ -548,6 +557,9 @@ typedef void (*tui_prompt_fn)(struct tui_app *app, const char *text, void *arg);
 void tui_prompt_open(struct tui_app *app, const char *label, tui_prompt_fn accept, void *arg);
 bool tui_prompt_active(struct tui_app *app);
 int tui_prompt_key(struct tui_app *app, int key, enum tui_action a);
+/* Pasted text goes in at the cursor on one line: line breaks dropped,
+ * tabs as spaces. */
+void tui_prompt_paste(struct tui_app *app, const char *text, size_t n);
 void tui_prompt_draw(struct tui_app *app, struct tui_rect r);
 
 /* ------------------------------------------------------------ the terminal */
@@ -565,6 +577,13 @@ struct tui_term {
 int tui_term_open(struct tui_term *ts, struct tui_app *app, struct wb_error *err);
 /* Give it back as it was. */
 void tui_term_close(struct tui_term *ts, struct tui_app *app);
+/* After the paste's opening bracket (key TK(TUI_CODE_PASTE_BEGIN)): the
+ * pasted text up to the closing bracket into out, as UTF-8 with every line
+ * ending (CR, CR LF, LF) a \n and other control characters dropped.
+ * Returns false when the closing bracket did not come (a second without
+ * input ends the paste) or the text was cut at TUI_PASTE_MAX bytes. */
+#define TUI_PASTE_MAX ((size_t)16 << 20)
+bool tui_term_read_paste(struct tui_app *app, struct strbuf *out);
 
 /* ------------------------------------------------------------ the app */
 

@@ -1,7 +1,8 @@
 /*
  * tui_prompt: a one-line input on the status line (the search's "/").
  * Enter hands the text to the prompt's accept function, Esc drops it;
- * Left, Right, Home, End, Backspace, Del and C-u edit it.
+ * Left, Right, Home, End, Backspace, Del and C-u edit it. A paste goes in
+ * at the cursor, its line breaks dropped (the prompt is one line).
  */
 #include "ui/tui_int.h"
 #include "core/utf8.h"
@@ -100,6 +101,25 @@ tui_prompt_key(struct tui_app *app, int key, enum tui_action a)
 		p->cur += (size_t)n;
 	}
 	return 1;
+}
+
+void
+tui_prompt_paste(struct tui_app *app, const char *text, size_t n)
+{
+	struct tui_prompt *p = &app->prompt;
+	struct strbuf t = STRBUF_INIT;
+	for (size_t i = 0; i < n; i++) {
+		if (text[i] == '\n')
+			continue;
+		sb_putc(&t, text[i] == '\t' ? ' ' : text[i]);
+	}
+	char *tail = xstrdup(sb_str(&p->text) + p->cur);
+	p->text.len = p->cur;
+	sb_add(&p->text, sb_str(&t), t.len);
+	sb_puts(&p->text, tail);
+	free(tail);
+	p->cur += t.len;
+	sb_free(&t);
 }
 
 void

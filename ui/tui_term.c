@@ -10,8 +10,17 @@
  * Only LC_CTYPE follows the environment (number formatting must not change
  * with the locale); a locale that is not UTF-8 gets ASCII lines. A
  * terminal type that cannot address the cursor is refused.
+ *
+ * Bracketed paste is on while the workbench runs (and off again on every
+ * way out): the terminal wraps pasted text in ESC [ 200 ~ ... ESC [ 201 ~,
+ * so that the line breaks of a pasted script are not taken for Enter,
+ * which runs a statement. The brackets are curses keys of their own
+ * (define_key), and tui_term_read_paste reads what lies between them as
+ * text. The sequences come from terminfo (BE, BD, PS, PE) where it has
+ * them, else xterm's; terminals without the mode ignore the request.
  */
 #include "ui/tui_int.h"
+#include "core/utf8.h"
 #include "core/xmalloc.h"
 
 #include <errno.h>
@@ -26,6 +35,21 @@
  * leave the terminal raw and its last words in the capture file. */
 static struct tui_term *live_term;
 static struct tui_app *live_app;
+
+/* A terminfo string capability, or fallback where the entry lacks it. */
+static const char *
+cap_or(const char *name, const char *fallback)
+{
+	char *s = tigetstr(name);
+	return s != NULL && s != (char *)-1 && *s != '\0' ? s : fallback;
+}
+
+static void
+paste_mode(struct tui_term *ts, bool on)
+{
+	fputs(on ? cap_or("BE", "\033[?2004h") : cap_or("BD", "\033[?2004l"), ts->tty_out);
+	fflush(ts->tty_out);
+}
 
 static void
 emergency_exit(void)
@@ -102,6 +126,9 @@ tui_term_open(struct tui_term *ts, struct tui_app *app, struct wb_error *err)
 	nonl();
 	keypad(stdscr, TRUE);
 	set_escdelay(25);
+	define_key(cap_or("PS", "\033[200~"), TUI_CODE_PASTE_BEGIN);
+	define_key(cap_or("PE", "\033[201~"), TUI_CODE_PASTE_END);
+	paste_mode(ts, true);
 	/* clicks and the wheel; Shift still selects text in most terminals */
 	mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED
 #ifdef BUTTON5_PRESSED
@@ -122,6 +149,7 @@ void
 tui_term_close(struct tui_term *ts, struct tui_app *app)
 {
 	live_term = NULL;
+	paste_mode(ts, false);
 	curs_set(1);
 	endwin();
 	delscreen(ts->screen);
@@ -141,4 +169,59 @@ tui_term_close(struct tui_term *ts, struct tui_app *app)
 	app->capture_fd = -1;
 	setlocale(LC_CTYPE, ts->saved_ctype);
 	free(ts->saved_ctype);
+}
+
+/* One character of a paste: line ends become \n (CR LF counts once),
+ * other control characters go; *cr remembers a CR just seen. */
+static void
+paste_char(struct strbuf *out, uint32_t cp, bool *cr)
+{
+	bool was_cr = *cr;
+	*cr = cp == '\r';
+	if (cp == '\r' || (cp == '\n' && !was_cr)) {
+		sb_putc(out, '\n');
+		return;
+	}
+	if (cp == '\n' || (cp < 32 && cp != '\t') || cp == 127 || (cp >= 0x80 && cp < 0xa0))
+		return;
+	char buf[4];
+	int n = utf8_encode(cp, buf);
+	if (n > 0)
+		sb_add(out, buf, (size_t)n);
+}
+
+bool
+tui_term_read_paste(struct tui_app *app, struct strbuf *out)
+{
+	bool cr = false, whole = true;
+	/* the text follows the bracket at once; a second of silence means
+	 * the closing bracket went missing */
+	timeout(1000);
+	for (;;) {
+		wint_t wc;
+		int ret;
+		if (app->utf8) {
+			ret = get_wch(&wc);
+		} else {
+			int ch = getch();
+			ret = ch == ERR ? ERR : ch >= KEY_MIN ? KEY_CODE_YES : OK;
+			wc = (wint_t)ch;
+		}
+		if (ret == ERR)
+			return false;
+		if (ret == KEY_CODE_YES) {
+			if ((int)wc == TUI_CODE_PASTE_END)
+				return whole;
+			/* a key sequence inside the text (curses matched it): only
+			 * Enter means something there */
+			if ((int)wc != KEY_ENTER)
+				continue;
+			wc = '\r';
+		}
+		if (out->len >= TUI_PASTE_MAX) {
+			whole = false;
+			continue;
+		}
+		paste_char(out, (uint32_t)wc, &cr);
+	}
 }

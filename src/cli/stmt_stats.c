@@ -639,7 +639,9 @@ exec_stats(struct session *s, struct arena *a, void *data, struct wb_error *err)
 	int rc = read_data(s, a, st, &d, err);
 	if (rc == 0) {
 		struct stats_result res = {.stars_col = -1};   /* run() initialises it; freeing is safe before */
-		rc = st->run(st, &d, &res, err);
+		struct stats_stmt run = *st;   /* the parsed statement stays as it is */
+		run.cancel = &s->cancel;
+		rc = run.run(&run, &d, &res, err);
 		if (rc == 0 && res.rows.rs == NULL) {
 			err_set(err, st->pos, "%s produced no table (a bug)", st->what);
 			rc = -1;

@@ -52,7 +52,8 @@ exec_should_stop(struct exec_ctx *ctx)
 		return true;
 	if (ctx->cancel && *ctx->cancel) {
 		struct wb_error e = WB_ERROR_INIT;
-		err_set(&e, -1, "interrupted");
+		err_set(&e, -1, "statement cancelled");
+		err_hint(&e, "Ctrl-C stopped it; a table it was writing is unchanged");
 		exec_fail(ctx, &e);
 		return true;
 	}

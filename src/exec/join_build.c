@@ -13,7 +13,9 @@
  * by partition; build each partition's slot table from its entries, read
  * sequentially (one task per partition, so no two threads ever touch the
  * same slots). Entries are inserted in reverse so that each key's chain
- * lists its rows in build order.
+ * lists its rows in build order. Each pass looks at the context every
+ * block (partition build: every 64K rows), so that a cancelled query
+ * does not finish a table of tens of millions of rows first.
  */
 #include "exec/join_int.h"
 #include "core/hash.h"
@@ -426,6 +428,7 @@ struct jbuild {
 	int64_t *counts;        /* [task][part]: rows, then write offsets */
 	int64_t *pstart;        /* per partition: first index in order (nparts + 1) */
 	struct jent *order;     /* rows grouped by partition */
+	struct exec_ctx *ctx;   /* stopped: the tasks return early */
 };
 
 /* A row to insert: its hash (integer mode: its key) and id, so that a
@@ -458,6 +461,8 @@ count_task(void *arg, int t, int worker)
 	int64_t *cnt = B->counts + (size_t)t * B->nparts;
 	(void)worker;
 	for (uint32_t b = B->bstart[t]; b < B->bstart[t + 1]; b++) {
+		if (exec_should_stop(B->ctx))
+			return;
 		const struct jblock *blk = G->blocks[b];
 		for (int r = 0; r < blk->n; r++)
 			if (insertable(G, b << JB_SHIFT | (uint32_t)r))
@@ -473,6 +478,8 @@ scatter_task(void *arg, int t, int worker)
 	int64_t *off = B->counts + (size_t)t * B->nparts;
 	(void)worker;
 	for (uint32_t b = B->bstart[t]; b < B->bstart[t + 1]; b++) {
+		if (exec_should_stop(B->ctx))
+			return;
 		const struct jblock *blk = G->blocks[b];
 		const int64_t *keys = G->intmode ? G->cdata[G->key_store[0]][b] : NULL;
 		for (int r = 0; r < blk->n; r++) {
@@ -501,6 +508,8 @@ part_task(void *arg, int p, int worker)
 	memset(P->slots, 0, sizeof *P->slots * ((size_t)P->mask + 1));
 	enum { PF = 16 };
 	for (int64_t x = to - 1; x >= from; x--) {
+		if (((to - 1 - x) & 0xffff) == 0 && exec_should_stop(B->ctx))
+			return;
 		/* next[] is written at random: fetch it ahead */
 		if (x - PF >= from)
 			__builtin_prefetch(&G->next[B->order[x - PF].id], 1);
@@ -527,8 +536,9 @@ part_task(void *arg, int p, int worker)
 	}
 }
 
-static void
-build_table(struct join_global *G)
+/* -1 when the query stopped meanwhile (the table is then unusable). */
+static int
+build_table(struct join_global *G, struct exec_ctx *ctx)
 {
 	int threads = pool_size();
 	uint32_t nparts = 1;
@@ -542,7 +552,7 @@ build_table(struct join_global *G)
 	G->pmask = nparts - 1;
 	G->parts = xcalloc(nparts, sizeof *G->parts);
 	G->next = xmalloc(sizeof(uint32_t) * ((size_t)G->nblocks << JB_SHIFT));
-	struct jbuild B = {G, 1, nparts, NULL, NULL, NULL, NULL};
+	struct jbuild B = {G, 1, nparts, NULL, NULL, NULL, NULL, ctx};
 	if (nparts > 1) {
 		B.ntasks = 4 * threads;
 		if ((uint32_t)B.ntasks > G->nblocks)
@@ -554,6 +564,12 @@ build_table(struct join_global *G)
 	B.counts = xcalloc((size_t)B.ntasks * nparts, sizeof(int64_t));
 	B.pstart = xcalloc(nparts + 1, sizeof(int64_t));
 	pool_run(B.ntasks, count_task, &B);
+	if (exec_should_stop(ctx)) {
+		free(B.bstart);
+		free(B.counts);
+		free(B.pstart);
+		return -1;
+	}
 	int64_t off = 0;
 	for (uint32_t p = 0; p < nparts; p++) {
 		B.pstart[p] = off;
@@ -583,7 +599,8 @@ build_table(struct join_global *G)
 	}
 	B.order = xmalloc(sizeof *B.order * (size_t)(off ? off : 1));
 	pool_run(B.ntasks, scatter_task, &B);
-	pool_run((int)nparts, part_task, &B);
+	if (!exec_should_stop(ctx))
+		pool_run((int)nparts, part_task, &B);
 	G->unique = true;
 	for (uint32_t p = 0; p < nparts; p++)
 		G->unique &= !G->parts[p].dup;
@@ -591,6 +608,7 @@ build_table(struct join_global *G)
 	free(B.bstart);
 	free(B.counts);
 	free(B.pstart);
+	return exec_should_stop(ctx) ? -1 : 0;
 }
 
 /* ------------------------------------------------------------- layout */
@@ -751,8 +769,8 @@ join_build(struct join_global *G, struct exec_ctx *ctx)
 		exec_fail(ctx, &err);
 		return -1;
 	}
-	if (!G->allrows && G->nrows > 0)
-		build_table(G);
+	if (!G->allrows && G->nrows > 0 && build_table(G, ctx) < 0)
+		return -1;     /* stopped: the context holds the reason */
 	for (uint32_t b = 0; b <= G->nblocks; b++) {
 		free(G->blocks[b]->hashes);
 		G->blocks[b]->hashes = NULL;

@@ -824,6 +824,12 @@ feed_distinct(struct agg_global *G, struct agg_table *dst, int a, const struct d
 			m++;
 		}
 		if (m == WB_VEC_SIZE || (k == src->n && m > 0)) {
+			/* a batch is the unit of cancellation (a set can hold
+			 * millions of pairs) */
+			if (exec_should_stop(G->ctx)) {
+				rc = -1;
+				break;
+			}
 			v.n = m;
 			struct vec *args[1] = {&v};
 			actx.seq++;   /* batches in set order */
@@ -863,6 +869,9 @@ part_of(uint64_t h, int nparts)
 	return (int)((h >> 40) % (uint64_t)nparts);
 }
 
+/* Merging checks for cancellation every MERGE_CHECK + 1 groups. */
+#define MERGE_CHECK 0xffffu
+
 struct merge_job {
 	struct agg_global *G;
 	struct agg_table **parts;
@@ -879,6 +888,8 @@ merge_part(void *arg, int p, int worker)
 	struct merge_job *J = arg;
 	struct agg_global *G = J->G;
 	struct pnode *n = G->n;
+	if (exec_should_stop(G->ctx))
+		return;
 	uint32_t upper = 0;
 	for (int w = 0; w < G->nworkers; w++) {
 		struct agg_table *t = G->tables[w];
@@ -904,9 +915,12 @@ merge_part(void *arg, int p, int worker)
 		vec_init(&kv[k], T->keys[k].type);
 		pkv[k] = &kv[k];
 	}
-	for (int w = 0; w < G->nworkers; w++) {
+	bool stopped = false;
+	for (int w = 0; w < G->nworkers && !stopped; w++) {
 		struct agg_table *t = G->tables[w];
 		for (uint32_t g = 0; g < t->ngroups; g++) {
+			if ((g & MERGE_CHECK) == MERGE_CHECK && (stopped = exec_should_stop(G->ctx)))
+				break;
 			if (g + 16 < t->ngroups)
 				__builtin_prefetch(&T->slots[(uint32_t)t->hashes[g + 16] & T->mask]);
 			if (part_of(t->hashes[g], J->nparts) != p)
@@ -930,11 +944,13 @@ merge_part(void *arg, int p, int worker)
 		}
 	}
 	/* spilled groups of partition p (no DISTINCT aggregates when spilling) */
-	for (int w = 0; G->spills && w < G->nworkers; w++) {
+	for (int w = 0; G->spills && w < G->nworkers && !stopped; w++) {
 		struct agg_table *t = G->spills[w][p];
 		if (t == NULL)
 			continue;
 		for (uint32_t g = 0; g < t->ngroups; g++) {
+			if ((g & MERGE_CHECK) == MERGE_CHECK && (stopped = exec_should_stop(G->ctx)))
+				break;
 			if (g + 16 < t->ngroups)
 				__builtin_prefetch(&T->slots[(uint32_t)t->hashes[g + 16] & T->mask]);
 			for (int k = 0; k < nk; k++) {
@@ -958,7 +974,7 @@ merge_part(void *arg, int p, int worker)
 	free(kv);
 	free(pkv);
 	free(cctx);
-	for (int a = 0; a < n->u.agg.naggs; a++) {
+	for (int a = 0; a < n->u.agg.naggs && !stopped; a++) {
 		if (!n->u.agg.aggs[a].distinct)
 			continue;
 		for (int w = 0; w < G->nworkers; w++) {
@@ -999,6 +1015,9 @@ merge_tables(struct agg_global *G, struct exec_ctx *ctx, struct wb_error *err)
 			struct agg_table *t = G->tables[w];
 			for (int a = 0; a < n->u.agg.naggs; a++) {
 				const struct pn_agg *ag = &n->u.agg.aggs[a];
+				/* one combine can copy millions of values (a percentile's) */
+				if (exec_should_stop(ctx))
+					return -1;
 				if (!ag->distinct) {
 					struct agg_ctx cctx = G->ctxs[a];
 					cctx.heap = &gt->heap;
@@ -1024,7 +1043,8 @@ merge_tables(struct agg_global *G, struct exec_ctx *ctx, struct wb_error *err)
 	for (int w = 0; w < G->nworkers; w++)
 		J.gmaps[w] = xmalloc(sizeof(uint32_t) * (G->tables[w]->ngroups ? G->tables[w]->ngroups : 1));
 	pool_run(nparts, merge_part, &J);
-	int rc = 0;
+	/* a cancelled merge leaves partitions unbuilt (NULL) */
+	int rc = exec_should_stop(ctx) ? -1 : 0;
 	for (int p = 0; p < nparts; p++) {
 		if (err_isset(&J.errs[p])) {
 			if (rc == 0)
@@ -1067,6 +1087,8 @@ finalize(struct agg_global *G, struct wb_error *err)
 	for (int ti = 0; ti < ntables; ti++) {
 		struct agg_table *gt = G->tables[ti];
 		for (uint32_t off = 0; off < gt->ngroups; off += WB_VEC_SIZE) {
+			if (exec_should_stop(G->ctx))
+				return -1;
 			int m = gt->ngroups - off < WB_VEC_SIZE ? (int)(gt->ngroups - off) : WB_VEC_SIZE;
 			r->chunks = xgrow(r->chunks, &r->cap, (size_t)r->n + 1, sizeof *r->chunks);
 			struct chunk *c = &r->chunks[r->n++];
@@ -1084,6 +1106,9 @@ finalize(struct agg_global *G, struct wb_error *err)
 			for (int a = 0; a < n->u.agg.naggs; a++) {
 				const struct pn_agg *ag = &n->u.agg.aggs[a];
 				struct vec *v = &c->cols[ng + a];
+				/* one group's percentile alone sorts all its values */
+				if (exec_should_stop(G->ctx))
+					return -1;
 				struct agg_ctx actx = G->ctxs[a];
 				actx.heap = &gt->heap;
 				actx.err = err;

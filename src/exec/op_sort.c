@@ -13,6 +13,11 @@
  *
  * Prefixes, key comparison and the radix sort are shared with windows
  * (sort_int.h).
+ *
+ * Cancellation: the serial phases after the input (building the items,
+ * sorting, copying the rows out) take seconds for tens of millions of rows,
+ * so they look at the context every SORT_CHECK items; a stopped sort
+ * leaves its items in any order and emits nothing.
  */
 #include "exec/exec_int.h"
 #include "exec/sort_int.h"
@@ -36,7 +41,10 @@ struct sort_global {
 	wb_type *stypes;
 	struct sort_store *stores;
 	int nworkers;
+	struct exec_ctx *ctx;
 };
+
+#define SORT_CHECK 0xffff        /* items between cancellation checks, minus one */
 
 /* The chunks a set of sort items addresses: items hold indexes into all.
  * Built per sort call (one per worker for TOP-N compaction, one for the
@@ -46,6 +54,12 @@ struct sort_view {
 	struct chunk **all;
 	int nall;
 };
+
+static bool
+sort_stopped(const struct sort_view *V)
+{
+	return exec_should_stop(V->G->ctx);
+}
 
 struct sort_worker {
 	struct expr_state **keys;
@@ -89,14 +103,23 @@ msort(const struct sort_view *G, struct sort_item *v, struct sort_item *tmp, int
 		}
 		return;
 	}
+	/* a run of equal prefixes can be the whole input (a string key
+	 * whose first 8 bytes repeat): large merges look at the context, and
+	 * a stopped one leaves v as it was (two sorted halves) */
+	bool big = n > SORT_CHECK;
+	if (big && sort_stopped(G))
+		return;
 	int64_t h = n / 2;
 	msort(G, v, tmp, h);
 	msort(G, v + h, tmp, n - h);
 	if (cmp_items(G, &v[h - 1], &v[h]) <= 0)
 		return;
 	int64_t i = 0, j = h, k = 0;
-	while (i < h && j < n)
+	while (i < h && j < n) {
+		if (big && (k & SORT_CHECK) == SORT_CHECK && sort_stopped(G))
+			return;
 		tmp[k++] = cmp_items(G, &v[j], &v[i]) < 0 ? v[j++] : v[i++];
+	}
 	while (i < h)
 		tmp[k++] = v[i++];
 	while (j < n)
@@ -118,12 +141,21 @@ sort_items(const struct sort_view *G, struct sort_item *items, int64_t n)
 		return;
 	struct sort_item *tmp = xmalloc(sizeof *tmp * (size_t)n);
 	sort_radix(items, tmp, n);
+	if (sort_stopped(G)) {
+		free(tmp);
+		return;
+	}
 	/* prefixes give up their lowest bit so that 0 and all ones can stand
 	 * for NULL, and hold only 8 bytes of a string: equal prefixes are ties
 	 * to compare in full (runs of one or two rows for numbers) */
 	{
-		int64_t i = 0;
+		int64_t i = 0, checked = 0;
 		while (i < n) {
+			if (i - checked > SORT_CHECK) {
+				if (sort_stopped(G))
+					break;
+				checked = i;
+			}
 			int64_t j = i + 1;
 			while (j < n && items[j].prefix == items[i].prefix)
 				j++;
@@ -156,6 +188,10 @@ make_items(struct sort_view *V, struct sort_store *stores, int nstores, int64_t 
 	struct sort_item *items = xmalloc(sizeof *items * (size_t)(total ? total : 1));
 	int64_t k = 0;
 	for (int c = 0; c < V->nall; c++) {
+		if ((c & 31) == 31 && sort_stopped(V)) {
+			total = k;
+			break;
+		}
 		const struct chunk *ch = V->all[c];
 		const struct vec *kv = &ch->cols[base];
 		for (int r = 0; r < ch->n; r++) {
@@ -169,14 +205,20 @@ make_items(struct sort_view *V, struct sort_store *stores, int nstores, int64_t 
 	return items;
 }
 
-/* Copy rows in item order [from, to) into dst (the first ncol columns). */
-static void
+/* Copy rows in item order [from, to) into dst (the first ncol columns).
+ * -1 when the query stopped meanwhile (dst then holds some of the rows). */
+static int
 emit_items(const struct sort_view *V, const struct sort_item *items, int64_t from, int64_t to,
     struct result_chunks *dst, int ncol, const wb_type *types)
 {
 	uint32_t sel[WB_VEC_SIZE];
-	int64_t i = from;
+	int64_t i = from, checked = from;
 	while (i < to) {
+		if (i - checked > SORT_CHECK) {
+			if (sort_stopped(V))
+				return -1;
+			checked = i;
+		}
 		/* runs of items from the same chunk are copied with one call */
 		uint32_t c = items[i].chunk;
 		int m = 0;
@@ -184,10 +226,12 @@ emit_items(const struct sort_view *V, const struct sort_item *items, int64_t fro
 			sel[m++] = items[i++].row;
 		result_chunks_append(dst, ncol, types, V->all[c], sel, 0, m);
 	}
+	return 0;
 }
 
-/* TOP-N: keep the best `limit` rows of worker w's store (thread-local). */
-static void
+/* TOP-N: keep the best `limit` rows of worker w's store (thread-local).
+ * -1 when the query stopped meanwhile (the store is then left as it was). */
+static int
 topn_compact(struct sort_global *G, int w)
 {
 	struct sort_store *st = &G->stores[w];
@@ -199,7 +243,12 @@ topn_compact(struct sort_global *G, int w)
 	struct result_chunks fresh;
 	result_chunks_init(&fresh);
 	int64_t m = n < keep ? n : keep;
-	emit_items(&V, items, 0, m, &fresh, G->nstore, G->stypes);
+	if (sort_stopped(&V) || emit_items(&V, items, 0, m, &fresh, G->nstore, G->stypes) < 0) {
+		free(items);
+		free(V.all);
+		result_chunks_free(&fresh);
+		return -1;
+	}
 	if (m > 0) {
 		st->have_bound = m == keep;
 		st->bound = items[m - 1].prefix;
@@ -209,6 +258,7 @@ topn_compact(struct sort_global *G, int w)
 	result_chunks_free(&st->rows);
 	st->rows = fresh;
 	st->nrows = m;
+	return 0;
 }
 
 struct sort_run {
@@ -249,8 +299,8 @@ sort_consume(void *arg, int worker, struct chunk *c, struct wb_error *err)
 		result_chunks_append(&st->rows, G->nstore, G->stypes, &w->tmp, NULL, 0, c->n);
 		st->nrows += c->n;
 	}
-	if (n->kind == PN_TOPN && st->nrows > 2 * n->u.sort.limit + WB_VEC_SIZE)
-		topn_compact(G, worker);
+	if (n->kind == PN_TOPN && st->nrows > 2 * n->u.sort.limit + WB_VEC_SIZE && topn_compact(G, worker) < 0)
+		return -1;     /* stopped: the context holds the reason */
 	return 0;
 }
 
@@ -261,6 +311,7 @@ sort_prepare(struct pnode *n, struct exec_ctx *ctx)
 	n->gstate = G;
 	result_chunks_init(&G->result);
 	G->n = n;
+	G->ctx = ctx;
 	int base = n->child->ncol, nk = n->u.sort.nkeys;
 	G->nstore = base + nk;
 	G->stypes = xmalloc(sizeof(wb_type) * (size_t)G->nstore);
@@ -327,13 +378,14 @@ sort_prepare(struct pnode *n, struct exec_ctx *ctx)
 		from = n->u.sort.offset < nitems ? n->u.sort.offset : nitems;
 		to = n->u.sort.limit < nitems ? n->u.sort.limit : nitems;
 	}
-	emit_items(&V, items, from, to, &G->result, n->ncol, n->types);
+	if (sort_stopped(&V) || emit_items(&V, items, from, to, &G->result, n->ncol, n->types) < 0)
+		rc = -1;     /* the context holds the reason; cleanup frees the rest */
 	free(items);
 	free(V.all);
 	/* the result holds copies: the stores can go now */
 	for (int i = 0; i < w; i++)
 		result_chunks_free(&G->stores[i].rows);
-	return 0;
+	return rc;
 }
 
 void

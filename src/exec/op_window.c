@@ -501,14 +501,22 @@ msort_items(const struct window_global *G, item_cmp cmp, struct sort_item *v, st
 		}
 		return;
 	}
+	/* one partition can be the whole input: large merges look at the
+	 * context (a stopped one leaves v as two sorted halves) */
+	bool big = n > 0xffff;
+	if (big && exec_should_stop(G->ctx))
+		return;
 	int64_t h = n / 2;
 	msort_items(G, cmp, v, tmp, h);
 	msort_items(G, cmp, v + h, tmp, n - h);
 	if (cmp(G, &v[h - 1], &v[h]) <= 0)
 		return;
 	int64_t i = 0, j = h, k = 0;
-	while (i < h && j < n)
+	while (i < h && j < n) {
+		if (big && (k & 0xffff) == 0xffff && exec_should_stop(G->ctx))
+			return;
 		tmp[k++] = cmp(G, &v[j], &v[i]) < 0 ? v[j++] : v[i++];
+	}
 	while (i < h)
 		tmp[k++] = v[i++];
 	while (j < n)
@@ -1566,6 +1574,10 @@ eval_partition(struct wpart *P, struct wb_error *err)
 	for (int i = 0; i < G->nfn; i++) {
 		const struct wfn *w = &G->fns[i];
 		int rc = 0;
+		/* a function over one partition of all rows takes a while: stop
+		 * between functions (the caller reports the context's reason) */
+		if (exec_should_stop(G->ctx))
+			return -1;
 		switch (w->f->kind) {
 		case PW_ROW_NUMBER:
 		case PW_RANK:
@@ -1758,6 +1770,9 @@ single_task(void *arg, int t, int worker)
 	struct single_job *J = arg;
 	struct window_global *G = J->G;
 	int nr = 1 << RANGE_BITS;
+	/* a stopped query skips the rest (its output chunks stay empty) */
+	if (exec_should_stop(G->ctx))
+		return;
 	/* phases 0-2: task t takes a range of store chunks */
 	int c0 = 0, c1 = 0;
 	struct sort_item *it = NULL;
@@ -1884,7 +1899,7 @@ single_partition(struct window_global *G)
 		struct sort_item *x = J.items;
 		J.items = J.tmp;
 		J.tmp = x;
-	} else if (G->norder > 0 && !J.exact) {
+	} else if (G->norder > 0 && !J.exact && !exec_should_stop(G->ctx)) {
 		/* every prefix equal: ties of a long string key, say */
 		struct wscratch *S = scratch_of(G, 0);
 		FIT(S, tmp, (size_t)n);

@@ -22,7 +22,9 @@
 #include <strings.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <dirent.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <unistd.h>
 
@@ -87,6 +89,8 @@ struct lake_write {
 	size_t done_cap, done_keys_cap;
 	int64_t added_rows, added_bytes;
 	struct delta_map conf;         /* the table's configuration after the commit */
+	bool made_dir;                 /* the table's directory is this write's: a write that
+	                                  gives up removes it again (when empty) */
 	const struct lake_write_hook *hook;   /* the SQL layer's checks (lake_write_attach) */
 	void *hook_arg;
 	char *op;                      /* commitInfo.operation, for the commit observer */
@@ -154,7 +158,31 @@ lw_free(struct lake_write *w)
 	free(w);
 }
 
-/* Remove every data file this write made (it failed or gave up). */
+/* Remove the empty directories under and including dir, deepest first
+ * (never a file, never through a symbolic link). */
+static void
+rmdir_empty(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (d != NULL) {
+		struct dirent *e;
+		while ((e = readdir(d)) != NULL) {
+			if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+				continue;
+			char *sub = xasprintf("%s/%s", dir, e->d_name);
+			struct stat st;
+			if (lstat(sub, &st) == 0 && S_ISDIR(st.st_mode))
+				rmdir_empty(sub);
+			free(sub);
+		}
+		closedir(d);
+	}
+	rmdir(dir);
+}
+
+/* Remove every data file this write made (it failed or gave up), and the
+ * table's directory when the write made it: a cancelled CREATE TABLE AS
+ * leaves nothing behind. */
 static void
 lw_unlink_all(struct lake_write *w)
 {
@@ -167,6 +195,8 @@ lw_unlink_all(struct lake_write *w)
 	clear_outs(w);
 	for (int i = 0; i < w->ndone; i++)
 		unlink(w->done[i]);
+	if (w->made_dir)
+		rmdir_empty(w->dir);
 }
 
 static const char *
@@ -774,8 +804,13 @@ lake_write_begin(const char *dir, enum lake_write_mode mode, int ncol, char *con
 		delta_commit_param(w->commit, "partitionBy", sb_str(&sb));
 		sb_free(&sb);
 	}
-	if (lake_mkdirs(dir, err) < 0 || open_first(w, err) < 0)
+	struct stat st;
+	w->made_dir = stat(dir, &st) != 0;
+	if (lake_mkdirs(dir, err) < 0 || open_first(w, err) < 0) {
+		if (w->made_dir)
+			rmdir_empty(dir);
 		goto fail;
+	}
 	return w;
 fail:
 	lw_free(w);

@@ -616,6 +616,8 @@ paste(struct tui_app *app)
 			lines += s[i] == '\n';
 		tui_status(app, false, "Pasted %zu bytes, %d line break%s (F5 runs the editor)", text.len, lines,
 		    lines == 1 ? "" : "s");
+	} else if (app->dash_only) {
+		tui_status(app, false, "Paste dropped: pasted text goes into a filter's value (f, then Enter)");
 	} else {
 		tui_status(app, false, "Paste dropped: pasted text goes into the SQL editor (F3)");
 	}

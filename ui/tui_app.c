@@ -801,16 +801,7 @@ tui_run(struct session *s, const struct tui_options *o, struct wb_error *err)
 		}
 		timeout(wait);
 		wint_t wc;
-		int ret;
-		if (app->utf8) {
-			ret = get_wch(&wc);
-		} else {
-			/* a byte locale: bytes are Latin-1 characters (what the
-			 * common 8-bit locales mean by them), keys are keys */
-			int ch = getch();
-			ret = ch == ERR ? ERR : ch >= KEY_MIN ? KEY_CODE_YES : OK;
-			wc = (wint_t)ch;
-		}
+		int ret = tui_term_getch(app, &wc);
 		if (ret == ERR)
 			continue;
 		int key = tui_key_from_curses(ret, wc);

@@ -575,6 +575,9 @@ struct tui_term {
  * app->capture_fd, app->utf8 from the locale. -1 with err set, nothing
  * changed, when the terminal cannot be driven. */
 int tui_term_open(struct tui_term *ts, struct tui_app *app, struct wb_error *err);
+/* A key or character from curses (wget_wch's return value, *wc set), in
+ * a byte locale read with getch as Latin-1. */
+int tui_term_getch(struct tui_app *app, wint_t *wc);
 /* Give it back as it was. */
 void tui_term_close(struct tui_term *ts, struct tui_app *app);
 /* After the paste's opening bracket (key TK(TUI_CODE_PASTE_BEGIN)): the

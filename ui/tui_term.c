@@ -190,6 +190,18 @@ paste_char(struct strbuf *out, uint32_t cp, bool *cr)
 		sb_add(out, buf, (size_t)n);
 }
 
+int
+tui_term_getch(struct tui_app *app, wint_t *wc)
+{
+	if (app->utf8)
+		return get_wch(wc);
+	/* a byte locale: bytes are Latin-1 characters (what the common 8-bit
+	 * locales mean by them), keys are keys */
+	int ch = getch();
+	*wc = (wint_t)ch;
+	return ch == ERR ? ERR : ch >= KEY_MIN ? KEY_CODE_YES : OK;
+}
+
 bool
 tui_term_read_paste(struct tui_app *app, struct strbuf *out)
 {
@@ -199,14 +211,7 @@ tui_term_read_paste(struct tui_app *app, struct strbuf *out)
 	timeout(1000);
 	for (;;) {
 		wint_t wc;
-		int ret;
-		if (app->utf8) {
-			ret = get_wch(&wc);
-		} else {
-			int ch = getch();
-			ret = ch == ERR ? ERR : ch >= KEY_MIN ? KEY_CODE_YES : OK;
-			wc = (wint_t)ch;
-		}
+		int ret = tui_term_getch(app, &wc);
 		if (ret == ERR)
 			return false;
 		if (ret == KEY_CODE_YES) {

@@ -258,6 +258,20 @@ parse_marker(struct notebook *nb, int line, struct nb_cell *c, struct wb_error *
 	return 0;
 }
 
+/* The expected block starting at line i of cell c: its lines, and the
+ * code (or spec) ending there. Returns the line after it. */
+static int
+take_block(const struct notebook *nb, struct nb_cell *c, int i)
+{
+	c->out_first = i;
+	c->code_end = i;
+	int j = i;
+	while (j < c->end && is_output(LN(nb, j)->p, LN(nb, j)->len))
+		j++;
+	c->out_end = j;
+	return j;
+}
+
 /* The expected block of a SQL cell, and what may follow it. */
 static int
 scan_sql_cell(struct notebook *nb, struct nb_cell *c, struct wb_error *err)
@@ -267,15 +281,8 @@ scan_sql_cell(struct notebook *nb, struct nb_cell *c, struct wb_error *err)
 	for (int i = c->first; i < c->end; i++) {
 		const struct nb_line *l = LN(nb, i);
 		if (c->out_first == 0) {
-			if (is_output(l->p, l->len)) {
-				c->out_first = i;
-				c->code_end = i;
-				int j = i;
-				while (j < c->end && is_output(LN(nb, j)->p, LN(nb, j)->len))
-					j++;
-				c->out_end = j;
-				i = j - 1;
-			}
+			if (is_output(l->p, l->len))
+				i = take_block(nb, c, i) - 1;
 			continue;
 		}
 		if (is_output(l->p, l->len)) {
@@ -367,15 +374,8 @@ scan_chart_cell(struct notebook *nb, struct nb_cell *c, struct wb_error *err)
 		const struct nb_line *l = LN(nb, i);
 		char b[64];
 		if (c->out_first == 0) {
-			if (is_output(l->p, l->len)) {
-				c->out_first = i;
-				c->code_end = i;
-				int j = i;
-				while (j < c->end && is_output(LN(nb, j)->p, LN(nb, j)->len))
-					j++;
-				c->out_end = j;
-				i = j - 1;
-			}
+			if (is_output(l->p, l->len))
+				i = take_block(nb, c, i) - 1;
 			continue;
 		}
 		if (is_output(l->p, l->len))

@@ -342,6 +342,9 @@ chart_draw_kpi(struct chart_ctx *cx)
 			snprintf(vs, sizeof vs, " vs %s", sp->prev.name ? sp->prev.name : "previous");
 		}
 		snprintf(delta, sizeof delta, "%s %s(%s%s)%s", arrow, pct, d < 0 ? "-" : "+", ds, vs);
+		/* what it is compared with goes first when the line is too long */
+		if (canvas_text_width(delta, cx->ascii) > cv->w)
+			snprintf(delta, sizeof delta, "%s %s(%s%s)", arrow, pct, d < 0 ? "-" : "+", ds);
 		if (cx->color)
 			dattr = d > 0 ? CANVAS_GOOD : d < 0 ? CANVAS_BAD : 0;
 	}
@@ -351,14 +354,17 @@ chart_draw_kpi(struct chart_ctx *cx)
 		v[i] = kv[i].y;
 	int h = cv->h, w = cv->w;
 	bool spark = n >= 2 && h >= 4;
-	bool bigv = h >= 6 && big_width(vtext) <= w;
+	/* big digits take three rows: with the title, the change and the
+	 * sparkline, six (five without a title) */
+	bool bigv = h >= (*title ? 6 : 5) && big_width(vtext) <= w;
 	if (h == 1) {
 		int x = canvas_text(cv, 0, 0, title, w / 2, 0);
 		x += 1 + canvas_text(cv, x + 1, 0, vtext, -1, CANVAS_BOLD);
 		canvas_text(cv, x + 1, 0, delta, -1, dattr);
 	} else {
 		int row = 0;
-		canvas_text(cv, 0, row++, title, w, CANVAS_BOLD);
+		if (*title)   /* title='': none (a dashboard's tile has it in its box) */
+			canvas_text(cv, 0, row++, title, w, CANVAS_BOLD);
 		if (bigv) {
 			big_text(cv, 0, row, vtext, CANVAS_BOLD | chart_attr(cx, 0));
 			row += 3;

@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DASH_KPI_ROWS 8    /* a KPI tile's box: title, big digits, change, sparkline */
+#define DASH_KPI_ROWS 7    /* a KPI tile's box: big digits, change, sparkline */
 #define DASH_MIN_ROWS 7    /* the smallest a chart row gets while KPI rows are kept short */
 
 int
@@ -179,7 +179,8 @@ tile_body(const struct dashboard *d, const struct dash_results *r, const struct 
 		return;
 	}
 	struct chart_spec sp = *own->spec;
-	sp.title = NULL;   /* it is the box's title */
+	/* the box has the title; a KPI draws none (else its column's name) */
+	sp.title = sp.kind == CHART_KPI ? "" : NULL;
 	struct chart_opts o = {.width = w, .height = h, .ascii = v->ascii, .color = v->color};
 	struct wb_error err = WB_ERROR_INIT;
 	if (chart_draw(&sp, src->rs, &o, cv, x, y, w, h, NULL, &err) < 0)

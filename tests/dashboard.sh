@@ -150,7 +150,7 @@ check "notebooks/ecommerce_dashboard.wb on a fresh warehouse: exit 0" 0 $?
 out=$(cat out.txt)
 lacks "no tile failed" "Error" "$out"
 for t in "Revenue, last day" "Conversion %, last day" "Buyers, last day" "Revenue per day" "Funnel: sessions per step" \
-	"Top brands by revenue" "Prices bought (USD)"; do
+	"Top brands by revenue" "Prices bought (USD, log scale)"; do
 	contains "its tile: $t" "$t" "$out"
 done
 top=$("$WB" --warehouse "$tmp/eco" --csv -c "SELECT brand || ' ' || round(sum(price), 2) FROM shop.events WHERE event_type = 'purchase' AND brand IS NOT NULL GROUP BY brand ORDER BY sum(price) DESC LIMIT 1" | tail -1)

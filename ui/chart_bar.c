@@ -446,7 +446,8 @@ struct hist {
 	int64_t *count;  /* nb */
 	int nb;
 	double maxc;
-	bool log;
+	bool log;        /* counts on a log axis (logy) */
+	bool logx;       /* bins of equal width in log10 of the values; edges hold the values */
 };
 
 static void
@@ -463,7 +464,10 @@ static void
 xaxis_edges(struct chart_ctx *cx, struct axis *a, int w)
 {
 	struct hist *hs = cx->priv;
-	axis_fit(a, AXIS_LINEAR, hs->edges[0], hs->edges[hs->nb], w, false, false, cx->ascii);
+	if (hs->logx)
+		axis_fit(a, AXIS_LOG, log10(hs->edges[0]), log10(hs->edges[hs->nb]), w, false, false, cx->ascii);
+	else
+		axis_fit(a, AXIS_LINEAR, hs->edges[0], hs->edges[hs->nb], w, false, false, cx->ascii);
 }
 
 /* the bins of sorted x[0..n) for at most maxbins columns */
@@ -532,8 +536,26 @@ chart_draw_hist(struct chart_ctx *cx)
 	int col = cd_find(cx->rs, &sp->y[0], "y", cx->err);
 	int64_t n, skipped;
 	double *x = cd_column_values(cx->rs, col, &n, &skipped);
-	struct hist hs = {.log = sp->logy};
+	struct hist hs = {.log = sp->logy, .logx = sp->logx};
 	int rc = -1;
+	if (hs.logx && n > 0) {
+		/* the values are sorted: the positive ones are a suffix; bins are
+		 * made over their logarithms */
+		int64_t k = 0;
+		while (k < n && !(x[k] > 0))
+			k++;
+		if (k > 0)
+			chart_note(cx, "%lld value%s <= 0 left out (log scale)", (long long)k, k == 1 ? "" : "s");
+		for (int64_t i = k; i < n; i++)
+			x[i - k] = log10(x[i]);
+		n -= k;
+		if (n == 0) {
+			err_set(cx->err, -1, "histogram: no value to count on a log scale: every %s is NULL, 0 or negative",
+			    sp->y[0].name);
+			err_hint(cx->err, "drop logx, or chart another column");
+			goto out;
+		}
+	}
 	if (n == 0) {
 		err_set(cx->err, -1, "histogram: no value to count: every %s is NULL", sp->y[0].name);
 		err_hint(cx->err, "check the query, or chart another column");
@@ -544,7 +566,17 @@ chart_draw_hist(struct chart_ctx *cx)
 	const char *rule;
 	double w;
 	int maxbins = cx->cv->w - 8 > 1 ? cx->cv->w - 8 : 1;
-	make_bins(sp, x, n, maxbins, &hs, &rule, &w);
+	if (hs.logx && sp->binwidth > 0) {
+		chart_note(cx, "binwidth is ignored on a log scale (bins are equal in log10)");
+		struct chart_spec s2 = *sp;
+		s2.binwidth = 0;
+		make_bins(&s2, x, n, maxbins, &hs, &rule, &w);
+	} else {
+		make_bins(sp, x, n, maxbins, &hs, &rule, &w);
+	}
+	if (hs.logx)
+		for (int i = 0; i <= hs.nb; i++)
+			hs.edges[i] = pow(10, hs.edges[i]);
 	for (int i = 0; i < hs.nb; i++)
 		if (hs.count[i] > hs.maxc)
 			hs.maxc = (double)hs.count[i];
@@ -553,8 +585,12 @@ chart_draw_hist(struct chart_ctx *cx)
 	chart_fmt_value(hs.edges[0], sb);
 	char nb[32];
 	render_group_digits(n, nb);
-	chart_note(cx, "histogram of %s: %s value%s in %d bin%s of width %s from %s (%s)", sp->y[0].name, nb,
-	    n == 1 ? "" : "s", hs.nb, hs.nb == 1 ? "" : "s", wb, sb, rule);
+	if (hs.logx)
+		chart_note(cx, "histogram of %s: %s value%s in %d bin%s of %s decades each from %s (%s, on log10)",
+		    sp->y[0].name, nb, n == 1 ? "" : "s", hs.nb, hs.nb == 1 ? "" : "s", wb, sb, rule);
+	else
+		chart_note(cx, "histogram of %s: %s value%s in %d bin%s of width %s from %s (%s)", sp->y[0].name, nb,
+		    n == 1 ? "" : "s", hs.nb, hs.nb == 1 ? "" : "s", wb, sb, rule);
 	cx->priv = &hs;
 	struct axis xa, ya;
 	struct xy_layout L = {.xa = &xa, .ya = &ya};

@@ -667,6 +667,8 @@ test_kinds(void)
 	both("histogram", "histogram x=price", p, 60, 12);
 	one("histogram_bins", "histogram x=price bins=5 xlabel=price", p, 60, 12);
 	one("histogram_binwidth", "histogram x=price binwidth=25", p, 60, 12);
+	one("histogram_logx", "histogram x=price logx", p, 60, 12);
+	one("kpi_untitled", "kpi y=revenue x=day title=''", kd, 40, 5);
 	both("box", "box y=price x=category", p, 70, 13);
 	both("box_compact", "box y=price x=category", p, 70, 8);
 	both("heatmap", "heatmap x=hour y=dow value=n title='Views by hour'", ht, 80, 12);

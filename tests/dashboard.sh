@@ -133,6 +133,16 @@ once auto.wb --once --width 60 --height 24 > out.txt 2>&1
 check "without a layout: exit 0" 0 $?
 sed -n 2p out.txt | grep -q '^┌ K '; ok $? "the KPI is the first tile"
 
+# ---- a table tile lines decimals up by their points, and never cuts a number
+cat > align.wb <<'EOF'
+-- %% sql name=t
+SELECT CAST(x AS DOUBLE) AS x FROM (VALUES (1.5), (22.25), (3.0), (NULL), (1234567.125)) v(x);
+EOF
+once align.wb --once --width 40 --height 20 > out.txt 2>&1
+check "decimal points one above the other" 1 \
+	"$(grep '^│' out.txt | grep -E '[0-9]\.[0-9]' | awk '{ print index($0, ".") }' | sort -u | wc -l | tr -d ' ')"
+contains "a wide number whole" "1234567.125" "$(cat out.txt)"
+
 # ---- no terminal
 "$WB" dashboard "$tiles" < /dev/null > out.txt 2> err.txt
 check "full screen without a terminal: exit status 2" 2 $?

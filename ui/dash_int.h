@@ -7,7 +7,8 @@
 
 #include "ui/dash.h"
 
-/* rs as a table in (x, y, w, h): a bold header, numbers right-aligned,
+/* rs as a table in (x, y, w, h): a bold header, numbers right-aligned
+ * (decimals by their points),
  * text columns narrowed to fit (cut values end in an ellipsis; numbers are
  * never cut: columns that do not fit are left out, "+N cols" says so), and
  * a last line saying how many rows did not fit (total: the rows the

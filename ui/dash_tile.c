@@ -33,6 +33,32 @@ put_cut(struct canvas *cv, int x, int y, int w, const char *s, bool right, uint8
 	free(t);
 }
 
+/* Decimal points one above the other: each value padded on the right to
+ * the most digits after the point (values in exponent form, NULL, NaN and
+ * infinities are left as they are). */
+static void
+align_points(char **v, int64_t n)
+{
+	int most = 0;
+	for (int64_t r = 0; r < n; r++) {
+		const char *p = strchr(v[r], '.');
+		if (p != NULL && strpbrk(v[r], "eE") == NULL && (int)strlen(p + 1) > most)
+			most = (int)strlen(p + 1);
+	}
+	for (int64_t r = 0; r < n && most > 0; r++) {
+		if (strpbrk(v[r], "eE") != NULL || strspn(v[r], "-0123456789.") != strlen(v[r]))
+			continue;
+		const char *p = strchr(v[r], '.');
+		int frac = p ? (int)strlen(p + 1) : -1;   /* no point: its place is padded too */
+		int pad = most - frac;
+		if (pad <= 0)
+			continue;
+		char *t = xasprintf("%s%*s", v[r], pad, "");
+		free(v[r]);
+		v[r] = t;
+	}
+}
+
 void
 dash_tile_table(struct canvas *cv, int x, int y, int w, int h, const struct rowset *rs, int64_t total)
 {
@@ -60,6 +86,10 @@ dash_tile_table(struct canvas *cv, int x, int y, int w, int h, const struct rows
 			sb_clear(&b);
 			value_format(&v, &b, "NULL");
 			text[c][r] = xstrdup(sb_str(&b));
+		}
+		if (rs->types[c] == WB_TYPE_DOUBLE)
+			align_points(text[c], shown);
+		for (int64_t r = 0; r < shown; r++) {
 			int tw = canvas_text_width(text[c][r], cv->ascii);
 			if (tw > vw)
 				vw = tw;

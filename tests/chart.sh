@@ -8,33 +8,8 @@ WB=${WB:-./wb}
 case $WB in /*) ;; *) WB=$(pwd)/$WB ;; esac
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+. "${WB_SRCDIR:-.}/tests/check_lib.sh"
 cd "$tmp" || exit 1
-n=0
-fail=0
-check() {   # check NAME EXPECTED ACTUAL
-	n=$((n + 1))
-	if [ "$2" = "$3" ]; then
-		echo "ok $n - $1"
-	else
-		echo "not ok $n - $1"
-		printf '%s\n' "want: $2" "got:  $3" | sed 's/^/# /'
-		fail=1
-	fi
-}
-contains() {   # contains NAME NEEDLE HAYSTACK
-	n=$((n + 1))
-	case "$3" in
-	*"$2"*) echo "ok $n - $1" ;;
-	*) echo "not ok $n - $1"; printf '%s\n' "missing: $2" "in: $3" | sed 's/^/# /'; fail=1 ;;
-	esac
-}
-lacks() {   # lacks NAME NEEDLE HAYSTACK
-	n=$((n + 1))
-	case "$3" in
-	*"$2"*) echo "not ok $n - $1"; printf '%s\n' "unexpected: $2" "in: $3" | sed 's/^/# /'; fail=1 ;;
-	*) echo "ok $n - $1" ;;
-	esac
-}
 esc=$(printf '\033')
 brands="CREATE TEMP TABLE b AS SELECT * FROM (VALUES ('apple', 10.0), ('samsung', 7.5), ('lg', 2.5)) t(brand, revenue)"
 

@@ -12,37 +12,8 @@ case $WB in /*) ;; *) WB=$(pwd)/$WB ;; esac
 case $src in /*) ;; *) src=$(pwd)/$src ;; esac
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+. "${WB_SRCDIR:-.}/tests/check_lib.sh"
 cd "$tmp" || exit 1
-n=0
-fail=0
-ok() {   # ok STATUS NAME
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fail=1; fi
-}
-check() {   # check NAME EXPECTED ACTUAL
-	n=$((n + 1))
-	if [ "$2" = "$3" ]; then
-		echo "ok $n - $1"
-	else
-		echo "not ok $n - $1"
-		printf '%s\n' "want: $2" "got:  $3" | sed 's/^/# /'
-		fail=1
-	fi
-}
-contains() {   # contains NAME NEEDLE HAYSTACK
-	n=$((n + 1))
-	case "$3" in
-	*"$2"*) echo "ok $n - $1" ;;
-	*) echo "not ok $n - $1"; printf '%s\n' "missing: $2" "in: $3" | sed 's/^/# /'; fail=1 ;;
-	esac
-}
-lacks() {   # lacks NAME NEEDLE HAYSTACK
-	n=$((n + 1))
-	case "$3" in
-	*"$2"*) echo "not ok $n - $1"; printf '%s\n' "unexpected: $2" "in: $3" | sed 's/^/# /'; fail=1 ;;
-	*) echo "ok $n - $1" ;;
-	esac
-}
 # the time of the run is the only thing that changes
 mask() { sed -E 's/as of [0-9-]+ [0-9:]+ \([0-9.]+s\)/as of <time>/'; }
 golden() {   # golden NAME FILE DESCRIPTION

@@ -8,26 +8,8 @@ WB=${WB:-./wb}
 case $WB in /*) ;; *) WB=$(pwd)/$WB ;; esac
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+. "${WB_SRCDIR:-.}/tests/check_lib.sh"
 cd "$tmp" || exit 1
-n=0
-fail=0
-check() {   # check NAME EXPECTED ACTUAL
-	n=$((n + 1))
-	if [ "$2" = "$3" ]; then
-		echo "ok $n - $1"
-	else
-		echo "not ok $n - $1"
-		printf '%s\n' "want: $2" "got:  $3" | sed 's/^/# /'
-		fail=1
-	fi
-}
-contains() {   # contains NAME NEEDLE HAYSTACK
-	n=$((n + 1))
-	case "$3" in
-	*"$2"*) echo "ok $n - $1" ;;
-	*) echo "not ok $n - $1"; printf '%s\n' "missing: $2" "in: $3" | sed 's/^/# /'; fail=1 ;;
-	esac
-}
 
 cat > p.wb <<'EOF'
 -- Parameters of every type

@@ -2,8 +2,8 @@
  * tui_chart: the chart view, and where the curses-free chart renderer
  * (ui/chart.h) plugs into the workbench.
  *
- * The view asks tui_hook_chart() for a W x H grid of cells (a code point
- * and a style each): the table's rows in the grid's order (sorted or
+ * The view asks tui_hook_chart() for a W x H canvas and copies it onto
+ * the screen with tui_blit(): the table's rows in the grid's order (sorted or
  * filtered), column ycol against xcol, drawn by the auto chart (bars for a
  * text x, a line for a time x, a scatter for two numbers, a histogram when
  * x is y), with the renderer's colour roles mapped onto the workbench's
@@ -14,7 +14,6 @@
 #include "ui/canvas.h"
 #include "ui/chart.h"
 #include "core/rowset.h"
-#include "core/utf8.h"
 #include "core/xmalloc.h"
 
 #include <stdlib.h>
@@ -46,14 +45,14 @@ tui_blit(const struct canvas *cv, struct tui_rect r)
 			char buf[8];
 			uint8_t attr;
 			int len = canvas_cell_text(cv, x, y, buf, &attr);
-			if (len > 0 && !(len == 1 && buf[0] == ' ' && attr == 0))
+			if (len > 0 && !(len == 1 && buf[0] == ' '))   /* blanks are the screen's */
 				tui_put(r.y + y, r.x + x, r.w - x, buf, (size_t)len, tui_attr(style_of(attr)));
 		}
 }
 
-int
+struct canvas *
 tui_hook_chart(const struct rowset *rs, const int64_t *idx, int64_t n, int xcol, int ycol, int w, int h,
-    struct tui_cell *cells, struct wb_error *err)
+    struct wb_error *err)
 {
 	/* the two columns, in the grid's order */
 	int nc = xcol == ycol ? 1 : 2;
@@ -78,23 +77,13 @@ tui_hook_chart(const struct rowset *rs, const int64_t *idx, int64_t n, int xcol,
 	chart_spec_init(&sp);
 	struct canvas *cv = canvas_new(w, h, !chart_locale_utf8());
 	struct chart_opts o = {.width = w, .height = h, .ascii = !chart_locale_utf8(), .color = true};
-	int rc = chart_draw(&sp, sub, &o, cv, 0, 0, w, h, NULL, err);
-	if (rc == 0) {
-		for (int y = 0; y < h; y++)
-			for (int x = 0; x < w; x++) {
-				char buf[8];
-				uint8_t attr;
-				int len = canvas_cell_text(cv, x, y, buf, &attr);
-				uint32_t cp = 0;
-				if (len > 0 && utf8_decode((const unsigned char *)buf, (size_t)len, &cp) <= 0)
-					cp = (unsigned char)buf[0];
-				cells[(size_t)y * (size_t)w + (size_t)x] = (struct tui_cell){cp == ' ' ? 0 : cp, style_of(attr)};
-			}
+	if (chart_draw(&sp, sub, &o, cv, 0, 0, w, h, NULL, err) < 0) {
+		canvas_free(cv);
+		cv = NULL;
 	}
-	canvas_free(cv);
 	chart_spec_free(&sp);
 	rowset_free(sub);
-	return rc;
+	return cv;
 }
 
 int
@@ -121,27 +110,18 @@ view_draw(struct tui_view *v, struct tui_app *app, struct tui_rect r, bool focus
 	v->page = r.h;
 	if (r.w < 4 || r.h < 2)
 		return;
-	struct tui_cell *cells = xcalloc((size_t)r.w * (size_t)r.h, sizeof *cells);
 	struct wb_error err = WB_ERROR_INIT;
-	if (tui_hook_chart(c->t->rs, c->idx, c->n, c->xcol, c->ycol, r.w, r.h, cells, &err) < 0) {
+	struct canvas *cv = tui_hook_chart(c->t->rs, c->idx, c->n, c->xcol, c->ycol, r.w, r.h, &err);
+	if (cv == NULL) {
 		tui_puts(r.y + 1, r.x + 2, r.w - 3, err.msg ? err.msg : "the chart cannot be drawn", tui_attr(TUI_ST_ERROR));
 		if (err.hint)
 			tui_puts(r.y + 2, r.x + 2, r.w - 3, err.hint, tui_attr(TUI_ST_DIM));
 		tui_puts(r.y + 4, r.x + 2, r.w - 3, "q goes back to the grid.", tui_attr(TUI_ST_DIM));
 		err_clear(&err);
-		free(cells);
 		return;
 	}
-	for (int y = 0; y < r.h; y++) {
-		for (int x = 0; x < r.w; x++) {
-			const struct tui_cell *cell = &cells[(size_t)y * (size_t)r.w + (size_t)x];
-			char buf[4];
-			int len = cell->cp ? utf8_encode(cell->cp, buf) : 0;
-			if (len > 0)
-				tui_put(r.y + y, r.x + x, r.w - x, buf, (size_t)len, tui_attr(cell->style));
-		}
-	}
-	free(cells);
+	tui_blit(cv, r);
+	canvas_free(cv);
 }
 
 static int

@@ -454,12 +454,8 @@ struct canvas;
 void tui_blit(const struct canvas *cv, struct tui_rect r);
 
 /* The chart hooks (tui_chart.c): where ui/chart plugs in. */
-struct tui_cell {
-	uint32_t cp;              /* code point; 0 for a blank */
-	enum tui_style style;
-};
-int tui_hook_chart(const struct rowset *rs, const int64_t *idx, int64_t n, int xcol, int ycol, int w, int h,
-    struct tui_cell *cells, struct wb_error *err);
+struct canvas *tui_hook_chart(const struct rowset *rs, const int64_t *idx, int64_t n, int xcol, int ycol, int w,
+    int h, struct wb_error *err);
 int tui_hook_sparkline(const double *v, int n, int width, struct strbuf *out);
 
 /* ------------------------------------------------------------ jobs */

@@ -13,17 +13,24 @@
 #include "core/xmalloc.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #define DASH_MAX_GRID 24   /* rows or places per row */
 
-static int
-fail_line(struct wb_error *err, const struct dashboard *d, int line, const char *hint, const char *fmt, const char *arg)
+#define LAYOUT_HINT "write the grid on the comment lines below it, indented, one line per row:\n" \
+	"  -- layout:\n  --   kpi_a kpi_b\n  --   chart chart"
+
+static int __attribute__((format(printf, 5, 6)))
+fail_line(struct wb_error *err, const struct dashboard *d, int line, const char *hint, const char *fmt, ...)
 {
 	char msg[512];
-	snprintf(msg, sizeof msg, fmt, arg ? arg : "");
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
 	err_set(err, -1, "%s:%d: %s", d->nb->path, line, msg);
 	if (hint)
 		err_hint(err, "%s", hint);
@@ -169,7 +176,7 @@ parse_layout(struct dashboard *d, int line, int *end_line, struct wb_error *err)
 	int len;
 	for (; n < nb->header_end && layout_row(nb, n, &text, &len); n++) {
 		if (rows == DASH_MAX_GRID)
-			return fail_line(err, d, n, NULL, "a layout has at most 24 rows%s", NULL);
+			return fail_line(err, d, n, NULL, "a layout has at most 24 rows");
 		weight[rows] = 1;
 		int k = 0;
 		const char *p = text, *e = text + len;
@@ -200,7 +207,7 @@ parse_layout(struct dashboard *d, int line, int *end_line, struct wb_error *err)
 			}
 			if (k == DASH_MAX_GRID) {
 				free(word);
-				return fail_line(err, d, n, NULL, "a layout row has at most 24 places%s", NULL);
+				return fail_line(err, d, n, NULL, "a layout row has at most 24 places");
 			}
 			int cell = -1;
 			if (strcmp(word, ".") != 0) {
@@ -231,23 +238,19 @@ parse_layout(struct dashboard *d, int line, int *end_line, struct wb_error *err)
 		}
 		if (k == 0)
 			return fail_line(err, d, n, "a layout row names the cells of its tiles: --   chart_a chart_b",
-			    "a layout row without places%s", NULL);
+			    "a layout row without places");
 		if (cols >= 0 && k != cols) {
 			char hint[200];
 			snprintf(hint, sizeof hint, "every row of a layout has as many places (the first row has %d); "
 			    "repeat a name to widen its tile, '.' leaves a place empty", cols);
-			char what[32];
-			snprintf(what, sizeof what, "%d place%s", k, k == 1 ? "" : "s");
-			return fail_line(err, d, n, hint, "this layout row has %s", what);
+			return fail_line(err, d, n, hint, "this layout row has %d place%s", k, k == 1 ? "" : "s");
 		}
 		cols = k;
 		rows++;
 	}
 	*end_line = n;
 	if (rows == 0)
-		return fail_line(err, d, line,
-		    "write the grid on the comment lines below it, indented, one line per row:\n"
-		    "  -- layout:\n  --   kpi_a kpi_b\n  --   chart chart", "the layout has no rows%s", NULL);
+		return fail_line(err, d, line, LAYOUT_HINT, "the layout has no rows");
 	/* tiles: each cell's places must be one rectangle */
 	bool done[DASH_MAX_GRID][DASH_MAX_GRID] = {{false}};
 	d->tiles = xcalloc((size_t)(rows * cols), sizeof *d->tiles);
@@ -448,12 +451,11 @@ dash_load(const char *path, struct wb_error *err)
 			free(t);
 		} else if ((v = header_key(nb, n, "layout", &len)) != NULL) {
 			if (len > 0) {
-				fail_line(err, d, n, "write the grid on the comment lines below it, indented, one line per row:\n"
-				    "  -- layout:\n  --   kpi_a kpi_b\n  --   chart chart", "the layout goes below '-- layout:'%s", NULL);
+				fail_line(err, d, n, LAYOUT_HINT, "the layout goes below '-- layout:'");
 				goto fail;
 			}
 			if (layout_line) {
-				fail_line(err, d, n, "one layout per dashboard", "a second layout%s", NULL);
+				fail_line(err, d, n, "one layout per dashboard", "a second layout");
 				goto fail;
 			}
 			layout_line = n;

@@ -177,7 +177,30 @@ start_run(struct tui_app *app, struct dash_tv *v, bool all)
 
 /* ------------------------------------------------------------ filters */
 
-/* Set filter i to text: checked against its type before anything runs. */
+/* The filters from the assignments a[0..n) (taken): resolved against the
+ * notebook's parameters, or, when they do not resolve, the status says
+ * why and nothing changes. */
+static bool
+set_filters(struct tui_app *app, struct dash_tv *v, char **a, int n)
+{
+	struct nb_vars vars = {0};
+	struct wb_error err = WB_ERROR_INIT;
+	if (nb_vars_resolve(v->ref->d->nb, a, n, &vars, &err) < 0) {
+		tui_status(app, true, "%s", err.msg ? err.msg : "bad value");
+		err_clear(&err);
+		assigns_free(a, n);
+		return false;
+	}
+	assigns_free(v->assigns, v->nassigns);
+	v->assigns = a;
+	v->nassigns = n;
+	nb_vars_free(&v->vars);
+	v->vars = vars;
+	dirty(v);
+	return true;
+}
+
+/* Set the selected filter to text: checked against its type before anything runs. */
 static void
 set_filter(struct tui_app *app, const char *text, void *arg)
 {
@@ -202,20 +225,8 @@ set_filter(struct tui_app *app, const char *text, void *arg)
 		if (!(strncmp(v->assigns[i], name, nl) == 0 && v->assigns[i][nl] == '='))
 			a[n++] = xstrdup(v->assigns[i]);
 	a[n++] = xasprintf("%s=%s", name, text);
-	struct nb_vars vars = {0};
-	struct wb_error err = WB_ERROR_INIT;
-	if (nb_vars_resolve(nb, a, n, &vars, &err) < 0) {
-		tui_status(app, true, "%s", err.msg ? err.msg : "bad value");
-		err_clear(&err);
-		assigns_free(a, n);
+	if (!set_filters(app, v, a, n))
 		return;
-	}
-	assigns_free(v->assigns, v->nassigns);
-	v->assigns = a;
-	v->nassigns = n;
-	nb_vars_free(&v->vars);
-	v->vars = vars;
-	dirty(v);
 	if (!start_run(app, v, false))
 		tui_status(app, true, "The filter is set; a run is going on: r runs again when it ends");
 }
@@ -236,25 +247,6 @@ edit_filter(struct tui_app *app, struct dash_tv *v)
 			sb_puts(&app->prompt.text, v->vars.v[k].text);
 			app->prompt.cur = app->prompt.text.len;
 		}
-}
-
-static void
-reset_filters(struct tui_app *app, struct dash_tv *v, char **initial, int n)
-{
-	struct nb_vars vars = {0};
-	struct wb_error err = WB_ERROR_INIT;
-	if (nb_vars_resolve(v->ref->d->nb, initial, n, &vars, &err) < 0) {
-		tui_status(app, true, "%s", err.msg);
-		err_clear(&err);
-		return;
-	}
-	assigns_free(v->assigns, v->nassigns);
-	v->assigns = assigns_copy(initial, n);
-	v->nassigns = n;
-	nb_vars_free(&v->vars);
-	v->vars = vars;
-	dirty(v);
-	start_run(app, v, false);
 }
 
 /* ------------------------------------------------------------ moving */
@@ -362,8 +354,10 @@ dash_key(struct tui_view *vv, struct tui_app *app, enum tui_action a)
 			tui_status(app, false, "This dashboard has no filters");
 			return 1;
 		}
-		reset_filters(app, v, NULL, 0);
-		tui_status(app, false, "Filters back to their defaults");
+		if (set_filters(app, v, NULL, 0)) {
+			start_run(app, v, false);
+			tui_status(app, false, "Filters back to their defaults");
+		}
 		return 1;
 	case TUI_A_DASH_PAUSE:
 		if (v->refresh_ms == 0) {
